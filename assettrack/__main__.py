@@ -1,0 +1,3 @@
+from assettrack.cli import main
+
+main()

@@ -1,0 +1,228 @@
+"""Command line: the TUI when no sub-command is given, sub-commands for scripts.
+
+Exit codes: 0 success, 1 a user error (one clear line on stderr, no traceback), 2 usage.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import click
+
+from assettrack import __version__
+from assettrack.config import Settings, load_settings, user_config_dir
+from assettrack.errors import AssetTrackError
+from assettrack.services.asset_transfer import assets_csv, assets_json, import_assets_file
+from assettrack.services.assets import AssetRegister, AssetView
+from assettrack.store.store import Store
+
+
+@dataclass
+class Context:
+    config_file: Path | None
+    db_option: Path | None
+    today: date
+    _settings: Settings | None = field(default=None, init=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(config_file=self.config_file, db_path=self.db_option)
+        return self._settings
+
+    def register(self, store: Store) -> AssetRegister:
+        return AssetRegister(store, self.settings.warranty)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def _parse_today(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@click.group(invoke_without_command=True)
+@click.option("--db", "db_option", type=click.Path(path_type=Path),
+              help="Database folder (default: the user data folder; env ASSETTRACK_DB).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="Extra settings file (TOML) over the defaults; env ASSETTRACK_CONFIG.")
+@click.option("--today", "today_text", metavar="YYYY-MM-DD", envvar="ASSETTRACK_TODAY",
+              help="Evaluate warranties and schedules as of this day.")
+@click.version_option(__version__, prog_name="assettrack")
+@click.pass_context
+def cli(ctx: click.Context, db_option: Path | None, config_file: Path | None, today_text: str | None) -> None:
+    """assettrack: network assets, warranties and site inspections."""
+    ctx.obj = Context(config_file, db_option, _parse_today(today_text))
+    if ctx.invoked_subcommand is None:
+        run_tui(ctx.obj, ctx.obj.settings.db_path)
+
+
+def run_tui(context: Context, db_path: Path) -> None:
+    from assettrack.tui.app import make_app  # Textual is only imported for the TUI
+
+    with Store.open(db_path) as store:
+        make_app(context.register(store), today=context.today).run()
+
+
+@cli.command()
+@click.option("--fresh", is_flag=True, help="Rebuild the demo database even if it exists.")
+@click.option("--no-tui", is_flag=True, help="Only create the demo database.")
+@pass_context
+def demo(context: Context, fresh: bool, no_tui: bool) -> None:
+    """Create a demo database (sites, ~200 assets, every warranty state) and open it."""
+    from assettrack.services.demo import build_demo
+
+    folder = context.db_option or (context.settings.db_path.parent / "demo")
+    marker = folder / "DEMO"
+    if folder.exists() and any(folder.iterdir()) and not marker.exists():
+        raise AssetTrackError(
+            f"{folder} holds a database that is not a demo; choose another folder with --db"
+        )
+    if fresh and folder.exists():
+        shutil.rmtree(folder)
+    if not marker.exists():
+        with Store.open(folder) as store:
+            build_demo(context.register(store), context.today)
+        marker.write_text("A demo database made by 'assettrack demo'; safe to delete.\n")
+        click.echo(f"Demo database created in {folder}", err=True)
+    if not no_tui:
+        run_tui(context, folder)
+
+
+@cli.command()
+@click.option("--within", "within_days", type=int, metavar="DAYS",
+              help="Warranties ending in the next DAYS days (default: the largest expiring threshold, 90).")
+@click.option("--include-expired", is_flag=True, help="Also list warranties already expired.")
+@click.option("--site", help="Only sites whose name contains this text (or a site id).")
+@click.option("--vendor", help="Only this vendor (text contained in the vendor name).")
+@click.option("--customer", help="Only customers whose name contains this text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option("--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel reads Chinese text right.")
+@pass_context
+def warranty(context: Context, within_days: int | None, include_expired: bool, site: str | None,
+             vendor: str | None, customer: str | None, fmt: str, excel: bool) -> None:
+    """Warranties that expire soon, soonest first."""
+    with Store.open(context.settings.db_path, read_only=True) as store:
+        register = context.register(store)
+        rows = register.warranty_list(
+            context.today, within_days=within_days, include_expired=include_expired,
+            site=site, vendor=vendor, customer=customer,
+        )
+    _emit_assets(rows, fmt, context.today, excel)
+
+
+def _emit_assets(rows: list[AssetView], fmt: str, today: date, excel: bool = False) -> None:
+    if fmt == "csv":
+        sys.stdout.write(assets_csv(rows, excel_bom=excel))
+    elif fmt == "json":
+        click.echo(assets_json(rows, today))
+    else:
+        _print_table(rows)
+
+
+def _print_table(rows: list[AssetView]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    styles = {"active": "green", "expiring": "yellow", "expired": "red", "unknown": "dim"}
+    table = Table(box=None, header_style="bold")
+    for column in ("Ends", "Days", "Status", "Customer", "Site", "Vendor", "Model", "Serial"):
+        table.add_column(
+            column,
+            justify="right" if column == "Days" else "left",
+            no_wrap=column in ("Ends", "Days", "Status", "Serial"),
+        )
+    for view in rows:
+        w = view.warranty
+        table.add_row(
+            str(w.end or ""), "" if w.days_left is None else str(w.days_left),
+            f"[{styles[w.state.value]}]{w.label}[/]", view.customer, view.site_name,
+            view.asset.vendor, view.asset.model, view.asset.serial_number,
+        )
+    # Piped output is read by people in wide pagers and by grep: do not squeeze it to 80.
+    console = Console(width=None if sys.stdout.isatty() else 200)
+    console.print(table)
+    console.print(f"{len(rows)} asset(s)", style="dim")
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Import data from files."""
+
+
+@import_group.command(name="assets")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@pass_context
+def import_assets(context: Context, file: Path) -> None:
+    """Import assets from a CSV file: every row is checked first; all or nothing."""
+    with Store.open(context.settings.db_path) as store:
+        added, encoding = import_assets_file(context.register(store), file)
+    note = "" if encoding == "utf-8-sig" else f" (read as {encoding})"
+    click.echo(f"Imported {len(added)} asset(s) from {file}{note}")
+
+
+@cli.group(name="export")
+def export_group() -> None:
+    """Export data for spreadsheets and scripts."""
+
+
+@export_group.command(name="assets")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option("--site", help="Only sites whose name contains this text (or a site id).")
+@click.option("--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel reads Chinese text right.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file instead of standard output.")
+@pass_context
+def export_assets(context: Context, fmt: str, site: str | None, excel: bool, output: Path | None) -> None:
+    """Export every asset with its warranty status."""
+    with Store.open(context.settings.db_path, read_only=True) as store:
+        register = context.register(store)
+        views = register.views(context.today)
+    if site:
+        wanted = site.casefold()
+        views = [v for v in views if wanted in v.site_name.casefold() or v.asset.site_id == site]
+    views.sort(key=lambda v: (v.customer, v.site_name, v.asset.kind, v.asset.serial_number))
+    text = assets_csv(views, excel_bom=excel) if fmt == "csv" else assets_json(views, context.today) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8", newline="")
+        click.echo(f"Wrote {len(views)} asset(s) to {output}", err=True)
+
+
+@cli.command(name="config")
+@pass_context
+def show_config(context: Context) -> None:
+    """Show where settings and the database live."""
+    settings = context.settings
+    click.echo(f"database:     {settings.db_path}")
+    click.echo(f"user config:  {user_config_dir()}")
+    for source in settings.sources:
+        click.echo(f"read:         {source}")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except AssetTrackError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except SystemExit:
+        raise

@@ -1,0 +1,112 @@
+"""Settings: shipped defaults, then the user's config folder, then --config / environment.
+
+Every layer is TOML. ``settings.toml`` holds general settings; warranty rules live in
+``warranty.toml`` (or a ``[warranty]`` table of a --config file). Tables merge key by key, so
+a user file only needs the values it changes.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from assettrack.domain.errors import ValidationError
+from assettrack.domain.warranty import WarrantyRules
+from assettrack.errors import AssetTrackError
+
+APP_NAME = "assettrack"
+
+
+def shipped_config_dir() -> Path:
+    package = Path(__file__).resolve().parent
+    installed = package / "_shipped_config"  # inside a wheel
+    return installed if installed.is_dir() else package.parent / "config"
+
+
+def user_config_dir() -> Path:
+    return platformdirs.user_config_path(APP_NAME)
+
+
+def default_db_path() -> Path:
+    return platformdirs.user_data_path(APP_NAME) / "db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    warranty: WarrantyRules
+    engineer: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    sources: tuple[Path, ...] = ()
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise AssetTrackError(f"config file {path} is not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise AssetTrackError(f"cannot read config file {path}: {exc.strerror}") from exc
+
+
+def merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _folder_layer(folder: Path, sources: list[Path]) -> dict[str, Any]:
+    layer: dict[str, Any] = {}
+    settings, warranty = folder / "settings.toml", folder / "warranty.toml"
+    if settings.is_file():
+        layer = merge(layer, read_toml(settings))
+        sources.append(settings)
+    if warranty.is_file():
+        layer = merge(layer, {"warranty": read_toml(warranty)})
+        sources.append(warranty)
+    return layer
+
+
+def load_settings(
+    *,
+    config_file: Path | None = None,
+    db_path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    user_dir: Path | None = None,
+) -> Settings:
+    env = os.environ if env is None else env
+    sources: list[Path] = []
+    raw = _folder_layer(shipped_config_dir(), sources)
+    raw = merge(raw, _folder_layer(user_dir or user_config_dir(), sources))
+    config_file = config_file or (Path(env["ASSETTRACK_CONFIG"]) if env.get("ASSETTRACK_CONFIG") else None)
+    if config_file is not None:
+        if not config_file.is_file():
+            raise AssetTrackError(f"config file {config_file} does not exist")
+        raw = merge(raw, read_toml(config_file))
+        sources.append(config_file)
+    try:
+        warranty = WarrantyRules.from_mapping(raw.get("warranty", {}), source="warranty settings")
+    except ValidationError as exc:
+        raise AssetTrackError(f"{exc} (in {', '.join(map(str, sources))})") from exc
+    configured_db = str(raw.get("database", {}).get("path", "") or "")
+    chosen = db_path or (Path(env["ASSETTRACK_DB"]) if env.get("ASSETTRACK_DB") else None)
+    if chosen is None:
+        chosen = Path(configured_db).expanduser() if configured_db else default_db_path()
+    return Settings(
+        db_path=chosen,
+        warranty=warranty,
+        engineer=str(raw.get("engineer", {}).get("name", "") or ""),
+        raw=raw,
+        sources=tuple(sources),
+    )

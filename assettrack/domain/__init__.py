@@ -1,0 +1,1 @@
+"""Pure domain: models, rules and validation. No I/O, no UI."""

@@ -1,0 +1,221 @@
+"""The documents assettrack keeps: sites, assets, contracts, visits, inspections, faults.
+
+Every document has a uuid ``id``, the ``schema`` version it was written with and a
+``revision`` that grows with each save (the basis for merging laptops' data later).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+BUILTIN_ASSET_KINDS: tuple[str, ...] = ("router", "switch", "firewall", "gateway")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class AssetStatus(StrEnum):
+    IN_SERVICE = "in_service"
+    SPARE = "spare"
+    OUT_FOR_REPAIR = "out_for_repair"
+    LOANER_IN_PLACE = "loaner_in_place"
+    RETIRED = "retired"
+
+
+@dataclass
+class Contact:
+    name: str
+    role: str = ""
+    phone: str = ""
+
+
+@dataclass
+class Site:
+    customer: str
+    name: str
+    address: str = ""
+    contacts: list[Contact] = field(default_factory=list)
+    visit_plan: dict[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=new_id)
+    schema: int = SCHEMA_VERSION
+    revision: int = 0
+
+
+@dataclass
+class ConsoleSettings:
+    """How to reach the asset's console; credentials are a *reference*, never the secret."""
+
+    port: str = ""
+    baud: int | None = None
+    framing: str = ""
+    credentials_ref: str = ""
+
+
+@dataclass
+class Asset:
+    site_id: str
+    kind: str
+    vendor: str
+    model: str
+    serial_number: str
+    hostname: str = ""
+    management_address: str = ""
+    location: str = ""
+    firmware: str = ""
+    installed_on: date | None = None
+    warranty_start: date | None = None
+    warranty_months: int | None = None
+    warranty_end: date | None = None
+    warranty_extension_months: int = 0
+    contract_id: str | None = None
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    driver: str | None = None
+    status: AssetStatus = AssetStatus.IN_SERVICE
+    tags: list[str] = field(default_factory=list)
+    notes: str = ""
+    last_inspection: date | None = None
+    id: str = field(default_factory=new_id)
+    schema: int = SCHEMA_VERSION
+    revision: int = 0
+
+
+@dataclass
+class Contract:
+    customer: str
+    number: str
+    value: Decimal
+    currency: str = "CNY"
+    starts_on: date | None = None
+    ends_on: date | None = None
+    id: str = field(default_factory=new_id)
+    schema: int = SCHEMA_VERSION
+    revision: int = 0
+
+
+# --- service records: the shapes are fixed here, later work fills them -------------------
+
+
+class VisitKind(StrEnum):
+    SCHEDULED = "scheduled"
+    FOLLOW_UP = "follow_up"
+    PHONE_FOLLOW_UP = "phone_follow_up"
+    FAULT_CALL_OUT = "fault_call_out"
+
+
+@dataclass
+class SignOff:
+    representative: str
+    signed_at: datetime
+
+
+@dataclass
+class Visit:
+    site_id: str
+    engineer: str
+    kind: VisitKind
+    started_at: datetime
+    ended_at: datetime | None = None
+    hazards_found: list[str] = field(default_factory=list)
+    hazards_removed: list[str] = field(default_factory=list)
+    customer_opinion: str = ""
+    feedback: dict[str, Any] = field(default_factory=dict)
+    sign_off: SignOff | None = None
+    id: str = field(default_factory=new_id)
+    schema: int = SCHEMA_VERSION
+    revision: int = 0
+
+
+class ItemResult(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "n/a"
+
+
+@dataclass
+class ChecklistResult:
+    item_id: str
+    label: str
+    result: ItemResult | None = None
+    value: str = ""
+    unit: str = ""
+    note: str = ""
+    filled_from: str = ""
+
+
+@dataclass
+class ParameterChange:
+    parameter: str
+    old_value: str
+    new_value: str
+    reason: str = ""
+
+
+class InspectionState(StrEnum):
+    DRAFT = "draft"
+    COMPLETE = "complete"
+    SIGNED = "signed"
+
+
+@dataclass
+class Inspection:
+    """A maintenance record: one asset inspected during one visit."""
+
+    site_id: str
+    asset_id: str
+    created_at: datetime
+    visit_id: str | None = None
+    engineer: str = ""
+    state: InspectionState = InspectionState.DRAFT
+    items: list[ChecklistResult] = field(default_factory=list)
+    readings: dict[str, Any] = field(default_factory=dict)
+    transcript: str = ""
+    hazards_found: list[str] = field(default_factory=list)
+    hazards_removed: list[str] = field(default_factory=list)
+    parameter_changes: list[ParameterChange] = field(default_factory=list)
+    notes: str = ""
+    completed_at: datetime | None = None
+    sign_off: SignOff | None = None
+    id: str = field(default_factory=new_id)
+    schema: int = SCHEMA_VERSION
+    revision: int = 0
+
+
+class ReportedVia(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    FAX = "fax"
+    ON_SITE = "on_site"
+
+
+@dataclass
+class Fault:
+    site_id: str
+    severity: int
+    reported_via: ReportedVia
+    reported_at: datetime
+    created_at: datetime
+    asset_id: str | None = None
+    responded_at: datetime | None = None
+    on_site_at: datetime | None = None
+    resolved_at: datetime | None = None
+    symptom: str = ""
+    cause: str = ""
+    result: str = ""
+    diagnosis: str = ""
+    resolution: str = ""
+    escalation_rma: str = ""
+    spare_parts: list[str] = field(default_factory=list)
+    loaner_serial: str = ""
+    warranty_covered: bool | None = None
+    warranty_exclusion: str = ""
+    id: str = field(default_factory=new_id)
+    schema: int = SCHEMA_VERSION
+    revision: int = 0

@@ -1,0 +1,148 @@
+"""The asset register: sites and assets with their warranty status, validated on the way in."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from assettrack.domain.errors import FieldProblem, ValidationError
+from assettrack.domain.models import BUILTIN_ASSET_KINDS, Asset, Site
+from assettrack.domain.validation import build_asset, build_site
+from assettrack.domain.warranty import WarrantyRules, WarrantyState, WarrantyStatus, warranty_status
+from assettrack.errors import AssetTrackError
+from assettrack.store.store import Store
+
+
+@dataclass(frozen=True)
+class AssetView:
+    """An asset with what the screens and reports show beside it."""
+
+    asset: Asset
+    site: Site | None
+    warranty: WarrantyStatus
+
+    @property
+    def site_name(self) -> str:
+        return self.site.name if self.site else "?"
+
+    @property
+    def customer(self) -> str:
+        return self.site.customer if self.site else "?"
+
+
+class AssetRegister:
+    def __init__(
+        self, store: Store, rules: WarrantyRules, kinds: Iterable[str] = BUILTIN_ASSET_KINDS
+    ) -> None:
+        self.store = store
+        self.rules = rules
+        self.kinds = tuple(dict.fromkeys(kinds))
+        self._sites: dict[str, Site] = {s.id: s for s in store.sites.list()}
+
+    # -- sites -----------------------------------------------------------------------------
+
+    def sites(self) -> list[Site]:
+        return sorted(self._sites.values(), key=lambda s: (s.customer, s.name))
+
+    def site(self, site_id: str) -> Site | None:
+        return self._sites.get(site_id)
+
+    def find_site(self, key: str) -> Site | None:
+        """A site by id, or by name (exact, ignoring case) if that is unambiguous."""
+        if key in self._sites:
+            return self._sites[key]
+        wanted = key.strip().casefold()
+        matches = [s for s in self._sites.values() if s.name.casefold() == wanted]
+        return matches[0] if len(matches) == 1 else None
+
+    def save_site(self, values: Mapping[str, Any], base: Site | None = None) -> Site:
+        return self.add_site(build_site(values, base=base))
+
+    def add_site(self, site: Site) -> Site:
+        self.store.sites.save(site)
+        self._sites[site.id] = site
+        return site
+
+    # -- assets ----------------------------------------------------------------------------
+
+    def view(self, asset: Asset, today: date) -> AssetView:
+        return AssetView(asset, self._sites.get(asset.site_id), warranty_status(asset, self.rules, today))
+
+    def views(self, today: date, assets: Iterable[Asset] | None = None) -> list[AssetView]:
+        return [self.view(a, today) for a in (self.store.assets.all() if assets is None else assets)]
+
+    def check_new_asset(
+        self, asset: Asset, taken: Mapping[tuple[str, str], str] | None = None
+    ) -> list[FieldProblem]:
+        """Problems that need the rest of the register: unknown site, a serial already used."""
+        problems = []
+        if asset.site_id not in self._sites:
+            problems.append(FieldProblem("site", asset.site_id, "is not a known site"))
+        taken = self.serials() if taken is None else taken
+        owner = taken.get(serial_key(asset))
+        if owner is not None and owner != asset.id:
+            problems.append(
+                FieldProblem(
+                    "serial_number", asset.serial_number,
+                    f"is already registered for {asset.vendor} (asset {owner})",
+                )
+            )
+        return problems
+
+    def serials(self) -> dict[tuple[str, str], str]:
+        return {serial_key(a): a.id for a in self.store.assets.all()}
+
+    def save_asset(self, values: Mapping[str, Any], base: Asset | None = None) -> Asset:
+        asset = build_asset(values, kinds=self.kinds, base=base)
+        problems = self.check_new_asset(asset)
+        if problems:
+            raise ValidationError(problems, what="asset")
+        return self.store.assets.save(asset)
+
+    def set_status(self, asset: Asset, **changes: Any) -> Asset:
+        return self.store.assets.save(dataclasses.replace(asset, **changes))
+
+    def warranty_list(
+        self,
+        today: date,
+        *,
+        within_days: int | None = None,
+        include_expired: bool = False,
+        site: str | None = None,
+        vendor: str | None = None,
+        customer: str | None = None,
+    ) -> list[AssetView]:
+        """The team lead's expiry list, soonest first."""
+        within = max(self.rules.thresholds) if within_days is None else within_days
+        if within < 0:
+            raise AssetTrackError(f"--within must be 0 or more days, not {within}")
+        rows = []
+        for view in self.views(today):
+            w = view.warranty
+            if w.state is WarrantyState.UNKNOWN or w.days_left is None:
+                continue
+            if w.days_left < 0 and not include_expired:
+                continue
+            if w.days_left > within:
+                continue
+            if site and not _contains(site, view.site_name, view.asset.site_id):
+                continue
+            if vendor and not _contains(vendor, view.asset.vendor):
+                continue
+            if customer and not _contains(customer, view.customer):
+                continue
+            rows.append(view)
+        rows.sort(key=lambda v: (v.warranty.end, v.customer, v.site_name, v.asset.serial_number))
+        return rows
+
+
+def serial_key(asset: Asset) -> tuple[str, str]:
+    return (asset.vendor.casefold(), asset.serial_number.casefold())
+
+
+def _contains(needle: str, *haystacks: str) -> bool:
+    wanted = needle.strip().casefold()
+    return any(wanted in h.casefold() for h in haystacks)

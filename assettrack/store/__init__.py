@@ -1,0 +1,1 @@
+"""Durable TinyDB storage and the repositories; nothing else in assettrack touches TinyDB."""

@@ -1,0 +1,77 @@
+"""Crash-safe file replacement.
+
+A save writes a temporary file beside the target, flushes and fsyncs it, renames it over the
+target (atomic on POSIX and Windows) and fsyncs the folder so the rename itself survives a
+power cut. A reader therefore always sees the old or the new file, never a mix.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from pathlib import Path
+
+from assettrack.store.errors import StoreWriteError
+
+TEMP_MARK = ".tmp-"
+
+
+def temp_path_for(path: Path) -> Path:
+    return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def fsync_folder(folder: Path) -> None:
+    if os.name == "nt":  # folders cannot be opened for fsync on Windows; NTFS journals renames
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new content."""
+    temp = temp_path_for(path)
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StoreWriteError(_explain(path, exc)) from exc
+    fsync_folder(path.parent)
+
+
+def _explain(path: Path, exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        cause = "the disk is full (or the file size limit was reached)"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        cause = "permission denied or read-only disk"
+    else:
+        cause = exc.strerror or str(exc)
+    return (
+        f"could not save {path.name}: {cause}. Nothing was changed: the previous version "
+        f"of {path} is intact."
+    )
+
+
+def remove_orphan_temp_files(folder: Path) -> list[Path]:
+    """Delete temporary files left by saves that a crash interrupted."""
+    removed = []
+    for temp in folder.rglob(f".*{TEMP_MARK}*"):
+        try:
+            temp.unlink()
+            removed.append(temp)
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                raise
+    return removed

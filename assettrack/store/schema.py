@@ -1,0 +1,32 @@
+"""Schema versions of stored documents and the migrations between them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from assettrack.domain.models import SCHEMA_VERSION
+
+# A migration takes (table name, document at version N) and returns it at version N + 1.
+Migration = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class SchemaPlan:
+    current: int = SCHEMA_VERSION
+    migrations: Mapping[int, Migration] = field(default_factory=dict)
+
+    def migrate(self, table: str, doc: dict[str, Any]) -> dict[str, Any]:
+        version = doc["schema"]
+        while version < self.current:
+            step = self.migrations.get(version)
+            if step is None:
+                raise LookupError(f"no migration from schema {version} to {version + 1}")
+            doc = step(table, dict(doc))
+            version += 1
+            doc["schema"] = version
+        return doc
+
+
+CURRENT_PLAN = SchemaPlan()

@@ -1,0 +1,51 @@
+"""The store: one database folder and its repositories, opened and closed together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assettrack.domain.models import Contract, Site
+from assettrack.store.database import Database
+from assettrack.store.repositories import (
+    AssetRepository,
+    CatalogRepository,
+    faults,
+    inspections,
+    visits,
+)
+from assettrack.store.schema import CURRENT_PLAN, SchemaPlan
+
+
+class Store:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.sites: CatalogRepository[Site] = CatalogRepository(db, "sites", Site)
+        self.contracts: CatalogRepository[Contract] = CatalogRepository(db, "contracts", Contract)
+        self.assets = AssetRepository(db)
+        self.inspections = inspections(db)
+        self.visits = visits(db)
+        self.faults = faults(db)
+
+    @classmethod
+    def open(
+        cls, folder: Path, *, read_only: bool = False, plan: SchemaPlan = CURRENT_PLAN
+    ) -> Store:
+        db = Database(folder, read_only=read_only, plan=plan).open()
+        try:
+            return cls(db)
+        except BaseException:
+            db.close()
+            raise
+
+    @property
+    def folder(self) -> Path:
+        return self.db.folder
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

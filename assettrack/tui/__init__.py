@@ -1,0 +1,1 @@
+"""The Textual app. It talks to services, never to TinyDB."""

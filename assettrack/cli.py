@@ -51,15 +51,30 @@ def _parse_today(value: str | None) -> date:
 
 
 @click.group(invoke_without_command=True)
-@click.option("--db", "db_option", type=click.Path(path_type=Path),
-              help="Database folder (default: the user data folder; env ASSETTRACK_DB).")
-@click.option("--config", "config_file", type=click.Path(path_type=Path),
-              help="Extra settings file (TOML) over the defaults; env ASSETTRACK_CONFIG.")
-@click.option("--today", "today_text", metavar="YYYY-MM-DD", envvar="ASSETTRACK_TODAY",
-              help="Evaluate warranties and schedules as of this day.")
+@click.option(
+    "--db",
+    "db_option",
+    type=click.Path(path_type=Path),
+    help="Database folder (default: the user data folder; env ASSETTRACK_DB).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="Extra settings file (TOML) over the defaults; env ASSETTRACK_CONFIG.",
+)
+@click.option(
+    "--today",
+    "today_text",
+    metavar="YYYY-MM-DD",
+    envvar="ASSETTRACK_TODAY",
+    help="Evaluate warranties and schedules as of this day.",
+)
 @click.version_option(__version__, prog_name="assettrack")
 @click.pass_context
-def cli(ctx: click.Context, db_option: Path | None, config_file: Path | None, today_text: str | None) -> None:
+def cli(
+    ctx: click.Context, db_option: Path | None, config_file: Path | None, today_text: str | None
+) -> None:
     """assettrack: network assets, warranties and site inspections."""
     ctx.obj = Context(config_file, db_option, _parse_today(today_text))
     if ctx.invoked_subcommand is None:
@@ -99,23 +114,42 @@ def demo(context: Context, fresh: bool, no_tui: bool) -> None:
 
 
 @cli.command()
-@click.option("--within", "within_days", type=int, metavar="DAYS",
-              help="Warranties ending in the next DAYS days (default: the largest expiring threshold, 90).")
+@click.option(
+    "--within",
+    "within_days",
+    type=int,
+    metavar="DAYS",
+    help="Warranties ending in the next DAYS days (default: the largest expiring threshold, 90).",
+)
 @click.option("--include-expired", is_flag=True, help="Also list warranties already expired.")
 @click.option("--site", help="Only sites whose name contains this text (or a site id).")
 @click.option("--vendor", help="Only this vendor (text contained in the vendor name).")
 @click.option("--customer", help="Only customers whose name contains this text.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-@click.option("--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel reads Chinese text right.")
+@click.option(
+    "--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel reads Chinese text right."
+)
 @pass_context
-def warranty(context: Context, within_days: int | None, include_expired: bool, site: str | None,
-             vendor: str | None, customer: str | None, fmt: str, excel: bool) -> None:
+def warranty(
+    context: Context,
+    within_days: int | None,
+    include_expired: bool,
+    site: str | None,
+    vendor: str | None,
+    customer: str | None,
+    fmt: str,
+    excel: bool,
+) -> None:
     """Warranties that expire soon, soonest first."""
     with Store.open(context.settings.db_path, read_only=True) as store:
         register = context.register(store)
         rows = register.warranty_list(
-            context.today, within_days=within_days, include_expired=include_expired,
-            site=site, vendor=vendor, customer=customer,
+            context.today,
+            within_days=within_days,
+            include_expired=include_expired,
+            site=site,
+            vendor=vendor,
+            customer=customer,
         )
     _emit_assets(rows, fmt, context.today, excel)
 
@@ -144,9 +178,14 @@ def _print_table(rows: list[AssetView]) -> None:
     for view in rows:
         w = view.warranty
         table.add_row(
-            str(w.end or ""), "" if w.days_left is None else str(w.days_left),
-            f"[{styles[w.state.value]}]{w.label}[/]", view.customer, view.site_name,
-            view.asset.vendor, view.asset.model, view.asset.serial_number,
+            str(w.end or ""),
+            "" if w.days_left is None else str(w.days_left),
+            f"[{styles[w.state.value]}]{w.label}[/]",
+            view.customer,
+            view.site_name,
+            view.asset.vendor,
+            view.asset.model,
+            view.asset.serial_number,
         )
     # Piped output is read by people in wide pagers and by grep: do not squeeze it to 80.
     console = Console(width=None if sys.stdout.isatty() else 200)
@@ -178,11 +217,19 @@ def export_group() -> None:
 @export_group.command(name="assets")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
 @click.option("--site", help="Only sites whose name contains this text (or a site id).")
-@click.option("--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel reads Chinese text right.")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel reads Chinese text right."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file instead of standard output.",
+)
 @pass_context
-def export_assets(context: Context, fmt: str, site: str | None, excel: bool, output: Path | None) -> None:
+def export_assets(
+    context: Context, fmt: str, site: str | None, excel: bool, output: Path | None
+) -> None:
     """Export every asset with its warranty status."""
     with Store.open(context.settings.db_path, read_only=True) as store:
         register = context.register(store)
@@ -191,7 +238,11 @@ def export_assets(context: Context, fmt: str, site: str | None, excel: bool, out
         wanted = site.casefold()
         views = [v for v in views if wanted in v.site_name.casefold() or v.asset.site_id == site]
     views.sort(key=lambda v: (v.customer, v.site_name, v.asset.kind, v.asset.serial_number))
-    text = assets_csv(views, excel_bom=excel) if fmt == "csv" else assets_json(views, context.today) + "\n"
+    text = (
+        assets_csv(views, excel_bom=excel)
+        if fmt == "csv"
+        else assets_json(views, context.today) + "\n"
+    )
     if output is None:
         sys.stdout.write(text)
     else:

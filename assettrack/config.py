@@ -89,7 +89,9 @@ def load_settings(
     sources: list[Path] = []
     raw = _folder_layer(shipped_config_dir(), sources)
     raw = merge(raw, _folder_layer(user_dir or user_config_dir(), sources))
-    config_file = config_file or (Path(env["ASSETTRACK_CONFIG"]) if env.get("ASSETTRACK_CONFIG") else None)
+    config_file = config_file or (
+        Path(env["ASSETTRACK_CONFIG"]) if env.get("ASSETTRACK_CONFIG") else None
+    )
     if config_file is not None:
         if not config_file.is_file():
             raise AssetTrackError(f"config file {config_file} does not exist")

@@ -38,11 +38,17 @@ def site(register: AssetRegister) -> Site:
     return register.add_site(Site(customer="华东医院集团", name="门诊楼机房", address="上海"))
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, input: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real console script in a child process, as a user or a script would."""
     full_env = {**os.environ, "ASSETTRACK_TODAY": TODAY.isoformat(), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "assettrack", *args],
-        capture_output=True, text=True, env=full_env, input=input, cwd=cwd, timeout=120,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        cwd=cwd,
+        timeout=120,
     )

@@ -21,7 +21,6 @@ from assettrack.store.errors import (
     ReadOnlyStoreError,
     StoreError,
     StoreLockedError,
-    StoreWriteError,
 )
 from assettrack.store.schema import SchemaPlan
 from assettrack.store.store import Store
@@ -30,7 +29,9 @@ HERE = Path(__file__).parent
 
 
 def make_asset(site_id: str, serial: str, **kw) -> Asset:
-    return Asset(site_id=site_id, kind="router", vendor="Cisco", model="ISR4331", serial_number=serial, **kw)
+    return Asset(
+        site_id=site_id, kind="router", vendor="Cisco", model="ISR4331", serial_number=serial, **kw
+    )
 
 
 def fill(folder: Path) -> tuple[Site, Asset]:
@@ -41,7 +42,9 @@ def fill(folder: Path) -> tuple[Site, Asset]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 # -- basic behaviour ---------------------------------------------------------------------
@@ -113,7 +116,9 @@ def test_second_writer_is_told_who_holds_the_database(tmp_path: Path) -> None:
     fill(tmp_path / "db")
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(tmp_path / "db")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
@@ -133,7 +138,9 @@ def test_lock_dies_with_a_killed_writer(tmp_path: Path) -> None:
     fill(tmp_path / "db")
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(tmp_path / "db")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "ready"
     holder.kill()
@@ -154,7 +161,10 @@ def test_lock_dies_with_a_killed_writer(tmp_path: Path) -> None:
         (lambda raw: b"[1, 2, 3]", "expected an object of tables"),
         (lambda raw: b'{"assets": {"x": 5}}', "is not an object"),
         (lambda raw: b'{"assets": {"x": {"id": "x"}}}', "no valid schema version"),
-        (lambda raw: raw.replace(b'"installed_on":null', b'"installed_on":"yesterday"'), "does not fit"),
+        (
+            lambda raw: raw.replace(b'"installed_on":null', b'"installed_on":"yesterday"'),
+            "does not fit",
+        ),
     ],
 )
 def test_corrupt_asset_file_is_refused_and_left_untouched(tmp_path: Path, damage, expected) -> None:
@@ -253,10 +263,13 @@ print("saved?!")
 
 
 def test_a_save_that_fails_for_lack_of_space_keeps_the_old_data(tmp_path: Path) -> None:
-    site, asset = fill(tmp_path / "db")
+    _, asset = fill(tmp_path / "db")
     before = snapshot(tmp_path / "db")
     child = subprocess.run(
-        [sys.executable, "-c", FULL_DISK, str(tmp_path / "db")], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", FULL_DISK, str(tmp_path / "db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert child.returncode == 3, child.stdout + child.stderr
     assert "disk is full" in child.stdout and "previous version" in child.stdout
@@ -292,7 +305,9 @@ def test_random_kills_never_lose_a_saved_record(tmp_path: Path) -> None:
     for _ in range(50):
         writer = subprocess.Popen(
             [sys.executable, str(HERE / "store_writer.py"), str(folder), site.id],
-            stdout=subprocess.PIPE, text=True, bufsize=1,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
         )
         first = writer.stdout.readline()  # wait until it is writing
         assert first, "writer produced nothing"

@@ -29,7 +29,11 @@ RULES = WarrantyRules.from_mapping(
         "default_months": 36,
         "expiring_days": [30, 90, 60],
         "vendors": {
-            "cisco": {"name": "Cisco", "months": 12, "models": [{"pattern": "C9[23]00*", "months": 60}]},
+            "cisco": {
+                "name": "Cisco",
+                "months": 12,
+                "models": [{"pattern": "C9[23]00*", "months": 60}],
+            },
             "huawei": {"name": "Huawei"},
         },
     }
@@ -48,7 +52,9 @@ def test_leap_day_start() -> None:
 
 
 def test_unknown_vendor_gets_three_years() -> None:
-    status = warranty_status(asset(vendor="Acme", installed_on=date(2023, 1, 31)), RULES, date(2025, 1, 1))
+    status = warranty_status(
+        asset(vendor="Acme", installed_on=date(2023, 1, 31)), RULES, date(2025, 1, 1)
+    )
     assert status.end == date(2026, 1, 31)
     assert status.months == 36
     assert status.source == "general default"
@@ -137,7 +143,7 @@ def test_bad_rules_name_the_field() -> None:
 def test_shipped_rules_load_and_user_files_override(tmp_path) -> None:
     user = tmp_path / "user"
     user.mkdir()
-    (user / "warranty.toml").write_text('default_months = 24\n[vendors.cisco]\nmonths = 6\n')
+    (user / "warranty.toml").write_text("default_months = 24\n[vendors.cisco]\nmonths = 6\n")
     settings = load_settings(env={}, user_dir=user, db_path=tmp_path / "db")
     assert settings.warranty.default_months == 24
     assert settings.warranty.period_for("Cisco", "WS-C2960X")[0] == 6
@@ -148,12 +154,14 @@ def test_shipped_rules_load_and_user_files_override(tmp_path) -> None:
     layered = load_settings(config_file=extra, env={}, user_dir=user)
     assert layered.warranty.default_months == 48
     assert str(layered.db_path) == "/x/y"
-    by_env = load_settings(env={"ASSETTRACK_CONFIG": str(extra), "ASSETTRACK_DB": "/e"}, user_dir=user)
+    by_env = load_settings(
+        env={"ASSETTRACK_CONFIG": str(extra), "ASSETTRACK_DB": "/e"}, user_dir=user
+    )
     assert (by_env.warranty.default_months, str(by_env.db_path)) == (48, "/e")
 
 
 def test_broken_config_file_is_reported_with_its_name(tmp_path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("default_months = \n")
-    with pytest.raises(AssetTrackError, match="bad.toml is not valid TOML"):
+    with pytest.raises(AssetTrackError, match=r"bad\.toml is not valid TOML"):
         load_settings(config_file=bad, env={}, user_dir=tmp_path)

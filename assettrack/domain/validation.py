@@ -16,16 +16,37 @@ from typing import Any
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import Asset, AssetStatus, ConsoleSettings, Contact, Contract, Site
 
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
 _SERIAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{1,63}$")
 _FRAMING = re.compile(r"^[5-8][NEOMS][12]$")
 STANDARD_BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 
 ASSET_FIELDS: tuple[str, ...] = (
-    "site_id", "kind", "vendor", "model", "serial_number", "hostname", "management_address",
-    "location", "firmware", "installed_on", "warranty_start", "warranty_months", "warranty_end",
-    "warranty_extension_months", "contract_id", "console_port", "console_baud",
-    "console_framing", "console_credentials_ref", "driver", "status", "tags", "notes",
+    "site_id",
+    "kind",
+    "vendor",
+    "model",
+    "serial_number",
+    "hostname",
+    "management_address",
+    "location",
+    "firmware",
+    "installed_on",
+    "warranty_start",
+    "warranty_months",
+    "warranty_end",
+    "warranty_extension_months",
+    "contract_id",
+    "console_port",
+    "console_baud",
+    "console_framing",
+    "console_credentials_ref",
+    "driver",
+    "status",
+    "tags",
+    "notes",
 )
 
 
@@ -58,9 +79,7 @@ def parse_date(name: str, value: Any, problems: _Collector) -> date | None:
         return None
 
 
-def parse_int(
-    name: str, value: Any, problems: _Collector, *, low: int, high: int
-) -> int | None:
+def parse_int(name: str, value: Any, problems: _Collector, *, low: int, high: int) -> int | None:
     if value is None or value == "":
         return None
     try:
@@ -86,7 +105,8 @@ def is_valid_address(text: str) -> bool:
         ipaddress.ip_address(text)
         return True
     except ValueError:
-        return bool(_HOSTNAME.match(text))
+        # "999.1.1.1" is a mistyped IP address, not a host name.
+        return not re.fullmatch(r"[\d.]+", text) and bool(_HOSTNAME.match(text))
 
 
 def build_asset(
@@ -113,7 +133,8 @@ def build_asset(
     serial = _text(values, "serial_number")
     if not _SERIAL.match(serial):
         p.add(
-            "serial_number", serial,
+            "serial_number",
+            serial,
             "must be 2-64 letters, digits or . _ / - (no spaces)" if serial else "is required",
         )
     address = _text(values, "management_address")
@@ -132,7 +153,9 @@ def build_asset(
     )
     baud = parse_int("console_baud", values.get("console_baud"), p, low=50, high=4_000_000)
     if baud is not None and baud not in STANDARD_BAUDS:
-        p.add("console_baud", baud, f"is not a standard speed ({', '.join(map(str, STANDARD_BAUDS))})")
+        p.add(
+            "console_baud", baud, f"is not a standard speed ({', '.join(map(str, STANDARD_BAUDS))})"
+        )
     framing = _text(values, "console_framing").upper()
     if framing and not _FRAMING.match(framing):
         p.add("console_framing", framing, "must look like 8N1 (data bits, parity N/E/O, stop bits)")
@@ -226,7 +249,9 @@ def build_site(values: Mapping[str, Any], base: Site | None = None) -> Site:
         if not contact_name:
             p.add(f"contacts[{i}].name", contact_name, "is required")
         contacts.append(
-            Contact(contact_name, str(raw.get("role", "")).strip(), str(raw.get("phone", "")).strip())
+            Contact(
+                contact_name, str(raw.get("role", "")).strip(), str(raw.get("phone", "")).strip()
+            )
         )
     if p.problems:
         raise ValidationError(p.problems, what="site")

@@ -53,7 +53,9 @@ class WarrantyRules:
 
         def months_value(path: str, value: Any) -> int | None:
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 600:
-                problems.append(FieldProblem(path, value, "must be a whole number of months, 0-600"))
+                problems.append(
+                    FieldProblem(path, value, "must be a whole number of months, 0-600")
+                )
                 return None
             return value
 
@@ -62,10 +64,14 @@ class WarrantyRules:
         if not (
             isinstance(raw_thresholds, list)
             and raw_thresholds
-            and all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in raw_thresholds)
+            and all(
+                isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in raw_thresholds
+            )
         ):
             problems.append(
-                FieldProblem("expiring_days", raw_thresholds, "must be a list of positive day counts")
+                FieldProblem(
+                    "expiring_days", raw_thresholds, "must be a list of positive day counts"
+                )
             )
             raw_thresholds = list(DEFAULT_THRESHOLDS)
         vendors: dict[str, VendorRule] = {}
@@ -85,7 +91,9 @@ class WarrantyRules:
                         FieldProblem(f"vendors.{key}.models[{i}].pattern", pattern, "is required")
                     )
                     continue
-                model_months = months_value(f"vendors.{key}.models[{i}].months", model.get("months"))
+                model_months = months_value(
+                    f"vendors.{key}.models[{i}].months", model.get("months")
+                )
                 if model_months is not None:
                     models.append(ModelRule(pattern, model_months))
             vendors[name.casefold()] = VendorRule(name, months, tuple(models))
@@ -179,5 +187,7 @@ def warranty_status(asset: Asset, rules: WarrantyRules, today: date) -> Warranty
         return WarrantyStatus(WarrantyState.EXPIRED, start, end, months, days_left, None, source)
     bands = [t for t in sorted(rules.thresholds) if days_left <= t]
     if bands:
-        return WarrantyStatus(WarrantyState.EXPIRING, start, end, months, days_left, bands[0], source)
+        return WarrantyStatus(
+            WarrantyState.EXPIRING, start, end, months, days_left, bands[0], source
+        )
     return WarrantyStatus(WarrantyState.ACTIVE, start, end, months, days_left, None, source)

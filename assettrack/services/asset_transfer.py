@@ -26,7 +26,12 @@ from assettrack.services.assets import AssetRegister, AssetView, serial_key
 CSV_COLUMNS: tuple[str, ...] = ("site", *(f for f in ASSET_FIELDS if f != "site_id"))
 REQUIRED_COLUMNS = ("site", "kind", "vendor", "model", "serial_number")
 EXPORT_COLUMNS: tuple[str, ...] = (
-    "id", "customer", *CSV_COLUMNS, "warranty_status", "warranty_ends", "warranty_days_left",
+    "id",
+    "customer",
+    *CSV_COLUMNS,
+    "warranty_status",
+    "warranty_ends",
+    "warranty_days_left",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_PROBLEMS_SHOWN = 50
@@ -89,10 +94,23 @@ def parse_assets_csv(text: str, register: AssetRegister, source: str = "CSV") ->
         raise ImportRejected(source, [RowProblem(1, "", None, "the file is empty")]) from None
     except csv.Error as exc:
         raise ImportRejected(source, [RowProblem(1, "", None, f"unreadable CSV: {exc}")]) from None
-    unknown = [h for h in header if h not in (*CSV_COLUMNS, "id", "customer", "warranty_status",
-                                              "warranty_ends", "warranty_days_left")]
+    unknown = [
+        h
+        for h in header
+        if h
+        not in (
+            *CSV_COLUMNS,
+            "id",
+            "customer",
+            "warranty_status",
+            "warranty_ends",
+            "warranty_days_left",
+        )
+    ]
     for name in unknown:
-        problems.append(RowProblem(1, name, None, f"is not a known column (known: {', '.join(CSV_COLUMNS)})"))
+        problems.append(
+            RowProblem(1, name, None, f"is not a known column (known: {', '.join(CSV_COLUMNS)})")
+        )
     for name in REQUIRED_COLUMNS:
         if name not in header:
             problems.append(RowProblem(1, name, None, "required column is missing"))
@@ -123,7 +141,9 @@ def parse_assets_csv(text: str, register: AssetRegister, source: str = "CSV") ->
         values = {h: _unneutralise(v.strip()) for h, v in zip(header, row, strict=True)}
         site = register.find_site(values.get("site", ""))
         if site is None:
-            problems.append(RowProblem(line, "site", values.get("site"), "is not a known site name or id"))
+            problems.append(
+                RowProblem(line, "site", values.get("site"), "is not a known site name or id")
+            )
             continue
         values["site_id"] = site.id
         try:
@@ -133,8 +153,14 @@ def parse_assets_csv(text: str, register: AssetRegister, source: str = "CSV") ->
             continue
         key = serial_key(asset)
         if key in seen_in_file:
-            problems.append(RowProblem(line, "serial_number", asset.serial_number,
-                                       f"appears twice in the file (also line {seen_in_file[key]})"))
+            problems.append(
+                RowProblem(
+                    line,
+                    "serial_number",
+                    asset.serial_number,
+                    f"appears twice in the file (also line {seen_in_file[key]})",
+                )
+            )
             continue
         seen_in_file[key] = line
         problems.extend(

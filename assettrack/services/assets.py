@@ -69,10 +69,14 @@ class AssetRegister:
     # -- assets ----------------------------------------------------------------------------
 
     def view(self, asset: Asset, today: date) -> AssetView:
-        return AssetView(asset, self._sites.get(asset.site_id), warranty_status(asset, self.rules, today))
+        return AssetView(
+            asset, self._sites.get(asset.site_id), warranty_status(asset, self.rules, today)
+        )
 
     def views(self, today: date, assets: Iterable[Asset] | None = None) -> list[AssetView]:
-        return [self.view(a, today) for a in (self.store.assets.all() if assets is None else assets)]
+        return [
+            self.view(a, today) for a in (self.store.assets.all() if assets is None else assets)
+        ]
 
     def check_new_asset(
         self, asset: Asset, taken: Mapping[tuple[str, str], str] | None = None
@@ -86,7 +90,8 @@ class AssetRegister:
         if owner is not None and owner != asset.id:
             problems.append(
                 FieldProblem(
-                    "serial_number", asset.serial_number,
+                    "serial_number",
+                    asset.serial_number,
                     f"is already registered for {asset.vendor} (asset {owner})",
                 )
             )

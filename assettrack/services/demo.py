@@ -13,14 +13,54 @@ from assettrack.domain.models import Asset, AssetStatus, ConsoleSettings, Contac
 from assettrack.services.assets import AssetRegister
 
 SITES: tuple[tuple[str, str, str, tuple[Contact, ...]], ...] = (
-    ("上海浦东发展银行", "浦东数据中心", "上海市浦东新区张江路 88 号", (Contact("王磊", "IT 主管", "021-5080-1234"),)),
-    ("上海浦东发展银行", "外滩分行", "上海市黄浦区中山东一路 12 号", (Contact("李娜", "网络管理员", "021-6321-5678"),)),
-    ("华东医院集团", "门诊楼机房", "上海市静安区延安西路 221 号", (Contact("张伟", "信息科科长", "021-6248-3180"),)),
-    ("Northwind Logistics", "Hamburg Hub", "Am Sandtorkai 50, 20457 Hamburg", (Contact("Jana Weber", "IT lead", "+49 40 1234 567"),)),
-    ("Northwind Logistics", "Rotterdam DC", "Waalhaven O.z. 81, 3087 BM Rotterdam", (Contact("Pieter de Vries", "Site manager", "+31 10 555 0101"),)),
-    ("Contoso Retail", "Head Office", "1 Market Street, Leeds LS1 6DT", (Contact("Amira Khan", "Network engineer", "+44 113 496 0000"),)),
-    ("深圳创新科技有限公司", "南山研发中心", "深圳市南山区科技园南区 9 栋", (Contact("陈晓明", "运维经理", "0755-8601-2345"),)),
-    ("Fabrikam Manufacturing", "Plant 2", "400 Industrial Pkwy, Dayton OH 45402", (Contact("Mike Olsen", "Plant IT", "+1 937 555 0142"),)),
+    (
+        "上海浦东发展银行",
+        "浦东数据中心",
+        "上海市浦东新区张江路 88 号",
+        (Contact("王磊", "IT 主管", "021-5080-1234"),),
+    ),
+    (
+        "上海浦东发展银行",
+        "外滩分行",
+        "上海市黄浦区中山东一路 12 号",
+        (Contact("李娜", "网络管理员", "021-6321-5678"),),
+    ),
+    (
+        "华东医院集团",
+        "门诊楼机房",
+        "上海市静安区延安西路 221 号",
+        (Contact("张伟", "信息科科长", "021-6248-3180"),),
+    ),
+    (
+        "Northwind Logistics",
+        "Hamburg Hub",
+        "Am Sandtorkai 50, 20457 Hamburg",
+        (Contact("Jana Weber", "IT lead", "+49 40 1234 567"),),
+    ),
+    (
+        "Northwind Logistics",
+        "Rotterdam DC",
+        "Waalhaven O.z. 81, 3087 BM Rotterdam",
+        (Contact("Pieter de Vries", "Site manager", "+31 10 555 0101"),),
+    ),
+    (
+        "Contoso Retail",
+        "Head Office",
+        "1 Market Street, Leeds LS1 6DT",
+        (Contact("Amira Khan", "Network engineer", "+44 113 496 0000"),),
+    ),
+    (
+        "深圳创新科技有限公司",
+        "南山研发中心",
+        "深圳市南山区科技园南区 9 栋",
+        (Contact("陈晓明", "运维经理", "0755-8601-2345"),),
+    ),
+    (
+        "Fabrikam Manufacturing",
+        "Plant 2",
+        "400 Industrial Pkwy, Dayton OH 45402",
+        (Contact("Mike Olsen", "Plant IT", "+1 937 555 0142"),),
+    ),
 )
 
 CATALOGUE: tuple[tuple[str, str, str, str, str], ...] = (
@@ -43,7 +83,9 @@ CATALOGUE: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
-def build_demo(register: AssetRegister, today: date, assets_per_site: int = 25, seed: int = 7) -> None:
+def build_demo(
+    register: AssetRegister, today: date, assets_per_site: int = 25, seed: int = 7
+) -> None:
     rng = random.Random(seed)
     store = register.store
     contracts = {}
@@ -57,9 +99,14 @@ def build_demo(register: AssetRegister, today: date, assets_per_site: int = 25, 
         store.contracts.save(contract)
         contracts[customer] = contract
     serial = 0
-    for customer, name, address, contacts in SITES:
-        site = Site(customer=customer, name=name, address=address, contacts=list(contacts),
-                    visit_plan={"scheduled_per_month": 2})
+    for number, (customer, name, address, contacts) in enumerate(SITES, start=1):
+        site = Site(
+            customer=customer,
+            name=name,
+            address=address,
+            contacts=list(contacts),
+            visit_plan={"scheduled_per_month": 2},
+        )
         register.add_site(site)
         assets = []
         for n in range(assets_per_site):
@@ -77,9 +124,10 @@ def build_demo(register: AssetRegister, today: date, assets_per_site: int = 25, 
                     vendor=vendor,
                     model=model,
                     serial_number=f"{prefix}{2300 + serial:04d}{rng.randint(100, 999)}",
-                    hostname=f"{name.split()[0].lower() if name.isascii() else 'site'}-{kind[:2]}{n + 1:02d}",
-                    management_address=f"10.{SITES.index((customer, name, address, contacts)) + 1}.{n // 50}.{n % 250 + 2}",
-                    location=f"Room {rng.choice('ABC')}{rng.randint(1, 3)} / Rack {rng.randint(1, 12):02d}",
+                    hostname=f"s{number}-{kind[:2]}{n + 1:02d}",
+                    management_address=f"10.{number}.{n // 250}.{n % 250 + 2}",
+                    location=f"Room {rng.choice('ABC')}{rng.randint(1, 3)} / "
+                    f"Rack {rng.randint(1, 12):02d}",
                     firmware=firmware,
                     installed_on=None if unknown else installed,
                     contract_id=contracts[customer].id,

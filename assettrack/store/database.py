@@ -55,7 +55,9 @@ class Database:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create database folder {self.folder}: {exc.strerror}") from exc
+            raise StoreError(
+                f"cannot create database folder {self.folder}: {exc.strerror}"
+            ) from exc
         if (self.folder / HEADER_NAME).exists():
             self._check_header()  # refuse before taking the lock or deleting anything
         self._lock = WriterLock(self.folder)

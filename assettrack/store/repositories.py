@@ -190,6 +190,19 @@ class RecordRepository(Generic[T]):
             )
         return record
 
+    def add_many(self, records: Iterable[T]) -> int:
+        """Insert new records with one save per site-month file (imports, merges)."""
+        by_partition: dict[str, list[T]] = {}
+        for record in records:
+            record.revision += 1  # type: ignore[attr-defined]
+            by_partition.setdefault(self.partition_of(record), []).append(record)
+        for name, group in by_partition.items():
+            with _saving(self.db, name):
+                self.db.partition(name).table(self.table_name).insert_multiple(
+                    [Document(to_doc(r), doc_id=r.id) for r in group]  # type: ignore[attr-defined]
+                )
+        return sum(len(g) for g in by_partition.values())
+
     def _site_partitions(self, site_id: str) -> list[str]:
         return self.db.partition_names(f"records/{site_id}")
 

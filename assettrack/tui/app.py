@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -16,7 +17,17 @@ STATUS_STYLE = {
     "expired": "bold red",
     "unknown": "dim",
 }
-COLUMNS = ("Site", "Kind", "Vendor", "Model", "Serial", "Location", "Firmware", "Warranty ends", "Status")
+COLUMNS = (
+    "Site",
+    "Kind",
+    "Vendor",
+    "Model",
+    "Serial",
+    "Location",
+    "Firmware",
+    "Warranty ends",
+    "Status",
+)
 
 
 def status_text(view: AssetView) -> Text:
@@ -25,7 +36,7 @@ def status_text(view: AssetView) -> Text:
 
 class AssetTrackApp(App[None]):
     TITLE = "assettrack"
-    BINDINGS = [("q", "quit", "Quit")]
+    BINDINGS: ClassVar = [("q", "quit", "Quit")]
 
     def __init__(self, register: AssetRegister, today: date) -> None:
         super().__init__()
@@ -47,8 +58,16 @@ class AssetTrackApp(App[None]):
         for view in views:
             a = view.asset
             table.add_row(
-                view.site_name, a.kind, a.vendor, a.model, a.serial_number, a.location,
-                a.firmware, str(view.warranty.end or ""), status_text(view), key=a.id,
+                view.site_name,
+                a.kind,
+                a.vendor,
+                a.model,
+                a.serial_number,
+                a.location,
+                a.firmware,
+                str(view.warranty.end or ""),
+                status_text(view),
+                key=a.id,
             )
         self.sub_title = f"{len(views)} assets · as of {self.today}"
 

@@ -1,0 +1,111 @@
+"""A record of every byte exchanged with a device, and its redacted view.
+
+The raw bytes stay inside the session; only :meth:`Transcript.redacted` (and the redacted
+events) may leave it, so a password typed at a login prompt or a secret in a configuration
+never reaches a record, a log or a screen.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+MASK = "******"
+
+# Secrets devices print in their configuration. Group "v" is the part that is masked.
+SECRET_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE | re.MULTILINE)
+    for p in (
+        # Cisco typed secrets: "password 7 0822455D0A16", "secret 5 $1$...", "key 7 ..."
+        r"\b(?:password|secret|key)\s+\d{1,2}\s+(?P<v>\S+)",
+        # Cisco clear text: " password cisco", "enable password x", "username u password x"
+        r"^\s*(?:enable\s+)?(?:password|secret)\s+(?P<v>\S+)",
+        r"^\s*username\s+\S+(?:\s+privilege\s+\d+)?\s+(?:password|secret)\s+(?P<v>\S+)",
+        r"\bsnmp-server\s+community\s+(?P<v>\S+)",
+        r"\b(?:pre-shared-key|key-string)\s+(?:\d\s+)?(?P<v>\S+)",
+        r"\b(?:tacacs-server|radius-server)\s+key\s+(?P<v>\S+)",
+        # Huawei / H3C: "cipher %^%#...%^%#", "irreversible-cipher ...", "password simple x"
+        r"\b(?:irreversible-cipher|cipher)\s+(?P<v>\S+)",
+        r"\bpassword\s+simple\s+(?P<v>\S+)",
+        r"(?P<v>%\^%#\S*?%\^%#|%\$%\$\S*?%\$%\$|%@%@\S*?%@%@)",
+        r"\bsnmp-agent\s+community\s+(?:read|write)\s+(?P<v>\S+)",
+    )
+)
+# Values that follow those keywords but are keywords themselves.
+_NOT_SECRET = re.compile(r"^(\d|irreversible-cipher|cipher|simple|encryption)$", re.IGNORECASE)
+
+Direction = Literal["sent", "received"]
+
+
+@dataclass(frozen=True)
+class TranscriptEvent:
+    """One chunk of the exchange; ``text`` is already redacted."""
+
+    direction: Direction
+    at: float  # seconds since the transcript started
+    text: str
+
+
+class Transcript:
+    """Sent and received bytes in order, with the secrets that must never leave."""
+
+    def __init__(self, encoding: str = "utf-8") -> None:
+        self._encoding = encoding
+        self._start = time.monotonic()
+        self._events: list[tuple[Direction, float, bytes, bool]] = []
+        self._secrets: set[str] = set()
+
+    def add_secret(self, secret: str | None) -> None:
+        if secret:
+            self._secrets.add(secret)
+
+    def record_sent(self, data: bytes, *, secret: bool = False) -> None:
+        self._events.append(("sent", time.monotonic() - self._start, data, secret))
+
+    def record_received(self, data: bytes) -> None:
+        if data:
+            self._events.append(("received", time.monotonic() - self._start, data, False))
+
+    @property
+    def bytes_sent(self) -> int:
+        return sum(len(d) for kind, _, d, _ in self._events if kind == "sent")
+
+    @property
+    def bytes_received(self) -> int:
+        return sum(len(d) for kind, _, d, _ in self._events if kind == "received")
+
+    def redacted(self) -> str:
+        """The device's side of the exchange as a screen shows it, secrets masked.
+
+        Devices echo what is typed, so the received stream is what the engineer saw.
+        """
+        raw = b"".join(d for kind, _, d, _ in self._events if kind == "received")
+        return self.redact(raw.decode(self._encoding, errors="replace"))
+
+    def redacted_events(self) -> list[TranscriptEvent]:
+        """Every chunk in order, both directions, secrets masked."""
+        events = []
+        for kind, at, data, secret in self._events:
+            text = MASK if secret else self.redact(data.decode(self._encoding, "replace"))
+            events.append(TranscriptEvent(kind, at, text))
+        return events
+
+    def redact(self, text: str) -> str:
+        # Longest first, so a secret containing another one is masked whole.
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, MASK)
+        for pattern in SECRET_PATTERNS:
+            text = pattern.sub(_mask_match, text)
+        return text
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    value = match.group("v")
+    if value == MASK or _NOT_SECRET.match(value):
+        return match.group(0)
+    start, end = match.span("v")
+    base = match.start(0)
+    whole = match.group(0)
+    return whole[: start - base] + MASK + whole[end - base :]

@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 a user error (one clear line on stderr, no traceback), 
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ import click
 from assettrack import __version__
 from assettrack.config import Settings, load_settings, user_config_dir
 from assettrack.errors import AssetTrackError
+from assettrack.plugins.extensions import Extensions
+from assettrack.plugins.loader import load_plugins
 from assettrack.services.asset_transfer import assets_csv, assets_json, import_assets_file
 from assettrack.services.assets import AssetRegister, AssetView
 from assettrack.store.store import Store
@@ -27,6 +30,7 @@ class Context:
     db_option: Path | None
     today: date
     _settings: Settings | None = field(default=None, init=False)
+    _extensions: Extensions | None = field(default=None, init=False)
 
     @property
     def settings(self) -> Settings:
@@ -34,8 +38,15 @@ class Context:
             self._settings = load_settings(config_file=self.config_file, db_path=self.db_option)
         return self._settings
 
+    @property
+    def extensions(self) -> Extensions:
+        if self._extensions is None:
+            self._extensions = load_plugins(self.settings.raw)
+        return self._extensions
+
     def register(self, store: Store) -> AssetRegister:
-        return AssetRegister(store, self.settings.warranty)
+        ext = self.extensions
+        return AssetRegister(store, ext.warranty_rules(self.settings.warranty), ext.asset_kinds())
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -215,7 +226,13 @@ def export_group() -> None:
 
 
 @export_group.command(name="assets")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option(
+    "--format",
+    "fmt",
+    default="csv",
+    show_default=True,
+    help="csv, excel-csv, json, or a format added by a plugin (see 'assettrack plugins').",
+)
 @click.option("--site", help="Only sites whose name contains this text (or a site id).")
 @click.option(
     "--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel reads Chinese text right."
@@ -238,16 +255,84 @@ def export_assets(
         wanted = site.casefold()
         views = [v for v in views if wanted in v.site_name.casefold() or v.asset.site_id == site]
     views.sort(key=lambda v: (v.customer, v.site_name, v.asset.kind, v.asset.serial_number))
-    text = (
-        assets_csv(views, excel_bom=excel)
-        if fmt == "csv"
-        else assets_json(views, context.today) + "\n"
-    )
+    exporters = context.extensions.exporters
+    if excel and fmt == "csv":
+        fmt = "excel-csv"
+    if fmt not in exporters:
+        raise click.BadParameter(
+            f"{fmt!r} is not an export format (known: {', '.join(exporters)})",
+            param_hint="--format",
+        )
+    text = exporters[fmt].render(views, context.today)
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"Wrote {len(views)} asset(s) to {output}", err=True)
+
+
+@cli.command(name="plugins")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--traceback", "show_tracebacks", is_flag=True, help="Show each error's traceback.")
+@pass_context
+def list_plugins(context: Context, fmt: str, show_tracebacks: bool) -> None:
+    """List every plugin: name, version, source, hooks implemented, and its errors."""
+    ext = context.extensions
+    host = ext.host
+    rows = []
+    for info in host.infos.values():
+        rows.append(
+            {
+                "name": info.name,
+                "version": info.version,
+                "source": info.source,
+                "blocked": info.blocked,
+                "hooks": info.hooks,
+                "errors": [str(f) for f in host.failures_of(info.name)],
+            }
+        )
+    known = {r["name"] for r in rows}
+    for failure in host.failures:  # plugins that never got as far as registering
+        if failure.plugin not in known:
+            known.add(failure.plugin)
+            rows.append(
+                {
+                    "name": failure.plugin,
+                    "version": "",
+                    "source": "?",
+                    "blocked": False,
+                    "hooks": [],
+                    "errors": [str(f) for f in host.failures_of(failure.plugin)],
+                }
+            )
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "plugins": rows,
+                    "drivers": sorted(ext.drivers),
+                    "exporters": sorted(ext.exporters),
+                    "kinds": sorted(ext.kinds),
+                },
+                indent=2,
+            )
+        )
+        return
+    for row in rows:
+        state = "blocked" if row["blocked"] else ("ERROR" if row["errors"] else "ok")
+        version = f" {row['version']}" if row["version"] else ""
+        click.echo(f"{row['name']}{version}  [{row['source']}]  {state}")
+        hooks = ", ".join(h.removeprefix("assettrack_") for h in row["hooks"])
+        if hooks:
+            click.echo(f"    hooks: {hooks}")
+        for error in row["errors"]:
+            click.echo(f"    error: {error}")
+    if show_tracebacks:
+        for failure in host.failures:
+            click.echo(f"\n--- {failure.plugin} ({failure.stage})\n{failure.details}")
+    click.echo(f"drivers: {', '.join(sorted(ext.drivers))}")
+    click.echo(f"export formats: {', '.join(sorted(ext.exporters))}")
+    click.echo(f"asset kinds: {', '.join(ext.kinds)}")
 
 
 @cli.command(name="config")

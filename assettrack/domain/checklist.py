@@ -1,0 +1,93 @@
+"""Checklist items contributed by plugins, and proposing results from device readings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from assettrack.domain.models import ItemResult
+from assettrack.domain.readings import FAILED, OK, Readings
+
+
+class ItemKind(StrEnum):
+    PASS_FAIL = "pass_fail"
+    NUMBER = "number"
+    TEXT = "text"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One line of an inspection checklist.
+
+    ``reading`` names the standard reading that can fill the item (``temperatures.*``,
+    ``cpu_percent``, ``fans``…); ``low``/``high`` are the limits a number must stay within
+    to pass; for a CHOICE item, ``passing`` lists the choices that count as a pass.
+    """
+
+    id: str
+    label: str
+    help: str = ""
+    kind: ItemKind = ItemKind.PASS_FAIL
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    passing: tuple[str, ...] = ()
+    reading: str = ""
+    section: str = "Device"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A result proposed for an item from readings; the engineer may override it."""
+
+    result: ItemResult
+    value: str = ""
+    note: str = ""
+    source: str = field(default="readings")
+
+
+def judge_number(item: ChecklistItem, value: float) -> ItemResult:
+    if item.low is not None and value < item.low:
+        return ItemResult.FAIL
+    if item.high is not None and value > item.high:
+        return ItemResult.FAIL
+    return ItemResult.PASS
+
+
+def propose_from_readings(item: ChecklistItem, readings: Readings) -> Proposal | None:
+    """The generic rule: numbers against limits, component states all ok, lists empty."""
+    if not item.reading:
+        return None
+    value: Any = readings.value_of(item.reading)
+    if value is None or value == {}:
+        return None
+    low = "-∞" if item.low is None else f"{item.low:g}"
+    high = "∞" if item.high is None else f"{item.high:g}"
+    limits = f"{low}–{high}"
+    if isinstance(value, dict) and all(v in (OK, FAILED) for v in value.values()):
+        failed = sorted(k for k, v in value.items() if v == FAILED)
+        if failed:
+            return Proposal(
+                ItemResult.FAIL, f"{len(failed)} failed", "failed: " + ", ".join(failed)
+            )
+        return Proposal(ItemResult.PASS, f"{len(value)} ok")
+    if isinstance(value, dict):  # several numeric sensors: judge the worst one
+        numbers = {k: v for k, v in value.items() if isinstance(v, int | float)}
+        if not numbers:
+            return None
+        name, worst = max(numbers.items(), key=lambda kv: kv[1])
+        result = judge_number(item, worst)
+        return Proposal(
+            result, f"{worst:g}", f"highest: {name} {worst:g} {item.unit} (limits {limits})"
+        )
+    if isinstance(value, list):
+        if value:
+            return Proposal(ItemResult.FAIL, str(len(value)), "; ".join(map(str, value[:5])))
+        return Proposal(ItemResult.PASS, "0")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        result = judge_number(item, float(value))
+        return Proposal(result, f"{value:g}", f"limits {limits} {item.unit}".strip())
+    return Proposal(ItemResult.PASS, str(value)) if item.kind is ItemKind.TEXT else None

@@ -1,0 +1,254 @@
+"""Loading plugins and calling their hooks so that one broken plugin harms nobody.
+
+pluggy stops at the first exception; here each implementation is called on its own, inside
+a deadline, its result checked, and any failure recorded under the plugin's name while the
+other plugins' results are kept.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from assettrack import __version__
+from assettrack.plugins import hookspecs
+from assettrack.plugins.hookspecs import PROJECT
+
+ENTRY_POINT_GROUP = "assettrack"
+DISABLE_ENV = "ASSETTRACK_DISABLE_PLUGINS"
+HOOK_DEADLINE_SECONDS = 10.0
+
+BUILT_IN = "built-in"
+ENTRY_POINT = "entry point"
+FOLDER = "folder"
+DIRECT = "registered"
+
+
+class PluginTimeout(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class PluginFailure:
+    plugin: str
+    stage: str  # "import", "register" or the hook name
+    error: str
+    details: str = ""
+
+    def __str__(self) -> str:
+        return f"plugin {self.plugin!r} failed in {self.stage}: {self.error}"
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    source: str
+    version: str = ""
+    hooks: list[str] = field(default_factory=list)
+    blocked: bool = False
+
+
+def call_with_deadline(fn: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> Any:
+    """Run ``fn`` in a helper thread; give up on it after ``seconds``.
+
+    A thread cannot be killed, so a plugin stuck for good keeps its (daemon) thread, but the
+    app goes on and says which plugin hung.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = fn(*args)
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True, name=f"plugin-call-{fn.__name__}")
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise PluginTimeout(f"did not return within {seconds:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+class PluginHost:
+    def __init__(self, deadline_seconds: float = HOOK_DEADLINE_SECONDS) -> None:
+        self.pm = pluggy.PluginManager(PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.deadline_seconds = deadline_seconds
+        self.infos: dict[str, PluginInfo] = {}
+        self.failures: list[PluginFailure] = []
+        self._lock = threading.Lock()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def register(self, plugin: object, name: str, source: str = DIRECT, version: str = "") -> bool:
+        """Register one plugin object or module; False (with a failure recorded) if refused."""
+        if self.pm.is_blocked(name):
+            self.infos[name] = PluginInfo(name, source, version, blocked=True)
+            return False
+        try:
+            self.pm.register(plugin, name=name)
+        except (ValueError, pluggy.PluginValidationError) as exc:
+            self.record_failure(name, "register", exc)
+            return False
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            # A hook name that is no hook: most likely a typo. Refuse the whole plugin.
+            self.pm.unregister(name=name)
+            self.record_failure(name, "register", exc)
+            return False
+        hooks = sorted(
+            hook.name
+            for hook in self.pm.get_hookcallers(plugin) or []
+            if hook.name.startswith(PROJECT)
+        )
+        self.infos[name] = PluginInfo(name, source, version, hooks)
+        return True
+
+    def block(self, names: Iterable[str]) -> None:
+        for name in names:
+            if name:
+                self.pm.set_blocked(name)
+
+    def load_modules(self, modules: Iterable[str], source: str = BUILT_IN) -> None:
+        for module_name in modules:
+            name = module_name.rsplit(".", 1)[-1]
+            if self.pm.is_blocked(name):
+                self.infos[name] = PluginInfo(name, source, __version__, blocked=True)
+                continue
+            try:
+                module = importlib.import_module(module_name)
+            except Exception as exc:
+                self.record_failure(name, "import", exc)
+                continue
+            self.register(module, name, source, __version__)
+
+    def load_entry_points(self) -> None:
+        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            name = entry_point.name
+            version = entry_point.dist.version if entry_point.dist else ""
+            if self.pm.is_blocked(name):
+                self.infos[name] = PluginInfo(name, ENTRY_POINT, version, blocked=True)
+                continue
+            try:
+                plugin = entry_point.load()
+            except Exception as exc:
+                self.record_failure(name, "import", exc)
+                self.infos[name] = PluginInfo(name, ENTRY_POINT, version)
+                continue
+            self.register(plugin, name, ENTRY_POINT, version)
+
+    def load_folder(self, folder: Path) -> None:
+        """Load loose ``*.py`` files from a folder; each file is one plugin named after it."""
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.glob("*.py")):
+            name = path.stem
+            if name.startswith("_"):
+                continue
+            if self.pm.is_blocked(name):
+                self.infos[name] = PluginInfo(name, FOLDER, blocked=True)
+                continue
+            try:
+                module = _import_file(path, f"assettrack_folder_plugins.{name}")
+            except Exception as exc:
+                self.record_failure(name, "import", exc)
+                self.infos[name] = PluginInfo(name, FOLDER)
+                continue
+            self.register(module, name, FOLDER, str(getattr(module, "__version__", "")))
+
+    # -- calling ---------------------------------------------------------------------------
+
+    def implementations(self, hook: str, newest_first: bool = False) -> list[Any]:
+        impls = getattr(self.pm.hook, hook).get_hookimpls()  # pluggy order: oldest first
+        return list(reversed(impls)) if newest_first else list(impls)
+
+    def call(
+        self,
+        hook: str,
+        kwargs: dict[str, Any],
+        *,
+        check: Callable[[Any], str | None] | None = None,
+        newest_first: bool = False,
+        first_answer: bool = False,
+    ) -> list[tuple[str, Any]]:
+        """Call each implementation of ``hook`` in isolation; return (plugin, result) pairs.
+
+        ``check`` returns why a result is unacceptable (or None); a refused result is recorded
+        as that plugin's failure. None results are skipped. ``first_answer`` stops at the
+        first acceptable, non-None result.
+        """
+        results: list[tuple[str, Any]] = []
+        for impl in self.implementations(hook, newest_first):
+            name = impl.plugin_name
+            args = tuple(kwargs[a] for a in impl.argnames)
+            try:
+                value = call_with_deadline(impl.function, args, self.deadline_seconds)
+            except Exception as exc:
+                self.record_failure(name, hook, exc)
+                continue
+            if value is None:
+                continue
+            problem = check(value) if check else None
+            if problem:
+                self.record_failure(name, hook, TypeError(problem))
+                continue
+            results.append((name, value))
+            if first_answer:
+                break
+        return results
+
+    def collect(self, hook: str, expected: type) -> list[tuple[str, Any]]:
+        """Call a ``register(...)`` hook; return what each plugin registered, checked by type."""
+        collected: list[tuple[str, Any]] = []
+        for impl in self.implementations(hook):
+            name = impl.plugin_name
+            mine: list[Any] = []
+
+            def register(item: Any, _mine: list[Any] = mine, _name: str = name) -> None:
+                if not isinstance(item, expected):
+                    raise TypeError(
+                        f"register() takes a {expected.__name__}, got {type(item).__name__}"
+                    )
+                _mine.append(item)
+
+            try:
+                call_with_deadline(impl.function, (register,), self.deadline_seconds)
+            except Exception as exc:
+                self.record_failure(name, hook, exc)
+                continue  # a plugin that failed half-way registers nothing
+            collected.extend((name, item) for item in mine)
+        return collected
+
+    # -- failures --------------------------------------------------------------------------
+
+    def record_failure(self, plugin: str, stage: str, exc: BaseException) -> None:
+        message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, PluginTimeout) else str(exc)
+        details = "".join(traceback.format_exception(exc))
+        with self._lock:
+            self.failures.append(PluginFailure(plugin, stage, message, details))
+
+    def failures_of(self, plugin: str) -> list[PluginFailure]:
+        return [f for f in self.failures if f.plugin == plugin]
+
+
+def _import_file(path: Path, module_name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

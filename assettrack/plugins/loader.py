@@ -1,0 +1,50 @@
+"""Which plugins load: the built-ins, installed entry points, a plugins folder; minus the
+blocked ones (``ASSETTRACK_DISABLE_PLUGINS=a,b`` or ``[plugins] disabled = [...]``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from assettrack.config import user_config_dir
+from assettrack.plugins.extensions import Extensions
+from assettrack.plugins.host import DISABLE_ENV, PluginHost
+
+# Built-in features, registered exactly like external plugins (order: first is called first).
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "assettrack.plugins.builtin.kinds",
+    "assettrack.plugins.builtin.site_checklist",
+    "assettrack.plugins.builtin.autofill",
+    "assettrack.plugins.builtin.exporters",
+    "assettrack.plugins.builtin.generic_driver",
+)
+
+
+def blocked_plugins(settings: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:
+    from_env = [n.strip() for n in env.get(DISABLE_ENV, "").split(",") if n.strip()]
+    from_settings = [str(n) for n in settings.get("plugins", {}).get("disabled", [])]
+    return from_env + from_settings
+
+
+def plugins_folder(settings: Mapping[str, Any]) -> Path:
+    configured = str(settings.get("plugins", {}).get("folder", "") or "")
+    return Path(configured).expanduser() if configured else user_config_dir() / "plugins"
+
+
+def load_plugins(
+    settings: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    entry_points: bool = True,
+) -> Extensions:
+    settings = settings or {}
+    env = os.environ if env is None else env
+    host = PluginHost()
+    host.block(blocked_plugins(settings, env))
+    host.load_modules(DEFAULT_PLUGINS)
+    if entry_points:
+        host.load_entry_points()
+    host.load_folder(plugins_folder(settings))
+    return Extensions(host)

@@ -180,6 +180,9 @@ class Inspection:
     hazards_found: list[str] = field(default_factory=list)
     hazards_removed: list[str] = field(default_factory=list)
     parameter_changes: list[ParameterChange] = field(default_factory=list)
+    # Things the engineer must look at, e.g. a serial number that differs from the register.
+    flags: list[str] = field(default_factory=list)
+    driver: str = ""
     notes: str = ""
     completed_at: datetime | None = None
     sign_off: SignOff | None = None

@@ -1,0 +1,217 @@
+"""Inspections (maintenance records): start or resume a draft, answer items, take device
+readings, complete, sign. Every change is saved at once, so nothing is lost to a crash."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import datetime
+
+from assettrack.domain.checklist import ChecklistItem, ItemKind, judge_number
+from assettrack.domain.codec import to_doc
+from assettrack.domain.errors import FieldProblem, ValidationError
+from assettrack.domain.models import (
+    Asset,
+    ChecklistResult,
+    Inspection,
+    InspectionState,
+    ItemResult,
+    SignOff,
+)
+from assettrack.domain.readings import Readings
+from assettrack.errors import AssetTrackError
+from assettrack.plugins.extensions import Extensions
+from assettrack.store.store import Store
+
+MANUAL = ""  # filled_from of an answer the engineer gave
+
+
+def serial_mismatch(asset: Asset, readings: Readings) -> str | None:
+    read = (readings.serial_number or "").strip()
+    if read and read.casefold() != asset.serial_number.strip().casefold():
+        return (
+            f"serial number mismatch: the device reports {read}, the register has "
+            f"{asset.serial_number} (a swapped unit?)"
+        )
+    return None
+
+
+class InspectionService:
+    def __init__(
+        self,
+        store: Store,
+        extensions: Extensions,
+        engineer: str = "",
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.store = store
+        self.extensions = extensions
+        self.engineer = engineer
+        self.clock = clock
+
+    def checklist(self, asset: Asset) -> dict[str, ChecklistItem]:
+        return {item.id: item for item in self.extensions.checklist_for(asset)}
+
+    def draft_for(self, asset: Asset) -> Inspection | None:
+        drafts = [
+            r
+            for r in self.store.inspections.for_asset(asset.site_id, asset.id)
+            if r.state is InspectionState.DRAFT
+        ]
+        return max(drafts, key=lambda r: r.created_at) if drafts else None
+
+    def history(self, asset: Asset) -> list[Inspection]:
+        records = self.store.inspections.for_asset(asset.site_id, asset.id)
+        return sorted(records, key=lambda r: r.created_at, reverse=True)
+
+    def start(self, asset: Asset, visit_id: str | None = None) -> Inspection:
+        """Resume the asset's draft if there is one, else start a new one from its checklist."""
+        draft = self.draft_for(asset)
+        if draft is not None:
+            return self._add_new_items(draft, asset)
+        inspection = Inspection(
+            site_id=asset.site_id,
+            asset_id=asset.id,
+            created_at=self.clock(),
+            visit_id=visit_id,
+            engineer=self.engineer,
+            items=[
+                ChecklistResult(i.id, i.label, unit=i.unit) for i in self.checklist(asset).values()
+            ],
+        )
+        return self.store.inspections.save(inspection)
+
+    def _add_new_items(self, draft: Inspection, asset: Asset) -> Inspection:
+        # A plugin installed since the draft began may contribute items: add them, keep answers.
+        known = {r.item_id for r in draft.items}
+        new = [i for i in self.checklist(asset).values() if i.id not in known]
+        if not new:
+            return draft
+        draft.items.extend(ChecklistResult(i.id, i.label, unit=i.unit) for i in new)
+        return self.store.inspections.save(draft)
+
+    def answer(
+        self,
+        inspection: Inspection,
+        asset: Asset,
+        item_id: str,
+        *,
+        result: ItemResult | None = None,
+        value: str | None = None,
+        note: str | None = None,
+    ) -> Inspection:
+        """Record the engineer's answer for one item and save the draft at once."""
+        self._require_editable(inspection)
+        entry = next((r for r in inspection.items if r.item_id == item_id), None)
+        if entry is None:
+            raise AssetTrackError(f"item {item_id!r} is not on this checklist")
+        item = self.checklist(asset).get(item_id)
+        if value is not None:
+            value = value.strip()
+            judged = self._judge_value(item, item_id, value) if item else None
+            entry.value = value
+            if result is None and judged is not None:
+                result = judged
+        if result is not None:
+            entry.result = result
+            entry.filled_from = MANUAL
+        if note is not None:
+            entry.note = note.strip()
+        return self.store.inspections.save(inspection)
+
+    @staticmethod
+    def _judge_value(item: ChecklistItem, item_id: str, value: str) -> ItemResult | None:
+        if not value:
+            return None
+        if item.kind is ItemKind.NUMBER:
+            try:
+                number = float(value.replace(",", "."))
+            except ValueError:
+                raise ValidationError(
+                    [FieldProblem(item_id, value, f"is not a number ({item.unit or 'no unit'})")],
+                    what="answer",
+                ) from None
+            return judge_number(item, number)
+        if item.kind is ItemKind.CHOICE:
+            if value not in item.choices:
+                raise ValidationError(
+                    [FieldProblem(item_id, value, f"must be one of {', '.join(item.choices)}")],
+                    what="answer",
+                )
+            return ItemResult.PASS if value in item.passing else ItemResult.FAIL
+        return None
+
+    def apply_readings(
+        self,
+        inspection: Inspection,
+        asset: Asset,
+        readings: Readings,
+        transcript: str,
+        driver: str = "",
+    ) -> Inspection:
+        """Store the device's readings and transcript; fill items the engineer left open."""
+        self._require_editable(inspection)
+        inspection.readings = to_doc(readings)
+        inspection.transcript = transcript
+        inspection.driver = driver
+        mismatch = serial_mismatch(asset, readings)
+        inspection.flags = [f for f in inspection.flags if not f.startswith("serial number")]
+        if mismatch:
+            inspection.flags.append(mismatch)
+        items = self.checklist(asset)
+        open_items = [
+            items[r.item_id]
+            for r in inspection.items
+            if r.item_id in items and (r.result is None or r.filled_from != MANUAL)
+        ]
+        proposals = self.extensions.propose(open_items, readings, asset)
+        for entry in inspection.items:
+            if entry.item_id in proposals:
+                plugin, proposal = proposals[entry.item_id]
+                entry.result = proposal.result
+                entry.value = proposal.value
+                entry.note = proposal.note
+                entry.filled_from = f"readings ({plugin})"
+        return self.store.inspections.save(inspection)
+
+    def complete(self, inspection: Inspection, asset: Asset) -> Inspection:
+        self._require_editable(inspection)
+        unanswered = [r for r in inspection.items if r.result is None]
+        if unanswered:
+            raise ValidationError(
+                [FieldProblem(r.item_id, r.label, "has no result yet") for r in unanswered],
+                what="inspection (answer every item, n/a where it does not apply)",
+            )
+        inspection.state = InspectionState.COMPLETE
+        inspection.completed_at = self.clock()
+        self.store.inspections.save(inspection)
+        self._record_on_asset(inspection, asset)
+        self.extensions.inspection_completed(inspection, asset)
+        return inspection
+
+    def sign(self, inspection: Inspection, asset: Asset, representative: str) -> Inspection:
+        if inspection.state is not InspectionState.COMPLETE:
+            raise AssetTrackError("only a completed inspection can be signed off")
+        if not representative.strip():
+            raise ValidationError(
+                [FieldProblem("representative", representative, "is required")], what="sign-off"
+            )
+        inspection.sign_off = SignOff(representative.strip(), self.clock())
+        inspection.state = InspectionState.SIGNED
+        self.store.inspections.save(inspection)
+        self.extensions.inspection_signed(inspection, asset)
+        return inspection
+
+    def _record_on_asset(self, inspection: Inspection, asset: Asset) -> None:
+        changes: dict[str, object] = {"last_inspection": inspection.created_at.date()}
+        firmware = (inspection.readings or {}).get("os_version")
+        if firmware:
+            changes["firmware"] = firmware  # keeps version drift and upgrades visible
+        self.store.assets.save(dataclasses.replace(asset, **changes))
+
+    @staticmethod
+    def _require_editable(inspection: Inspection) -> None:
+        if inspection.state is not InspectionState.DRAFT:
+            raise AssetTrackError(
+                f"this inspection is {inspection.state.value} and can no longer change"
+            )

@@ -124,6 +124,7 @@ class ConsoleSession:
         self.paging_disabled = False
         self.paging_answers = 0
         self._budget = timeout
+        self._socket_port = False
 
     # -- opening and closing ------------------------------------------------------------
 
@@ -137,6 +138,7 @@ class ConsoleSession:
                 stopbits=stopbits, timeout=_POLL, write_timeout=max(2.0, self.idle_timeout),
                 exclusive=True,
             )
+            self._socket_port = type(self._port).__module__.endswith("protocol_socket")
         except (serial.SerialException, OSError) as exc:
             raise open_error(self.url, exc) from None
         except ValueError as exc:
@@ -422,7 +424,15 @@ class ConsoleSession:
                 waiting = port.in_waiting
                 if waiting <= 0 or sum(map(len, chunks)) >= 65536:
                     break
-                data = port.read(waiting)
+                if self._socket_port:
+                    # socket:// reports 1 for "some"; a non-blocking read takes it all.
+                    port.timeout = 0
+                    try:
+                        data = port.read(65536)
+                    finally:
+                        port.timeout = _POLL
+                else:
+                    data = port.read(waiting)
         except (serial.SerialException, OSError) as exc:
             raise self._error(Disconnected, (
                 f"The connection to {self.url} was lost in the middle of a read ({exc}). "

@@ -1,0 +1,47 @@
+"""A realistic simulated device console (Cisco IOS, Huawei VRP) for tests, demos and plugins.
+
+    with PtySimulator("cisco", login=("admin", "secret")) as sim:
+        session = ConsoleSession(sim.url, CISCO_IOS)
+"""
+
+from assettrack.console.simulator.cisco import CiscoConsole
+from assettrack.console.simulator.engine import FAULTS, DeviceConsole, SimOptions
+from assettrack.console.simulator.huawei import HuaweiConsole
+from assettrack.console.simulator.state import (
+    Alarm,
+    DeviceState,
+    Interface,
+    PowerSupply,
+    cisco_state,
+    huawei_state,
+    preset,
+    with_failed_fan,
+    with_hot_sensor,
+)
+from assettrack.console.simulator.transport import (
+    CONSOLES,
+    PtySimulator,
+    Simulator,
+    TcpSimulator,
+)
+
+__all__ = [
+    "CONSOLES",
+    "FAULTS",
+    "Alarm",
+    "CiscoConsole",
+    "DeviceConsole",
+    "DeviceState",
+    "HuaweiConsole",
+    "Interface",
+    "PowerSupply",
+    "PtySimulator",
+    "SimOptions",
+    "Simulator",
+    "TcpSimulator",
+    "cisco_state",
+    "huawei_state",
+    "preset",
+    "with_failed_fan",
+    "with_hot_sensor",
+]

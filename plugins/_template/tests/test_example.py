@@ -1,0 +1,38 @@
+"""Tests of the example plugin, using the fixtures assettrack gives plugin authors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import assettrack_example as plugin
+
+from assettrack.api import ItemResult, Readings
+from assettrack.domain.warranty import WarrantyRules, warranty_status
+
+
+def test_items_only_for_example_devices(plugin_host, sample_asset) -> None:
+    ext = plugin_host(plugin)
+    assert [i.id for i in ext.checklist_for(sample_asset(vendor="Example Networks"))] == [
+        "example_filter",
+        "example_psu_redundancy",
+    ]
+    assert ext.checklist_for(sample_asset(vendor="Cisco")) == []
+    assert ext.host.failures == []
+
+
+def test_autofill_counts_power_supplies(plugin_host, sample_asset) -> None:
+    ext = plugin_host(plugin)
+    readings = Readings(power_supplies={"PSU1": "ok"})
+    (_, proposal) = ext.propose([plugin.PSU_ITEM], readings, sample_asset())[plugin.PSU_ITEM.id]
+    assert (proposal.result, proposal.value) == (ItemResult.FAIL, "1")
+
+
+def test_warranty_rule(plugin_host, sample_asset) -> None:
+    rules = plugin_host(plugin).warranty_rules(WarrantyRules())
+    asset = sample_asset(vendor="Example Networks", model="EX-9100", installed_on=date(2024, 1, 1))
+    assert warranty_status(asset, rules, date(2025, 1, 1)).end == date(2029, 1, 1)
+
+
+def test_records_survive_in_a_real_store(assettrack_store, sample_asset) -> None:
+    asset = assettrack_store.assets.save(sample_asset(vendor="Example Networks"))
+    assert assettrack_store.assets.get(asset.id).vendor == "Example Networks"

@@ -105,7 +105,7 @@ HUAWEI_VRP = ConsoleProfile(
     prompt_patterns=(r"^<[\w.\-@/:~]{1,63}>\s*$", r"^\[[\w.\-@/:~*]{1,80}\]\s*$"),
     login_failure_patterns=(r"^Error: .*(authenticat|password)",),
     paging_off_commands=("screen-length 0 temporary",),
-    paging_marker=r"\s*---- More ----",
+    paging_marker=r"[ \t]*---- More ----",
     error_patterns=(
         r"^Error: ?Unrecognized command", r"^Error: ?Incomplete command",
         r"^Error: ?Ambiguous command", r"^Error: ?Wrong parameter",

@@ -51,6 +51,8 @@ class SimOptions:
     slow_login_delay: float = 3.0
     refuse_paging_off: bool = False  # refuse the paging-off command in user mode
     screen_length: int = 24
+    # Unsolicited log lines printed just before the first prompt, as consoles do.
+    console_logs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = set(self.faults) - set(FAULTS)
@@ -156,6 +158,8 @@ class DeviceConsole:
                 self._login()
             else:
                 self.write("\r\n")
+            for log_line in self.options.console_logs:
+                self.write(log_line + "\r\n")
             self.logged_in = True
             self.mode = "user"
             self.screen_length = self.options.screen_length

@@ -1,0 +1,90 @@
+"""``assettrack sim``: serve a simulated device console until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import click
+
+from assettrack.console.simulator.engine import SimOptions
+from assettrack.console.simulator.state import preset
+from assettrack.console.simulator.transport import PtySimulator, Simulator, TcpSimulator
+
+_FAULT_NAMES = ("silence", "garbage", "disconnect", "slow-login", "silent-until-enter")
+
+
+def _login(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise click.BadParameter("write it as USER:PASS, e.g. admin:secret")
+    return user, password
+
+
+@click.command("sim")
+@click.option("--vendor", type=click.Choice(["cisco", "huawei"]), default="cisco",
+              show_default=True, help="Which device console to simulate.")
+@click.option("--pty", "transport", flag_value="pty",
+              help="Serve on a pseudo-terminal (the default on Linux and macOS).")
+@click.option("--tcp", "tcp_port", type=click.IntRange(0, 65535), metavar="PORT",
+              help="Serve on 127.0.0.1:PORT like a console server (0 picks a free port).")
+@click.option("--baud", type=click.IntRange(min=50), metavar="N",
+              help="Pace output at this line speed; on a pty, a client at another speed "
+                   "sees garbage, as on a real line.")
+@click.option("--login", "login", callback=_login, metavar="USER:PASS",
+              help="Ask for this username and password.")
+@click.option("--enable-secret", metavar="SECRET", help="Cisco: secret for privileged mode.")
+@click.option("--fault", "faults", type=click.Choice(_FAULT_NAMES), multiple=True,
+              help="Misbehave on purpose; repeat for several.")
+@click.option("--slow-login-delay", type=click.FloatRange(min=0), default=3.0,
+              show_default=True, metavar="SECONDS", help="Delay for --fault slow-login.")
+@click.option("--failed-fan", is_flag=True, help="Report the first fan as failed.")
+@click.option("--hot-sensor", is_flag=True, help="Report a sensor above its critical limit.")
+@click.option("--refuse-paging-off", is_flag=True,
+              help="Refuse the paging-off command in user mode.")
+def sim_command(
+    vendor: str, transport: str | None, tcp_port: int | None, baud: int | None,
+    login: tuple[str, str] | None, enable_secret: str | None, faults: tuple[str, ...],
+    slow_login_delay: float, failed_fan: bool, hot_sensor: bool, refuse_paging_off: bool,
+) -> None:
+    """Serve a simulated Cisco or Huawei console until Ctrl-C."""
+    if transport == "pty" and tcp_port is not None:
+        raise click.UsageError("choose either --pty or --tcp PORT")
+    options = SimOptions(
+        login=login, enable_secret=enable_secret, baud=baud,
+        faults=frozenset(f.replace("-", "_") for f in faults),
+        slow_login_delay=slow_login_delay, refuse_paging_off=refuse_paging_off,
+    )
+    state = preset(vendor, failed_fan=failed_fan, hot_sensor=hot_sensor)
+    simulator: Simulator
+    if tcp_port is not None or not hasattr(os, "openpty"):
+        simulator = TcpSimulator(state, options, port=tcp_port or 0)
+    else:
+        simulator = PtySimulator(state, options)
+    try:
+        simulator.start()
+    except OSError as exc:
+        raise click.ClickException(f"could not start the simulator: {exc}") from None
+    speed = f" at {baud} baud" if baud else ""
+    click.echo(f"Simulated {vendor} console{speed} on: {simulator.url}")
+    click.echo("Press Ctrl-C to stop.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        simulator.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command on ``argv``; returns the exit code."""
+    try:
+        sim_command.main(args=argv, prog_name="assettrack sim", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        return 1
+    return 0

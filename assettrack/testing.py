@@ -30,6 +30,35 @@ from assettrack.plugins.loader import DEFAULT_PLUGINS
 from assettrack.store.store import Store
 
 
+@pytest.fixture
+def simulated_console() -> Iterator[Callable[..., str]]:
+    """``simulated_console(vendor="cisco", failed_fan=False, hot_sensor=False, **options)``.
+
+    Serves a simulated device console on 127.0.0.1 and returns its ``socket://`` URL;
+    ``options`` are ``SimOptions`` fields (login, baud, faults, refuse_paging_off...).
+    """
+    from assettrack.console.simulator import TcpSimulator, preset
+
+    running: list[TcpSimulator] = []
+
+    def start(
+        vendor: str = "cisco",
+        *,
+        failed_fan: bool = False,
+        hot_sensor: bool = False,
+        state: Any = None,
+        **options: Any,
+    ) -> str:
+        device = state or preset(vendor, failed_fan=failed_fan, hot_sensor=hot_sensor)
+        simulator = TcpSimulator(device, **options).start()
+        running.append(simulator)
+        return simulator.url
+
+    yield start
+    for simulator in running:
+        simulator.stop()
+
+
 def make_extensions(*plugins: object, builtins: bool = False) -> Extensions:
     host = PluginHost()
     if builtins:

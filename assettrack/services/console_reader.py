@@ -1,0 +1,179 @@
+"""Read a device's status over its console with the driver a plugin supplies.
+
+The steps: choose the driver, open the port with the asset's line settings (else the
+driver's), wake the console, log in with the asset's credentials reference, turn paging off,
+run the driver's commands, parse their outputs into standard readings. Every step has a
+deadline; the (redacted) transcript is kept whatever happens.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assettrack.console.credentials import PromptCallback, resolve_credentials
+from assettrack.console.errors import CommandRejected, ConsoleError
+from assettrack.console.session import ConsoleSession
+from assettrack.domain.models import Asset
+from assettrack.domain.readings import Readings, validate_readings
+from assettrack.errors import AssetTrackError
+from assettrack.plugins.extensions import Extensions
+from assettrack.plugins.host import call_with_deadline
+from assettrack.plugins.types import DeviceDriver
+
+# (what is happening, console text received for it or "")
+ProgressCallback = Callable[[str, str], None]
+PARSE_DEADLINE_SECONDS = 10.0
+PROMPT_NAME = re.compile(r"^[<\[]?([\w.\-@/:~]{1,63})")
+
+
+class ReadCancelled(AssetTrackError):
+    def __init__(self, transcript: str) -> None:
+        self.transcript = transcript
+        super().__init__("console read cancelled")
+
+
+class NoDriver(AssetTrackError):
+    pass
+
+
+@dataclass
+class ReadResult:
+    driver: str
+    readings: Readings
+    transcript: str
+    outputs: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    bytes_exchanged: int = 0
+
+
+@dataclass
+class ReadOptions:
+    port: str = ""
+    driver: str | None = None
+    baud: int | None = None
+    framing: str | None = None
+    credentials_ref: str | None = None
+    idle_timeout: float = 3.0
+    prompt: PromptCallback | None = None
+
+
+class ConsoleReader:
+    def __init__(self, extensions: Extensions) -> None:
+        self.extensions = extensions
+        self._session: ConsoleSession | None = None
+        self._cancelled = threading.Event()
+
+    def choose_driver(self, asset: Asset, name: str | None = None) -> DeviceDriver:
+        driver = self.extensions.driver_for(asset, name)
+        if driver is None:
+            wanted = name or asset.driver
+            known = ", ".join(sorted(self.extensions.drivers)) or "none"
+            raise NoDriver(
+                f"no driver named {wanted!r} (installed: {known})"
+                if wanted
+                else f"no driver handles {asset.vendor} {asset.model} (installed: {known})"
+            )
+        return driver
+
+    def cancel(self) -> None:
+        """Stop a read running in another thread; it ends with ReadCancelled."""
+        self._cancelled.set()
+        session = self._session
+        if session is not None:
+            session.close()
+
+    def read(
+        self,
+        asset: Asset,
+        options: ReadOptions,
+        on_progress: ProgressCallback | None = None,
+    ) -> ReadResult:
+        self._cancelled.clear()
+        progress = on_progress or (lambda step, text: None)
+        driver = self.choose_driver(asset, options.driver)
+        port = options.port or asset.console.port
+        if not port:
+            raise AssetTrackError(
+                f"no console port for {asset.hostname or asset.serial_number}: give one "
+                "(e.g. /dev/ttyUSB0, COM3, socket://console-server:7001)"
+            )
+        credentials = resolve_credentials(
+            options.credentials_ref
+            if options.credentials_ref is not None
+            else asset.console.credentials_ref,
+            prompt=options.prompt,
+        )
+        started = time.monotonic()
+        session = ConsoleSession(
+            port,
+            driver.console,
+            baud=options.baud or asset.console.baud,
+            framing=options.framing or asset.console.framing or None,
+            idle_timeout=options.idle_timeout,
+            timeout=driver.deadline_seconds,
+        )
+        self._session = session
+        outputs: dict[str, str] = {}
+        problems: list[str] = []
+        try:
+            progress(f"opening {port} with driver {driver.name}", "")
+            session.start(credentials)
+            progress("console ready", session.prompt or "")
+            for command in driver.commands:
+                self._check_cancel(session)
+                progress(f"running {command}", "")
+                try:
+                    outputs[command] = session.run(command)
+                except CommandRejected as exc:
+                    problems.append(f"{command}: {exc}")
+                    continue
+                progress(command, outputs[command])
+        except (ConsoleError, OSError, TypeError, AttributeError):
+            # Closing the port from another thread (cancel) surfaces as whatever the read
+            # was doing at that moment; only then are these a cancellation.
+            if self._cancelled.is_set():
+                raise ReadCancelled(session.transcript.redacted()) from None
+            raise
+        finally:
+            session.close()
+            self._session = None
+        readings = self._parse(driver, outputs, problems)
+        if not readings.hostname and session.prompt:
+            name = PROMPT_NAME.match(session.prompt.strip())
+            readings.hostname = name.group(1) if name else None
+        transcript = session.transcript
+        return ReadResult(
+            driver=driver.name,
+            readings=readings,
+            transcript=transcript.redacted(),
+            outputs=outputs,
+            problems=problems,
+            seconds=time.monotonic() - started,
+            bytes_exchanged=transcript.bytes_sent + transcript.bytes_received,
+        )
+
+    def _check_cancel(self, session: ConsoleSession) -> None:
+        if self._cancelled.is_set():
+            raise ReadCancelled(session.transcript.redacted())
+
+    def _parse(
+        self, driver: DeviceDriver, outputs: dict[str, str], problems: list[str]
+    ) -> Readings:
+        """The driver's parse, isolated: a crash or a bad result leaves readings empty."""
+        try:
+            readings = call_with_deadline(driver.parse, (outputs,), PARSE_DEADLINE_SECONDS)
+        except Exception as exc:  # the driver's bug; the raw output is kept
+            self.extensions.host.record_failure(driver.name, "parse", exc)
+            problems.append(f"driver {driver.name} could not parse the output: {exc}")
+            return Readings()
+        wrong = validate_readings(readings)
+        if wrong:
+            self.extensions.host.record_failure(driver.name, "parse", TypeError("; ".join(wrong)))
+            problems.append(f"driver {driver.name} returned bad readings: {'; '.join(wrong)}")
+            return Readings()
+        return readings

@@ -14,8 +14,10 @@ memory_used_percent  memory in use, 0-100
 temperatures         sensor name -> degrees Celsius
 fans                 fan name -> "ok" or "failed"
 power_supplies       power supply name -> "ok" or "failed"
-alarms               active alarms or recent alarm log lines, as text
+alarms               active alarms or recent alarm log lines, as text ([] when the device
+                     reports none; None when it was not asked)
 interfaces_down      names of interfaces administratively up but operationally down
+                     ([] when all are up; None when not asked)
 extra                anything vendor-specific, JSON-serialisable
 ==================== ====================================================================
 """
@@ -42,8 +44,9 @@ class Readings:
     temperatures: dict[str, float] = field(default_factory=dict)
     fans: dict[str, str] = field(default_factory=dict)
     power_supplies: dict[str, str] = field(default_factory=dict)
-    alarms: list[str] = field(default_factory=list)
-    interfaces_down: list[str] = field(default_factory=list)
+    # None means "not read": only a device that was asked can say "no alarms".
+    alarms: list[str] | None = None
+    interfaces_down: list[str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def merge(self, other: Readings) -> Readings:
@@ -53,7 +56,7 @@ class Readings:
             mine, theirs = getattr(self, f.name), getattr(other, f.name)
             if isinstance(mine, dict):
                 value: Any = {**theirs, **mine}
-            elif isinstance(mine, list):
+            elif isinstance(mine, list) and isinstance(theirs, list):
                 value = mine + [x for x in theirs if x not in mine]
             else:
                 value = mine if mine is not None else theirs

@@ -78,6 +78,24 @@ class AssetRegister:
             self.view(a, today) for a in (self.store.assets.all() if assets is None else assets)
         ]
 
+    def find_asset(self, ref: str) -> Asset:
+        """An asset by id, serial number or hostname (ignoring case); it must be unambiguous."""
+        wanted = ref.strip().casefold()
+        by_id = self.store.assets.get(ref.strip())
+        if by_id is not None:
+            return by_id
+        matches = [
+            a
+            for a in self.store.assets.all()
+            if wanted in (a.serial_number.casefold(), a.hostname.casefold())
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise AssetTrackError(f"no asset with id, serial number or hostname {ref!r}")
+        serials = ", ".join(sorted(a.serial_number for a in matches))
+        raise AssetTrackError(f"{ref!r} matches {len(matches)} assets ({serials}); use the serial")
+
     def check_new_asset(
         self, asset: Asset, taken: Mapping[tuple[str, str], str] | None = None
     ) -> list[FieldProblem]:

@@ -172,6 +172,9 @@ class InspectionService:
                 entry.value = proposal.value
                 entry.note = proposal.note
                 entry.filled_from = f"readings ({plugin})"
+            elif entry.filled_from != MANUAL:
+                # Filled by an earlier read that this one does not confirm: open it again.
+                entry.result, entry.value, entry.note, entry.filled_from = None, "", "", MANUAL
         return self.store.inspections.save(inspection)
 
     def complete(self, inspection: Inspection, asset: Asset) -> Inspection:

@@ -22,11 +22,21 @@ IDLE = 0.3
 DEADLINE = 5.0
 
 
-def _open_fds() -> int | None:
+def _open_fds() -> set[str] | None:
+    """Open terminals and sockets (what a console test could leak), where the OS tells."""
     try:
-        return len(os.listdir("/proc/self/fd"))
+        names = os.listdir("/proc/self/fd")
     except OSError:
         return None
+    found = set()
+    for name in names:
+        try:
+            target = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            continue  # closed while listing
+        if target.startswith(("socket:", "/dev/pts/", "/dev/ptmx")):
+            found.add(f"{name}->{target}")
+    return found
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +53,7 @@ def no_leaks() -> Iterator[None]:
     assert not leaked, f"threads left running: {leaked}"
     fds_after = _open_fds()
     if fds_before is not None and fds_after is not None:
-        assert fds_after <= fds_before, "file descriptors left open"
+        assert fds_after <= fds_before, f"left open: {sorted(fds_after - fds_before)}"
 
 
 SimFactory = Callable[..., Simulator]

@@ -35,6 +35,10 @@ class Channel(Protocol):
 
     def close(self) -> None: ...
 
+    def drain(self, limit: float) -> None:
+        """Wait up to ``limit`` seconds for written bytes to reach the other end."""
+        ...
+
     def line_speed(self) -> int | None:
         """The speed the other end configured, when the transport can tell."""
         ...
@@ -240,6 +244,7 @@ class DeviceConsole:
         if "disconnect" in self.options.faults and self.logged_in and len(lines) >= 4:
             for line in lines[: len(lines) // 2]:
                 self.write(line + "\r\n")
+            self.channel.drain(2.0)
             self.channel.close()  # the cable is pulled halfway through
             raise Closed()
         per_page = self.screen_length - 1 if self.screen_length > 1 else 0

@@ -62,6 +62,9 @@ class _PacedChannel:
     def _release(self) -> None:
         raise NotImplementedError
 
+    def drain(self, limit: float) -> None:
+        """Wait until written bytes have reached the client, where the transport can tell."""
+
     def line_speed(self) -> int | None:
         return None
 
@@ -101,6 +104,23 @@ class _PtyChannel(_PacedChannel):
         for fd in (self.master, self.slave):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+    def drain(self, limit: float) -> None:
+        """Wait until the client has read what was written (a pty drops unread input on
+        hang-up, while a pulled cable only loses the bytes still on the wire)."""
+        import fcntl
+        import struct
+        import termios
+
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline and not self._stop.is_set():
+            try:
+                pending = fcntl.ioctl(self.slave, termios.TIOCINQ, struct.pack("i", 0))
+            except OSError:
+                return
+            if struct.unpack("i", pending)[0] == 0:
+                return
+            self._stop.wait(0.005)
 
     def line_speed(self) -> int | None:
         import termios

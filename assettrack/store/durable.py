@@ -67,11 +67,14 @@ def _explain(path: Path, exc: OSError) -> str:
 def remove_orphan_temp_files(folder: Path) -> list[Path]:
     """Delete temporary files left by saves that a crash interrupted."""
     removed = []
-    for temp in folder.rglob(f".*{TEMP_MARK}*"):
-        try:
-            temp.unlink()
-            removed.append(temp)
-        except OSError as exc:
-            if exc.errno != errno.ENOENT:
-                raise
+    # os.walk: several times faster than Path.rglob over years of record files.
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            if name.startswith(".") and TEMP_MARK in name:
+                temp = Path(root) / name
+                try:
+                    temp.unlink()
+                    removed.append(temp)
+                except FileNotFoundError:
+                    pass
     return removed

@@ -82,7 +82,7 @@ class AssetRepository:
         self._saved: dict[str, tuple[str, int]] = {}
         for name in db.partition_names("assets"):
             for doc in db.partition(name, pinned=True).table(self.TABLE).all():
-                asset = _decode(db, name, Asset, dict(doc))
+                asset = _decode(db, name, Asset, doc)
                 known = self._assets.get(asset.id)
                 # A move between sites writes the new file first: keep the newer copy.
                 if known is None or asset.revision > known.revision:

@@ -1,0 +1,346 @@
+"""Cisco IOS / IOS XE command outputs -> standard readings.
+
+Each command is parsed on its own; a parser that fails leaves its readings empty and notes
+why in ``extra["parse_errors"]``. TextFSM templates from ntc-templates are used wherever one
+fits the output; the others are small regular expressions, tested on captured outputs.
+
+=====================================================  =============================
+command                                                parser
+=====================================================  =============================
+show version                                           ntc-templates
+show inventory                                         ntc-templates
+show environment temperature                           ntc-templates, regex fallback
+show environment power all                             ntc-templates
+show environment fan                                   regex (no template)
+show processes cpu | include CPU utilization           regex (filtered output)
+show processes memory | include Processor Pool         regex (filtered output)
+show ip interface brief                                ntc-templates
+show logging | include %.*-[0-3]-                      ntc-templates
+=====================================================  =============================
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ntc_templates.parse import parse_output
+
+from assettrack.api import FAILED, OK, Readings
+
+PLATFORM = "cisco_ios"
+
+SHOW_VERSION = "show version"
+SHOW_INVENTORY = "show inventory"
+SHOW_TEMPERATURE = "show environment temperature"
+SHOW_POWER = "show environment power all"
+SHOW_FANS = "show environment fan"
+# Filtered: the full process tables run to hundreds of lines, a minute at 9600 baud.
+SHOW_CPU = "show processes cpu | include CPU utilization"
+SHOW_MEMORY = "show processes memory | include Processor Pool"
+SHOW_INTERFACES = "show ip interface brief"
+# Log messages of severity 0-3 (emergencies, alerts, critical, errors) only.
+SHOW_LOGGING = "show logging | include %.*-[0-3]-"
+
+# Kept in the alarms: this many of the most recent serious log messages.
+MAX_ALARMS = 20
+# Severity-3 messages that report routine events, not faults (a port going down is reported
+# through interfaces_down instead).
+ROUTINE_MESSAGES = {("LINK", "UPDOWN"), ("LINEPROTO", "UPDOWN")}
+
+_UNITS = {
+    "year": 365 * 86400,
+    "week": 7 * 86400,
+    "day": 86400,
+    "hour": 3600,
+    "minute": 60,
+    "second": 1,
+}
+_UPTIME_PART = re.compile(r"(\d+)\s*(year|week|day|hour|minute|second)s?\b", re.IGNORECASE)
+
+
+def uptime_seconds(text: str) -> int | None:
+    """``"1 year, 2 weeks, 3 days, 4 hours, 5 minutes"`` -> seconds (None if no figure)."""
+    parts = _UPTIME_PART.findall(text or "")
+    if not parts:
+        return None
+    return sum(int(n) * _UNITS[unit.lower()] for n, unit in parts)
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _template(command: str, text: str) -> list[dict[str, Any]]:
+    return parse_output(platform=PLATFORM, command=command, data=_lines(text))
+
+
+# -- one parser per command ---------------------------------------------------------------
+
+
+def parse_version(text: str) -> Readings:
+    rows = _template(SHOW_VERSION, text)
+    if not rows:
+        return Readings()
+    row = rows[0]
+    readings = Readings(vendor="Cisco")
+    readings.hostname = row.get("hostname") or None
+    readings.os_version = row.get("version") or None
+    hardware = [h for h in row.get("hardware") or [] if h]
+    serials = [s for s in row.get("serial") or [] if s]
+    readings.model = hardware[0] if hardware else None
+    readings.serial_number = serials[0] if serials else None
+    readings.uptime_seconds = uptime_seconds(row.get("uptime") or "")
+    xe = bool(re.search(r"IOS[ -]XE", text))
+    extra: dict[str, Any] = {"os_family": "IOS XE" if xe else "IOS"}
+    for key in ("software_image", "rommon", "reload_reason", "config_register",
+                "running_image", "restarted"):
+        if row.get(key):
+            extra[key] = row[key]
+    if len(hardware) > 1:
+        extra["stack_models"] = hardware
+    if len(serials) > 1:
+        extra["stack_serials"] = serials
+    readings.extra = extra
+    return readings
+
+
+def parse_inventory(text: str) -> Readings:
+    rows = _template(SHOW_INVENTORY, text)
+    inventory = [
+        {"name": r["name"], "descr": r["descr"], "pid": r["pid"].strip(),
+         "serial": r["sn"]}
+        for r in rows
+    ]
+    if not inventory:
+        return Readings()
+    readings = Readings(extra={"inventory": inventory})
+    # The chassis (or stack) entry comes first; its serial is the one on the label.
+    first = inventory[0]
+    readings.serial_number = first["serial"] or None
+    readings.model = first["pid"] or None
+    return readings
+
+
+_TEMP_LINE = re.compile(r"^\s*(.+?)\s+Temperature Value:\s*(-?\d+(?:\.\d+)?)\s*Degree", re.I)
+_SWITCH_LINE = re.compile(r"^\s*Switch\s+(\d+):\s+SYSTEM TEMPERATURE is\s+(\w+)", re.I)
+
+
+def parse_temperature(text: str) -> Readings:
+    temperatures: dict[str, float] = {}
+    system: dict[str, str] = {}
+    try:
+        rows = _template(SHOW_TEMPERATURE, text)
+    except Exception:  # other sensor names than Inlet/Hotspot: the regex below reads them
+        rows = []
+    stacked = len(rows) > 1
+    for row in rows:
+        prefix = f"Switch {row['switch']} " if stacked else ""
+        for sensor in ("inlet", "hotspot"):
+            value = row.get(f"{sensor}_temperature_value")
+            if value:
+                temperatures[prefix + sensor.capitalize()] = float(value)
+        if row.get("switch_temperature"):
+            system[f"Switch {row['switch']}"] = row["switch_temperature"]
+    if not temperatures:
+        temperatures, system = _temperature_by_regex(text)
+    extra = {"system_temperature": system} if system else {}
+    return Readings(temperatures=temperatures, extra=extra)
+
+
+def _temperature_by_regex(text: str) -> tuple[dict[str, float], dict[str, str]]:
+    lines = _lines(text).splitlines()
+    switches = [m for m in map(_SWITCH_LINE.match, lines) if m]
+    stacked = len(switches) > 1
+    temperatures: dict[str, float] = {}
+    system: dict[str, str] = {}
+    switch = ""
+    for line in lines:
+        head = _SWITCH_LINE.match(line)
+        if head:
+            switch = head.group(1)
+            system[f"Switch {switch}"] = head.group(2)
+            continue
+        value = _TEMP_LINE.match(line)
+        if value:
+            prefix = f"Switch {switch} " if stacked and switch else ""
+            temperatures[prefix + value.group(1).strip()] = float(value.group(2))
+    return temperatures, system
+
+
+def parse_power(text: str) -> Readings:
+    rows = _template(SHOW_POWER, text)
+    supplies: dict[str, str] = {}
+    empty: list[str] = []
+    details: dict[str, dict[str, str]] = {}
+    for row in rows:
+        name, pid = row["ps_module"], row["pid"]
+        if pid.lower() == "not present":
+            empty.append(name)
+            continue
+        # Built-in supplies (2960-S/X) give only "Sys Pwr"; the others a status as well.
+        status = (row.get("status") or row.get("sys_pwr") or "").strip()
+        supplies[name] = OK if status.upper() in ("OK", "GOOD") else FAILED
+        details[name] = {"pid": pid, "serial": row.get("serial", ""), "status": status,
+                         "watts": row.get("watts", "")}
+    extra: dict[str, Any] = {}
+    if details:
+        extra["power_supply_details"] = details
+    if empty:
+        extra["empty_power_bays"] = empty
+    return Readings(power_supplies=supplies, extra=extra)
+
+
+# "Switch 1 FAN 1 is OK" (3850 on 3.x, and the simulator), "FAN PS-1 is OK", "FAN is OK"
+# (2960), and the 16.x table "  1       1     14240     OK" under "Switch   FAN     Speed".
+_FAN_SENTENCE = re.compile(
+    r"^\s*(?:Switch\s+(\d+)\s+)?(FAN(?:\s+[\w\-/]+)?)\s+is\s+(.+?)\s*$", re.IGNORECASE)
+_FAN_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+\d+\s+([A-Za-z][\w ]*?)\s*(?:\s{2,}.*)?$")
+
+
+def parse_fans(text: str) -> Readings:
+    fans: dict[str, str] = {}
+    empty: list[str] = []
+    lines = _lines(text).splitlines()
+    in_table = False
+    for line in lines:
+        if re.match(r"^\s*Switch\s+FAN\s+Speed\s+State", line, re.IGNORECASE):
+            in_table = True
+            continue
+        sentence = _FAN_SENTENCE.match(line)
+        if sentence:
+            switch, fan, state = sentence.groups()
+            name = " ".join(fan.upper().split())
+            if switch and switch != "1":
+                name = f"Switch {switch} {name}"
+            _fan_state(fans, empty, name, state)
+            continue
+        row = _FAN_ROW.match(line) if in_table else None
+        if row:
+            switch, fan, state = row.groups()
+            name = f"FAN {fan}" if switch == "1" else f"Switch {switch} FAN {fan}"
+            _fan_state(fans, empty, name, state)
+    extra = {"empty_fan_bays": empty} if empty else {}
+    return Readings(fans=fans, extra=extra)
+
+
+def _fan_state(fans: dict[str, str], empty: list[str], name: str, state: str) -> None:
+    state = state.strip().upper()
+    if "NOT PRESENT" in state:
+        empty.append(name)
+    else:
+        fans[name] = OK if state in ("OK", "GOOD", "NORMAL") else FAILED
+
+
+_CPU = re.compile(r"CPU utilization for five seconds:\s*(\d+)%(?:/(\d+)%)?;\s*one minute:\s*"
+                  r"(\d+)%;\s*five minutes:\s*(\d+)%", re.IGNORECASE)
+
+
+def parse_cpu(text: str) -> Readings:
+    match = _CPU.search(_lines(text))
+    if not match:
+        return Readings()
+    five_sec, _, one_min, five_min = match.groups()
+    return Readings(
+        cpu_percent=float(five_sec),
+        extra={"cpu_one_minute_percent": float(one_min),
+               "cpu_five_minutes_percent": float(five_min)},
+    )
+
+
+_MEMORY = re.compile(r"Processor\s+Pool\s+Total:\s*(\d+)\s+Used:\s*(\d+)\s+Free:\s*(\d+)",
+                     re.IGNORECASE)
+
+
+def parse_memory(text: str) -> Readings:
+    match = _MEMORY.search(_lines(text))
+    if not match:
+        return Readings()
+    total, used, _ = (int(g) for g in match.groups())
+    if total <= 0:
+        return Readings()
+    percent = round(100.0 * used / total, 1)
+    return Readings(memory_used_percent=min(percent, 100.0),
+                    extra={"memory_total_bytes": total, "memory_used_bytes": used})
+
+
+def parse_interfaces(text: str) -> Readings:
+    rows = _template(SHOW_INTERFACES, text)
+    down = [
+        r["interface"] for r in rows
+        if r["status"] == "down" or (r["status"] == "up" and r["proto"] == "down")
+    ]
+    extra = {"interfaces_total": len(rows),
+             "interfaces_admin_down": sum(r["status"] == "administratively down"
+                                          for r in rows)} if rows else {}
+    return Readings(interfaces_down=down, extra=extra)
+
+
+def parse_logging(text: str) -> Readings:
+    rows = _template("show logging", text)
+    alarms = []
+    for row in rows:
+        severity = row.get("severity")
+        if not severity or int(severity) > 3:
+            continue
+        if (row["facility"], row["mnemonic"]) in ROUTINE_MESSAGES:
+            continue
+        when = " ".join(p for p in (row["month"], row["day"], row["time"]) if p)
+        message = " ".join(row["message"])
+        alarms.append(f"{when}: %{row['facility']}-{severity}-{row['mnemonic']}: {message}"
+                      .strip(": "))
+    extra = {"serious_log_messages": len(alarms)} if alarms else {}
+    return Readings(alarms=alarms[-MAX_ALARMS:], extra=extra)
+
+
+PARSERS: dict[str, Callable[[str], Readings]] = {
+    SHOW_VERSION: parse_version,
+    SHOW_INVENTORY: parse_inventory,
+    SHOW_TEMPERATURE: parse_temperature,
+    SHOW_POWER: parse_power,
+    SHOW_FANS: parse_fans,
+    SHOW_CPU: parse_cpu,
+    SHOW_MEMORY: parse_memory,
+    SHOW_INTERFACES: parse_interfaces,
+    SHOW_LOGGING: parse_logging,
+}
+COMMANDS: tuple[str, ...] = tuple(PARSERS)
+# Outputs of the unfiltered or longer forms are understood too (e.g. captured by hand).
+PARSERS.update({
+    "show processes cpu": parse_cpu,
+    "show processes cpu sorted": parse_cpu,
+    "show processes memory": parse_memory,
+    "show processes memory sorted": parse_memory,
+    "show logging": parse_logging,
+    "show environment power": parse_power,
+})
+
+
+def parse(outputs: Mapping[str, str]) -> Readings:
+    """All outputs -> one set of readings; never raises.
+
+    Earlier commands win where two say the same thing (``show version`` names the model
+    and serial before ``show inventory`` does).
+    """
+    readings = Readings()
+    errors: list[str] = []
+    order = list(PARSERS)
+    try:
+        items = sorted(outputs.items(),
+                       key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    except Exception as exc:  # not a mapping of commands to texts after all
+        return Readings(extra={"parse_errors": [f"outputs: {type(exc).__name__}: {exc}"]})
+    for command, text in items:
+        parser = PARSERS.get(command)
+        if parser is None or not isinstance(text, str) or not text.strip():
+            continue
+        try:
+            part = parser(text)
+        except Exception as exc:
+            errors.append(f"{command}: {type(exc).__name__}: {str(exc)[:160]}")
+            continue
+        readings = readings.merge(part)
+    if errors:
+        readings.extra["parse_errors"] = errors
+    return readings

@@ -128,3 +128,12 @@ def test_transcript_masks_sent_secrets_everywhere():
     assert "hunter2" not in transcript.redacted()
     assert [e.text for e in transcript.redacted_events()] == ["******", "% bad: ******\r\nRouter>"]
     assert transcript.bytes_sent == 8
+
+
+def test_console_package_never_imports_the_ui_toolkit():
+    import subprocess
+    import sys
+
+    code = ("import sys, assettrack.console, assettrack.console.simulator, "
+            "assettrack.console.simulator.cli; sys.exit('textual' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -5,7 +5,7 @@ Cisco status command set (wake, login, enable, paging off included), and the tim
 exchanged bytes need on the wire alone (bytes x 10 bits / baud). A ratio near 1 means the
 session adds almost nothing to the line itself: no fixed sleeps.
 
-    .venv/bin/python benchmarks/console_bench.py [--tcp]
+    python benchmarks/console_bench.py [--tcp]
 """
 
 from __future__ import annotations

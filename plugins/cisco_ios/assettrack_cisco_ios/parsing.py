@@ -112,6 +112,7 @@ def parse_inventory(text: str) -> Readings:
         {"name": r["name"], "descr": r["descr"], "pid": r["pid"].strip(),
          "serial": r["sn"]}
         for r in rows
+        if r["pid"].strip() or r["sn"]
     ]
     if not inventory:
         return Readings()
@@ -200,27 +201,28 @@ _FAN_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+\d+\s+([A-Za-z][\w ]*?)\s*(?:\s{2,}.
 
 
 def parse_fans(text: str) -> Readings:
-    fans: dict[str, str] = {}
-    empty: list[str] = []
-    lines = _lines(text).splitlines()
+    found: list[tuple[str, str, str]] = []  # (switch or "", fan, state)
     in_table = False
-    for line in lines:
+    for line in _lines(text).splitlines():
         if re.match(r"^\s*Switch\s+FAN\s+Speed\s+State", line, re.IGNORECASE):
             in_table = True
             continue
         sentence = _FAN_SENTENCE.match(line)
         if sentence:
             switch, fan, state = sentence.groups()
-            name = " ".join(fan.upper().split())
-            if switch and switch != "1":
-                name = f"Switch {switch} {name}"
-            _fan_state(fans, empty, name, state)
+            found.append((switch or "", " ".join(fan.upper().split()), state))
             continue
         row = _FAN_ROW.match(line) if in_table else None
         if row:
             switch, fan, state = row.groups()
-            name = f"FAN {fan}" if switch == "1" else f"Switch {switch} FAN {fan}"
-            _fan_state(fans, empty, name, state)
+            found.append((switch, f"FAN {fan}", state))
+    # Names carry the switch only in a stack, as the temperatures do.
+    stacked = len({switch for switch, _, _ in found if switch}) > 1
+    fans: dict[str, str] = {}
+    empty: list[str] = []
+    for switch, fan, state in found:
+        name = f"Switch {switch} {fan}" if stacked and switch else fan
+        _fan_state(fans, empty, name, state)
     extra = {"empty_fan_bays": empty} if empty else {}
     return Readings(fans=fans, extra=extra)
 
@@ -271,14 +273,19 @@ def parse_interfaces(text: str) -> Readings:
         r["interface"] for r in rows
         if r["status"] == "down" or (r["status"] == "up" and r["proto"] == "down")
     ]
+    if not rows:
+        return Readings()  # not the table: interfaces stay "not read"
     extra = {"interfaces_total": len(rows),
              "interfaces_admin_down": sum(r["status"] == "administratively down"
-                                          for r in rows)} if rows else {}
+                                          for r in rows)}
     return Readings(interfaces_down=down, extra=extra)
 
 
 def parse_logging(text: str) -> Readings:
+    """Serious log messages; no output from the filtered command means there are none."""
     rows = _template("show logging", text)
+    if text.strip() and not rows:
+        return Readings()  # neither log lines nor an empty answer: alarms stay "not read"
     alarms = []
     for row in rows:
         severity = row.get("severity")
@@ -306,6 +313,8 @@ PARSERS: dict[str, Callable[[str], Readings]] = {
     SHOW_LOGGING: parse_logging,
 }
 COMMANDS: tuple[str, ...] = tuple(PARSERS)
+# Commands whose empty output is an answer (the filter matched nothing), not a failed read.
+EMPTY_IS_AN_ANSWER = {SHOW_LOGGING}
 # Outputs of the unfiltered or longer forms are understood too (e.g. captured by hand).
 PARSERS.update({
     "show processes cpu": parse_cpu,
@@ -333,7 +342,9 @@ def parse(outputs: Mapping[str, str]) -> Readings:
         return Readings(extra={"parse_errors": [f"outputs: {type(exc).__name__}: {exc}"]})
     for command, text in items:
         parser = PARSERS.get(command)
-        if parser is None or not isinstance(text, str) or not text.strip():
+        if parser is None or not isinstance(text, str):
+            continue
+        if not text.strip() and command not in EMPTY_IS_AN_ANSWER:
             continue
         try:
             part = parser(text)

@@ -1,0 +1,168 @@
+"""The Cisco plugin as assettrack loads it: driver choice, a real console read of the
+simulated device, checklist items, proposals and warranty periods."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import assettrack_cisco_ios as plugin
+import pytest
+
+from assettrack.api import ItemResult, Readings
+from assettrack.console.simulator import preset
+from assettrack.domain.readings import validate_readings
+from assettrack.domain.warranty import WarrantyRules, warranty_status
+from assettrack.services.console_reader import ConsoleReader, ReadOptions
+from assettrack.services.inspections import serial_mismatch
+
+
+@pytest.fixture
+def cisco_read(plugin_host, sample_asset, simulated_console):
+    """read(asset_fields, **simulator options) -> (ReadResult, device state, asset)."""
+
+    def read(asset_fields: dict | None = None, **options):
+        state = preset("cisco", failed_fan=options.pop("failed_fan", False),
+                       hot_sensor=options.pop("hot_sensor", False))
+        url = simulated_console("cisco", state=state, **options)
+        ext = plugin_host(plugin, builtins=True)
+        fields = {"vendor": "Cisco", "model": state.model, "serial_number": state.serial}
+        asset = sample_asset(**{**fields, **(asset_fields or {})})
+        result = ConsoleReader(ext).read(asset, ReadOptions(port=url, idle_timeout=1.0))
+        assert ext.host.failures == []
+        return result, state, asset
+
+    return read
+
+
+def test_reads_the_simulated_switch_with_a_failed_fan(cisco_read) -> None:
+    result, state, _ = cisco_read(failed_fan=True)
+    r = result.readings
+    assert result.driver == "cisco_ios"
+    assert result.problems == []
+    assert set(result.outputs) == set(plugin.DRIVER.commands)
+    assert validate_readings(r) == []
+    assert (r.vendor, r.model, r.serial_number, r.os_version, r.hostname) == (
+        "Cisco", state.model, state.serial, state.version, state.hostname)
+    assert r.uptime_seconds == int(state.uptime.total_seconds()) // 60 * 60
+    assert r.cpu_percent == state.cpu_percent
+    assert r.memory_used_percent == pytest.approx(state.memory_percent, abs=0.1)
+    assert r.temperatures == {name: float(v) for name, v in state.temperatures.items()}
+    assert {name: r.fans[name] for name in state.fans} == state.fans
+    assert r.fans["FAN 1"] == "failed"
+    present = {psu.name: "ok" for psu in state.power_supplies if psu.present}
+    assert r.power_supplies == present
+    assert r.extra["empty_power_bays"] == ["1B"]
+    assert r.interfaces_down == [i.name for i in state.interfaces if i.admin_up and not i.up]
+    assert any("FAN_FAILED" in alarm for alarm in r.alarms)
+    assert r.extra["os_family"] == "IOS XE"
+
+
+def test_hot_sensor_shows_its_temperature_and_alarm(cisco_read) -> None:
+    result, state, _ = cisco_read(hot_sensor=True)
+    hot = state.limits("Inlet")[1] + 3
+    assert result.readings.temperatures["Inlet"] == hot
+    assert result.readings.extra["system_temperature"] == {"Switch 1": "CRITICAL"}
+    assert any("TEMP_CRITICAL" in alarm for alarm in result.readings.alarms)
+    assert not any("FAN_FAILED" in alarm for alarm in result.readings.alarms)
+
+
+def test_paging_refused_still_gives_complete_outputs(cisco_read) -> None:
+    result, state, _ = cisco_read(refuse_paging_off=True, screen_length=24)
+    assert result.problems == []
+    assert "--More--" in result.transcript  # the device paged, and the reader answered
+    version = result.outputs["show version"]
+    assert "--More--" not in version
+    assert version.rstrip().endswith("Configuration register is 0x102")
+    r = result.readings
+    assert r.serial_number == state.serial  # "System Serial Number" is on the second page
+    assert r.extra["interfaces_total"] == len(state.interfaces)
+    assert r.interfaces_down == [i.name for i in state.interfaces if i.admin_up and not i.up]
+
+
+def test_serial_read_differs_from_a_wrongly_recorded_serial(cisco_read) -> None:
+    result, state, asset = cisco_read({"serial_number": "FCW0000X0XX"})
+    assert result.readings.serial_number == state.serial
+    message = serial_mismatch(asset, result.readings)
+    assert message and state.serial in message and "FCW0000X0XX" in message
+    result, _, asset = cisco_read()
+    assert serial_mismatch(asset, result.readings) is None
+
+
+# -- matching, checklist, proposals, warranty ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("vendor", "model", "score"),
+    [
+        ("Cisco", "WS-C3850-24T", 50),
+        ("cisco systems, inc.", "ISR4331/K9", 50),
+        ("CISCO", "C9300-48P", 50),
+        ("Cisco", "N9K-C93180YC-EX", 0),  # NX-OS
+        ("Cisco", "ASA5516-X", 0),
+        ("Cisco", "ASR-9001", 0),  # IOS XR
+        ("Huawei", "S5720-28X-SI-AC", 0),
+        ("", "", 0),
+    ],
+)
+def test_match(sample_asset, vendor: str, model: str, score: int) -> None:
+    assert plugin.match(sample_asset(vendor=vendor, model=model)) == score
+
+
+def test_the_cisco_driver_beats_the_generic_one(plugin_host, sample_asset) -> None:
+    ext = plugin_host(plugin, builtins=True)
+    assert ext.driver_for(sample_asset(vendor="Cisco")).name == "cisco_ios"
+    assert ext.driver_for(sample_asset(vendor="Cisco", model="N9K-C9336C-FX2")).name == "generic"
+    assert ext.host.failures == []
+
+
+def test_checklist_items_only_for_cisco(plugin_host, sample_asset) -> None:
+    ext = plugin_host(plugin, builtins=True)
+    ids = [item.id for item in ext.checklist_for(sample_asset(vendor="Cisco"))]
+    assert ids[-4:] == ["cisco_config_saved", "cisco_redundant_power",
+                        "cisco_config_register", "cisco_reload_reason"]
+    huawei = [item.id for item in ext.checklist_for(sample_asset(vendor="Huawei"))]
+    assert not [i for i in huawei if i.startswith("cisco_")]
+    assert ext.host.failures == []
+
+
+def _proposals(ext, asset, readings: Readings) -> dict:
+    items = ext.checklist_for(asset)
+    return {item_id: proposal for item_id, (_, proposal) in
+            ext.propose(items, readings, asset).items()}
+
+
+def test_proposals_refine_the_generic_rule(plugin_host, sample_asset) -> None:
+    ext = plugin_host(plugin, builtins=True)
+    asset = sample_asset(vendor="Cisco")
+    one_bay_empty = Readings(power_supplies={"1A": "ok"},
+                             extra={"empty_power_bays": ["1B"], "config_register": "0x2142",
+                                    "reload_reason": "Critical software exception"})
+    got = _proposals(ext, asset, one_bay_empty)
+    assert got["power_supplies"].result is ItemResult.PASS  # the generic rule: all are ok
+    assert (got["cisco_redundant_power"].result, got["cisco_redundant_power"].note) == (
+        ItemResult.FAIL, "empty bay: 1B")
+    assert got["cisco_config_register"].result is ItemResult.FAIL
+    assert got["cisco_reload_reason"].result is ItemResult.FAIL
+    assert "cisco_config_saved" not in got  # no reading can tell: the engineer checks
+
+    healthy = Readings(power_supplies={"1A": "ok", "1B": "ok"},
+                       extra={"config_register": "0x2102", "reload_reason": "Reload Command"})
+    got = _proposals(ext, asset, healthy)
+    assert got["cisco_redundant_power"].result is ItemResult.PASS
+    assert got["cisco_config_register"].result is ItemResult.PASS
+    assert (got["cisco_reload_reason"].result, got["cisco_reload_reason"].value) == (
+        ItemResult.PASS, "Reload Command")
+
+    single = _proposals(ext, asset, Readings(power_supplies={"1": "ok"}))
+    assert single["cisco_redundant_power"].result is ItemResult.NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(
+    ("model", "end"),
+    [("WS-C3850-24T", date(2029, 1, 1)), ("ISR4331/K9", date(2025, 1, 1)),
+     ("C9300-48P", date(2029, 1, 1)), ("CISCO2901/K9", date(2025, 1, 1))],
+)
+def test_warranty_periods(plugin_host, sample_asset, model: str, end: date) -> None:
+    rules = plugin_host(plugin).warranty_rules(WarrantyRules())
+    asset = sample_asset(vendor="Cisco", model=model, installed_on=date(2024, 1, 1))
+    assert warranty_status(asset, rules, date(2025, 1, 1)).end == end

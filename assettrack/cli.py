@@ -94,11 +94,28 @@ def cli(
         run_tui(ctx.obj, ctx.obj.settings.db_path)
 
 
-def run_tui(context: Context, db_path: Path) -> None:
+def run_tui(context: Context, db_path: Path, *, demo: bool = False) -> None:
     from assettrack.tui.app import make_app  # Textual is only imported for the TUI
 
-    with Store.open(db_path) as store:
-        make_app(context.register(store), today=context.today).run()
+    consoles = None
+    if demo:
+        from assettrack.services.demo_consoles import DemoConsoles
+
+        consoles = DemoConsoles()
+    try:
+        with Store.open(db_path) as store:
+            app = make_app(
+                context.register(store),
+                context.extensions,
+                context.today,
+                engineer=context.settings.engineer,
+                export_folder=Path.cwd(),
+                demo_console=consoles.url_for if consoles else None,
+            )
+            app.run()
+    finally:
+        if consoles is not None:
+            consoles.close()
 
 
 @cli.command()
@@ -123,7 +140,7 @@ def demo(context: Context, fresh: bool, no_tui: bool) -> None:
         marker.write_text("A demo database made by 'assettrack demo'; safe to delete.\n")
         click.echo(f"Demo database created in {folder}", err=True)
     if not no_tui:
-        run_tui(context, folder)
+        run_tui(context, folder, demo=True)
 
 
 @cli.command()

@@ -7,6 +7,7 @@ a user file only needs the values it changes.
 
 from __future__ import annotations
 
+import getpass
 import os
 import tomllib
 from collections.abc import Mapping
@@ -44,6 +45,13 @@ class Settings:
     engineer: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict)
     sources: tuple[Path, ...] = ()
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -108,7 +116,7 @@ def load_settings(
     return Settings(
         db_path=chosen,
         warranty=warranty,
-        engineer=str(raw.get("engineer", {}).get("name", "") or ""),
+        engineer=str(raw.get("engineer", {}).get("name", "") or "") or _login_name(),
         raw=raw,
         sources=tuple(sources),
     )

@@ -1,76 +1,97 @@
-"""The assettrack terminal app: built by ``make_app`` for the CLI and the tests alike."""
+"""The assettrack terminal app, built by ``make_app`` for the CLI and the tests alike."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Header
+from textual.app import App
+from textual.binding import Binding, BindingType
 
-from assettrack.services.assets import AssetRegister, AssetView
-
-STATUS_STYLE = {
-    "active": "green",
-    "expiring": "bold yellow",
-    "expired": "bold red",
-    "unknown": "dim",
-}
-COLUMNS = (
-    "Site",
-    "Kind",
-    "Vendor",
-    "Model",
-    "Serial",
-    "Location",
-    "Firmware",
-    "Warranty ends",
-    "Status",
-)
-
-
-def status_text(view: AssetView) -> Text:
-    return Text(view.warranty.label, style=STATUS_STYLE[view.warranty.state.value])
+from assettrack.domain.models import Asset
+from assettrack.plugins.extensions import Extensions
+from assettrack.services.assets import AssetRegister
+from assettrack.services.inspections import InspectionService
+from assettrack.tui.commands import MainActions
+from assettrack.tui.context import TuiContext
+from assettrack.tui.screens.assets import AssetsScreen
+from assettrack.tui.screens.help import HelpScreen
+from assettrack.tui.screens.sites import SitesScreen
+from assettrack.tui.screens.warranty import WarrantyScreen
 
 
 class AssetTrackApp(App[None]):
     TITLE = "assettrack"
-    BINDINGS: ClassVar = [("q", "quit", "Quit")]
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {MainActions}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1,question_mark", "help", "Help"),
+        Binding("f2", "sites", "Sites"),
+        Binding("f3", "assets", "Assets"),
+        Binding("f4", "warranty", "Warranty"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
 
-    def __init__(self, register: AssetRegister, today: date) -> None:
+    def __init__(self, context: TuiContext, start: str = "assets") -> None:
         super().__init__()
-        self.register = register
-        self.today = today
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(id="assets", zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        self.context = context
+        self.start = start
 
     def on_mount(self) -> None:
-        table = self.query_one("#assets", DataTable)
-        table.add_columns(*COLUMNS)
-        views = sorted(
-            self.register.views(self.today),
-            key=lambda v: (v.site_name, v.asset.kind, v.asset.serial_number),
-        )
-        for view in views:
-            a = view.asset
-            table.add_row(
-                view.site_name,
-                a.kind,
-                a.vendor,
-                a.model,
-                a.serial_number,
-                a.location,
-                a.firmware,
-                str(view.warranty.end or ""),
-                status_text(view),
-                key=a.id,
-            )
-        self.sub_title = f"{len(views)} assets · as of {self.today}"
+        self.sub_title = f"as of {self.context.today}"
+        self.install_screen(SitesScreen(self.context), "sites")
+        self.install_screen(AssetsScreen(self.context), "assets")
+        self.install_screen(WarrantyScreen(self.context), "warranty")
+        self.push_screen(self.start)
+
+    def _go(self, name: str) -> None:
+        # Leave any detail screens, then show the chosen main screen.
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if self.screen_stack[-1] is not self.get_screen(name):
+            self.switch_screen(name)
+
+    def action_sites(self) -> None:
+        self._go("sites")
+
+    def action_assets(self) -> None:
+        self._go("assets")
+
+    def action_warranty(self) -> None:
+        self._go("warranty")
+
+    def action_new_asset(self) -> None:
+        self._go("assets")
+        self.get_screen("assets").action_new_asset()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
 
-def make_app(register: AssetRegister, today: date) -> AssetTrackApp:
-    return AssetTrackApp(register, today)
+def make_app(
+    register: AssetRegister,
+    extensions: Extensions,
+    today: date,
+    *,
+    engineer: str = "",
+    export_folder: Path | None = None,
+    demo_console: Callable[[Asset], str] | None = None,
+    idle_timeout: float = 3.0,
+    start: str = "assets",
+) -> AssetTrackApp:
+    context = TuiContext(
+        register=register,
+        inspections=InspectionService(register.store, extensions, engineer),
+        extensions=extensions,
+        today=today,
+        export_folder=export_folder or Path.cwd(),
+        demo_console=demo_console,
+        idle_timeout=idle_timeout,
+    )
+    return AssetTrackApp(context, start=start)

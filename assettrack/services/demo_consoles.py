@@ -1,0 +1,52 @@
+"""Simulated consoles for the demo: each demo asset answers like its own device.
+
+A simulator is started on a local TCP port the first time an asset's console is read, with
+the asset's hostname, model and serial number, so a new user can walk through an inspection
+with no hardware. A few assets have a failed fan or a hot sensor, to show what a fault
+looks like in the maintenance record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import zlib
+
+from assettrack.console.simulator import DeviceState, TcpSimulator, preset
+from assettrack.domain.models import Asset
+
+# Vendors whose CLI resembles Huawei VRP (display ..., <name> prompts); the rest are
+# Cisco-like.
+HUAWEI_LIKE = {"huawei", "h3c"}
+
+
+class DemoConsoles:
+    def __init__(self) -> None:
+        self._running: dict[str, TcpSimulator] = {}
+        self._lock = threading.Lock()
+
+    def url_for(self, asset: Asset) -> str:
+        with self._lock:
+            simulator = self._running.get(asset.id)
+            if simulator is None:
+                simulator = TcpSimulator(self.state_for(asset)).start()
+                self._running[asset.id] = simulator
+            return simulator.url
+
+    @staticmethod
+    def state_for(asset: Asset) -> DeviceState:
+        vendor = "huawei" if asset.vendor.casefold() in HUAWEI_LIKE else "cisco"
+        luck = zlib.crc32(asset.serial_number.encode()) % 10
+        state = preset(vendor, failed_fan=luck == 3, hot_sensor=luck == 7)
+        return dataclasses.replace(
+            state,
+            hostname=(asset.hostname or state.hostname).replace(" ", "-"),
+            serial=asset.serial_number,
+            model=asset.model,
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            for simulator in self._running.values():
+                simulator.stop()
+            self._running.clear()

@@ -1,0 +1,34 @@
+"""Command palette entries for the main actions."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class MainActions(Provider):
+    ACTIONS: tuple[tuple[str, str, str], ...] = (
+        ("Go to sites", "sites", "Customers, sites and visits due"),
+        ("Go to assets", "assets", "Every asset, filter and sort"),
+        ("Warranty review", "warranty", "Expired and expiring warranties"),
+        ("New asset", "new_asset", "Add an asset to the register"),
+        ("Toggle light / dark theme", "toggle_theme", "Switch the colour theme"),
+        ("Help: every key", "help", "List the keys of every screen"),
+    )
+
+    async def discover(self) -> Hits:
+        for name, action, help_text in self.ACTIONS:
+            yield DiscoveryHit(name, partial(self.app.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, help_text in self.ACTIONS:
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(name),
+                    partial(self.app.run_action, action),
+                    help=help_text,
+                )

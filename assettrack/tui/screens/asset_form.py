@@ -1,0 +1,140 @@
+"""Add or edit an asset; each field's problem is shown right beside it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from assettrack.domain.errors import ValidationError
+from assettrack.domain.models import Asset, AssetStatus, Site
+from assettrack.domain.validation import asset_values
+from assettrack.tui.context import TuiContext
+
+TEXT_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("vendor", "Vendor", "Cisco, Huawei, H3C…"),
+    ("model", "Model", "e.g. C9300-48P"),
+    ("serial_number", "Serial number", "as on the chassis label"),
+    ("hostname", "Hostname", ""),
+    ("management_address", "Management address", "IP address or host name"),
+    ("location", "Location", "room / rack"),
+    ("firmware", "Firmware", ""),
+    ("installed_on", "Installed on", "YYYY-MM-DD"),
+    ("warranty_start", "Warranty start", "YYYY-MM-DD (default: installed on)"),
+    ("warranty_months", "Warranty months", "empty: from the vendor's rules"),
+    ("warranty_end", "Warranty end", "YYYY-MM-DD, overrides the rules"),
+    ("warranty_extension_months", "Extension months", ""),
+    ("console_port", "Console port", "/dev/ttyUSB0, COM3, socket://host:port"),
+    ("console_baud", "Console baud", "9600"),
+    ("console_framing", "Console framing", "8N1"),
+    ("console_credentials_ref", "Credentials ref", "env:USER,PASS · keyring:svc/user · prompt"),
+    ("driver", "Driver", "empty: best match"),
+    ("tags", "Tags", "separated by ;"),
+    ("notes", "Notes", ""),
+)
+
+
+class AssetFormScreen(Screen[str | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(
+        self, context: TuiContext, asset: Asset | None = None, site: Site | None = None
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.asset = asset
+        self.site = site
+
+    def compose(self) -> ComposeResult:
+        register = self.context.register
+        values = asset_values(self.asset) if self.asset else {}
+        yield Header()
+        with VerticalScroll(id="form"):
+            site_options = [(f"{s.customer} / {s.name}", s.id) for s in register.sites()]
+            chosen_site = values.get("site_id") or (self.site.id if self.site else Select.BLANK)
+            yield from self._row(
+                "site_id", "Site", Select(site_options, value=chosen_site, id="field-site_id")
+            )
+            kinds = [(k, k) for k in register.kinds]
+            yield from self._row(
+                "kind",
+                "Kind",
+                Select(kinds, value=values.get("kind") or Select.BLANK, id="field-kind"),
+            )
+            for name, label, hint in TEXT_FIELDS:
+                yield from self._row(
+                    name, label, Input(values.get(name, ""), placeholder=hint, id=f"field-{name}")
+                )
+            statuses = [(s.value.replace("_", " "), s.value) for s in AssetStatus]
+            yield from self._row(
+                "status",
+                "Status",
+                Select(
+                    statuses,
+                    value=values.get("status", AssetStatus.IN_SERVICE.value),
+                    allow_blank=False,
+                    id="field-status",
+                ),
+            )
+            with Horizontal(id="form-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    @staticmethod
+    def _row(name: str, label: str, widget: Input | Select) -> ComposeResult:
+        with Horizontal(classes="form-row"):
+            yield Label(label, classes="form-label")
+            yield widget
+        yield Static("", id=f"error-{name}", classes="form-error")
+
+    def on_mount(self) -> None:
+        self.title = "Edit asset" if self.asset else "New asset"
+
+    def values(self) -> dict[str, str]:
+        collected: dict[str, str] = {}
+        for widget in self.query(".form-row Input, .form-row Select"):
+            name = (widget.id or "").removeprefix("field-")
+            value = widget.value
+            collected[name] = "" if value is Select.BLANK or value is None else str(value)
+        return collected
+
+    def action_save(self) -> None:
+        for error in self.query(".form-error"):
+            error.update("")
+            error.remove_class("shown")
+        try:
+            asset = self.context.register.save_asset(self.values(), base=self.asset)
+        except ValidationError as exc:
+            first = None
+            for problem in exc.problems:
+                name = problem.field if problem.field != "site" else "site_id"
+                target = self.query(f"#error-{name}")
+                if target:
+                    target.first().update(f"⚠ {problem.reason}")
+                    target.first().add_class("shown")
+                    first = first or name
+                else:
+                    self.notify(str(problem), severity="error")
+            if first:
+                self.query_one(f"#field-{first}").focus()
+            self.notify(f"{len(exc.problems)} field(s) need attention", severity="error")
+            return
+        self.notify(f"Saved {asset.vendor} {asset.model} {asset.serial_number}")
+        self.dismiss(asset.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()

@@ -1,0 +1,153 @@
+"""Every asset (or one site's): type to filter across all columns, sort by any column."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from assettrack.domain.models import Site
+from assettrack.tui.context import TuiContext
+from assettrack.tui.rows import ASSET_COLUMNS, AssetRow, asset_row, filter_rows
+from assettrack.tui.widgets.fast_table import FastTable
+
+
+class AssetsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("enter", "open", "Open", show=False),
+        Binding("n", "new_asset", "New asset"),
+        Binding("i", "inspect", "Inspect"),
+        Binding("s", "sort_next", "Sort"),
+        Binding("r", "sort_reverse", "Reverse", show=False),
+    ]
+
+    def __init__(self, context: TuiContext, site: Site | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.site = site
+        self.all_rows: list[AssetRow] = []
+        # Set while keys typed in the table are on their way to the filter, so a fast typist's
+        # "cisco" does not fire the i and s bindings before the focus has moved.
+        self.typing_into_filter = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filter-bar"):
+            yield Input(
+                placeholder="Type to filter: site, vendor, model, serial, status…",
+                id="filter",
+                select_on_focus=False,  # keep the first letter typed in the table
+            )
+            yield Static("", id="count")
+        yield FastTable(ASSET_COLUMNS, id="assets")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Assets" + (f" · {self.site.customer} / {self.site.name}" if self.site else "")
+        self.reload()
+        self.query_one(FastTable).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.all_rows:
+            self.reload()
+
+    def reload(self) -> None:
+        register = self.context.register
+        assets = register.store.assets.by_site(self.site.id) if self.site else None
+        views = register.views(self.context.today, assets)
+        self.all_rows = [asset_row(v) for v in views]
+        table = self.query_one(FastTable)
+        if table.sort_column is None:
+            table.sort_column = 0
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        query = self.query_one("#filter", Input).value
+        rows = filter_rows(self.all_rows, query)
+        self.query_one(FastTable).set_rows(rows, measure=not query)
+        self.query_one("#count", Static).update(f"{len(rows):,} of {len(self.all_rows):,}")
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.apply_filter()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.set_focus(self.query_one(FastTable))
+
+    def on_key(self, event: Key) -> None:
+        # Type-to-filter: a letter pressed in the table that is not a key binding starts
+        # the filter with it.
+        table = self.query_one(FastTable)
+        if self.focused is table and event.is_printable and event.character:
+            bound = {b.key for b in self.BINDINGS if isinstance(b, Binding)}
+            if event.key not in bound or self.typing_into_filter:
+                self.typing_into_filter = True
+                filter_input = self.query_one("#filter", Input)
+                self.set_focus(filter_input)  # at once: keys typed next must land here
+                filter_input.insert_text_at_cursor(event.character)
+                event.stop()
+                event.prevent_default()
+
+    def on_descendant_focus(self, event: object) -> None:
+        if self.focused is self.query_one("#filter", Input):
+            self.typing_into_filter = False
+
+    def action_focus_filter(self) -> None:
+        self.set_focus(self.query_one("#filter", Input))
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+        self.set_focus(self.query_one(FastTable))
+
+    def action_sort_next(self) -> None:
+        table = self.query_one(FastTable)
+        current = table.sort_column if table.sort_column is not None else -1
+        table.sort_column = None
+        table.sort_by((current + 1) % len(ASSET_COLUMNS))
+
+    def action_sort_reverse(self) -> None:
+        table = self.query_one(FastTable)
+        table.sort_by(table.sort_column or 0)
+
+    @on(FastTable.RowSelected)
+    def _open(self, event: FastTable.RowSelected) -> None:
+        self._open_asset(event.key)
+
+    def action_open(self) -> None:
+        key = self.query_one(FastTable).current_key
+        if key:
+            self._open_asset(key)
+
+    def _open_asset(self, asset_id: str) -> None:
+        from assettrack.tui.screens.asset_detail import AssetDetailScreen
+
+        asset = self.context.register.store.assets.get(asset_id)
+        if asset is not None:
+            self.app.push_screen(AssetDetailScreen(self.context, asset))
+
+    def action_inspect(self) -> None:
+        from assettrack.tui.screens.inspection import InspectionScreen
+
+        key = self.query_one(FastTable).current_key
+        asset = self.context.register.store.assets.get(key) if key else None
+        if asset is not None:
+            self.app.push_screen(InspectionScreen(self.context, asset))
+
+    def action_new_asset(self) -> None:
+        from assettrack.tui.screens.asset_form import AssetFormScreen
+
+        def saved(asset_id: str | None) -> None:
+            if asset_id:
+                self.reload()
+                self.query_one(FastTable).move_to_key(asset_id)
+
+        self.app.push_screen(AssetFormScreen(self.context, site=self.site), saved)

@@ -1,0 +1,88 @@
+"""Every key of the app, in one place."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Everywhere",
+        (
+            ("F1 / ?", "this help"),
+            ("F2", "sites"),
+            ("F3", "assets"),
+            ("F4", "warranty review"),
+            ("ctrl+p", "command palette"),
+            ("ctrl+t", "light / dark theme"),
+            ("ctrl+q", "quit"),
+        ),
+    ),
+    (
+        "Tables",
+        (
+            ("↑ ↓ PgUp PgDn Home End", "move"),
+            ("enter / double-click", "open"),
+            ("click a column title", "sort by it (again: reverse)"),
+        ),
+    ),
+    (
+        "Assets",
+        (
+            ("type any text / /", "filter across all columns"),
+            ("esc", "clear the filter"),
+            ("s / r", "sort by the next column / reverse"),
+            ("n", "new asset"),
+            ("i", "inspect the highlighted asset"),
+        ),
+    ),
+    ("Asset detail", (("e", "edit"), ("i", "inspect"), ("esc", "back"))),
+    (
+        "Inspection",
+        (
+            ("p / f / n", "pass / fail / not applicable"),
+            ("v", "type a value"),
+            ("t", "type a note"),
+            ("r", "read the device over its console"),
+            ("esc", "cancel a read, or go back"),
+            ("c", "complete"),
+            ("s", "customer sign-off"),
+        ),
+    ),
+    (
+        "Warranty review",
+        (
+            ("3 / 6 / 9", "within 30 / 60 / 90 days"),
+            ("x", "include expired on/off"),
+            ("g", "group by month / site"),
+            ("e", "export CSV"),
+        ),
+    ),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,f1,question_mark", "dismiss", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, expand=True, show_header=False, padding=(0, 1))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for section, keys in KEYS:
+            table.add_row(f"[b u]{section}[/]", "")
+            for key, what in keys:
+                table.add_row(key, what)
+        with VerticalScroll(classes="dialog help"):
+            yield Static(table)
+            yield Static("Press esc to close.", classes="dim")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

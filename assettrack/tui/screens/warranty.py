@@ -1,0 +1,144 @@
+"""The team lead's warranty review: expired and expiring, grouped by month or by site."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from assettrack.errors import AssetTrackError
+from assettrack.services.asset_transfer import assets_csv
+from assettrack.services.assets import AssetView
+from assettrack.tui.context import TuiContext
+from assettrack.tui.rows import STATUS_STYLE
+from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+
+COLUMNS = (
+    Column("group", "Group", max_width=22),
+    Column("ends", "Ends", min_width=10),
+    Column("days", "Days", justify="right"),
+    Column("status", "Status", min_width=8),
+    Column("customer", "Customer", max_width=20),
+    Column("site", "Site", max_width=16),
+    Column("vendor", "Vendor", max_width=10),
+    Column("model", "Model", max_width=20),
+    Column("serial", "Serial", max_width=16),
+)
+WINDOWS = (30, 60, 90)
+
+
+class WarrantyScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("3", "window(30)", "30d"),
+        Binding("6", "window(60)", "60d"),
+        Binding("9", "window(90)", "90d"),
+        Binding("x", "toggle_expired", "Expired on/off"),
+        Binding("g", "toggle_grouping", "Group by month/site"),
+        Binding("e", "export", "Export CSV"),
+    ]
+
+    def __init__(self, context: TuiContext) -> None:
+        super().__init__()
+        self.context = context
+        self.within = 90
+        self.include_expired = True
+        self.by_site = False
+        self.views: list[AssetView] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="warranty-summary")
+        yield FastTable(COLUMNS, id="warranty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Warranty review"
+        self.reload()
+        self.query_one(FastTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.views = self.context.register.warranty_list(
+            self.context.today, within_days=self.within, include_expired=self.include_expired
+        )
+        if self.by_site:
+            self.views.sort(key=lambda v: (v.customer, v.site_name, v.warranty.end))
+
+        def group_of(view: AssetView) -> str:
+            if self.by_site:
+                return f"{view.customer} / {view.site_name}"
+            if view.warranty.days_left is not None and view.warranty.days_left < 0:
+                return "expired"
+            return f"{view.warranty.end:%Y-%m}"
+
+        rows = []
+        for group, members in groupby(self.views, key=group_of):
+            for index, view in enumerate(members):
+                w, a = view.warranty, view.asset
+                rows.append(
+                    Row(
+                        a.id,
+                        (
+                            Text(group, style="bold") if index == 0 else "",
+                            str(w.end),
+                            str(w.days_left),
+                            Text(w.label, style=STATUS_STYLE[w.state.value]),
+                            view.customer,
+                            view.site_name,
+                            a.vendor,
+                            a.model,
+                            a.serial_number,
+                        ),
+                    )
+                )
+        table = self.query_one(FastTable)
+        table.set_rows(rows)
+        counts = {
+            n: sum(1 for v in self.views if 0 <= (v.warranty.days_left or 0) <= n) for n in WINDOWS
+        }
+        expired = sum(1 for v in self.views if (v.warranty.days_left or 0) < 0)
+        summary = Text.assemble(
+            f" ending within {self.within} days",
+            (" + expired" if self.include_expired else ""),
+            f" · grouped by {'site' if self.by_site else 'month'} · ",
+            (f"≤30d: {counts[30]}", "bold red"),
+            "  ",
+            (f"≤60d: {counts[60]}", "bold yellow"),
+            "  ",
+            (f"≤90d: {counts[90]}", "yellow"),
+            "  ",
+            (f"expired: {expired}", "red"),
+        )
+        self.query_one("#warranty-summary", Static).update(summary)
+
+    def action_window(self, days: int) -> None:
+        self.within = days
+        self.reload()
+
+    def action_toggle_expired(self) -> None:
+        self.include_expired = not self.include_expired
+        self.reload()
+
+    def action_toggle_grouping(self) -> None:
+        self.by_site = not self.by_site
+        self.reload()
+
+    def action_export(self) -> None:
+        folder = self.context.export_folder
+        target = folder / f"warranty-{self.context.today}-{self.within}d.csv"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_text(assets_csv(self.views, excel_bom=True), encoding="utf-8", newline="")
+        except OSError as exc:
+            self.notify(
+                str(AssetTrackError(f"cannot write {target}: {exc.strerror}")), severity="error"
+            )
+            return
+        self.notify(f"Exported {len(self.views)} asset(s) to {target}", timeout=8)

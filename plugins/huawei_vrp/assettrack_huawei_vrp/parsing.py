@@ -116,7 +116,8 @@ def parse_version(text: str) -> Readings:
     return readings
 
 
-_ESN = re.compile(r"^\s*ESN\s+of\s+(?:slot\s+)?([\w ]+?)\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+_ESN = re.compile(r"^[ \t]*ESN[ \t]+of[ \t]+(?:slot[ \t]+)?(\w+)[ \t]*:[ \t]*(\w{6,})[ \t]*$",
+                  re.IGNORECASE | re.MULTILINE)
 
 
 def parse_esn(text: str) -> Readings:
@@ -251,6 +252,7 @@ def parse_power(text: str) -> Readings:
 _CPU = (
     re.compile(r"^\s*CPU\s+Usage\s*:\s*(\d+(?:\.\d+)?)%", re.IGNORECASE | re.MULTILINE),
     re.compile(r"five\s+seconds:\s*(\d+(?:\.\d+)?)%", re.IGNORECASE),
+    re.compile(r"CPU\s+Using\s+Percentage\s*:\s*(\d+(?:\.\d+)?)%", re.IGNORECASE),
     re.compile(r"cpu\s+use\s+rate\s+is\s*:\s*(\d+(?:\.\d+)?)%", re.IGNORECASE),
 )
 _CPU_MAX = re.compile(r"CPU\s+Usage\s*:\s*\d+(?:\.\d+)?%\s+Max:\s*(\d+(?:\.\d+)?)%",
@@ -306,14 +308,19 @@ def parse_interfaces(text: str) -> Readings:
         if row["phy"] == "down" or (row["phy"].startswith("up")
                                      and row["protocol"] == "down"):
             down.append(name)
+    if not rows:
+        return Readings()  # not the table: interfaces stay "not read"
     extra = {"interfaces_total": len(rows),
-             "interfaces_admin_down": sum(r["phy"] == "*down" for r in rows)} if rows else {}
+             "interfaces_admin_down": sum(r["phy"] == "*down" for r in rows)}
     return Readings(interfaces_down=down, extra=extra)
 
 
 _ALARM_ROW = re.compile(
     r"^\s*\d+\s+(Critical|Major|Minor|Warning)\s+(\d{4}-\d{2}-\d{2})\s+(\d{2}:\d{2}:\d{2})"
     r"\s+(.+?)\s*$", re.IGNORECASE)
+
+
+_ALARM_TABLE = re.compile(r"^\s*Index\s+Level\s+|No\s+alarm", re.IGNORECASE | re.MULTILINE)
 
 
 def parse_alarms(text: str) -> Readings:
@@ -323,6 +330,8 @@ def parse_alarms(text: str) -> Readings:
         if row:
             level, day, time, info = row.groups()
             alarms.append(f"{level.capitalize()} {day} {time} {info}")
+    if not alarms and not _ALARM_TABLE.search(text):
+        return Readings()  # not the alarm table: alarms stay "not read"
     return Readings(alarms=alarms)
 
 

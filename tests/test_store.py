@@ -325,3 +325,35 @@ def test_random_kills_never_lose_a_saved_record(tmp_path: Path) -> None:
     assert len(acknowledged) > 100
     leftovers = [p for p in folder.rglob(".*tmp-*")]
     assert leftovers == []
+
+
+def test_saves_carry_revision_history_and_deletes_leave_tombstones(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    with Store.open(folder, author="李工") as store:
+        site = store.sites.save(Site(customer="Contoso", name="Head Office"))
+        asset = store.assets.save(make_asset(site.id, "FDO1"))
+        asset.notes = "edited"
+        store.assets.save(asset)
+        raw = orjson.loads((folder / "assets" / f"{site.id}.json").read_bytes())
+        sync = raw["assets"][asset.id]["_sync"]
+        assert len(sync["revs"]) == 2 and sync["by"] == "李工"
+        store.assets.delete(asset.id)
+        assert store.assets.get(asset.id) is None
+    raw = orjson.loads((folder / "assets" / f"{site.id}.json").read_bytes())
+    tomb = raw["assets"][asset.id]
+    assert tomb["_deleted"] is True and len(tomb["_sync"]["revs"]) == 3
+    assert "serial_number" not in tomb
+    with Store.open(folder) as store:
+        assert len(store.assets) == 0  # the tombstone is not an asset
+
+
+def test_a_save_replaces_the_whole_document(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db") as store:
+        site = store.sites.save(Site(customer="Contoso", name="Head Office"))
+        record = store.inspections.save(Inspection(site.id, "a1", datetime(2026, 1, 2), notes="x"))
+        table = store.db.partition(store.inspections.partition_of(record)).table("inspections")
+        assert table.get(doc_id=record.id)["notes"] == "x"
+        record.notes = ""
+        store.inspections.save(record)
+        assert table.get(doc_id=record.id)["notes"] == ""
+        assert store.inspections.get(site.id, record.id).revision == 2

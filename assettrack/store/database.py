@@ -34,9 +34,15 @@ RECORD_CACHE_SIZE = 64
 
 class Database:
     def __init__(
-        self, folder: Path, *, read_only: bool = False, plan: SchemaPlan = CURRENT_PLAN
+        self,
+        folder: Path,
+        *,
+        read_only: bool = False,
+        plan: SchemaPlan = CURRENT_PLAN,
+        author: str = "",
     ) -> None:
         self.folder = Path(folder)
+        self.author = author  # recorded with every save, for merging laptops' data
         self.read_only = read_only
         self.plan = plan
         self._lock: WriterLock | None = None

@@ -2,16 +2,20 @@
 
 They speak domain objects, bump each document's revision on save, and turn a document that
 does not fit its model into a ``CorruptStoreError`` naming the file and the document.
+
+Every saved document also carries ``_sync``: the ids of its last revisions, who saved it and
+when. Merging another laptop's data compares these histories to tell a newer copy from an
+edit made on both sides. A deleted document leaves a tombstone (``_deleted``) so that a merge
+does not bring it back.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Generic, TypeVar
-
-from tinydb.table import Document
 
 from assettrack.domain.codec import from_doc, to_doc
 from assettrack.domain.models import Asset, Fault, Inspection, Visit
@@ -20,6 +24,9 @@ from assettrack.store.errors import CorruptStoreError, StoreError
 
 T = TypeVar("T")
 CATALOG = "catalog.json"
+SYNC = "_sync"
+DELETED = "_deleted"
+REVISIONS_KEPT = 64
 
 
 def _decode(db: Database, partition: str, model: type[T], doc: dict[str, Any]) -> T:
@@ -32,6 +39,20 @@ def _decode(db: Database, partition: str, model: type[T], doc: dict[str, Any]) -
         ) from exc
 
 
+def is_live(doc: dict[str, Any]) -> bool:
+    return not doc.get(DELETED)
+
+
+def sync_stamp(db: Database, previous: dict[str, Any] | None) -> dict[str, Any]:
+    revisions = list(((previous or {}).get(SYNC) or {}).get("revs", []))
+    revisions.append(secrets.token_hex(6))
+    return {
+        "revs": revisions[-REVISIONS_KEPT:],
+        "by": db.author,
+        "at": datetime.now().isoformat(timespec="seconds"),
+    }
+
+
 @contextmanager
 def _saving(db: Database, partition: str) -> Iterator[None]:
     """Drop a partition's cached state when a save fails, so memory matches the disk."""
@@ -42,6 +63,56 @@ def _saving(db: Database, partition: str) -> Iterator[None]:
         raise
 
 
+def write_documents(
+    db: Database,
+    partition: str,
+    table_name: str,
+    docs: Iterable[dict[str, Any]],
+    *,
+    pinned: bool = False,
+    stamp: bool = True,
+) -> None:
+    """Insert or wholly replace documents (by ``id``) with one durable save of the file.
+
+    ``stamp=False`` keeps the documents' own ``_sync`` (a merge copying another laptop's
+    revision as it is).
+    """
+    docs = list(docs)
+    if not docs:
+        return
+    with _saving(db, partition):
+        table = db.partition(partition, pinned=pinned).table(table_name)
+
+        def replace(raw: dict[str, Any]) -> None:
+            for doc in docs:
+                if stamp:
+                    doc = {**doc, SYNC: sync_stamp(db, raw.get(doc["id"]))}
+                raw[doc["id"]] = doc
+
+        # TinyDB's public upsert merges fields into the old document and saves once per
+        # document; this replaces whole documents in a single save (tinydb is pinned).
+        table._update_table(replace)
+
+
+def delete_documents(
+    db: Database, partition: str, table_name: str, ids: Iterable[str], *, pinned: bool = False
+) -> None:
+    """Replace documents by tombstones, in one save."""
+    table = db.partition(partition, pinned=pinned).table(table_name)
+    tombstones = []
+    for doc_id in ids:
+        old = table.get(doc_id=doc_id)
+        if old is None or not is_live(old):
+            continue
+        tombstones.append({"id": doc_id, "schema": old["schema"], DELETED: True})
+    write_documents(db, partition, table_name, tombstones, pinned=pinned)
+
+
+def live_documents(db: Database, partition: str, table_name: str, *, pinned: bool = False) -> list:
+    table = db.partition(partition, pinned=pinned).table(table_name)
+    return [doc for doc in table.all() if is_live(doc)]
+
+
 class CatalogRepository(Generic[T]):
     """A small table kept in ``catalog.json`` (sites, contracts)."""
 
@@ -50,25 +121,30 @@ class CatalogRepository(Generic[T]):
         self.table_name = table
         self.model = model
 
-    def _table(self) -> Any:
-        return self.db.partition(CATALOG, pinned=True).table(self.table_name)
-
     def list(self) -> list[T]:
-        return [_decode(self.db, CATALOG, self.model, dict(d)) for d in self._table().all()]
+        return [
+            _decode(self.db, CATALOG, self.model, doc)
+            for doc in live_documents(self.db, CATALOG, self.table_name, pinned=True)
+        ]
 
     def get(self, item_id: str) -> T | None:
-        doc = self._table().get(doc_id=item_id)
-        return None if doc is None else _decode(self.db, CATALOG, self.model, dict(doc))
+        table = self.db.partition(CATALOG, pinned=True).table(self.table_name)
+        doc = table.get(doc_id=item_id)
+        if doc is None or not is_live(doc):
+            return None
+        return _decode(self.db, CATALOG, self.model, doc)
 
     def save(self, item: T) -> T:
         item.revision += 1  # type: ignore[attr-defined]
-        with _saving(self.db, CATALOG):
-            self._table().upsert(Document(to_doc(item), doc_id=item.id))  # type: ignore[attr-defined]
+        try:
+            write_documents(self.db, CATALOG, self.table_name, [to_doc(item)], pinned=True)
+        except BaseException:
+            item.revision -= 1  # type: ignore[attr-defined]
+            raise
         return item
 
     def delete(self, item_id: str) -> None:
-        with _saving(self.db, CATALOG):
-            self._table().remove(doc_ids=[item_id])
+        delete_documents(self.db, CATALOG, self.table_name, [item_id], pinned=True)
 
 
 class AssetRepository:
@@ -81,7 +157,7 @@ class AssetRepository:
         self._assets: dict[str, Asset] = {}
         self._saved: dict[str, tuple[str, int]] = {}
         for name in db.partition_names("assets"):
-            for doc in db.partition(name, pinned=True).table(self.TABLE).all():
+            for doc in live_documents(db, name, self.TABLE, pinned=True):
                 asset = _decode(db, name, Asset, doc)
                 known = self._assets.get(asset.id)
                 # A move between sites writes the new file first: keep the newer copy.
@@ -109,16 +185,21 @@ class AssetRepository:
         # the very object held here, so the object itself cannot tell.
         saved = self._saved.get(asset.id)
         revision = saved[1] if saved else asset.revision
-        name = self.partition_of(asset.site_id)
         asset.revision = revision + 1
         try:
-            with _saving(self.db, name):
-                table = self.db.partition(name, pinned=True).table(self.TABLE)
-                table.upsert(Document(to_doc(asset), doc_id=asset.id))
+            write_documents(
+                self.db,
+                self.partition_of(asset.site_id),
+                self.TABLE,
+                [to_doc(asset)],
+                pinned=True,
+            )
         except BaseException:
             asset.revision = revision
             raise
         if saved is not None and saved[0] != asset.site_id:
+            # Moved to another site: the old file keeps no copy (nor a tombstone, which
+            # would hide the asset from a merge).
             old = self.partition_of(saved[0])
             with _saving(self.db, old):
                 self.db.partition(old, pinned=True).table(self.TABLE).remove(doc_ids=[asset.id])
@@ -140,10 +221,7 @@ class AssetRepository:
         done: list[str] = []
         try:
             for name, group in by_partition.items():
-                with _saving(self.db, name):
-                    self.db.partition(name, pinned=True).table(self.TABLE).insert_multiple(
-                        [Document(to_doc(a), doc_id=a.id) for a in group]
-                    )
+                write_documents(self.db, name, self.TABLE, [to_doc(a) for a in group], pinned=True)
                 done.append(name)
         except BaseException:
             for name in done:
@@ -160,11 +238,15 @@ class AssetRepository:
         saved = self._saved.get(asset_id)
         if saved is None:
             return
-        name = self.partition_of(saved[0])
-        with _saving(self.db, name):
-            self.db.partition(name, pinned=True).table(self.TABLE).remove(doc_ids=[asset_id])
+        delete_documents(self.db, self.partition_of(saved[0]), self.TABLE, [asset_id], pinned=True)
         del self._assets[asset_id]
         del self._saved[asset_id]
+
+    def reload(self) -> None:
+        """Read the asset files again (after a merge wrote into them)."""
+        for name in self.db.partition_names("assets"):
+            self.db.discard(name)
+        self.__init__(self.db)  # type: ignore[misc]
 
 
 class RecordRepository(Generic[T]):
@@ -182,12 +264,12 @@ class RecordRepository(Generic[T]):
         return f"records/{record.site_id}/{self.dated_by(record):%Y-%m}.json"  # type: ignore[attr-defined]
 
     def save(self, record: T) -> T:
-        name = self.partition_of(record)
         record.revision += 1  # type: ignore[attr-defined]
-        with _saving(self.db, name):
-            self.db.partition(name).table(self.table_name).upsert(
-                Document(to_doc(record), doc_id=record.id)  # type: ignore[attr-defined]
-            )
+        try:
+            write_documents(self.db, self.partition_of(record), self.table_name, [to_doc(record)])
+        except BaseException:
+            record.revision -= 1  # type: ignore[attr-defined]
+            raise
         return record
 
     def add_many(self, records: Iterable[T]) -> int:
@@ -197,10 +279,7 @@ class RecordRepository(Generic[T]):
             record.revision += 1  # type: ignore[attr-defined]
             by_partition.setdefault(self.partition_of(record), []).append(record)
         for name, group in by_partition.items():
-            with _saving(self.db, name):
-                self.db.partition(name).table(self.table_name).insert_multiple(
-                    [Document(to_doc(r), doc_id=r.id) for r in group]  # type: ignore[attr-defined]
-                )
+            write_documents(self.db, name, self.table_name, [to_doc(r) for r in group])
         return sum(len(g) for g in by_partition.values())
 
     def _site_partitions(self, site_id: str) -> list[str]:
@@ -209,8 +288,8 @@ class RecordRepository(Generic[T]):
     def get(self, site_id: str, record_id: str) -> T | None:
         for name in reversed(self._site_partitions(site_id)):  # recent months first
             doc = self.db.partition(name).table(self.table_name).get(doc_id=record_id)
-            if doc is not None:
-                return _decode(self.db, name, self.model, dict(doc))
+            if doc is not None and is_live(doc):
+                return _decode(self.db, name, self.model, doc)
         return None
 
     def for_site(self, site_id: str) -> list[T]:
@@ -225,13 +304,13 @@ class RecordRepository(Generic[T]):
             yield from self._read(name)
 
     def delete(self, record: T) -> None:
-        name = self.partition_of(record)
-        with _saving(self.db, name):
-            self.db.partition(name).table(self.table_name).remove(doc_ids=[record.id])  # type: ignore[attr-defined]
+        delete_documents(self.db, self.partition_of(record), self.table_name, [record.id])  # type: ignore[attr-defined]
 
     def _read(self, name: str) -> list[T]:
-        table = self.db.partition(name).table(self.table_name)
-        return [_decode(self.db, name, self.model, dict(d)) for d in table.all()]
+        return [
+            _decode(self.db, name, self.model, doc)
+            for doc in live_documents(self.db, name, self.table_name)
+        ]
 
 
 def inspections(db: Database) -> RecordRepository[Inspection]:

@@ -28,9 +28,14 @@ class Store:
 
     @classmethod
     def open(
-        cls, folder: Path, *, read_only: bool = False, plan: SchemaPlan = CURRENT_PLAN
+        cls,
+        folder: Path,
+        *,
+        read_only: bool = False,
+        plan: SchemaPlan = CURRENT_PLAN,
+        author: str = "",
     ) -> Store:
-        db = Database(folder, read_only=read_only, plan=plan).open()
+        db = Database(folder, read_only=read_only, plan=plan, author=author).open()
         try:
             return cls(db)
         except BaseException:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -84,10 +84,11 @@ def make_app(
     demo_console: Callable[[Asset], str] | None = None,
     idle_timeout: float = 3.0,
     start: str = "assets",
+    clock: Callable[[], datetime] = datetime.now,
 ) -> AssetTrackApp:
     context = TuiContext(
         register=register,
-        inspections=InspectionService(register.store, extensions, engineer),
+        inspections=InspectionService(register.store, extensions, engineer, clock=clock),
         extensions=extensions,
         today=today,
         export_folder=export_folder or Path.cwd(),

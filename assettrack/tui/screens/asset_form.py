@@ -58,7 +58,7 @@ class AssetFormScreen(Screen[str | None]):
         yield Header()
         with VerticalScroll(id="form"):
             site_options = [(f"{s.customer} / {s.name}", s.id) for s in register.sites()]
-            chosen_site = values.get("site_id") or (self.site.id if self.site else Select.BLANK)
+            chosen_site = values.get("site_id") or (self.site.id if self.site else Select.NULL)
             yield from self._row(
                 "site_id", "Site", Select(site_options, value=chosen_site, id="field-site_id")
             )
@@ -66,7 +66,7 @@ class AssetFormScreen(Screen[str | None]):
             yield from self._row(
                 "kind",
                 "Kind",
-                Select(kinds, value=values.get("kind") or Select.BLANK, id="field-kind"),
+                Select(kinds, value=values.get("kind") or Select.NULL, id="field-kind"),
             )
             for name, label, hint in TEXT_FIELDS:
                 yield from self._row(
@@ -103,7 +103,7 @@ class AssetFormScreen(Screen[str | None]):
         for widget in self.query(".form-row Input, .form-row Select"):
             name = (widget.id or "").removeprefix("field-")
             value = widget.value
-            collected[name] = "" if value is Select.BLANK or value is None else str(value)
+            collected[name] = "" if value is Select.NULL or value is None else str(value)
         return collected
 
     def action_save(self) -> None:

@@ -179,6 +179,8 @@ class InspectionScreen(Screen[None]):
         self.set_focus(self.query_one(FastTable))  # at once: keys typed next must land here
         if item_id and what:
             self._answer(item_id, **{what: event.value})
+            if what == "value":  # like p/f/n, a measured value moves on to the next item
+                self.query_one(FastTable).action_cursor(1)
 
     # -- console ---------------------------------------------------------------------------
 

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from assettrack.plugins.loader import load_plugins
+from assettrack.services.assets import AssetRegister
+from assettrack.services.demo import build_demo
+from assettrack.store.store import Store
+from assettrack.tui.app import AssetTrackApp, make_app
+from tests.conftest import TODAY
+
+
+class Clock:
+    """A clock that ticks one minute per reading, from the demo's day."""
+
+    def __init__(self) -> None:
+        self.now = datetime(TODAY.year, TODAY.month, TODAY.day, 9, 0)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path):
+    with Store.open(tmp_path / "db", author="test") as store:
+        yield store
+
+
+@pytest.fixture
+def extensions():
+    # Real plugins, including the installed vendor plugins, through their entry points.
+    return load_plugins({}, env={})
+
+
+@pytest.fixture
+def demo_register(demo_store, extensions, settings) -> AssetRegister:
+    register = AssetRegister(
+        demo_store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
+    )
+    build_demo(register, TODAY)
+    return register
+
+
+@pytest.fixture
+def app_factory(demo_register, extensions, tmp_path) -> Callable[..., AssetTrackApp]:
+    def make(**options) -> AssetTrackApp:
+        options = {"idle_timeout": 1.0, **options}
+        return make_app(
+            demo_register,
+            extensions,
+            TODAY,
+            engineer="李工",
+            export_folder=tmp_path / "exports",
+            clock=Clock(),
+            **options,
+        )
+
+    return make

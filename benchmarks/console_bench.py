@@ -215,9 +215,9 @@ def main() -> None:
             speedup = theirs.seconds / ours.seconds
             verdicts.append(speedup >= SPEEDUP_TARGET)
             if theirs.seconds / wire < SPEEDUP_TARGET:
-                capped.append(f"at {baud} baud the wire time alone ({wire:.2f} s) caps any "
-                              f"client's speed-up over Netmiko's {theirs.seconds:.2f} s at "
-                              f"{theirs.seconds / wire:.1f}x")
+                capped.append(f"at {baud} baud the line alone takes {wire:.2f} s of Netmiko's "
+                              f"{theirs.seconds:.2f} s: no client can be {SPEEDUP_TARGET:g}x "
+                              f"faster there (about {theirs.seconds / wire:.1f}x at most)")
             row += f" {theirs.seconds:>9.2f} {speedup:>7.1f}x {yes(speedup >= SPEEDUP_TARGET):>4}"
         else:
             row += f" {'-':>9} {'-':>8} {'-':>4}"

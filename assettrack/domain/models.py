@@ -98,6 +98,8 @@ class Contract:
     id: str = field(default_factory=new_id)
     schema: int = SCHEMA_VERSION
     revision: int = 0
+    # Added for service charges: caps count years from here (else from the assets' warranty).
+    warranty_ends_on: date | None = None
 
 
 # --- service records: the shapes are fixed here, later work fills them -------------------
@@ -131,6 +133,10 @@ class Visit:
     id: str = field(default_factory=new_id)
     schema: int = SCHEMA_VERSION
     revision: int = 0
+    # Added for service records (defaults keep older documents readable).
+    checks: list[str] = field(default_factory=list)  # running status, parameters, settings
+    notes: str = ""
+    fault_id: str | None = None  # the fault a call-out answered
 
 
 class ItemResult(StrEnum):
@@ -222,3 +228,9 @@ class Fault:
     id: str = field(default_factory=new_id)
     schema: int = SCHEMA_VERSION
     revision: int = 0
+    # Added for service records (defaults keep older documents readable).
+    engineer: str = ""
+    sent_for_repair_at: datetime | None = None  # the faulty unit left the site
+    unit_returned_at: datetime | None = None  # ... and came back (the loaner goes home)
+    repair_action: str = ""  # repair, replace or refund: the three guarantees
+    known_problem_id: str | None = None  # the known problem whose solution was applied

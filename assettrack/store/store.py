@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from pathlib import Path
 
+from assettrack.domain.charges import Charge
+from assettrack.domain.known_problems import KnownProblem
 from assettrack.domain.models import Contract, Site
 from assettrack.store.database import Database
 from assettrack.store.repositories import (
     AssetRepository,
     CatalogRepository,
+    RecordRepository,
     faults,
     inspections,
     visits,
@@ -25,6 +29,13 @@ class Store:
         self.inspections = inspections(db)
         self.visits = visits(db)
         self.faults = faults(db)
+        # Service charges live with the site's records; known problems are a small catalog.
+        self.charges: RecordRepository[Charge] = RecordRepository(
+            db, "charges", Charge, lambda c: datetime.combine(c.charged_on, time())
+        )
+        self.known_problems: CatalogRepository[KnownProblem] = CatalogRepository(
+            db, "known_problems", KnownProblem
+        )
 
     @classmethod
     def open(

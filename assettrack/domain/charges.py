@@ -1,0 +1,205 @@
+"""Service charges after warranty and the caps on labour charges.
+
+The commitment: labour charges may not exceed 2 % of the contract total in years 1-3 after
+warranty and 5 % in years 4-6 (configurable). Arithmetic, as done here:
+- Year N after warranty runs from ``warranty_end + (N-1) years + 1 day`` to
+  ``warranty_end + N years`` (calendar years, so leap days fall where they belong).
+- ``period = "year"``: every year has its own cap (percent of the contract value);
+  ``period = "band"``: one cap for the band's years together, charges of all its years counted.
+- Caps are rounded to the cent, half up; money never passes through float.
+- Only labour counts toward the cap. A charge dated on or before the warranty end is in
+  warranty: no cap applies (labour should be free; the service warns).
+- ``warning`` from ``warn_at_percent`` of the cap on, ``exceeded`` above the cap.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from assettrack.domain.errors import FieldProblem, ValidationError
+from assettrack.domain.models import SCHEMA_VERSION, new_id
+
+CENT = Decimal("0.01")
+
+
+class ChargeKind(StrEnum):
+    LABOUR = "labour"
+    PARTS = "parts"
+    TRAVEL = "travel"
+    OTHER = "other"
+
+
+@dataclass
+class Charge:
+    """Money billed for service under a contract (a document, kept with the site's records)."""
+
+    contract_id: str
+    site_id: str
+    charged_on: date
+    amount: Decimal
+    kind: ChargeKind = ChargeKind.LABOUR
+    description: str = ""
+    fault_id: str | None = None
+    visit_id: str | None = None
+    engineer: str = ""
+    id: str = field(default_factory=new_id)
+    schema: int = SCHEMA_VERSION
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class CapBand:
+    from_year: int
+    to_year: int
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class CapRules:
+    bands: tuple[CapBand, ...] = (
+        CapBand(1, 3, Decimal(2)),
+        CapBand(4, 6, Decimal(5)),
+    )
+    period: str = "year"
+    warn_at_percent: Decimal = Decimal(80)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], source: str = "charge settings") -> CapRules:
+        problems: list[FieldProblem] = []
+        bands = []
+        for i, band in enumerate(data.get("caps", [])):
+            try:
+                first, last = int(band["from_year"]), int(band["to_year"])
+                percent = Decimal(str(band["percent"]))
+            except (KeyError, TypeError, ValueError, ArithmeticError):
+                problems.append(
+                    FieldProblem(f"caps[{i}]", band, "needs from_year, to_year and percent")
+                )
+                continue
+            if not 1 <= first <= last or percent < 0:
+                problems.append(FieldProblem(f"caps[{i}]", band, "has impossible years or percent"))
+                continue
+            bands.append(CapBand(first, last, percent))
+        bands.sort(key=lambda b: b.from_year)
+        for a, b in itertools.pairwise(bands):
+            if b.from_year <= a.to_year:
+                problems.append(FieldProblem("caps", data.get("caps"), "has overlapping years"))
+        period = data.get("period", "year")
+        if period not in ("year", "band"):
+            problems.append(FieldProblem("period", period, "must be 'year' or 'band'"))
+        try:
+            warn = Decimal(str(data.get("warn_at_percent", 80)))
+        except ArithmeticError:
+            warn = Decimal(-1)
+        if not 0 <= warn <= 100:
+            problems.append(FieldProblem("warn_at_percent", data.get("warn_at_percent"), "0-100"))
+        if problems:
+            raise ValidationError(problems, what=source)
+        return cls(tuple(bands), period, warn)
+
+
+class CapLevel(StrEnum):
+    IN_WARRANTY = "in_warranty"
+    NO_CAP = "no_cap"  # past the last configured year
+    OK = "ok"
+    WARNING = "warning"
+    EXCEEDED = "exceeded"
+
+
+@dataclass(frozen=True)
+class CapStatus:
+    level: CapLevel
+    year: int  # year after warranty; 0 in warranty
+    starts_on: date | None  # the period the cap covers
+    ends_on: date | None
+    cap: Decimal | None
+    used: Decimal  # labour charged in the period
+    percent: Decimal | None  # of the cap
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.cap is None else self.cap - self.used
+
+    @property
+    def alert(self) -> bool:
+        return self.level in (CapLevel.WARNING, CapLevel.EXCEEDED)
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def year_after_warranty(warranty_end: date, day: date) -> int:
+    """1 for the first 12 months after the warranty end, 0 on or before it."""
+    year = 0
+    while day > warranty_end + relativedelta(years=year):
+        year += 1
+    return year
+
+
+def year_bounds(warranty_end: date, year: int) -> tuple[date, date]:
+    return (
+        warranty_end + relativedelta(years=year - 1) + relativedelta(days=1),
+        warranty_end + relativedelta(years=year),
+    )
+
+
+def cap_status(
+    contract_value: Decimal,
+    warranty_end: date,
+    charges: Iterable[Charge],
+    on: date,
+    rules: CapRules,
+) -> CapStatus:
+    """The cap that applies on ``on`` and the labour charged against it so far."""
+    year = year_after_warranty(warranty_end, on)
+    labour = [c for c in charges if c.kind is ChargeKind.LABOUR]
+    if year == 0:
+        used = sum((c.amount for c in labour if c.charged_on <= warranty_end), Decimal(0))
+        return CapStatus(CapLevel.IN_WARRANTY, 0, None, warranty_end, None, used, None)
+    band = next((b for b in rules.bands if b.from_year <= year <= b.to_year), None)
+    if band is None:
+        start, end = year_bounds(warranty_end, year)
+        used = sum((c.amount for c in labour if start <= c.charged_on <= end), Decimal(0))
+        return CapStatus(CapLevel.NO_CAP, year, start, end, None, used, None)
+    if rules.period == "band":
+        start = year_bounds(warranty_end, band.from_year)[0]
+        end = year_bounds(warranty_end, band.to_year)[1]
+    else:
+        start, end = year_bounds(warranty_end, year)
+    cap = money(contract_value * band.percent / 100)
+    used = sum((c.amount for c in labour if start <= c.charged_on <= end), Decimal(0))
+    percent = (used * 100 / cap).quantize(Decimal("0.1")) if cap else None
+    if used > cap:
+        level = CapLevel.EXCEEDED
+    elif used and used * 100 >= cap * rules.warn_at_percent:
+        level = CapLevel.WARNING
+    else:
+        level = CapLevel.OK
+    return CapStatus(level, year, start, end, cap, used, percent)
+
+
+def cap_message(status: CapStatus, currency: str = "") -> str:
+    unit = f" {currency}" if currency else ""
+    if status.level is CapLevel.IN_WARRANTY:
+        return "in warranty: labour should not be charged"
+    if status.level is CapLevel.NO_CAP:
+        return f"year {status.year} after warranty: no cap configured"
+    assert status.cap is not None
+    text = (
+        f"labour {status.used}{unit} of the {status.cap}{unit} cap "
+        f"({status.starts_on} to {status.ends_on}, year {status.year} after warranty)"
+    )
+    if status.level is CapLevel.EXCEEDED:
+        return f"cap exceeded: {text}"
+    if status.level is CapLevel.WARNING:
+        return f"approaching the cap: {text}"
+    return text

@@ -1,0 +1,260 @@
+"""Fault severity levels, response-time checks and the warranty exclusions.
+
+Times:
+- Response and on-site times count from ``reported_at`` (the customer's notification).
+- Two aware datetimes are compared as instants (in UTC), so a fault reported at 09:00+08:00
+  and answered at 01:30Z took 30 minutes. Two naive datetimes are compared on the wall clock.
+  A naive time next to an aware one is read in the aware one's zone (both were typed at the
+  same site).
+- A fault reported on site was responded to and attended when it was reported.
+- Without the timestamp a target is ``pending`` while its deadline is still ahead of ``now``
+  and ``missed`` once it has passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from assettrack.domain.errors import FieldProblem, ValidationError
+from assettrack.domain.models import Fault, ReportedVia
+
+# Not covered by warranty (code, label). A fault tagged with one is billable.
+WARRANTY_EXCLUSIONS: tuple[tuple[str, str], ...] = (
+    ("env_temperature", "out of the rated environment: temperature"),
+    ("env_humidity", "out of the rated environment: humidity"),
+    ("env_acidity", "out of the rated environment: acidity"),
+    ("env_dust", "out of the rated environment: dust"),
+    ("env_vibration", "out of the rated environment: vibration"),
+    ("env_voltage", "out of the rated environment: voltage"),
+    ("env_grounding", "out of the rated environment: grounding"),
+    ("unsuitable_place", "moved into an unsuitable place"),
+    ("excessive_force", "excessive force"),
+    ("hot_plugging", "hot-plugging cables or parts"),
+    ("moved_while_running", "moved while running"),
+    ("unauthorised_disassembly", "unauthorised disassembly"),
+    ("unauthorised_part_change", "unauthorised part change"),
+    ("unauthorised_parameter_change", "unauthorised parameter change"),
+    ("rodents", "rodents"),
+    ("liquid", "liquid"),
+    ("virus", "virus"),
+    ("fire", "fire"),
+    ("flood", "flood"),
+    ("lightning", "lightning"),
+    ("earthquake", "earthquake"),
+    ("transport", "transport"),
+    ("human_damage", "other human damage"),
+)
+EXCLUSION_LABELS: dict[str, str] = dict(WARRANTY_EXCLUSIONS)
+REPAIR_ACTIONS = ("repair", "replace", "refund")
+
+
+@dataclass(frozen=True)
+class SeverityLevel:
+    level: int
+    name: str
+    description: str = ""
+    respond_within: timedelta | None = None
+    on_site_within: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class SeverityRules:
+    levels: Mapping[int, SeverityLevel]
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], source: str = "fault settings") -> SeverityRules:
+        """``[levels.1] name, description, respond_minutes, on_site_minutes`` (0 or absent:
+        no target)."""
+        problems: list[FieldProblem] = []
+        levels: dict[int, SeverityLevel] = {}
+        for key, table in (data.get("levels") or {}).items():
+            try:
+                level = int(key)
+            except ValueError:
+                problems.append(FieldProblem("levels", key, "must be a level number"))
+                continue
+            if not isinstance(table, Mapping):
+                problems.append(FieldProblem(f"levels.{key}", table, "must be a table"))
+                continue
+            targets: dict[str, timedelta | None] = {}
+            for name in ("respond_minutes", "on_site_minutes"):
+                value = table.get(name, 0)
+                if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                    problems.append(
+                        FieldProblem(f"levels.{key}.{name}", value, "must be minutes, 0 or more")
+                    )
+                    value = 0
+                targets[name] = timedelta(minutes=value) if value else None
+            levels[level] = SeverityLevel(
+                level,
+                str(table.get("name", f"level {level}")),
+                str(table.get("description", "")),
+                targets["respond_minutes"],
+                targets["on_site_minutes"],
+            )
+        if not levels:
+            problems.append(FieldProblem("levels", {}, "must define at least one level"))
+        if problems:
+            raise ValidationError(problems, what=source)
+        return cls(dict(sorted(levels.items())))
+
+    def get(self, level: int) -> SeverityLevel:
+        try:
+            return self.levels[level]
+        except KeyError:
+            known = ", ".join(map(str, self.levels))
+            raise ValidationError(
+                [FieldProblem("severity", level, f"is not a configured level ({known})")],
+                what="fault",
+            ) from None
+
+
+class SlaStatus(StrEnum):
+    MET = "met"
+    MISSED = "missed"
+    PENDING = "pending"
+    NO_TARGET = "no_target"
+
+
+@dataclass(frozen=True)
+class SlaCheck:
+    target: str  # respond, on_site
+    within: timedelta | None
+    took: timedelta | None
+    deadline: datetime | None
+    status: SlaStatus
+
+
+@dataclass(frozen=True)
+class FaultSla:
+    fault_id: str
+    level: SeverityLevel
+    checks: tuple[SlaCheck, ...]
+
+    @property
+    def missed(self) -> bool:
+        return any(c.status is SlaStatus.MISSED for c in self.checks)
+
+    @property
+    def met(self) -> bool:
+        """Every target with a deadline was met (none missed, none pending)."""
+        return all(c.status in (SlaStatus.MET, SlaStatus.NO_TARGET) for c in self.checks)
+
+
+def _aligned(a: datetime, b: datetime) -> tuple[datetime, datetime]:
+    if (a.tzinfo is None) == (b.tzinfo is None):
+        return a, b
+    if a.tzinfo is None:
+        return a.replace(tzinfo=b.tzinfo), b
+    return a, b.replace(tzinfo=a.tzinfo)
+
+
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """``end - start``; aware times as instants, a naive one read in the other's zone."""
+    start, end = _aligned(start, end)
+    return end - start
+
+
+def is_before(a: datetime, b: datetime) -> bool:
+    return elapsed(b, a) < timedelta(0)
+
+
+def _check(
+    target: str, within: timedelta | None, reported: datetime, at: datetime | None, now: datetime
+) -> SlaCheck:
+    took = elapsed(reported, at) if at is not None else None
+    if within is None:
+        return SlaCheck(target, None, took, None, SlaStatus.NO_TARGET)
+    deadline = reported + within
+    if took is not None:
+        status = SlaStatus.MET if took <= within else SlaStatus.MISSED
+    else:
+        status = SlaStatus.MISSED if elapsed(reported, now) > within else SlaStatus.PENDING
+    return SlaCheck(target, within, took, deadline, status)
+
+
+def fault_sla(fault: Fault, rules: SeverityRules, now: datetime) -> FaultSla:
+    level = rules.get(fault.severity)
+    on_site = fault.reported_via is ReportedVia.ON_SITE
+    responded = fault.responded_at or (fault.reported_at if on_site else None)
+    attended = fault.on_site_at or (fault.reported_at if on_site else None)
+    return FaultSla(
+        fault.id,
+        level,
+        (
+            _check("respond", level.respond_within, fault.reported_at, responded, now),
+            _check("on_site", level.on_site_within, fault.reported_at, attended, now),
+        ),
+    )
+
+
+def timestamp_problems(fault: Fault) -> list[FieldProblem]:
+    """Timestamps that cannot be: before the report, or resolved before attended."""
+    problems = []
+    for name in ("responded_at", "on_site_at", "resolved_at", "sent_for_repair_at"):
+        value = getattr(fault, name)
+        if value is not None and is_before(value, fault.reported_at):
+            problems.append(
+                FieldProblem(name, value.isoformat(), "is before the fault was reported")
+            )
+    if fault.on_site_at and fault.resolved_at and is_before(fault.resolved_at, fault.on_site_at):
+        problems.append(
+            FieldProblem("resolved_at", fault.resolved_at.isoformat(), "is before on-site arrival")
+        )
+    if (
+        fault.unit_returned_at
+        and fault.sent_for_repair_at
+        and is_before(fault.unit_returned_at, fault.sent_for_repair_at)
+    ):
+        problems.append(
+            FieldProblem(
+                "unit_returned_at", fault.unit_returned_at.isoformat(), "is before it was sent"
+            )
+        )
+    return problems
+
+
+def warranty_problems(fault: Fault) -> list[FieldProblem]:
+    """The warranty decision: not covered needs a known exclusion; covered has none."""
+    problems = []
+    exclusion = fault.warranty_exclusion
+    if exclusion and exclusion not in EXCLUSION_LABELS:
+        problems.append(
+            FieldProblem("warranty_exclusion", exclusion, "is not a known exclusion reason")
+        )
+    if fault.warranty_covered is False and not exclusion:
+        problems.append(
+            FieldProblem(
+                "warranty_exclusion", "", "is needed when the fault is not covered by warranty"
+            )
+        )
+    if fault.warranty_covered is True and exclusion:
+        problems.append(
+            FieldProblem("warranty_exclusion", exclusion, "contradicts 'covered by warranty'")
+        )
+    if fault.repair_action and fault.repair_action not in REPAIR_ACTIONS:
+        problems.append(
+            FieldProblem("repair_action", fault.repair_action, f"must be one of {REPAIR_ACTIONS}")
+        )
+    return problems
+
+
+def billable(fault: Fault) -> bool:
+    return fault.warranty_covered is False
+
+
+def is_open(fault: Fault) -> bool:
+    return fault.resolved_at is None
+
+
+def unit_away(fault: Fault) -> bool:
+    """The faulty unit is off site (a loaner stands in, or it went for repair)."""
+    return bool(
+        fault.asset_id
+        and (fault.loaner_serial or fault.sent_for_repair_at)
+        and fault.unit_returned_at is None
+    )

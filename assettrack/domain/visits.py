@@ -1,0 +1,241 @@
+"""Visit plans and visit compliance per site, month and quarter.
+
+The service commitment: scheduled on-site visits twice a month; an unscheduled follow-up at
+least once a month (a phone follow-up may stand in for it when the system runs well); at least
+three on-site follow-ups a quarter. Every number is configurable, per site too.
+
+Rules, as computed here:
+- A visit belongs to the calendar month (and quarter) of the day it *started*, on the wall
+  clock it was recorded with: a visit from 31 March 23:30 to 1 April 01:00 counts in March.
+- "Runs well" means no fault was reported at the site in that month. Only then does a phone
+  follow-up count toward the monthly follow-up (``phone_counts = "when_no_faults"``; also
+  ``"always"`` or ``"never"``). It never counts toward the quarter's on-site follow-ups.
+- Fault call-outs count as on-site follow-ups only if ``call_outs_count`` is true.
+- A requirement is ``met`` when done >= required. In a period that has ended it is otherwise
+  ``missed``. In the running period it is ``behind`` when fewer visits were made than the
+  share of the period gone by calls for (two scheduled visits a month: one by mid-month), and
+  ``on_track`` otherwise. ``behind`` and ``missed`` are what ``visits --overdue`` lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from assettrack.domain.errors import FieldProblem, ValidationError
+from assettrack.domain.models import Visit, VisitKind
+
+PHONE_RULES = ("when_no_faults", "always", "never")
+
+
+@dataclass(frozen=True)
+class VisitPlan:
+    scheduled_per_month: int = 2
+    follow_ups_per_month: int = 1
+    on_site_follow_ups_per_quarter: int = 3
+    phone_counts: str = "when_no_faults"
+    call_outs_count: bool = False
+    enabled: bool = True
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, Any], base: VisitPlan | None = None, source: str = "visit plan"
+    ) -> VisitPlan:
+        """A plan from TOML or a site's ``visit_plan``; keys not given come from ``base``."""
+        plan = base or cls()
+        problems: list[FieldProblem] = []
+        changes: dict[str, Any] = {}
+        counts = ("scheduled_per_month", "follow_ups_per_month", "on_site_follow_ups_per_quarter")
+        for key in counts:
+            if key in data:
+                value = data[key]
+                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+                    problems.append(FieldProblem(key, value, "must be a whole number, 0-100"))
+                else:
+                    changes[key] = value
+        if "phone_counts" in data:
+            rule = data["phone_counts"]
+            if rule not in PHONE_RULES:
+                problems.append(FieldProblem("phone_counts", rule, f"must be one of {PHONE_RULES}"))
+            else:
+                changes["phone_counts"] = data["phone_counts"]
+        for key in ("call_outs_count", "enabled"):
+            if key in data:
+                if not isinstance(data[key], bool):
+                    problems.append(FieldProblem(key, data[key], "must be true or false"))
+                else:
+                    changes[key] = data[key]
+        if problems:
+            raise ValidationError(problems, what=source)
+        return replace(plan, **changes)
+
+
+class ComplianceStatus(StrEnum):
+    MET = "met"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    MISSED = "missed"
+
+
+OVERDUE = (ComplianceStatus.BEHIND, ComplianceStatus.MISSED)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    key: str  # scheduled, follow_up, on_site_follow_up
+    label: str
+    period: str  # "2026-03" or "2026-Q1"
+    starts_on: date
+    ends_on: date  # last day of the period
+    required: int
+    done: int
+    expected_by_now: int
+    status: ComplianceStatus
+
+    @property
+    def overdue(self) -> bool:
+        return self.status in OVERDUE
+
+
+@dataclass(frozen=True)
+class MonthCompliance:
+    site_id: str
+    month: date  # first day of the month
+    requirements: tuple[Requirement, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.overdue for r in self.requirements)
+
+    @property
+    def overdue(self) -> list[Requirement]:
+        return [r for r in self.requirements if r.overdue]
+
+
+# -- calendar helpers ---------------------------------------------------------------------
+
+
+def parse_month(text: str) -> date:
+    """``YYYY-MM`` to the month's first day."""
+    try:
+        year, month = (int(p) for p in text.strip().split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a month in the form YYYY-MM") from None
+
+
+def month_end(first: date) -> date:
+    return next_month(first) - timedelta(days=1)
+
+
+def next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def previous_month(first: date) -> date:
+    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+
+
+def quarter_bounds(day: date) -> tuple[date, date]:
+    start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return start, month_end(date(start.year, start.month + 2, 1))
+
+
+def quarter_label(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def visit_day(visit: Visit) -> date:
+    return visit.started_at.date()
+
+
+# -- compliance ---------------------------------------------------------------------------
+
+
+def _status(required: int, done: int, start: date, end: date, today: date) -> tuple[int, str]:
+    if done >= required:
+        return required, ComplianceStatus.MET
+    if today > end:
+        return required, ComplianceStatus.MISSED
+    if today < start:
+        return 0, ComplianceStatus.ON_TRACK
+    total = (end - start).days + 1
+    elapsed = (today - start).days + 1
+    expected = required * elapsed // total
+    return expected, ComplianceStatus.BEHIND if done < expected else ComplianceStatus.ON_TRACK
+
+
+def _requirement(
+    key: str, label: str, period: str, start: date, end: date, required: int, done: int, today: date
+) -> Requirement:
+    expected, status = _status(required, done, start, end, today)
+    return Requirement(key, label, period, start, end, required, done, expected, status)
+
+
+def month_compliance(
+    plan: VisitPlan,
+    site_id: str,
+    month: date,
+    visits: Iterable[Visit],
+    today: date,
+    *,
+    fault_days: Iterable[date] = (),
+) -> MonthCompliance:
+    """How the site's visits of ``month`` (and of its quarter) measure up to the plan.
+
+    ``visits`` may hold any of the site's visits; only those of the month's quarter count.
+    ``fault_days`` are the days faults were reported at the site (whether it "runs well").
+    """
+    month = month.replace(day=1)
+    if not plan.enabled:
+        return MonthCompliance(site_id, month, ())
+    m_end = month_end(month)
+    q_start, q_end = quarter_bounds(month)
+    in_quarter = [
+        v for v in visits if v.site_id == site_id and q_start <= visit_day(v) <= q_end
+    ]
+    in_month = [v for v in in_quarter if month <= visit_day(v) <= m_end]
+    runs_well = not any(month <= d <= m_end for d in fault_days)
+    phone_counts = plan.phone_counts == "always" or (
+        plan.phone_counts == "when_no_faults" and runs_well
+    )
+
+    def on_site_follow_up(v: Visit) -> bool:
+        return v.kind is VisitKind.FOLLOW_UP or (
+            plan.call_outs_count and v.kind is VisitKind.FAULT_CALL_OUT
+        )
+
+    scheduled = sum(v.kind is VisitKind.SCHEDULED for v in in_month)
+    follow_ups = sum(
+        on_site_follow_up(v) or (phone_counts and v.kind is VisitKind.PHONE_FOLLOW_UP)
+        for v in in_month
+    )
+    quarter_follow_ups = sum(on_site_follow_up(v) for v in in_quarter)
+    period = f"{month:%Y-%m}"
+    requirements = []
+    if plan.scheduled_per_month:
+        requirements.append(
+            _requirement(
+                "scheduled", "scheduled on-site visits", period, month, m_end,
+                plan.scheduled_per_month, scheduled, today,
+            )
+        )
+    if plan.follow_ups_per_month:
+        label = "follow-ups" + (" (phone counts)" if phone_counts else " (on site)")
+        requirements.append(
+            _requirement(
+                "follow_up", label, period, month, m_end,
+                plan.follow_ups_per_month, follow_ups, today,
+            )
+        )
+    if plan.on_site_follow_ups_per_quarter:
+        requirements.append(
+            _requirement(
+                "on_site_follow_up", "on-site follow-ups this quarter", quarter_label(month),
+                q_start, q_end, plan.on_site_follow_ups_per_quarter, quarter_follow_ups, today,
+            )
+        )
+    return MonthCompliance(site_id, month, tuple(requirements))

@@ -1,0 +1,234 @@
+"""Faults: report, update, check response times, and track a unit away for repair.
+
+Loaner and repair rule (the asset's ``status`` shows where the registered unit is):
+- While a fault's unit is away - a loaner was left on site (``loaner_serial``) or the unit
+  was sent for repair (``sent_for_repair_at``) - and it has not come back
+  (``unit_returned_at`` empty), the fault's asset is ``loaner_in_place`` if a loaner stands
+  in for it, else ``out_for_repair``.
+- When ``unit_returned_at`` is set, the asset goes back to ``in_service`` (the loaner leaves
+  with the engineer), unless another fault still has that unit away.
+- A retired asset is never changed.
+
+Warranty decision: ``warranty_covered`` true, false (then ``warranty_exclusion`` must name one
+of ``WARRANTY_EXCLUSIONS``; the fault becomes billable) or not yet decided (None).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from assettrack.domain.errors import FieldProblem, ValidationError
+from assettrack.domain.faults import (
+    FaultSla,
+    fault_sla,
+    is_open,
+    timestamp_problems,
+    unit_away,
+    warranty_problems,
+)
+from assettrack.domain.known_problems import Match
+from assettrack.domain.models import Asset, AssetStatus, Fault, ReportedVia, Site
+from assettrack.domain.warranty import WarrantyRules, WarrantyState, warranty_status
+from assettrack.errors import AssetTrackError
+from assettrack.services.known_problems import KnownProblemService
+from assettrack.services.service_common import find_record, find_site
+from assettrack.services.service_config import ServiceConfig
+from assettrack.store.store import Store
+
+AWAY_STATUSES = (AssetStatus.LOANER_IN_PLACE, AssetStatus.OUT_FOR_REPAIR)
+# Fields ``update`` may change; site, reporting time and creation time file the record.
+EDITABLE = frozenset(
+    f.name
+    for f in dataclasses.fields(Fault)
+    if f.name not in ("site_id", "created_at", "id", "schema", "revision")
+)
+
+
+@dataclass(frozen=True)
+class FaultView:
+    fault: Fault
+    site: Site | None
+    asset: Asset | None
+    sla: FaultSla
+
+    @property
+    def site_name(self) -> str:
+        return self.site.name if self.site else "?"
+
+
+def parse_reported_via(value: str | ReportedVia) -> ReportedVia:
+    text = str(value).strip().lower().replace("-", "").replace(" ", "_")
+    text = {"email": "email", "mail": "email", "onsite": "on_site"}.get(text, text)
+    try:
+        return ReportedVia(text)
+    except ValueError:
+        known = ", ".join(k.value for k in ReportedVia)
+        raise AssetTrackError(f"{value!r} is not a way of reporting ({known})") from None
+
+
+class FaultService:
+    def __init__(
+        self,
+        store: Store,
+        config: ServiceConfig,
+        engineer: str = "",
+        clock: Callable[[], datetime] = datetime.now,
+        warranty_rules: WarrantyRules | None = None,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.engineer = engineer
+        self.clock = clock
+        self.warranty_rules = warranty_rules or WarrantyRules()
+        self.known_problems = KnownProblemService(store, config, engineer, clock)
+
+    # -- recording -------------------------------------------------------------------------
+
+    def report(
+        self,
+        site_id: str,
+        severity: int,
+        reported_via: ReportedVia | str,
+        reported_at: datetime,
+        **fields: Any,
+    ) -> Fault:
+        """Record a new fault (any other field may be given too)."""
+        if self.store.sites.get(site_id) is None:
+            raise AssetTrackError(f"no site with id {site_id!r}")
+        fault = Fault(
+            site_id=site_id,
+            severity=severity,
+            reported_via=parse_reported_via(reported_via),
+            reported_at=reported_at,
+            created_at=self.clock(),
+            engineer=self.engineer,
+        )
+        return self._save(fault, None, fields)
+
+    def update(self, fault: Fault, **changes: Any) -> Fault:
+        """Change fields of a fault, check them, save, and apply the loaner rule."""
+        before = dataclasses.replace(fault)
+        return self._save(fault, before, changes)
+
+    def return_unit(self, fault: Fault, at: datetime | None = None) -> Fault:
+        if not unit_away(fault):
+            raise AssetTrackError("this fault has no unit away for repair")
+        return self.update(fault, unit_returned_at=at or self.clock())
+
+    def _save(self, fault: Fault, before: Fault | None, changes: dict[str, Any]) -> Fault:
+        unknown = set(changes) - EDITABLE
+        if unknown:
+            raise AssetTrackError(f"cannot change {', '.join(sorted(unknown))} of a fault")
+        if "reported_via" in changes:
+            changes["reported_via"] = parse_reported_via(changes["reported_via"])
+        for name, value in changes.items():
+            setattr(fault, name, value.strip() if isinstance(value, str) else value)
+        problems = self.problems(fault)
+        if problems:
+            if before is not None:  # the caller's object goes back to what is stored
+                for name in changes:
+                    setattr(fault, name, getattr(before, name))
+            raise ValidationError(problems, what="fault")
+        self.store.faults.save(fault)
+        self._apply_unit_status(fault)
+        return fault
+
+    def problems(self, fault: Fault) -> list[FieldProblem]:
+        problems: list[FieldProblem] = []
+        try:
+            self.config.severity.get(fault.severity)
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+        if fault.asset_id is not None:
+            asset = self.store.assets.get(fault.asset_id)
+            if asset is None:
+                problems.append(FieldProblem("asset", fault.asset_id, "is not a known asset"))
+            elif asset.site_id != fault.site_id:
+                problems.append(FieldProblem("asset", asset.serial_number, "is at another site"))
+        if (fault.loaner_serial or fault.sent_for_repair_at) and not fault.asset_id:
+            problems.append(
+                FieldProblem("asset", None, "is needed to track a unit away for repair")
+            )
+        return problems + timestamp_problems(fault) + warranty_problems(fault)
+
+    def _apply_unit_status(self, fault: Fault) -> None:
+        asset = self.store.assets.get(fault.asset_id) if fault.asset_id else None
+        if asset is None or asset.status is AssetStatus.RETIRED:
+            return
+        if unit_away(fault):
+            wanted = (
+                AssetStatus.LOANER_IN_PLACE if fault.loaner_serial else AssetStatus.OUT_FOR_REPAIR
+            )
+        elif asset.status in AWAY_STATUSES and not self._away_elsewhere(fault, asset):
+            wanted = AssetStatus.IN_SERVICE
+        else:
+            return
+        if asset.status is not wanted:
+            self.store.assets.save(dataclasses.replace(asset, status=wanted))
+
+    def _away_elsewhere(self, fault: Fault, asset: Asset) -> bool:
+        return any(
+            unit_away(other)
+            for other in self.store.faults.for_asset(asset.site_id, asset.id)
+            if other.id != fault.id
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def find(self, ref: str) -> Fault:
+        return find_record(self.store.faults, ref, "fault")
+
+    def sla(self, fault: Fault, now: datetime | None = None) -> FaultSla:
+        return fault_sla(fault, self.config.severity, now or self.clock())
+
+    def suggestions(self, fault: Fault) -> list[Match]:
+        """Known problems like this fault's symptom (and cause), best first."""
+        asset = self.store.assets.get(fault.asset_id) if fault.asset_id else None
+        return self.known_problems.similar(
+            " ".join((fault.symptom, fault.cause)),
+            vendor=asset.vendor if asset else "",
+            model=asset.model if asset else "",
+        )
+
+    def in_warranty(self, fault: Fault, day: date | None = None) -> bool | None:
+        """Whether the fault's asset is under warranty on ``day`` (None: unknown or no asset)."""
+        asset = self.store.assets.get(fault.asset_id) if fault.asset_id else None
+        if asset is None:
+            return None
+        status = warranty_status(asset, self.warranty_rules, day or fault.reported_at.date())
+        if status.state is WarrantyState.UNKNOWN:
+            return None
+        return status.state is not WarrantyState.EXPIRED
+
+    def views(
+        self,
+        *,
+        now: datetime | None = None,
+        open_only: bool = False,
+        sla_missed: bool = False,
+        site: str | None = None,
+        since: date | None = None,
+    ) -> list[FaultView]:
+        """Faults newest first, with their site, asset and response-time checks."""
+        now = now or self.clock()
+        site_filter = find_site(self.store, site).id if site else None
+        sites = {s.id: s for s in self.store.sites.list()}
+        rows = []
+        for fault in self.store.faults.iter_all():
+            if site_filter and fault.site_id != site_filter:
+                continue
+            if open_only and not is_open(fault):
+                continue
+            if since and fault.reported_at.date() < since:
+                continue
+            sla = self.sla(fault, now)
+            if sla_missed and not sla.missed:
+                continue
+            asset = self.store.assets.get(fault.asset_id) if fault.asset_id else None
+            rows.append(FaultView(fault, sites.get(fault.site_id), asset, sla))
+        rows.sort(key=lambda v: v.fault.reported_at.isoformat(), reverse=True)
+        return rows

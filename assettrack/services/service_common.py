@@ -1,0 +1,62 @@
+"""Look-ups the service-record services share: sites by name, records by id, typed times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeVar
+
+from assettrack.domain.models import Site
+from assettrack.errors import AssetTrackError
+from assettrack.store.repositories import RecordRepository
+from assettrack.store.store import Store
+
+T = TypeVar("T")
+MIN_PREFIX = 6
+
+
+def find_site(store: Store, key: str) -> Site:
+    """A site by id, by name (ignoring case) or by a unique part of its name."""
+    sites = store.sites.list()
+    wanted = key.strip().casefold()
+    for rule in (
+        lambda s: s.id == key.strip(),
+        lambda s: s.name.casefold() == wanted,
+        lambda s: wanted in s.name.casefold() or wanted in s.customer.casefold(),
+    ):
+        matches = [s for s in sites if rule(s)]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            names = ", ".join(sorted(s.name for s in matches))
+            raise AssetTrackError(f"{key!r} matches {len(matches)} sites ({names}); be exact")
+    raise AssetTrackError(f"no site with id or name {key!r}")
+
+
+def find_record(repo: RecordRepository[T], ref: str, what: str) -> T:
+    """A record by id, or by an unambiguous id prefix of at least 6 characters."""
+    ref = ref.strip()
+    matches = [r for r in repo.iter_all() if r.id == ref]  # type: ignore[attr-defined]
+    if not matches and len(ref) >= MIN_PREFIX:
+        matches = [r for r in repo.iter_all() if r.id.startswith(ref)]  # type: ignore[attr-defined]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise AssetTrackError(f"no {what} with id {ref!r}")
+    raise AssetTrackError(f"{ref!r} matches {len(matches)} {what}s; give more of the id")
+
+
+def parse_time(value: Any, field: str = "time") -> datetime:
+    """ISO date-time (``2026-03-01 09:30``, with ``+08:00`` or ``Z`` for a zone) or datetime."""
+    if isinstance(value, datetime):
+        return value
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text.replace(" ", "T", 1) if " " in text else text)
+    except ValueError:
+        raise AssetTrackError(
+            f"{field}: {text!r} is not a date and time like 2026-03-01 09:30 (+08:00)"
+        ) from None
+
+
+def short(record_id: str) -> str:
+    return record_id[:8]

@@ -1,0 +1,213 @@
+"""Visits: record them, sign them, and measure each site's visits against its plan.
+
+The plan rules (what counts where, ``behind`` versus ``missed``) are in
+``assettrack.domain.visits``; this module gathers the site's visits and faults for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from assettrack.domain.errors import FieldProblem, ValidationError
+from assettrack.domain.faults import is_before
+from assettrack.domain.models import Inspection, SignOff, Site, Visit, VisitKind
+from assettrack.domain.visits import (
+    MonthCompliance,
+    Requirement,
+    month_compliance,
+    month_end,
+    previous_month,
+    quarter_bounds,
+    visit_day,
+)
+from assettrack.errors import AssetTrackError
+from assettrack.services.service_common import find_record, find_site
+from assettrack.services.service_config import ServiceConfig
+from assettrack.store.store import Store
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    """One requirement of one site in one month, as the overdue list and reports show it."""
+
+    site: Site
+    month: date
+    requirement: Requirement
+
+
+def parse_kind(value: str | VisitKind) -> VisitKind:
+    try:
+        return VisitKind(str(value).strip().replace("-", "_"))
+    except ValueError:
+        known = ", ".join(k.value for k in VisitKind)
+        raise AssetTrackError(f"{value!r} is not a visit kind ({known})") from None
+
+
+class VisitService:
+    def __init__(
+        self,
+        store: Store,
+        config: ServiceConfig,
+        engineer: str = "",
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.engineer = engineer
+        self.clock = clock
+
+    # -- recording -------------------------------------------------------------------------
+
+    def record(
+        self,
+        site_id: str,
+        kind: VisitKind | str,
+        started_at: datetime,
+        *,
+        ended_at: datetime | None = None,
+        engineer: str | None = None,
+        hazards_found: Iterable[str] = (),
+        hazards_removed: Iterable[str] = (),
+        customer_opinion: str = "",
+        feedback: Mapping[str, Any] | None = None,
+        checks: Iterable[str] = (),
+        notes: str = "",
+        fault_id: str | None = None,
+        inspection_ids: Iterable[str] = (),
+    ) -> Visit:
+        """Save a visit; the inspections named are linked to it (same site only)."""
+        if self.store.sites.get(site_id) is None:
+            raise AssetTrackError(f"no site with id {site_id!r}")
+        visit = Visit(
+            site_id=site_id,
+            engineer=(engineer if engineer is not None else self.engineer).strip(),
+            kind=parse_kind(kind),
+            started_at=started_at,
+            ended_at=ended_at,
+            hazards_found=_clean(hazards_found),
+            hazards_removed=_clean(hazards_removed),
+            customer_opinion=customer_opinion.strip(),
+            feedback=dict(feedback or {}),
+            checks=_clean(checks),
+            notes=notes.strip(),
+            fault_id=fault_id,
+        )
+        # A hazard removed was found first: keep the two lists consistent for the report.
+        visit.hazards_found += [h for h in visit.hazards_removed if h not in visit.hazards_found]
+        problems = self.problems(visit)
+        inspections = [self._inspection(visit.site_id, i) for i in inspection_ids]
+        if problems:
+            raise ValidationError(problems, what="visit")
+        self.store.visits.save(visit)
+        for inspection in inspections:
+            if inspection.visit_id != visit.id:
+                inspection.visit_id = visit.id
+                self.store.inspections.save(inspection)
+        return visit
+
+    def problems(self, visit: Visit) -> list[FieldProblem]:
+        problems = []
+        if not visit.engineer:
+            problems.append(FieldProblem("engineer", "", "is needed (set [engineer] name)"))
+        if visit.ended_at is not None and is_before(visit.ended_at, visit.started_at):
+            problems.append(
+                FieldProblem("ended_at", visit.ended_at.isoformat(), "is before the start")
+            )
+        if visit.kind is VisitKind.PHONE_FOLLOW_UP and visit.hazards_removed:
+            problems.append(
+                FieldProblem("hazards_removed", visit.hazards_removed, "need someone on site")
+            )
+        return problems
+
+    def _inspection(self, site_id: str, ref: str) -> Inspection:
+        inspection = find_record(self.store.inspections, ref, "maintenance record")
+        if inspection.site_id != site_id:
+            raise AssetTrackError(f"maintenance record {ref} belongs to another site")
+        return inspection
+
+    def sign(self, visit: Visit, representative: str, at: datetime | None = None) -> Visit:
+        if not representative.strip():
+            raise AssetTrackError("the customer's representative must be named to sign")
+        visit.sign_off = SignOff(representative.strip(), at or self.clock())
+        return self.store.visits.save(visit)
+
+    def save(self, visit: Visit) -> Visit:
+        """Save changes to a visit (its start month must not change: it files the visit)."""
+        problems = self.problems(visit)
+        if problems:
+            raise ValidationError(problems, what="visit")
+        return self.store.visits.save(visit)
+
+    def find(self, ref: str) -> Visit:
+        return find_record(self.store.visits, ref, "visit")
+
+    def inspections_of(self, visit: Visit) -> list[Inspection]:
+        records = self.store.inspections.for_site(visit.site_id)
+        found = [r for r in records if r.visit_id == visit.id]
+        return sorted(found, key=lambda r: r.created_at)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def visits_for(self, site_id: str, start: date, end: date) -> list[Visit]:
+        found = [v for v in self.store.visits.for_site(site_id) if start <= visit_day(v) <= end]
+        return sorted(found, key=lambda v: v.started_at.isoformat())
+
+    def compliance(self, site: Site, month: date, today: date) -> MonthCompliance:
+        q_start, q_end = quarter_bounds(month)
+        visits = self.visits_for(site.id, q_start, q_end)
+        m_start, m_end = month.replace(day=1), month_end(month.replace(day=1))
+        fault_days = [
+            f.reported_at.date()
+            for f in self.store.faults.for_site(site.id)
+            if m_start <= f.reported_at.date() <= m_end
+        ]
+        return month_compliance(
+            self.config.plan_for(site), site.id, month, visits, today, fault_days=fault_days
+        )
+
+    def compliance_rows(
+        self,
+        today: date,
+        months: Iterable[date] | None = None,
+        *,
+        site: str | None = None,
+        overdue_only: bool = False,
+    ) -> list[ComplianceRow]:
+        """Requirements per site and month (default: this month and the last), by customer,
+        site and month. The quarter's requirement appears once per quarter: with its last
+        month asked for."""
+        if months is None:
+            this_month = today.replace(day=1)
+            months = [previous_month(this_month), this_month]
+        months = sorted({m.replace(day=1) for m in months})
+        sites = [find_site(self.store, site)] if site else self.store.sites.list()
+        rows = []
+        for s in sorted(sites, key=lambda s: (s.customer, s.name)):
+            quarters_done: set[date] = set()
+            for month in reversed(months):
+                quarter = quarter_bounds(month)[0]
+                for requirement in self.compliance(s, month, today).requirements:
+                    if requirement.key == "on_site_follow_up":
+                        if quarter in quarters_done:
+                            continue
+                        quarters_done.add(quarter)
+                    if overdue_only and not requirement.overdue:
+                        continue
+                    rows.append(ComplianceRow(s, month, requirement))
+        order = {"scheduled": 0, "follow_up": 1, "on_site_follow_up": 2}
+        rows.sort(
+            key=lambda r: (r.site.customer, r.site.name, r.month, order.get(r.requirement.key, 9))
+        )
+        return rows
+
+    def overdue(
+        self, today: date, months: Iterable[date] | None = None, *, site: str | None = None
+    ) -> list[ComplianceRow]:
+        return self.compliance_rows(today, months, site=site, overdue_only=True)
+
+
+def _clean(values: Iterable[str]) -> list[str]:
+    return [v.strip() for v in values if v and v.strip()]

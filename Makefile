@@ -28,7 +28,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/store_bench.py
+	$(BIN)/python benchmarks/console_bench.py
+	$(BIN)/python benchmarks/tui_bench.py
 
 clean:
 	rm -rf $(VENV)

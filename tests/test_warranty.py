@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -44,6 +44,16 @@ def test_thirty_six_months_from_a_month_end() -> None:
     assert add_months(date(2023, 1, 31), 36) == date(2026, 1, 31)
     assert add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
     assert add_months(date(2023, 1, 31), 13) == date(2024, 2, 29)
+
+
+def test_month_arithmetic_agrees_with_dateutil() -> None:
+    from dateutil.relativedelta import relativedelta
+
+    starts = [date(2020, 1, 1) + timedelta(days=d) for d in range(0, 1500, 7)]
+    starts += [date(2023, 1, 31), date(2024, 2, 29), date(2023, 12, 31), date(2024, 3, 31)]
+    for start in starts:
+        for months in (0, 1, 11, 12, 13, 35, 36, 60, 119):
+            assert add_months(start, months) == start + relativedelta(months=months)
 
 
 def test_leap_day_start() -> None:

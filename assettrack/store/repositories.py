@@ -108,9 +108,16 @@ def delete_documents(
     write_documents(db, partition, table_name, tombstones, pinned=pinned)
 
 
-def live_documents(db: Database, partition: str, table_name: str, *, pinned: bool = False) -> list:
-    table = db.partition(partition, pinned=pinned).table(table_name)
-    return [doc for doc in table.all() if is_live(doc)]
+def live_documents(
+    db: Database, partition: str, table_name: str, *, pinned: bool = False
+) -> list[dict[str, Any]]:
+    """The table's documents, minus tombstones, straight from the parsed file.
+
+    Reading the storage directly skips TinyDB wrapping every document in a Document object,
+    a third of the cost of loading 10,000 assets at start-up. Callers must not modify them.
+    """
+    tables = db.partition(partition, pinned=pinned).storage.read() or {}
+    return [doc for doc in tables.get(table_name, {}).values() if is_live(doc)]
 
 
 class CatalogRepository(Generic[T]):
@@ -156,6 +163,8 @@ class AssetRepository:
         self.db = db
         self._assets: dict[str, Asset] = {}
         self._saved: dict[str, tuple[str, int]] = {}
+        # Grows with every change, so screens can tell whether to rebuild their rows.
+        self.generation = 0
         for name in db.partition_names("assets"):
             for doc in live_documents(db, name, self.TABLE, pinned=True):
                 asset = _decode(db, name, Asset, doc)
@@ -207,6 +216,7 @@ class AssetRepository:
         return asset
 
     def _remember(self, asset: Asset) -> None:
+        self.generation += 1
         self._assets[asset.id] = asset
         self._saved[asset.id] = (asset.site_id, asset.revision)
 
@@ -241,6 +251,7 @@ class AssetRepository:
         delete_documents(self.db, self.partition_of(saved[0]), self.TABLE, [asset_id], pinned=True)
         del self._assets[asset_id]
         del self._saved[asset_id]
+        self.generation += 1
 
     def reload(self) -> None:
         """Read the asset files again (after a merge wrote into them)."""

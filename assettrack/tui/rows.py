@@ -31,8 +31,16 @@ ASSET_COLUMNS = (
 )
 
 
+_STATUS_TEXTS: dict[str, Text] = {}
+
+
 def status_text(view: AssetView) -> Text:
-    return Text(view.warranty.label, style=STATUS_STYLE[view.warranty.state.value])
+    """The coloured status; one shared (never modified) Text per label."""
+    label = view.warranty.label
+    text = _STATUS_TEXTS.get(label)
+    if text is None:
+        text = _STATUS_TEXTS[label] = Text(label, style=STATUS_STYLE[view.warranty.state.value])
+    return text
 
 
 @dataclass(frozen=True)

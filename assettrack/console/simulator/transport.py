@@ -240,6 +240,16 @@ class PtySimulator(Simulator):
 
         master, slave = os.openpty()
         tty.setraw(slave)  # no echo or line editing by the terminal: the device does that
+        if self.options.baud:
+            # A new terminal starts at 38400 baud: set the device's own speed before the
+            # banner goes out, or a client at the right speed would see it garbled.
+            import termios
+
+            constant = getattr(termios, f"B{self.options.baud}", None)
+            if constant is not None:
+                attributes = termios.tcgetattr(slave)
+                attributes[4] = attributes[5] = constant
+                termios.tcsetattr(slave, termios.TCSANOW, attributes)
         os.set_blocking(master, False)
         self.url = os.ttyname(slave)
         # Keeping our slave end open lets clients come and go like on a real serial line.

@@ -37,6 +37,7 @@ class AssetsScreen(Screen[None]):
         # Set while keys typed in the table are on their way to the filter, so a fast typist's
         # "cisco" does not fire the i and s bindings before the focus has moved.
         self.typing_into_filter = False
+        self.loaded_generation = -1
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,11 +57,13 @@ class AssetsScreen(Screen[None]):
         self.query_one(FastTable).focus()
 
     def on_screen_resume(self) -> None:
-        if self.all_rows:
+        # Rebuild only if assets changed meanwhile (an edit, an inspection, an import).
+        if self.loaded_generation != self.context.register.store.assets.generation:
             self.reload()
 
     def reload(self) -> None:
         register = self.context.register
+        self.loaded_generation = register.store.assets.generation
         assets = register.store.assets.by_site(self.site.id) if self.site else None
         views = register.views(self.context.today, assets)
         self.all_rows = [asset_row(v) for v in views]

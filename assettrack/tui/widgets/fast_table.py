@@ -137,12 +137,14 @@ class FastTable(ScrollView, can_focus=True):
 
     def _measure(self) -> None:
         widths = [max(c.min_width, cell_len(c.label) + 1) for c in self.columns]
-        for row in self.rows:
-            for i, cell in enumerate(row.cells):
-                length = cell_len(_plain(cell))
-                if length > widths[i]:
-                    widths[i] = length
-        self.widths = [min(w, c.max_width) for w, c in zip(widths, self.columns, strict=True)]
+        for i, column in enumerate(self.columns):
+            # Distinct texts only (kinds, vendors, statuses repeat), ASCII measured by len.
+            texts = {_plain(row.cells[i]) for row in self.rows}
+            longest = max(
+                (len(t) if t.isascii() else cell_len(t) for t in texts), default=0
+            )
+            widths[i] = min(max(widths[i], longest), column.max_width)
+        self.widths = widths
 
     @property
     def total_width(self) -> int:

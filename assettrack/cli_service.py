@@ -328,8 +328,17 @@ def faults_command(
     _emit(
         [_fault_row(v) for v in views],
         (
-            "id", "site", "asset", "severity", "reported_at", "respond", "responded_in",
-            "on_site", "on_site_in", "resolved_at", "symptom",
+            "id",
+            "site",
+            "asset",
+            "severity",
+            "reported_at",
+            "respond",
+            "responded_in",
+            "on_site",
+            "on_site_in",
+            "resolved_at",
+            "symptom",
         ),
         fmt,
         "No faults missed their targets." if sla_missed else "No faults.",
@@ -420,7 +429,9 @@ def _print_fault(service: Any, fault: Any, now: datetime) -> None:
 @click.option("--site", required=True, help="Site id or name.")
 @click.option("--severity", required=True, type=int)
 @click.option(
-    "--via", required=True, type=click.Choice(["phone", "email", "fax", "on_site"]),
+    "--via",
+    required=True,
+    type=click.Choice(["phone", "email", "fax", "on_site"]),
     help="How the customer reported it.",
 )
 @click.option("--reported", required=True, metavar="TIME", help="When the customer notified us.")
@@ -435,7 +446,9 @@ def fault_add(
 
     with _open(context) as store:
         service = FaultService(
-            store, _config(context), context.settings.engineer,
+            store,
+            _config(context),
+            context.settings.engineer,
             warranty_rules=context.settings.warranty,
         )
         changes = _fault_changes(store, context, values)
@@ -459,7 +472,9 @@ def fault_update(context: Any, fault_ref: str, severity: int | None, **values: A
 
     with _open(context) as store:
         service = FaultService(
-            store, _config(context), context.settings.engineer,
+            store,
+            _config(context),
+            context.settings.engineer,
             warranty_rules=context.settings.warranty,
         )
         fault = service.find(fault_ref)
@@ -549,8 +564,12 @@ def known_add(context: Any, **values: Any) -> None:
     with _open(context) as store:
         service = KnownProblemService(store, _config(context), context.settings.engineer)
         problem = service.add(
-            values["title"], values["symptom"], values["solution"],
-            cause=values["cause"], vendor=values["vendor"], model=values["model"],
+            values["title"],
+            values["symptom"],
+            values["solution"],
+            cause=values["cause"],
+            vendor=values["vendor"],
+            model=values["model"],
             tags=values["tags"],
         )
     click.echo(f"Added known problem {problem.id}")
@@ -607,8 +626,16 @@ def charges_command(context: Any, contract: str | None, fmt: str) -> None:
     _emit(
         out,
         (
-            "customer", "contract", "value", "warranty_end", "charges", "total", "year", "cap",
-            "labour_in_period", "status",
+            "customer",
+            "contract",
+            "value",
+            "warranty_end",
+            "charges",
+            "total",
+            "year",
+            "cap",
+            "labour_in_period",
+            "status",
         ),
         fmt,
         "No contracts.",
@@ -634,7 +661,9 @@ def charge_group() -> None:
 @click.option("--site", required=True, help="Site id or name.")
 @click.option("--amount", required=True)
 @click.option(
-    "--kind", type=click.Choice(["labour", "parts", "travel", "other"]), default="labour",
+    "--kind",
+    type=click.Choice(["labour", "parts", "travel", "other"]),
+    default="labour",
     show_default=True,
 )
 @click.option("--on", "charged_on", metavar="YYYY-MM-DD", help="Default: today.")
@@ -664,13 +693,21 @@ def charge_add(
     with _open(context) as store:
         config = _config(context)
         service = ChargeService(
-            store, config, context.settings.warranty, context.settings.engineer,
+            store,
+            config,
+            context.settings.warranty,
+            context.settings.engineer,
             today=lambda: context.today,
         )
         fault_id = FaultService(store, config).find(fault_ref).id if fault_ref else None
         result = service.add(
-            contract, find_site(store, site).id, amount, charged_on=day, kind=kind,
-            description=description, fault_id=fault_id,
+            contract,
+            find_site(store, site).id,
+            amount,
+            charged_on=day,
+            kind=kind,
+            description=description,
+            fault_id=fault_id,
         )
         currency = service.find_contract(contract).currency
     click.echo(f"Recorded charge {result.charge.id}: {result.charge.amount} {currency}")

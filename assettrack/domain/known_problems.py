@@ -99,4 +99,3 @@ def search(
             matches.append(Match(problem, round(score, 3)))
     matches.sort(key=lambda m: (-m.score, m.problem.title))
     return matches[:limit]
-

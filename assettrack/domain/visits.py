@@ -194,9 +194,7 @@ def month_compliance(
         return MonthCompliance(site_id, month, ())
     m_end = month_end(month)
     q_start, q_end = quarter_bounds(month)
-    in_quarter = [
-        v for v in visits if v.site_id == site_id and q_start <= visit_day(v) <= q_end
-    ]
+    in_quarter = [v for v in visits if v.site_id == site_id and q_start <= visit_day(v) <= q_end]
     in_month = [v for v in in_quarter if month <= visit_day(v) <= m_end]
     runs_well = not any(month <= d <= m_end for d in fault_days)
     phone_counts = plan.phone_counts == "always" or (
@@ -219,23 +217,41 @@ def month_compliance(
     if plan.scheduled_per_month:
         requirements.append(
             _requirement(
-                "scheduled", "scheduled on-site visits", period, month, m_end,
-                plan.scheduled_per_month, scheduled, today,
+                "scheduled",
+                "scheduled on-site visits",
+                period,
+                month,
+                m_end,
+                plan.scheduled_per_month,
+                scheduled,
+                today,
             )
         )
     if plan.follow_ups_per_month:
         label = "follow-ups" + (" (phone counts)" if phone_counts else " (on site)")
         requirements.append(
             _requirement(
-                "follow_up", label, period, month, m_end,
-                plan.follow_ups_per_month, follow_ups, today,
+                "follow_up",
+                label,
+                period,
+                month,
+                m_end,
+                plan.follow_ups_per_month,
+                follow_ups,
+                today,
             )
         )
     if plan.on_site_follow_ups_per_quarter:
         requirements.append(
             _requirement(
-                "on_site_follow_up", "on-site follow-ups this quarter", quarter_label(month),
-                q_start, q_end, plan.on_site_follow_ups_per_quarter, quarter_follow_ups, today,
+                "on_site_follow_up",
+                "on-site follow-ups this quarter",
+                quarter_label(month),
+                q_start,
+                q_end,
+                plan.on_site_follow_ups_per_quarter,
+                quarter_follow_ups,
+                today,
             )
         )
     return MonthCompliance(site_id, month, tuple(requirements))

@@ -1,12 +1,13 @@
 """Faults: report, update, check response times, and track a unit away for repair.
 
 Loaner and repair rule (the asset's ``status`` shows where the registered unit is):
-- While a fault's unit is away - a loaner was left on site (``loaner_serial``) or the unit
-  was sent for repair (``sent_for_repair_at``) - and it has not come back
-  (``unit_returned_at`` empty), the fault's asset is ``loaner_in_place`` if a loaner stands
-  in for it, else ``out_for_repair``.
-- When ``unit_returned_at`` is set, the asset goes back to ``in_service`` (the loaner leaves
-  with the engineer), unless another fault still has that unit away.
+- A fault has the unit away when a loaner was left on site (``loaner_serial``) or the unit
+  was sent for repair (``sent_for_repair_at``) and it has not come back
+  (``unit_returned_at`` empty).
+- While any of the asset's faults has it away, the asset is ``loaner_in_place`` if one of
+  them left a loaner, else ``out_for_repair``.
+- When none has it away any more (``unit_returned_at`` set), the asset goes back to
+  ``in_service``; the loaner leaves with the engineer.
 - A retired asset is never changed.
 
 Warranty decision: ``warranty_covered`` true, false (then ``warranty_exclusion`` must name one
@@ -159,23 +160,21 @@ class FaultService:
         asset = self.store.assets.get(fault.asset_id) if fault.asset_id else None
         if asset is None or asset.status is AssetStatus.RETIRED:
             return
-        if unit_away(fault):
-            wanted = (
-                AssetStatus.LOANER_IN_PLACE if fault.loaner_serial else AssetStatus.OUT_FOR_REPAIR
-            )
-        elif asset.status in AWAY_STATUSES and not self._away_elsewhere(fault, asset):
+        # Every fault of the unit counts: one may have left a loaner while another is open.
+        others = [
+            f for f in self.store.faults.for_asset(asset.site_id, asset.id) if f.id != fault.id
+        ]
+        away = [f for f in [fault, *others] if unit_away(f)]
+        if any(f.loaner_serial for f in away):
+            wanted = AssetStatus.LOANER_IN_PLACE
+        elif away:
+            wanted = AssetStatus.OUT_FOR_REPAIR
+        elif asset.status in AWAY_STATUSES:
             wanted = AssetStatus.IN_SERVICE
         else:
             return
         if asset.status is not wanted:
             self.store.assets.save(dataclasses.replace(asset, status=wanted))
-
-    def _away_elsewhere(self, fault: Fault, asset: Asset) -> bool:
-        return any(
-            unit_away(other)
-            for other in self.store.faults.for_asset(asset.site_id, asset.id)
-            if other.id != fault.id
-        )
 
     # -- reading ---------------------------------------------------------------------------
 

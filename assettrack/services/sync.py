@@ -1,0 +1,389 @@
+"""Merging another laptop's data: export a bundle, import one, resolve conflicts.
+
+A bundle is one JSON file holding every stored document of a database - live ones and
+tombstones - each with its partition, table and ``_sync`` history (``revs``: the ids of its
+last revisions, ``by``, ``at``). Importing compares each incoming document with the local one
+of the same table and id, wherever it is filed (an asset moves between site files):
+
+- absent here: added (a tombstone too, so the record is not brought back later);
+- same last revision, or the local history already holds the incoming one: unchanged;
+- the incoming history holds the local last revision: the incoming copy is newer and replaces
+  the local one (fast-forward), a tombstone included - deleted on one side, untouched on the
+  other, it ends deleted;
+- both changed since their common revision: a conflict. The local copy stays as it is; the
+  incoming copy is kept in the ``conflicts`` table with who saved it and when, until
+  ``resolve_conflict`` keeps one. Nothing is ever overwritten silently or lost. Identical
+  contents are not a conflict.
+
+Resolving writes the kept content as a new revision whose history holds both sides' revisions,
+so the other laptop's next import sees it as newer and takes it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from assettrack.domain.models import SCHEMA_VERSION, new_id
+from assettrack.errors import AssetTrackError
+from assettrack.store.database import Database
+from assettrack.store.durable import atomic_write
+from assettrack.store.repositories import (
+    CATALOG,
+    REVISIONS_KEPT,
+    SYNC,
+    _saving,
+    is_live,
+    write_documents,
+)
+from assettrack.store.store import Store
+
+BUNDLE_FORMAT = "assettrack-bundle"
+BUNDLE_VERSION = 1
+CONFLICTS = "conflicts"  # local only: never exported
+IGNORED = {SYNC, "revision"}  # what differs between copies of the same content
+
+
+@dataclass
+class MergeReport:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    unchanged: int = 0
+    conflict_ids: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.deleted} deleted, "
+            f"{self.conflicts} conflict(s), {self.unchanged} unchanged"
+        )
+
+
+@dataclass(frozen=True)
+class Located:
+    partition: str
+    table: str
+    doc: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: str
+    table: str
+    doc_id: str
+    label: str
+    local: dict[str, Any] | None
+    theirs: dict[str, Any]
+    local_by: str
+    local_at: str
+    theirs_by: str
+    theirs_at: str
+    detected_at: str
+    fields: tuple[str, ...]  # fields that differ
+
+
+# -- reading raw documents ----------------------------------------------------------------
+
+
+def _pinned(partition: str) -> bool:
+    return not partition.startswith("records/")
+
+
+def _partitions(db: Database) -> list[str]:
+    names = db.partition_names("assets") + db.partition_names("records")
+    return [CATALOG, *names] if (db.folder / CATALOG).exists() else names
+
+
+def raw_documents(db: Database) -> Iterator[Located]:
+    """Every stored document (tombstones included) but the local conflicts."""
+    for name in _partitions(db):
+        partition = db.partition(name, pinned=_pinned(name))
+        for table in sorted(partition.tables()):
+            if name == CATALOG and table == CONFLICTS:
+                continue
+            for doc in partition.table(table).all():
+                yield Located(name, table, dict(doc))
+
+
+def _revs(doc: dict[str, Any]) -> list[str]:
+    return list((doc.get(SYNC) or {}).get("revs", []))
+
+
+def _last(doc: dict[str, Any]) -> str | None:
+    revs = _revs(doc)
+    return revs[-1] if revs else None
+
+
+def _index(db: Database) -> dict[tuple[str, str], Located]:
+    index: dict[tuple[str, str], Located] = {}
+    for found in raw_documents(db):
+        key = (found.table, found.doc["id"])
+        known = index.get(key)
+        # An asset caught half-way through a move sits in two files: the longer history wins.
+        if known is None or len(_revs(found.doc)) > len(_revs(known.doc)):
+            index[key] = found
+    return index
+
+
+def _content(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in IGNORED}
+
+
+# -- export -------------------------------------------------------------------------------
+
+
+def export_bundle(store: Store, path: Path) -> int:
+    """Write every document of the store to ``path``; returns how many."""
+    documents = [
+        {"partition": d.partition, "table": d.table, "doc": d.doc} for d in raw_documents(store.db)
+    ]
+    payload = {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "schema": store.db.plan.current,
+        "author": store.db.author,
+        "exported_at": datetime.now().isoformat(timespec="seconds"),
+        "documents": documents,
+    }
+    try:
+        atomic_write(Path(path), orjson.dumps(payload))
+    except OSError as exc:
+        raise AssetTrackError(f"cannot write bundle {path}: {exc.strerror}") from exc
+    return len(documents)
+
+
+def read_bundle(path: Path, supported_schema: int) -> list[Located]:
+    try:
+        payload = orjson.loads(Path(path).read_bytes())
+    except OSError as exc:
+        raise AssetTrackError(f"cannot read bundle {path}: {exc.strerror}") from exc
+    except orjson.JSONDecodeError as exc:
+        raise AssetTrackError(f"{path} is not an assettrack bundle (not JSON: {exc})") from exc
+    if not isinstance(payload, dict) or payload.get("format") != BUNDLE_FORMAT:
+        raise AssetTrackError(f"{path} is not an assettrack bundle")
+    if payload.get("version") != BUNDLE_VERSION:
+        raise AssetTrackError(f"{path} is a bundle of version {payload.get('version')}; upgrade")
+    found = []
+    for i, entry in enumerate(payload.get("documents", [])):
+        try:
+            partition, table, doc = entry["partition"], entry["table"], entry["doc"]
+            doc_id, schema = doc["id"], doc["schema"]
+        except (KeyError, TypeError):
+            raise AssetTrackError(f"{path}: document {i} is damaged") from None
+        if not _safe_partition(partition) or not isinstance(doc_id, str):
+            raise AssetTrackError(f"{path}: document {i} names an impossible place ({partition})")
+        if not isinstance(schema, int) or schema > supported_schema:
+            raise AssetTrackError(
+                f"{path} holds documents of schema {schema} (this version reads up to "
+                f"{supported_schema}); upgrade assettrack to import it"
+            )
+        found.append(Located(partition, str(table), doc))
+    return found
+
+
+def _safe_partition(name: Any) -> bool:
+    if not isinstance(name, str) or not name.endswith(".json") or "\\" in name:
+        return False
+    parts = name.split("/")
+    if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+        return False
+    return name == CATALOG or (parts[0] in ("assets", "records") and len(parts) in (2, 3))
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+class _Writes:
+    """Changes gathered per file, then saved with one write per file."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.put: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.remove: dict[tuple[str, str], list[str]] = {}
+
+    def write(self, partition: str, table: str, doc: dict[str, Any]) -> None:
+        self.put.setdefault((partition, table), []).append(doc)
+
+    def move_from(self, old: Located, new_partition: str) -> None:
+        if old.partition != new_partition:
+            self.remove.setdefault((old.partition, old.table), []).append(old.doc["id"])
+
+    def apply(self) -> None:
+        for (partition, table), docs in self.put.items():
+            write_documents(self.db, partition, table, docs, pinned=_pinned(partition), stamp=False)
+        for (partition, table), ids in self.remove.items():
+            with _saving(self.db, partition):
+                self.db.partition(partition, pinned=_pinned(partition)).table(table).remove(
+                    doc_ids=ids
+                )
+
+
+def import_bundle(store: Store, path: Path) -> MergeReport:
+    """Merge a bundle into the store (rules in the module docstring)."""
+    db = store.db
+    incoming = read_bundle(path, db.plan.current)
+    local = _index(db)
+    open_conflicts = {(c["table"], c["doc_id"], _last(c["theirs"])) for c in _conflict_docs(db)}
+    report = MergeReport()
+    writes = _Writes(db)
+    new_conflicts: list[dict[str, Any]] = []
+    for theirs in incoming:
+        doc = theirs.doc
+        if is_live(doc) and doc["schema"] < db.plan.current:
+            doc = db.plan.migrate(theirs.table, dict(doc))
+        here = local.get((theirs.table, doc["id"]))
+        if here is None:
+            writes.write(theirs.partition, theirs.table, doc)
+            if is_live(doc):
+                report.added += 1
+            else:
+                report.unchanged += 1  # a tombstone of something never seen here
+            continue
+        mine, their_last, my_last = here.doc, _last(doc), _last(here.doc)
+        if their_last == my_last or (their_last is not None and their_last in _revs(mine)):
+            report.unchanged += 1
+        elif my_last is not None and my_last in _revs(doc):
+            writes.write(theirs.partition, theirs.table, doc)
+            writes.move_from(here, theirs.partition)
+            if is_live(doc):
+                report.updated += 1
+            elif is_live(mine):
+                report.deleted += 1
+            else:
+                report.unchanged += 1
+        elif _content(doc) == _content(mine):
+            report.unchanged += 1  # the same change made on both sides
+        elif (theirs.table, doc["id"], their_last) in open_conflicts:
+            report.unchanged += 1  # imported before, still waiting to be resolved
+        else:
+            conflict = _conflict_doc(here, theirs.partition, doc)
+            new_conflicts.append(conflict)
+            report.conflicts += 1
+            report.conflict_ids.append(conflict["id"])
+    writes.apply()
+    if new_conflicts:
+        write_documents(db, CATALOG, CONFLICTS, new_conflicts, pinned=True)
+    store.assets.reload()
+    return report
+
+
+def _conflict_doc(here: Located, their_partition: str, theirs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "schema": SCHEMA_VERSION,
+        "table": here.table,
+        "doc_id": here.doc["id"],
+        "local_partition": here.partition,
+        "local_last": _last(here.doc),
+        "partition": their_partition,
+        "theirs": theirs,
+        "detected_at": datetime.now().isoformat(timespec="seconds"),
+    }
+
+
+def _conflict_docs(db: Database) -> list[dict[str, Any]]:
+    return [dict(d) for d in db.partition(CATALOG, pinned=True).table(CONFLICTS).all()]
+
+
+# -- conflicts ----------------------------------------------------------------------------
+
+
+def _label(doc: dict[str, Any] | None) -> str:
+    if not doc:
+        return ""
+    if not is_live(doc):
+        return "(deleted)"
+    for key in ("name", "title", "serial_number", "number", "symptom", "kind"):
+        if doc.get(key):
+            return str(doc[key])
+    return ""
+
+
+def list_conflicts(store: Store) -> list[Conflict]:
+    local = _index(store.db)
+    found = []
+    for c in _conflict_docs(store.db):
+        here = local.get((c["table"], c["doc_id"]))
+        mine = here.doc if here else None
+        theirs = c["theirs"]
+        keys = set(theirs) | set(mine or {})
+        differ = sorted(k for k in keys - IGNORED if (mine or {}).get(k) != theirs.get(k))
+        mine_sync, their_sync = (mine or {}).get(SYNC) or {}, theirs.get(SYNC) or {}
+        found.append(
+            Conflict(
+                id=c["id"],
+                table=c["table"],
+                doc_id=c["doc_id"],
+                label=_label(mine) or _label(theirs),
+                local=mine,
+                theirs=theirs,
+                local_by=str(mine_sync.get("by", "")),
+                local_at=str(mine_sync.get("at", "")),
+                theirs_by=str(their_sync.get("by", "")),
+                theirs_at=str(their_sync.get("at", "")),
+                detected_at=c.get("detected_at", ""),
+                fields=tuple(differ),
+            )
+        )
+    found.sort(key=lambda c: (c.detected_at, c.id))
+    return found
+
+
+def resolve_conflict(store: Store, conflict_ref: str, keep: str) -> Conflict:
+    """Keep ``local`` or ``theirs``; the result descends from both sides' histories."""
+    if keep not in ("local", "theirs"):
+        raise AssetTrackError("keep must be 'local' or 'theirs'")
+    db = store.db
+    matches = [c for c in list_conflicts(store) if c.id.startswith(conflict_ref.strip())]
+    if len(matches) != 1 or not conflict_ref.strip():
+        raise AssetTrackError(
+            f"no conflict {conflict_ref!r}" if not matches else f"{conflict_ref!r} is ambiguous"
+        )
+    conflict = matches[0]
+    raw = next(c for c in _conflict_docs(db) if c["id"] == conflict.id)
+    here = _index(db).get((conflict.table, conflict.doc_id))
+    mine = here.doc if here else None
+    chosen = conflict.theirs if keep == "theirs" or mine is None else mine
+    partition = raw["partition"] if chosen is conflict.theirs else here.partition  # type: ignore[union-attr]
+    # Other conflicts over the same document are settled by this choice as well.
+    settled = [
+        c
+        for c in _conflict_docs(db)
+        if c["table"] == conflict.table and c["doc_id"] == conflict.doc_id
+    ]
+    history = _revs(mine or {})
+    for other in [conflict.theirs, *(c["theirs"] for c in settled)]:
+        history += [r for r in _revs(other) if r not in history]
+    history.append(secrets.token_hex(6))
+    doc = {k: v for k, v in chosen.items() if k != SYNC}
+    if is_live(doc):
+        doc["revision"] = (
+            max(
+                int((mine or {}).get("revision", 0) or 0),
+                int(conflict.theirs.get("revision", 0) or 0),
+            )
+            + 1
+        )
+    doc[SYNC] = {
+        "revs": history[-REVISIONS_KEPT:],
+        "by": db.author,
+        "at": datetime.now().isoformat(timespec="seconds"),
+    }
+    writes = _Writes(db)
+    writes.write(partition, conflict.table, doc)
+    if here is not None:
+        writes.move_from(here, partition)
+    writes.apply()
+    with _saving(db, CATALOG):
+        db.partition(CATALOG, pinned=True).table(CONFLICTS).remove(
+            doc_ids=[c["id"] for c in settled]
+        )
+    store.assets.reload()
+    return conflict

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from assettrack import __version__
+from assettrack.cli_service import register_commands as register_service_commands
 from assettrack.config import Settings, load_settings, user_config_dir
 from assettrack.console.simulator.cli import sim_command
 from assettrack.errors import AssetTrackError
@@ -103,7 +104,7 @@ def run_tui(context: Context, db_path: Path, *, demo: bool = False) -> None:
 
         consoles = DemoConsoles()
     try:
-        with Store.open(db_path) as store:
+        with Store.open(db_path, author=context.settings.engineer) as store:
             app = make_app(
                 context.register(store),
                 context.extensions,
@@ -135,7 +136,7 @@ def demo(context: Context, fresh: bool, no_tui: bool) -> None:
     if fresh and folder.exists():
         shutil.rmtree(folder)
     if not marker.exists():
-        with Store.open(folder) as store:
+        with Store.open(folder, author=context.settings.engineer) as store:
             build_demo(context.register(store), context.today)
         marker.write_text("A demo database made by 'assettrack demo'; safe to delete.\n")
         click.echo(f"Demo database created in {folder}", err=True)
@@ -233,7 +234,7 @@ def import_group() -> None:
 @pass_context
 def import_assets(context: Context, file: Path) -> None:
     """Import assets from a CSV file: every row is checked first; all or nothing."""
-    with Store.open(context.settings.db_path) as store:
+    with Store.open(context.settings.db_path, author=context.settings.engineer) as store:
         added, encoding = import_assets_file(context.register(store), file)
     note = "" if encoding == "utf-8-sig" else f" (read as {encoding})"
     click.echo(f"Imported {len(added)} asset(s) from {file}{note}")
@@ -339,7 +340,7 @@ def inspect(
         if fmt == "text" and not text:
             click.echo(f"… {step}", err=True)
 
-    with Store.open(context.settings.db_path) as store:
+    with Store.open(context.settings.db_path, author=context.settings.engineer) as store:
         register = context.register(store)
         asset = register.find_asset(asset_ref)
         reader = ConsoleReader(context.extensions)
@@ -500,6 +501,7 @@ def show_config(context: Context) -> None:
 
 
 cli.add_command(sim_command, "sim")
+register_service_commands(cli)
 
 
 def main() -> None:

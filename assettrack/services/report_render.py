@@ -1,0 +1,240 @@
+"""A small report model and its renderers: Markdown, HTML (escaped) and PDF.
+
+Reports are built once as sections of blocks (fields, tables, paragraphs, signature lines)
+and rendered to each format from the same structure, so the formats never drift apart.
+
+PDF: ReportLab with its built-in CID font ``STSong-Light`` (Adobe's Song font for Simplified
+Chinese, which also has Latin glyphs). A PDF reader supplies the glyphs, so no font file is
+shipped and Chinese text stays extractable (searchable, copyable) in the PDF.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PDF_FONT = "STSong-Light"
+
+
+@dataclass(frozen=True)
+class Fields:
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    empty: str = "none"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """(role, name, when) - an empty name leaves a line to sign on paper."""
+
+    rows: tuple[tuple[str, str, str], ...]
+
+
+Block = Fields | Table | Paragraph | Signatures
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str = ""
+    sections: list[Section] = field(default_factory=list)
+
+
+# -- Markdown -----------------------------------------------------------------------------
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip() or " "
+
+
+def to_markdown(report: Report) -> str:
+    out = [f"# {report.title}", ""]
+    if report.subtitle:
+        out += [report.subtitle, ""]
+    for section in report.sections:
+        out += [f"## {section.title}", ""]
+        for block in section.blocks:
+            if isinstance(block, Fields):
+                out += ["| | |", "|---|---|"]
+                out += [f"| **{_md_cell(k)}** | {_md_cell(v)} |" for k, v in block.rows]
+            elif isinstance(block, Table):
+                if not block.rows:
+                    out.append(f"_{block.empty}_")
+                else:
+                    out.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
+                    out.append("|" + "---|" * len(block.headers))
+                    out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in block.rows]
+            elif isinstance(block, Paragraph):
+                out.append(block.text)
+            else:
+                for role, name, when in block.rows:
+                    out.append(f"**{role}:** {name or '______________'}  {when or '____-__-__'}  ")
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# -- HTML ---------------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       max-width: 60em; margin: 2em auto; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; width: 100%; }
+th, td { border: 1px solid #999; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+th { background: #eee; }
+.fields th { width: 14em; }
+.sign td { height: 3em; }
+.empty { color: #777; font-style: italic; }
+"""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def to_html(report: Report) -> str:
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        f"<title>{_e(report.title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(report.title)}</h1>",
+    ]
+    if report.subtitle:
+        out.append(f"<p>{_e(report.subtitle)}</p>")
+    for section in report.sections:
+        out.append(f"<h2>{_e(section.title)}</h2>")
+        for block in section.blocks:
+            if isinstance(block, Fields):
+                out.append('<table class="fields">')
+                out += [f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in block.rows]
+                out.append("</table>")
+            elif isinstance(block, Table):
+                if not block.rows:
+                    out.append(f'<p class="empty">{_e(block.empty)}</p>')
+                    continue
+                out.append("<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in block.headers))
+                out.append("</tr>")
+                out += [
+                    "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>"
+                    for row in block.rows
+                ]
+                out.append("</table>")
+            elif isinstance(block, Paragraph):
+                out.append(f"<p>{_e(block.text)}</p>")
+            else:
+                out.append('<table class="sign"><tr><th>Role</th><th>Name</th><th>Date</th></tr>')
+                out += [
+                    f"<tr><td>{_e(role)}</td><td>{_e(name)}</td><td>{_e(when)}</td></tr>"
+                    for role, name, when in block.rows
+                ]
+                out.append("</table>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+# -- PDF ----------------------------------------------------------------------------------
+
+
+def to_pdf(report: Report, path: Path) -> None:
+    """Write the report as an A4 PDF whose text (Chinese included) can be extracted."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph as P
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+    from reportlab.platypus import Table as T
+
+    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=9.5, leading=13, wordWrap="CJK")
+    bold = ParagraphStyle("bold", parent=body, textColor=colors.HexColor("#333333"))
+    h1 = ParagraphStyle("h1", parent=body, fontSize=16, leading=22, spaceAfter=4)
+    h2 = ParagraphStyle("h2", parent=body, fontSize=12, leading=17, spaceBefore=8, spaceAfter=4)
+    grid = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    width = A4[0] - 36 * mm
+
+    def para(text: str, style: ParagraphStyle = body) -> P:
+        # Paragraph text is a small XML dialect: escape it, keep line breaks.
+        return P(html.escape(text, quote=False).replace("\n", "<br/>"), style)
+
+    story: list = [para(report.title, h1)]
+    if report.subtitle:
+        story.append(para(report.subtitle))
+    for section in report.sections:
+        story.append(para(section.title, h2))
+        for block in section.blocks:
+            if isinstance(block, Fields):
+                data = [[para(k, bold), para(v)] for k, v in block.rows]
+                table = T(data, colWidths=[width * 0.3, width * 0.7])
+                table.setStyle([*grid, ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke)])
+                story.append(table)
+            elif isinstance(block, Table):
+                if not block.rows:
+                    story.append(para(block.empty))
+                    continue
+                data = [[para(h, bold) for h in block.headers]]
+                data += [[para(c) for c in row] for row in block.rows]
+                table = T(data, colWidths=[width / len(block.headers)] * len(block.headers))
+                table.setStyle([*grid, ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)])
+                table.repeatRows = 1
+                story.append(table)
+            elif isinstance(block, Paragraph):
+                story.append(para(block.text))
+            else:
+                data = [[para("Role", bold), para("Name", bold), para("Date", bold)]]
+                data += [[para(r), para(n), para(w)] for r, n, w in block.rows]
+                table = T(
+                    data,
+                    colWidths=[width * 0.3, width * 0.4, width * 0.3],
+                    rowHeights=[None] + [12 * mm] * len(block.rows),  # room to sign
+                )
+                table.setStyle(grid)
+                story.append(table)
+            story.append(Spacer(1, 3 * mm))
+    document = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=report.title,
+        author="assettrack",
+    )
+    document.build(story)
+
+
+FORMATS = ("md", "html", "pdf")
+
+
+def write_report(report: Report, fmt: str, path: Path) -> None:
+    if fmt == "pdf":
+        to_pdf(report, path)
+    elif fmt == "html":
+        path.write_text(to_html(report), encoding="utf-8")
+    elif fmt == "md":
+        path.write_text(to_markdown(report), encoding="utf-8")
+    else:
+        raise ValueError(f"unknown report format {fmt!r}")

@@ -1,0 +1,351 @@
+"""Reports: the visit report (the maintenance record form the customer signs) and the monthly
+service summary of a site. Built as ``report_render.Report`` and rendered to md/html/pdf."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from assettrack.domain.charges import Charge
+from assettrack.domain.faults import EXCLUSION_LABELS
+from assettrack.domain.models import Fault, Inspection, Visit
+from assettrack.domain.visits import month_end
+from assettrack.errors import AssetTrackError
+from assettrack.services.faults import FaultService
+from assettrack.services.report_render import Fields, Paragraph, Report, Section, Signatures, Table
+from assettrack.services.service_common import find_site
+from assettrack.services.service_config import ServiceConfig
+from assettrack.services.visits import VisitService
+from assettrack.store.store import Store
+
+KIND_LABELS = {
+    "scheduled": "scheduled on-site visit",
+    "follow_up": "on-site follow-up",
+    "phone_follow_up": "phone follow-up",
+    "fault_call_out": "fault call-out",
+}
+
+
+def _t(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    return value.isoformat()
+
+
+def _duration(visit: Visit) -> str:
+    if visit.ended_at is None:
+        return ""
+    from assettrack.domain.faults import elapsed
+
+    minutes = int(elapsed(visit.started_at, visit.ended_at).total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def _lines(items: list[str]) -> str:
+    return "\n".join(f"- {i}" for i in items) if items else "none"
+
+
+class ReportService:
+    def __init__(
+        self,
+        store: Store,
+        config: ServiceConfig,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.clock = clock
+        self.visits = VisitService(store, config, clock=clock)
+        self.faults = FaultService(store, config, clock=clock)
+
+    # -- the visit report ------------------------------------------------------------------
+
+    def visit_report(self, visit_ref: str) -> Report:
+        visit = self.visits.find(visit_ref)
+        site = self.store.sites.get(visit.site_id)
+        if site is None:
+            raise AssetTrackError(f"the visit's site {visit.site_id} is not in the database")
+        inspections = self.visits.inspections_of(visit)
+        report = Report(
+            "Maintenance record",
+            f"{site.customer} · {site.name} · {_t(visit.started_at)} · visit {visit.id[:8]}",
+        )
+        report.sections.append(
+            Section(
+                "Visit",
+                [
+                    Fields(
+                        (
+                            ("Customer", site.customer),
+                            ("Site", site.name),
+                            ("Address", site.address),
+                            ("Kind", KIND_LABELS.get(visit.kind.value, visit.kind.value)),
+                            ("Engineer", visit.engineer),
+                            ("Started", _t(visit.started_at)),
+                            ("Ended", _t(visit.ended_at)),
+                            ("Duration", _duration(visit)),
+                        )
+                    )
+                ],
+            )
+        )
+        checks: list = [Paragraph(_lines(visit.checks))] if visit.checks else []
+        checks.append(
+            Table(
+                ("Asset", "Serial", "Firmware", "State", "Failed items"),
+                tuple(self._inspection_row(i) for i in inspections),
+                empty="No devices inspected on this visit.",
+            )
+        )
+        report.sections.append(Section("Checks and inspections", checks))
+        for inspection in inspections:
+            report.sections.append(self._inspection_section(inspection))
+        found = list(visit.hazards_found)
+        removed = list(visit.hazards_removed)
+        for inspection in inspections:
+            found += [h for h in inspection.hazards_found if h not in found]
+            removed += [h for h in inspection.hazards_removed if h not in removed]
+        report.sections.append(
+            Section(
+                "Hazards",
+                [
+                    Table(
+                        ("Hazard found", "Removed"),
+                        tuple((h, "yes" if h in removed else "no") for h in found),
+                        empty="No hazards found.",
+                    )
+                ],
+            )
+        )
+        if visit.fault_id:
+            fault = self.store.faults.get(visit.site_id, visit.fault_id)
+            if fault is not None:
+                report.sections.append(self._fault_section(fault))
+        feedback = [Paragraph(visit.customer_opinion or "(none recorded)")]
+        if visit.feedback:
+            feedback.append(
+                Table(("Question", "Answer"), tuple((k, str(v)) for k, v in visit.feedback.items()))
+            )
+        report.sections.append(Section("Customer's opinion and feedback", feedback))
+        if visit.notes:
+            report.sections.append(Section("Notes", [Paragraph(visit.notes)]))
+        signed = visit.sign_off
+        report.sections.append(
+            Section(
+                "Sign-off",
+                [
+                    Signatures(
+                        (
+                            ("Engineer", visit.engineer, _t(visit.ended_at or visit.started_at)),
+                            (
+                                "Customer representative",
+                                signed.representative if signed else "",
+                                _t(signed.signed_at) if signed else "",
+                            ),
+                        )
+                    )
+                ],
+            )
+        )
+        return report
+
+    def _asset_label(self, asset_id: str) -> tuple[str, str, str]:
+        asset = self.store.assets.get(asset_id)
+        if asset is None:
+            return (asset_id[:8], "", "")
+        name = " ".join(p for p in (asset.vendor, asset.model, asset.hostname) if p)
+        return (name, asset.serial_number, asset.firmware)
+
+    def _inspection_row(self, inspection: Inspection) -> tuple[str, ...]:
+        name, serial, firmware = self._asset_label(inspection.asset_id)
+        failed = [i.label for i in inspection.items if i.result and i.result.value == "fail"]
+        return (name, serial, firmware, inspection.state.value, "; ".join(failed) or "none")
+
+    def _inspection_section(self, inspection: Inspection) -> Section:
+        name, serial, _ = self._asset_label(inspection.asset_id)
+        blocks: list = [
+            Table(
+                ("Item", "Result", "Value", "Note"),
+                tuple(
+                    (
+                        item.label,
+                        item.result.value if item.result else "",
+                        f"{item.value} {item.unit}".strip(),
+                        item.note,
+                    )
+                    for item in inspection.items
+                ),
+                empty="No checklist items.",
+            )
+        ]
+        if inspection.parameter_changes:
+            blocks.append(
+                Table(
+                    ("Parameter", "Old", "New", "Reason"),
+                    tuple(
+                        (c.parameter, c.old_value, c.new_value, c.reason)
+                        for c in inspection.parameter_changes
+                    ),
+                )
+            )
+        if inspection.notes:
+            blocks.append(Paragraph(inspection.notes))
+        return Section(f"Maintenance record: {name} ({serial})", blocks)
+
+    def _fault_section(self, fault: Fault) -> Section:
+        sla = self.faults.sla(fault, self.clock())
+        exclusion = EXCLUSION_LABELS.get(fault.warranty_exclusion, fault.warranty_exclusion)
+        warranty = {True: "covered", False: f"not covered: {exclusion}", None: "not decided"}
+        rows = [
+            ("Severity", f"{fault.severity} ({sla.level.name})"),
+            ("Reported", f"{_t(fault.reported_at)} by {fault.reported_via.value}"),
+            ("Responded", _t(fault.responded_at)),
+            ("On site", _t(fault.on_site_at)),
+            ("Resolved", _t(fault.resolved_at)),
+            ("Response targets", ", ".join(f"{c.target} {c.status.value}" for c in sla.checks)),
+            ("Symptom", fault.symptom),
+            ("Cause", fault.cause),
+            ("Diagnosis", fault.diagnosis),
+            ("Resolution", fault.resolution),
+            ("Result", fault.result),
+            ("Spare parts", ", ".join(fault.spare_parts)),
+            ("Manufacturer RMA", fault.escalation_rma),
+            ("Loaner unit", fault.loaner_serial),
+            ("Warranty", warranty[fault.warranty_covered]),
+        ]
+        return Section("Fault", [Fields(tuple((k, v) for k, v in rows if v))])
+
+    # -- the monthly summary ---------------------------------------------------------------
+
+    def month_report(self, site_ref: str, month: date, today: date) -> Report:
+        site = find_site(self.store, site_ref)
+        first, last = month.replace(day=1), month_end(month.replace(day=1))
+        report = Report(f"Monthly service summary {first:%Y-%m}", f"{site.customer} · {site.name}")
+        compliance = self.visits.compliance(site, first, today)
+        report.sections.append(
+            Section(
+                "Visit plan",
+                [
+                    Table(
+                        ("Requirement", "Period", "Required", "Done", "Status"),
+                        tuple(
+                            (r.label, r.period, str(r.required), str(r.done), r.status.value)
+                            for r in compliance.requirements
+                        ),
+                        empty="This site has no visit plan.",
+                    )
+                ],
+            )
+        )
+        visits = self.visits.visits_for(site.id, first, last)
+        report.sections.append(
+            Section(
+                "Visits",
+                [
+                    Table(
+                        ("Date", "Kind", "Engineer", "Hazards found", "Removed", "Signed by"),
+                        tuple(
+                            (
+                                _t(v.started_at),
+                                KIND_LABELS.get(v.kind.value, v.kind.value),
+                                v.engineer,
+                                "; ".join(v.hazards_found),
+                                "; ".join(v.hazards_removed),
+                                v.sign_off.representative if v.sign_off else "",
+                            )
+                            for v in visits
+                        ),
+                        empty="No visits this month.",
+                    )
+                ],
+            )
+        )
+        faults = sorted(
+            (
+                f
+                for f in self.store.faults.for_site(site.id)
+                if first <= f.reported_at.date() <= last
+            ),
+            key=lambda f: f.reported_at.isoformat(),
+        )
+        now = self.clock()
+        report.sections.append(
+            Section(
+                "Faults",
+                [
+                    Table(
+                        ("Reported", "Severity", "Symptom", "Response", "On site", "Resolved"),
+                        tuple(self._fault_row(f, now) for f in faults),
+                        empty="No faults this month.",
+                    )
+                ],
+            )
+        )
+        charges: list[Charge] = sorted(
+            (c for c in self.store.charges.for_site(site.id) if first <= c.charged_on <= last),
+            key=lambda c: (c.charged_on, c.id),
+        )
+        contracts = {c.id: c for c in self.store.contracts.list()}
+        report.sections.append(
+            Section(
+                "Charges",
+                [
+                    Table(
+                        ("Date", "Contract", "Kind", "Amount", "Description"),
+                        tuple(
+                            (
+                                _t(c.charged_on),
+                                contracts[c.contract_id].number
+                                if c.contract_id in contracts
+                                else c.contract_id[:8],
+                                c.kind.value,
+                                f"{c.amount} "
+                                + (
+                                    contracts[c.contract_id].currency
+                                    if c.contract_id in contracts
+                                    else ""
+                                ),
+                                c.description,
+                            )
+                            for c in charges
+                        ),
+                        empty="No charges this month.",
+                    )
+                ],
+            )
+        )
+        found = sum(len(v.hazards_found) for v in visits)
+        removed = sum(len(v.hazards_removed) for v in visits)
+        report.sections.append(
+            Section(
+                "Totals",
+                [
+                    Fields(
+                        (
+                            ("Visits", str(len(visits))),
+                            ("Hazards found / removed", f"{found} / {removed}"),
+                            ("Faults", str(len(faults))),
+                            (
+                                "Faults that missed a response target",
+                                str(sum(self.faults.sla(f, now).missed for f in faults)),
+                            ),
+                            ("Visit plan met", "yes" if compliance.ok else "no"),
+                        )
+                    )
+                ],
+            )
+        )
+        return report
+
+    def _fault_row(self, fault: Fault, now: datetime) -> tuple[str, ...]:
+        respond, on_site = self.faults.sla(fault, now).checks
+        return (
+            _t(fault.reported_at),
+            str(fault.severity),
+            fault.symptom,
+            respond.status.value,
+            on_site.status.value,
+            _t(fault.resolved_at),
+        )

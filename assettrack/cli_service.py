@@ -370,6 +370,7 @@ def _fault_options(func: Any) -> Any:
         click.option("--covered/--not-covered", "covered", default=None, help="Warranty."),
         click.option("--exclusion", help="Why not covered ('assettrack fault exclusions')."),
         click.option("--action", type=click.Choice(["repair", "replace", "refund"])),
+        click.option("--known-problem", "known_problem", help="Id of the known problem applied."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -402,6 +403,12 @@ def _fault_changes(store: Store, context: Any, values: dict[str, Any]) -> dict[s
     ):
         if values.get(option) is not None:
             changes[field] = parse_time(values[option], "--" + option.replace("_", "-"))
+    if values.get("known_problem"):
+        ref = values["known_problem"].strip()
+        matches = [p.id for p in store.known_problems.list() if p.id.startswith(ref)]
+        if len(matches) != 1:
+            raise AssetTrackError(f"no single known problem with id {ref!r}")
+        changes["known_problem_id"] = matches[0]
     if values.get("spare_parts"):
         changes["spare_parts"] = list(values["spare_parts"])
     if values.get("covered") is not None:

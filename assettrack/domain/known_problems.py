@@ -60,6 +60,7 @@ def terms(text: str) -> set[str]:
 class Match:
     problem: KnownProblem
     score: float
+    same_vendor: bool = False
 
 
 def search(
@@ -71,7 +72,7 @@ def search(
     min_score: float = 0.0,
     limit: int = 10,
 ) -> list[Match]:
-    """Problems most like ``query``, best first (ties: newest title order)."""
+    """Problems most like ``query``, best first."""
     wanted = terms(query)
     if not wanted:
         return []
@@ -90,12 +91,14 @@ def search(
             continue
         norm = math.sqrt(sum(weight(t) ** 2 for t in bag))
         score = sum(weight(t) ** 2 for t in shared) / (query_norm * norm)
-        if vendor and problem.vendor and problem.vendor.casefold() == vendor.casefold():
+        same_vendor = bool(vendor and problem.vendor.casefold() == vendor.casefold())
+        if same_vendor:
             score += VENDOR_BONUS
             if model and problem.model and problem.model.casefold() in model.casefold():
                 score += VENDOR_BONUS
         score = min(score, 1.0)
         if score >= min_score:
-            matches.append(Match(problem, round(score, 3)))
-    matches.sort(key=lambda m: (-m.score, m.problem.title))
+            matches.append(Match(problem, round(score, 3), same_vendor))
+    # The vendor also breaks ties among perfect matches (the score is capped at 1).
+    matches.sort(key=lambda m: (-m.score, not m.same_vendor, m.problem.title))
     return matches[:limit]

@@ -12,7 +12,7 @@ does not bring it back.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -71,11 +71,13 @@ def write_documents(
     *,
     pinned: bool = False,
     stamp: bool = True,
+    previous: Mapping[str, dict[str, Any]] | None = None,
 ) -> None:
     """Insert or wholly replace documents (by ``id``) with one durable save of the file.
 
     ``stamp=False`` keeps the documents' own ``_sync`` (a merge copying another laptop's
-    revision as it is).
+    revision as it is). ``previous`` gives the earlier version of a document that lived in
+    another file (an asset moved to another site), so its history carries on.
     """
     docs = list(docs)
     if not docs:
@@ -86,7 +88,8 @@ def write_documents(
         def replace(raw: dict[str, Any]) -> None:
             for doc in docs:
                 if stamp:
-                    doc = {**doc, SYNC: sync_stamp(db, raw.get(doc["id"]))}
+                    prior = raw.get(doc["id"]) or (previous or {}).get(doc["id"])
+                    doc = {**doc, SYNC: sync_stamp(db, prior)}
                 raw[doc["id"]] = doc
 
         # TinyDB's public upsert merges fields into the old document and saves once per
@@ -195,6 +198,15 @@ class AssetRepository:
         saved = self._saved.get(asset.id)
         revision = saved[1] if saved else asset.revision
         asset.revision = revision + 1
+        moved_from = saved[0] if saved is not None and saved[0] != asset.site_id else None
+        previous = None
+        if moved_from is not None:
+            old_doc = (
+                self.db.partition(self.partition_of(moved_from), pinned=True)
+                .table(self.TABLE)
+                .get(doc_id=asset.id)
+            )
+            previous = {asset.id: dict(old_doc)} if old_doc is not None else None
         try:
             write_documents(
                 self.db,
@@ -202,6 +214,7 @@ class AssetRepository:
                 self.TABLE,
                 [to_doc(asset)],
                 pinned=True,
+                previous=previous,
             )
         except BaseException:
             asset.revision = revision

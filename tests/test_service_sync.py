@@ -171,11 +171,6 @@ def test_deleted_on_one_side(laptops, tmp_path) -> None:
     assert b.faults.get(one.id, fault.id) is None
 
 
-@pytest.mark.xfail(
-    reason="AssetRepository.save starts a new history when an asset moves to another site's "
-    "file (the merge then sees a conflict, losing nothing); fixed by carrying _sync along",
-    strict=False,
-)
 def test_asset_moved_to_another_site_is_found_across_files(laptops, tmp_path) -> None:
     a, b = laptops
     one, two, asset, *_ = seed(a)

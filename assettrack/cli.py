@@ -126,6 +126,7 @@ def run_tui(context: Context, db_path: Path, *, demo: bool = False) -> None:
 def demo(context: Context, fresh: bool, no_tui: bool) -> None:
     """Create a demo database (sites, ~200 assets, every warranty state) and open it."""
     from assettrack.services.demo import build_demo
+    from assettrack.services.demo_history import build_history
 
     folder = context.db_option or (context.settings.db_path.parent / "demo")
     marker = folder / "DEMO"
@@ -136,8 +137,14 @@ def demo(context: Context, fresh: bool, no_tui: bool) -> None:
     if fresh and folder.exists():
         shutil.rmtree(folder)
     if not marker.exists():
-        with Store.open(folder, author=context.settings.engineer) as store:
-            build_demo(context.register(store), context.today)
+        try:
+            with Store.open(folder, author=context.settings.engineer) as store:
+                register = context.register(store)
+                build_demo(register, context.today)
+                build_history(register, context.today)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)  # a half-built demo is no use
+            raise
         marker.write_text("A demo database made by 'assettrack demo'; safe to delete.\n")
         click.echo(f"Demo database created in {folder}", err=True)
     if not no_tui:

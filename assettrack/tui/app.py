@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -13,12 +13,18 @@ from textual.binding import Binding, BindingType
 from assettrack.domain.models import Asset
 from assettrack.plugins.extensions import Extensions
 from assettrack.services.assets import AssetRegister
+from assettrack.services.faults import FaultService
 from assettrack.services.inspections import InspectionService
+from assettrack.services.service_config import load_service_config
+from assettrack.services.visits import VisitService
 from assettrack.tui.commands import MainActions
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.assets import AssetsScreen
+from assettrack.tui.screens.conflicts import ConflictsScreen
+from assettrack.tui.screens.faults import FaultsScreen
 from assettrack.tui.screens.help import HelpScreen
 from assettrack.tui.screens.sites import SitesScreen
+from assettrack.tui.screens.visits import VisitsScreen
 from assettrack.tui.screens.warranty import WarrantyScreen
 
 
@@ -31,6 +37,9 @@ class AssetTrackApp(App[None]):
         Binding("f2", "sites", "Sites"),
         Binding("f3", "assets", "Assets"),
         Binding("f4", "warranty", "Warranty"),
+        Binding("f5", "visits", "Visits"),
+        Binding("f6", "faults", "Faults"),
+        Binding("f7", "conflicts", "Conflicts", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
 
@@ -44,6 +53,9 @@ class AssetTrackApp(App[None]):
         self.install_screen(SitesScreen(self.context), "sites")
         self.install_screen(AssetsScreen(self.context), "assets")
         self.install_screen(WarrantyScreen(self.context), "warranty")
+        self.install_screen(VisitsScreen(self.context), "visits")
+        self.install_screen(FaultsScreen(self.context), "faults")
+        self.install_screen(ConflictsScreen(self.context), "conflicts")
         self.push_screen(self.start)
 
     def _go(self, name: str) -> None:
@@ -61,6 +73,15 @@ class AssetTrackApp(App[None]):
 
     def action_warranty(self) -> None:
         self._go("warranty")
+
+    def action_visits(self) -> None:
+        self._go("visits")
+
+    def action_faults(self) -> None:
+        self._go("faults")
+
+    def action_conflicts(self) -> None:
+        self._go("conflicts")
 
     def action_new_asset(self) -> None:
         self._go("assets")
@@ -85,11 +106,16 @@ def make_app(
     idle_timeout: float = 3.0,
     start: str = "assets",
     clock: Callable[[], datetime] = datetime.now,
+    service_settings: Mapping[str, Any] | None = None,
 ) -> AssetTrackApp:
+    config = load_service_config(service_settings or {})
+    store = register.store
     context = TuiContext(
         register=register,
-        inspections=InspectionService(register.store, extensions, engineer, clock=clock),
+        inspections=InspectionService(store, extensions, engineer, clock=clock),
         extensions=extensions,
+        visits=VisitService(store, config, engineer, clock=clock),
+        faults=FaultService(store, config, engineer, clock=clock, warranty_rules=register.rules),
         today=today,
         export_folder=export_folder or Path.cwd(),
         demo_console=demo_console,

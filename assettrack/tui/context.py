@@ -14,7 +14,9 @@ from assettrack.domain.models import Asset
 from assettrack.plugins.extensions import Extensions
 from assettrack.services.assets import AssetRegister
 from assettrack.services.console_reader import ConsoleReader
+from assettrack.services.faults import FaultService
 from assettrack.services.inspections import InspectionService
+from assettrack.services.visits import VisitService
 
 
 @dataclass
@@ -24,6 +26,8 @@ class TuiContext:
     extensions: Extensions
     today: date
     export_folder: Path
+    visits: VisitService | None = None
+    faults: FaultService | None = None
     # In the demo, every asset's console is a simulator started on demand.
     demo_console: Callable[[Asset], str] | None = None
     idle_timeout: float = 3.0

@@ -9,6 +9,7 @@ import pytest
 from assettrack.plugins.loader import load_plugins
 from assettrack.services.assets import AssetRegister
 from assettrack.services.demo import build_demo
+from assettrack.services.demo_history import build_history
 from assettrack.store.store import Store
 from assettrack.tui.app import AssetTrackApp, make_app
 from tests.conftest import TODAY
@@ -43,6 +44,7 @@ def demo_register(demo_store, extensions, settings) -> AssetRegister:
         demo_store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
     )
     build_demo(register, TODAY)
+    build_history(register, TODAY)
     return register
 
 

@@ -28,6 +28,14 @@ async def go_warranty(pilot) -> None:
     await pilot.press("f4")
 
 
+async def go_visits(pilot) -> None:
+    await pilot.press("f5", "left_square_bracket")  # last month: visits were made
+
+
+async def go_faults(pilot) -> None:
+    await pilot.press("f6")
+
+
 async def go_help(pilot) -> None:
     await pilot.press("f1")
 
@@ -63,6 +71,8 @@ SCREENS = {
     "assets_filtered": go_filter,
     "sites": go_sites,
     "warranty": go_warranty,
+    "visits": go_visits,
+    "faults": go_faults,
     "help": go_help,
     "asset_detail": go_detail,
     "asset_form": go_form,

@@ -140,9 +140,7 @@ class FastTable(ScrollView, can_focus=True):
         for i, column in enumerate(self.columns):
             # Distinct texts only (kinds, vendors, statuses repeat), ASCII measured by len.
             texts = {_plain(row.cells[i]) for row in self.rows}
-            longest = max(
-                (len(t) if t.isascii() else cell_len(t) for t in texts), default=0
-            )
+            longest = max((len(t) if t.isascii() else cell_len(t) for t in texts), default=0)
             widths[i] = min(max(widths[i], longest), column.max_width)
         self.widths = widths
 

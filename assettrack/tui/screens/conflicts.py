@@ -1,0 +1,108 @@
+"""Records edited on two laptops: both versions side by side, the engineer chooses."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from assettrack.errors import AssetTrackError
+from assettrack.services.sync import Conflict, list_conflicts, resolve_conflict
+from assettrack.tui.context import TuiContext
+from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+
+COLUMNS = (
+    Column("what", "Record", max_width=36),
+    Column("fields", "Fields that differ", max_width=30),
+    Column("local", "Here (by, at)", max_width=28),
+    Column("theirs", "Theirs (by, at)", max_width=28),
+)
+
+
+class ConflictsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "keep('local')", "Keep ours"),
+        Binding("t", "keep('theirs')", "Keep theirs"),
+    ]
+
+    def __init__(self, context: TuiContext) -> None:
+        super().__init__()
+        self.context = context
+        self.conflicts: dict[str, Conflict] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="conflicts-summary")
+        yield FastTable(COLUMNS, id="conflicts")
+        yield Static(id="conflict-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Merge conflicts"
+        self.reload()
+        self.query_one(FastTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        found = list_conflicts(self.context.register.store)
+        self.conflicts = {c.id: c for c in found}
+        self.query_one(FastTable).set_rows(
+            [
+                Row(
+                    c.id,
+                    (
+                        c.label,
+                        ", ".join(c.fields),
+                        f"{c.local_by} {c.local_at}",
+                        f"{c.theirs_by} {c.theirs_at}",
+                    ),
+                )
+                for c in found
+            ]
+        )
+        self.query_one("#conflicts-summary", Static).update(
+            f" {len(found)} record(s) were changed both here and on another laptop; "
+            "nothing was overwritten. l keeps ours, t keeps theirs."
+            if found
+            else " No conflicts: every merge so far went through on its own."
+        )
+
+    @on(FastTable.RowHighlighted)
+    def _show(self, event: FastTable.RowHighlighted) -> None:
+        conflict = self.conflicts.get(event.key or "")
+        detail = self.query_one("#conflict-detail", Static)
+        if conflict is None:
+            detail.update("")
+            return
+        table = Table(expand=True, title=conflict.label, title_justify="left")
+        table.add_column("Field", style="bold")
+        table.add_column("Here")
+        table.add_column("Theirs")
+        for name in conflict.fields:
+            table.add_row(
+                name,
+                str((conflict.local or {}).get(name, "(deleted)")),
+                str(conflict.theirs.get(name, "")),
+            )
+        detail.update(table)
+
+    def action_keep(self, side: str) -> None:
+        key = self.query_one(FastTable).current_key
+        if not key:
+            return
+        try:
+            resolve_conflict(self.context.register.store, key, side)
+        except AssetTrackError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        # A merge may have changed assets: let the asset screens rebuild.
+        self.context.register.store.assets.reload()
+        self.notify("Kept " + ("ours" if side == "local" else "theirs"))
+        self.reload()

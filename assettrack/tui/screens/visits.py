@@ -1,0 +1,140 @@
+"""Visit compliance per site and month against the visit plan; record a visit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from assettrack.domain.models import VisitKind
+from assettrack.services.service_common import parse_time
+from assettrack.tui.context import TuiContext
+from assettrack.tui.screens.form_modal import Field, FormModal
+from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+
+STATUS_STYLE = {"met": "green", "on_track": "cyan", "behind": "bold yellow", "missed": "bold red"}
+COLUMNS = (
+    Column("customer", "Customer", max_width=22),
+    Column("site", "Site", max_width=18),
+    Column("period", "Period", min_width=7),
+    Column("what", "Requirement", max_width=30),
+    Column("done", "Done", justify="right"),
+    Column("status", "Status", min_width=8),
+)
+
+
+class VisitsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "record", "Record visit"),
+        Binding("o", "toggle_overdue", "Overdue only"),
+        Binding("left_square_bracket", "month(-1)", "Prev month"),
+        Binding("right_square_bracket", "month(1)", "Next month"),
+    ]
+
+    def __init__(self, context: TuiContext) -> None:
+        super().__init__()
+        self.context = context
+        self.month = context.today.replace(day=1)
+        self.overdue_only = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="visits-summary")
+        yield FastTable(COLUMNS, id="visits")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Visits"
+        self.reload()
+        self.query_one(FastTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        service = self.context.visits
+        assert service is not None
+        rows = []
+        for row in service.compliance_rows(
+            self.context.today, [self.month], overdue_only=self.overdue_only
+        ):
+            r = row.requirement
+            rows.append(
+                Row(
+                    f"{row.site.id}:{r.key}:{r.period}",
+                    (
+                        row.site.customer,
+                        row.site.name,
+                        r.period,
+                        r.label,
+                        f"{r.done}/{r.required}",
+                        Text(
+                            r.status.value.replace("_", " "),
+                            style=STATUS_STYLE.get(r.status.value, ""),
+                        ),
+                    ),
+                )
+            )
+        self.query_one(FastTable).set_rows(rows)
+        behind = sum(1 for r in rows if str(r.cells[5]) in ("behind", "missed"))
+        self.query_one("#visits-summary", Static).update(
+            f" {self.month:%Y-%m} · {behind} requirement(s) behind or missed"
+            f"{' · overdue only' if self.overdue_only else ''}"
+            " · [ ] change month · n records a visit"
+        )
+
+    def action_toggle_overdue(self) -> None:
+        self.overdue_only = not self.overdue_only
+        self.reload()
+
+    def action_month(self, step: int) -> None:
+        moved = (
+            self.month + timedelta(days=32 * step) if step > 0 else self.month - timedelta(days=1)
+        )
+        self.month = date(moved.year, moved.month, 1)
+        self.reload()
+
+    def action_record(self) -> None:
+        service = self.context.visits
+        assert service is not None
+        sites = [(f"{s.customer} / {s.name}", s.id) for s in self.context.register.sites()]
+        kinds = [(k.value.replace("_", " "), k.value) for k in VisitKind]
+        now = self.context.inspections.clock().replace(second=0, microsecond=0)
+        fields = [
+            Field("site", "Site", choices=sites),
+            Field("kind", "Kind", VisitKind.SCHEDULED.value, choices=kinds),
+            Field("engineer", "Engineer", service.engineer),
+            Field("start", "Started", f"{now:%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
+            Field("end", "Ended", "", "YYYY-MM-DD HH:MM (empty: still on site)"),
+            Field("found", "Hazards found", "", "separated by ;"),
+            Field("removed", "Hazards removed", "", "separated by ;"),
+            Field("opinion", "Customer's opinion", ""),
+        ]
+
+        def submit(values: dict[str, str]) -> object:
+            from assettrack.errors import AssetTrackError
+
+            if not values["site"]:
+                raise AssetTrackError("choose the site")
+            return service.record(
+                values["site"],
+                values["kind"],
+                parse_time(values["start"], "started"),
+                ended_at=parse_time(values["end"], "ended") if values["end"] else None,
+                engineer=values["engineer"],
+                hazards_found=values["found"].split(";"),
+                hazards_removed=values["removed"].split(";"),
+                customer_opinion=values["opinion"],
+            )
+
+        def done(visit: object) -> None:
+            if visit is not None:
+                self.notify("Visit recorded")
+                self.reload()
+
+        self.app.push_screen(FormModal("Record a visit", fields, submit), done)

@@ -282,3 +282,34 @@ async def test_help_palette_and_theme(app_factory) -> None:
         await pilot.press(*"warranty review", "enter")
         await pilot.pause()
         assert isinstance(app.screen, WarrantyScreen)
+
+
+async def test_fast_typing_loses_no_key(app_factory, demo_register) -> None:
+    """Keys that arrive together (a fast typist, a barcode scanner) all land where meant."""
+    from textual import events
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        serial = demo_register.store.assets.all()[7].serial_number
+        for ch in serial:  # all queued before the app handles the first
+            app.post_message(events.Key(ch, ch))
+        await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == serial
+        assert [cell(r, 4) for r in table_rows(app)] == [serial]
+        asset = demo_register.store.assets.all()[7]
+        screen = await open_inspection(app, pilot, asset)
+        for key, ch in [
+            ("v", "v"),
+            ("2", "2"),
+            ("3", "3"),
+            ("full_stop", "."),
+            ("5", "5"),
+            ("enter", None),
+            ("p", "p"),
+        ]:
+            app.post_message(events.Key(key, ch))
+        await pilot.pause()
+        items = screen.inspection.items
+        assert (items[0].value, items[0].result) == ("23.5", ItemResult.PASS)
+        assert items[1].result is ItemResult.PASS  # the p after Enter answered the next item

@@ -35,6 +35,7 @@ class AssetDetailScreen(Screen[None]):
             yield Static(id="identity")
             yield Static(id="warranty")
             yield Static(id="history")
+            yield Static(id="faults")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -114,6 +115,37 @@ class AssetDetailScreen(Screen[None]):
         if not records:
             history.add_row("(none yet — press i to inspect)", "", "", "", "")
         self.query_one("#history", Static).update(history)
+        self.query_one("#faults", Static).update(self._faults_table())
+
+    def _faults_table(self) -> Table:
+        table = Table(title="Faults", title_justify="left", expand=True, box=None)
+        for column in ("Reported", "Sev", "Symptom", "Response", "Resolved", "Warranty"):
+            table.add_column(column)
+        service = self.context.faults
+        faults = [
+            f
+            for f in self.context.register.store.faults.for_site(self.asset.site_id)
+            if f.asset_id == self.asset.id
+        ]
+        for fault in sorted(faults, key=lambda f: f.reported_at.isoformat(), reverse=True):
+            sla = service.sla(fault) if service else None
+            response = ("missed" if sla.missed else "met" if sla.met else "pending") if sla else ""
+            covered = {
+                True: "covered",
+                False: f"not covered {fault.warranty_exclusion}".strip(),
+                None: "",
+            }[fault.warranty_covered]
+            table.add_row(
+                f"{fault.reported_at:%Y-%m-%d %H:%M}",
+                str(fault.severity),
+                fault.symptom,
+                Text(response, style="bold red" if response == "missed" else ""),
+                f"{fault.resolved_at:%Y-%m-%d}" if fault.resolved_at else "open",
+                covered,
+            )
+        if not faults:
+            table.add_row("(none)", "", "", "", "", "")
+        return table
 
     def action_edit(self) -> None:
         from assettrack.tui.screens.asset_form import AssetFormScreen

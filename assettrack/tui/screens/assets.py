@@ -88,20 +88,22 @@ class AssetsScreen(Screen[None]):
 
     def on_key(self, event: Key) -> None:
         # Type-to-filter: a letter pressed in the table that is not a key binding starts
-        # the filter with it.
+        # the filter with it. Keys a fast typist sent before the focus moved are still
+        # queued at the table: while typing_into_filter is set they go to the filter too.
+        if not (event.is_printable and event.character):
+            return
         table = self.query_one(FastTable)
-        if self.focused is table and event.is_printable and event.character:
-            bound = {b.key for b in self.BINDINGS if isinstance(b, Binding)}
-            if event.key not in bound or self.typing_into_filter:
-                self.typing_into_filter = True
-                filter_input = self.query_one("#filter", Input)
-                self.set_focus(filter_input)  # at once: keys typed next must land here
-                filter_input.insert_text_at_cursor(event.character)
-                event.stop()
-                event.prevent_default()
+        bound = {b.key for b in self.BINDINGS if isinstance(b, Binding)}
+        if self.typing_into_filter or (self.focused is table and event.key not in bound):
+            self.typing_into_filter = True
+            filter_input = self.query_one("#filter", Input)
+            self.set_focus(filter_input)
+            filter_input.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     def on_descendant_focus(self, event: object) -> None:
-        if self.focused is self.query_one("#filter", Input):
+        if self.focused is self.query_one(FastTable):
             self.typing_into_filter = False
 
     def action_focus_filter(self) -> None:

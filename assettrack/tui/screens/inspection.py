@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, RichLog, Static
 from textual.worker import Worker, WorkerState
@@ -171,14 +172,39 @@ class InspectionScreen(Screen[None]):
         self.query_one("#edit-bar").display = True
         self.set_focus(field)  # at once: keys typed next must land here
 
+    def on_key(self, event: Key) -> None:
+        # Keys arrive queued at the checklist when typed fast (or scanned): v and t open the
+        # edit bar here, at once, rather than as bindings (which the app runs later), so
+        # that the keys behind them land in the value, and Enter ends it in order, before
+        # a p that follows. Keys typed into the focused input never come here.
+        if not self.editing:
+            if event.key in ("v", "t") and self.reader is None:
+                self.action_edit("value" if event.key == "v" else "note")
+                event.stop()
+                event.prevent_default()
+            return
+        field = self.query_one("#edit-input", Input)
+        if event.key == "enter":
+            self._finish_edit(field.value)
+        elif event.is_printable and event.character:
+            field.insert_text_at_cursor(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
     @on(Input.Submitted, "#edit-input")
     def _edit_done(self, event: Input.Submitted) -> None:
+        if self.editing:
+            self._finish_edit(event.value)
+
+    def _finish_edit(self, value: str) -> None:
         item_id = self._current()
         what, self.editing = self.editing, None
         self.query_one("#edit-bar").display = False
         self.set_focus(self.query_one(FastTable))  # at once: keys typed next must land here
         if item_id and what:
-            self._answer(item_id, **{what: event.value})
+            self._answer(item_id, **{what: value})
             if what == "value":  # like p/f/n, a measured value moves on to the next item
                 self.query_one(FastTable).action_cursor(1)
 

@@ -42,6 +42,10 @@ class AssetRegister:
         self.kinds = tuple(dict.fromkeys(kinds))
         self._sites: dict[str, Site] = {s.id: s for s in store.sites.list()}
 
+    def refresh(self) -> None:
+        """Read sites again (after a merge brought in or changed some)."""
+        self._sites = {s.id: s for s in self.store.sites.list()}
+
     # -- sites -----------------------------------------------------------------------------
 
     def sites(self) -> list[Site]:

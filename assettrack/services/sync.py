@@ -38,8 +38,8 @@ from assettrack.store.repositories import (
     CATALOG,
     REVISIONS_KEPT,
     SYNC,
-    _saving,
     is_live,
+    saving,
     write_documents,
 )
 from assettrack.store.store import Store
@@ -219,7 +219,7 @@ class _Writes:
         for (partition, table), docs in self.put.items():
             write_documents(self.db, partition, table, docs, pinned=_pinned(partition), stamp=False)
         for (partition, table), ids in self.remove.items():
-            with _saving(self.db, partition):
+            with saving(self.db, partition):
                 self.db.partition(partition, pinned=_pinned(partition)).table(table).remove(
                     doc_ids=ids
                 )
@@ -381,7 +381,7 @@ def resolve_conflict(store: Store, conflict_ref: str, keep: str) -> Conflict:
     if here is not None:
         writes.move_from(here, partition)
     writes.apply()
-    with _saving(db, CATALOG):
+    with saving(db, CATALOG):
         db.partition(CATALOG, pinned=True).table(CONFLICTS).remove(
             doc_ids=[c["id"] for c in settled]
         )

@@ -54,7 +54,7 @@ def sync_stamp(db: Database, previous: dict[str, Any] | None) -> dict[str, Any]:
 
 
 @contextmanager
-def _saving(db: Database, partition: str) -> Iterator[None]:
+def saving(db: Database, partition: str) -> Iterator[None]:
     """Drop a partition's cached state when a save fails, so memory matches the disk."""
     try:
         yield
@@ -82,7 +82,7 @@ def write_documents(
     docs = list(docs)
     if not docs:
         return
-    with _saving(db, partition):
+    with saving(db, partition):
         table = db.partition(partition, pinned=pinned).table(table_name)
 
         def replace(raw: dict[str, Any]) -> None:
@@ -223,7 +223,7 @@ class AssetRepository:
             # Moved to another site: the old file keeps no copy (nor a tombstone, which
             # would hide the asset from a merge).
             old = self.partition_of(saved[0])
-            with _saving(self.db, old):
+            with saving(self.db, old):
                 self.db.partition(old, pinned=True).table(self.TABLE).remove(doc_ids=[asset.id])
         self._remember(asset)
         return asset
@@ -249,7 +249,7 @@ class AssetRepository:
         except BaseException:
             for name in done:
                 ids = [a.id for a in by_partition[name]]
-                with _saving(self.db, name):
+                with saving(self.db, name):
                     self.db.partition(name, pinned=True).table(self.TABLE).remove(doc_ids=ids)
             raise
         added = [a for group in by_partition.values() for a in group]

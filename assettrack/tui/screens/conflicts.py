@@ -102,7 +102,8 @@ class ConflictsScreen(Screen[None]):
         except AssetTrackError as exc:
             self.notify(str(exc), severity="error")
             return
-        # A merge may have changed assets: let the asset screens rebuild.
+        # The kept copy may be an asset or a site: let every screen see it.
         self.context.register.store.assets.reload()
+        self.context.register.refresh()
         self.notify("Kept " + ("ours" if side == "local" else "theirs"))
         self.reload()

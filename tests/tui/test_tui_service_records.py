@@ -103,3 +103,19 @@ async def test_conflicts_are_shown_and_resolved(app_factory, demo_register, tmp_
         await pilot.pause()
         assert list_conflicts(store) == []
         assert store.assets.get(asset.id).notes == "theirs"
+
+
+async def test_month_report_from_the_visits_screen(app_factory, demo_register, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5", "left_square_bracket")  # last month, when visits were made
+        await pilot.pause()
+        key = app.screen.query_one(FastTable).current_key
+        site = demo_register.site(key.split(":", 1)[0])
+        await pilot.press("r")
+        await pilot.pause()
+    (pdf,) = (tmp_path / "exports").glob("service-*.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert site.name in text and site.customer in text

@@ -31,6 +31,7 @@ COLUMNS = (
 class VisitsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "record", "Record visit"),
+        Binding("r", "month_report", "Month report (PDF)"),
         Binding("o", "toggle_overdue", "Overdue only"),
         Binding("left_square_bracket", "month(-1)", "Prev month"),
         Binding("right_square_bracket", "month(1)", "Next month"),
@@ -87,6 +88,34 @@ class VisitsScreen(Screen[None]):
             f"{' · overdue only' if self.overdue_only else ''}"
             " · [ ] change month · n records a visit"
         )
+
+    def action_month_report(self) -> None:
+        """The highlighted site's service summary for the month, as a PDF for the customer."""
+        from assettrack.errors import AssetTrackError
+        from assettrack.services.report_render import write_report
+        from assettrack.services.reports import ReportService
+
+        key = self.query_one(FastTable).current_key
+        if not key:
+            return
+        site_id = key.split(":", 1)[0]
+        service = self.context.visits
+        assert service is not None
+        site = self.context.register.site(site_id)
+        target = (
+            self.context.export_folder / f"service-{site.name if site else site_id}-"
+            f"{self.month:%Y-%m}.pdf"
+        )
+        try:
+            report = ReportService(
+                self.context.register.store, service.config, service.clock
+            ).month_report(site_id, self.month, self.context.today)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_report(report, "pdf", target)
+        except (AssetTrackError, OSError) as exc:
+            self.notify(f"No report: {exc}", severity="error")
+            return
+        self.notify(f"Month report written to {target}", timeout=8)
 
     def action_toggle_overdue(self) -> None:
         self.overdue_only = not self.overdue_only

@@ -4,9 +4,9 @@ Stable: names here keep their meaning within a major version of assettrack.
 """
 
 from assettrack.console.profile import ConsoleProfile
-from assettrack.domain.checklist import ChecklistItem, ItemKind, Proposal
+from assettrack.domain.checklist import ChecklistItem, ItemKind, Proposal, redundancy_proposal
 from assettrack.domain.models import Asset, Inspection, ItemResult
-from assettrack.domain.readings import FAILED, OK, Readings
+from assettrack.domain.readings import FAILED, OK, Readings, uptime_seconds
 from assettrack.domain.warranty import ModelRule, VendorRule
 from assettrack.plugins.hookspecs import hookimpl
 from assettrack.plugins.types import AssetKind, DeviceDriver, Exporter
@@ -28,4 +28,6 @@ __all__ = [
     "Readings",
     "VendorRule",
     "hookimpl",
+    "redundancy_proposal",
+    "uptime_seconds",
 ]

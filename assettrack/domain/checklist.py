@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -91,3 +92,31 @@ def propose_from_readings(item: ChecklistItem, readings: Readings) -> Proposal |
         result = judge_number(item, float(value))
         return Proposal(result, f"{value:g}", f"limits {limits} {item.unit}".strip())
     return Proposal(ItemResult.PASS, str(value)) if item.kind is ItemKind.TEXT else None
+
+
+def redundancy_proposal(
+    states: Mapping[str, str],
+    empty_slots: Sequence[str] = (),
+    *,
+    failed_word: str = "failed",
+    slot_word: str = "empty bay",
+    unit: str = "power supply",
+) -> Proposal | None:
+    """Judge redundant units (power supplies, fan trays) from their states, for plugins.
+
+    Any failed unit or empty slot fails the item; two or more working units pass; a single
+    unit with no empty slot is "not applicable" (that model has no redundancy).
+    """
+    if not states:
+        return None
+    working = sorted(n for n, s in states.items() if s == OK)
+    failed = sorted(n for n, s in states.items() if s == FAILED)
+    value = f"{len(working)} ok"
+    if failed:
+        return Proposal(ItemResult.FAIL, value, f"{failed_word}: " + ", ".join(failed))
+    if empty_slots:
+        return Proposal(ItemResult.FAIL, value, f"{slot_word}: " + ", ".join(empty_slots))
+    if len(working) >= 2:
+        return Proposal(ItemResult.PASS, value)
+    return Proposal(ItemResult.NOT_APPLICABLE, value,
+                    f"one {unit} and no {slot_word} reported: no redundancy on this model")

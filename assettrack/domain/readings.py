@@ -24,6 +24,7 @@ extra                anything vendor-specific, JSON-serialisable
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -102,3 +103,20 @@ def validate_readings(readings: Any) -> list[str]:
             if state not in (OK, FAILED):
                 problems.append(f"{group}[{name!r}] must be 'ok' or 'failed', got {state!r}")
     return problems
+
+
+_SECONDS = {"year": 365 * 86400, "week": 7 * 86400, "day": 86400, "hour": 3600, "minute": 60,
+            "second": 1}
+_UPTIME_PART = re.compile(r"(\d+)\s*(year|week|day|hour|minute|second)s?\b", re.IGNORECASE)
+
+
+def uptime_seconds(text: str) -> int | None:
+    """Seconds from the uptime phrases most vendors print, for drivers' parsers.
+
+    ``"1 year, 2 weeks, 3 days, 4 hours, 5 minutes"`` (Cisco) and ``"3 weeks, 2 days, 0 hour,
+    41 minutes"`` (Huawei) alike; None when there is no figure.
+    """
+    parts = _UPTIME_PART.findall(text or "")
+    if not parts:
+        return None
+    return sum(int(n) * _SECONDS[unit.lower()] for n, unit in parts)

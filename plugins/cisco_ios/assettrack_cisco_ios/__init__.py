@@ -11,8 +11,6 @@ import re
 from collections.abc import Callable
 
 from assettrack.api import (
-    FAILED,
-    OK,
     Asset,
     ChecklistItem,
     DeviceDriver,
@@ -23,6 +21,7 @@ from assettrack.api import (
     Readings,
     VendorRule,
     hookimpl,
+    redundancy_proposal,
 )
 from assettrack.console.profile import CISCO_IOS
 from assettrack_cisco_ios.parsing import COMMANDS, parse, uptime_seconds
@@ -162,21 +161,13 @@ def assettrack_autofill(item: ChecklistItem, readings: Readings) -> Proposal | N
 
 
 def _redundant_power(readings: Readings) -> Proposal | None:
-    supplies = readings.power_supplies
-    if not supplies:
-        return None
-    working = sorted(n for n, s in supplies.items() if s == OK)
-    failed = sorted(n for n, s in supplies.items() if s == FAILED)
-    empty = list(readings.extra.get("empty_power_bays") or [])
-    value = f"{len(working)} ok"
-    if failed:
-        return Proposal(ItemResult.FAIL, value, "failed: " + ", ".join(failed))
-    if empty:
-        return Proposal(ItemResult.FAIL, value, "empty bay: " + ", ".join(empty))
-    if len(working) >= 2:
-        return Proposal(ItemResult.PASS, value)
-    return Proposal(ItemResult.NOT_APPLICABLE, value,
-                    "one power supply and no empty bay reported: no redundancy on this model")
+    return redundancy_proposal(
+        readings.power_supplies,
+        list(readings.extra.get("empty_power_bays") or []),
+        failed_word="failed",
+        slot_word="empty bay",
+        unit="power supply",
+    )
 
 
 @hookimpl

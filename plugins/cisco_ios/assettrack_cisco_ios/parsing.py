@@ -27,7 +27,7 @@ from typing import Any
 
 from ntc_templates.parse import parse_output
 
-from assettrack.api import FAILED, OK, Readings
+from assettrack.api import FAILED, OK, Readings, uptime_seconds
 
 PLATFORM = "cisco_ios"
 
@@ -48,25 +48,6 @@ MAX_ALARMS = 20
 # Severity-3 messages that report routine events, not faults (a port going down is reported
 # through interfaces_down instead).
 ROUTINE_MESSAGES = {("LINK", "UPDOWN"), ("LINEPROTO", "UPDOWN")}
-
-_UNITS = {
-    "year": 365 * 86400,
-    "week": 7 * 86400,
-    "day": 86400,
-    "hour": 3600,
-    "minute": 60,
-    "second": 1,
-}
-_UPTIME_PART = re.compile(r"(\d+)\s*(year|week|day|hour|minute|second)s?\b", re.IGNORECASE)
-
-
-def uptime_seconds(text: str) -> int | None:
-    """``"1 year, 2 weeks, 3 days, 4 hours, 5 minutes"`` -> seconds (None if no figure)."""
-    parts = _UPTIME_PART.findall(text or "")
-    if not parts:
-        return None
-    return sum(int(n) * _UNITS[unit.lower()] for n, unit in parts)
-
 
 def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assettrack.api import (
-    FAILED,
-    OK,
     Asset,
     ChecklistItem,
     DeviceDriver,
@@ -21,6 +19,7 @@ from assettrack.api import (
     Readings,
     VendorRule,
     hookimpl,
+    redundancy_proposal,
 )
 from assettrack.console.profile import HUAWEI_VRP
 from assettrack_huawei_vrp.parsing import COMMANDS, parse, uptime_seconds
@@ -122,21 +121,13 @@ def assettrack_autofill(item: ChecklistItem, readings: Readings) -> Proposal | N
 
 
 def _redundant_power(readings: Readings) -> Proposal | None:
-    supplies = readings.power_supplies
-    if not supplies:
-        return None
-    working = sorted(n for n, s in supplies.items() if s == OK)
-    failed = sorted(n for n, s in supplies.items() if s == FAILED)
-    empty = list(readings.extra.get("empty_power_bays") or [])
-    value = f"{len(working)} ok"
-    if failed:
-        return Proposal(ItemResult.FAIL, value, "not supplying: " + ", ".join(failed))
-    if empty:
-        return Proposal(ItemResult.FAIL, value, "empty slot: " + ", ".join(empty))
-    if len(working) >= 2:
-        return Proposal(ItemResult.PASS, value)
-    return Proposal(ItemResult.NOT_APPLICABLE, value,
-                    "one power module and no empty slot reported: no redundancy on this model")
+    return redundancy_proposal(
+        readings.power_supplies,
+        list(readings.extra.get("empty_power_bays") or []),
+        failed_word="not supplying",
+        slot_word="empty slot",
+        unit="power module",
+    )
 
 
 @hookimpl

@@ -28,7 +28,7 @@ from typing import Any
 
 from ntc_templates.parse import parse_output
 
-from assettrack.api import FAILED, OK, Readings
+from assettrack.api import FAILED, OK, Readings, uptime_seconds
 
 PLATFORM = "huawei_vrp"
 
@@ -42,25 +42,6 @@ DISPLAY_CPU = "display cpu-usage"
 DISPLAY_MEMORY = "display memory-usage"
 DISPLAY_INTERFACES = "display interface brief"
 DISPLAY_ALARMS = "display alarm active"
-
-_UNITS = {
-    "year": 365 * 86400,
-    "week": 7 * 86400,
-    "day": 86400,
-    "hour": 3600,
-    "minute": 60,
-    "second": 1,
-}
-_UPTIME_PART = re.compile(r"(\d+)\s*(year|week|day|hour|minute|second)s?\b", re.IGNORECASE)
-
-
-def uptime_seconds(text: str) -> int | None:
-    """``"3 weeks, 2 days, 0 hour, 41 minutes"`` -> seconds (None if no figure)."""
-    parts = _UPTIME_PART.findall(text or "")
-    if not parts:
-        return None
-    return sum(int(n) * _UNITS[unit.lower()] for n, unit in parts)
-
 
 def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -25,6 +25,7 @@ from assettrack.domain.charges import (
 from assettrack.domain.models import Contract
 from assettrack.domain.warranty import WarrantyRules, warranty_status
 from assettrack.errors import AssetTrackError
+from assettrack.services.service_common import parse_choice
 from assettrack.services.service_config import ServiceConfig
 from assettrack.store.store import Store
 
@@ -63,11 +64,7 @@ def parse_amount(value: str | Decimal) -> Decimal:
 
 
 def parse_charge_kind(value: str | ChargeKind) -> ChargeKind:
-    try:
-        return ChargeKind(str(value).strip().lower())
-    except ValueError:
-        known = ", ".join(k.value for k in ChargeKind)
-        raise AssetTrackError(f"{value!r} is not a kind of charge ({known})") from None
+    return parse_choice(ChargeKind, value, "a kind of charge")
 
 
 class ChargeService:

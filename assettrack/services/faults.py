@@ -36,7 +36,7 @@ from assettrack.domain.models import Asset, AssetStatus, Fault, ReportedVia, Sit
 from assettrack.domain.warranty import WarrantyRules, WarrantyState, warranty_status
 from assettrack.errors import AssetTrackError
 from assettrack.services.known_problems import KnownProblemService
-from assettrack.services.service_common import find_record, find_site
+from assettrack.services.service_common import find_record, find_site, parse_choice
 from assettrack.services.service_config import ServiceConfig
 from assettrack.store.store import Store
 
@@ -62,13 +62,12 @@ class FaultView:
 
 
 def parse_reported_via(value: str | ReportedVia) -> ReportedVia:
-    text = str(value).strip().lower().replace("-", "").replace(" ", "_")
-    text = {"email": "email", "mail": "email", "onsite": "on_site"}.get(text, text)
-    try:
-        return ReportedVia(text)
-    except ValueError:
-        known = ", ".join(k.value for k in ReportedVia)
-        raise AssetTrackError(f"{value!r} is not a way of reporting ({known})") from None
+    return parse_choice(
+        ReportedVia,
+        value,
+        "a way of reporting",
+        aliases={"e_mail": "email", "mail": "email", "onsite": "on_site"},
+    )
 
 
 class FaultService:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from assettrack.domain.models import Site
@@ -60,3 +62,19 @@ def parse_time(value: Any, field: str = "time") -> datetime:
 
 def short(record_id: str) -> str:
     return record_id[:8]
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_choice(
+    kind: type[E], value: str | E, what: str, aliases: Mapping[str, str] | None = None
+) -> E:
+    """An enum member from what a person typed (case, dashes and spaces forgiven)."""
+    text = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+    text = (aliases or {}).get(text, text)
+    try:
+        return kind(text)
+    except ValueError:
+        known = ", ".join(k.value for k in kind)
+        raise AssetTrackError(f"{value!r} is not {what} ({known})") from None

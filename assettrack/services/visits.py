@@ -24,7 +24,7 @@ from assettrack.domain.visits import (
     visit_day,
 )
 from assettrack.errors import AssetTrackError
-from assettrack.services.service_common import find_record, find_site
+from assettrack.services.service_common import find_record, find_site, parse_choice
 from assettrack.services.service_config import ServiceConfig
 from assettrack.store.store import Store
 
@@ -39,11 +39,7 @@ class ComplianceRow:
 
 
 def parse_kind(value: str | VisitKind) -> VisitKind:
-    try:
-        return VisitKind(str(value).strip().replace("-", "_"))
-    except ValueError:
-        known = ", ".join(k.value for k in VisitKind)
-        raise AssetTrackError(f"{value!r} is not a visit kind ({known})") from None
+    return parse_choice(VisitKind, value, "a visit kind")
 
 
 class VisitService:

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from assettrack import __version__
-from assettrack.cli_service import register_commands as register_service_commands
+from assettrack.commands import register_commands as register_service_commands
 from assettrack.config import Settings, load_settings, user_config_dir
 from assettrack.console.simulator.cli import sim_command
 from assettrack.errors import AssetTrackError

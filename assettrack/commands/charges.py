@@ -1,0 +1,143 @@
+"""Service charges per contract against the labour cap after warranty."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from assettrack.commands.common import (
+    FORMATS,
+    emit,
+    open_store,
+    service_config,
+)
+
+
+@click.command(name="charges")
+@click.option("--contract", help="Only this contract (id or number).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_obj
+def charges_command(context: Any, contract: str | None, fmt: str) -> None:
+    """Charges per contract against the labour cap after warranty."""
+    from assettrack.services.charges import ChargeService
+
+    with open_store(context, read_only=True) as store:
+        service = ChargeService(
+            store, service_config(context), context.settings.warranty, today=lambda: context.today
+        )
+        rows = service.summary(context.today, contract)
+    out = []
+    for row in rows:
+        cap = row.cap
+        out.append(
+            {
+                "customer": row.contract.customer,
+                "contract": row.contract.number,
+                "value": str(row.contract.value),
+                "currency": row.contract.currency,
+                "warranty_end": row.warranty_end or "",
+                "charges": len(row.charges),
+                "total": str(row.total),
+                "year": cap.year if cap else "",
+                "cap": str(cap.cap) if cap and cap.cap is not None else "",
+                "labour_in_period": str(cap.used) if cap else "",
+                "status": cap.level.value if cap else "no warranty end",
+            }
+        )
+    emit(
+        out,
+        (
+            "customer",
+            "contract",
+            "value",
+            "warranty_end",
+            "charges",
+            "total",
+            "year",
+            "cap",
+            "labour_in_period",
+            "status",
+        ),
+        fmt,
+        "No contracts.",
+    )
+    for row in rows:
+        if row.cap is not None and row.cap.alert and fmt == "table":
+            from assettrack.domain.charges import cap_message
+
+            click.echo(
+                f"WARNING: contract {row.contract.number}: "
+                f"{cap_message(row.cap, row.contract.currency)}",
+                err=True,
+            )
+
+
+@click.group(name="charge")
+def charge_group() -> None:
+    """Record service charges."""
+
+
+@charge_group.command(name="add")
+@click.option("--contract", required=True, help="Contract id or number.")
+@click.option("--site", required=True, help="Site id or name.")
+@click.option("--amount", required=True)
+@click.option(
+    "--kind",
+    type=click.Choice(["labour", "parts", "travel", "other"]),
+    default="labour",
+    show_default=True,
+)
+@click.option("--on", "charged_on", metavar="YYYY-MM-DD", help="Default: today.")
+@click.option("--description", default="")
+@click.option("--fault", "fault_ref", help="The fault the charge is for.")
+@click.pass_obj
+def charge_add(
+    context: Any,
+    contract: str,
+    site: str,
+    amount: str,
+    kind: str,
+    charged_on: str | None,
+    description: str,
+    fault_ref: str | None,
+) -> None:
+    """Record a charge; warns when labour approaches or passes the contract's cap."""
+    from assettrack.domain.charges import cap_message
+    from assettrack.services.charges import ChargeService
+    from assettrack.services.faults import FaultService
+    from assettrack.services.service_common import find_site
+
+    try:
+        day = date.fromisoformat(charged_on) if charged_on else None
+    except ValueError:
+        raise click.BadParameter(f"{charged_on!r} is not YYYY-MM-DD", param_hint="--on") from None
+    with open_store(context) as store:
+        config = service_config(context)
+        service = ChargeService(
+            store,
+            config,
+            context.settings.warranty,
+            context.settings.engineer,
+            today=lambda: context.today,
+        )
+        fault_id = FaultService(store, config).find(fault_ref).id if fault_ref else None
+        result = service.add(
+            contract,
+            find_site(store, site).id,
+            amount,
+            charged_on=day,
+            kind=kind,
+            description=description,
+            fault_id=fault_id,
+        )
+        currency = service.find_contract(contract).currency
+    click.echo(f"Recorded charge {result.charge.id}: {result.charge.amount} {currency}")
+    if result.cap is not None and not result.warnings:
+        click.echo(f"  {cap_message(result.cap, currency)}")
+    for warning in result.warnings:
+        click.echo(f"WARNING: {warning}", err=True)
+
+
+# -- reports ------------------------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""What the service-record commands share: the store, times, output formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+import click
+
+from assettrack.services.service_common import parse_time
+from assettrack.services.service_config import ServiceConfig, load_service_config
+from assettrack.store.store import Store
+
+FORMATS = click.Choice(["table", "csv", "json"])
+
+
+# -- shared helpers -----------------------------------------------------------------------
+
+
+def service_config(context: Any) -> ServiceConfig:
+    return load_service_config(context.settings.raw)
+
+
+def open_store(context: Any, *, read_only: bool = False) -> Store:
+    return Store.open(
+        context.settings.db_path, read_only=read_only, author=context.settings.engineer
+    )
+
+
+def now_of(context: Any) -> datetime:
+    """Now, or the end of the day given with --today (so listings are reproducible)."""
+    if context.today == date.today():
+        return datetime.now()
+    return datetime.combine(context.today, time(23, 59, 59))
+
+
+def optional_time(value: str | None, field: str) -> datetime | None:
+    return None if value is None else parse_time(value, field)
+
+
+def minutes(delta: Any) -> str:
+    if delta is None:
+        return ""
+    total = int(delta.total_seconds() // 60)
+    sign = "-" if total < 0 else ""
+    hours, minutes = divmod(abs(total), 60)
+    return f"{sign}{hours}h{minutes:02d}" if hours else f"{sign}{minutes}m"
+
+
+def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, empty: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        sys.stdout.write(out.getvalue())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 200)
+    if not rows:
+        console.print(empty, style="dim")
+        return
+    table = Table(box=None, header_style="bold")
+    for column in columns:
+        table.add_column(column.replace("_", " ").capitalize())
+    for row in rows:
+        table.add_row(*(str(row.get(c, "")) for c in columns))
+    console.print(table)
+    console.print(f"{len(rows)} row(s)", style="dim")
+
+
+def split_pairs(values: Sequence[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE", param_hint=option)
+        pairs[key.strip()] = text.strip()
+    return pairs
+
+
+# -- visits -------------------------------------------------------------------------------

@@ -1,0 +1,263 @@
+"""Faults: response times against the severity targets, recording and updating."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from assettrack.commands.common import (
+    FORMATS,
+    emit,
+    minutes,
+    now_of,
+    open_store,
+    service_config,
+)
+from assettrack.errors import AssetTrackError
+from assettrack.services.service_common import parse_time
+from assettrack.store.store import Store
+
+
+def _fault_row(view: Any) -> dict[str, Any]:
+    fault = view.fault
+    respond, on_site = view.sla.checks
+    return {
+        "id": fault.id,
+        "site": view.site_name,
+        "asset": view.asset.serial_number if view.asset else "",
+        "severity": fault.severity,
+        "via": fault.reported_via.value,
+        "reported_at": fault.reported_at.isoformat(timespec="minutes"),
+        "respond": respond.status.value,
+        "responded_in": minutes(respond.took),
+        "on_site": on_site.status.value,
+        "on_site_in": minutes(on_site.took),
+        "resolved_at": fault.resolved_at.isoformat(timespec="minutes") if fault.resolved_at else "",
+        "symptom": fault.symptom,
+        "warranty": {True: "covered", False: "billable", None: ""}[fault.warranty_covered],
+        "loaner": fault.loaner_serial,
+    }
+
+
+@click.command(name="faults")
+@click.option("--sla-missed", is_flag=True, help="Only faults that missed a response target.")
+@click.option("--open", "open_only", is_flag=True, help="Only faults not yet resolved.")
+@click.option("--site", help="Only this site (id or name).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only faults reported on or after this day.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_obj
+def faults_command(
+    context: Any, sla_missed: bool, open_only: bool, site: str | None, since: str | None, fmt: str
+) -> None:
+    """Faults, newest first, with their response times against the severity targets."""
+    from assettrack.services.faults import FaultService
+
+    try:
+        since_day = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise click.BadParameter(f"{since!r} is not YYYY-MM-DD", param_hint="--since") from None
+    with open_store(context, read_only=True) as store:
+        service = FaultService(store, service_config(context))
+        views = service.views(
+            now=now_of(context),
+            open_only=open_only,
+            sla_missed=sla_missed,
+            site=site,
+            since=since_day,
+        )
+    emit(
+        [_fault_row(v) for v in views],
+        (
+            "id",
+            "site",
+            "asset",
+            "severity",
+            "reported_at",
+            "respond",
+            "responded_in",
+            "on_site",
+            "on_site_in",
+            "resolved_at",
+            "symptom",
+        ),
+        fmt,
+        "No faults missed their targets." if sla_missed else "No faults.",
+    )
+
+
+@click.group(name="fault")
+def fault_group() -> None:
+    """Record and update faults."""
+
+
+def _fault_options(func: Any) -> Any:
+    options = [
+        click.option("--asset", "asset_ref", help="Asset id, serial number or hostname."),
+        click.option("--symptom"),
+        click.option("--cause"),
+        click.option("--result"),
+        click.option("--diagnosis"),
+        click.option("--resolution"),
+        click.option("--responded", metavar="TIME", help="When the engineer responded."),
+        click.option("--on-site", "on_site", metavar="TIME", help="When the engineer arrived."),
+        click.option("--resolved", metavar="TIME"),
+        click.option("--rma", help="The manufacturer's RMA number (escalation)."),
+        click.option("--spare-part", "spare_parts", multiple=True, help="A part replaced."),
+        click.option("--loaner", help="Serial number of a loaner unit left on site."),
+        click.option("--sent-for-repair", metavar="TIME", help="When the unit left for repair."),
+        click.option("--returned", metavar="TIME", help="When the repaired unit came back."),
+        click.option("--covered/--not-covered", "covered", default=None, help="Warranty."),
+        click.option("--exclusion", help="Why not covered ('assettrack fault exclusions')."),
+        click.option("--action", type=click.Choice(["repair", "replace", "refund"])),
+        click.option("--known-problem", "known_problem", help="Id of the known problem applied."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _fault_changes(store: Store, context: Any, values: dict[str, Any]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if values.get("asset_ref"):
+        changes["asset_id"] = context.register(store).find_asset(values["asset_ref"]).id
+    for option, field in (
+        ("symptom", "symptom"),
+        ("cause", "cause"),
+        ("result", "result"),
+        ("diagnosis", "diagnosis"),
+        ("resolution", "resolution"),
+        ("rma", "escalation_rma"),
+        ("loaner", "loaner_serial"),
+        ("exclusion", "warranty_exclusion"),
+        ("action", "repair_action"),
+    ):
+        if values.get(option) is not None:
+            changes[field] = values[option]
+    for option, field in (
+        ("responded", "responded_at"),
+        ("on_site", "on_site_at"),
+        ("resolved", "resolved_at"),
+        ("sent_for_repair", "sent_for_repair_at"),
+        ("returned", "unit_returned_at"),
+    ):
+        if values.get(option) is not None:
+            changes[field] = parse_time(values[option], "--" + option.replace("_", "-"))
+    if values.get("known_problem"):
+        ref = values["known_problem"].strip()
+        matches = [p.id for p in store.known_problems.list() if p.id.startswith(ref)]
+        if len(matches) != 1:
+            raise AssetTrackError(f"no single known problem with id {ref!r}")
+        changes["known_problem_id"] = matches[0]
+    if values.get("spare_parts"):
+        changes["spare_parts"] = list(values["spare_parts"])
+    if values.get("covered") is not None:
+        changes["warranty_covered"] = values["covered"]
+        if values["covered"] and "warranty_exclusion" not in changes:
+            changes["warranty_exclusion"] = ""
+    return changes
+
+
+def _print_fault(service: Any, fault: Any, now: datetime) -> None:
+    sla = service.sla(fault, now)
+    click.echo(f"Fault {fault.id} (severity {fault.severity}, {sla.level.name})")
+    for check in sla.checks:
+        if check.within is None:
+            continue
+        took = f" in {minutes(check.took)}" if check.took is not None else ""
+        target = minutes(check.within)
+        click.echo(f"  {check.target:8} target {target}: {check.status.value}{took}")
+    if fault.warranty_covered is None:
+        covered = service.in_warranty(fault)
+        if covered is not None:
+            click.echo(f"  asset {'is' if covered else 'is NOT'} under warranty; decision pending")
+
+
+@fault_group.command(name="add")
+@click.option("--site", required=True, help="Site id or name.")
+@click.option("--severity", required=True, type=int)
+@click.option(
+    "--via",
+    required=True,
+    type=click.Choice(["phone", "email", "fax", "on_site"]),
+    help="How the customer reported it.",
+)
+@click.option("--reported", required=True, metavar="TIME", help="When the customer notified us.")
+@_fault_options
+@click.pass_obj
+def fault_add(
+    context: Any, site: str, severity: int, via: str, reported: str, **values: Any
+) -> None:
+    """Record a fault; similar known problems are offered."""
+    from assettrack.services.faults import FaultService
+    from assettrack.services.service_common import find_site
+
+    with open_store(context) as store:
+        service = FaultService(
+            store,
+            service_config(context),
+            context.settings.engineer,
+            warranty_rules=context.settings.warranty,
+        )
+        changes = _fault_changes(store, context, values)
+        fault = service.report(
+            find_site(store, site).id, severity, via, parse_time(reported, "--reported"), **changes
+        )
+        _print_fault(service, fault, now_of(context))
+        for match in service.suggestions(fault):
+            p = match.problem
+            click.echo(f"  known problem ({match.score:.2f}) {p.title}: {p.solution}")
+
+
+@fault_group.command(name="update")
+@click.argument("fault_ref", metavar="FAULT")
+@click.option("--severity", type=int)
+@_fault_options
+@click.pass_obj
+def fault_update(context: Any, fault_ref: str, severity: int | None, **values: Any) -> None:
+    """Change a fault: timestamps, diagnosis, loaner, warranty decision..."""
+    from assettrack.services.faults import FaultService
+
+    with open_store(context) as store:
+        service = FaultService(
+            store,
+            service_config(context),
+            context.settings.engineer,
+            warranty_rules=context.settings.warranty,
+        )
+        fault = service.find(fault_ref)
+        changes = _fault_changes(store, context, values)
+        if severity is not None:
+            changes["severity"] = severity
+        if not changes:
+            raise AssetTrackError("nothing to change: give at least one option")
+        fault = service.update(fault, **changes)
+        _print_fault(service, fault, now_of(context))
+        if fault.asset_id:
+            asset = store.assets.get(fault.asset_id)
+            if asset is not None:
+                click.echo(f"  asset {asset.serial_number}: {asset.status.value}")
+
+
+@fault_group.command(name="exclusions")
+def fault_exclusions() -> None:
+    """The reasons a fault is not covered by warranty (for --exclusion)."""
+    from assettrack.domain.faults import WARRANTY_EXCLUSIONS
+
+    for code, label in WARRANTY_EXCLUSIONS:
+        click.echo(f"{code:32} {label}")
+
+
+@fault_group.command(name="levels")
+@click.pass_obj
+def fault_levels(context: Any) -> None:
+    """The configured severity levels and their response targets."""
+    for level in service_config(context).severity.levels.values():
+        click.echo(
+            f"{level.level}  {level.name:10} respond {minutes(level.respond_within) or '-':6} "
+            f"on site {minutes(level.on_site_within) or '-':6} {level.description}"
+        )
+
+
+# -- known problems -----------------------------------------------------------------------

@@ -1,0 +1,197 @@
+"""Visits: compliance against the plan, recording and signing visits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from assettrack.commands.common import (
+    FORMATS,
+    emit,
+    open_store,
+    optional_time,
+    service_config,
+    split_pairs,
+)
+from assettrack.services.service_common import parse_time, short
+
+
+@click.command(name="visits")
+@click.option("--overdue", is_flag=True, help="Only what is behind or was missed.")
+@click.option("--site", help="Only this site (id or name).")
+@click.option(
+    "--month",
+    "months",
+    multiple=True,
+    metavar="YYYY-MM",
+    help="Month(s) to check (default: this month and the last).",
+)
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_obj
+def visits_command(
+    context: Any, overdue: bool, site: str | None, months: tuple[str, ...], fmt: str
+) -> None:
+    """Visit compliance per site and month against the visit plan."""
+    from assettrack.domain.visits import parse_month
+    from assettrack.services.visits import VisitService
+
+    try:
+        wanted = [parse_month(m) for m in months] or None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--month") from None
+    with open_store(context, read_only=True) as store:
+        service = VisitService(store, service_config(context))
+        rows = service.compliance_rows(context.today, wanted, site=site, overdue_only=overdue)
+    emit(
+        [
+            {
+                "customer": r.site.customer,
+                "site": r.site.name,
+                "site_id": r.site.id,
+                "period": r.requirement.period,
+                "requirement": r.requirement.label,
+                "required": r.requirement.required,
+                "done": r.requirement.done,
+                "expected_by_now": r.requirement.expected_by_now,
+                "status": r.requirement.status.value,
+            }
+            for r in rows
+        ],
+        ("customer", "site", "period", "requirement", "required", "done", "status"),
+        fmt,
+        "Nothing is behind." if overdue else "No sites.",
+    )
+
+
+@click.group(name="visit")
+def visit_group() -> None:
+    """Record, list and sign visits."""
+
+
+@visit_group.command(name="add")
+@click.option("--site", required=True, help="Site id or name.")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(["scheduled", "follow_up", "phone_follow_up", "fault_call_out"]),
+)
+@click.option("--start", "start", required=True, metavar="TIME", help="e.g. 2026-03-02 09:00")
+@click.option("--end", "end", metavar="TIME")
+@click.option("--engineer", help="Default: the configured engineer name.")
+@click.option("--check", "checks", multiple=True, help="A check done (repeatable).")
+@click.option("--hazard-found", "found", multiple=True, help="A hazard found (repeatable).")
+@click.option("--hazard-removed", "removed", multiple=True, help="A hazard removed (repeatable).")
+@click.option("--opinion", default="", help="The customer's opinion.")
+@click.option("--feedback", multiple=True, metavar="KEY=VALUE", help="Feedback survey answers.")
+@click.option("--inspection", "inspections", multiple=True, help="Maintenance record done.")
+@click.option("--fault", "fault_id", help="The fault a call-out answered.")
+@click.option("--notes", default="")
+@click.pass_obj
+def visit_add(
+    context: Any,
+    site: str,
+    kind: str,
+    start: str,
+    end: str | None,
+    engineer: str | None,
+    checks: tuple[str, ...],
+    found: tuple[str, ...],
+    removed: tuple[str, ...],
+    opinion: str,
+    feedback: tuple[str, ...],
+    inspections: tuple[str, ...],
+    fault_id: str | None,
+    notes: str,
+) -> None:
+    """Record a visit."""
+    from assettrack.services.service_common import find_site
+    from assettrack.services.visits import VisitService
+
+    answers = split_pairs(feedback, "--feedback")
+    with open_store(context) as store:
+        service = VisitService(store, service_config(context), context.settings.engineer)
+        fault = None
+        if fault_id:
+            from assettrack.services.faults import FaultService
+
+            fault = FaultService(store, service_config(context)).find(fault_id)
+        visit = service.record(
+            find_site(store, site).id,
+            kind,
+            parse_time(start, "--start"),
+            ended_at=optional_time(end, "--end"),
+            engineer=engineer,
+            checks=checks,
+            hazards_found=found,
+            hazards_removed=removed,
+            customer_opinion=opinion,
+            feedback=answers,
+            inspection_ids=inspections,
+            fault_id=fault.id if fault else None,
+            notes=notes,
+        )
+    click.echo(f"Recorded visit {visit.id}")
+
+
+@visit_group.command(name="sign")
+@click.argument("visit_ref", metavar="VISIT")
+@click.option("--by", "representative", required=True, help="The customer's representative.")
+@click.option("--at", "at", metavar="TIME", help="Default: now.")
+@click.pass_obj
+def visit_sign(context: Any, visit_ref: str, representative: str, at: str | None) -> None:
+    """Record the customer's sign-off of a visit."""
+    from assettrack.services.visits import VisitService
+
+    with open_store(context) as store:
+        service = VisitService(store, service_config(context), context.settings.engineer)
+        visit = service.sign(service.find(visit_ref), representative, optional_time(at, "--at"))
+    click.echo(f"Visit {short(visit.id)} signed by {representative}")
+
+
+@visit_group.command(name="list")
+@click.option("--site", help="Only this site (id or name).")
+@click.option("--month", metavar="YYYY-MM", help="Only this month.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_obj
+def visit_list(context: Any, site: str | None, month: str | None, fmt: str) -> None:
+    """List visits, newest first."""
+    from assettrack.domain.visits import month_end, parse_month, visit_day
+    from assettrack.services.service_common import find_site
+
+    try:
+        first = parse_month(month) if month else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--month") from None
+    with open_store(context, read_only=True) as store:
+        sites = {s.id: s for s in store.sites.list()}
+        only = find_site(store, site).id if site else None
+        visits = [
+            v
+            for v in store.visits.iter_all()
+            if (only is None or v.site_id == only)
+            and (first is None or first <= visit_day(v) <= month_end(first))
+        ]
+    visits.sort(key=lambda v: v.started_at.isoformat(), reverse=True)
+    emit(
+        [
+            {
+                "id": v.id,
+                "site": sites[v.site_id].name if v.site_id in sites else "?",
+                "kind": v.kind.value,
+                "engineer": v.engineer,
+                "started_at": v.started_at.isoformat(timespec="minutes"),
+                "ended_at": v.ended_at.isoformat(timespec="minutes") if v.ended_at else "",
+                "hazards_found": len(v.hazards_found),
+                "hazards_removed": len(v.hazards_removed),
+                "signed_by": v.sign_off.representative if v.sign_off else "",
+            }
+            for v in visits
+        ],
+        ("id", "site", "kind", "engineer", "started_at", "ended_at", "signed_by"),
+        fmt,
+        "No visits.",
+    )
+
+
+# -- faults -------------------------------------------------------------------------------

@@ -144,3 +144,21 @@ def test_items_of_a_plugin_installed_mid_inspection_are_added(store, asset) -> N
     assert resumed.id == draft.id
     assert item(resumed, "ups_battery_age").result is None
     assert item(resumed, "grounding").result is ItemResult.PASS
+
+
+def test_only_interfaces_down_since_the_last_inspection_fail(service, store, asset) -> None:
+    first = service.start(asset)
+    service.apply_readings(first, asset, Readings(interfaces_down=["Gi1/0/5", "Gi1/0/6"]), "")
+    assert item(first, "interfaces").result is ItemResult.FAIL  # no baseline yet: all count
+    for entry in first.items:
+        if entry.result is None:
+            service.answer(first, asset, entry.item_id, result=ItemResult.NOT_APPLICABLE)
+    service.complete(first, asset)
+    second = service.start(asset)
+    service.apply_readings(second, asset, Readings(interfaces_down=["Gi1/0/5", "Gi1/0/6"]), "")
+    entry = item(second, "interfaces")
+    assert entry.result is ItemResult.PASS and "as at the last inspection" in entry.note
+    assert entry.filled_from == "readings (history)"
+    service.apply_readings(second, asset, Readings(interfaces_down=["Gi1/0/5", "Gi1/0/1"]), "")
+    entry = item(second, "interfaces")
+    assert entry.result is ItemResult.FAIL and entry.note.endswith("Gi1/0/1")

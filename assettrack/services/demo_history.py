@@ -20,6 +20,7 @@ from assettrack.domain.models import (
 )
 from assettrack.plugins.builtin.site_checklist import DEVICE_ITEMS, SITE_ITEMS
 from assettrack.services.assets import AssetRegister
+from assettrack.services.demo_consoles import DemoConsoles
 from assettrack.services.faults import FaultService
 from assettrack.services.known_problems import KnownProblemService
 from assettrack.services.service_config import load_service_config
@@ -186,7 +187,13 @@ def _signed_inspection(
         engineer=engineer,
         state=InspectionState.SIGNED,
         items=items,
-        readings={"os_version": asset.firmware},
+        # What the demo's simulated console will report, so the next read has a baseline.
+        readings={
+            "os_version": asset.firmware,
+            "interfaces_down": [
+                i.name for i in DemoConsoles.state_for(asset).interfaces if i.admin_up and not i.up
+            ],
+        },
         completed_at=started + timedelta(hours=1),
         sign_off=SignOff(rng.choice(REPRESENTATIVES), started + timedelta(hours=2, minutes=30)),
     )

@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 
-from assettrack.domain.checklist import ChecklistItem, ItemKind, judge_number
+from assettrack.domain.checklist import ChecklistItem, ItemKind, Proposal, judge_number
 from assettrack.domain.codec import to_doc
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import (
@@ -24,6 +24,18 @@ from assettrack.plugins.extensions import Extensions
 from assettrack.store.store import Store
 
 MANUAL = ""  # filled_from of an answer the engineer gave
+INTERFACES_ITEM = "interfaces"
+
+
+def newly_down_proposal(down_now: list[str], down_before: list[str]) -> Proposal:
+    """Unused ports are down at every visit; only a port that was up last time is news."""
+    new = [name for name in down_now if name not in set(down_before)]
+    if new:
+        return Proposal(
+            ItemResult.FAIL, str(len(new)), "down since the last inspection: " + ", ".join(new[:8])
+        )
+    note = f"{len(down_now)} down, as at the last inspection" if down_now else ""
+    return Proposal(ItemResult.PASS, "0", note)
 
 
 def serial_mismatch(asset: Asset, readings: Readings) -> str | None:
@@ -165,6 +177,13 @@ class InspectionService:
             if r.item_id in items and (r.result is None or r.filled_from != MANUAL)
         ]
         proposals = self.extensions.propose(open_items, readings, asset)
+        if INTERFACES_ITEM in proposals and readings.interfaces_down is not None:
+            baseline = self._interfaces_down_before(asset, inspection)
+            if baseline is not None:
+                proposals[INTERFACES_ITEM] = (
+                    "history",
+                    newly_down_proposal(readings.interfaces_down, baseline),
+                )
         for entry in inspection.items:
             if entry.item_id in proposals:
                 plugin, proposal = proposals[entry.item_id]
@@ -176,6 +195,17 @@ class InspectionService:
                 # Filled by an earlier read that this one does not confirm: open it again.
                 entry.result, entry.value, entry.note, entry.filled_from = None, "", "", MANUAL
         return self.store.inspections.save(inspection)
+
+    def _interfaces_down_before(self, asset: Asset, current: Inspection) -> list[str] | None:
+        """Interfaces down at the asset's last finished inspection (None: no such record)."""
+        earlier = [
+            r
+            for r in self.history(asset)
+            if r.id != current.id
+            and r.state is not InspectionState.DRAFT
+            and (r.readings or {}).get("interfaces_down") is not None
+        ]
+        return list(earlier[0].readings["interfaces_down"]) if earlier else None
 
     def complete(self, inspection: Inspection, asset: Asset) -> Inspection:
         self._require_editable(inspection)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from assettrack.domain.models import (
     ChecklistResult,
@@ -20,6 +21,7 @@ from assettrack.domain.models import (
 )
 from assettrack.plugins.builtin.site_checklist import DEVICE_ITEMS, SITE_ITEMS
 from assettrack.services.assets import AssetRegister
+from assettrack.services.charges import ChargeService
 from assettrack.services.demo_consoles import DemoConsoles
 from assettrack.services.faults import FaultService
 from assettrack.services.known_problems import KnownProblemService
@@ -157,6 +159,7 @@ def build_history(register: AssetRegister, today: date, seed: int = 11) -> None:
         symptom="firewall drops new sessions",
         asset_id=unit(2, "Fortinet"),
     )
+    _charges(register, today)
     faults.update(
         away,
         responded_at=_at(today - timedelta(days=3), 9, 40),
@@ -201,3 +204,25 @@ def _signed_inspection(
     if asset.last_inspection is None or asset.last_inspection < record.created_at.date():
         asset.last_inspection = record.created_at.date()
         store.assets.save(asset)
+
+
+def _charges(register: AssetRegister, today: date) -> None:
+    """Labour billed after warranty on two contracts: one well under its cap, one near it."""
+    store = register.store
+    service = ChargeService(
+        store, load_service_config({}), register.rules, ENGINEERS[0], today=lambda: today
+    )
+    for number, contract in enumerate(store.contracts.list()[:2]):
+        # Its warranty ended a year and more ago: service is billed, capped at 2 % a year.
+        contract.warranty_ends_on = today - timedelta(days=400 + 150 * number)
+        store.contracts.save(contract)
+        site = next(s for s in register.sites() if s.customer == contract.customer)
+        share = Decimal("0.004") if number == 0 else Decimal("0.0085")
+        for month_back in (2, 1):
+            service.add(
+                contract.number,
+                site.id,
+                (contract.value * share).quantize(Decimal(1)),
+                charged_on=today - timedelta(days=30 * month_back),
+                description="on-site repair after warranty",
+            )

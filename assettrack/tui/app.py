@@ -20,9 +20,11 @@ from assettrack.services.visits import VisitService
 from assettrack.tui.commands import MainActions
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.assets import AssetsScreen
+from assettrack.tui.screens.charges import ChargesScreen
 from assettrack.tui.screens.conflicts import ConflictsScreen
 from assettrack.tui.screens.faults import FaultsScreen
 from assettrack.tui.screens.help import HelpScreen
+from assettrack.tui.screens.known_problems import KnownProblemsScreen
 from assettrack.tui.screens.sites import SitesScreen
 from assettrack.tui.screens.visits import VisitsScreen
 from assettrack.tui.screens.warranty import WarrantyScreen
@@ -40,6 +42,8 @@ class AssetTrackApp(App[None]):
         Binding("f5", "visits", "Visits"),
         Binding("f6", "faults", "Faults"),
         Binding("f7", "conflicts", "Conflicts", show=False),
+        Binding("f8", "charges", "Charges", show=False),
+        Binding("f9", "known_problems", "Known problems", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
 
@@ -56,6 +60,8 @@ class AssetTrackApp(App[None]):
         self.install_screen(VisitsScreen(self.context), "visits")
         self.install_screen(FaultsScreen(self.context), "faults")
         self.install_screen(ConflictsScreen(self.context), "conflicts")
+        self.install_screen(ChargesScreen(self.context), "charges")
+        self.install_screen(KnownProblemsScreen(self.context), "known_problems")
         self.push_screen(self.start)
 
     def _go(self, name: str) -> None:
@@ -82,6 +88,12 @@ class AssetTrackApp(App[None]):
 
     def action_conflicts(self) -> None:
         self._go("conflicts")
+
+    def action_charges(self) -> None:
+        self._go("charges")
+
+    def action_known_problems(self) -> None:
+        self._go("known_problems")
 
     def action_new_asset(self) -> None:
         self._go("assets")

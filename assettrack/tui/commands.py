@@ -15,6 +15,8 @@ class MainActions(Provider):
         ("Visits and compliance", "visits", "Visit plan per site and month; record a visit"),
         ("Faults and response times", "faults", "Faults against their severity's targets"),
         ("Merge conflicts", "conflicts", "Records edited on two laptops"),
+        ("Contracts and charges", "charges", "Labour charged after warranty against the cap"),
+        ("Known problems", "known_problems", "Search past problems and their solutions"),
         ("New asset", "new_asset", "Add an asset to the register"),
         ("Toggle light / dark theme", "toggle_theme", "Switch the colour theme"),
         ("Help: every key", "help", "List the keys of every screen"),

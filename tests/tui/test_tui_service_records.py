@@ -119,3 +119,30 @@ async def test_month_report_from_the_visits_screen(app_factory, demo_register, t
     (pdf,) = (tmp_path / "exports").glob("service-*.pdf")
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert site.name in text and site.customer in text
+
+
+async def test_contracts_show_the_labour_cap(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        rows = app.screen.query_one(FastTable).rows
+        levels = {str(r.cells[1]): str(r.cells[7]) for r in rows}
+        assert "warning" in levels.values() and "ok" in levels.values()  # the demo's two
+        warned = next(r for r in rows if str(r.cells[7]) == "warning")
+        app.screen.query_one(FastTable).move_to_key(warned.key)
+        await pilot.pause()
+        detail = str(app.screen.query_one("#charge-detail").render())
+        assert "approaching the cap" in detail
+
+
+async def test_search_the_known_problems(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f9")
+        await pilot.pause()
+        assert len(app.screen.query_one(FastTable).rows) == 4  # the demo's base
+        await pilot.press(*"PWR1 电源告警")
+        await pilot.pause()
+        first = app.screen.query_one(FastTable).rows[0]
+        assert str(first.cells[0]) == "电源模块故障"

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import orjson
@@ -73,7 +73,12 @@ def test_assets_are_split_by_site_and_records_by_site_and_month(tmp_path: Path) 
         assert len(store.inspections.for_asset(site.id, asset.id)) == 3
     files = sorted(snapshot(tmp_path / "db"))
     assert f"assets/{site.id}.json" in files and f"assets/{other.id}.json" in files
-    assert f"records/{site.id}/2026-01.json" in files and f"records/{site.id}/2026-02.json" in files
+    assert f"records/inspections/{site.id}/2026-01.json" in files
+    assert f"records/inspections/{site.id}/2026-02.json" in files
+    with Store.open(tmp_path / "db", read_only=True) as store:
+        assert len(store.inspections.for_site(site.id, start=date(2026, 2, 1))) == 1
+        assert len(list(store.inspections.iter_all(end=date(2026, 1, 31)))) == 2
+        assert store.visits.for_site(site.id) == []  # another kind, other files
 
 
 def test_moving_an_asset_to_another_site_moves_its_file(tmp_path: Path) -> None:

@@ -216,7 +216,8 @@ class FaultService:
         site_filter = find_site(self.store, site).id if site else None
         sites = {s.id: s for s in self.store.sites.list()}
         rows = []
-        for fault in self.store.faults.iter_all():
+        # Filed by when they were recorded, which is never before they were reported.
+        for fault in self.store.faults.iter_all(start=since):
             if site_filter and fault.site_id != site_filter:
                 continue
             if open_only and not is_open(fault):

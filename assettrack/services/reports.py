@@ -265,7 +265,7 @@ class ReportService:
         faults = sorted(
             (
                 f
-                for f in self.store.faults.for_site(site.id)
+                for f in self.store.faults.for_site(site.id, start=first)  # filed when recorded
                 if first <= f.reported_at.date() <= last
             ),
             key=lambda f: f.reported_at.isoformat(),
@@ -284,7 +284,11 @@ class ReportService:
             )
         )
         charges: list[Charge] = sorted(
-            (c for c in self.store.charges.for_site(site.id) if first <= c.charged_on <= last),
+            (
+                c
+                for c in self.store.charges.for_site(site.id, first, last)
+                if first <= c.charged_on <= last
+            ),
             key=lambda c: (c.charged_on, c.id),
         )
         contracts = {c.id: c for c in self.store.contracts.list()}

@@ -194,7 +194,8 @@ def _safe_partition(name: Any) -> bool:
     parts = name.split("/")
     if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
         return False
-    return name == CATALOG or (parts[0] in ("assets", "records") and len(parts) in (2, 3))
+    # catalog.json, assets/<site>.json, records/<kind>/<site>/<YYYY-MM>.json
+    return name == CATALOG or (parts[0], len(parts)) in (("assets", 2), ("records", 4))
 
 
 # -- import -------------------------------------------------------------------------------

@@ -148,16 +148,22 @@ class VisitService:
     # -- reading ---------------------------------------------------------------------------
 
     def visits_for(self, site_id: str, start: date, end: date) -> list[Visit]:
-        found = [v for v in self.store.visits.for_site(site_id) if start <= visit_day(v) <= end]
+        # Visits are filed by the month they started: only those months' files are read.
+        found = [
+            v
+            for v in self.store.visits.for_site(site_id, start, end)
+            if start <= visit_day(v) <= end
+        ]
         return sorted(found, key=lambda v: v.started_at.isoformat())
 
     def compliance(self, site: Site, month: date, today: date) -> MonthCompliance:
         q_start, q_end = quarter_bounds(month)
         visits = self.visits_for(site.id, q_start, q_end)
         m_start, m_end = month.replace(day=1), month_end(month.replace(day=1))
+        # A fault is filed when it was recorded, never before it was reported.
         fault_days = [
             f.reported_at.date()
-            for f in self.store.faults.for_site(site.id)
+            for f in self.store.faults.for_site(site.id, start=m_start)
             if m_start <= f.reported_at.date() <= m_end
         ]
         return month_compliance(

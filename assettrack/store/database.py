@@ -5,11 +5,13 @@ Layout (every JSON file is a TinyDB database saved by ``atomic_write``)::
     assettrack.json                 header: format and schema version
     catalog.json                    sites, contracts and other small reference tables
     assets/<site id>.json           one site's assets
-    records/<site id>/<YYYY-MM>.json  one site's visits, inspections and faults of a month
+    records/<kind>/<site id>/<YYYY-MM>.json  one site's inspections (visits, faults,
+                                    charges) of a month
     backups/                        copies made before a migration
 
 Splitting keeps every save small: saving a maintenance record rewrites one site-month file
-(kilobytes), not years of history.
+(kilobytes), not years of history; and a question about faults or one month reads only
+those files.
 """
 
 from __future__ import annotations

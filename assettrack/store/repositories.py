@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from assettrack.domain.codec import from_doc, to_doc
@@ -285,7 +285,8 @@ class RecordRepository(Generic[T]):
         self.dated_by = dated_by
 
     def partition_of(self, record: T) -> str:
-        return f"records/{record.site_id}/{self.dated_by(record):%Y-%m}.json"  # type: ignore[attr-defined]
+        month = f"{self.dated_by(record):%Y-%m}"
+        return f"records/{self.table_name}/{record.site_id}/{month}.json"  # type: ignore[attr-defined]
 
     def save(self, record: T) -> T:
         record.revision += 1  # type: ignore[attr-defined]
@@ -306,8 +307,10 @@ class RecordRepository(Generic[T]):
             write_documents(self.db, name, self.table_name, [to_doc(r) for r in group])
         return sum(len(g) for g in by_partition.values())
 
-    def _site_partitions(self, site_id: str) -> list[str]:
-        return self.db.partition_names(f"records/{site_id}")
+    def _site_partitions(
+        self, site_id: str, start: date | None = None, end: date | None = None
+    ) -> list[str]:
+        return _months(self.db.partition_names(f"records/{self.table_name}/{site_id}"), start, end)
 
     def get(self, site_id: str, record_id: str) -> T | None:
         for name in reversed(self._site_partitions(site_id)):  # recent months first
@@ -316,15 +319,17 @@ class RecordRepository(Generic[T]):
                 return _decode(self.db, name, self.model, doc)
         return None
 
-    def for_site(self, site_id: str) -> list[T]:
-        return [r for name in self._site_partitions(site_id) for r in self._read(name)]
+    def for_site(self, site_id: str, start: date | None = None, end: date | None = None) -> list[T]:
+        """A site's records, optionally only those filed in the months from start to end."""
+        return [r for name in self._site_partitions(site_id, start, end) for r in self._read(name)]
 
     def for_asset(self, site_id: str, asset_id: str) -> list[T]:
         return [r for r in self.for_site(site_id) if getattr(r, "asset_id", None) == asset_id]
 
-    def iter_all(self) -> Iterator[T]:
-        """Every record, a partition at a time, so memory stays bounded."""
-        for name in self.db.partition_names("records"):
+    def iter_all(self, start: date | None = None, end: date | None = None) -> Iterator[T]:
+        """Every record (of the months from start to end), a file at a time: memory stays
+        bounded, and years of history are not read to answer for one month."""
+        for name in _months(self.db.partition_names(f"records/{self.table_name}"), start, end):
             yield from self._read(name)
 
     def delete(self, record: T) -> None:
@@ -335,6 +340,13 @@ class RecordRepository(Generic[T]):
             _decode(self.db, name, self.model, doc)
             for doc in live_documents(self.db, name, self.table_name)
         ]
+
+
+def _months(names: list[str], start: date | None, end: date | None) -> list[str]:
+    """Partition files (named YYYY-MM.json) of the months from start to end."""
+    first = f"{start:%Y-%m}" if start else ""
+    last = f"{end:%Y-%m}" if end else "9999-99"
+    return [n for n in names if first <= n.rsplit("/", 1)[-1][:7] <= last]
 
 
 def inspections(db: Database) -> RecordRepository[Inspection]:

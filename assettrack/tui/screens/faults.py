@@ -76,7 +76,9 @@ class FaultsScreen(Screen[None]):
     def reload(self) -> None:
         service = self.context.faults
         assert service is not None
-        views = service.views(open_only=self.open_only, sla_missed=self.missed_only)
+        # A year of faults: older ones are in the reports and `assettrack faults --since`.
+        since = self.context.today - timedelta(days=365)
+        views = service.views(open_only=self.open_only, sla_missed=self.missed_only, since=since)
         rows = []
         for view in views:
             fault = view.fault
@@ -100,7 +102,7 @@ class FaultsScreen(Screen[None]):
         missed = sum(1 for v in views if v.sla.missed)
         self.query_one("#faults-summary", Static).update(
             Text.assemble(
-                f" {len(views)} fault(s) · ",
+                f" {len(views)} fault(s) in the last 12 months · ",
                 (f"{missed} missed their response time", "bold red" if missed else "green"),
                 " · filters: ",
                 "SLA missed " if self.missed_only else "",

@@ -85,27 +85,61 @@ class Transcript:
         return self.redact(raw.decode(self._encoding, errors="replace"))
 
     def redacted_events(self) -> list[TranscriptEvent]:
-        """Every chunk in order, both directions, secrets masked."""
-        events = []
+        """Every chunk in order, both directions, secrets masked.
+
+        Received chunks are redacted as one stream, so a secret that arrived split over two
+        reads is masked all the same.
+        """
+        received = [
+            data.decode(self._encoding, "replace")
+            for kind, _, data, _ in self._events
+            if kind == "received"
+        ]
+        stream = "".join(received)
+        spans = self._secret_spans(stream)
+        events, offset, index = [], 0, 0
         for kind, at, data, secret in self._events:
-            text = MASK if secret else self.redact(data.decode(self._encoding, "replace"))
+            if kind == "sent":
+                text = MASK if secret else self.redact(data.decode(self._encoding, "replace"))
+            else:
+                chunk = received[index]
+                index += 1
+                text = _masked_slice(stream, spans, offset, offset + len(chunk))
+                offset += len(chunk)
             events.append(TranscriptEvent(kind, at, text))
         return events
 
     def redact(self, text: str) -> str:
-        # Longest first, so a secret containing another one is masked whole.
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, MASK)
+        return _masked_slice(text, self._secret_spans(text), 0, len(text))
+
+    def _secret_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where secrets stand in ``text``: the typed ones, and values after secret keywords."""
+        spans = []
+        for secret in self._secrets:
+            spans += [m.span() for m in re.finditer(re.escape(secret), text)]
         for pattern in SECRET_PATTERNS:
-            text = pattern.sub(_mask_match, text)
-        return text
+            for match in pattern.finditer(text):
+                value = match.group("v")
+                if value != MASK and not _NOT_SECRET.match(value):
+                    spans.append(match.span("v"))
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
 
 
-def _mask_match(match: re.Match[str]) -> str:
-    value = match.group("v")
-    if value == MASK or _NOT_SECRET.match(value):
-        return match.group(0)
-    start, end = match.span("v")
-    base = match.start(0)
-    whole = match.group(0)
-    return whole[: start - base] + MASK + whole[end - base :]
+def _masked_slice(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    """``text[start:end]`` with every secret span shown once, as MASK, where it begins."""
+    pieces, position = [], start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        if span_start >= position:
+            pieces.append(text[position:span_start])
+            pieces.append(MASK)
+        position = max(position, min(span_end, end))
+    pieces.append(text[position:end])
+    return "".join(pieces)

@@ -137,3 +137,20 @@ def test_console_package_never_imports_the_ui_toolkit():
     code = ("import sys, assettrack.console, assettrack.console.simulator, "
             "assettrack.console.simulator.cli; sys.exit('textual' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_secret_split_over_two_reads_is_still_masked() -> None:
+    from assettrack.console.transcript import Transcript
+
+    transcript = Transcript()
+    transcript.add_secret("hunter2")
+    transcript.record_sent(b"hunter2\r", secret=True)
+    for chunk in (b"Router#show run\r\nsnmp-server comm", b"unity n3tw0", b"rkRO RO\r\nhun",
+                  b"ter2 is typed\r\nRouter#"):
+        transcript.record_received(chunk)
+    events = transcript.redacted_events()
+    joined = "".join(e.text for e in events if e.direction == "received")
+    assert "n3tw0" not in joined and "rkRO" not in joined and "hun" not in joined
+    assert joined == transcript.redacted()
+    assert "snmp-server community ****** RO" in joined and "****** is typed" in joined
+    assert [e.text for e in events if e.direction == "sent"] == ["******"]

@@ -37,6 +37,12 @@ from assettrack.domain.models import (
 )
 
 SITES = 200
+# A fleet repeats a few dozen models (the warranty rules are looked up per model).
+MODELS = tuple(
+    f"{series}-{n:02d}"
+    for series in ("C9300", "S5735", "MSR36", "EX4300", "FG100F", "RG-S57")
+    for n in range(10)
+)
 
 
 def make_data(
@@ -52,7 +58,7 @@ def make_data(
             site_id=sites[i % SITES].id,
             kind=rng.choice(("router", "switch", "firewall", "gateway")),
             vendor=rng.choice(vendors),
-            model=f"M{rng.randint(1000, 9999)}",
+            model=rng.choice(MODELS),
             serial_number=f"SN{i:08d}",
             hostname=f"dev-{i}",
             management_address=f"10.{i // 65536}.{i // 256 % 256}.{i % 256}",

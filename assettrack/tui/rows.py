@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
@@ -43,17 +42,44 @@ def status_text(view: AssetView) -> Text:
     return text
 
 
-@dataclass(frozen=True)
 class AssetRow:
-    row: Row
-    haystack: str  # every column's text, folded, for type-to-filter
+    """A table row and, made on the first filter keystroke, the text the filter searches."""
+
+    __slots__ = ("_haystack", "row", "view")
+
+    def __init__(self, row: Row, view: AssetView) -> None:
+        self.row = row
+        self.view = view
+        self._haystack: str | None = None
+
+    @property
+    def haystack(self) -> str:
+        if self._haystack is None:
+            a, w = self.view.asset, self.view.warranty
+            self._haystack = " ".join(
+                (
+                    self.view.site_name,
+                    self.view.customer,
+                    a.kind,
+                    a.vendor,
+                    a.model,
+                    a.serial_number,
+                    a.hostname,
+                    a.location,
+                    a.firmware,
+                    str(w.end or ""),
+                    w.label,
+                    str(a.last_inspection or ""),
+                    a.management_address,
+                    *a.tags,
+                )
+            ).casefold()
+        return self._haystack
 
 
 def asset_row(view: AssetView) -> AssetRow:
     a = view.asset
     w = view.warranty
-    ends = str(w.end or "")
-    inspected = str(a.last_inspection or "")
     cells = (
         view.site_name,
         a.kind,
@@ -61,42 +87,16 @@ def asset_row(view: AssetView) -> AssetRow:
         a.model,
         a.serial_number,
         status_text(view),
-        ends,
-        inspected,
+        str(w.end or ""),
+        str(a.last_inspection or ""),
         a.location,
         a.firmware,
     )
-    sort_keys = (
-        view.site_name.casefold(),
-        a.kind,
-        a.vendor.casefold(),
-        a.model.casefold(),
-        a.serial_number.casefold(),
-        (w.days_left if w.days_left is not None else 10**6),
-        w.end or date.max,
-        inspected,
-        a.location.casefold(),
-        a.firmware.casefold(),
-    )
-    haystack = " ".join(
-        [
-            view.site_name,
-            view.customer,
-            a.kind,
-            a.vendor,
-            a.model,
-            a.serial_number,
-            a.hostname,
-            a.location,
-            a.firmware,
-            ends,
-            w.label,
-            inspected,
-            a.management_address,
-            *a.tags,
-        ]
-    ).casefold()
-    return AssetRow(Row(a.id, cells, sort_keys), haystack)
+    # Only the columns whose text does not sort right need keys of their own: warranty by
+    # days left, unknown ends last.
+    days = w.days_left if w.days_left is not None else 10**6
+    sort_keys = (None, None, None, None, None, days, w.end or date.max, None, None, None)
+    return AssetRow(Row(a.id, cells, sort_keys), view)
 
 
 def filter_rows(rows: list[AssetRow], query: str) -> list[Row]:

@@ -41,7 +41,7 @@ class Column:
 class Row:
     key: str
     cells: tuple[Cell, ...]
-    # What sorting by each column compares (defaults to the cell's text).
+    # What sorting by each column compares; None (or no keys) means the cell's text.
     sort_keys: tuple[Any, ...] = field(default=())
 
 
@@ -139,8 +139,11 @@ class FastTable(ScrollView, can_focus=True):
         widths = [max(c.min_width, cell_len(c.label) + 1) for c in self.columns]
         for i, column in enumerate(self.columns):
             # Distinct texts only (kinds, vendors, statuses repeat), ASCII measured by len.
-            texts = {_plain(row.cells[i]) for row in self.rows}
-            longest = max((len(t) if t.isascii() else cell_len(t) for t in texts), default=0)
+            cells = {
+                row.cells[i] if type(row.cells[i]) is str else _plain(row.cells[i])
+                for row in self.rows
+            }
+            longest = max((len(t) if t.isascii() else cell_len(t) for t in cells), default=0)
             widths[i] = min(max(widths[i], longest), column.max_width)
         self.widths = widths
 
@@ -174,9 +177,14 @@ class FastTable(ScrollView, can_focus=True):
     def _sort(self) -> None:
         column = self.sort_column
         assert column is not None
+        keyed = (
+            bool(self.rows)
+            and len(self.rows[0].sort_keys) > column
+            and self.rows[0].sort_keys[column] is not None
+        )
         key: Callable[[Row], Any] = (
             (lambda r: r.sort_keys[column])
-            if self.rows and self.rows[0].sort_keys
+            if keyed
             else (lambda r: _plain(r.cells[column]).casefold())
         )
         self.rows.sort(key=key, reverse=self.sort_reverse)

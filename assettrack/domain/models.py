@@ -95,11 +95,11 @@ class Contract:
     currency: str = "CNY"
     starts_on: date | None = None
     ends_on: date | None = None
+    # Labour caps count years after warranty from here (else from the assets' warranties).
+    warranty_ends_on: date | None = None
     id: str = field(default_factory=new_id)
     schema: int = SCHEMA_VERSION
     revision: int = 0
-    # Added for service charges: caps count years from here (else from the assets' warranty).
-    warranty_ends_on: date | None = None
 
 
 # --- service records: the shapes are fixed here, later work fills them -------------------
@@ -130,13 +130,12 @@ class Visit:
     customer_opinion: str = ""
     feedback: dict[str, Any] = field(default_factory=dict)
     sign_off: SignOff | None = None
-    id: str = field(default_factory=new_id)
-    schema: int = SCHEMA_VERSION
-    revision: int = 0
-    # Added for service records (defaults keep older documents readable).
     checks: list[str] = field(default_factory=list)  # running status, parameters, settings
     notes: str = ""
     fault_id: str | None = None  # the fault a call-out answered
+    id: str = field(default_factory=new_id)
+    schema: int = SCHEMA_VERSION
+    revision: int = 0
 
 
 class ItemResult(StrEnum):
@@ -225,12 +224,11 @@ class Fault:
     loaner_serial: str = ""
     warranty_covered: bool | None = None
     warranty_exclusion: str = ""
-    id: str = field(default_factory=new_id)
-    schema: int = SCHEMA_VERSION
-    revision: int = 0
-    # Added for service records (defaults keep older documents readable).
     engineer: str = ""
     sent_for_repair_at: datetime | None = None  # the faulty unit left the site
     unit_returned_at: datetime | None = None  # ... and came back (the loaner goes home)
     repair_action: str = ""  # repair, replace or refund: the three guarantees
     known_problem_id: str | None = None  # the known problem whose solution was applied
+    id: str = field(default_factory=new_id)
+    schema: int = SCHEMA_VERSION
+    revision: int = 0

@@ -362,3 +362,50 @@ def test_a_save_replaces_the_whole_document(tmp_path: Path) -> None:
         store.inspections.save(record)
         assert table.get(doc_id=record.id)["notes"] == ""
         assert store.inspections.get(site.id, record.id).revision == 2
+
+
+IMPORTER = """
+import sys
+from pathlib import Path
+from assettrack.domain.models import Asset
+from assettrack.store.store import Store
+
+with Store.open(Path(sys.argv[1])) as store:
+    sites = store.sites.list()
+    batch = [Asset(site_id=s.id, kind="switch", vendor="Huawei", model="S5735",
+                   serial_number=f"B{sys.argv[2]}-{n}") for n, s in enumerate(sites)]
+    print("start", flush=True)
+    store.assets.add_many(batch)
+    print("done", flush=True)
+"""
+
+
+def test_a_multi_site_import_killed_half_way_is_undone_at_the_next_open(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        for n in range(60):
+            store.sites.save(Site(customer="Contoso", name=f"Branch {n:02d}"))
+    rng = random.Random(7)
+    # One import left to finish tells how long an import takes on this machine.
+    first = subprocess.Popen([sys.executable, "-c", IMPORTER, str(folder), "0"],
+                             stdout=subprocess.PIPE, text=True)
+    assert first.stdout.readline().strip() == "start"
+    started = time.perf_counter()
+    assert first.stdout.readline().strip() == "done"
+    duration = time.perf_counter() - started
+    first.wait(timeout=30)
+    rolled_back = 0
+    for attempt in range(1, 13):
+        child = subprocess.Popen([sys.executable, "-c", IMPORTER, str(folder), str(attempt)],
+                                 stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "start"
+        time.sleep(rng.uniform(0.0, duration * 0.9))
+        child.kill()
+        finished = "done" in child.communicate(timeout=30)[0]
+        with Store.open(folder) as store:
+            mine = [a for a in store.assets.all() if a.serial_number.startswith(f"B{attempt}-")]
+            assert len(mine) in (0, 60), f"attempt {attempt}: {len(mine)} of 60 assets"
+            assert (len(mine) == 60) >= finished  # a finished import is never undone
+            rolled_back += store.db.rolled_back
+        assert not list(folder.glob(".insert-*"))
+    assert rolled_back > 0  # some kills did land half-way, and were undone

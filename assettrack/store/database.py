@@ -24,6 +24,7 @@ import orjson
 
 from assettrack.store.durable import atomic_write, remove_orphan_temp_files
 from assettrack.store.errors import CorruptStoreError, NewerSchemaError, StoreError
+from assettrack.store.journal import roll_back, unfinished_journals
 from assettrack.store.lock import WriterLock
 from assettrack.store.schema import CURRENT_PLAN, SchemaPlan
 from assettrack.store.storage import PartitionDB, open_partition
@@ -51,6 +52,7 @@ class Database:
         self._partitions: OrderedDict[str, PartitionDB] = OrderedDict()
         self._pinned: set[str] = set()
         self.removed_temp_files: list[Path] = []
+        self.rolled_back = 0  # documents of unfinished inserts taken out at open
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -74,6 +76,8 @@ class Database:
             self.removed_temp_files = remove_orphan_temp_files(self.folder)
             if not (self.folder / HEADER_NAME).exists():
                 self._write_header()
+            for journal in unfinished_journals(self.folder):
+                self.rolled_back += roll_back(self, journal)
         except BaseException:
             self.close()
             raise

@@ -21,6 +21,7 @@ from assettrack.domain.codec import from_doc, to_doc
 from assettrack.domain.models import Asset, Fault, Inspection, Visit
 from assettrack.store.database import Database
 from assettrack.store.errors import CorruptStoreError, StoreError
+from assettrack.store.journal import InsertJournal
 
 T = TypeVar("T")
 CATALOG = "catalog.json"
@@ -242,16 +243,30 @@ class AssetRepository:
             asset.revision += 1
             by_partition.setdefault(self.partition_of(asset.site_id), []).append(asset)
         done: list[str] = []
+        # Several files: a journal makes the whole insert undoable after a crash too.
+        journal = (
+            InsertJournal(self.db, self.TABLE,
+                          {name: [a.id for a in group] for name, group in by_partition.items()})
+            if len(by_partition) > 1 else None
+        )
         try:
             for name, group in by_partition.items():
                 write_documents(self.db, name, self.TABLE, [to_doc(a) for a in group], pinned=True)
                 done.append(name)
         except BaseException:
-            for name in done:
-                ids = [a.id for a in by_partition[name]]
-                with saving(self.db, name):
-                    self.db.partition(name, pinned=True).table(self.TABLE).remove(doc_ids=ids)
+            try:
+                for name in done:
+                    ids = [a.id for a in by_partition[name]]
+                    with saving(self.db, name):
+                        self.db.partition(name, pinned=True).table(self.TABLE).remove(doc_ids=ids)
+            except BaseException:
+                pass  # the journal stays, and the next open finishes taking them out
+            else:
+                if journal is not None:
+                    journal.finish()
             raise
+        if journal is not None:
+            journal.finish()
         added = [a for group in by_partition.values() for a in group]
         for asset in added:
             self._remember(asset)

@@ -19,6 +19,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("F2", "sites"),
             ("F3", "assets"),
             ("F4", "warranty review"),
+            ("F5", "visits"),
+            ("F6", "faults"),
+            ("F7", "merge conflicts"),
+            ("F8", "contracts and charges"),
+            ("F9", "known problems"),
             ("ctrl+p", "command palette"),
             ("ctrl+t", "light / dark theme"),
             ("ctrl+q", "quit"),
@@ -55,6 +60,24 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("s", "customer sign-off"),
         ),
     ),
+    (
+        "Visits",
+        (
+            ("n", "record a visit"),
+            ("o", "overdue only on/off"),
+            ("[ / ]", "previous / next month"),
+            ("r", "the site's month report as PDF"),
+        ),
+    ),
+    (
+        "Faults",
+        (
+            ("n", "report a fault (known problems are suggested)"),
+            ("1 / 2 / 3", "responded / on site / resolved now"),
+            ("m / o", "response time missed only / open only"),
+        ),
+    ),
+    ("Merge conflicts", (("l / t", "keep ours / keep theirs"),)),
     (
         "Warranty review",
         (

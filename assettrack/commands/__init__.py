@@ -1,38 +1,29 @@
-"""Command line for service records: visits, faults, known problems, charges, reports and
-merging another laptop's data.
+"""Sub-commands of ``assettrack``, each in the module named here and imported on first use.
 
-The commands receive the root group's context object (``assettrack.cli.Context``) through
-``click.pass_obj``; ``register_commands(cli)`` adds them to the root group.
+The commands receive the root group's context object (``assettrack.commands.context.Context``)
+through ``pass_context``.
 """
 
 from __future__ import annotations
 
-import click
-
-from assettrack.commands.charges import charge_group, charges_command
-from assettrack.commands.faults import fault_group, faults_command
-from assettrack.commands.known_problems import known_group
-from assettrack.commands.merge import conflicts_group, export_bundle_command, import_bundle_command
-from assettrack.commands.reports import report_group
-from assettrack.commands.visits import visit_group, visits_command
-
-COMMANDS: tuple[click.Command, ...] = (
-    visits_command,
-    visit_group,
-    faults_command,
-    fault_group,
-    known_group,
-    charges_command,
-    charge_group,
-    report_group,
-    export_bundle_command,
-    import_bundle_command,
-    conflicts_group,
-)
-
-
-def register_commands(group: click.Group) -> None:
-    """Add the service-record commands to the root command group."""
-    for command in COMMANDS:
-        if command.name not in group.commands:
-            group.add_command(command)
+COMMANDS: dict[str, str] = {
+    "demo": "assettrack.commands.demo:demo",
+    "warranty": "assettrack.commands.assets:warranty",
+    "import": "assettrack.commands.assets:import_group",
+    "export": "assettrack.commands.assets:export_group",
+    "inspect": "assettrack.commands.inspect:inspect",
+    "plugins": "assettrack.commands.plugins:list_plugins",
+    "config": "assettrack.commands.settings:show_config",
+    "sim": "assettrack.console.simulator.cli:sim_command",
+    "visits": "assettrack.commands.visits:visits_command",
+    "visit": "assettrack.commands.visits:visit_group",
+    "faults": "assettrack.commands.faults:faults_command",
+    "fault": "assettrack.commands.faults:fault_group",
+    "known-problems": "assettrack.commands.known_problems:known_group",
+    "charges": "assettrack.commands.charges:charges_command",
+    "charge": "assettrack.commands.charges:charge_group",
+    "report": "assettrack.commands.reports:report_group",
+    "export-bundle": "assettrack.commands.merge:export_bundle_command",
+    "import-bundle": "assettrack.commands.merge:import_bundle_command",
+    "conflicts": "assettrack.commands.merge:conflicts_group",
+}

@@ -1,0 +1,49 @@
+"""What every command shares: the day, the settings and the plugins, each made on first use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from assettrack.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from assettrack.plugins.extensions import Extensions
+    from assettrack.services.assets import AssetRegister
+    from assettrack.store.store import Store
+
+
+@dataclass
+class Context:
+    config_file: Path | None
+    db_option: Path | None
+    today: date
+    _settings: Settings | None = field(default=None, init=False)
+    _extensions: Extensions | None = field(default=None, init=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(config_file=self.config_file, db_path=self.db_option)
+        return self._settings
+
+    @property
+    def extensions(self) -> Extensions:
+        if self._extensions is None:
+            from assettrack.plugins.loader import load_plugins
+
+            self._extensions = load_plugins(self.settings.raw)
+        return self._extensions
+
+    def register(self, store: Store) -> AssetRegister:
+        from assettrack.services.assets import AssetRegister
+
+        ext = self.extensions
+        return AssetRegister(store, ext.warranty_rules(self.settings.warranty), ext.asset_kinds())
+
+
+pass_context = click.make_pass_decorator(Context)

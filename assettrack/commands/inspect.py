@@ -1,0 +1,145 @@
+"""`assettrack inspect`: read an asset's status over its console into a draft record."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from assettrack.commands.context import Context, pass_context
+from assettrack.store.store import Store
+
+
+@click.command()
+@click.argument("asset_ref", metavar="ASSET")
+@click.option(
+    "--port",
+    help="Console port or URL (default: the asset's console port), "
+    "e.g. /dev/ttyUSB0, COM3, socket://console-server:7001.",
+)
+@click.option("--driver", help="Use this driver instead of the best match.")
+@click.option("--baud", type=int, help="Line speed (default: the asset's, else the driver's).")
+@click.option("--autobaud", is_flag=True, help="Try the common line speeds first.")
+@click.option(
+    "--credentials",
+    "credentials_ref",
+    metavar="REF",
+    help="env:USER_VAR,PASS_VAR | keyring:service/user | prompt (default: the asset's).",
+)
+@click.option(
+    "--idle-timeout",
+    type=click.FloatRange(min=0.1),
+    default=3.0,
+    show_default=True,
+    help="Seconds of silence before the console counts as not answering.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@pass_context
+def inspect(
+    context: Context,
+    asset_ref: str,
+    port: str | None,
+    driver: str | None,
+    baud: int | None,
+    autobaud: bool,
+    credentials_ref: str | None,
+    idle_timeout: float,
+    fmt: str,
+) -> None:
+    """Read ASSET's status over its console into its maintenance record (draft)."""
+    from assettrack.console.errors import ConsoleError
+    from assettrack.console.session import autobaud as find_speed
+    from assettrack.services.console_reader import ConsoleReader, ReadOptions
+    from assettrack.services.inspections import InspectionService
+
+    def ask(label: str, secret: bool) -> str:
+        return click.prompt(label, hide_input=secret, err=True)
+
+    def show_progress(step: str, text: str) -> None:
+        if fmt == "text" and not text:
+            click.echo(f"… {step}", err=True)
+
+    with Store.open(context.settings.db_path, author=context.settings.engineer) as store:
+        register = context.register(store)
+        asset = register.find_asset(asset_ref)
+        reader = ConsoleReader(context.extensions)
+        chosen = reader.choose_driver(asset, driver)
+        url = port or asset.console.port
+        if autobaud and url:
+            baud = find_speed(url, chosen.console, idle_timeout=min(idle_timeout, 1.0))
+            click.echo(f"… line speed {baud} baud", err=True)
+        service = InspectionService(store, context.extensions, context.settings.engineer)
+        inspection = service.start(asset)
+        options = ReadOptions(
+            port=url or "",
+            driver=chosen.name,
+            baud=baud,
+            credentials_ref=credentials_ref,
+            idle_timeout=idle_timeout,
+            prompt=ask,
+        )
+        try:
+            result = reader.read(asset, options, on_progress=show_progress)
+        except ConsoleError as exc:
+            # Keep what the device did say with the draft, for the record and for support.
+            inspection.transcript = exc.transcript
+            store.inspections.save(inspection)
+            raise
+        inspection = service.apply_readings(
+            inspection, asset, result.readings, result.transcript, driver=result.driver
+        )
+    _print_inspection(inspection, result, fmt)
+
+
+def _print_inspection(inspection: Any, result: Any, fmt: str) -> None:
+    from assettrack.domain.codec import to_doc
+
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "inspection": inspection.id,
+                    "state": inspection.state.value,
+                    "driver": result.driver,
+                    "seconds": round(result.seconds, 3),
+                    "readings": to_doc(result.readings),
+                    "flags": inspection.flags,
+                    "problems": result.problems,
+                    "items": [to_doc(i) for i in inspection.items],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    r = result.readings
+    click.echo(
+        f"Read with driver {result.driver} in {result.seconds:.1f} s "
+        f"(maintenance record {inspection.id}, {inspection.state.value})"
+    )
+    rows = [
+        ("hostname", r.hostname),
+        ("model", r.model),
+        ("serial", r.serial_number),
+        ("version", r.os_version),
+        ("uptime", r.uptime_seconds and f"{r.uptime_seconds} s"),
+        ("cpu", r.cpu_percent is not None and f"{r.cpu_percent:g} %"),
+        ("memory", r.memory_used_percent is not None and f"{r.memory_used_percent:g} %"),
+        ("temperatures", ", ".join(f"{k} {v:g} °C" for k, v in r.temperatures.items())),
+        ("fans", ", ".join(f"{k} {v}" for k, v in r.fans.items())),
+        ("power", ", ".join(f"{k} {v}" for k, v in r.power_supplies.items())),
+        ("alarms", "; ".join(r.alarms or [])),
+        ("interfaces down", ", ".join(r.interfaces_down or [])),
+    ]
+    for label, value in rows:
+        if value:
+            click.echo(f"  {label:16} {value}")
+    filled = [i for i in inspection.items if i.filled_from.startswith("readings")]
+    click.echo(f"Checklist items filled from the readings: {len(filled)}")
+    for item in filled:
+        click.echo(f"  [{item.result.value:4}] {item.label}: {item.value} {item.note}".rstrip())
+    for flag in inspection.flags:
+        click.echo(f"WARNING: {flag}")
+    for problem in result.problems:
+        click.echo(f"note: {problem}")

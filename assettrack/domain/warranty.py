@@ -167,9 +167,29 @@ class WarrantyStatus:
 
     @property
     def label(self) -> str:
-        if self.state is WarrantyState.EXPIRING:
-            return f"expiring ≤{self.band}d"
-        return self.state.value
+        return status_label(self.state, self.band)
+
+
+def status_label(state: WarrantyState, band: int | None) -> str:
+    """What the screens and exports show: "active", "expiring ≤30d", "expired", "unknown"."""
+    if state is WarrantyState.EXPIRING:
+        return f"expiring ≤{band}d"
+    return state.value
+
+
+def status_on(
+    end: date | None, thresholds: Iterable[int], today: date
+) -> tuple[WarrantyState, int | None, int | None]:
+    """State, days left and expiring band of a warranty ending on ``end``, as of ``today``."""
+    if end is None:
+        return WarrantyState.UNKNOWN, None, None
+    days_left = (end - today).days
+    if days_left < 0:
+        return WarrantyState.EXPIRED, days_left, None
+    bands = [t for t in sorted(thresholds) if days_left <= t]
+    if bands:
+        return WarrantyState.EXPIRING, days_left, bands[0]
+    return WarrantyState.ACTIVE, days_left, None
 
 
 def add_months(start: date, months: int) -> date:
@@ -201,12 +221,5 @@ def warranty_status(asset: Asset, rules: WarrantyRules, today: date) -> Warranty
         end = add_months(start, months)
     if extension:
         source += f" + {extension} months extension"
-    days_left = (end - today).days
-    if days_left < 0:
-        return WarrantyStatus(WarrantyState.EXPIRED, start, end, months, days_left, None, source)
-    bands = [t for t in sorted(rules.thresholds) if days_left <= t]
-    if bands:
-        return WarrantyStatus(
-            WarrantyState.EXPIRING, start, end, months, days_left, bands[0], source
-        )
-    return WarrantyStatus(WarrantyState.ACTIVE, start, end, months, days_left, None, source)
+    state, days_left, band = status_on(end, rules.thresholds, today)
+    return WarrantyStatus(state, start, end, months, days_left, band, source)

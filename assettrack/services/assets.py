@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from assettrack.bulk import bulk_build
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import BUILTIN_ASSET_KINDS, Asset, Site
 from assettrack.domain.validation import build_asset, build_site
@@ -78,9 +79,10 @@ class AssetRegister:
         )
 
     def views(self, today: date, assets: Iterable[Asset] | None = None) -> list[AssetView]:
-        return [
-            self.view(a, today) for a in (self.store.assets.all() if assets is None else assets)
-        ]
+        with bulk_build():
+            return [
+                self.view(a, today) for a in (self.store.assets.all() if assets is None else assets)
+            ]
 
     def find_asset(self, ref: str) -> Asset:
         """An asset by id, serial number or hostname (ignoring case); it must be unambiguous."""

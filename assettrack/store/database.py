@@ -16,7 +16,9 @@ those files.
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -169,6 +171,21 @@ class Database:
             for p in base.rglob("*.json")
             if not p.name.startswith(".")
         )
+
+    def stamps(self, names: Iterable[str]) -> list[list[str | int]]:
+        """``[name, size, mtime_ns, inode]`` of each partition file that exists.
+
+        A cache compares these to tell whether files changed since it was made: every save
+        replaces its file, so it gets a new inode or time, and usually a new size.
+        """
+        stamps: list[list[str | int]] = []
+        for name in names:
+            try:
+                st = os.stat(self.folder / name)
+            except FileNotFoundError:
+                continue
+            stamps.append([name, st.st_size, st.st_mtime_ns, st.st_ino])
+        return stamps
 
     def discard(self, name: str) -> None:
         """Forget a partition's in-memory state (after a failed save) so it is re-read."""

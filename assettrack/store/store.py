@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from pathlib import Path
 
+from assettrack.bulk import bulk_build
 from assettrack.domain.charges import Charge
 from assettrack.domain.known_problems import KnownProblem
 from assettrack.domain.models import Contract, Site
@@ -22,6 +23,10 @@ from assettrack.store.schema import CURRENT_PLAN, SchemaPlan
 
 class Store:
     def __init__(self, db: Database) -> None:
+        with bulk_build():
+            self._load(db)
+
+    def _load(self, db: Database) -> None:
         self.db = db
         self.sites: CatalogRepository[Site] = CatalogRepository(db, "sites", Site)
         self.contracts: CatalogRepository[Contract] = CatalogRepository(db, "contracts", Contract)

@@ -2,38 +2,50 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
-from assettrack.domain.models import Asset
-from assettrack.plugins.extensions import Extensions
-from assettrack.services.assets import AssetRegister
-from assettrack.services.faults import FaultService
-from assettrack.services.inspections import InspectionService
-from assettrack.services.service_config import load_service_config
-from assettrack.services.visits import VisitService
-from assettrack.tui.commands import MainActions
-from assettrack.tui.context import TuiContext
+from assettrack.tui.context import Services, TuiContext
 from assettrack.tui.screens.assets import AssetsScreen
-from assettrack.tui.screens.charges import ChargesScreen
-from assettrack.tui.screens.conflicts import ConflictsScreen
-from assettrack.tui.screens.faults import FaultsScreen
-from assettrack.tui.screens.help import HelpScreen
-from assettrack.tui.screens.known_problems import KnownProblemsScreen
-from assettrack.tui.screens.sites import SitesScreen
-from assettrack.tui.screens.visits import VisitsScreen
-from assettrack.tui.screens.warranty import WarrantyScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from assettrack.domain.models import Asset
+    from assettrack.plugins.extensions import Extensions
+    from assettrack.services.assets import AssetRegister
+    from assettrack.store.store import Store
+
+# The main screens but the first are imported when first shown: the app starts sooner.
+LAZY_SCREENS = {
+    "sites": "assettrack.tui.screens.sites:SitesScreen",
+    "warranty": "assettrack.tui.screens.warranty:WarrantyScreen",
+    "visits": "assettrack.tui.screens.visits:VisitsScreen",
+    "faults": "assettrack.tui.screens.faults:FaultsScreen",
+    "conflicts": "assettrack.tui.screens.conflicts:ConflictsScreen",
+    "charges": "assettrack.tui.screens.charges:ChargesScreen",
+    "known_problems": "assettrack.tui.screens.known_problems:KnownProblemsScreen",
+}
+
+
+def _main_actions() -> type[Provider]:
+    from assettrack.tui.commands import MainActions
+
+    return MainActions
 
 
 class AssetTrackApp(App[None]):
     TITLE = "assettrack"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {MainActions}
+    COMMANDS = App.COMMANDS | {_main_actions}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help"),
         Binding("f2", "sites", "Sites"),
@@ -51,18 +63,41 @@ class AssetTrackApp(App[None]):
         super().__init__()
         self.context = context
         self.start = start
+        # Why loading the store failed, for the command line to report after the app ends.
+        self.load_error: BaseException | None = None
 
     def on_mount(self) -> None:
         self.sub_title = f"as of {self.context.today}"
-        self.install_screen(SitesScreen(self.context), "sites")
         self.install_screen(AssetsScreen(self.context), "assets")
-        self.install_screen(WarrantyScreen(self.context), "warranty")
-        self.install_screen(VisitsScreen(self.context), "visits")
-        self.install_screen(FaultsScreen(self.context), "faults")
-        self.install_screen(ConflictsScreen(self.context), "conflicts")
-        self.install_screen(ChargesScreen(self.context), "charges")
-        self.install_screen(KnownProblemsScreen(self.context), "known_problems")
+        for name, where in LAZY_SCREENS.items():
+            self.install_screen(self._screen_factory(where), name)  # type: ignore[arg-type]
+        if not self.context.ready and self.start != "assets":
+            self.context.load()  # only the asset table can be painted before the store loads
         self.push_screen(self.start)
+
+    def _screen_factory(self, where: str) -> Callable[[], Screen[Any]]:
+        # get_screen calls an installed callable once and keeps the screen it returns.
+        def make() -> Screen[Any]:
+            module, name = where.split(":")
+            screen_class = getattr(importlib.import_module(module), name)
+            return screen_class(self.context)  # type: ignore[no-any-return]
+
+        return make
+
+    # -- loading the store after the first paint -------------------------------------------
+
+    def load_services(self) -> None:
+        if not self.context.ready:
+            self.run_worker(self.context.load, name="load", thread=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "load":
+            return
+        if event.state is WorkerState.SUCCESS and event.worker.result is not None:
+            self.get_screen("assets", AssetsScreen).services_ready(event.worker.result.asset_facts)
+        elif event.state is WorkerState.ERROR:
+            self.load_error = event.worker.error
+            self.exit(return_code=1)
 
     def _go(self, name: str) -> None:
         # Leave any detail screens, then show the chosen main screen.
@@ -100,11 +135,37 @@ class AssetTrackApp(App[None]):
         self.get_screen("assets").action_new_asset()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
+        from assettrack.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+
+def make_services(
+    register: AssetRegister,
+    extensions: Extensions,
+    *,
+    engineer: str = "",
+    clock: Callable[[], datetime] = datetime.now,
+    service_settings: Mapping[str, Any] | None = None,
+) -> Services:
+    from assettrack.services.faults import FaultService
+    from assettrack.services.inspections import InspectionService
+    from assettrack.services.service_config import load_service_config
+    from assettrack.services.visits import VisitService
+
+    config = load_service_config(service_settings or {})
+    store: Store = register.store
+    return Services(
+        extensions=extensions,
+        register=register,
+        inspections=InspectionService(store, extensions, engineer, clock=clock),
+        visits=VisitService(store, config, engineer, clock=clock),
+        faults=FaultService(store, config, engineer, clock=clock, warranty_rules=register.rules),
+    )
 
 
 def make_app(
@@ -120,16 +181,19 @@ def make_app(
     clock: Callable[[], datetime] = datetime.now,
     service_settings: Mapping[str, Any] | None = None,
 ) -> AssetTrackApp:
-    config = load_service_config(service_settings or {})
-    store = register.store
+    """The app on a store that is already open (the tests; ``tui.launch`` for the CLI)."""
+    services = make_services(
+        register,
+        extensions,
+        engineer=engineer,
+        clock=clock,
+        service_settings=service_settings,
+    )
     context = TuiContext(
-        register=register,
-        inspections=InspectionService(store, extensions, engineer, clock=clock),
-        extensions=extensions,
-        visits=VisitService(store, config, engineer, clock=clock),
-        faults=FaultService(store, config, engineer, clock=clock, warranty_rules=register.rules),
-        today=today,
-        export_folder=export_folder or Path.cwd(),
+        today,
+        export_folder or Path.cwd(),
+        services=services,
+        thresholds=register.rules.thresholds,
         demo_console=demo_console,
         idle_timeout=idle_timeout,
     )

@@ -1,32 +1,92 @@
-"""Starting the TUI on a database folder: what ``assettrack`` and ``assettrack demo`` run."""
+"""Starting the TUI on a database folder: what ``assettrack`` and ``assettrack demo`` run.
+
+The order is chosen so the asset table is on screen as soon as Textual can paint it:
+
+1. take the database's writer lock (a second copy is told at once who holds it);
+2. if the row snapshot still matches the files, paint the asset table from it and load the
+   store on a worker thread right after the first paint;
+3. otherwise load the store first, as any command does.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import platformdirs
 
 from assettrack.commands.context import Context
-from assettrack.store.store import Store
+from assettrack.store.database import Database
+from assettrack.tui.context import Loaded, TuiContext
+from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
 
 
-def run_tui(context: Context, db_path: Path, *, demo: bool = False) -> None:
-    from assettrack.tui.app import make_app
+def default_cache_folder() -> Path:
+    return Path(platformdirs.user_cache_dir("assettrack", appauthor=False))
 
+
+def run_tui(
+    context: Context,
+    db_path: Path,
+    *,
+    demo: bool = False,
+    cache_folder: Path | None = None,
+    **run_options: Any,
+) -> None:
+    """Run the app until the user quits; ``run_options`` go to Textual's ``App.run``."""
+    from assettrack.tui.app import AssetTrackApp
+
+    settings = context.settings
     consoles = None
     if demo:
         from assettrack.services.demo_consoles import DemoConsoles
 
         consoles = DemoConsoles()
+    db = Database(db_path, author=settings.engineer).open()
     try:
-        with Store.open(db_path, author=context.settings.engineer) as store:
-            app = make_app(
-                context.register(store),
-                context.extensions,
-                context.today,
-                engineer=context.settings.engineer,
-                export_folder=Path.cwd(),
-                demo_console=consoles.url_for if consoles else None,
+        # Keyed by the configured rules: plugins' rules are known only once plugins load,
+        # and the check after the load catches what they change.
+        snapshot = RowSnapshot(
+            snapshot_path(cache_folder or default_cache_folder(), db_path), db, settings.warranty
+        )
+
+        def load() -> Loaded:
+            from assettrack.services.assets import AssetRegister
+            from assettrack.store.store import Store
+            from assettrack.tui.app import make_services
+            from assettrack.tui.rows import facts_of
+
+            extensions = context.extensions
+            rules = extensions.warranty_rules(settings.warranty)
+            register = AssetRegister(Store(db), rules, extensions.asset_kinds())
+            services = make_services(
+                register,
+                extensions,
+                engineer=settings.engineer,
+                service_settings=settings.raw,
             )
-            app.run()
+            return Loaded(services, [facts_of(v) for v in register.views(context.today)])
+
+        first_rows = snapshot.load()
+        loaded = load() if first_rows is None else None
+        tui = TuiContext(
+            context.today,
+            Path.cwd(),
+            services=loaded.services if loaded else None,
+            load=None if loaded else load,
+            first_rows=loaded.asset_facts if loaded else first_rows,
+            thresholds=settings.warranty.thresholds,
+            on_asset_rows=snapshot.save,
+            demo_console=consoles.url_for if consoles else None,
+        )
+        app = AssetTrackApp(tui)
+        try:
+            app.run(**run_options)
+        finally:
+            snapshot.wait()
+        if app.load_error is not None:
+            raise app.load_error
     finally:
+        db.close()
         if consoles is not None:
             consoles.close()

@@ -14,7 +14,14 @@ from textual.widgets import Footer, Header, Input, Static
 
 from assettrack.domain.models import Site
 from assettrack.tui.context import TuiContext
-from assettrack.tui.rows import ASSET_COLUMNS, AssetRow, asset_row, filter_rows
+from assettrack.tui.rows import (
+    ASSET_COLUMNS,
+    AssetFacts,
+    AssetRow,
+    asset_rows,
+    facts_of,
+    filter_rows,
+)
 from assettrack.tui.widgets.fast_table import FastTable
 
 
@@ -53,11 +60,23 @@ class AssetsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Assets" + (f" · {self.site.customer} / {self.site.name}" if self.site else "")
-        self.reload()
+        first_rows = self.context.first_rows if self.site is None else None
+        if first_rows is None:
+            self.reload()
+        elif self.context.ready:  # the rows the store was loaded with: no need to redo them
+            self.loaded_generation = self.context.register.store.assets.generation
+            self._show(first_rows)
+        else:
+            # Paint the snapshot's rows now; the store loads once they are on screen.
+            self._show(first_rows, remember=False)
+            self.call_after_refresh(self.app.load_services)  # type: ignore[attr-defined]
         self.query_one(FastTable).focus()
 
     def on_screen_resume(self) -> None:
         # Rebuild only if assets changed meanwhile (an edit, an inspection, an import).
+        # Before the store has loaded there is nothing newer than what is shown.
+        if not self.context.ready:
+            return
         if self.loaded_generation != self.context.register.store.assets.generation:
             self.reload()
 
@@ -65,12 +84,25 @@ class AssetsScreen(Screen[None]):
         register = self.context.register
         self.loaded_generation = register.store.assets.generation
         assets = register.store.assets.by_site(self.site.id) if self.site else None
-        views = register.views(self.context.today, assets)
-        self.all_rows = [asset_row(v) for v in views]
+        self._show([facts_of(v) for v in register.views(self.context.today, assets)])
+
+    def services_ready(self, facts: list[AssetFacts]) -> None:
+        """The store has loaded: its rows replace the snapshot's if they differ."""
+        self.loaded_generation = self.context.register.store.assets.generation
+        if facts != [r.facts for r in self.all_rows]:
+            self._show(facts)
+
+    def _show(self, facts: list[AssetFacts], *, remember: bool = True) -> None:
+        self.all_rows = asset_rows(facts, self.context.today, self.context.thresholds)
         table = self.query_one(FastTable)
         if table.sort_column is None:
             table.sort_column = 0
+        key = table.current_key
         self.apply_filter()
+        if key is not None:
+            table.move_to_key(key)
+        if remember and self.site is None and self.context.on_asset_rows is not None:
+            self.context.on_asset_rows(facts)
 
     def apply_filter(self) -> None:
         query = self.query_one("#filter", Input).value

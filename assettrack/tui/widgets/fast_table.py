@@ -9,9 +9,9 @@ comprehension and a repaint. Wide (CJK) characters are measured in terminal cell
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -37,12 +37,12 @@ class Column:
     justify: str = "left"
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    # A tuple, not a dataclass: 10,000 are made at start-up and a tuple is made 5x faster.
     key: str
     cells: tuple[Cell, ...]
     # What sorting by each column compares; None (or no keys) means the cell's text.
-    sort_keys: tuple[Any, ...] = field(default=())
+    sort_keys: tuple[Any, ...] = ()
 
 
 def _plain(cell: Cell) -> str:

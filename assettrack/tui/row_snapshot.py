@@ -1,0 +1,104 @@
+"""The asset table as it was last shown, so the next start paints it before the store loads.
+
+Loading 10,000 assets and working out their warranties takes longer than starting Textual;
+painting the table from this file takes a few milliseconds. It is a cache, never the truth:
+
+- it is used only if the database's catalog and asset files are unchanged since it was
+  written (same size, time and inode each: every save replaces its file) and the warranty
+  rules are the same;
+- the app loads the store right after the first paint anyway, and replaces the rows if they
+  differ (a file system with coarse times could hide a change);
+- it holds end dates, not statuses, so it stays right from one day to the next.
+
+One file per database folder, in the user's cache folder; a missing, unreadable or
+foreign file simply means a normal start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from assettrack.bulk import bulk_build
+from assettrack.domain.warranty import WarrantyRules
+from assettrack.store.database import Database
+from assettrack.store.durable import atomic_write
+from assettrack.tui.rows import AssetFacts
+
+FORMAT = 1
+CATALOG = "catalog.json"
+
+
+def snapshot_path(cache_folder: Path, db_folder: Path) -> Path:
+    digest = hashlib.sha256(str(db_folder.resolve()).encode()).hexdigest()[:16]
+    return cache_folder / f"asset-rows-{digest}.json"
+
+
+class RowSnapshot:
+    def __init__(self, path: Path, db: Database, rules: WarrantyRules) -> None:
+        self.path = path
+        self.db = db
+        # The rules decide every end date; repr lists them all, in order.
+        self.rules_digest = hashlib.sha256(repr(rules).encode()).hexdigest()
+        self._saved: Sequence[AssetFacts] | None = None
+        self._writer: threading.Thread | None = None
+
+    def key(self) -> dict[str, Any]:
+        """What must be unchanged for the snapshot to hold (JSON-shaped, to compare as read)."""
+        names = [CATALOG, *self.db.partition_names("assets")]
+        return {
+            "format": FORMAT,
+            "folder": str(self.db.folder.resolve()),
+            "rules": self.rules_digest,
+            "files": self.db.stamps(names),
+        }
+
+    def load(self) -> list[AssetFacts] | None:
+        """The facts saved for the database as it is now, or None."""
+        try:
+            with bulk_build():
+                data = orjson.loads(self.path.read_bytes())
+                if not isinstance(data, dict) or data.get("key") != self.key():
+                    return None
+                facts = [AssetFacts(*f[:-1], tuple(f[-1])) for f in data["assets"]]
+            for end in {f.ends for f in facts} - {""}:
+                date.fromisoformat(end)
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, IndexError, ValueError):
+            return None  # a cache that cannot be read is no cache
+        self._saved = facts
+        return facts
+
+    def save(self, facts: Sequence[AssetFacts]) -> None:
+        """Remember ``facts`` as the table of the database as it is now (if they changed).
+
+        The key is taken at once, on the caller's thread, while the files match the facts;
+        writing happens on a thread of its own, so the screen never waits for the disk.
+        """
+        if self._saved == facts:
+            return
+        self._saved = facts
+        key = self.key()
+        self.wait()
+        self._writer = threading.Thread(
+            target=self._write, args=(key, facts), name="row snapshot", daemon=True
+        )
+        self._writer.start()
+
+    def wait(self) -> None:
+        """Let a write in progress finish (before the app exits)."""
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
+
+    def _write(self, key: dict[str, Any], facts: Sequence[AssetFacts]) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, orjson.dumps({"key": key, "assets": facts}, default=list))
+        except OSError:
+            pass  # no room or no permission for a cache costs a slower start, nothing more

@@ -13,7 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = 1
+# Re-exported: every model carries it in its "schema" field.
+from assettrack.domain.schema_version import SCHEMA_VERSION as SCHEMA_VERSION
 
 BUILTIN_ASSET_KINDS: tuple[str, ...] = ("router", "switch", "firewall", "gateway")
 

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assettrack.domain.errors import FieldProblem, ValidationError
-from assettrack.domain.models import Asset
+
+if TYPE_CHECKING:  # the settings read warranty rules before anything needs an Asset
+    from assettrack.domain.models import Asset
 
 DEFAULT_MONTHS = 36
 DEFAULT_THRESHOLDS = (90, 60, 30)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assettrack.domain.models import SCHEMA_VERSION
+from assettrack.domain.schema_version import SCHEMA_VERSION
 
 # A migration takes (table name, document at version N) and returns it at version N + 1.
 Migration = Callable[[str, dict[str, Any]], dict[str, Any]]

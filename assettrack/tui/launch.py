@@ -10,8 +10,10 @@ The order is chosen so the asset table is on screen as soon as Textual can paint
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -19,6 +21,9 @@ from assettrack.commands.context import Context
 from assettrack.store.database import Database
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
+
+if TYPE_CHECKING:
+    from assettrack.tui.app import AssetTrackApp
 
 
 def default_cache_folder() -> Path:
@@ -34,6 +39,17 @@ def run_tui(
     **run_options: Any,
 ) -> None:
     """Run the app until the user quits; ``run_options`` go to Textual's ``App.run``."""
+    with open_tui(context, db_path, demo=demo, cache_folder=cache_folder) as app:
+        app.run(**run_options)
+    if app.load_error is not None:
+        raise app.load_error
+
+
+@contextmanager
+def open_tui(
+    context: Context, db_path: Path, *, demo: bool = False, cache_folder: Path | None = None
+) -> Iterator[AssetTrackApp]:
+    """The app on ``db_path``, ready to run; the database stays open until the block ends."""
     from assettrack.tui.app import AssetTrackApp
 
     settings = context.settings
@@ -42,7 +58,12 @@ def run_tui(
         from assettrack.services.demo_consoles import DemoConsoles
 
         consoles = DemoConsoles()
-    db = Database(db_path, author=settings.engineer).open()
+    try:
+        db = Database(db_path, author=settings.engineer).open()
+    except BaseException:
+        if consoles is not None:
+            consoles.close()
+        raise
     try:
         # Keyed by the configured rules: plugins' rules are known only once plugins load,
         # and the check after the load catches what they change.
@@ -79,13 +100,10 @@ def run_tui(
             on_asset_rows=snapshot.save,
             demo_console=consoles.url_for if consoles else None,
         )
-        app = AssetTrackApp(tui)
         try:
-            app.run(**run_options)
+            yield AssetTrackApp(tui)
         finally:
             snapshot.wait()
-        if app.load_error is not None:
-            raise app.load_error
     finally:
         db.close()
         if consoles is not None:

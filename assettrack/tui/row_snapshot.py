@@ -31,7 +31,7 @@ from assettrack.store.database import Database
 from assettrack.store.durable import atomic_write
 from assettrack.tui.rows import AssetFacts
 
-FORMAT = 1
+FORMAT = 2
 CATALOG = "catalog.json"
 
 
@@ -54,6 +54,7 @@ class RowSnapshot:
         names = [CATALOG, *self.db.partition_names("assets")]
         return {
             "format": FORMAT,
+            "fields": list(AssetFacts._fields),
             "folder": str(self.db.folder.resolve()),
             "rules": self.rules_digest,
             "files": self.db.stamps(names),
@@ -66,7 +67,8 @@ class RowSnapshot:
                 data = orjson.loads(self.path.read_bytes())
                 if not isinstance(data, dict) or data.get("key") != self.key():
                     return None
-                facts = [AssetFacts(*f[:-1], tuple(f[-1])) for f in data["assets"]]
+                # _make refuses a list of the wrong length (TypeError).
+                facts = list(map(AssetFacts._make, data["assets"]))
             for end in {f.ends for f in facts} - {""}:
                 date.fromisoformat(end)
         except (OSError, orjson.JSONDecodeError, KeyError, TypeError, IndexError, ValueError):

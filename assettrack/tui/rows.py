@@ -57,7 +57,7 @@ class AssetFacts(NamedTuple):
     ends: str  # ISO date of the warranty's last day, "" if unknown
     inspected: str  # ISO date of the last inspection, "" if never
     address: str
-    tags: tuple[str, ...]
+    tags: str  # space-separated
 
 
 def facts_of(view: AssetView) -> AssetFacts:
@@ -77,7 +77,7 @@ def facts_of(view: AssetView) -> AssetFacts:
         end.isoformat() if end else "",
         a.last_inspection.isoformat() if a.last_inspection else "",
         a.management_address,
-        tuple(a.tags),
+        " ".join(a.tags),
     )
 
 
@@ -92,88 +92,90 @@ def status_text(state: WarrantyState, label: str) -> Text:
     return text
 
 
-class AssetRow:
-    """A table row and, made on the first filter keystroke, the text the filter searches."""
-
-    __slots__ = ("_haystack", "facts", "label", "row")
-
-    def __init__(self, row: Row, facts: AssetFacts, label: str) -> None:
-        self.row = row
-        self.facts = facts
-        self.label = label
-        self._haystack: str | None = None
-
-    @property
-    def haystack(self) -> str:
-        if self._haystack is None:
-            f = self.facts
-            self._haystack = " ".join(
-                (
-                    f.site,
-                    f.customer,
-                    f.kind,
-                    f.vendor,
-                    f.model,
-                    f.serial,
-                    f.hostname,
-                    f.location,
-                    f.firmware,
-                    f.ends,
-                    self.label,
-                    f.inspected,
-                    f.address,
-                    *f.tags,
-                )
-            ).casefold()
-        return self._haystack
-
-
 _NO_END = 10**6  # unknown ends sort after every real one
 
 
-def asset_rows(
-    facts: Iterable[AssetFacts], today: date, thresholds: Iterable[int]
-) -> list[AssetRow]:
-    with bulk_build():
-        return _asset_rows(facts, today, tuple(thresholds))
+class AssetRows:
+    """The asset table's rows for one day, and (from the first filter keystroke on) the text
+    the filter searches in each. Rows and facts are parallel lists."""
+
+    __slots__ = ("_haystacks", "_labels", "facts", "rows")
+
+    def __init__(self, facts: list[AssetFacts], today: date, thresholds: Iterable[int]) -> None:
+        self.facts = facts
+        self._haystacks: list[str] | None = None
+        with bulk_build():
+            self.rows, self._labels = _rows(facts, today, tuple(thresholds))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def filter(self, query: str) -> list[Row]:
+        """Rows containing every word of ``query`` somewhere in their columns."""
+        words = query.casefold().split()
+        if not words:
+            return list(self.rows)
+        if self._haystacks is None:
+            self._haystacks = [_haystack(f, self._labels[f.ends]) for f in self.facts]
+        # One plain pass per word over what the previous words left (no generator per row).
+        matches = list(zip(self.rows, self._haystacks, strict=True))
+        for word in words:
+            matches = [m for m in matches if word in m[1]]
+        return [row for row, _text in matches]
 
 
-def _asset_rows(
-    facts: Iterable[AssetFacts], today: date, thresholds: tuple[int, ...]
-) -> list[AssetRow]:
+def _haystack(f: AssetFacts, label: str) -> str:
+    return " ".join(
+        (
+            f.site,
+            f.customer,
+            f.kind,
+            f.vendor,
+            f.model,
+            f.serial,
+            f.hostname,
+            f.location,
+            f.firmware,
+            f.ends,
+            label,
+            f.inspected,
+            f.address,
+            f.tags,
+        )
+    ).casefold()
+
+
+def _rows(
+    facts: list[AssetFacts], today: date, thresholds: tuple[int, ...]
+) -> tuple[list[Row], dict[str, str]]:
+    # Thousands of assets share a few hundred end dates: work each status out once, with
+    # the status cell and the sort keys, shared by every row with that end date.
+    by_end: dict[str, tuple[Text, tuple[object, ...]]] = {}
+    labels: dict[str, str] = {}
     rows = []
-    # Thousands of assets share a few hundred end dates: work each status out once.
-    statuses: dict[str, tuple[WarrantyState, int | None, str]] = {}
     for f in facts:
-        status = statuses.get(f.ends)
-        if status is None:
+        shared = by_end.get(f.ends)
+        if shared is None:
             end = date.fromisoformat(f.ends) if f.ends else None
             state, days_left, band = status_on(end, thresholds, today)
-            status = statuses[f.ends] = (state, days_left, status_label(state, band))
-        state, days_left, label = status
+            label = labels[f.ends] = status_label(state, band)
+            # Only the columns whose text does not sort right need keys of their own:
+            # warranty by days left, unknown ends last.
+            days = _NO_END if days_left is None else days_left
+            sort_keys = (None, None, None, None, None, days, f.ends or "9999", None, None, None)
+            shared = by_end[f.ends] = (status_text(state, label), sort_keys)
+        status, sort_keys = shared
         cells = (
             f.site,
             f.kind,
             f.vendor,
             f.model,
             f.serial,
-            status_text(state, label),
+            status,
             f.ends,
             f.inspected,
             f.location,
             f.firmware,
         )
-        # Only the columns whose text does not sort right need keys of their own: warranty
-        # by days left, unknown ends last.
-        days = _NO_END if days_left is None else days_left
-        sort_keys = (None, None, None, None, None, days, f.ends or "9999", None, None, None)
-        rows.append(AssetRow(Row(f.id, cells, sort_keys), f, label))
-    return rows
-
-
-def filter_rows(rows: list[AssetRow], query: str) -> list[Row]:
-    """Rows containing every word of ``query`` somewhere in their columns."""
-    words = query.casefold().split()
-    if not words:
-        return [r.row for r in rows]
-    return [r.row for r in rows if all(w in r.haystack for w in words)]
+        rows.append(Row(f.id, cells, sort_keys))
+    return rows, labels

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import filterfalse
 from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
@@ -104,6 +105,13 @@ class FastTable(ScrollView, can_focus=True):
             self.table = table
             self.key = key
 
+    class RowsPainted(Message):
+        """The table's first frame with rows in it has been drawn."""
+
+        def __init__(self, table: FastTable) -> None:
+            super().__init__()
+            self.table = table
+
     class RowHighlighted(Message):
         def __init__(self, table: FastTable, key: str | None) -> None:
             super().__init__()
@@ -118,6 +126,7 @@ class FastTable(ScrollView, can_focus=True):
         self.sort_column: int | None = None
         self.sort_reverse = False
         self._line_cache: dict[tuple[int, bool], Strip] = {}
+        self._rows_painted = False
 
     # -- data ------------------------------------------------------------------------------
 
@@ -137,14 +146,19 @@ class FastTable(ScrollView, can_focus=True):
 
     def _measure(self) -> None:
         widths = [max(c.min_width, cell_len(c.label) + 1) for c in self.columns]
-        for i, column in enumerate(self.columns):
-            # Distinct texts only (kinds, vendors, statuses repeat), ASCII measured by len.
-            cells = {
-                row.cells[i] if type(row.cells[i]) is str else _plain(row.cells[i])
-                for row in self.rows
-            }
-            longest = max((len(t) if t.isascii() else cell_len(t) for t in cells), default=0)
-            widths[i] = min(max(widths[i], longest), column.max_width)
+        if self.rows:
+            # Column by column over the distinct texts (kinds, vendors, statuses repeat);
+            # set() and map() keep the 10,000-row passes out of the interpreter loop.
+            for i, cells in enumerate(zip(*(row.cells for row in self.rows), strict=True)):
+                if set(map(type, cells)) == {str}:
+                    texts: set[str] = set(cells)
+                else:
+                    texts = {_plain(c) for c in cells}
+                # ASCII text is as wide as it is long; only the rest needs measuring in cells.
+                longest = max(map(len, texts))
+                wide = [cell_len(t) for t in filterfalse(str.isascii, texts)]
+                longest = max(longest, *wide) if wide else longest
+                widths[i] = min(max(widths[i], longest), self.columns[i].max_width)
         self.widths = widths
 
     @property
@@ -200,6 +214,11 @@ class FastTable(ScrollView, can_focus=True):
             index = scroll_y + y - 1
             if index >= len(self.rows):
                 return Strip.blank(width, self.rich_style)
+            if not self._rows_painted:
+                # Handled after this frame is on screen: work that can wait for the first
+                # sight of the rows (loading the store behind them) starts then.
+                self._rows_painted = True
+                self.post_message(self.RowsPainted(self))
             strip = self._row_strip(index)
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, self.rich_style)
 

@@ -1,0 +1,302 @@
+"""Start-up: the asset table painted from the row snapshot, the store loaded behind it.
+
+Real parts throughout: a demo database on disk, the real plugins, the app as the command
+line opens it (``open_tui``), driven by Textual's Pilot.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from assettrack.commands.context import Context
+from assettrack.config import load_settings
+from assettrack.domain.warranty import WarrantyRules
+from assettrack.errors import AssetTrackError
+from assettrack.services.assets import AssetRegister
+from assettrack.services.demo import build_demo
+from assettrack.store.database import Database
+from assettrack.store.store import Store
+from assettrack.tui.context import Loaded, TuiContext
+from assettrack.tui.launch import open_tui
+from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
+from assettrack.tui.rows import AssetRows, facts_of
+from assettrack.tui.screens.assets import AssetsScreen
+from assettrack.tui.widgets.fast_table import FastTable
+from tests.conftest import TODAY
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, settings, extensions) -> Path:
+    """A demo database on disk, closed (the app takes the writer lock itself)."""
+    folder = tmp_path / "db"
+    with Store.open(folder, author="test") as store:
+        register = AssetRegister(
+            store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
+        )
+        build_demo(register, TODAY)
+    return folder
+
+
+@pytest.fixture
+def context(db_path: Path, settings, extensions) -> Context:
+    context = Context(None, db_path, TODAY)
+    context._settings = settings
+    context._extensions = extensions
+    return context
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def store_rows(db_path: Path, settings, extensions) -> list[tuple[str, tuple[str, ...]]]:
+    """The asset table's rows as the store gives them (key and plain cells), sorted."""
+    with Store.open(db_path, read_only=True) as store:
+        register = AssetRegister(
+            store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
+        )
+        facts = [facts_of(v) for v in register.views(TODAY)]
+    rows = AssetRows(facts, TODAY, settings.warranty.thresholds).rows
+    return sorted(plain(r) for r in rows)
+
+
+def plain(row) -> tuple[str, tuple[str, ...]]:
+    return row.key, tuple(c if isinstance(c, str) else c.plain for c in row.cells)
+
+
+def shown_rows(app) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted(plain(r) for r in app.screen.query_one(FastTable).rows)
+
+
+async def wait_until_loaded(app, pilot) -> None:
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if app.context.ready and app.get_screen("assets").loaded_generation >= 0:
+            await pilot.pause()
+            return
+    raise AssertionError("the store never finished loading")
+
+
+async def test_first_start_loads_the_store_then_snapshots_the_table(
+    context, db_path, cache, settings, extensions
+) -> None:
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.context.ready  # no snapshot yet: the store was loaded first
+            assert shown_rows(app) == store_rows(db_path, settings, extensions)
+    saved = orjson.loads(snapshot_path(cache, db_path).read_bytes())
+    expected = store_rows(db_path, settings, extensions)
+    assert sorted(fact[0] for fact in saved["assets"]) == sorted(key for key, _ in expected)
+
+
+async def test_second_start_paints_from_the_snapshot_and_loads_the_store_after(
+    context, db_path, cache, settings, extensions
+) -> None:
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+    expected = store_rows(db_path, settings, extensions)
+
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        assert not app.context.ready  # the snapshot matched: nothing loaded yet
+        async with app.run_test(size=SIZE) as pilot:
+            assert shown_rows(app) == expected  # painted from the snapshot
+            await wait_until_loaded(app, pilot)
+            assert shown_rows(app) == expected
+            # The store is really there behind the table: open an asset and edit nothing.
+            await pilot.press("enter")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "AssetDetailScreen"
+
+
+async def test_a_stale_snapshot_is_replaced_by_the_store_rows(
+    context, db_path, cache, settings, extensions
+) -> None:
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+    # A change the file stamps cannot see (a coarse clock, say): firmware edited in the
+    # snapshot only, its key left as it was.
+    path = snapshot_path(cache, db_path)
+    saved = orjson.loads(path.read_bytes())
+    index = 9  # AssetFacts.firmware
+    for fact in saved["assets"]:
+        fact[index] = "STALE-9.9"
+    path.write_bytes(orjson.dumps(saved))
+
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            firmware_column = 9
+            await wait_until_loaded(app, pilot)
+            shown = shown_rows(app)
+            assert all(cells[firmware_column] != "STALE-9.9" for _, cells in shown)
+            assert shown == store_rows(db_path, settings, extensions)
+    # ...and the snapshot was written again with the store's rows.
+    resaved = orjson.loads(path.read_bytes())
+    assert all(fact[index] != "STALE-9.9" for fact in resaved["assets"])
+
+
+async def test_an_asset_saved_elsewhere_invalidates_the_snapshot(
+    context, db_path, cache, settings, extensions
+) -> None:
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+    with Store.open(db_path, author="another laptop") as store:
+        asset = store.assets.all()[0]
+        asset.firmware = "17.9.4a"
+        store.assets.save(asset)
+
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        assert app.context.ready  # the asset file changed: a normal start
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            shown = dict(shown_rows(app))
+            assert shown[asset.id][9] == "17.9.4a"
+
+
+def test_snapshot_is_refused_when_anything_it_depends_on_changed(
+    db_path, cache, settings, extensions
+) -> None:
+    path = snapshot_path(cache, db_path)
+    with Store.open(db_path, author="test") as store:
+        register = AssetRegister(store, settings.warranty)
+        facts = [facts_of(v) for v in register.views(TODAY)]
+        snapshot = RowSnapshot(path, store.db, settings.warranty)
+        assert snapshot.load() is None  # none yet
+        snapshot.save(facts)
+        snapshot.wait()
+        assert snapshot.load() == facts
+
+        # Other warranty rules give other end dates.
+        other_rules = WarrantyRules.from_mapping({"default_months": 24})
+        assert RowSnapshot(path, store.db, other_rules).load() is None
+
+        # A site renamed changes the catalog file.
+        site = register.sites()[0]
+        site.name += " (new building)"
+        store.sites.save(site)
+        assert snapshot.load() is None
+
+    # Unreadable or foreign files are no snapshot, and are not an error either.
+    for junk in (b"", b"{not json", b"[]", b'{"key": 1}', orjson.dumps({"key": {}})):
+        path.write_bytes(junk)
+        with Database(db_path, read_only=True).open() as db:
+            assert RowSnapshot(path, db, settings.warranty).load() is None
+
+
+def test_snapshot_with_a_bad_row_is_refused(db_path, cache, settings) -> None:
+    path = snapshot_path(cache, db_path)
+    with Store.open(db_path, author="test") as store:
+        register = AssetRegister(store, settings.warranty)
+        snapshot = RowSnapshot(path, store.db, settings.warranty)
+        snapshot.save([facts_of(v) for v in register.views(TODAY)])
+        snapshot.wait()
+        good = path.read_bytes()
+        for damage in ("short row", "bad date"):
+            saved = orjson.loads(good)
+            if damage == "short row":
+                saved["assets"][0] = saved["assets"][0][:5]
+            else:
+                saved["assets"][0][10] = "2026-02-31"
+            path.write_bytes(orjson.dumps(saved))
+            assert snapshot.load() is None, damage
+
+
+def test_services_asked_for_before_the_worker_starts_are_loaded_there(
+    db_path, settings, extensions
+) -> None:
+    with Database(db_path, author="test").open() as db:
+        calls = []
+
+        def load() -> Loaded:
+            from assettrack.tui.app import make_services
+
+            calls.append("load")
+            register = AssetRegister(Store(db), settings.warranty)
+            return Loaded(make_services(register, extensions), [])
+
+        context = TuiContext(TODAY, Path("."), load=load, thresholds=(90,))
+        assert not context.ready
+        assert len(context.register.store.assets) > 0  # loads here, does not wait forever
+        assert context.ready
+        assert context.load() is None  # the worker, starting late, has nothing left to do
+        assert calls == ["load"]
+
+
+async def test_a_failed_load_ends_the_app_with_its_error(
+    tmp_path, context, db_path, cache, extensions
+) -> None:
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+    # Service settings that do not parse: found only when the services are made, after
+    # the snapshot was painted.
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[visits]\nscheduled_per_month = "twice"\n', encoding="utf-8")
+    context._settings = load_settings(
+        config_file=bad, db_path=db_path, env={}, user_dir=tmp_path / "none"
+    )
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if app.load_error is not None:
+                    break
+        assert isinstance(app.load_error, AssetTrackError)
+        assert app.return_code == 1
+
+
+def test_the_command_line_starts_the_tui_without_importing_what_it_does_not_show() -> None:
+    # Start-up time is import time first: keep the services, plugins, console code and
+    # models off the path to the first paint (they load after it).
+    code = (
+        "import sys, assettrack.cli, assettrack.tui.launch, assettrack.tui.app;"
+        "print('\\n'.join(sorted(sys.modules)))"
+    )
+    modules = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    eager = [
+        m
+        for m in modules
+        if m.startswith(
+            (
+                "assettrack.services",
+                "assettrack.plugins",
+                "assettrack.console",
+                "assettrack.commands.assets",
+                "assettrack.domain.models",
+                "assettrack.store.store",
+            )
+        )
+    ]
+    assert eager == []
+    assert "assettrack.tui.screens.assets" in modules
+    assert "assettrack.tui.screens.sites" not in modules  # imported when first shown
+
+
+async def test_other_screens_still_open_on_a_warm_start(context, db_path, cache) -> None:
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            for key, screen in (("f2", "SitesScreen"), ("f4", "WarrantyScreen")):
+                await pilot.press(key)
+                await pilot.pause()
+                assert type(app.screen).__name__ == screen
+            await pilot.press("f3")
+            await pilot.pause()
+            assert isinstance(app.screen, AssetsScreen)
+            assert app.screen.query_one(FastTable).rows

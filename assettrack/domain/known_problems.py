@@ -15,12 +15,18 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from assettrack.domain.models import SCHEMA_VERSION, new_id
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
-_IS_CJK = re.compile(rf"[{_CJK}]")
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # Compiled on first search, not on import: Unicode ranges this wide take 10 ms, and
+    # every start of the app imports this module with the store.
+    return re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE), re.compile(rf"[{_CJK}]")
 VENDOR_BONUS = 0.1
 
 
@@ -46,8 +52,9 @@ class KnownProblem:
 
 def terms(text: str) -> set[str]:
     found: set[str] = set()
-    for run in _TOKEN.findall(text.casefold()):
-        if _IS_CJK.match(run):
+    token, is_cjk = _patterns()
+    for run in token.findall(text.casefold()):
+        if is_cjk.match(run):
             found.update(run[i : i + 2] for i in range(len(run) - 1))
             if len(run) == 1:
                 found.add(run)

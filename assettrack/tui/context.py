@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from assettrack.services.faults import FaultService
     from assettrack.services.inspections import InspectionService
     from assettrack.services.visits import VisitService
-    from assettrack.tui.rows import AssetFacts
+    from assettrack.tui.asset_facts import AssetFacts
 
 
 @dataclass

@@ -4,8 +4,9 @@ The order is chosen so the asset table is on screen as soon as Textual can paint
 
 1. take the database's writer lock (a second copy is told at once who holds it);
 2. if the row snapshot still matches the files, paint the asset table from it and load the
-   store on a worker thread right after the first paint;
-3. otherwise load the store first, as any command does.
+   store (and the plugins) on a worker thread right after the first paint;
+3. if not, a child process makes the snapshot while this one imports Textual, then 2;
+4. failing that, load the store first, as any command does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from assettrack.commands.context import Context
 from assettrack.store.database import Database
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
+from assettrack.tui.snapshot_child import SnapshotChild
 
 if TYPE_CHECKING:
     from assettrack.tui.app import AssetTrackApp
@@ -50,32 +52,39 @@ def open_tui(
     context: Context, db_path: Path, *, demo: bool = False, cache_folder: Path | None = None
 ) -> Iterator[AssetTrackApp]:
     """The app on ``db_path``, ready to run; the database stays open until the block ends."""
-    from assettrack.tui.app import AssetTrackApp
-
     settings = context.settings
+    db = Database(db_path, author=settings.engineer).open()
     consoles = None
-    if demo:
-        from assettrack.services.demo_consoles import DemoConsoles
-
-        consoles = DemoConsoles()
-    try:
-        db = Database(db_path, author=settings.engineer).open()
-    except BaseException:
-        if consoles is not None:
-            consoles.close()
-        raise
     try:
         # Keyed by the configured rules: plugins' rules are known only once plugins load,
         # and the check after the load catches what they change.
         snapshot = RowSnapshot(
             snapshot_path(cache_folder or default_cache_folder(), db_path), db, settings.warranty
         )
+        first_rows = snapshot.load()
+        child = None
+        if first_rows is None:
+            child = SnapshotChild.start(
+                db_path,
+                snapshot.path,
+                settings.warranty,
+                lambda: context.extensions,
+                context.today,
+            )
+        from assettrack.tui.app import AssetTrackApp  # Textual: while the child works
+
+        if child is not None and child.wait():
+            first_rows = snapshot.load()
+        if demo:
+            from assettrack.services.demo_consoles import DemoConsoles
+
+            consoles = DemoConsoles()
 
         def load() -> Loaded:
             from assettrack.services.assets import AssetRegister
             from assettrack.store.store import Store
             from assettrack.tui.app import make_services
-            from assettrack.tui.rows import facts_of
+            from assettrack.tui.asset_facts import facts_of
 
             extensions = context.extensions
             rules = extensions.warranty_rules(settings.warranty)
@@ -88,7 +97,6 @@ def open_tui(
             )
             return Loaded(services, [facts_of(v) for v in register.views(context.today)])
 
-        first_rows = snapshot.load()
         loaded = load() if first_rows is None else None
         tui = TuiContext(
             context.today,

@@ -29,7 +29,7 @@ from assettrack.bulk import bulk_build
 from assettrack.domain.warranty import WarrantyRules
 from assettrack.store.database import Database
 from assettrack.store.durable import atomic_write
-from assettrack.tui.rows import AssetFacts
+from assettrack.tui.asset_facts import AssetFacts
 
 FORMAT = 2
 CATALOG = "catalog.json"

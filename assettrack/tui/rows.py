@@ -1,24 +1,20 @@
-"""Asset table rows: the facts each row shows, and turning them into rows for a given day.
+"""Asset table rows: turning each asset's facts into a row for a given day.
 
-The facts are plain strings, so the start-up snapshot (``row_snapshot``) can keep them in a
-file; the warranty status is worked out from the end date each time, so a snapshot stays
-right from one day to the next. No Textual here.
+The warranty status is worked out from the end date each time, so facts kept in the
+start-up snapshot stay right from one day to the next. No Textual here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 
 from assettrack.bulk import bulk_build
 from assettrack.domain.warranty import WarrantyState, status_label, status_on
+from assettrack.tui.asset_facts import AssetFacts
 from assettrack.tui.widgets.fast_table import Column, Row
-
-if TYPE_CHECKING:  # not imported at start-up: the first paint comes from facts alone
-    from assettrack.services.assets import AssetView
 
 STATUS_STYLE = {
     "active": "green",
@@ -39,46 +35,6 @@ ASSET_COLUMNS = (
     Column("location", "Location", max_width=18),
     Column("firmware", "Firmware", max_width=18),
 )
-
-
-class AssetFacts(NamedTuple):
-    """What the asset table shows and searches for one asset, as text."""
-
-    id: str
-    site: str
-    customer: str
-    kind: str
-    vendor: str
-    model: str
-    serial: str
-    hostname: str
-    location: str
-    firmware: str
-    ends: str  # ISO date of the warranty's last day, "" if unknown
-    inspected: str  # ISO date of the last inspection, "" if never
-    address: str
-    tags: str  # space-separated
-
-
-def facts_of(view: AssetView) -> AssetFacts:
-    a = view.asset
-    end = view.warranty.end
-    return AssetFacts(
-        a.id,
-        view.site_name,
-        view.customer,
-        a.kind,
-        a.vendor,
-        a.model,
-        a.serial_number,
-        a.hostname,
-        a.location,
-        a.firmware,
-        end.isoformat() if end else "",
-        a.last_inspection.isoformat() if a.last_inspection else "",
-        a.management_address,
-        " ".join(a.tags),
-    )
 
 
 _STATUS_TEXTS: dict[str, Text] = {}

@@ -21,10 +21,11 @@ from assettrack.services.assets import AssetRegister
 from assettrack.services.demo import build_demo
 from assettrack.store.database import Database
 from assettrack.store.store import Store
+from assettrack.tui.asset_facts import facts_of
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.launch import open_tui
 from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
-from assettrack.tui.rows import AssetRows, facts_of
+from assettrack.tui.rows import AssetRows
 from assettrack.tui.screens.assets import AssetsScreen
 from assettrack.tui.widgets.fast_table import FastTable
 from tests.conftest import TODAY
@@ -300,3 +301,50 @@ async def test_other_screens_still_open_on_a_warm_start(context, db_path, cache)
             await pilot.pause()
             assert isinstance(app.screen, AssetsScreen)
             assert app.screen.query_one(FastTable).rows
+
+
+def test_a_child_process_makes_the_snapshot_while_the_interface_loads(
+    tmp_path, db_path, cache, settings, extensions
+) -> None:
+    # In a fresh process, as the command line runs it: no snapshot yet, so a forked child
+    # writes one while the parent imports Textual, and the app starts from it.
+    script = f"""
+from datetime import date
+from pathlib import Path
+from assettrack.commands.context import Context
+from assettrack.config import load_settings
+from assettrack.tui.launch import open_tui
+db = Path({str(db_path)!r})
+context = Context(None, db, date.fromisoformat({TODAY.isoformat()!r}))
+context._settings = load_settings(db_path=db, env={{}}, user_dir=Path({str(tmp_path / "none")!r}))
+with open_tui(context, db, cache_folder=Path({str(cache)!r})) as app:
+    print("loaded first" if app.context.ready else "from snapshot", len(app.context.first_rows))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    expected = store_rows(db_path, settings, extensions)
+    assert out.stdout.split() == ["from", "snapshot", str(len(expected))]
+    # The child used the plugins' warranty rules too: its end dates are the store's.
+    saved = orjson.loads(snapshot_path(cache, db_path).read_bytes())
+    ends = {fact[0]: fact[10] for fact in saved["assets"]}
+    assert ends == {key: cells[6] for key, cells in expected}
+
+
+def test_no_child_is_forked_while_other_threads_run(db_path, cache, settings) -> None:
+    import threading
+
+    from assettrack.tui.snapshot_child import SnapshotChild
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        child = SnapshotChild.start(
+            db_path, snapshot_path(cache, db_path), settings.warranty, lambda: None, TODAY
+        )
+        assert child is None
+    finally:
+        stop.set()
+        other.join()

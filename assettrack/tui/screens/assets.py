@@ -13,8 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from assettrack.bulk import bulk_build
+from assettrack.tui.asset_facts import AssetFacts, facts_of
 from assettrack.tui.context import TuiContext
-from assettrack.tui.rows import ASSET_COLUMNS, AssetFacts, AssetRows, facts_of
+from assettrack.tui.rows import ASSET_COLUMNS, AssetRows
 from assettrack.tui.widgets.fast_table import FastTable
 
 if TYPE_CHECKING:

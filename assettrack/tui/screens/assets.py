@@ -67,6 +67,9 @@ class AssetsScreen(Screen[None]):
             # Paint the snapshot's rows now; the store loads once they are on screen.
             self._show(first_rows, remember=False)
         self.query_one(FastTable).focus()
+        # A watcher runs as the value changes, so the table is redrawn in the same frame
+        # as the filter box (an Input.Changed message would wait for the next frame).
+        self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
 
     @on(FastTable.RowsPainted)
     def _rows_on_screen(self) -> None:
@@ -114,8 +117,7 @@ class AssetsScreen(Screen[None]):
             f"{len(rows):,} of {len(self.all_rows):,}", layout=False
         )
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self) -> None:
+    def _filter_changed(self, _old: str, _new: str) -> None:
         self.apply_filter()
 
     @on(Input.Submitted, "#filter")

@@ -93,8 +93,12 @@ class AssetTrackApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "load":
             return
-        if event.state is WorkerState.SUCCESS and event.worker.result is not None:
-            self.get_screen("assets", AssetsScreen).services_ready(event.worker.result.asset_facts)
+        if event.state is WorkerState.SUCCESS:
+            assets = self.get_screen("assets", AssetsScreen)
+            if event.worker.result is not None:
+                assets.services_ready(event.worker.result.asset_facts)
+            elif assets.loaded_generation < 0:
+                assets.reload()  # a screen that could not wait loaded the store itself
         elif event.state is WorkerState.ERROR:
             self.load_error = event.worker.error
             self.exit(return_code=1)

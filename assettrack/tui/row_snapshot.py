@@ -29,6 +29,7 @@ from assettrack.bulk import bulk_build
 from assettrack.domain.warranty import WarrantyRules
 from assettrack.store.database import Database
 from assettrack.store.durable import atomic_write
+from assettrack.store.errors import StoreWriteError
 from assettrack.tui.asset_facts import AssetFacts
 
 FORMAT = 2
@@ -102,5 +103,5 @@ class RowSnapshot:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, orjson.dumps({"key": key, "assets": facts}, default=list))
-        except OSError:
+        except (OSError, StoreWriteError):
             pass  # no room or no permission for a cache costs a slower start, nothing more

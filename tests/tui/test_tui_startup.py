@@ -348,3 +348,26 @@ def test_no_child_is_forked_while_other_threads_run(db_path, cache, settings) ->
     finally:
         stop.set()
         other.join()
+
+
+@pytest.mark.parametrize("blocker", ["cache folder is a file", "snapshot path is a folder"])
+def test_a_snapshot_that_cannot_be_written_costs_nothing_but_time(
+    tmp_path, db_path, settings, monkeypatch, blocker
+) -> None:
+    import threading
+
+    errors: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+    if blocker == "cache folder is a file":
+        (tmp_path / "blocked").write_text("not a folder")
+        path = snapshot_path(tmp_path / "blocked", db_path)
+    else:
+        path = snapshot_path(tmp_path / "cache", db_path)
+        path.mkdir(parents=True)
+    with Store.open(db_path, author="test") as store:
+        register = AssetRegister(store, settings.warranty)
+        snapshot = RowSnapshot(path, store.db, settings.warranty)
+        snapshot.save([facts_of(v) for v in register.views(TODAY)])
+        snapshot.wait()
+        assert errors == []
+        assert RowSnapshot(path, store.db, settings.warranty).load() is None

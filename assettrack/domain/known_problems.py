@@ -27,6 +27,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # Compiled on first search, not on import: Unicode ranges this wide take 10 ms, and
     # every start of the app imports this module with the store.
     return re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE), re.compile(rf"[{_CJK}]")
+
+
 VENDOR_BONUS = 0.1
 
 

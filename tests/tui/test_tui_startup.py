@@ -77,6 +77,13 @@ def shown_rows(app) -> list[tuple[str, tuple[str, ...]]]:
     return sorted(plain(r) for r in app.screen.query_one(FastTable).rows)
 
 
+async def start_once(context: Context, db_path: Path, cache: Path) -> None:
+    """Open the app and quit, as a user would: the start leaves its row snapshot behind."""
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+
+
 async def wait_until_loaded(app, pilot) -> None:
     for _ in range(200):
         await pilot.pause(0.02)
@@ -102,9 +109,7 @@ async def test_first_start_loads_the_store_then_snapshots_the_table(
 async def test_second_start_paints_from_the_snapshot_and_loads_the_store_after(
     context, db_path, cache, settings, extensions
 ) -> None:
-    with open_tui(context, db_path, cache_folder=cache) as app:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+    await start_once(context, db_path, cache)
     expected = store_rows(db_path, settings, extensions)
 
     with open_tui(context, db_path, cache_folder=cache) as app:
@@ -122,9 +127,7 @@ async def test_second_start_paints_from_the_snapshot_and_loads_the_store_after(
 async def test_a_stale_snapshot_is_replaced_by_the_store_rows(
     context, db_path, cache, settings, extensions
 ) -> None:
-    with open_tui(context, db_path, cache_folder=cache) as app:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+    await start_once(context, db_path, cache)
     # A change the file stamps cannot see (a coarse clock, say): firmware edited in the
     # snapshot only, its key left as it was.
     path = snapshot_path(cache, db_path)
@@ -150,9 +153,7 @@ async def test_a_stale_snapshot_is_replaced_by_the_store_rows(
 async def test_an_asset_saved_elsewhere_invalidates_the_snapshot(
     context, db_path, cache, settings, extensions
 ) -> None:
-    with open_tui(context, db_path, cache_folder=cache) as app:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+    await start_once(context, db_path, cache)
     with Store.open(db_path, author="another laptop") as store:
         asset = store.assets.all()[0]
         asset.firmware = "17.9.4a"
@@ -238,9 +239,7 @@ def test_services_asked_for_before_the_worker_starts_are_loaded_there(
 async def test_a_failed_load_ends_the_app_with_its_error(
     tmp_path, context, db_path, cache, extensions
 ) -> None:
-    with open_tui(context, db_path, cache_folder=cache) as app:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+    await start_once(context, db_path, cache)
     # Service settings that do not parse: found only when the services are made, after
     # the snapshot was painted.
     bad = tmp_path / "bad.toml"
@@ -288,9 +287,7 @@ def test_the_command_line_starts_the_tui_without_importing_what_it_does_not_show
 
 
 async def test_other_screens_still_open_on_a_warm_start(context, db_path, cache) -> None:
-    with open_tui(context, db_path, cache_folder=cache) as app:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+    await start_once(context, db_path, cache)
     with open_tui(context, db_path, cache_folder=cache) as app:
         async with app.run_test(size=SIZE) as pilot:
             for key, screen in (("f2", "SitesScreen"), ("f4", "WarrantyScreen")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -114,3 +115,32 @@ def test_bundle_between_two_laptops(db: Path, env: dict[str, str], tmp_path: Pat
     again = cli(other, env, "import-bundle", str(bundle))
     assert "0 added, 0 updated, 0 deleted, 0 conflict(s)" in again.stdout
     assert cli(other, env, "conflicts").stdout.strip() == "No conflicts."
+
+
+def test_fault_warranty_uses_the_plugins_rules_like_the_app(tmp_path: Path) -> None:
+    # Acme gives 60 months through a plugin; with the shipped rules alone (36 months) the
+    # switch installed four years ago would be out of warranty.
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "acme_warranty.py").write_text(
+        "from assettrack.api import VendorRule, hookimpl\n\n"
+        "@hookimpl\n"
+        "def assettrack_warranty_rules(register):\n"
+        '    register(VendorRule("Acme", months=60))\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "team.toml"
+    config.write_text(f"[plugins]\nfolder = {str(plugins)!r}\n", encoding="utf-8")
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config"), "ASSETTRACK_CONFIG": str(config)}
+    folder = tmp_path / "db"
+    with Store.open(folder, author="test") as store:
+        site = store.sites.save(Site("Contoso", "Head Office"))
+        store.assets.save(
+            Asset(site.id, "switch", "Acme", "AX-1", "ACME-1", installed_on=date(2022, 12, 1))
+        )
+    added = cli(
+        folder, env, "fault", "add", "--site", "Head Office", "--severity", "2",
+        "--via", "phone", "--reported", "2026-11-30 09:00", "--asset", "ACME-1",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "asset is under warranty; decision pending" in added.stdout

@@ -12,6 +12,7 @@ import click
 from assettrack.config import Settings, load_settings
 
 if TYPE_CHECKING:
+    from assettrack.domain.warranty import WarrantyRules
     from assettrack.plugins.extensions import Extensions
     from assettrack.services.assets import AssetRegister
     from assettrack.store.store import Store
@@ -39,11 +40,15 @@ class Context:
             self._extensions = load_plugins(self.settings.raw)
         return self._extensions
 
+    @property
+    def warranty_rules(self) -> WarrantyRules:
+        """The configured rules with the plugins' vendor periods: every warranty answer's."""
+        return self.extensions.warranty_rules(self.settings.warranty)
+
     def register(self, store: Store) -> AssetRegister:
         from assettrack.services.assets import AssetRegister
 
-        ext = self.extensions
-        return AssetRegister(store, ext.warranty_rules(self.settings.warranty), ext.asset_kinds())
+        return AssetRegister(store, self.warranty_rules, self.extensions.asset_kinds())
 
 
 pass_context = click.make_pass_decorator(Context)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,9 @@ from assettrack.commands.common import (
 from assettrack.errors import AssetTrackError
 from assettrack.services.service_common import parse_time
 from assettrack.store.store import Store
+
+if TYPE_CHECKING:
+    from assettrack.services.faults import FaultService
 
 
 def _fault_row(view: Any) -> dict[str, Any]:
@@ -84,6 +87,18 @@ def faults_command(
         ),
         fmt,
         "No faults missed their targets." if sla_missed else "No faults.",
+    )
+
+
+def _recording_service(store: Store, context: Any) -> FaultService:
+    """The fault service that records and judges warranty as the app does (plugin rules too)."""
+    from assettrack.services.faults import FaultService
+
+    return FaultService(
+        store,
+        service_config(context),
+        context.settings.engineer,
+        warranty_rules=context.warranty_rules,
     )
 
 
@@ -190,16 +205,10 @@ def fault_add(
     context: Any, site: str, severity: int, via: str, reported: str, **values: Any
 ) -> None:
     """Record a fault; similar known problems are offered."""
-    from assettrack.services.faults import FaultService
     from assettrack.services.service_common import find_site
 
     with open_store(context) as store:
-        service = FaultService(
-            store,
-            service_config(context),
-            context.settings.engineer,
-            warranty_rules=context.settings.warranty,
-        )
+        service = _recording_service(store, context)
         changes = _fault_changes(store, context, values)
         fault = service.report(
             find_site(store, site).id, severity, via, parse_time(reported, "--reported"), **changes
@@ -217,15 +226,8 @@ def fault_add(
 @click.pass_obj
 def fault_update(context: Any, fault_ref: str, severity: int | None, **values: Any) -> None:
     """Change a fault: timestamps, diagnosis, loaner, warranty decision..."""
-    from assettrack.services.faults import FaultService
-
     with open_store(context) as store:
-        service = FaultService(
-            store,
-            service_config(context),
-            context.settings.engineer,
-            warranty_rules=context.settings.warranty,
-        )
+        service = _recording_service(store, context)
         fault = service.find(fault_ref)
         changes = _fault_changes(store, context, values)
         if severity is not None:

@@ -65,11 +65,7 @@ def open_tui(
         child = None
         if first_rows is None:
             child = SnapshotChild.start(
-                db_path,
-                snapshot.path,
-                settings.warranty,
-                lambda: context.extensions,
-                context.today,
+                db_path, snapshot.path, settings.warranty, context.register, context.today
             )
         from assettrack.tui.app import AssetTrackApp  # Textual: while the child works
 
@@ -81,17 +77,14 @@ def open_tui(
             consoles = DemoConsoles()
 
         def load() -> Loaded:
-            from assettrack.services.assets import AssetRegister
             from assettrack.store.store import Store
             from assettrack.tui.app import make_services
             from assettrack.tui.asset_facts import facts_of
 
-            extensions = context.extensions
-            rules = extensions.warranty_rules(settings.warranty)
-            register = AssetRegister(Store(db), rules, extensions.asset_kinds())
+            register = context.register(Store(db))
             services = make_services(
                 register,
-                extensions,
+                context.extensions,
                 engineer=settings.engineer,
                 service_settings=settings.raw,
             )

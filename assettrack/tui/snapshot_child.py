@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from assettrack.domain.warranty import WarrantyRules
-    from assettrack.plugins.extensions import Extensions
+    from assettrack.services.assets import AssetRegister
+    from assettrack.store.store import Store
 
 
 class SnapshotChild:
@@ -37,7 +38,7 @@ class SnapshotChild:
         db_folder: Path,
         snapshot_path: Path,
         configured_rules: WarrantyRules,
-        extensions: Callable[[], Extensions],
+        make_register: Callable[[Store], AssetRegister],
         today: date,
     ) -> SnapshotChild | None:
         """Fork a child that writes the snapshot; None where that cannot be done."""
@@ -52,7 +53,7 @@ class SnapshotChild:
         if pid == 0:  # the child: never returns into the caller's code
             status = 1
             try:
-                _write_snapshot(db_folder, snapshot_path, configured_rules, extensions, today)
+                _write_snapshot(db_folder, snapshot_path, configured_rules, make_register, today)
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing the parent's buffers
@@ -77,20 +78,18 @@ def _write_snapshot(
     db_folder: Path,
     snapshot_path: Path,
     configured_rules: WarrantyRules,
-    extensions: Callable[[], Extensions],
+    make_register: Callable[[Store], AssetRegister],
     today: date,
 ) -> None:
-    from assettrack.services.assets import AssetRegister
     from assettrack.store.database import Database
     from assettrack.store.store import Store
     from assettrack.tui.asset_facts import facts_of
     from assettrack.tui.row_snapshot import RowSnapshot
 
-    # The plugins' warranty rules too, so the first paint shows the end dates the store
-    # will confirm once loaded.
-    rules = extensions().warranty_rules(configured_rules)
     with Database(db_folder, read_only=True).open() as db:
-        register = AssetRegister(Store(db), rules)
+        # The register the app uses, plugins' warranty rules included, so the first paint
+        # shows the end dates the store will confirm once loaded.
+        register = make_register(Store(db))
         snapshot = RowSnapshot(snapshot_path, db, configured_rules)
         snapshot.save([facts_of(v) for v in register.views(today)])
         snapshot.wait()

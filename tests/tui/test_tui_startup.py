@@ -339,7 +339,7 @@ def test_no_child_is_forked_while_other_threads_run(db_path, cache, settings) ->
     other.start()
     try:
         child = SnapshotChild.start(
-            db_path, snapshot_path(cache, db_path), settings.warranty, lambda: None, TODAY
+            db_path, snapshot_path(cache, db_path), settings.warranty, lambda store: None, TODAY
         )
         assert child is None
     finally:

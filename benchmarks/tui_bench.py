@@ -84,13 +84,13 @@ def child_stock(db: str) -> None:
     from assettrack.config import load_settings
     from assettrack.services.assets import AssetRegister
     from assettrack.store.store import Store
-    from assettrack.tui.asset_facts import facts_of
+    from assettrack.tui.asset_facts import register_facts
     from assettrack.tui.rows import ASSET_COLUMNS, AssetRows
 
     with Store.open(Path(db), read_only=True) as store:
         register = AssetRegister(store, load_settings(env={}).warranty)
-        views = register.views(date(2026, 12, 1))
-        rows = AssetRows([facts_of(v) for v in views], date(2026, 12, 1), (90,)).rows
+        today = date(2026, 12, 1)
+        rows = AssetRows(register_facts(register, today), today, (90,)).rows
 
     painted: list[float] = []
 

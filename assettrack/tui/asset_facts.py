@@ -6,10 +6,13 @@ here imports Textual or Rich: the snapshot is checked, and made, before they are
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from assettrack.services.assets import AssetView
+    from assettrack.domain.models import Asset
+    from assettrack.services.assets import AssetRegister, AssetView
 
 
 class AssetFacts(NamedTuple):
@@ -50,3 +53,10 @@ def facts_of(view: AssetView) -> AssetFacts:
         a.management_address,
         " ".join(a.tags),
     )
+
+
+def register_facts(
+    register: AssetRegister, today: date, assets: Iterable[Asset] | None = None
+) -> list[AssetFacts]:
+    """The facts of every asset in ``register`` (or of ``assets``), as of ``today``."""
+    return [facts_of(v) for v in register.views(today, assets)]

@@ -79,7 +79,7 @@ def open_tui(
         def load() -> Loaded:
             from assettrack.store.store import Store
             from assettrack.tui.app import make_services
-            from assettrack.tui.asset_facts import facts_of
+            from assettrack.tui.asset_facts import register_facts
 
             register = context.register(Store(db))
             services = make_services(
@@ -88,7 +88,7 @@ def open_tui(
                 engineer=settings.engineer,
                 service_settings=settings.raw,
             )
-            return Loaded(services, [facts_of(v) for v in register.views(context.today)])
+            return Loaded(services, register_facts(register, context.today))
 
         loaded = load() if first_rows is None else None
         tui = TuiContext(

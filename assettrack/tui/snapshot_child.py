@@ -83,7 +83,7 @@ def _write_snapshot(
 ) -> None:
     from assettrack.store.database import Database
     from assettrack.store.store import Store
-    from assettrack.tui.asset_facts import facts_of
+    from assettrack.tui.asset_facts import register_facts
     from assettrack.tui.row_snapshot import RowSnapshot
 
     with Database(db_folder, read_only=True).open() as db:
@@ -91,5 +91,5 @@ def _write_snapshot(
         # shows the end dates the store will confirm once loaded.
         register = make_register(Store(db))
         snapshot = RowSnapshot(snapshot_path, db, configured_rules)
-        snapshot.save([facts_of(v) for v in register.views(today)])
+        snapshot.save(register_facts(register, today))
         snapshot.wait()

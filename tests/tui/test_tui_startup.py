@@ -21,7 +21,7 @@ from assettrack.services.assets import AssetRegister
 from assettrack.services.demo import build_demo
 from assettrack.store.database import Database
 from assettrack.store.store import Store
-from assettrack.tui.asset_facts import facts_of
+from assettrack.tui.asset_facts import register_facts
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.launch import open_tui
 from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
@@ -64,7 +64,7 @@ def store_rows(db_path: Path, settings, extensions) -> list[tuple[str, tuple[str
         register = AssetRegister(
             store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
         )
-        facts = [facts_of(v) for v in register.views(TODAY)]
+        facts = register_facts(register, TODAY)
     rows = AssetRows(facts, TODAY, settings.warranty.thresholds).rows
     return sorted(plain(r) for r in rows)
 
@@ -173,7 +173,7 @@ def test_snapshot_is_refused_when_anything_it_depends_on_changed(
     path = snapshot_path(cache, db_path)
     with Store.open(db_path, author="test") as store:
         register = AssetRegister(store, settings.warranty)
-        facts = [facts_of(v) for v in register.views(TODAY)]
+        facts = register_facts(register, TODAY)
         snapshot = RowSnapshot(path, store.db, settings.warranty)
         assert snapshot.load() is None  # none yet
         snapshot.save(facts)
@@ -202,7 +202,7 @@ def test_snapshot_with_a_bad_row_is_refused(db_path, cache, settings) -> None:
     with Store.open(db_path, author="test") as store:
         register = AssetRegister(store, settings.warranty)
         snapshot = RowSnapshot(path, store.db, settings.warranty)
-        snapshot.save([facts_of(v) for v in register.views(TODAY)])
+        snapshot.save(register_facts(register, TODAY))
         snapshot.wait()
         good = path.read_bytes()
         for damage in ("short row", "bad date"):
@@ -364,7 +364,7 @@ def test_a_snapshot_that_cannot_be_written_costs_nothing_but_time(
     with Store.open(db_path, author="test") as store:
         register = AssetRegister(store, settings.warranty)
         snapshot = RowSnapshot(path, store.db, settings.warranty)
-        snapshot.save([facts_of(v) for v in register.views(TODAY)])
+        snapshot.save(register_facts(register, TODAY))
         snapshot.wait()
         assert errors == []
         assert RowSnapshot(path, store.db, settings.warranty).load() is None

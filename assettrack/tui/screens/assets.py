@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from assettrack.bulk import bulk_build
-from assettrack.tui.asset_facts import AssetFacts, facts_of
+from assettrack.tui.asset_facts import AssetFacts, register_facts
 from assettrack.tui.context import TuiContext
 from assettrack.tui.rows import ASSET_COLUMNS, AssetRows
 from assettrack.tui.widgets.fast_table import FastTable
@@ -88,7 +88,7 @@ class AssetsScreen(Screen[None]):
         register = self.context.register
         self.loaded_generation = register.store.assets.generation
         assets = register.store.assets.by_site(self.site.id) if self.site else None
-        self._show([facts_of(v) for v in register.views(self.context.today, assets)])
+        self._show(register_facts(register, self.context.today, assets))
 
     def services_ready(self, facts: list[AssetFacts]) -> None:
         """The store has loaded: its rows replace the snapshot's if they differ."""

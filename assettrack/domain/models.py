@@ -35,16 +35,36 @@ class AssetStatus(StrEnum):
 class Contact:
     name: str
     role: str = ""
-    phone: str = ""
+    phone: str = ""  # office phone
+    mobile: str = ""
+    email: str = ""
+    signs_off: bool = False  # the person who signs off visits at the site
+
+
+@dataclass
+class Customer:
+    name: str  # as the customer writes it, often Chinese
+    name_en: str = ""
+    code: str = ""  # short code, unique, e.g. "ACME"
+    notes: str = ""
+    contacts: list[Contact] = field(default_factory=list)
+    id: str = field(default_factory=new_id)
+    schema: int = SCHEMA_VERSION
+    revision: int = 0
 
 
 @dataclass
 class Site:
+    # The customer's name, kept in step with the customer document (``customer_id``) so the
+    # lists, reports and exports need no second look-up.
     customer: str
     name: str
     address: str = ""
     contacts: list[Contact] = field(default_factory=list)
+    # Keys of ``VisitPlan`` that differ from the configured default plan.
     visit_plan: dict[str, Any] = field(default_factory=dict)
+    customer_id: str | None = None
+    directions: str = ""  # how to get there: gate, floor, who has the key
     id: str = field(default_factory=new_id)
     schema: int = SCHEMA_VERSION
     revision: int = 0
@@ -98,6 +118,17 @@ class Contract:
     ends_on: date | None = None
     # Labour caps count years after warranty from here (else from the assets' warranties).
     warranty_ends_on: date | None = None
+    customer_id: str | None = None
+    # What it covers: every asset of these sites, the assets listed, and any asset whose
+    # ``contract_id`` names this contract.
+    site_ids: list[str] = field(default_factory=list)
+    asset_ids: list[str] = field(default_factory=list)
+    service_years: int | None = None  # the commitment's service term, 3-5 years
+    warranty_months: int | None = None  # the warranty it gives; None: per vendor
+    # Labour caps after warranty, percent of the value, one per band of config/charges.toml
+    # in order; empty: the configured ones.
+    cap_percents: list[Decimal] = field(default_factory=list)
+    notes: str = ""
     id: str = field(default_factory=new_id)
     schema: int = SCHEMA_VERSION
     revision: int = 0

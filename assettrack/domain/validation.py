@@ -14,13 +14,22 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from assettrack.domain.errors import FieldProblem, ValidationError
-from assettrack.domain.models import Asset, AssetStatus, ConsoleSettings, Contact, Contract, Site
+from assettrack.domain.models import (
+    Asset,
+    AssetStatus,
+    ConsoleSettings,
+    Contact,
+    Contract,
+    Customer,
+    Site,
+)
 
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
 )
 _SERIAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{1,63}$")
 _FRAMING = re.compile(r"^[5-8][NEOMS][12]$")
+FIRST_YEAR, LAST_YEAR = 1970, 2200
 STANDARD_BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 
 ASSET_FIELDS: tuple[str, ...] = (
@@ -73,10 +82,15 @@ def parse_date(name: str, value: Any, problems: _Collector) -> date | None:
         problems.add(name, value, "is not a date in the form YYYY-MM-DD")
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         problems.add(name, value, f"is not a valid date ({exc})")
         return None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        # Periods and schedules add years to dates: year 9999 would overflow them later.
+        problems.add(name, value, f"is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+        return None
+    return day
 
 
 def parse_int(name: str, value: Any, problems: _Collector, *, low: int, high: int) -> int | None:
@@ -235,59 +249,351 @@ def asset_values(asset: Asset) -> dict[str, str]:
     }
 
 
-def build_site(values: Mapping[str, Any], base: Site | None = None) -> Site:
-    p = _Collector()
-    customer = _text(values, "customer")
-    name = _text(values, "name")
-    if not customer:
-        p.add("customer", customer, "is required")
-    if not name:
-        p.add("name", name, "is required")
+# -- customers, sites, contracts -----------------------------------------------------------
+
+MAX_NAME = 120
+MAX_TEXT = 4000
+# Digits with the separators people write: +86 21 5080-1234, (021) 6321 5678, ext. 12 / 转 12.
+_PHONE = re.compile(r"^\+?[\d\s().\-/]{3,30}(\s*(ext\.?|x|转)\s*\d{1,6})?$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,23}$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CONTACT_PARTS = ("name", "role", "mobile", "phone", "email", "signs_off")
+PLAN_COUNTS: tuple[tuple[str, int], ...] = (
+    ("scheduled_per_month", 31),
+    ("follow_ups_per_month", 31),
+    ("on_site_follow_ups_per_quarter", 92),
+)
+SITE_FIELDS: tuple[str, ...] = (
+    "customer_id",
+    "name",
+    "address",
+    "directions",
+    "contacts",
+    *(key for key, _ in PLAN_COUNTS),
+    "preferred_weekdays",
+    "engineer",
+)
+CUSTOMER_FIELDS: tuple[str, ...] = ("name", "name_en", "code", "notes", "contacts")
+CONTRACT_FIELDS: tuple[str, ...] = (
+    "number",
+    "customer_id",
+    "value",
+    "currency",
+    "starts_on",
+    "ends_on",
+    "service_years",
+    "warranty_months",
+    "warranty_ends_on",
+    "site_ids",
+    "asset_ids",
+    "cap_percents",
+    "notes",
+)
+
+
+def _name(values: Mapping[str, Any], key: str, p: _Collector, *, required: bool = True) -> str:
+    text = _text(values, key)
+    if required and not text:
+        p.add(key, text, "is required")
+    elif len(text) > MAX_NAME:
+        p.add(key, text[:20] + "…", f"is longer than {MAX_NAME} characters")
+    return text
+
+
+def _long_text(values: Mapping[str, Any], key: str, p: _Collector) -> str:
+    text = _text(values, key)
+    if len(text) > MAX_TEXT:
+        p.add(key, text[:20] + "…", f"is longer than {MAX_TEXT} characters")
+    return text
+
+
+def parse_contact(text: str) -> dict[str, str]:
+    """``name | role | mobile | office phone | e-mail | signs`` (the one-line form people type
+    on the command line and in a CSV cell; trailing parts may be left out)."""
+    parts = [part.strip() for part in text.split("|")]
+    found = dict(zip(CONTACT_PARTS, parts, strict=False))
+    if len(parts) > len(CONTACT_PARTS):
+        found["_extra"] = "|".join(parts[len(CONTACT_PARTS) :])
+    return found
+
+
+def format_contact(contact: Contact) -> str:
+    parts = [contact.name, contact.role, contact.mobile, contact.phone, contact.email]
+    parts.append("signs" if contact.signs_off else "")
+    while parts and not parts[-1]:
+        parts.pop()
+    return " | ".join(parts)
+
+
+def parse_contacts_cell(value: Any) -> list[dict[str, str]]:
+    """Contacts as a CSV cell: one-line contacts separated by ``;``."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [parse_contact(v) if isinstance(v, str) else dict(v) for v in value]
+    return [parse_contact(part) for part in str(value).split(";") if part.strip()]
+
+
+def _is_yes(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().casefold() in ("signs", "sign", "yes", "y", "true", "1", "x", "是")
+
+
+def build_contacts(raw: Any, p: _Collector, prefix: str = "contacts") -> list[Contact]:
     contacts = []
-    for i, raw in enumerate(values.get("contacts") or []):
-        contact_name = str(raw.get("name", "")).strip()
-        if not contact_name:
-            p.add(f"contacts[{i}].name", contact_name, "is required")
+    for i, item in enumerate(parse_contacts_cell(raw)):
+        where = f"{prefix}[{i + 1}]"
+        name = str(item.get("name", "")).strip()
+        if not name:
+            p.add(f"{where}.name", name, "is required")
+        elif len(name) > MAX_NAME:
+            p.add(f"{where}.name", name[:20] + "…", f"is longer than {MAX_NAME} characters")
+        if item.get("_extra"):
+            p.add(where, item["_extra"], "has more parts than name|role|mobile|phone|email|signs")
+        for key in ("mobile", "phone"):
+            number = str(item.get(key, "")).strip()
+            if number and not _PHONE.match(number):
+                p.add(f"{where}.{key}", number, "is not a phone number (digits, spaces, + - ( ) /)")
+        email = str(item.get("email", "")).strip()
+        if email and not _EMAIL.match(email):
+            p.add(f"{where}.email", email, "is not an e-mail address")
+        signs = item.get("signs_off", "")
         contacts.append(
             Contact(
-                contact_name, str(raw.get("role", "")).strip(), str(raw.get("phone", "")).strip()
+                name=name,
+                role=str(item.get("role", "")).strip(),
+                phone=str(item.get("phone", "")).strip(),
+                mobile=str(item.get("mobile", "")).strip(),
+                email=email,
+                signs_off=bool(signs) and _is_yes(signs),
             )
         )
+    if sum(c.signs_off for c in contacts) > 1:
+        p.add(
+            prefix, [c.name for c in contacts if c.signs_off], "may mark only one person who signs"
+        )
+    return contacts
+
+
+def build_customer(values: Mapping[str, Any], base: Customer | None = None) -> Customer:
+    p = _Collector()
+    name = _name(values, "name", p)
+    name_en = _name(values, "name_en", p, required=False)
+    code = _text(values, "code").upper()
+    if code and not _CODE.match(code):
+        p.add("code", code, "must be 1-24 letters, digits or . _ - (no spaces)")
+    notes = _long_text(values, "notes", p)
+    contacts = build_contacts(values.get("contacts"), p)
+    if p.problems:
+        raise ValidationError(p.problems, what="customer")
+    customer = Customer(name=name, name_en=name_en, code=code, notes=notes, contacts=contacts)
+    if base is not None:
+        customer.id, customer.revision = base.id, base.revision
+    return customer
+
+
+def parse_weekdays(value: Any, p: _Collector) -> list[str]:
+    if value is None or value == "":
+        return []
+    parts = value if isinstance(value, list | tuple) else re.split(r"[;,\s]+", str(value))
+    days = []
+    for part in parts:
+        day = str(part).strip().casefold()[:3]
+        if not day:
+            continue
+        if day not in WEEKDAYS:
+            p.add("preferred_weekdays", part, f"is not a weekday ({', '.join(WEEKDAYS)})")
+        elif day not in days:
+            days.append(day)
+    return sorted(days, key=WEEKDAYS.index)
+
+
+def build_visit_plan(values: Mapping[str, Any], p: _Collector) -> dict[str, Any]:
+    """A site's own plan: only the keys given; the rest come from config/visits.toml."""
+    plan: dict[str, Any] = {}
+    for key, high in PLAN_COUNTS:
+        number = parse_int(key, values.get(key), p, low=0, high=high)
+        if number is not None:
+            plan[key] = number
+    weekdays = parse_weekdays(values.get("preferred_weekdays"), p)
+    if weekdays:
+        plan["preferred_weekdays"] = weekdays
+    engineer = _name(values, "engineer", p, required=False)
+    if engineer:
+        plan["engineer"] = engineer
+    return plan
+
+
+def plan_values(plan: Mapping[str, Any]) -> dict[str, str]:
+    """A site's own plan as the flat text a form or CSV shows (empty: the default)."""
+    found = {key: str(plan[key]) if key in plan else "" for key, _ in PLAN_COUNTS}
+    found["preferred_weekdays"] = ";".join(plan.get("preferred_weekdays", []))
+    found["engineer"] = str(plan.get("engineer", ""))
+    return found
+
+
+def build_site(values: Mapping[str, Any], base: Site | None = None) -> Site:
+    """A site from flat values. ``customer_id`` is checked against the customers by the
+    service; ``customer`` (the name) is filled in there too."""
+    p = _Collector()
+    customer_id = _text(values, "customer_id")
+    customer = _text(values, "customer")
+    if not customer_id and not customer:
+        p.add("customer_id", customer_id, "is required")
+    name = _name(values, "name", p)
+    address = _long_text(values, "address", p)
+    directions = _long_text(values, "directions", p)
+    contacts = build_contacts(values.get("contacts"), p)
+    plan = build_visit_plan(values, p)
     if p.problems:
         raise ValidationError(p.problems, what="site")
-    site = Site(customer=customer, name=name, address=_text(values, "address"), contacts=contacts)
+    site = Site(
+        customer=customer,
+        name=name,
+        address=address,
+        contacts=contacts,
+        visit_plan=plan,
+        customer_id=customer_id or None,
+        directions=directions,
+    )
     if base is not None:
-        site.id, site.revision, site.visit_plan = base.id, base.revision, base.visit_plan
+        site.id, site.revision = base.id, base.revision
+        # Keys this form does not show (e.g. phone rules set in TOML) stay as they were.
+        kept = {k: v for k, v in base.visit_plan.items() if k not in SITE_FIELDS}
+        site.visit_plan = {**kept, **plan}
     return site
 
 
-def build_contract(values: Mapping[str, Any]) -> Contract:
-    p = _Collector()
-    customer = _text(values, "customer")
-    number = _text(values, "number")
-    if not customer:
-        p.add("customer", customer, "is required")
-    if not number:
-        p.add("number", number, "is required")
-    raw_value = _text(values, "value")
-    value = Decimal(0)
+def site_values(site: Site) -> dict[str, str]:
+    return {
+        "customer_id": site.customer_id or "",
+        "name": site.name,
+        "address": site.address,
+        "directions": site.directions,
+        "contacts": "; ".join(format_contact(c) for c in site.contacts),
+        **plan_values(site.visit_plan),
+    }
+
+
+def customer_values(customer: Customer) -> dict[str, str]:
+    return {
+        "name": customer.name,
+        "name_en": customer.name_en,
+        "code": customer.code,
+        "notes": customer.notes,
+        "contacts": "; ".join(format_contact(c) for c in customer.contacts),
+    }
+
+
+def parse_amount(name: str, value: Any, p: _Collector, *, high: Decimal) -> Decimal | None:
+    raw = "" if value is None else str(value).strip().replace(",", "").replace("_", "")
+    if not raw:
+        return None
     try:
-        value = Decimal(raw_value)
-        if not value.is_finite() or value < 0:
-            p.add("value", raw_value, "must be a positive amount")
+        amount = Decimal(raw)
     except InvalidOperation:
-        p.add("value", raw_value, "is not an amount (use digits and a decimal point)")
+        p.add(name, value, "is not an amount (use digits and a decimal point)")
+        return None
+    if not amount.is_finite() or amount < 0:
+        p.add(name, value, "must be zero or a positive amount")
+        return None
+    if amount > high:
+        p.add(name, value, f"is larger than {high:,}")
+        return None
+    return amount
+
+
+def parse_id_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    parts = value if isinstance(value, list | tuple) else re.split(r"[;,\s]+", str(value))
+    return list(dict.fromkeys(str(v).strip() for v in parts if str(v).strip()))
+
+
+MAX_CONTRACT_VALUE = Decimal("1e13")
+
+
+def build_contract(values: Mapping[str, Any], base: Contract | None = None) -> Contract:
+    """A contract from flat values; the customer, sites and assets it names are checked
+    against the register by the service."""
+    p = _Collector()
+    customer_id = _text(values, "customer_id")
+    customer = _text(values, "customer")
+    if not customer_id and not customer:
+        p.add("customer_id", customer_id, "is required")
+    number = _name(values, "number", p)
+    value = parse_amount("value", values.get("value"), p, high=MAX_CONTRACT_VALUE)
+    if value is None and not _text(values, "value"):
+        p.add("value", "", "is required")
+    currency = (_text(values, "currency") or "CNY").upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        p.add("currency", currency, "must be a three-letter code such as CNY, USD, EUR")
     starts_on = parse_date("starts_on", values.get("starts_on"), p)
     ends_on = parse_date("ends_on", values.get("ends_on"), p)
+    years = parse_int("service_years", values.get("service_years"), p, low=1, high=30)
     if starts_on and ends_on and ends_on < starts_on:
         p.add("ends_on", values.get("ends_on"), f"is before the start {starts_on}")
+    if starts_on and not ends_on and years:
+        ends_on = _years_later(starts_on, years)
+    warranty_text = _text(values, "warranty_months").casefold()
+    warranty_months = None
+    if warranty_text not in ("", "per vendor", "per_vendor", "vendor"):
+        warranty_months = parse_int("warranty_months", warranty_text, p, low=0, high=600)
+    warranty_ends_on = parse_date("warranty_ends_on", values.get("warranty_ends_on"), p)
+    caps = []
+    for i, raw in enumerate(parse_id_list(values.get("cap_percents"))):
+        percent = parse_amount(f"cap_percents[{i + 1}]", raw.rstrip("%"), p, high=Decimal(100))
+        if percent is not None:
+            caps.append(percent)
+    notes = _long_text(values, "notes", p)
     if p.problems:
         raise ValidationError(p.problems, what="contract")
-    return Contract(
+    contract = Contract(
         customer=customer,
         number=number,
-        value=value,
-        currency=_text(values, "currency") or "CNY",
+        value=value or Decimal(0),
+        currency=currency,
         starts_on=starts_on,
         ends_on=ends_on,
+        warranty_ends_on=warranty_ends_on,
+        customer_id=customer_id or None,
+        site_ids=parse_id_list(values.get("site_ids")),
+        asset_ids=parse_id_list(values.get("asset_ids")),
+        service_years=years,
+        warranty_months=warranty_months,
+        cap_percents=caps,
+        notes=notes,
     )
+    if base is not None:
+        contract.id, contract.revision = base.id, base.revision
+    return contract
+
+
+def _years_later(start: date, years: int) -> date:
+    """The last day of a term of ``years`` years from ``start`` (29 Feb clamps to 28th)."""
+    from dateutil.relativedelta import relativedelta
+
+    return start + relativedelta(years=years) - relativedelta(days=1)
+
+
+def contract_values(contract: Contract) -> dict[str, str]:
+    def show(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    return {
+        "number": contract.number,
+        "customer_id": contract.customer_id or "",
+        "value": str(contract.value),
+        "currency": contract.currency,
+        "starts_on": show(contract.starts_on),
+        "ends_on": show(contract.ends_on),
+        "service_years": show(contract.service_years),
+        "warranty_months": show(contract.warranty_months),
+        "warranty_ends_on": show(contract.warranty_ends_on),
+        "site_ids": ";".join(contract.site_ids),
+        "asset_ids": ";".join(contract.asset_ids),
+        "cap_percents": ";".join(str(c) for c in contract.cap_percents),
+        "notes": contract.notes,
+    }

@@ -11,7 +11,7 @@ from typing import Any
 from assettrack.bulk import bulk_build
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import BUILTIN_ASSET_KINDS, Asset, Site
-from assettrack.domain.validation import build_asset, build_site
+from assettrack.domain.validation import build_asset
 from assettrack.domain.warranty import WarrantyRules, WarrantyState, WarrantyStatus, warranty_status
 from assettrack.errors import AssetTrackError
 from assettrack.store.store import Store
@@ -56,15 +56,25 @@ class AssetRegister:
         return self._sites.get(site_id)
 
     def find_site(self, key: str) -> Site | None:
-        """A site by id, or by name (exact, ignoring case) if that is unambiguous."""
+        """A site by id, by name if that is unambiguous, or as ``Customer / Site``
+        (exact, ignoring case)."""
+        key = key.strip()
         if key in self._sites:
             return self._sites[key]
-        wanted = key.strip().casefold()
+        wanted = key.casefold()
         matches = [s for s in self._sites.values() if s.name.casefold() == wanted]
+        if not matches and "/" in key:
+            customer, _, name = (part.strip().casefold() for part in key.rpartition("/"))
+            matches = [
+                s
+                for s in self._sites.values()
+                if s.name.casefold() == name and s.customer.casefold() == customer
+            ]
         return matches[0] if len(matches) == 1 else None
 
-    def save_site(self, values: Mapping[str, Any], base: Site | None = None) -> Site:
-        return self.add_site(build_site(values, base=base))
+    def forget_site(self, site_id: str) -> None:
+        """The site was removed from the store (a tombstone)."""
+        self._sites.pop(site_id, None)
 
     def add_site(self, site: Site) -> Site:
         self.store.sites.save(site)

@@ -9,7 +9,15 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from assettrack.domain.models import Asset, AssetStatus, ConsoleSettings, Contact, Contract, Site
+from assettrack.domain.models import (
+    Asset,
+    AssetStatus,
+    ConsoleSettings,
+    Contact,
+    Contract,
+    Customer,
+    Site,
+)
 from assettrack.services.assets import AssetRegister
 
 SITES: tuple[tuple[str, str, str, tuple[Contact, ...]], ...] = (
@@ -89,9 +97,14 @@ def build_demo(
     rng = random.Random(seed)
     store = register.store
     contracts = {}
+    customers = {}
     for customer in sorted({s[0] for s in SITES}):
+        customers[customer] = store.customers.save(
+            Customer(name=customer, code=f"C{len(customers) + 1:02d}")
+        )
         contract = Contract(
             customer=customer,
+            customer_id=customers[customer].id,
             number=f"SVC-{rng.randint(2019, 2025)}-{rng.randint(100, 999)}",
             value=rng.choice((180_000, 420_000, 960_000)),
             starts_on=today - timedelta(days=rng.randint(400, 1500)),
@@ -106,8 +119,12 @@ def build_demo(
             address=address,
             contacts=list(contacts),
             visit_plan={"scheduled_per_month": 2},
+            customer_id=customers[customer].id,
         )
         register.add_site(site)
+        if site.id not in contracts[customer].site_ids:
+            contracts[customer].site_ids.append(site.id)
+            store.contracts.save(contracts[customer])
         assets = []
         for n in range(assets_per_site):
             vendor, kind, model, firmware, prefix = rng.choice(CATALOGUE)

@@ -8,7 +8,7 @@ from pathlib import Path
 from assettrack.bulk import bulk_build
 from assettrack.domain.charges import Charge
 from assettrack.domain.known_problems import KnownProblem
-from assettrack.domain.models import Contract, Site
+from assettrack.domain.models import Contract, Customer, Site
 from assettrack.store.database import Database
 from assettrack.store.repositories import (
     AssetRepository,
@@ -28,6 +28,7 @@ class Store:
 
     def _load(self, db: Database) -> None:
         self.db = db
+        self.customers: CatalogRepository[Customer] = CatalogRepository(db, "customers", Customer)
         self.sites: CatalogRepository[Site] = CatalogRepository(db, "sites", Site)
         self.contracts: CatalogRepository[Contract] = CatalogRepository(db, "contracts", Contract)
         self.assets = AssetRepository(db)

@@ -24,9 +24,13 @@ def _parse_today(value: str | None) -> date:
     if not value:
         return date.today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+    if not 1970 <= day.year <= 2200:
+        # Schedules and warranty bands add years to today: keep them inside what dates hold.
+        raise click.BadParameter(f"{value!r} is outside the years 1970-2200")
+    return day
 
 
 @click.group(cls=LazyGroup, lazy_commands=COMMANDS, invoke_without_command=True)
@@ -78,3 +82,25 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
+    except Exception as exc:  # a bug: one line for the user, the traceback in a file
+        report = _write_crash_report(exc)
+        where = f"; details in {report}" if report else ""
+        click.echo(f"error: unexpected {type(exc).__name__}: {exc}{where}", err=True)
+        sys.exit(1)
+
+
+def _write_crash_report(exc: BaseException) -> Path | None:
+    import traceback
+    from datetime import datetime
+
+    import platformdirs
+
+    folder = Path(platformdirs.user_cache_dir("assettrack", appauthor=False)) / "crashes"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S-%f}.txt"
+        text = "".join(traceback.format_exception(exc))
+        path.write_text(f"assettrack {__version__}\nargs: {sys.argv[1:]}\n\n{text}", "utf-8")
+    except OSError:
+        return None
+    return path

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from assettrack.domain.models import Site
+from assettrack.domain.validation import FIRST_YEAR, LAST_YEAR
 from assettrack.errors import AssetTrackError
 from assettrack.store.repositories import RecordRepository
 from assettrack.store.store import Store
@@ -53,11 +54,15 @@ def parse_time(value: Any, field: str = "time") -> datetime:
         return value
     text = str(value).strip()
     try:
-        return datetime.fromisoformat(text.replace(" ", "T", 1) if " " in text else text)
+        moment = datetime.fromisoformat(text.replace(" ", "T", 1) if " " in text else text)
     except ValueError:
         raise AssetTrackError(
             f"{field}: {text!r} is not a date and time like 2026-03-01 09:30 (+08:00)"
         ) from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        # Response targets and report periods add to times: year 9999 would overflow them.
+        raise AssetTrackError(f"{field}: {text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+    return moment
 
 
 def short(record_id: str) -> str:

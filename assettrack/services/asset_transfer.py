@@ -1,27 +1,41 @@
 """Import assets from CSV (all or nothing) and export them as CSV or JSON.
 
-CSV written here is safe to open in a spreadsheet: a cell that starts with = + - @ (or a tab
-or carriage return) is prefixed with an apostrophe so it is shown as text, never run as a
-formula. Import strips that apostrophe again, so export and import round-trip.
+Cells are formula-safe both ways (see ``csv_rows``). An import may also create the customers
+and sites its rows name (``create_sites``): they are checked together with the assets, and
+written before them, so a bad row still writes nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from assettrack.domain.codec import to_doc
 from assettrack.domain.errors import ValidationError
-from assettrack.domain.models import Asset
-from assettrack.domain.validation import ASSET_FIELDS, asset_values, build_asset
-from assettrack.errors import AssetTrackError
+from assettrack.domain.models import Asset, Customer, Site
+from assettrack.domain.validation import (
+    ASSET_FIELDS,
+    asset_values,
+    build_asset,
+    build_customer,
+    build_site,
+)
 from assettrack.services.assets import AssetRegister, AssetView, serial_key
+from assettrack.services.csv_rows import (
+    ImportRejected,
+    RowProblem,
+    read_rows,
+    read_text,
+    row_problems,
+    write_csv,
+)
+from assettrack.services.csv_rows import (
+    neutralise as neutralise,  # re-exported: it lived here first
+)
+from assettrack.services.customers import CustomerBase
 
 CSV_COLUMNS: tuple[str, ...] = ("site", *(f for f in ASSET_FIELDS if f != "site_id"))
 REQUIRED_COLUMNS = ("site", "kind", "vendor", "model", "serial_number")
@@ -33,123 +47,147 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "warranty_ends",
     "warranty_days_left",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-MAX_PROBLEMS_SHOWN = 50
+CREATE_SITES_HINT = "import with --create-sites to create the sites and customers the file names"
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    column: str
-    value: Any
-    reason: str
+@dataclass
+class AssetImport:
+    """What an import adds: new customers, then new sites, then the assets."""
 
-    def __str__(self) -> str:
-        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
-        shown = f" {self.value!r}" if self.value not in (None, "") else ""
-        return f"{where}:{shown} {self.reason}"
+    assets: list[Asset]
+    customers: list[Customer] = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
 
 
-class ImportRejected(AssetTrackError):
-    def __init__(self, source: str, problems: list[RowProblem]) -> None:
-        self.problems = problems
-        lines = [str(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
-        if len(problems) > MAX_PROBLEMS_SHOWN:
-            lines.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more")
-        super().__init__(
-            f"{source}: nothing imported, {len(problems)} problem(s):\n  " + "\n  ".join(lines)
-        )
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """The file's text and its encoding: UTF-8 (with or without BOM), else GB18030.
+class _SiteFinder:
+    """Each row's site: by id, by name within the row's customer, or by a unique name.
 
-    Excel on a Chinese Windows saves "CSV" in GB18030/GBK, so that is the one fallback.
+    With ``create`` a site (and customer) not found is planned instead, once per name.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise AssetTrackError(f"cannot read {path}: {exc.strerror}") from exc
-    for encoding in ("utf-8-sig", "gb18030"):
+
+    def __init__(self, register: AssetRegister, create: bool) -> None:
+        self.register = register
+        self.base = CustomerBase(register)
+        self.create = create
+        self.new_customers: dict[str, Customer] = {}
+        self.new_sites: dict[tuple[str, str], Site] = {}
+        self._customers: dict[str, Customer | None] = {}
+        # Sites of a customer by name; legacy sites have only the customer's name.
+        self._by_customer: dict[tuple[str, str], list[Site]] = {}
+        for site in register.sites():
+            for owner in {site.customer_id or "", _fold(site.customer)} - {""}:
+                self._by_customer.setdefault((owner, _fold(site.name)), []).append(site)
+
+    def customer(self, key: str) -> Customer | None:
+        if key not in self._customers:
+            self._customers[key] = self.base.find_customer(key)
+        return self._customers[key]
+
+    def site_for(
+        self, line: int, values: Mapping[str, str]
+    ) -> tuple[Site | None, list[RowProblem]]:
+        site_key, customer_key = values.get("site", ""), values.get("customer", "")
+        if not site_key:
+            return None, [RowProblem(line, "site", "", "is required")]
+        by_id = self.register.site(site_key)
+        if by_id is not None:
+            return by_id, []
+        if not customer_key:
+            return self._site_by_name(line, site_key)
+        customer = self.customer(customer_key)
+        owners = {_fold(customer_key)} | (
+            {customer.id, _fold(customer.name)} if customer else set()
+        )
+        found = {s.id: s for o in owners for s in self._by_customer.get((o, _fold(site_key)), [])}
+        if len(found) == 1:
+            return next(iter(found.values())), []
+        owner = customer or self.new_customers.get(_fold(customer_key))
+        planned = self.new_sites.get((owner.id, _fold(site_key))) if owner else None
+        if planned is not None:
+            return planned, []
+        if self.create:
+            return self._plan(line, customer_key, owner, site_key)
+        if customer is None:
+            return None, [
+                RowProblem(
+                    line,
+                    "customer",
+                    customer_key,
+                    f"is not a known customer id, code or name ({CREATE_SITES_HINT})",
+                )
+            ]
+        return None, [
+            RowProblem(
+                line, "site", site_key, f"is not a site of {customer.name} ({CREATE_SITES_HINT})"
+            )
+        ]
+
+    def _site_by_name(self, line: int, site_key: str) -> tuple[Site | None, list[RowProblem]]:
+        site = self.register.find_site(site_key)
+        if site is not None:
+            return site, []
+        planned = [s for s in self.new_sites.values() if _fold(s.name) == _fold(site_key)]
+        if len(planned) == 1:
+            return planned[0], []
+        if self.create:
+            return None, [
+                RowProblem(line, "customer", "", f"is required to create the site {site_key!r}")
+            ]
+        return None, [
+            RowProblem(
+                line, "site", site_key, f"is not a known site name or id ({CREATE_SITES_HINT})"
+            )
+        ]
+
+    def _plan(
+        self, line: int, customer_key: str, customer: Customer | None, site_key: str
+    ) -> tuple[Site | None, list[RowProblem]]:
+        if customer is None:
+            try:
+                customer = build_customer({"name": customer_key})
+            except ValidationError as exc:
+                return None, row_problems(line, exc.problems, {"name": "customer"})
+            self.new_customers[_fold(customer_key)] = customer
         try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssetTrackError(f"{path} is neither UTF-8 nor GB18030 text; save it as 'CSV UTF-8'")
+            site = build_site(
+                {"customer_id": customer.id, "customer": customer.name, "name": site_key}
+            )
+        except ValidationError as exc:
+            return None, row_problems(line, exc.problems, {"name": "site"})
+        self.new_sites[(customer.id, _fold(site_key))] = site
+        return site, []
 
 
-def _unneutralise(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
-        return value[1:]
-    return value
-
-
-def parse_assets_csv(text: str, register: AssetRegister, source: str = "CSV") -> list[Asset]:
-    """Validate every row; return the assets only if all rows are good."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    problems: list[RowProblem] = []
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise ImportRejected(source, [RowProblem(1, "", None, "the file is empty")]) from None
-    except csv.Error as exc:
-        raise ImportRejected(source, [RowProblem(1, "", None, f"unreadable CSV: {exc}")]) from None
-    unknown = [
-        h
-        for h in header
-        if h
-        not in (
-            *CSV_COLUMNS,
-            "id",
-            "customer",
-            "warranty_status",
-            "warranty_ends",
-            "warranty_days_left",
-        )
-    ]
-    for name in unknown:
-        problems.append(
-            RowProblem(1, name, None, f"is not a known column (known: {', '.join(CSV_COLUMNS)})")
-        )
-    for name in REQUIRED_COLUMNS:
-        if name not in header:
-            problems.append(RowProblem(1, name, None, "required column is missing"))
-    if len(set(header)) != len(header):
-        problems.append(RowProblem(1, "", None, "a column name appears twice"))
-    if problems:
-        raise ImportRejected(source, problems)
-
+def plan_assets_import(
+    text: str, register: AssetRegister, source: str = "CSV", *, create_sites: bool = False
+) -> AssetImport:
+    """Validate every row (and the customers and sites to create); the import only if all
+    rows are good."""
+    table = read_rows(
+        text,
+        source,
+        known=tuple(dict.fromkeys((*CSV_COLUMNS, *EXPORT_COLUMNS))),
+        required=REQUIRED_COLUMNS,
+        shown=CSV_COLUMNS,
+    )
+    problems = list(table.problems)
+    sites = _SiteFinder(register, create_sites)
     assets: list[Asset] = []
     taken = register.serials()
     seen_in_file: dict[tuple[str, str], int] = {}
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(RowProblem(reader.line_num, "", None, f"unreadable CSV: {exc}"))
-            break
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(
-                RowProblem(line, "", None, f"has {len(row)} fields, the header has {len(header)}")
-            )
-            continue
-        values = {h: _unneutralise(v.strip()) for h, v in zip(header, row, strict=True)}
-        site = register.find_site(values.get("site", ""))
+    for line, values in table.rows:
+        site, site_problems = sites.site_for(line, values)
         if site is None:
-            problems.append(
-                RowProblem(line, "site", values.get("site"), "is not a known site name or id")
-            )
+            problems.extend(site_problems)
             continue
-        values["site_id"] = site.id
         try:
-            asset = build_asset(values, kinds=register.kinds)
+            asset = build_asset({**values, "site_id": site.id}, kinds=register.kinds)
         except ValidationError as exc:
-            problems.extend(RowProblem(line, p.field, p.value, p.reason) for p in exc.problems)
+            problems.extend(row_problems(line, exc.problems))
             continue
         key = serial_key(asset)
         if key in seen_in_file:
@@ -163,20 +201,44 @@ def parse_assets_csv(text: str, register: AssetRegister, source: str = "CSV") ->
             )
             continue
         seen_in_file[key] = line
+        planned_site = register.site(site.id) is None
         problems.extend(
             RowProblem(line, p.field, p.value, p.reason)
             for p in register.check_new_asset(asset, taken)
+            if not (planned_site and p.field == "site")
         )
         assets.append(asset)
     if problems:
         raise ImportRejected(source, problems)
-    return assets
+    return AssetImport(assets, list(sites.new_customers.values()), list(sites.new_sites.values()))
+
+
+def parse_assets_csv(text: str, register: AssetRegister, source: str = "CSV") -> list[Asset]:
+    """Validate every row; return the assets only if all rows are good."""
+    return plan_assets_import(text, register, source).assets
+
+
+def save_assets_import(register: AssetRegister, plan: AssetImport) -> list[Asset]:
+    for customer in plan.customers:
+        register.store.customers.save(customer)
+    for site in plan.sites:
+        register.add_site(site)
+    return register.store.assets.add_many(plan.assets)
+
+
+def import_assets(
+    register: AssetRegister, path: Path, *, create_sites: bool = False
+) -> tuple[AssetImport, str]:
+    """Read, check and save a file; the import as saved, and the encoding it was read in."""
+    text, encoding = read_text(path)
+    plan = plan_assets_import(text, register, source=str(path), create_sites=create_sites)
+    plan.assets = save_assets_import(register, plan)
+    return plan, encoding
 
 
 def import_assets_file(register: AssetRegister, path: Path) -> tuple[list[Asset], str]:
-    text, encoding = read_text(path)
-    assets = parse_assets_csv(text, register, source=str(path))
-    return register.store.assets.add_many(assets), encoding
+    plan, encoding = import_assets(register, path)
+    return plan.assets, encoding
 
 
 # -- export --------------------------------------------------------------------------------
@@ -195,24 +257,6 @@ def export_row(view: AssetView) -> dict[str, str]:
         "warranty_ends": w.end.isoformat() if w.end else "",
         "warranty_days_left": "" if w.days_left is None else str(w.days_left),
     }
-
-
-def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def write_csv(
-    rows: Iterable[dict[str, str]], columns: Iterable[str], *, excel_bom: bool = False
-) -> str:
-    out = io.StringIO(newline="")
-    if excel_bom:
-        out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    columns = list(columns)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([neutralise(str(row.get(c, ""))) for c in columns])
-    return out.getvalue()
 
 
 def assets_csv(views: Iterable[AssetView], *, excel_bom: bool = False) -> str:

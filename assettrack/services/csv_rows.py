@@ -1,0 +1,164 @@
+"""What every CSV import and export shares: encodings, formula safety, line-numbered problems.
+
+CSV written here is safe to open in a spreadsheet: a cell that starts with = + - @ (or a tab
+or carriage return) is prefixed with an apostrophe so it is shown as text, never run as a
+formula. Reading strips that apostrophe again, so export and import round-trip.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assettrack.domain.errors import FieldProblem
+from assettrack.errors import AssetTrackError
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_PROBLEMS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    column: str
+    value: Any
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        shown = f" {self.value!r}" if self.value not in (None, "") else ""
+        return f"{where}:{shown} {self.reason}"
+
+
+class ImportRejected(AssetTrackError):
+    def __init__(self, source: str, problems: list[RowProblem]) -> None:
+        self.problems = problems
+        lines = [str(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more")
+        super().__init__(
+            f"{source}: nothing imported, {len(problems)} problem(s):\n  " + "\n  ".join(lines)
+        )
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """The file's text and its encoding: UTF-8 (with or without BOM), else GB18030.
+
+    Excel on a Chinese Windows saves "CSV" in GB18030/GBK, so that is the one fallback.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise AssetTrackError(f"cannot read {path}: {exc.strerror}") from exc
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise AssetTrackError(f"{path} is neither UTF-8 nor GB18030 text; save it as 'CSV UTF-8'")
+
+
+def unneutralise(value: str) -> str:
+    if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
+        return value[1:]
+    return value
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def write_csv(
+    rows: Iterable[dict[str, str]], columns: Iterable[str], *, excel_bom: bool = False
+) -> str:
+    out = io.StringIO(newline="")
+    if excel_bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    columns = list(columns)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([neutralise(str(row.get(c, ""))) for c in columns])
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class CsvRows:
+    """A file's rows as ``(line, {column: value})``, with the problems of rows not readable."""
+
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    problems: list[RowProblem]
+
+
+def read_rows(
+    text: str,
+    source: str,
+    *,
+    known: Sequence[str],
+    required: Sequence[str],
+    shown: Sequence[str] | None = None,
+) -> CsvRows:
+    """Check the header (raising at once: nothing else can be read without it), then split
+    the rows. Cells are stripped and un-neutralised; blank rows are skipped.
+
+    ``shown`` is the column list a header problem names (default: ``known``).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise ImportRejected(source, [RowProblem(1, "", None, "the file is empty")]) from None
+    except csv.Error as exc:
+        raise ImportRejected(source, [RowProblem(1, "", None, f"unreadable CSV: {exc}")]) from None
+    problems = [
+        RowProblem(1, name, None, f"is not a known column (known: {', '.join(shown or known)})")
+        for name in header
+        if name not in known
+    ]
+    problems += [
+        RowProblem(1, name, None, "required column is missing")
+        for name in required
+        if name not in header
+    ]
+    if len(set(header)) != len(header):
+        problems.append(RowProblem(1, "", None, "a column name appears twice"))
+    if problems:
+        raise ImportRejected(source, problems)
+    rows: list[tuple[int, dict[str, str]]] = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(RowProblem(reader.line_num, "", None, f"unreadable CSV: {exc}"))
+            break
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(
+                RowProblem(line, "", None, f"has {len(row)} fields, the header has {len(header)}")
+            )
+            continue
+        rows.append((line, {h: unneutralise(v.strip()) for h, v in zip(header, row, strict=True)}))
+    return CsvRows(header, rows, problems)
+
+
+def row_problems(
+    line: int, problems: Iterable[FieldProblem], columns: dict[str, str] | None = None
+) -> list[RowProblem]:
+    """Field problems of one row, named by the CSV column (``columns`` maps field names that
+    differ from their column, e.g. ``customer_id`` -> ``customer``)."""
+    columns = columns or {}
+    found = []
+    for p in problems:
+        head, dot, rest = p.field.partition("[")
+        column = columns.get(head, head) + (dot + rest if dot else "")
+        found.append(RowProblem(line, column, p.value, p.reason))
+    return found

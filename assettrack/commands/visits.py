@@ -32,7 +32,8 @@ from assettrack.services.service_common import parse_time, short
 def visits_command(
     context: Any, overdue: bool, site: str | None, months: tuple[str, ...], fmt: str
 ) -> None:
-    """Visit compliance per site and month against the visit plan."""
+    """Visit compliance per site and month against the visit plan, with each site's
+    responsible engineer and when its next visit is due."""
     from assettrack.domain.visits import parse_month
     from assettrack.services.visits import VisitService
 
@@ -49,16 +50,30 @@ def visits_command(
                 "customer": r.site.customer,
                 "site": r.site.name,
                 "site_id": r.site.id,
+                "engineer": r.engineer,
                 "period": r.requirement.period,
                 "requirement": r.requirement.label,
                 "required": r.requirement.required,
                 "done": r.requirement.done,
                 "expected_by_now": r.requirement.expected_by_now,
                 "status": r.requirement.status.value,
+                # The site's next visit, on the row of the requirement calling for it.
+                "next_visit": r.next_visit.on.isoformat() if r.next_visit else "",
+                "next_visit_deadline": r.next_visit.deadline.isoformat() if r.next_visit else "",
             }
             for r in rows
         ],
-        ("customer", "site", "period", "requirement", "required", "done", "status"),
+        (
+            "customer",
+            "site",
+            "engineer",
+            "period",
+            "requirement",
+            "required",
+            "done",
+            "status",
+            "next_visit",
+        ),
         fmt,
         "Nothing is behind." if overdue else "No sites.",
     )

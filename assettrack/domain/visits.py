@@ -19,6 +19,7 @@ Rules, as computed here:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -27,8 +28,10 @@ from typing import Any
 
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import Visit, VisitKind
+from assettrack.domain.validation import MAX_NAME, WEEKDAYS
 
 PHONE_RULES = ("when_no_faults", "always", "never")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class VisitPlan:
     phone_counts: str = "when_no_faults"
     call_outs_count: bool = False
     enabled: bool = True
+    # Days the site likes visits on ("mon" .. "sun", in week order); empty: any day.
+    preferred_weekdays: tuple[str, ...] = ()
+    engineer: str = ""  # the engineer responsible for the site's visits; empty: nobody named
 
     @classmethod
     def from_mapping(
@@ -68,9 +74,41 @@ class VisitPlan:
                     problems.append(FieldProblem(key, data[key], "must be true or false"))
                 else:
                     changes[key] = data[key]
+        if "preferred_weekdays" in data:
+            days = _weekdays(data["preferred_weekdays"], problems)
+            if days is not None:
+                changes["preferred_weekdays"] = days
+        if "engineer" in data:
+            name = data["engineer"]
+            if not isinstance(name, str) or len(name.strip()) > MAX_NAME:
+                problems.append(
+                    FieldProblem("engineer", name, f"must be text of at most {MAX_NAME} characters")
+                )
+            else:
+                changes["engineer"] = name.strip()
         if problems:
             raise ValidationError(problems, what=source)
         return replace(plan, **changes)
+
+
+def _weekdays(value: Any, problems: list[FieldProblem]) -> tuple[str, ...] | None:
+    """``["mon", "thu"]`` (or ``"mon;thu"``; full names too) as week-ordered abbreviations."""
+    if isinstance(value, str):
+        value = [part for part in re.split(r"[;,\s]+", value) if part]
+    if not isinstance(value, list | tuple):
+        problems.append(FieldProblem("preferred_weekdays", value, "must be a list of weekdays"))
+        return None
+    days: set[str] = set()
+    for part in value:
+        text = part.strip().casefold() if isinstance(part, str) else ""
+        day = WEEKDAYS[WEEKDAY_NAMES.index(text)] if text in WEEKDAY_NAMES else text
+        if day not in WEEKDAYS:
+            problems.append(
+                FieldProblem("preferred_weekdays", part, f"is not one of {', '.join(WEEKDAYS)}")
+            )
+            return None
+        days.add(day)
+    return tuple(sorted(days, key=WEEKDAYS.index))
 
 
 class ComplianceStatus(StrEnum):
@@ -255,3 +293,126 @@ def month_compliance(
             )
         )
     return MonthCompliance(site_id, month, tuple(requirements))
+
+
+# -- the next visit -----------------------------------------------------------------------
+
+# Periods to look ahead past requirements already met (visits recorded in advance).
+_LOOKAHEAD = 12
+
+
+@dataclass(frozen=True)
+class VisitDue:
+    """When a site's next visit is due, and which requirement calls for it."""
+
+    site_id: str
+    on: date  # the day to plan the visit for
+    deadline: date  # from this day on, unless the visit is made, the requirement is behind
+    requirement: Requirement  # what drives it, in the period the visit will count for
+    overdue: bool  # the requirement is behind or missed, exactly as the Visits screen says
+
+    @property
+    def key(self) -> str:
+        return self.requirement.key
+
+
+def deadline_of(requirement: Requirement) -> date | None:
+    """The first day ``_status`` calls the requirement behind unless one more visit is made.
+
+    ``_status`` expects ``required * elapsed // days`` visits once ``elapsed`` days of the
+    period have begun; that reaches ``done + 1`` from ``elapsed = ceil((done + 1) * days /
+    required)``. Two scheduled visits in a 31-day month: the 16th, then the 31st. None when
+    the requirement is met.
+    """
+    r = requirement
+    if r.done >= r.required:
+        return None
+    days = (r.ends_on - r.starts_on).days + 1
+    elapsed = -(-(r.done + 1) * days // r.required)
+    return r.starts_on + timedelta(days=elapsed - 1)
+
+
+def requirement_due(
+    site_id: str, requirement: Requirement, today: date, preferred_weekdays: Iterable[str] = ()
+) -> VisitDue | None:
+    """When the requirement's next visit is due (None when it is met); rule as for
+    ``next_visit_due``."""
+    deadline = deadline_of(requirement)
+    if deadline is None:
+        return None
+    on = deadline
+    if not requirement.overdue:
+        on = _preferred_day(deadline, max(today, requirement.starts_on), preferred_weekdays)
+    return VisitDue(site_id, on, deadline, requirement, requirement.overdue)
+
+
+def _preferred_day(deadline: date, earliest: date, weekdays: Iterable[str]) -> date:
+    """The latest preferred weekday from ``earliest`` to ``deadline``; else the deadline."""
+    wanted = {WEEKDAYS.index(day) for day in weekdays}
+    for back in range(7 if wanted else 0):
+        day = deadline - timedelta(days=back)
+        if day < earliest:
+            break
+        if day.weekday() in wanted:
+            return day
+    return deadline
+
+
+def next_visit_due(
+    plan: VisitPlan,
+    site_id: str,
+    visits: Iterable[Visit],
+    today: date,
+    *,
+    fault_days: Iterable[date] = (),
+) -> VisitDue | None:
+    """When the site's next visit is due, from its plan, its visits and today.
+
+    Each requirement of today's month (and quarter) has a *deadline*: the first day on which,
+    unless one more visit is made, ``month_compliance`` calls it ``behind`` (``deadline_of``).
+    A requirement already met looks to the next period it is not met in (next month, next
+    quarter). The rule for the day to plan the visit for:
+
+    - Past the deadline (today on or after it) the visit is overdue and due on its deadline:
+      the day it fell due. A preferred weekday does not move it.
+    - Otherwise, with preferred weekdays, it is due on the latest preferred weekday on or
+      before the deadline that is neither before today nor before the period (a visit made
+      earlier counts for another month). If there is no such day - the last one has passed -
+      it is due on the deadline itself: the date stays the real last day, never in the past.
+    - Without preferred weekdays it is due on the deadline.
+
+    The site's next visit is its most overdue requirement's (earliest deadline) if any is
+    overdue, else the requirement due soonest. So a site is overdue here exactly when the
+    Visits screen shows one of this month's requirements ``behind``. None when the plan asks
+    for nothing (disabled, or every count 0).
+
+    ``visits`` should hold the site's visits from the start of today's quarter (later ones
+    only matter when recorded in advance); ``fault_days`` as for ``month_compliance``.
+    """
+    visits, fault_days = list(visits), list(fault_days)
+    current = month_compliance(plan, site_id, today, visits, today, fault_days=fault_days)
+    found: list[tuple[int, VisitDue]] = []
+    for order, requirement in enumerate(current.requirements):
+        for _ in range(_LOOKAHEAD):
+            due = requirement_due(site_id, requirement, today, plan.preferred_weekdays)
+            if due is not None:
+                found.append((order, due))
+                break
+            later = month_compliance(
+                plan,
+                site_id,
+                requirement.ends_on + timedelta(days=1),
+                visits,
+                today,
+                fault_days=fault_days,
+            )
+            requirement = next(r for r in later.requirements if r.key == requirement.key)
+    if not found:
+        return None
+    return min(found, key=_urgency)[1]
+
+
+def _urgency(item: tuple[int, VisitDue]) -> tuple[bool, date, int]:
+    # Overdue first, oldest deadline first; then the soonest; ties in the plan's order.
+    order, due = item
+    return (not due.overdue, due.deadline if due.overdue else due.on, order)

@@ -1,14 +1,15 @@
 """Visits: record them, sign them, and measure each site's visits against its plan.
 
-The plan rules (what counts where, ``behind`` versus ``missed``) are in
-``assettrack.domain.visits``; this module gathers the site's visits and faults for them.
+The plan rules (what counts where, ``behind`` versus ``missed``, when the next visit is due)
+are in ``assettrack.domain.visits``; this module gathers the site's visits and faults for
+them. Every screen and command asks ``next_due`` for a site's next visit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from assettrack.domain.errors import FieldProblem, ValidationError
@@ -17,8 +18,10 @@ from assettrack.domain.models import Inspection, SignOff, Site, Visit, VisitKind
 from assettrack.domain.visits import (
     MonthCompliance,
     Requirement,
+    VisitDue,
     month_compliance,
     month_end,
+    next_visit_due,
     previous_month,
     quarter_bounds,
     visit_day,
@@ -36,6 +39,9 @@ class ComplianceRow:
     site: Site
     month: date
     requirement: Requirement
+    engineer: str = ""  # responsible for the site's visits (its plan), if named
+    # The site's next visit, on the row of the requirement (this period's) that calls for it.
+    next_visit: VisitDue | None = None
 
 
 def parse_kind(value: str | VisitKind) -> VisitKind:
@@ -156,18 +162,39 @@ class VisitService:
         ]
         return sorted(found, key=lambda v: v.started_at.isoformat())
 
+    def fault_days(self, site_id: str, start: date, end: date) -> list[date]:
+        """The days faults were reported at the site from start to end (it "runs well")."""
+        # A fault is filed when it was recorded, never before it was reported.
+        return [
+            f.reported_at.date()
+            for f in self.store.faults.for_site(site_id, start=start)
+            if start <= f.reported_at.date() <= end
+        ]
+
     def compliance(self, site: Site, month: date, today: date) -> MonthCompliance:
         q_start, q_end = quarter_bounds(month)
         visits = self.visits_for(site.id, q_start, q_end)
         m_start, m_end = month.replace(day=1), month_end(month.replace(day=1))
-        # A fault is filed when it was recorded, never before it was reported.
-        fault_days = [
-            f.reported_at.date()
-            for f in self.store.faults.for_site(site.id, start=m_start)
-            if m_start <= f.reported_at.date() <= m_end
-        ]
         return month_compliance(
-            self.config.plan_for(site), site.id, month, visits, today, fault_days=fault_days
+            self.config.plan_for(site),
+            site.id,
+            month,
+            visits,
+            today,
+            fault_days=self.fault_days(site.id, m_start, m_end),
+        )
+
+    def next_due(self, site: Site, today: date) -> VisitDue | None:
+        """When the site's next visit is due (None: its plan asks for none)."""
+        # This quarter's visits decide; the next quarter's only if recorded in advance.
+        q_start, q_end = quarter_bounds(today)
+        until = quarter_bounds(q_end + timedelta(days=1))[1]
+        return next_visit_due(
+            self.config.plan_for(site),
+            site.id,
+            self.visits_for(site.id, q_start, until),
+            today,
+            fault_days=self.fault_days(site.id, today.replace(day=1), until),
         )
 
     def compliance_rows(
@@ -188,6 +215,8 @@ class VisitService:
         sites = [find_site(self.store, site)] if site else self.store.sites.list()
         rows = []
         for s in sorted(sites, key=lambda s: (s.customer, s.name)):
+            engineer = self.config.plan_for(s).engineer
+            due = self.next_due(s, today)
             quarters_done: set[date] = set()
             for month in reversed(months):
                 quarter = quarter_bounds(month)[0]
@@ -198,7 +227,8 @@ class VisitService:
                         quarters_done.add(quarter)
                     if overdue_only and not requirement.overdue:
                         continue
-                    rows.append(ComplianceRow(s, month, requirement))
+                    shown = due if _calls_for(requirement, due, today) else None
+                    rows.append(ComplianceRow(s, month, requirement, engineer, shown))
         order = {"scheduled": 0, "follow_up": 1, "on_site_follow_up": 2}
         rows.sort(
             key=lambda r: (r.site.customer, r.site.name, r.month, order.get(r.requirement.key, 9))
@@ -209,6 +239,16 @@ class VisitService:
         self, today: date, months: Iterable[date] | None = None, *, site: str | None = None
     ) -> list[ComplianceRow]:
         return self.compliance_rows(today, months, site=site, overdue_only=True)
+
+
+def _calls_for(requirement: Requirement, due: VisitDue | None, today: date) -> bool:
+    """Whether this row is where the site's next visit is shown: this period's row of the
+    requirement that calls for it (also when that visit counts for the next period)."""
+    return (
+        due is not None
+        and requirement.key == due.key
+        and requirement.starts_on <= today <= requirement.ends_on
+    )
 
 
 def _clean(values: Iterable[str]) -> list[str]:

@@ -15,6 +15,7 @@ from assettrack.domain.models import VisitKind
 from assettrack.services.service_common import parse_time
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.form_modal import Field, FormModal
+from assettrack.tui.visit_due import due_cell
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
 
 STATUS_STYLE = {"met": "green", "on_track": "cyan", "behind": "bold yellow", "missed": "bold red"}
@@ -25,6 +26,9 @@ COLUMNS = (
     Column("what", "Requirement", max_width=30),
     Column("done", "Done", justify="right"),
     Column("status", "Status", min_width=8),
+    # The site's next visit, on the row of the requirement that calls for it (this month).
+    Column("next", "Next visit", min_width=10),
+    Column("engineer", "Engineer", max_width=16),
 )
 
 
@@ -78,6 +82,8 @@ class VisitsScreen(Screen[None]):
                             r.status.value.replace("_", " "),
                             style=STATUS_STYLE.get(r.status.value, ""),
                         ),
+                        due_cell(row.next_visit) if row.next_visit else "",
+                        row.engineer,
                     ),
                 )
             )

@@ -7,6 +7,7 @@ from assettrack.console.profile import ConsoleProfile
 from assettrack.domain.checklist import ChecklistItem, ItemKind, Proposal, redundancy_proposal
 from assettrack.domain.models import Asset, Inspection, ItemResult
 from assettrack.domain.readings import FAILED, OK, Readings, uptime_seconds
+from assettrack.domain.vendors import VendorNames
 from assettrack.domain.warranty import ModelRule, VendorRule
 from assettrack.plugins.hookspecs import hookimpl
 from assettrack.plugins.types import AssetKind, DeviceDriver, Exporter
@@ -26,6 +27,7 @@ __all__ = [
     "ModelRule",
     "Proposal",
     "Readings",
+    "VendorNames",
     "VendorRule",
     "hookimpl",
     "redundancy_proposal",

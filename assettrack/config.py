@@ -1,8 +1,9 @@
 """Settings: shipped defaults, then the user's config folder, then --config / environment.
 
 Every layer is TOML. ``settings.toml`` holds general settings; warranty rules live in
-``warranty.toml`` (or a ``[warranty]`` table of a --config file). Tables merge key by key, so
-a user file only needs the values it changes.
+``warranty.toml`` (or a ``[warranty]`` table of a --config file), the names people write for
+vendors in ``vendors.toml`` (or ``[vendors]``). Tables merge key by key, so a user file only
+needs the values it changes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import platformdirs
 
 from assettrack.domain.errors import ValidationError
+from assettrack.domain.vendors import VendorAliases
 from assettrack.domain.warranty import WarrantyRules
 from assettrack.errors import AssetTrackError
 
@@ -45,6 +47,8 @@ class Settings:
     engineer: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict)
     sources: tuple[Path, ...] = ()
+    # The configured alias table; ``warranty`` already looks vendors up through it.
+    vendors: VendorAliases = field(default_factory=VendorAliases)
 
 
 def _login_name() -> str:
@@ -74,15 +78,21 @@ def merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
+# Files of a config folder that fill one table of the settings.
+TABLE_FILES = {"warranty": "warranty.toml", "vendors": "vendors.toml"}
+
+
 def _folder_layer(folder: Path, sources: list[Path]) -> dict[str, Any]:
     layer: dict[str, Any] = {}
-    settings, warranty = folder / "settings.toml", folder / "warranty.toml"
+    settings = folder / "settings.toml"
     if settings.is_file():
         layer = merge(layer, read_toml(settings))
         sources.append(settings)
-    if warranty.is_file():
-        layer = merge(layer, {"warranty": read_toml(warranty)})
-        sources.append(warranty)
+    for table, name in TABLE_FILES.items():
+        path = folder / name
+        if path.is_file():
+            layer = merge(layer, {table: read_toml(path)})
+            sources.append(path)
     return layer
 
 
@@ -106,7 +116,10 @@ def load_settings(
         raw = merge(raw, read_toml(config_file))
         sources.append(config_file)
     try:
-        warranty = WarrantyRules.from_mapping(raw.get("warranty", {}), source="warranty settings")
+        vendors = VendorAliases.from_mapping(raw.get("vendors", {}), source="vendor names")
+        warranty = WarrantyRules.from_mapping(
+            raw.get("warranty", {}), source="warranty settings"
+        ).with_aliases(vendors)
     except ValidationError as exc:
         raise AssetTrackError(f"{exc} (in {', '.join(map(str, sources))})") from exc
     configured_db = str(raw.get("database", {}).get("path", "") or "")
@@ -119,4 +132,5 @@ def load_settings(
         engineer=str(raw.get("engineer", {}).get("name", "") or "") or _login_name(),
         raw=raw,
         sources=tuple(sources),
+        vendors=vendors,
     )

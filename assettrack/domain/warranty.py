@@ -7,6 +7,8 @@ Conventions (documented for users in the README):
   month's last day: 36 months from 2023-01-31 end on 2026-01-31, 12 months from 2024-02-29
   on 2025-02-28). The end date is the last day covered.
 - An asset's own end date overrides the rules; extension months are added on top.
+- Rules are looked up by the vendor the name resolves to (``domain.vendors``): an asset
+  whose vendor is typed 华为 gets the Huawei rule.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from assettrack.domain.errors import FieldProblem, ValidationError
+from assettrack.domain.vendors import VendorAliases
 
 if TYPE_CHECKING:  # the settings read warranty rules before anything needs an Asset
     from assettrack.domain.models import Asset
@@ -46,7 +49,9 @@ class VendorRule:
 class WarrantyRules:
     default_months: int = DEFAULT_MONTHS
     thresholds: tuple[int, ...] = DEFAULT_THRESHOLDS
+    # Keyed by the case-folded vendor each rule's name resolves to.
     vendors: Mapping[str, VendorRule] = field(default_factory=dict)
+    aliases: VendorAliases = field(default_factory=VendorAliases)
     # (vendor, model) -> period; thousands of assets share a few hundred models.
     _periods: dict[tuple[str, str], tuple[int, str]] = field(
         default_factory=dict, compare=False, repr=False
@@ -111,6 +116,13 @@ class WarrantyRules:
             vendors=vendors,
         )
 
+    def with_aliases(self, aliases: VendorAliases) -> WarrantyRules:
+        """These rules looked up through ``aliases``; rules whose names now resolve to one
+        vendor are merged, the earlier one winning where both state a period."""
+        return WarrantyRules(self.default_months, self.thresholds, {}, aliases).with_vendor_rules(
+            self.vendors.values()
+        )
+
     def with_vendor_rules(self, extra: Iterable[VendorRule]) -> WarrantyRules:
         """These rules with ``extra`` filling in vendors and models they do not state.
 
@@ -118,18 +130,17 @@ class WarrantyRules:
         """
         vendors = dict(self.vendors)
         for rule in extra:
-            key = rule.vendor.casefold()
+            key = self._key(rule.vendor)
             mine = vendors.get(key)
-            if mine is None:
-                vendors[key] = rule
-            else:
-                known = {m.pattern for m in mine.models}
-                vendors[key] = VendorRule(
-                    mine.vendor,
-                    mine.months if mine.months is not None else rule.months,
-                    mine.models + tuple(m for m in rule.models if m.pattern not in known),
-                )
-        return WarrantyRules(self.default_months, self.thresholds, vendors)
+            vendors[key] = rule if mine is None else _merged(mine, rule)
+        return WarrantyRules(self.default_months, self.thresholds, vendors, self.aliases)
+
+    def vendor_of(self, vendor: str) -> str:
+        """The vendor a name resolves to (the name itself when the alias table lacks it)."""
+        return self.aliases.resolve(vendor)
+
+    def _key(self, vendor: str) -> str:
+        return self.aliases.resolve(vendor).casefold()
 
     def period_for(self, vendor: str, model: str) -> tuple[int, str]:
         """Months of warranty for a vendor's model, and where that figure comes from."""
@@ -140,7 +151,7 @@ class WarrantyRules:
         return found
 
     def _find_period(self, vendor: str, model: str) -> tuple[int, str]:
-        rule = self.vendors.get(vendor.strip().casefold())
+        rule = self.vendors.get(self._key(vendor))
         if rule is not None:
             for model_rule in rule.models:
                 if fnmatchcase(model.strip().upper(), model_rule.pattern.upper()):
@@ -148,6 +159,16 @@ class WarrantyRules:
             if rule.months is not None:
                 return rule.months, f"{rule.vendor} default"
         return self.default_months, "general default"
+
+
+def _merged(mine: VendorRule, other: VendorRule) -> VendorRule:
+    """``mine`` with the months and model patterns only ``other`` states."""
+    known = {m.pattern for m in mine.models}
+    return VendorRule(
+        mine.vendor,
+        mine.months if mine.months is not None else other.months,
+        mine.models + tuple(m for m in other.models if m.pattern not in known),
+    )
 
 
 class WarrantyState(StrEnum):

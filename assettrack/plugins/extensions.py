@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from assettrack.domain.checklist import ChecklistItem, Proposal
 from assettrack.domain.models import Asset, Inspection
 from assettrack.domain.readings import Readings
+from assettrack.domain.vendors import VendorAliases, VendorNames
 from assettrack.domain.warranty import VendorRule, WarrantyRules
 from assettrack.plugins.host import PluginHost
 from assettrack.plugins.types import AssetKind, DeviceDriver, Exporter
@@ -31,6 +32,9 @@ class Extensions:
         self.vendor_rules: list[VendorRule] = [
             rule for _, rule in host.collect("assettrack_warranty_rules", VendorRule)
         ]
+        self.vendor_names: list[VendorNames] = [
+            names for _, names in host.collect("assettrack_vendor_aliases", VendorNames)
+        ]
 
     def _unique(self, hook: str, expected: type, key) -> dict:
         found: dict = {}
@@ -49,8 +53,17 @@ class Extensions:
     def asset_kinds(self) -> tuple[str, ...]:
         return tuple(self.kinds)
 
+    def vendor_aliases(self, configured: VendorAliases) -> VendorAliases:
+        """The configured alias table with the plugins' names after it (it wins on a clash)."""
+        return configured.with_names(self.vendor_names)
+
     def warranty_rules(self, configured: WarrantyRules) -> WarrantyRules:
-        return configured.with_vendor_rules(self.vendor_rules)
+        """The configured rules, knowing the plugins' vendor names, with the plugins' periods
+        filling in what they do not state."""
+        rules = configured
+        if self.vendor_names:
+            rules = configured.with_aliases(self.vendor_aliases(configured.aliases))
+        return rules.with_vendor_rules(self.vendor_rules)
 
     # -- per asset -------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from assettrack import hookimpl
 from assettrack.domain.checklist import ChecklistItem, Proposal
 from assettrack.domain.models import Asset, Inspection
 from assettrack.domain.readings import Readings
+from assettrack.domain.vendors import VendorNames
 from assettrack.domain.warranty import VendorRule
 from assettrack.plugins.types import AssetKind, DeviceDriver, Exporter
 
@@ -44,6 +45,15 @@ def assettrack_warranty_rules(register: Callable[[VendorRule], None]) -> None:
     """Register warranty periods for a vendor's models: ``register(VendorRule(...))``.
 
     The user's warranty.toml wins where both state a period. Called once at start-up.
+    """
+
+
+@hookspec
+def assettrack_vendor_aliases(register: Callable[[VendorNames], None]) -> None:
+    """Register the ways people write a vendor's name: ``register(VendorNames(...))``.
+
+    Warranty rules, serial checks and exports then know those names as that vendor. The
+    user's vendors.toml wins where both claim a name. Called once at start-up.
     """
 
 

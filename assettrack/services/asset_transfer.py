@@ -43,6 +43,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "id",
     "customer",
     *CSV_COLUMNS,
+    "vendor_resolved",  # the vendor the typed one names (华为 -> Huawei); ignored on import
     "warranty_status",
     "warranty_ends",
     "warranty_days_left",
@@ -253,6 +254,7 @@ def export_row(view: AssetView) -> dict[str, str]:
         "customer": view.customer,
         "site": view.site_name,
         **values,
+        "vendor_resolved": view.vendor_resolved or view.asset.vendor,
         "warranty_status": w.state.value,
         "warranty_ends": w.end.isoformat() if w.end else "",
         "warranty_days_left": "" if w.days_left is None else str(w.days_left),
@@ -269,6 +271,7 @@ def assets_json(views: Iterable[AssetView], today: date) -> str:
         doc = to_doc(view.asset)
         doc["site"] = view.site_name
         doc["customer"] = view.customer
+        doc["vendor_resolved"] = view.vendor_resolved or view.asset.vendor
         w = view.warranty
         doc["warranty_status"] = {
             "state": w.state.value,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,6 +24,7 @@ class AssetView:
     asset: Asset
     site: Site | None
     warranty: WarrantyStatus
+    vendor_resolved: str = ""  # the vendor the asset's vendor text names (domain.vendors)
 
     @property
     def site_name(self) -> str:
@@ -85,7 +86,10 @@ class AssetRegister:
 
     def view(self, asset: Asset, today: date) -> AssetView:
         return AssetView(
-            asset, self._sites.get(asset.site_id), warranty_status(asset, self.rules, today)
+            asset,
+            self._sites.get(asset.site_id),
+            warranty_status(asset, self.rules, today),
+            self.rules.vendor_of(asset.vendor),
         )
 
     def views(self, today: date, assets: Iterable[Asset] | None = None) -> list[AssetView]:
@@ -120,7 +124,7 @@ class AssetRegister:
         if asset.site_id not in self._sites:
             problems.append(FieldProblem("site", asset.site_id, "is not a known site"))
         taken = self.serials() if taken is None else taken
-        owner = taken.get(serial_key(asset))
+        owner = taken.get(serial_key(asset, self.rules.vendor_of))
         if owner is not None and owner != asset.id:
             problems.append(
                 FieldProblem(
@@ -132,7 +136,7 @@ class AssetRegister:
         return problems
 
     def serials(self) -> dict[tuple[str, str], str]:
-        return {serial_key(a): a.id for a in self.store.assets.all()}
+        return {serial_key(a, self.rules.vendor_of): a.id for a in self.store.assets.all()}
 
     def save_asset(self, values: Mapping[str, Any], base: Asset | None = None) -> Asset:
         asset = build_asset(values, kinds=self.kinds, base=base)
@@ -178,8 +182,11 @@ class AssetRegister:
         return rows
 
 
-def serial_key(asset: Asset) -> tuple[str, str]:
-    return (asset.vendor.casefold(), asset.serial_number.casefold())
+def serial_key(asset: Asset, vendor_of: Callable[[str], str] | None = None) -> tuple[str, str]:
+    """What must be unique: the vendor (as ``vendor_of`` resolves it: 华为 is Huawei) and
+    the serial number, ignoring case."""
+    vendor = vendor_of(asset.vendor) if vendor_of else asset.vendor
+    return (vendor.casefold(), asset.serial_number.casefold())
 
 
 def _contains(needle: str, *haystacks: str) -> bool:

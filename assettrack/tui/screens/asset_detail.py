@@ -17,6 +17,13 @@ from assettrack.tui.context import TuiContext
 from assettrack.tui.rows import STATUS_STYLE
 
 
+def vendor_shown(typed: str, resolved: str) -> str:
+    """The vendor as typed, and the one it resolved to when that reads differently."""
+    if not resolved or resolved == typed.strip():
+        return typed
+    return f"{typed} → {resolved}"
+
+
 class AssetDetailScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -58,7 +65,7 @@ class AssetDetailScreen(Screen[None]):
         for label, value in (
             ("Site", f"{view.customer} / {view.site_name}"),
             ("Kind", a.kind),
-            ("Vendor / model", f"{a.vendor} {a.model}"),
+            ("Vendor / model", f"{vendor_shown(a.vendor, view.vendor_resolved)} {a.model}"),
             ("Serial number", a.serial_number),
             ("Hostname", a.hostname),
             ("Management address", a.management_address),

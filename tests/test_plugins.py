@@ -234,6 +234,53 @@ def test_warranty_rules_from_plugins(sample_asset, settings) -> None:
     assert rules.period_for("Cisco", "WS-C2960X")[0] == 12  # warranty.toml wins
 
 
+def test_vendor_names_from_a_folder_plugin(tmp_path: Path, settings) -> None:
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "acme_names.py").write_text(
+        textwrap.dedent("""
+        from assettrack.api import ModelRule, VendorNames, VendorRule, hookimpl
+
+        @hookimpl
+        def assettrack_vendor_aliases(register):
+            register(VendorNames("Acme", aliases=("艾克米", "Acme Networks")))
+            register(VendorNames("HUAWEI", aliases=("华为终端",)))  # adds to Huawei
+            register(VendorNames("Acme", aliases=("思科",)))  # vendors.toml's already
+
+        @hookimpl
+        def assettrack_warranty_rules(register):
+            register(VendorRule("艾克米", months=24, models=(ModelRule("AX-9*", 60),)))
+            register(VendorRule("华为", months=99, models=(ModelRule("AR6*", 48),)))
+    """),
+        encoding="utf-8",
+    )
+    (folder / "wrong_names.py").write_text(
+        "from assettrack.api import hookimpl\n\n"
+        "@hookimpl\n"
+        "def assettrack_vendor_aliases(register):\n"
+        "    register({'Acme': ['ACME']})\n",
+        encoding="utf-8",
+    )
+    ext = load_plugins({"plugins": {"folder": str(folder)}}, env={}, entry_points=False)
+    assert ext.host.infos["acme_names"].hooks == [
+        "assettrack_vendor_aliases",
+        "assettrack_warranty_rules",
+    ]
+    names = ext.vendor_aliases(settings.vendors)
+    assert names.resolve("Acme Networks Co., Ltd.") == "Acme"  # vendors.toml's suffixes apply
+    assert names.resolve("华为终端") == "Huawei"
+    assert names.resolve("思科") == "Cisco"  # the configured table wins
+    rules = ext.warranty_rules(settings.warranty)
+    assert rules.period_for("艾克米", "AX-9000") == (60, "Acme AX-9*")
+    assert rules.period_for("ACME", "AX-1") == (24, "Acme default")
+    # The plugin's Huawei rule, given under 华为, fills in the configured Huawei rule's gaps.
+    assert rules.period_for("华为终端", "AR6280") == (48, "Huawei AR6*")
+    assert rules.period_for("华为", "S5735") == (36, "Huawei default")  # warranty.toml wins
+    (failure,) = ext.host.failures
+    assert (failure.plugin, failure.stage) == ("wrong_names", "assettrack_vendor_aliases")
+    assert "takes a VendorNames, got dict" in failure.error
+
+
 def test_lifecycle_hook_failure_loses_no_record(store, sample_asset) -> None:
     class Angry:
         @hookimpl

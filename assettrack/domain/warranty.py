@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from calendar import isleap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from fnmatch import fnmatchcase
@@ -130,17 +130,16 @@ class WarrantyRules:
         """
         vendors = dict(self.vendors)
         for rule in extra:
-            key = self._key(rule.vendor)
-            mine = vendors.get(key)
-            vendors[key] = rule if mine is None else _merged(mine, rule)
+            vendor = self.vendor_of(rule.vendor)  # a rule given for 华为 is Huawei's
+            mine = vendors.get(vendor.casefold())
+            vendors[vendor.casefold()] = (
+                replace(rule, vendor=vendor) if mine is None else _merged(mine, rule)
+            )
         return WarrantyRules(self.default_months, self.thresholds, vendors, self.aliases)
 
     def vendor_of(self, vendor: str) -> str:
         """The vendor a name resolves to (the name itself when the alias table lacks it)."""
         return self.aliases.resolve(vendor)
-
-    def _key(self, vendor: str) -> str:
-        return self.aliases.resolve(vendor).casefold()
 
     def period_for(self, vendor: str, model: str) -> tuple[int, str]:
         """Months of warranty for a vendor's model, and where that figure comes from."""
@@ -151,7 +150,7 @@ class WarrantyRules:
         return found
 
     def _find_period(self, vendor: str, model: str) -> tuple[int, str]:
-        rule = self.vendors.get(self._key(vendor))
+        rule = self.vendors.get(self.vendor_of(vendor).casefold())
         if rule is not None:
             for model_rule in rule.models:
                 if fnmatchcase(model.strip().upper(), model_rule.pattern.upper()):

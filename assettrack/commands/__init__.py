@@ -8,6 +8,12 @@ from __future__ import annotations
 
 COMMANDS: dict[str, str] = {
     "demo": "assettrack.commands.demo:demo",
+    "init": "assettrack.commands.init:init_command",
+    "customer": "assettrack.commands.customers:customer_group",
+    "site": "assettrack.commands.sites:site_group",
+    "contract": "assettrack.commands.contracts:contract_group",
+    "contracts": "assettrack.commands.contracts:contracts_command",
+    "asset": "assettrack.commands.assets:asset_group",
     "warranty": "assettrack.commands.assets:warranty",
     "import": "assettrack.commands.assets:import_group",
     "export": "assettrack.commands.assets:export_group",

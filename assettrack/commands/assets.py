@@ -1,7 +1,9 @@
-"""Asset commands: the warranty list, asset import and asset export."""
+"""Asset commands: the warranty list, moving an asset, and import and export of assets,
+customers, sites and contracts."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import date
 from pathlib import Path
@@ -9,9 +11,13 @@ from pathlib import Path
 import click
 
 from assettrack.commands.context import Context, pass_context
-from assettrack.services.asset_transfer import assets_csv, assets_json, import_assets_file
+from assettrack.commands.database import require_database
+from assettrack.services.asset_transfer import assets_csv, assets_json, import_assets
 from assettrack.services.assets import AssetView
+from assettrack.store.durable import atomic_write
 from assettrack.store.store import Store
+
+CATALOG_KINDS = ("customers", "sites", "contracts")
 
 
 @click.command()
@@ -42,7 +48,7 @@ def warranty(
     excel: bool,
 ) -> None:
     """Warranties that expire soon, soonest first."""
-    with Store.open(context.settings.db_path, read_only=True) as store:
+    with Store.open(require_database(context), read_only=True) as store:
         register = context.register(store)
         rows = register.warranty_list(
             context.today,
@@ -101,13 +107,50 @@ def import_group() -> None:
 
 @import_group.command(name="assets")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--create-sites",
+    is_flag=True,
+    help="Create the customers (column customer) and sites (column site) the file names.",
+)
 @pass_context
-def import_assets(context: Context, file: Path) -> None:
+def import_assets_command(context: Context, file: Path, create_sites: bool) -> None:
     """Import assets from a CSV file: every row is checked first; all or nothing."""
     with Store.open(context.settings.db_path, author=context.settings.engineer) as store:
-        added, encoding = import_assets_file(context.register(store), file)
-    note = "" if encoding == "utf-8-sig" else f" (read as {encoding})"
-    click.echo(f"Imported {len(added)} asset(s) from {file}{note}")
+        done, encoding = import_assets(context.register(store), file, create_sites=create_sites)
+    created = ""
+    if done.customers or done.sites:
+        created = f", {len(done.customers)} new customer(s) and {len(done.sites)} new site(s)"
+    click.echo(f"Imported {len(done.assets)} asset(s){created} from {file}{_read_as(encoding)}")
+
+
+def _read_as(encoding: str) -> str:
+    return "" if encoding == "utf-8-sig" else f" (read as {encoding})"
+
+
+def _import_catalog(kind: str) -> click.Command:
+    @click.command(name=kind)
+    @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+    @pass_context
+    def command(context: Context, file: Path) -> None:
+        from assettrack.services.catalog_transfer import import_catalog_file
+
+        with Store.open(context.settings.db_path, author=context.settings.engineer) as store:
+            done, encoding = import_catalog_file(kind, context.register(store), file)
+        click.echo(
+            f"Imported {kind} from {file}{_read_as(encoding)}: {len(done.added)} added,"
+            f" {len(done.updated)} updated"
+        )
+
+    command.help = (
+        f"Import {kind} from a CSV file (see 'assettrack export {kind}' for the columns). A row"
+        " with the id of one updates it, a row without adds one; every row is checked first,"
+        " all or nothing."
+    )
+    return command
+
+
+for _kind in CATALOG_KINDS:
+    import_group.add_command(_import_catalog(_kind))
 
 
 @click.group(name="export")
@@ -138,7 +181,7 @@ def export_assets(
     context: Context, fmt: str, site: str | None, excel: bool, output: Path | None
 ) -> None:
     """Export every asset with its warranty status."""
-    with Store.open(context.settings.db_path, read_only=True) as store:
+    with Store.open(require_database(context), read_only=True) as store:
         register = context.register(store)
         views = register.views(context.today)
     if site:
@@ -154,8 +197,79 @@ def export_assets(
             param_hint="--format",
         )
     text = exporters[fmt].render(views, context.today)
+    write_output(text, output)
+    if output is not None:
+        click.echo(f"Wrote {len(views)} asset(s) to {output}", err=True)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """To standard output, or to a file replaced whole: a failed write leaves the old one."""
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8", newline="")
-        click.echo(f"Wrote {len(views)} asset(s) to {output}", err=True)
+        atomic_write(output, text.encode("utf-8"))
+
+
+def _export_catalog(kind: str) -> click.Command:
+    @click.command(name=kind)
+    @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+    @click.option(
+        "--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel reads Chinese text right."
+    )
+    @click.option(
+        "--output",
+        "-o",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write to this file instead of standard output.",
+    )
+    @pass_context
+    def command(context: Context, fmt: str, excel: bool, output: Path | None) -> None:
+        from assettrack.services.catalog_transfer import catalog_csv, catalog_json
+        from assettrack.services.customers import CustomerBase
+
+        with Store.open(require_database(context), read_only=True) as store:
+            base = CustomerBase(context.register(store))
+            if fmt == "json":
+                text = catalog_json(kind, base)
+            else:
+                text = catalog_csv(kind, base, excel_bom=excel)
+        write_output(text, output)
+        if output is not None:
+            click.echo(f"Wrote {kind} to {output}", err=True)
+
+    command.help = (
+        f"Export {kind} for a spreadsheet (edit, then 'assettrack import {kind}' updates them"
+        " by id) or for scripts."
+    )
+    return command
+
+
+for _kind in CATALOG_KINDS:
+    export_group.add_command(_export_catalog(_kind))
+
+
+@click.group(name="asset")
+def asset_group() -> None:
+    """Work on one asset."""
+
+
+@asset_group.command(name="move")
+@click.argument("asset")
+@click.option("--to", "to_site", required=True, help="The new site: id, name or 'Customer / Site'.")
+@pass_context
+def asset_move(context: Context, asset: str, to_site: str) -> None:
+    """Move an asset (serial, hostname or id) to another site."""
+    from assettrack.services.customers import CustomerBase
+
+    with Store.open(require_database(context), author=context.settings.engineer) as store:
+        base = CustomerBase(context.register(store))
+        found = base.register.find_asset(asset)
+        site = base.find_site(to_site)
+        old = base.register.site(found.site_id)
+        if found.site_id == site.id:
+            click.echo(f"{found.serial_number} is already at {site.name}; nothing changed")
+            return
+        # The repository moves the document between the sites' files.
+        store.assets.save(dataclasses.replace(found, site_id=site.id))
+    was = f"{old.customer} / {old.name}" if old else "an unknown site"
+    click.echo(f"Moved {found.serial_number} from {was} to {site.customer} / {site.name}")

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from assettrack.commands.database import require_database
 from assettrack.services.service_common import parse_time
 from assettrack.services.service_config import ServiceConfig, load_service_config
 from assettrack.store.store import Store
@@ -27,6 +28,8 @@ def service_config(context: Any) -> ServiceConfig:
 
 
 def open_store(context: Any, *, read_only: bool = False) -> Store:
+    if read_only:  # nothing to read: say how to make a database (and where the demo is)
+        require_database(context)
     return Store.open(
         context.settings.db_path, read_only=read_only, author=context.settings.engineer
     )

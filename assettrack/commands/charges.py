@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +14,24 @@ from assettrack.commands.common import (
     service_config,
 )
 
+if TYPE_CHECKING:
+    from assettrack.services.charges import ChargeService
+    from assettrack.store.store import Store
+
+
+def charge_service(context: Any, store: Store) -> ChargeService:
+    """The service with the warranty rules the app judges by: the configured rules with the
+    plugins' vendor rules (the configured ones alone gave other warranty ends than F8)."""
+    from assettrack.services.charges import ChargeService
+
+    return ChargeService(
+        store,
+        service_config(context),
+        context.warranty_rules,
+        context.settings.engineer,
+        today=lambda: context.today,
+    )
+
 
 @click.command(name="charges")
 @click.option("--contract", help="Only this contract (id or number).")
@@ -21,16 +39,12 @@ from assettrack.commands.common import (
 @click.pass_obj
 def charges_command(context: Any, contract: str | None, fmt: str) -> None:
     """Charges per contract against the labour cap after warranty."""
-    from assettrack.services.charges import ChargeService
-
     with open_store(context, read_only=True) as store:
-        service = ChargeService(
-            store, service_config(context), context.settings.warranty, today=lambda: context.today
-        )
-        rows = service.summary(context.today, contract)
+        rows = charge_service(context, store).summary(context.today, contract)
     out = []
     for row in rows:
         cap = row.cap
+        capped = cap if cap and cap.cap is not None else None
         out.append(
             {
                 "customer": row.contract.customer,
@@ -38,10 +52,14 @@ def charges_command(context: Any, contract: str | None, fmt: str) -> None:
                 "value": str(row.contract.value),
                 "currency": row.contract.currency,
                 "warranty_end": row.warranty_end or "",
+                "warranty_source": row.warranty_source,
                 "charges": len(row.charges),
                 "total": str(row.total),
                 "year": cap.year if cap else "",
                 "cap": str(cap.cap) if cap and cap.cap is not None else "",
+                # The days the cap covers: a window of years after warranty, or one year.
+                "cap_from": capped.starts_on if capped else "",
+                "cap_to": capped.ends_on if capped else "",
                 "labour_in_period": str(cap.used) if cap else "",
                 "status": cap.level.value if cap else "no warranty end",
             }
@@ -105,7 +123,6 @@ def charge_add(
 ) -> None:
     """Record a charge; warns when labour approaches or passes the contract's cap."""
     from assettrack.domain.charges import cap_message
-    from assettrack.services.charges import ChargeService
     from assettrack.services.faults import FaultService
     from assettrack.services.service_common import find_site
 
@@ -114,15 +131,8 @@ def charge_add(
     except ValueError:
         raise click.BadParameter(f"{charged_on!r} is not YYYY-MM-DD", param_hint="--on") from None
     with open_store(context) as store:
-        config = service_config(context)
-        service = ChargeService(
-            store,
-            config,
-            context.settings.warranty,
-            context.settings.engineer,
-            today=lambda: context.today,
-        )
-        fault_id = FaultService(store, config).find(fault_ref).id if fault_ref else None
+        service = charge_service(context, store)
+        fault_id = FaultService(store, service.config).find(fault_ref).id if fault_ref else None
         result = service.add(
             contract,
             find_site(store, site).id,

@@ -1,11 +1,18 @@
 """Service charges after warranty and the caps on labour charges.
 
-The commitment: labour charges may not exceed 2 % of the contract total in years 1-3 after
-warranty and 5 % in years 4-6 (configurable). Arithmetic, as done here:
+The commitment: "保修期满后三年内不超过合同总价的2%; 第四年后三年内不超过合同总价的5%" —
+labour charged in the three years after warranty may not exceed 2 % of the contract total
+*together*, and 5 % together in years 4-6 (bands configurable). Arithmetic, as done here:
 - Year N after warranty runs from ``warranty_end + (N-1) years + 1 day`` to
   ``warranty_end + N years`` (calendar years, so leap days fall where they belong).
-- ``period = "year"``: every year has its own cap (percent of the contract value);
-  ``period = "band"``: one cap for the band's years together, charges of all its years counted.
+- ``period = "window"`` (the default): one cap for each band's years together (its window),
+  labour of all those years counted; contract 1,000,000.00: 20,000.00 for years 1-3 in all.
+  ``period = "per_year"``: every year of a band has the band's cap to itself (20,000.00 in
+  year 1, another 20,000.00 in year 2...). ``"band"`` and ``"year"``, the names of old
+  settings files, mean the same two.
+- A contract's own ``cap_percents`` replace the configured percents band by band: the first
+  the first band's, and so on; bands past its list keep the configured percent (and
+  percents past the bands have no band to cap).
 - Caps are rounded to the cent, half up; money never passes through float.
 - Only labour counts toward the cap. A charge dated on or before the warranty end is in
   warranty: no cap applies (labour should be free; the service warns).
@@ -15,8 +22,8 @@ warranty and 5 % in years 4-6 (configurable). Arithmetic, as done here:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -62,14 +69,34 @@ class CapBand:
     percent: Decimal
 
 
+WINDOW = "window"  # one cap over all the years of a band
+PER_YEAR = "per_year"  # each year of a band its own cap
+PERIODS = (WINDOW, PER_YEAR)
+# Names the setting had before: old settings files keep working.
+OLD_PERIODS = {"band": WINDOW, "year": PER_YEAR}
+
+
 @dataclass(frozen=True)
 class CapRules:
     bands: tuple[CapBand, ...] = (
         CapBand(1, 3, Decimal(2)),
         CapBand(4, 6, Decimal(5)),
     )
-    period: str = "year"
+    period: str = WINDOW
     warn_at_percent: Decimal = Decimal(80)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "period", OLD_PERIODS.get(self.period, self.period))
+
+    def with_percents(self, percents: Sequence[Decimal]) -> CapRules:
+        """These rules with a contract's own percents, band by band (none: unchanged)."""
+        if not percents:
+            return self
+        bands = tuple(
+            replace(band, percent=percents[i]) if i < len(percents) else band
+            for i, band in enumerate(self.bands)
+        )
+        return replace(self, bands=bands)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], source: str = "charge settings") -> CapRules:
@@ -92,9 +119,9 @@ class CapRules:
         for a, b in itertools.pairwise(bands):
             if b.from_year <= a.to_year:
                 problems.append(FieldProblem("caps", data.get("caps"), "has overlapping years"))
-        period = data.get("period", "year")
-        if period not in ("year", "band"):
-            problems.append(FieldProblem("period", period, "must be 'year' or 'band'"))
+        period = data.get("period", WINDOW)
+        if period not in (*PERIODS, *OLD_PERIODS):
+            problems.append(FieldProblem("period", period, "must be 'window' or 'per_year'"))
         try:
             warn = Decimal(str(data.get("warn_at_percent", 80)))
         except ArithmeticError:
@@ -123,6 +150,9 @@ class CapStatus:
     cap: Decimal | None
     used: Decimal  # labour charged in the period
     percent: Decimal | None  # of the cap
+    # The years after warranty the period spans: a band's window, or the one year.
+    first_year: int = 0
+    last_year: int = 0
 
     @property
     def remaining(self) -> Decimal | None:
@@ -169,12 +199,9 @@ def cap_status(
     if band is None:
         start, end = year_bounds(warranty_end, year)
         used = sum((c.amount for c in labour if start <= c.charged_on <= end), Decimal(0))
-        return CapStatus(CapLevel.NO_CAP, year, start, end, None, used, None)
-    if rules.period == "band":
-        start = year_bounds(warranty_end, band.from_year)[0]
-        end = year_bounds(warranty_end, band.to_year)[1]
-    else:
-        start, end = year_bounds(warranty_end, year)
+        return CapStatus(CapLevel.NO_CAP, year, start, end, None, used, None, year, year)
+    first, last = (band.from_year, band.to_year) if rules.period == WINDOW else (year, year)
+    start, end = year_bounds(warranty_end, first)[0], year_bounds(warranty_end, last)[1]
     cap = money(contract_value * band.percent / 100)
     used = sum((c.amount for c in labour if start <= c.charged_on <= end), Decimal(0))
     percent = (used * 100 / cap).quantize(Decimal("0.1")) if cap else None
@@ -184,7 +211,7 @@ def cap_status(
         level = CapLevel.WARNING
     else:
         level = CapLevel.OK
-    return CapStatus(level, year, start, end, cap, used, percent)
+    return CapStatus(level, year, start, end, cap, used, percent, first, last)
 
 
 def cap_message(status: CapStatus, currency: str = "") -> str:
@@ -194,9 +221,14 @@ def cap_message(status: CapStatus, currency: str = "") -> str:
     if status.level is CapLevel.NO_CAP:
         return f"year {status.year} after warranty: no cap configured"
     assert status.cap is not None
+    years = (
+        f"years {status.first_year}-{status.last_year} after warranty, now year {status.year}"
+        if status.last_year > status.first_year
+        else f"year {status.year} after warranty"
+    )
     text = (
         f"labour {status.used}{unit} of the {status.cap}{unit} cap "
-        f"({status.starts_on} to {status.ends_on}, year {status.year} after warranty)"
+        f"({status.starts_on} to {status.ends_on}, {years})"
     )
     if status.level is CapLevel.EXCEEDED:
         return f"cap exceeded: {text}"

@@ -1,9 +1,18 @@
 """Service charges per contract, and the labour cap after warranty (rules in
 ``assettrack.domain.charges``).
 
-A contract's warranty end is its own ``warranty_ends_on`` if set; otherwise the latest
-warranty end among the contract's assets (service is billed once all of them are out of
-warranty). With neither, caps cannot be computed and the service says so.
+The warranty end a contract's caps count from, the first of these that is known:
+1. the contract's own ``warranty_ends_on``;
+2. the warranty the contract gives, ``warranty_months`` counted from its ``starts_on`` the
+   way an asset's months are (24 months from 2023-03-15 end on 2025-03-15, the last day
+   covered);
+3. the latest warranty end among the assets it covers (its sites' assets, its listed assets
+   and those whose ``contract_id`` names it): service is billed once all are out of
+   warranty. Each asset is judged with the warranty rules the service is given; the command
+   line and the app both give the configured rules with the plugins' (``Context.warranty_rules``
+   and the app's register), so both show the same end.
+With none of them, caps cannot be computed and the service says so. The caps are the
+configured ones with the contract's own ``cap_percents`` band by band.
 """
 
 from __future__ import annotations
@@ -12,9 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from assettrack.domain.charges import (
     CapLevel,
+    CapRules,
     CapStatus,
     Charge,
     ChargeKind,
@@ -23,11 +34,19 @@ from assettrack.domain.charges import (
     money,
 )
 from assettrack.domain.models import Contract
-from assettrack.domain.warranty import WarrantyRules, warranty_status
+from assettrack.domain.warranty import WarrantyRules, add_months, warranty_status
 from assettrack.errors import AssetTrackError
+from assettrack.services.assets import AssetRegister
+from assettrack.services.customers import CustomerBase
 from assettrack.services.service_common import parse_choice
 from assettrack.services.service_config import ServiceConfig
 from assettrack.store.store import Store
+
+
+@dataclass(frozen=True)
+class ContractWarranty:
+    end: date | None
+    source: str  # which of the module docstring's rules gave the end
 
 
 @dataclass(frozen=True)
@@ -36,6 +55,7 @@ class ContractCharges:
     warranty_end: date | None
     charges: tuple[Charge, ...]
     cap: CapStatus | None  # None without a warranty end
+    warranty_source: str = ""
 
     @property
     def total(self) -> Decimal:
@@ -92,16 +112,35 @@ class ChargeService:
             raise AssetTrackError(f"no contract with id or number {ref!r}")
         raise AssetTrackError(f"{ref!r} matches {len(matches)} contracts; use the contract id")
 
-    def warranty_end(self, contract: Contract) -> date | None:
+    @cached_property
+    def _customers(self) -> CustomerBase:
+        return CustomerBase(AssetRegister(self.store, self.warranty_rules))
+
+    def warranty(self, contract: Contract) -> ContractWarranty:
+        """The warranty end the caps count from, and why (see the module docstring)."""
         if contract.warranty_ends_on is not None:
-            return contract.warranty_ends_on
+            return ContractWarranty(contract.warranty_ends_on, "the contract's warranty end")
+        if contract.warranty_months is not None and contract.starts_on is not None:
+            return ContractWarranty(
+                add_months(contract.starts_on, contract.warranty_months),
+                f"the contract's {contract.warranty_months} months from {contract.starts_on}",
+            )
         ends = [
-            status.end
-            for asset in self.store.assets.all()
-            if asset.contract_id == contract.id
-            and (status := warranty_status(asset, self.warranty_rules, self.today())).end
+            end
+            for asset_id in self._customers.covered_assets(contract)
+            if (asset := self.store.assets.get(asset_id)) is not None
+            and (end := warranty_status(asset, self.warranty_rules, self.today()).end)
         ]
-        return max(ends) if ends else None
+        if not ends:
+            return ContractWarranty(None, "no warranty end known for the contract or its assets")
+        return ContractWarranty(max(ends), f"the latest of {len(ends)} covered asset(s)")
+
+    def warranty_end(self, contract: Contract) -> date | None:
+        return self.warranty(contract).end
+
+    def caps_for(self, contract: Contract) -> CapRules:
+        """The configured caps with the contract's own percents."""
+        return self.config.caps.with_percents(contract.cap_percents)
 
     def for_contract(self, contract_id: str) -> list[Charge]:
         found = [c for c in self.store.charges.iter_all() if c.contract_id == contract_id]
@@ -112,7 +151,7 @@ class ChargeService:
         if end is None:
             return None
         charges = self.for_contract(contract.id)
-        return cap_status(contract.value, end, charges, on or self.today(), self.config.caps)
+        return cap_status(contract.value, end, charges, on or self.today(), self.caps_for(contract))
 
     def add(
         self,
@@ -174,11 +213,19 @@ class ChargeService:
         rows = []
         for contract in sorted(contracts, key=lambda c: (c.customer, c.number)):
             charges = sorted(all_charges.get(contract.id, []), key=lambda c: (c.charged_on, c.id))
-            end = self.warranty_end(contract)
+            warranty = self.warranty(contract)
             cap = (
-                cap_status(contract.value, end, charges, on or self.today(), self.config.caps)
-                if end
+                cap_status(
+                    contract.value,
+                    warranty.end,
+                    charges,
+                    on or self.today(),
+                    self.caps_for(contract),
+                )
+                if warranty.end
                 else None
             )
-            rows.append(ContractCharges(contract, end, tuple(charges), cap))
+            rows.append(
+                ContractCharges(contract, warranty.end, tuple(charges), cap, warranty.source)
+            )
         return rows

@@ -7,6 +7,7 @@ import pytest
 from assettrack.config import load_settings
 from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import Asset
+from assettrack.domain.vendors import VendorAliases, VendorNames
 from assettrack.domain.warranty import (
     ModelRule,
     VendorRule,
@@ -137,6 +138,31 @@ def test_plugin_rules_fill_gaps_but_config_wins() -> None:
     assert merged.period_for("Cisco", "ISR4331")[0] == 48  # plugin added a model
     assert merged.period_for("ruijie", "x")[0] == 24  # plugin added a vendor
     assert merged.period_for("Cisco", "WS-C2960")[0] == 12  # config's vendor months kept
+
+
+def test_rules_are_looked_up_by_the_vendor_a_name_resolves_to() -> None:
+    aliases = VendorAliases(
+        (VendorNames("Huawei", ("华为", "Huawei Technologies")),), ("Co., Ltd.",)
+    )
+    assert RULES.period_for("华为", "S5735") == (36, "general default")  # no alias table
+    # Two configured rules whose names resolve to one vendor become one rule, the first
+    # stating a figure winning.
+    rules = WarrantyRules.from_mapping(
+        {
+            "vendors": {
+                "huawei": {"name": "Huawei", "models": [{"pattern": "S57*", "months": 60}]},
+                "hw": {"name": "华为", "months": 24, "models": [{"pattern": "S57*", "months": 1}]},
+            }
+        }
+    ).with_aliases(aliases)
+    assert rules.period_for("华为", "S5735") == (60, "Huawei S57*")
+    assert rules.period_for("Huawei Technologies Co., Ltd.", "AR6280") == (24, "Huawei default")
+    assert rules.period_for("HUAWEI", "AR6280") == (24, "Huawei default")
+    assert rules.vendor_of("华为") == "Huawei" and rules.vendor_of("Acme ") == "Acme"
+    # Plugins' rules given under an alias fill the same rule's gaps.
+    more = rules.with_vendor_rules([VendorRule("华为", 99, (ModelRule("AR6*", 48),))])
+    assert more.period_for("华为", "AR6280") == (48, "Huawei AR6*")
+    assert more.aliases == aliases  # kept for the next look-up
 
 
 def test_bad_rules_name_the_field() -> None:

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from assettrack.domain.codec import to_doc
@@ -25,10 +26,12 @@ from assettrack.domain.validation import (
     site_values,
 )
 from assettrack.errors import AssetTrackError
+from assettrack.services.assets import AssetRegister
 from assettrack.services.csv_rows import (
     ImportRejected,
     RowProblem,
     read_rows,
+    read_text,
     row_problems,
     write_csv,
 )
@@ -258,7 +261,31 @@ class _Contracts(_Kind[Contract]):
             "site_ids": site_ids_for(self.base, sites, customer),
             "asset_ids": assets,
         }
-        return self.base.build_contract(resolved, base=base), resolved
+        try:
+            return self.base.build_contract(resolved, base=base), resolved
+        except ValidationError as exc:
+            # The service checks references only once the fields are good: name the bad
+            # ones now too, so one round of fixes is enough.
+            if any(p.field in ("site_ids", "asset_ids") for p in exc.problems):
+                raise
+            references = self._references(resolved["site_ids"], assets)
+            raise ValidationError(exc.problems + references, what="contract") from None
+
+    def _references(self, site_ids: list[str], assets: list[str]) -> list[FieldProblem]:
+        register = self.base.register
+        problems = [
+            FieldProblem("site_ids", key, "is not a known site id or name")
+            for key in site_ids
+            if register.site(key) is None
+        ]
+        for key in assets:
+            try:
+                register.find_asset(key)
+            except AssetTrackError as exc:
+                # Worded as the service words it, the key shown once.
+                reason = str(exc).replace(repr(key), "", 1).strip()
+                problems.append(FieldProblem("asset_ids", key, reason))
+        return problems
 
     def unique_keys(self, item: Contract) -> list[tuple[str, Any]]:
         return [("number", _fold(item.number))]
@@ -366,6 +393,19 @@ def import_catalog_csv(
         saved = kind.save(row.values, row.base)
         (result.updated if row.base is not None else result.added).append(saved)
     return result
+
+
+def import_catalog_file(
+    kind_name: str, register: AssetRegister, path: Path
+) -> tuple[CatalogImport, str]:
+    """Read, check and save a file; what was added and updated, and the file's encoding."""
+    text, encoding = read_text(path)
+    return import_catalog_csv(kind_name, CustomerBase(register), text, str(path)), encoding
+
+
+def import_sites_file(register: AssetRegister, path: Path) -> tuple[list[Site], str]:
+    done, encoding = import_catalog_file("sites", register, path)
+    return done.added + done.updated, encoding
 
 
 # -- export --------------------------------------------------------------------------------

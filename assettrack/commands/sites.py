@@ -139,10 +139,7 @@ def _own_plan(site: Site) -> str:
 
 def plan_in_force(context: Any, site: Site) -> dict[str, Any]:
     """The configured plan with the site's own keys on top (what compliance is judged by)."""
-    plan = dataclasses.asdict(service_config(context).plan_for(site))
-    for key, default in (("preferred_weekdays", []), ("engineer", "")):
-        plan.setdefault(key, site.visit_plan.get(key, default))
-    return plan
+    return dataclasses.asdict(service_config(context).plan_for(site))
 
 
 @site_group.command(name="show")
@@ -169,10 +166,6 @@ def site_show(context: Any, key: str, fmt: str) -> None:
         )
         return
 
-    def mark(key: str, text: str) -> str:
-        return text + ("  (this site's own)" if key in own else "")
-
-    weekdays = ", ".join(plan["preferred_weekdays"]) or "any"
     echo_details(
         [
             ("Site", site.name),
@@ -181,26 +174,25 @@ def site_show(context: Any, key: str, fmt: str) -> None:
             ("Address", site.address),
             ("Directions", site.directions),
             ("Contacts", [contact_line(c) for c in site.contacts]),
-            (
-                "Visit plan",
-                [
-                    mark("scheduled_per_month", f"{plan['scheduled_per_month']} scheduled a month"),
-                    mark(
-                        "follow_ups_per_month",
-                        f"{plan['follow_ups_per_month']} follow-up(s) a month",
-                    ),
-                    mark(
-                        "on_site_follow_ups_per_quarter",
-                        f"{plan['on_site_follow_ups_per_quarter']} on-site follow-up(s) a quarter",
-                    ),
-                    mark("preferred_weekdays", f"weekdays: {weekdays}"),
-                    mark("engineer", f"engineer: {plan['engineer'] or 'anyone'}"),
-                ],
-            ),
+            ("Visit plan", _plan_lines(plan, own)),
             ("Assets", assets),
             ("Contracts", contracts),
         ]
     )
+
+
+def _plan_lines(plan: dict[str, Any], own: list[str]) -> list[str]:
+    lines = {
+        "scheduled_per_month": f"{plan['scheduled_per_month']} scheduled a month",
+        "follow_ups_per_month": f"{plan['follow_ups_per_month']} follow-up(s) a month",
+        "on_site_follow_ups_per_quarter": (
+            f"{plan['on_site_follow_ups_per_quarter']} on-site follow-up(s) a quarter"
+        ),
+        "preferred_weekdays": f"weekdays: {', '.join(plan['preferred_weekdays']) or 'any'}",
+        "engineer": f"engineer: {plan['engineer'] or 'anyone'}",
+    }
+    shown = [text + ("  (this site's own)" if key in own else "") for key, text in lines.items()]
+    return shown if plan["enabled"] else ["no visits planned for this site", *shown]
 
 
 @site_group.command(name="remove")

@@ -65,6 +65,7 @@ class AssetTrackApp(App[None]):
         self.start = start
         # Why loading the store failed, for the command line to report after the app ends.
         self.load_error: BaseException | None = None
+        self.first_start_checked = False
 
     def on_mount(self) -> None:
         self.sub_title = f"as of {self.context.today}"
@@ -74,6 +75,8 @@ class AssetTrackApp(App[None]):
         if not self.context.ready and self.start != "assets":
             self.context.load()  # only the asset table can be painted before the store loads
         self.push_screen(self.start)
+        if self.context.ready:
+            self.call_after_refresh(self.offer_first_start)
 
     def _screen_factory(self, where: str) -> Callable[[], Screen[Any]]:
         # get_screen calls an installed callable once and keeps the screen it returns.
@@ -99,9 +102,20 @@ class AssetTrackApp(App[None]):
                 assets.services_ready(event.worker.result.asset_facts)
             elif assets.loaded_generation < 0:
                 assets.reload()  # a screen that could not wait loaded the store itself
+            self.offer_first_start()
         elif event.state is WorkerState.ERROR:
             self.load_error = event.worker.error
             self.exit(return_code=1)
+
+    def offer_first_start(self) -> None:
+        """An empty database opens on the getting-started screen (once per run)."""
+        from assettrack.tui.customer_flows import progress
+
+        if self.first_start_checked:
+            return
+        self.first_start_checked = True
+        if progress(self.context).empty:
+            self.action_getting_started()
 
     def _go(self, name: str) -> None:
         # Leave any detail screens, then show the chosen main screen.
@@ -137,6 +151,29 @@ class AssetTrackApp(App[None]):
     def action_new_asset(self) -> None:
         self._go("assets")
         self.get_screen("assets").action_new_asset()  # type: ignore[attr-defined]
+
+    def action_getting_started(self) -> None:
+        from assettrack.tui.screens.first_start import FirstStartScreen
+
+        if not isinstance(self.screen, FirstStartScreen):
+            self.push_screen(FirstStartScreen(self.context))
+
+    # The screen below reloads when the form closes: these need no callback.
+
+    def action_new_customer(self) -> None:
+        from assettrack.tui.customer_flows import add_customer
+
+        add_customer(self, self.context)
+
+    def action_new_site(self) -> None:
+        from assettrack.tui.customer_flows import add_site
+
+        add_site(self, self.context)
+
+    def action_new_contract(self) -> None:
+        from assettrack.tui.customer_flows import add_contract
+
+        add_contract(self, self.context)
 
     def action_help(self) -> None:
         from assettrack.tui.screens.help import HelpScreen

@@ -7,6 +7,10 @@ The order is chosen so the asset table is on screen as soon as Textual can paint
    store (and the plugins) on a worker thread right after the first paint;
 3. if not, a child process makes the snapshot while this one imports Textual, then 2;
 4. failing that, load the store first, as any command does.
+
+A folder that does not exist yet is made into an empty database (the writer lock taken
+first, like any other); there are no rows to snapshot, so no child is started, and the app
+opens on its getting-started screen.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 
 from assettrack.commands.context import Context
-from assettrack.store.database import Database
+from assettrack.store.database import HEADER_NAME, Database
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
 from assettrack.tui.snapshot_child import SnapshotChild
@@ -53,6 +57,7 @@ def open_tui(
 ) -> Iterator[AssetTrackApp]:
     """The app on ``db_path``, ready to run; the database stays open until the block ends."""
     settings = context.settings
+    new = not (db_path / HEADER_NAME).exists()
     db = Database(db_path, author=settings.engineer).open()
     consoles = None
     try:
@@ -61,7 +66,8 @@ def open_tui(
         snapshot = RowSnapshot(
             snapshot_path(cache_folder or default_cache_folder(), db_path), db, settings.warranty
         )
-        first_rows = snapshot.load()
+        # A new database has no assets: nothing to snapshot, nothing to wait for.
+        first_rows = [] if new else snapshot.load()
         child = None
         if first_rows is None:
             child = SnapshotChild.start(

@@ -9,9 +9,16 @@ from __future__ import annotations
 import pytest
 
 from assettrack.domain.models import ItemResult
+from assettrack.services.assets import AssetRegister
+from assettrack.tui.app import make_app
 from assettrack.tui.screens.asset_detail import AssetDetailScreen
 from assettrack.tui.screens.asset_form import AssetFormScreen
+from assettrack.tui.screens.contract_form import contract_form
+from assettrack.tui.screens.customer_form import customer_form
+from assettrack.tui.screens.first_start import FirstStartScreen
 from assettrack.tui.screens.inspection import InspectionScreen
+from assettrack.tui.screens.site_form import site_form
+from tests.conftest import TODAY
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -66,6 +73,46 @@ async def go_inspection(pilot) -> None:
     app.push_screen(InspectionScreen(app.context, asset))
 
 
+def demo_customer(app, name: str = "华东医院集团"):
+    return next(c for c in app.context.register.store.customers.list() if c.name == name)
+
+
+async def go_customer_form(pilot) -> None:
+    app = pilot.app
+    app.push_screen(customer_form(app.context, demo_customer(app)))
+
+
+async def go_site_form(pilot) -> None:
+    app = pilot.app
+    site = next(s for s in app.context.register.sites() if s.name == "门诊楼机房")
+    app.push_screen(site_form(app.context, site))
+
+
+async def go_contract_form(pilot) -> None:
+    app = pilot.app
+    customer = demo_customer(app)
+    contract = next(
+        c for c in app.context.register.store.contracts.list() if c.customer_id == customer.id
+    )
+    app.push_screen(contract_form(app.context, contract))
+
+
+async def scrolled_to_end(pilot, go) -> None:
+    # The lower half of a long form: it must be reachable at 80x24.
+    await go(pilot)
+    await pilot.pause()
+    pilot.app.screen.query_one("#form").scroll_end(animate=False)
+    await pilot.pause()
+
+
+async def go_site_form_end(pilot) -> None:
+    await scrolled_to_end(pilot, go_site_form)
+
+
+async def go_contract_form_end(pilot) -> None:
+    await scrolled_to_end(pilot, go_contract_form)
+
+
 SCREENS = {
     "assets": None,
     "assets_filtered": go_filter,
@@ -77,6 +124,11 @@ SCREENS = {
     "asset_detail": go_detail,
     "asset_form": go_form,
     "inspection": go_inspection,
+    "customer_form": go_customer_form,
+    "site_form": go_site_form,
+    "contract_form": go_contract_form,
+    "site_form_end": go_site_form_end,
+    "contract_form_end": go_contract_form_end,
 }
 
 
@@ -84,3 +136,24 @@ SCREENS = {
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen(snap_compare, app_factory, screen: str, size: tuple[int, int]) -> None:
     assert snap_compare(app_factory(), terminal_size=size, run_before=SCREENS[screen])
+
+
+@pytest.fixture
+def empty_app(store, settings, extensions, tmp_path):
+    register = AssetRegister(
+        store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
+    )
+    return make_app(register, extensions, TODAY, export_folder=tmp_path / "exports")
+
+
+async def wait_for_first_start(pilot) -> None:
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if isinstance(pilot.app.screen, FirstStartScreen):
+            return
+    raise AssertionError("no first-start screen")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_first_start(snap_compare, empty_app, size: tuple[int, int]) -> None:
+    assert snap_compare(empty_app, terminal_size=size, run_before=wait_for_first_start)

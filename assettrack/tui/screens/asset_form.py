@@ -97,6 +97,7 @@ class AssetFormScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         self.title = "Edit asset" if self.asset else "New asset"
+        self.query_one("#field-site_id").focus()  # a form opens ready to type in
 
     def values(self) -> dict[str, str]:
         collected: dict[str, str] = {}

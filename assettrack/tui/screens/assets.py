@@ -15,7 +15,9 @@ from textual.widgets import Footer, Header, Input, Static
 from assettrack.bulk import bulk_build
 from assettrack.tui.asset_facts import AssetFacts, register_facts
 from assettrack.tui.context import TuiContext
+from assettrack.tui.customer_flows import progress, start_by_hand
 from assettrack.tui.rows import ASSET_COLUMNS, AssetRows
+from assettrack.tui.screens.first_start import GettingStarted
 from assettrack.tui.widgets.fast_table import FastTable
 
 if TYPE_CHECKING:
@@ -53,6 +55,8 @@ class AssetsScreen(Screen[None]):
             )
             yield Static("", id="count")
         yield FastTable(ASSET_COLUMNS, id="assets")
+        # In place of the table while there are no assets (never on one site's list).
+        yield GettingStarted(self.context, id="assets-guide")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -66,7 +70,7 @@ class AssetsScreen(Screen[None]):
         else:
             # Paint the snapshot's rows now; the store loads once they are on screen.
             self._show(first_rows, remember=False)
-        self.query_one(FastTable).focus()
+        self._focus_main()
         # A watcher runs as the value changes, so the table is redrawn in the same frame
         # as the filter box (an Input.Changed message would wait for the next frame).
         self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
@@ -95,6 +99,8 @@ class AssetsScreen(Screen[None]):
         self.loaded_generation = self.context.register.store.assets.generation
         if facts != self.all_rows.facts:
             self._show(facts)
+        else:
+            self._show_guide(not facts and self.site is None)  # now with the counts
 
     def _show(self, facts: list[AssetFacts], *, remember: bool = True) -> None:
         self.all_rows = AssetRows(facts, self.context.today, self.context.thresholds)
@@ -108,6 +114,35 @@ class AssetsScreen(Screen[None]):
             table.move_to_key(key)
         if remember and self.site is None and self.context.on_asset_rows is not None:
             self.context.on_asset_rows(facts)
+        self._show_guide(not facts and self.site is None)
+
+    # -- no assets yet: the getting-started guidance instead of an empty table ---------------
+
+    def _show_guide(self, empty: bool) -> None:
+        guide = self.query_one(GettingStarted)
+        was_empty = guide.display
+        guide.display = empty
+        self.query_one("#filter-bar").display = not empty
+        self.query_one(FastTable).display = not empty
+        if empty:
+            if self.context.ready:
+                guide.show_progress(progress(self.context))
+            else:
+                # An empty table never paints a row, so nothing else starts the load.
+                self.call_after_refresh(self.app.load_services)  # type: ignore[attr-defined]
+        if empty != was_empty and self.is_mounted:
+            self._focus_main()
+
+    def _focus_main(self) -> None:
+        guide = self.query_one(GettingStarted)
+        if guide.display:
+            guide.focus_first()
+        else:
+            self.query_one(FastTable).focus()
+
+    @on(GettingStarted.Changed)
+    def _guide_used(self, _result: object = None) -> None:
+        self.reload()
 
     def apply_filter(self) -> None:
         query = self.query_one("#filter", Input).value
@@ -187,6 +222,10 @@ class AssetsScreen(Screen[None]):
 
     def action_new_asset(self) -> None:
         from assettrack.tui.screens.asset_form import AssetFormScreen
+
+        if not self.context.register.sites():
+            start_by_hand(self.app, self.context, self._guide_used)  # an asset needs a site
+            return
 
         def saved(asset_id: str | None) -> None:
             if asset_id:

@@ -1,4 +1,7 @@
-"""Contracts: service charged after warranty against the labour cap of the current year."""
+"""Contracts: service charged after warranty against the labour cap of the current year.
+
+New and edited contracts, and the renewal list: contracts whose term ends soon.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from assettrack.domain.charges import CapLevel, cap_message
 from assettrack.services.charges import ChargeService, ContractCharges
+from assettrack.services.customers import CustomerBase
+from assettrack.tui import customer_flows
 from assettrack.tui.context import TuiContext
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
 
@@ -32,16 +37,29 @@ COLUMNS = (
     Column("cap", "Labour cap", justify="right"),
     Column("used", "Labour used", justify="right"),
     Column("level", "Cap", min_width=8),
+    Column("ends", "Term ends", min_width=10),
 )
 
 
+# Renewal windows, in days, that w steps through.
+RENEWAL_WINDOWS = (30, 60, 90, 180, 365)
+
+
 class ChargesScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = []
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_contract", "New contract"),
+        Binding("e", "edit_contract", "Edit"),
+        Binding("r", "renewals", "Renewals"),
+        Binding("w", "window", "Window"),
+    ]
 
     def __init__(self, context: TuiContext) -> None:
         super().__init__()
         self.context = context
         self.rows: dict[str, ContractCharges] = {}
+        # Only contracts whose term ends within ``window`` days, when on.
+        self.renewals = False
+        self.window = 90
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -70,6 +88,14 @@ class ChargesScreen(Screen[None]):
 
     def reload(self) -> None:
         summary = self.service().summary(self.context.today)
+        if self.renewals:
+            ending = CustomerBase(self.context.register).contracts_ending(
+                self.context.today, self.window
+            )
+            order = {c.id: i for i, c in enumerate(ending)}
+            summary = sorted(
+                (c for c in summary if c.contract.id in order), key=lambda c: order[c.contract.id]
+            )
         self.rows = {c.contract.id: c for c in summary}
         rows = []
         for item in summary:
@@ -87,18 +113,26 @@ class ChargesScreen(Screen[None]):
                         f"{cap.cap:,.2f}" if cap and cap.cap is not None else "",
                         f"{cap.used:,.2f}" if cap else f"{item.labour:,.2f}",
                         Text(level.replace("_", " "), style=LEVEL_STYLE.get(level, "dim")),
+                        str(contract.ends_on or ""),
                     ),
                 )
             )
         self.query_one(FastTable).set_rows(rows)
         alerts = sum(1 for c in summary if c.cap and c.cap.alert)
-        self.query_one("#charges-summary", Static).update(
-            Text.assemble(
+        if self.renewals:
+            shown = Text.assemble(
+                (f" Renewals: {len(summary)} contract(s) ending within {self.window} days", "bold"),
+                " · w: another window · r: every contract",
+            )
+        elif not summary:
+            shown = Text(" No contracts yet: n adds one (a customer is needed first)")
+        else:
+            shown = Text.assemble(
                 f" {len(summary)} contract(s) · ",
                 (f"{alerts} near or over the labour cap", "bold red" if alerts else "green"),
-                " · record charges with: assettrack charge add",
+                " · r: renewals · record charges with: assettrack charge add",
             )
-        )
+        self.query_one("#charges-summary", Static).update(shown)
 
     @on(FastTable.RowHighlighted)
     def _detail(self, event: FastTable.RowHighlighted) -> None:
@@ -122,3 +156,43 @@ class ChargesScreen(Screen[None]):
                 f"{charge.description}"
             )
         detail.update("\n".join(lines))
+
+    # -- contracts -------------------------------------------------------------------------
+
+    def _saved(self, contract: object) -> None:
+        key = getattr(contract, "id", None)
+        if key:
+            self.reload()
+            self.query_one(FastTable).move_to_key(key)
+
+    def action_new_contract(self) -> None:
+        if not CustomerBase(self.context.register).customers():
+            self.notify("A contract is a customer's: add the customer first (F2, c)")
+            customer_flows.add_customer(self.app, self.context, self._customer_added)
+            return
+        customer_flows.add_contract(self.app, self.context, self._saved)
+
+    def _customer_added(self, customer: object) -> None:
+        if customer is not None:
+            customer_flows.add_contract(self.app, self.context, self._saved)
+
+    def action_edit_contract(self) -> None:
+        item = self.rows.get(self.query_one(FastTable).current_key or "")
+        if item is None:
+            self.notify("No contract selected", severity="warning")
+            return
+        customer_flows.edit_contract(self.app, self.context, item.contract, self._saved)
+
+    @on(FastTable.RowSelected)
+    def _chosen(self) -> None:
+        self.action_edit_contract()  # enter or a double click
+
+    def action_renewals(self) -> None:
+        self.renewals = not self.renewals
+        self.reload()
+
+    def action_window(self) -> None:
+        later = [w for w in RENEWAL_WINDOWS if w > self.window]
+        self.window = later[0] if later else RENEWAL_WINDOWS[0]
+        self.renewals = True
+        self.reload()

@@ -11,8 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from assettrack.domain.models import Site
 from assettrack.domain.warranty import WarrantyState
+from assettrack.services.customers import CustomerBase
+from assettrack.tui import customer_flows
 from assettrack.tui.context import TuiContext
+from assettrack.tui.screens.first_start import GettingStarted
 from assettrack.tui.visit_due import due_cell
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
 
@@ -30,6 +34,11 @@ COLUMNS = (
 class SitesScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Assets of site", show=False),
+        Binding("n", "new_site", "New site"),
+        Binding("e", "edit_site", "Edit"),
+        Binding("d", "remove_site", "Remove"),
+        Binding("c", "new_customer", "New customer"),
+        Binding("C", "edit_customer", "Edit customer"),
     ]
 
     def __init__(self, context: TuiContext) -> None:
@@ -40,15 +49,19 @@ class SitesScreen(Screen[None]):
         yield Header()
         yield Static(id="sites-summary")
         yield FastTable(COLUMNS, id="sites")
+        yield Static(id="sites-next", classes="next-step")
+        # In place of the table while there are no sites.
+        yield GettingStarted(self.context, id="sites-guide")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Sites"
         self.reload()
-        self.query_one(FastTable).focus()
+        self._show_guide()
 
     def on_screen_resume(self) -> None:
         self.reload()
+        self._show_guide()
 
     def reload(self) -> None:
         register, today = self.context.register, self.context.today
@@ -99,3 +112,70 @@ class SitesScreen(Screen[None]):
         site = self.context.register.site(site_id)
         if site is not None:
             self.app.push_screen(AssetsScreen(self.context, site=site))
+
+    # -- no sites or no assets yet: what to do next ----------------------------------------
+
+    def _show_guide(self) -> None:
+        now = customer_flows.progress(self.context)
+        guide = self.query_one(GettingStarted)
+        table = self.query_one(FastTable)
+        guide.display = not now.sites
+        table.display = bool(now.sites)
+        guide.show_progress(now)
+        hint = self.query_one("#sites-next", Static)
+        hint.display = bool(now.sites) and not now.assets
+        hint.update(
+            " No assets yet: F3 then n adds one by hand; F3 also offers to import a"
+            " spreadsheet of assets with their sites."
+        )
+        if guide.display:
+            guide.focus_first()
+        else:
+            table.focus()
+
+    @on(GettingStarted.Changed)
+    def _guide_used(self) -> None:
+        self.reload()
+        self._show_guide()
+
+    def _selected_site(self) -> Site | None:
+        key = self.query_one(FastTable).current_key
+        site = self.context.register.site(key) if key else None
+        if site is None:
+            self.notify("No site selected", severity="warning")
+        return site
+
+    def _saved(self, result: object) -> None:
+        # Put the cursor on the site just saved.
+        key = getattr(result, "id", None)
+        if key:
+            self._guide_used()
+            self.query_one(FastTable).move_to_key(key)
+
+    def action_new_site(self) -> None:
+        customer_flows.add_site(self.app, self.context, self._saved)
+
+    def action_edit_site(self) -> None:
+        site = self._selected_site()
+        if site is not None:
+            customer_flows.edit_site(self.app, self.context, site, self._saved)
+
+    def action_remove_site(self) -> None:
+        site = self._selected_site()
+        if site is not None:
+            customer_flows.remove_site(self.app, self.context, site)
+
+    def action_new_customer(self) -> None:
+        customer_flows.add_customer(self.app, self.context)
+
+    def action_edit_customer(self) -> None:
+        site = self._selected_site()
+        if site is None:
+            return
+        customer = CustomerBase(self.context.register).find_customer(site.customer_id or "")
+        if customer is None:
+            self.notify(
+                f"{site.customer} has no customer record yet: add it with c", severity="warning"
+            )
+            return
+        customer_flows.edit_customer(self.app, self.context, customer)

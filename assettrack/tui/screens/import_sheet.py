@@ -1,0 +1,136 @@
+"""Import a spreadsheet (CSV) of sites, or of assets with their sites; all or nothing.
+
+A refused file writes nothing; each of its problems is listed on a line of its own, with the
+line of the file it is on, so the file can be fixed and imported again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from assettrack.errors import AssetTrackError
+from assettrack.tui.context import TuiContext
+
+KINDS: tuple[tuple[str, str], ...] = (
+    ("Assets with their sites (new sites and customers are made)", "assets"),
+    ("Customers", "customers"),
+    ("Sites (their customers first)", "sites"),
+    ("Contracts (their customers and sites first)", "contracts"),
+)
+COLUMNS = {
+    "assets": "columns: customer, site, kind, vendor, model, serial_number, and any of "
+    "hostname, management_address, location, installed_on, warranty_end, notes…",
+    "customers": "columns: name, and any of name_en, code, notes, contacts",
+    "sites": "columns: customer, name, and any of address, directions, contacts, "
+    "scheduled_per_month, preferred_weekdays, engineer…",
+    "contracts": "columns: number, customer, value, and any of starts_on, ends_on, "
+    "service_years, warranty_months, warranty_ends_on, sites, cap_percents, notes",
+}
+CONTACTS_HINT = (
+    "contacts: name | role | mobile | office phone | e-mail | signs, several joined by ;"
+)
+
+
+def import_file(context: TuiContext, kind: str, path: Path) -> str:
+    """Import ``path``; what was added, in a sentence. Raises AssetTrackError (with the
+    file's problems in ``problems`` when it was read but refused)."""
+    register = context.register
+    if kind == "assets":
+        from assettrack.services.asset_transfer import import_assets
+
+        done, _encoding = import_assets(register, path, create_sites=True)
+        register.refresh()
+        return (
+            f"Imported {len(done.assets)} asset(s), {len(done.sites)} new site(s) and "
+            f"{len(done.customers)} new customer(s)"
+        )
+    from assettrack.services.catalog_transfer import import_catalog_file
+
+    result, _encoding = import_catalog_file(kind, register, path)
+    register.refresh()
+    return f"Imported {kind}: {len(result.added)} added, {len(result.updated)} updated"
+
+
+class ImportScreen(ModalScreen[str | None]):
+    """Dismissed with what was imported, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    def __init__(self, context: TuiContext) -> None:
+        super().__init__()
+        self.context = context
+        self.done: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog import-dialog"):
+            yield Label("Import a spreadsheet", classes="dialog-title")
+            yield Static(
+                "Save the sheet as CSV (UTF-8, or as Excel saves it); the first row names "
+                "the columns. Nothing is written unless every row is good.",
+                classes="dim",
+            )
+            yield Select(KINDS, value="assets", allow_blank=False, id="import-kind")
+            yield Static(COLUMNS["assets"], id="import-columns", classes="dim")
+            yield Static(CONTACTS_HINT, classes="dim")
+            yield Input(placeholder="the CSV file, e.g. ~/sites.csv", id="import-path")
+            yield Static("", id="import-result")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Import", variant="primary", id="import")
+                yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    @on(Select.Changed, "#import-kind")
+    def _kind_chosen(self, event: Select.Changed) -> None:
+        self.query_one("#import-columns", Static).update(COLUMNS.get(str(event.value), ""))
+
+    @on(Input.Submitted, "#import-path")
+    def _path_given(self) -> None:
+        self.action_import()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "import":
+            self.action_import()
+        else:
+            self.action_close()
+
+    def action_import(self) -> None:
+        result = self.query_one("#import-result", Static)
+        text = self.query_one("#import-path", Input).value.strip()
+        result.remove_class("import-failed")
+        if not text:
+            self._failed(["give the path of the CSV file"])
+            return
+        kind = str(self.query_one("#import-kind", Select).value)
+        try:
+            added = import_file(self.context, kind, Path(text).expanduser())
+        except AssetTrackError as exc:
+            problems = [str(p) for p in getattr(exc, "problems", ())]
+            if problems:
+                self._failed(problems, f"Nothing imported: {len(problems)} problem(s) to fix")
+            else:
+                self._failed([str(exc)])
+            return
+        self.done = added
+        result.update(f"✓ {added}")
+        self.notify(added)
+        self.query_one("#close", Button).focus()
+
+    def _failed(self, lines: list[str], heading: str = "") -> None:
+        """One line per problem, under a heading saying nothing was written."""
+        result = self.query_one("#import-result", Static)
+        shown = [heading] if heading else []
+        result.update("\n".join(shown + [f"⚠ {line}" for line in lines]))
+        result.add_class("import-failed")
+
+    def action_close(self) -> None:
+        self.dismiss(self.done)

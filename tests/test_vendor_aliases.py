@@ -160,6 +160,19 @@ def test_a_serial_is_unique_per_resolved_vendor(aliased_register: AssetRegister)
     aliased_register.save_asset({**values, "vendor": "HUAWEI", "notes": "x"}, base=first)
 
 
+def test_one_file_cannot_hold_a_serial_twice_under_two_spellings(
+    aliased_register: AssetRegister,
+) -> None:
+    aliased_register.add_site(Site("华东医院集团", "门诊楼机房"))
+    text = (
+        "site,kind,vendor,model,serial_number\n"
+        "门诊楼机房,switch,华为,S5735,HW-9\n"
+        "门诊楼机房,switch,Huawei,S5735,HW-9\n"
+    )
+    with pytest.raises(AssetTrackError, match="line 3, column serial_number.*also line 2"):
+        plan_assets_import(text, aliased_register)
+
+
 def test_exports_carry_the_resolved_vendor_and_keep_the_typed_one(
     aliased_register: AssetRegister, tmp_path: Path
 ) -> None:

@@ -190,7 +190,7 @@ def plan_assets_import(
         except ValidationError as exc:
             problems.extend(row_problems(line, exc.problems))
             continue
-        key = serial_key(asset)
+        key = serial_key(asset, register.rules.vendor_of)
         if key in seen_in_file:
             problems.append(
                 RowProblem(

@@ -18,6 +18,10 @@ class MainActions(Provider):
         ("Contracts and charges", "charges", "Labour charged after warranty against the cap"),
         ("Known problems", "known_problems", "Search past problems and their solutions"),
         ("New asset", "new_asset", "Add an asset to the register"),
+        ("New customer", "new_customer", "Add a customer"),
+        ("New site", "new_site", "Add a site of a customer"),
+        ("New contract", "new_contract", "Add a customer's contract"),
+        ("Getting started", "getting_started", "Add by hand, import a spreadsheet, the demo"),
         ("Toggle light / dark theme", "toggle_theme", "Switch the colour theme"),
         ("Help: every key", "help", "List the keys of every screen"),
     )

@@ -47,7 +47,34 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("i", "inspect the highlighted asset"),
         ),
     ),
+    (
+        "Sites",
+        (
+            ("n", "new site (a customer first, if there is none)"),
+            ("e", "edit the highlighted site"),
+            ("d", "remove it (kept while it has assets or records)"),
+            ("c / C", "new customer / edit the site's customer"),
+            ("enter", "the site's assets"),
+        ),
+    ),
     ("Asset detail", (("e", "edit"), ("i", "inspect"), ("esc", "back"))),
+    (
+        "Forms",
+        (
+            ("tab / enter", "next field"),
+            ("ctrl+s", "save (problems are shown beside their fields)"),
+            ("esc", "cancel"),
+            ("space", "tick a box or a contract's site"),
+        ),
+    ),
+    (
+        "Getting started",
+        (
+            ("c", "a customer, its site, its first asset, one form after another"),
+            ("i", "import a spreadsheet (CSV)"),
+            ("d", "about the demo"),
+        ),
+    ),
     (
         "Inspection",
         (
@@ -78,6 +105,15 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     ("Merge conflicts", (("l / t", "keep ours / keep theirs"),)),
+    (
+        "Contracts (F8)",
+        (
+            ("n", "new contract"),
+            ("e / enter", "edit the highlighted contract"),
+            ("r", "renewals: only contracts ending soon, on/off"),
+            ("w", "renewal window: 30 / 60 / 90 / 180 / 365 days"),
+        ),
+    ),
     (
         "Warranty review",
         (

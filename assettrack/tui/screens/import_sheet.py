@@ -26,17 +26,15 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("Contracts (their customers and sites first)", "contracts"),
 )
 COLUMNS = {
-    "assets": "columns: customer, site, kind, vendor, model, serial_number, and any of "
-    "hostname, management_address, location, installed_on, warranty_end, notes…",
-    "customers": "columns: name, and any of name_en, code, notes, contacts",
-    "sites": "columns: customer, name, and any of address, directions, contacts, "
+    "assets": "columns: customer, site, kind, vendor, model, serial_number; optional: "
+    "hostname, location, installed_on, warranty_end, notes…",
+    "customers": "columns: name; optional: name_en, code, notes, contacts (see below)",
+    "sites": "columns: customer, name; optional: address, directions, contacts, "
     "scheduled_per_month, preferred_weekdays, engineer…",
-    "contracts": "columns: number, customer, value, and any of starts_on, ends_on, "
+    "contracts": "columns: number, customer, value; optional: starts_on, ends_on, "
     "service_years, warranty_months, warranty_ends_on, sites, cap_percents, notes",
 }
-CONTACTS_HINT = (
-    "contacts: name | role | mobile | office phone | e-mail | signs, several joined by ;"
-)
+CONTACTS_HINT = "contacts: name | role | mobile | office phone | e-mail | signs, joined by ;"
 
 
 def import_file(context: TuiContext, kind: str, path: Path) -> str:
@@ -73,25 +71,26 @@ class ImportScreen(ModalScreen[str | None]):
         with VerticalScroll(classes="dialog import-dialog"):
             yield Label("Import a spreadsheet", classes="dialog-title")
             yield Static(
-                "Save the sheet as CSV (UTF-8, or as Excel saves it); the first row names "
-                "the columns. Nothing is written unless every row is good.",
+                "Save it as CSV, column names in the first row. One bad row and nothing "
+                "is written.",
                 classes="dim",
             )
             yield Select(KINDS, value="assets", allow_blank=False, id="import-kind")
             yield Static(COLUMNS["assets"], id="import-columns", classes="dim")
-            yield Static(CONTACTS_HINT, classes="dim")
-            yield Input(placeholder="the CSV file, e.g. ~/sites.csv", id="import-path")
-            yield Static("", id="import-result")
+            yield Input(placeholder="the CSV file, e.g. ~/assets.csv", id="import-path")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Import", variant="primary", id="import")
                 yield Button("Close", id="close")
+            yield Static("", id="import-result")
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
 
     @on(Select.Changed, "#import-kind")
     def _kind_chosen(self, event: Select.Changed) -> None:
-        self.query_one("#import-columns", Static).update(COLUMNS.get(str(event.value), ""))
+        kind = str(event.value)
+        contacts = f"\n{CONTACTS_HINT}" if kind in ("customers", "sites") else ""
+        self.query_one("#import-columns", Static).update(COLUMNS.get(kind, "") + contacts)
 
     @on(Input.Submitted, "#import-path")
     def _path_given(self) -> None:
@@ -122,6 +121,7 @@ class ImportScreen(ModalScreen[str | None]):
             return
         self.done = added
         result.update(f"✓ {added}")
+        self._show_result()
         self.notify(added)
         self.query_one("#close", Button).focus()
 
@@ -131,6 +131,18 @@ class ImportScreen(ModalScreen[str | None]):
         shown = [heading] if heading else []
         result.update("\n".join(shown + [f"⚠ {line}" for line in lines]))
         result.add_class("import-failed")
+        self._show_result()
+
+    def _show_result(self) -> None:
+        # On a small terminal the result is below the fold: scroll to it once the dialog
+        # has been laid out again with the new lines (a few refreshes later).
+        dialog = self.query_one(".import-dialog", VerticalScroll)
+        result = self.query_one("#import-result", Static)
+
+        def scroll() -> None:
+            dialog.scroll_to_widget(result, top=True, animate=False)
+
+        self.set_timer(0.05, scroll)
 
     def action_close(self) -> None:
         self.dismiss(self.done)

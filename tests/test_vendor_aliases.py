@@ -169,7 +169,7 @@ def test_one_file_cannot_hold_a_serial_twice_under_two_spellings(
         "门诊楼机房,switch,华为,S5735,HW-9\n"
         "门诊楼机房,switch,Huawei,S5735,HW-9\n"
     )
-    with pytest.raises(AssetTrackError, match="line 3, column serial_number.*also line 2"):
+    with pytest.raises(AssetTrackError, match=r"line 3, column serial_number.*also line 2"):
         plan_assets_import(text, aliased_register)
 
 
@@ -242,3 +242,15 @@ async def test_the_detail_screen_shows_the_vendor_it_resolved_to(
         await pilot.pause()
         identity = _plain(app.screen.query_one("#identity").content)
         assert "Huawei S5735" in identity and "→" not in identity
+
+
+def test_a_device_typed_in_chinese_gets_its_vendors_driver(settings) -> None:
+    extensions = load_plugins(settings.raw)
+    extensions.warranty_rules(settings.warranty)
+    asset = Asset("s", "switch", "华为", "S5735-L48T4X-A1", "HW-1")
+    driver = extensions.driver_for(asset)
+    assert driver is not None and driver.name == extensions.driver_for(
+        Asset("s", "switch", "Huawei", "S5735-L48T4X-A1", "HW-1")
+    ).name
+    assert driver.name != "generic"
+    assert asset.vendor == "华为"  # matching never changes the asset itself

@@ -6,7 +6,8 @@ isolation of ``PluginHost``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Callable, Iterable
 
 from assettrack.domain.checklist import ChecklistItem, Proposal
 from assettrack.domain.models import Asset, Inspection
@@ -32,6 +33,7 @@ class Extensions:
         self.vendor_rules: list[VendorRule] = [
             rule for _, rule in host.collect("assettrack_warranty_rules", VendorRule)
         ]
+        self.vendor_of: Callable[[str], str] = str
         self.vendor_names: list[VendorNames] = [
             names for _, names in host.collect("assettrack_vendor_aliases", VendorNames)
         ]
@@ -63,6 +65,8 @@ class Extensions:
         rules = configured
         if self.vendor_names:
             rules = configured.with_aliases(self.vendor_aliases(configured.aliases))
+        # Drivers then match the vendor a name resolves to, as warranty does (华为 -> Huawei).
+        self.vendor_of = rules.vendor_of
         return rules.with_vendor_rules(self.vendor_rules)
 
     # -- per asset -------------------------------------------------------------------------
@@ -107,6 +111,9 @@ class Extensions:
     def matching_drivers(self, asset: Asset) -> list[tuple[int, DeviceDriver]]:
         """Drivers that accept the asset, best score first; a failing match counts as 0."""
         scored = []
+        resolved = self.vendor_of(asset.vendor)
+        if resolved != asset.vendor:
+            asset = dataclasses.replace(asset, vendor=resolved)
         for driver in self.drivers.values():
             try:
                 score = driver.match(asset)

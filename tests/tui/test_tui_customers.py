@@ -249,6 +249,21 @@ async def test_from_nothing_to_customer_site_contract_and_asset(
         assert saved_contract.cap_percents == [Decimal(2), Decimal(5)]
 
 
+async def test_a_new_folder_needs_no_snapshot_child(
+    context, new_folder, tmp_path, monkeypatch
+) -> None:
+    # Nothing to snapshot in a folder just made: no child is forked, nothing waited for.
+    def no_child(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a snapshot child was started for a new database")
+
+    monkeypatch.setattr("assettrack.tui.launch.SnapshotChild.start", no_child)
+    with open_tui(context, new_folder, cache_folder=tmp_path / "cache") as app:
+        assert app.context.first_rows == [] and not app.context.ready
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.context.ready, "the store loaded after the paint")
+            await wait_for(pilot, lambda: isinstance(app.screen, FirstStartScreen), "first start")
+
+
 async def test_an_empty_database_opens_on_getting_started_and_esc_leaves_guidance(
     context, new_folder, tmp_path
 ) -> None:
@@ -324,10 +339,26 @@ async def test_customer_form_problems_beside_fields(make_empty_app, empty_regist
         assert form.query_one("#field-contacts-2-mobile").has_class("-invalid")
 
         fill(form, {"name": "Acme", "code": "ACME", "contacts-2-mobile": "139 1111 2222"})
+        # A third person: a block of their own, ready to type in.
+        form.query_one("#add-contact").press()
+        await wait_for(pilot, lambda: form.query("#field-contacts-3-name"), "third contact")
+        await pilot.pause()
+        assert app.focused is form.query_one("#field-contacts-3-name")
+        await pilot.press(*"Zhao Qiang")
+        # Only one person signs: ticking the third unticks the first.
+        form.query_one("#field-contacts-1-signs_off", Checkbox).value = True
+        await pilot.pause()
+        form.query_one("#field-contacts-3-signs_off", Checkbox).value = True
+        await pilot.pause()
+        assert not form.query_one("#field-contacts-1-signs_off", Checkbox).value
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is not form, "form closed")
     [customer] = empty_register.store.customers.list()
-    assert [c.name for c in customer.contacts] == ["Wang Wei", "Li Na"]
+    assert [(c.name, c.signs_off) for c in customer.contacts] == [
+        ("Wang Wei", False),
+        ("Li Na", False),
+        ("Zhao Qiang", True),
+    ]
 
 
 async def test_site_form_duplicate_name_and_bad_phone(make_empty_app, empty_register) -> None:

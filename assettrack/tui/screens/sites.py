@@ -172,7 +172,9 @@ class SitesScreen(Screen[None]):
         site = self._selected_site()
         if site is None:
             return
-        customer = CustomerBase(self.context.register).find_customer(site.customer_id or "")
+        # Sites from before customers were documents know their customer by name only.
+        customers = CustomerBase(self.context.register)
+        customer = customers.find_customer(site.customer_id or site.customer)
         if customer is None:
             self.notify(
                 f"{site.customer} has no customer record yet: add it with c", severity="warning"

@@ -15,9 +15,7 @@ from textual.widgets import Footer, Header, Input, Static
 from assettrack.bulk import bulk_build
 from assettrack.tui.asset_facts import AssetFacts, register_facts
 from assettrack.tui.context import TuiContext
-from assettrack.tui.customer_flows import progress, start_by_hand
 from assettrack.tui.rows import ASSET_COLUMNS, AssetRows
-from assettrack.tui.screens.first_start import GettingStarted
 from assettrack.tui.widgets.fast_table import FastTable
 
 if TYPE_CHECKING:
@@ -55,8 +53,6 @@ class AssetsScreen(Screen[None]):
             )
             yield Static("", id="count")
         yield FastTable(ASSET_COLUMNS, id="assets")
-        # In place of the table while there are no assets (never on one site's list).
-        yield GettingStarted(self.context, id="assets-guide")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -119,30 +115,38 @@ class AssetsScreen(Screen[None]):
     # -- no assets yet: the getting-started guidance instead of an empty table ---------------
 
     def _show_guide(self, empty: bool) -> None:
-        guide = self.query_one(GettingStarted)
-        was_empty = guide.display
-        guide.display = empty
+        # Mounted only when first needed: a register with assets never pays for it.
+        from assettrack.tui.screens.first_start import GettingStarted
+
+        guides = self.query(GettingStarted)
+        if not empty and not guides:
+            return
+        table = self.query_one(FastTable)
         self.query_one("#filter-bar").display = not empty
-        self.query_one(FastTable).display = not empty
+        table.display = not empty
+        if empty and not self.context.ready:
+            # An empty table never paints a row, so nothing else starts the load.
+            self.call_after_refresh(self.app.load_services)  # type: ignore[attr-defined]
+        if not guides:
+            guide = GettingStarted(self.context, id="assets-guide", take_focus=True)
+            self.mount(guide, before=self.query_one(Footer))
+            return
+        guide = guides.first()
+        was_shown, guide.display = guide.display, empty
         if empty:
-            if self.context.ready:
-                guide.show_progress(progress(self.context))
-            else:
-                # An empty table never paints a row, so nothing else starts the load.
-                self.call_after_refresh(self.app.load_services)  # type: ignore[attr-defined]
-        if empty != was_empty and self.is_mounted:
-            self._focus_main()
+            guide.show_progress()
+        if empty and not was_shown:
+            guide.focus_first()
+        elif not empty and was_shown:
+            table.focus()
 
     def _focus_main(self) -> None:
-        guide = self.query_one(GettingStarted)
-        if guide.display:
-            guide.focus_first()
-        else:
-            self.query_one(FastTable).focus()
+        guides = self.query(".getting-started")
+        if not (guides and guides.first().display):
+            self.query_one(FastTable).focus()  # a guide being mounted takes the focus itself
 
-    @on(GettingStarted.Changed)
-    def _guide_used(self, _result: object = None) -> None:
-        self.reload()
+    def on_getting_started_changed(self, _message: object = None) -> None:
+        self.reload()  # something was added through the guidance
 
     def apply_filter(self) -> None:
         query = self.query_one("#filter", Input).value
@@ -224,7 +228,10 @@ class AssetsScreen(Screen[None]):
         from assettrack.tui.screens.asset_form import AssetFormScreen
 
         if not self.context.register.sites():
-            start_by_hand(self.app, self.context, self._guide_used)  # an asset needs a site
+            from assettrack.tui.customer_flows import start_by_hand
+
+            # An asset needs a site: the customer and site forms come first.
+            start_by_hand(self.app, self.context, self.on_getting_started_changed)
             return
 
         def saved(asset_id: str | None) -> None:

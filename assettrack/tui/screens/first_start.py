@@ -57,10 +57,18 @@ class GettingStarted(VerticalScroll):
             super().__init__()
             self.result = result
 
-    def __init__(self, context: TuiContext, *, id: str | None = None, keys: bool = False) -> None:
+    def __init__(
+        self,
+        context: TuiContext,
+        *,
+        id: str | None = None,
+        keys: bool = False,
+        take_focus: bool = False,
+    ) -> None:
         super().__init__(id=id, classes="getting-started")
         self.context = context
         self.keys = keys  # name each button's key (where the screen binds them)
+        self.take_focus = take_focus
 
     def compose(self) -> ComposeResult:
         yield Label("Getting started", classes="guide-title")
@@ -76,8 +84,14 @@ class GettingStarted(VerticalScroll):
         text = text or by_hand_label(now)
         return f"{text} ({key})" if self.keys else text
 
-    def show_progress(self, now: Progress | None) -> None:
-        """Counts so far (None while the store is still loading)."""
+    def on_mount(self) -> None:
+        self.show_progress()
+        if self.take_focus:
+            self.focus_first()
+
+    def show_progress(self) -> None:
+        """Counts so far (none while the store is still loading)."""
+        now = customer_flows.progress(self.context) if self.context.ready else None
         self.query_one("#by-hand", Button).label = self._label("by-hand", "c", now)
         text = (
             f"So far: {now.customers} customer(s) · {now.sites} site(s) · {now.assets} asset(s)"
@@ -108,7 +122,7 @@ class GettingStarted(VerticalScroll):
             app.push_screen(MessageModal("The demo", DEMO_TEXT))
 
     def _changed(self, result: Any) -> None:
-        self.show_progress(customer_flows.progress(self.context))
+        self.show_progress()
         self.post_message(self.Changed(result))
 
 
@@ -131,9 +145,7 @@ class FirstStartScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Welcome to assettrack"
-        guide = self.query_one(GettingStarted)
-        guide.show_progress(customer_flows.progress(self.context))
-        guide.focus_first()
+        self.query_one(GettingStarted).focus_first()
 
     def action_way(self, way: str) -> None:
         self.query_one(GettingStarted).choose(way)

@@ -121,7 +121,7 @@ class SitesScreen(Screen[None]):
         table = self.query_one(FastTable)
         guide.display = not now.sites
         table.display = bool(now.sites)
-        guide.show_progress(now)
+        guide.show_progress()
         hint = self.query_one("#sites-next", Static)
         hint.display = bool(now.sites) and not now.assets
         hint.update(

@@ -14,6 +14,7 @@ from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import Asset, AssetStatus, Site
 from assettrack.domain.validation import asset_values
 from assettrack.tui.context import TuiContext
+from assettrack.tui.screens.record_form import NEXT_FIELD, next_field
 
 TEXT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("vendor", "Vendor", "Cisco, Huawei, H3C…"),
@@ -42,6 +43,7 @@ class AssetFormScreen(Screen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
+        NEXT_FIELD,
     ]
 
     def __init__(
@@ -130,6 +132,9 @@ class AssetFormScreen(Screen[str | None]):
             return
         self.notify(f"Saved {asset.vendor} {asset.model} {asset.serial_number}")
         self.dismiss(asset.id)
+
+    def action_next_field(self) -> None:
+        next_field(self)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -49,10 +50,24 @@ class Heading:
 Part = Field | Heading
 
 
+# A priority binding moves the focus before the next key is dispatched, so text typed or
+# pasted after an Enter lands in the next box, not in the one it left.
+NEXT_FIELD = Binding("enter", "next_field", "Next", show=False, priority=True)
+
+
+def next_field(screen: Screen[Any]) -> None:
+    """Enter moves on, as on a paper form (ctrl+s saves); buttons, lists and ticks keep
+    their own Enter."""
+    if not isinstance(screen.focused, Input):
+        raise SkipAction()
+    screen.focus_next()
+
+
 class RecordForm(Screen[T | None], Generic[T]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
+        NEXT_FIELD,
     ]
 
     def __init__(
@@ -210,9 +225,8 @@ class RecordForm(Screen[T | None], Generic[T]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()  # enter moves on, as on a paper form; ctrl+s saves
+    def action_next_field(self) -> None:
+        next_field(self)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":

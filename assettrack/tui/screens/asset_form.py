@@ -14,7 +14,7 @@ from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import Asset, AssetStatus, Site
 from assettrack.domain.validation import asset_values
 from assettrack.tui.context import TuiContext
-from assettrack.tui.screens.record_form import NEXT_FIELD, next_field
+from assettrack.tui.screens.record_form import FIELD_KEYS, next_field
 
 TEXT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("vendor", "Vendor", "Cisco, Huawei, H3C…"),
@@ -43,7 +43,7 @@ class AssetFormScreen(Screen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
-        NEXT_FIELD,
+        *FIELD_KEYS,
     ]
 
     def __init__(

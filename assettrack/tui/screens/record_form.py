@@ -50,9 +50,13 @@ class Heading:
 Part = Field | Heading
 
 
-# A priority binding moves the focus before the next key is dispatched, so text typed or
-# pasted after an Enter lands in the next box, not in the one it left.
-NEXT_FIELD = Binding("enter", "next_field", "Next", show=False, priority=True)
+# Priority bindings move the focus before the next key is dispatched, so text typed or
+# pasted after an Enter or a Tab lands in the next box, not in the one it left.
+FIELD_KEYS: list[BindingType] = [
+    Binding("enter", "next_field", "Next", show=False, priority=True),
+    Binding("tab", "app.focus_next", "Next", show=False, priority=True),
+    Binding("shift+tab", "app.focus_previous", "Previous", show=False, priority=True),
+]
 
 
 def next_field(screen: Screen[Any]) -> None:
@@ -67,7 +71,7 @@ class RecordForm(Screen[T | None], Generic[T]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
-        NEXT_FIELD,
+        *FIELD_KEYS,
     ]
 
     def __init__(

@@ -311,3 +311,60 @@ def test_service_next_due_and_the_row_that_shows_it(tmp_path: Path) -> None:
             (date(2026, 3, 1), "scheduled", due)
         ]
         assert {r.engineer for r in rows} == {"王工"}
+
+
+# -- a plan that starts on the day its site was added --------------------------------------
+
+ADDED = date(2026, 12, 4)
+NEW_SITE = VisitPlan(starts_on=ADDED)
+
+
+def test_a_new_site_owes_nothing_before_it_was_added() -> None:
+    assert month_compliance(NEW_SITE, SITE, date(2026, 9, 1), [], ADDED).requirements == ()
+    # November owes no monthly visits; its quarter only what falls from 4 December on.
+    november = month_compliance(NEW_SITE, SITE, date(2026, 11, 1), [], ADDED).requirements
+    assert [(r.key, r.starts_on, r.required) for r in november] == [("on_site_follow_up", ADDED, 1)]
+
+
+def test_the_first_period_owes_its_share_from_the_day_the_site_was_added() -> None:
+    december = month_compliance(NEW_SITE, SITE, date(2026, 12, 1), [], ADDED)
+    owed = {r.key: (r.starts_on, r.required, r.status) for r in december.requirements}
+    assert owed == {
+        # 28 of December's 31 days: 2 scheduled visits and 1 follow-up still owed in full.
+        "scheduled": (ADDED, 2, ComplianceStatus.ON_TRACK),
+        "follow_up": (ADDED, 1, ComplianceStatus.ON_TRACK),
+        # 28 of the quarter's 92 days: one of its three on-site follow-ups.
+        "on_site_follow_up": (ADDED, 1, ComplianceStatus.ON_TRACK),
+    }
+    due = next_visit_due(NEW_SITE, SITE, [], ADDED)
+    assert due is not None and not due.overdue and due.on >= ADDED
+
+
+def test_a_new_site_falls_behind_only_on_its_own_schedule() -> None:
+    # Two scheduled visits over 4-31 December (28 days): the first is owed once 14 days have
+    # begun, on the 17th; the quarter's one follow-up only on the 31st.
+    assert not next_visit_due(NEW_SITE, SITE, [], date(2026, 12, 16)).overdue
+    late = next_visit_due(NEW_SITE, SITE, [], date(2026, 12, 17))
+    assert late.overdue and late.deadline == date(2026, 12, 17)
+    assert late.key == "scheduled"
+
+
+def test_a_plan_start_is_read_from_a_site_and_checked() -> None:
+    assert VisitPlan.from_mapping({"starts_on": "2026-12-04"}).starts_on == ADDED
+    with pytest.raises(ValidationError, match="starts_on"):
+        VisitPlan.from_mapping({"starts_on": "4 December"})
+
+
+def test_a_site_added_today_has_its_plan_start(tmp_path: Path) -> None:
+    from assettrack.domain.warranty import WarrantyRules
+    from assettrack.services.assets import AssetRegister
+    from assettrack.services.customers import CustomerBase
+
+    with Store.open(tmp_path / "db") as store:
+        base = CustomerBase(AssetRegister(store, WarrantyRules(), today=ADDED))
+        base.save_customer({"name": "Contoso"})
+        site = base.save_site({"customer_id": "Contoso", "name": "HQ"})
+        assert site.visit_plan["starts_on"] == "2026-12-04"
+        # An edit keeps it.
+        edited = base.save_site({"customer_id": "Contoso", "name": "HQ 2"}, base=site)
+        assert edited.visit_plan["starts_on"] == "2026-12-04"

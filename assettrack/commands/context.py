@@ -48,7 +48,9 @@ class Context:
     def register(self, store: Store) -> AssetRegister:
         from assettrack.services.assets import AssetRegister
 
-        return AssetRegister(store, self.warranty_rules, self.extensions.asset_kinds())
+        return AssetRegister(
+            store, self.warranty_rules, self.extensions.asset_kinds(), today=self.today
+        )
 
 
 pass_context = click.make_pass_decorator(Context)

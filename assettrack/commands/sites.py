@@ -192,6 +192,8 @@ def _plan_lines(plan: dict[str, Any], own: list[str]) -> list[str]:
         "engineer": f"engineer: {plan['engineer'] or 'anyone'}",
     }
     shown = [text + ("  (this site's own)" if key in own else "") for key, text in lines.items()]
+    if plan.get("starts_on"):
+        shown.append(f"owed from {plan['starts_on']} (the day the site was added)")
     return shown if plan["enabled"] else ["no visits planned for this site", *shown]
 
 

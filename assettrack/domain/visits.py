@@ -45,6 +45,9 @@ class VisitPlan:
     # Days the site likes visits on ("mon" .. "sun", in week order); empty: any day.
     preferred_weekdays: tuple[str, ...] = ()
     engineer: str = ""  # the engineer responsible for the site's visits; empty: nobody named
+    # The first day under the plan (a new site's: the day it was added). Periods before it owe
+    # nothing; the period it falls in owes its share of the visits from that day on.
+    starts_on: date | None = None
 
     @classmethod
     def from_mapping(
@@ -86,9 +89,24 @@ class VisitPlan:
                 )
             else:
                 changes["engineer"] = name.strip()
+        if "starts_on" in data:
+            starts_on = _day(data["starts_on"])
+            if starts_on is None:
+                problems.append(FieldProblem("starts_on", data["starts_on"], "is not a date"))
+            else:
+                changes["starts_on"] = starts_on
         if problems:
             raise ValidationError(problems, what=source)
         return replace(plan, **changes)
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _weekdays(value: Any, problems: list[FieldProblem]) -> tuple[str, ...] | None:
@@ -213,6 +231,21 @@ def _requirement(
     return Requirement(key, label, period, start, end, required, done, expected, status)
 
 
+def _from_plan_start(
+    plan: VisitPlan, start: date, end: date, required: int
+) -> tuple[date, int] | None:
+    """The period as the plan owes it: None before the plan starts; the period it starts in
+    from that day, with its share of the visits (rounded up: 2 a month from the 4th of a
+    31-day month is still 2; 3 a quarter with a month left is 1)."""
+    starts_on = plan.starts_on
+    if starts_on is None or starts_on <= start:
+        return start, required
+    if starts_on > end:
+        return None
+    share = (end - starts_on).days + 1
+    return starts_on, -(-required * share // ((end - start).days + 1))
+
+
 def month_compliance(
     plan: VisitPlan,
     site_id: str,
@@ -251,47 +284,20 @@ def month_compliance(
     )
     quarter_follow_ups = sum(on_site_follow_up(v) for v in in_quarter)
     period = f"{month:%Y-%m}"
+    follow_up_label = "follow-ups" + (" (phone counts)" if phone_counts else " (on site)")
+    wanted = (
+        ("scheduled", "scheduled on-site visits", period, month, m_end,
+         plan.scheduled_per_month, scheduled),
+        ("follow_up", follow_up_label, period, month, m_end,
+         plan.follow_ups_per_month, follow_ups),
+        ("on_site_follow_up", "on-site follow-ups this quarter", quarter_label(month), q_start,
+         q_end, plan.on_site_follow_ups_per_quarter, quarter_follow_ups),
+    )  # fmt: skip
     requirements = []
-    if plan.scheduled_per_month:
-        requirements.append(
-            _requirement(
-                "scheduled",
-                "scheduled on-site visits",
-                period,
-                month,
-                m_end,
-                plan.scheduled_per_month,
-                scheduled,
-                today,
-            )
-        )
-    if plan.follow_ups_per_month:
-        label = "follow-ups" + (" (phone counts)" if phone_counts else " (on site)")
-        requirements.append(
-            _requirement(
-                "follow_up",
-                label,
-                period,
-                month,
-                m_end,
-                plan.follow_ups_per_month,
-                follow_ups,
-                today,
-            )
-        )
-    if plan.on_site_follow_ups_per_quarter:
-        requirements.append(
-            _requirement(
-                "on_site_follow_up",
-                "on-site follow-ups this quarter",
-                quarter_label(month),
-                q_start,
-                q_end,
-                plan.on_site_follow_ups_per_quarter,
-                quarter_follow_ups,
-                today,
-            )
-        )
+    for key, label, name, start, end, required, done in wanted:
+        owed = _from_plan_start(plan, start, end, required) if required else None
+        if owed is not None:
+            requirements.append(_requirement(key, label, name, owed[0], end, owed[1], done, today))
     return MonthCompliance(site_id, month, tuple(requirements))
 
 

@@ -159,6 +159,7 @@ class _SiteFinder:
             )
         except ValidationError as exc:
             return None, row_problems(line, exc.problems, {"name": "site"})
+        site.visit_plan["starts_on"] = self.register.today.isoformat()  # as a site added by hand
         self.new_sites[(customer.id, _fold(site_key))] = site
         return site, []
 

@@ -37,9 +37,16 @@ class AssetView:
 
 class AssetRegister:
     def __init__(
-        self, store: Store, rules: WarrantyRules, kinds: Iterable[str] = BUILTIN_ASSET_KINDS
+        self,
+        store: Store,
+        rules: WarrantyRules,
+        kinds: Iterable[str] = BUILTIN_ASSET_KINDS,
+        *,
+        today: date | None = None,
     ) -> None:
         self.store = store
+        # The day new documents are dated from (a command's --today), e.g. a new site's plan.
+        self.today = today or date.today()
         self.rules = rules
         self.kinds = tuple(dict.fromkeys(kinds))
         self._sites: dict[str, Site] = {s.id: s for s in store.sites.list()}

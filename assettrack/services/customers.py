@@ -161,6 +161,9 @@ class CustomerBase:
     def build_site(self, values: Mapping[str, Any], base: Site | None = None) -> Site:
         """A site checked against the customers and the other sites, not yet saved."""
         site = build_site(self.resolve_site_values(values), base=base)
+        if base is None:
+            # The plan runs from the day the site is added: no visits are owed before it.
+            site.visit_plan.setdefault("starts_on", self.register.today.isoformat())
         problems = self.check_site(site)
         if problems:
             raise ValidationError(problems, what="site")

@@ -232,6 +232,7 @@ async def test_from_nothing_to_customer_site_contract_and_asset(
             "scheduled_per_month": 1,
             "preferred_weekdays": ["tue", "thu"],
             "engineer": "Li Gong",
+            "starts_on": TODAY.isoformat(),  # owed from the day the site was added
         }
         [saved_asset] = store.assets.all()
         assert isinstance(saved_asset, Asset)

@@ -15,6 +15,9 @@ Rules, as computed here:
   ``missed``. In the running period it is ``behind`` when fewer visits were made than the
   share of the period gone by calls for (two scheduled visits a month: one by mid-month), and
   ``on_track`` otherwise. ``behind`` and ``missed`` are what ``visits --overdue`` lists.
+- A plan with ``starts_on`` (a site added by hand or by import gets the day it was added) owes
+  nothing for periods that end before it; the period it falls in runs from that day and owes
+  its share of the period's visits, rounded up.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from assettrack.domain.models import (
     SignOff,
     VisitKind,
 )
+from assettrack.domain.visits import next_month, quarter_bounds
 from assettrack.plugins.builtin.site_checklist import DEVICE_ITEMS, SITE_ITEMS
 from assettrack.services.assets import AssetRegister
 from assettrack.services.charges import ChargeService
@@ -102,6 +103,20 @@ def build_history(register: AssetRegister, today: date, seed: int = 11) -> None:
                 )
                 for asset in assets[: 3 + number % 3]:
                     _signed_inspection(store, asset, visit.id, visit.started_at, engineer, rng)
+        # On-site follow-ups on the 10th of each month of the quarter so far: three sites in
+        # four keep the quarter's plan, the fourth shows up as overdue.
+        quarter_start, _ = quarter_bounds(today)
+        month = quarter_start
+        while number % 4 != 3 and month.replace(day=10) <= today:
+            visits.record(
+                site.id,
+                VisitKind.FOLLOW_UP,
+                _at(month.replace(day=10), 14),
+                ended_at=_at(month.replace(day=10), 15, 30),
+                engineer=ENGINEERS[number % len(ENGINEERS)],
+                customer_opinion="满意" if number % 2 else "Satisfied",
+            )
+            month = next_month(month)
         if number % 2 == 0:
             visits.record(
                 site.id,

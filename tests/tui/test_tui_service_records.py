@@ -23,7 +23,9 @@ async def test_record_a_visit(app_factory, demo_register) -> None:
         await pilot.press("f5")
         await pilot.pause()
         assert isinstance(app.screen, VisitsScreen)
-        before = [str(r.cells[4]) for r in app.screen.query_one(FastTable).rows]
+        rows = app.screen.query_one(FastTable).rows
+        # On the 1st no scheduled visit of the month is made yet (the quarter has some).
+        before = [str(r.cells[4]) for r in rows if ":scheduled" in r.key]
         assert before and all(d.startswith("0/") for d in before)
         await pilot.press("n")
         await pilot.pause()

@@ -200,7 +200,8 @@ class CustomerBase:
         if usage.assets:
             raise StillInUse(
                 f"site {site.name!r} still has {usage.assets} asset(s); move them to another"
-                " site ('assettrack asset move', or Site in the asset form) or retire them first"
+                " site first ('assettrack asset move ASSET --to SITE', or Site in the asset"
+                " form); to keep a closed site's history, retire its assets and plan 0 visits"
             )
         if usage.total_records:
             counts = ", ".join(f"{n} {kind}" for kind, n in usage.records.items())

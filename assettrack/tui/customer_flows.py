@@ -115,6 +115,38 @@ def remove_site(app: App[Any], context: TuiContext, site: Site, then: Then = _no
     )
 
 
+def remove_customer(
+    app: App[Any], context: TuiContext, customer: Customer, then: Then = _nothing
+) -> None:
+    """Ask, then remove; a customer with sites or contracts is kept, and told why."""
+    from assettrack.services.customers import CustomerBase, StillInUse
+    from assettrack.tui.screens.dialogs import ConfirmModal, MessageModal
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            then(None)
+            return
+        try:
+            removed = CustomerBase(context.register).remove_customer(customer.id)
+        except StillInUse as exc:
+            app.push_screen(MessageModal("The customer stays", str(exc), error=True))
+            then(None)
+            return
+        app.notify(f"Removed customer {removed.name}")
+        then(removed)
+
+    app.push_screen(
+        ConfirmModal(
+            f"Remove the customer {customer.name}?",
+            f"{customer.name} goes from the register. A customer with sites or contracts is "
+            "kept.",
+            yes="Remove",
+            no="Keep",
+        ),
+        answered,
+    )
+
+
 def add_asset(
     app: App[Any], context: TuiContext, then: Then = _nothing, *, site: Site | None = None
 ) -> None:

@@ -516,6 +516,42 @@ async def test_sites_keys_and_a_refused_removal(make_empty_app, empty_register) 
         assert empty_register.site(busy.id).customer == "Acme Group"  # kept in step
 
 
+async def test_a_customer_without_sites_has_a_row_to_add_edit_or_remove(
+    make_empty_app, empty_register
+) -> None:
+    customers = CustomerBase(empty_register)
+    acme = customers.save_customer({"name": "Acme"})
+    customers.save_site({"customer_id": acme.id, "name": "Server room"})
+    lone = customers.save_customer({"name": "Contoso", "code": "CT"})
+    gone = customers.save_customer({"name": "Fabrikam"})
+    app = make_empty_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, SitesScreen), "sites")
+        sites = app.screen
+        table = sites.query_one(FastTable)
+        site_id = empty_register.sites()[0].id
+        assert keys(table) == [site_id, f"customer:{lone.id}", f"customer:{gone.id}"]
+        # n on a customer's row: its first site, the customer already chosen.
+        table.move_to_key(f"customer:{lone.id}")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen.title == "New site", "site form")
+        assert app.screen.query_one("#field-customer_id", Select).value == lone.id
+        fill(app.screen, {"name": "Head office"})
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is sites, "back")
+        assert [s.name for s in customers.sites_of(lone.id)] == ["Head office"]
+        assert f"customer:{lone.id}" not in keys(table)
+        # d on a customer's row removes the customer (a tombstone).
+        table.move_to_key(f"customer:{gone.id}")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "confirm")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is sites, "back")
+        assert customers.customer(gone.id) is None
+        assert f"customer:{gone.id}" not in keys(table)
+
+
 async def test_new_site_without_customers_asks_for_the_customer_first(
     make_empty_app, empty_register
 ) -> None:

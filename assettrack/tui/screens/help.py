@@ -50,9 +50,10 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Sites",
         (
-            ("n", "new site (a customer first, if there is none)"),
+            ("n", "new site of the selected customer (a customer first, if there is none)"),
             ("e", "edit the highlighted site"),
             ("d", "remove it (kept while it has assets or records)"),
+            ("", "a customer with no site yet has a row: n, e and d work on it"),
             ("c / C", "new customer / edit the site's customer"),
             ("enter", "the site's assets"),
         ),

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from assettrack.domain.models import Site
+from assettrack.domain.models import Customer, Site
 from assettrack.domain.warranty import WarrantyState
 from assettrack.services.customers import CustomerBase
 from assettrack.tui import customer_flows
@@ -29,6 +29,10 @@ COLUMNS = (
     Column("last", "Last inspection", min_width=10),
     Column("due", "Next visit due", min_width=10),
 )
+
+
+# Row keys of customers that have no site yet (site rows are keyed by the site's id).
+CUSTOMER_ROW = "customer:"
 
 
 class SitesScreen(Screen[None]):
@@ -91,11 +95,26 @@ class SitesScreen(Screen[None]):
                     ),
                 )
             )
+        sites = len(rows)
+        rows.extend(self._customers_without_sites())
         self.query_one(FastTable).set_rows(rows)
         self.query_one("#sites-summary", Static).update(
-            f" {len(rows)} sites · {len(views)} assets · {overdue} site(s) due for a visit"
+            f" {sites} sites · {len(views)} assets · {overdue} site(s) due for a visit"
             f" · as of {today}"
         )
+
+    def _customers_without_sites(self) -> list[Row]:
+        """A customer with no site yet gets a row of its own, so it can be seen, given its
+        first site (n or Enter), edited (e) or removed (d)."""
+        with_sites = {s.customer_id for s in self.context.register.sites()}
+        return [
+            Row(
+                f"{CUSTOMER_ROW}{c.id}",
+                (c.name, Text("no site yet: n adds one", style="dim italic"), "", "", "", "", ""),
+            )
+            for c in CustomerBase(self.context.register).customers()
+            if c.id not in with_sites
+        ]
 
     @on(FastTable.RowSelected)
     def _selected(self, event: FastTable.RowSelected) -> None:
@@ -109,6 +128,10 @@ class SitesScreen(Screen[None]):
     def _open(self, site_id: str) -> None:
         from assettrack.tui.screens.assets import AssetsScreen
 
+        if site_id.startswith(CUSTOMER_ROW):
+            self.action_new_site()
+            return
+
         site = self.context.register.site(site_id)
         if site is not None:
             self.app.push_screen(AssetsScreen(self.context, site=site))
@@ -119,14 +142,16 @@ class SitesScreen(Screen[None]):
         now = customer_flows.progress(self.context)
         guide = self.query_one(GettingStarted)
         table = self.query_one(FastTable)
-        guide.display = not now.sites
-        table.display = bool(now.sites)
+        guide.display = not (now.sites or now.customers)
+        table.display = not guide.display
         guide.show_progress()
         hint = self.query_one("#sites-next", Static)
-        hint.display = bool(now.sites) and not now.assets
+        hint.display = bool(now.customers) and not now.assets
         hint.update(
             " No assets yet: F3 then n adds one by hand; F3 also offers to import a"
             " spreadsheet of assets with their sites."
+            if now.sites
+            else " No sites yet: n adds the selected customer's first site."
         )
         if guide.display:
             guide.focus_first()
@@ -145,6 +170,18 @@ class SitesScreen(Screen[None]):
             self.notify("No site selected", severity="warning")
         return site
 
+    def _selected_customer(self) -> Customer | None:
+        """The customer of the selected row (a site's, or a customer with no site yet)."""
+        key = self.query_one(FastTable).current_key or ""
+        customers = CustomerBase(self.context.register)
+        if key.startswith(CUSTOMER_ROW):
+            return customers.customer(key.removeprefix(CUSTOMER_ROW))
+        site = self.context.register.site(key)
+        if site is None:
+            return None
+        # Sites from before customers were documents know their customer by name only.
+        return customers.find_customer(site.customer_id or site.customer)
+
     def _saved(self, result: object) -> None:
         # Put the cursor on the site just saved.
         key = getattr(result, "id", None)
@@ -152,32 +189,43 @@ class SitesScreen(Screen[None]):
             self._guide_used()
             self.query_one(FastTable).move_to_key(key)
 
+    def _on_customer_row(self) -> bool:
+        return (self.query_one(FastTable).current_key or "").startswith(CUSTOMER_ROW)
+
     def action_new_site(self) -> None:
-        customer_flows.add_site(self.app, self.context, self._saved)
+        customer = self._selected_customer()
+        customer_flows.add_site(
+            self.app, self.context, self._saved, customer_id=customer.id if customer else None
+        )
 
     def action_edit_site(self) -> None:
+        if self._on_customer_row():
+            self.action_edit_customer()
+            return
         site = self._selected_site()
         if site is not None:
             customer_flows.edit_site(self.app, self.context, site, self._saved)
 
     def action_remove_site(self) -> None:
+        if self._on_customer_row():
+            customer = self._selected_customer()
+            if customer is not None:
+                customer_flows.remove_customer(self.app, self.context, customer, self._removed)
+            return
         site = self._selected_site()
         if site is not None:
-            customer_flows.remove_site(self.app, self.context, site)
+            customer_flows.remove_site(self.app, self.context, site, self._removed)
+
+    def _removed(self, result: object) -> None:
+        if result is not None:
+            self._guide_used()
 
     def action_new_customer(self) -> None:
         customer_flows.add_customer(self.app, self.context)
 
     def action_edit_customer(self) -> None:
-        site = self._selected_site()
-        if site is None:
-            return
-        # Sites from before customers were documents know their customer by name only.
-        customers = CustomerBase(self.context.register)
-        customer = customers.find_customer(site.customer_id or site.customer)
+        customer = self._selected_customer()
         if customer is None:
-            self.notify(
-                f"{site.customer} has no customer record yet: add it with c", severity="warning"
-            )
+            self.notify("This site's customer has no record yet: add it with c", severity="warning")
             return
-        customer_flows.edit_customer(self.app, self.context, customer)
+        customer_flows.edit_customer(self.app, self.context, customer, self._saved)

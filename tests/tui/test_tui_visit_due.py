@@ -15,6 +15,7 @@ from assettrack.services.service_config import load_service_config
 from assettrack.services.visits import VisitService
 from assettrack.store.store import Store
 from assettrack.tui.app import make_app
+from assettrack.tui.screens.sites import COLUMNS as SITE_COLUMNS
 from assettrack.tui.screens.sites import SitesScreen
 from assettrack.tui.screens.visits import VisitsScreen
 from assettrack.tui.widgets.fast_table import FastTable
@@ -113,7 +114,8 @@ async def read_screens(database: Path, extensions, settings, tmp_path: Path):
             await pilot.press("f2")
             await pilot.pause()
             assert isinstance(app.screen, SitesScreen)
-            sites = {row[1]: row[6] for row in texts(app)}
+            due = [column.key for column in SITE_COLUMNS].index("due")
+            sites = {row[1]: row[due] for row in texts(app)}
             await pilot.press("f5")
             await pilot.pause()
             assert isinstance(app.screen, VisitsScreen)

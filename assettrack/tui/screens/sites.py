@@ -20,14 +20,15 @@ from assettrack.tui.screens.first_start import GettingStarted
 from assettrack.tui.visit_due import due_cell
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
 
+# The next visit comes right after the site, so it stays on screen at 80 columns.
 COLUMNS = (
     Column("customer", "Customer", max_width=24),
     Column("site", "Site", max_width=24),
+    Column("due", "Next visit due", min_width=10),
     Column("assets", "Assets", justify="right"),
     Column("expiring", "Expiring ≤90d", justify="right"),
     Column("expired", "Expired", justify="right"),
     Column("last", "Last inspection", min_width=10),
-    Column("due", "Next visit due", min_width=10),
 )
 
 
@@ -87,11 +88,11 @@ class SitesScreen(Screen[None]):
                     (
                         site.customer,
                         site.name,
+                        due_text,
                         str(len(mine)),
                         Text(str(expiring), style="bold yellow" if expiring else "dim"),
                         Text(str(expired), style="red" if expired else "dim"),
                         str(last or "never"),
-                        due_text,
                     ),
                 )
             )

@@ -233,9 +233,8 @@ def test_export_to_a_file_is_atomic_and_a_failure_is_one_line(tmp_path, cli, db)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".customers")] == []
     missing = cli("--db", db, "export", "sites", "-o", tmp_path / "no-such-folder" / "s.csv")
     assert missing.returncode == 1
-    assert (
-        missing.stderr.startswith("error: could not save s.csv") and missing.stderr.count("\n") == 1
-    )
+    assert "error: cannot write" in missing.stderr and "does not exist" in missing.stderr
+    assert missing.stderr.count("\n") == 1
 
 
 def test_import_assets_without_create_sites_points_at_the_flag(tmp_path, cli, db) -> None:

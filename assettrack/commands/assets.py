@@ -12,9 +12,9 @@ import click
 
 from assettrack.commands.context import Context, pass_context
 from assettrack.commands.database import require_database
+from assettrack.files import write_user_file
 from assettrack.services.asset_transfer import assets_csv, assets_json, import_assets
 from assettrack.services.assets import AssetView
-from assettrack.store.durable import atomic_write
 from assettrack.store.store import Store
 
 CATALOG_KINDS = ("customers", "sites", "contracts")
@@ -207,7 +207,7 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        atomic_write(output, text.encode("utf-8"))
+        write_user_file(output, text.encode("utf-8"))
 
 
 def _export_catalog(kind: str) -> click.Command:

@@ -13,7 +13,6 @@ from assettrack.commands.common import (
     open_store,
     service_config,
 )
-from assettrack.errors import AssetTrackError
 
 REPORT_FORMATS = click.Choice(["md", "html", "pdf"])
 
@@ -31,10 +30,7 @@ def _write_report(report: Any, fmt: str, output: Path | None) -> None:
             raise click.UsageError("a PDF needs a file: give -o FILE")
         sys.stdout.write(to_markdown(report) if fmt == "md" else to_html(report))
         return
-    try:
-        write_report(report, fmt, output)
-    except OSError as exc:
-        raise AssetTrackError(f"cannot write {output}: {exc.strerror}") from exc
+    write_report(report, fmt, output)  # whole or not at all; a failure is one line
     click.echo(f"Wrote {output}", err=True)
 
 

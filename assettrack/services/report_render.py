@@ -11,6 +11,7 @@ shipped and Chinese text stays extractable (searchable, copyable) in the PDF.
 from __future__ import annotations
 
 import html
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,8 +152,8 @@ def to_html(report: Report) -> str:
 # -- PDF ----------------------------------------------------------------------------------
 
 
-def to_pdf(report: Report, path: Path) -> None:
-    """Write the report as an A4 PDF whose text (Chinese included) can be extracted."""
+def to_pdf(report: Report) -> bytes:
+    """The report as an A4 PDF whose text (Chinese included) can be extracted."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -213,8 +214,10 @@ def to_pdf(report: Report, path: Path) -> None:
                 table.setStyle(grid)
                 story.append(table)
             story.append(Spacer(1, 3 * mm))
+    # Built in memory, so the file is written whole (write_report) or not at all.
+    out = io.BytesIO()
     document = SimpleDocTemplate(
-        str(path),
+        out,
         pagesize=A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
@@ -224,17 +227,23 @@ def to_pdf(report: Report, path: Path) -> None:
         author="assettrack",
     )
     document.build(story)
+    return out.getvalue()
 
 
 FORMATS = ("md", "html", "pdf")
 
 
 def write_report(report: Report, fmt: str, path: Path) -> None:
+    """Write the report to ``path`` whole; a failure is a ``FileWriteError`` and leaves the
+    previous file as it was."""
+    from assettrack.files import write_user_file
+
     if fmt == "pdf":
-        to_pdf(report, path)
+        data = to_pdf(report)
     elif fmt == "html":
-        path.write_text(to_html(report), encoding="utf-8")
+        data = to_html(report).encode("utf-8")
     elif fmt == "md":
-        path.write_text(to_markdown(report), encoding="utf-8")
+        data = to_markdown(report).encode("utf-8")
     else:
         raise ValueError(f"unknown report format {fmt!r}")
+    write_user_file(path, data)

@@ -133,12 +133,17 @@ class WarrantyScreen(Screen[None]):
     def action_export(self) -> None:
         folder = self.context.export_folder
         target = folder / f"warranty-{self.context.today}-{self.within}d.csv"
+        from assettrack.files import write_user_file
+
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            target.write_text(assets_csv(self.views, excel_bom=True), encoding="utf-8", newline="")
+            write_user_file(target, assets_csv(self.views, excel_bom=True).encode("utf-8"))
         except OSError as exc:
             self.notify(
                 str(AssetTrackError(f"cannot write {target}: {exc.strerror}")), severity="error"
             )
+            return
+        except AssetTrackError as exc:  # whole or not at all: an older export stays as it was
+            self.notify(str(exc), severity="error")
             return
         self.notify(f"Exported {len(self.views)} asset(s) to {target}", timeout=8)

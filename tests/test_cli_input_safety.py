@@ -1,0 +1,201 @@
+"""What a user types or asks for cannot hurt them: files asked for with -o are written whole
+or not at all, money is bounded, CSV is formula-safe, a killed demo build can be rebuilt."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli_inprocess import Cli
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path)
+
+
+@pytest.fixture
+def db(tmp_path: Path, cli: Cli) -> Path:
+    folder = tmp_path / "db"
+    cli.ok("--db", folder, "init")
+    cli.ok("--db", folder, "customer", "add", "--name", "Contoso Retail", "--code", "CR")
+    cli.ok("--db", folder, "site", "add", "--customer", "CR", "--name", "Head Office")
+    sheet = tmp_path / "assets.csv"
+    sheet.write_text(
+        "site,kind,vendor,model,serial_number,warranty_end\n"
+        "Head Office,switch,Cisco,C9300,FOC0001,2024-02-25\n"
+        "Head Office,router,Cisco,ISR4331,FDO0001,2028-01-31\n",
+        encoding="utf-8",
+    )
+    cli.ok("--db", folder, "import", "assets", sheet)
+    cli.ok(
+        "--db", folder, "contract", "add", "--customer", "CR", "--number", "HT-1",
+        "--value", "120000", "--starts", "2026-01-01", "--years", "3", "--site", "Head Office",
+    )  # fmt: skip
+    cli.ok(
+        "--db", folder, "fault", "add", "--site", "Head Office", "--severity", "2",
+        "--via", "phone", "--reported", "2026-11-20 09:00",
+        "--symptom", '=HYPERLINK("http://evil.example","click")',
+    )  # fmt: skip
+    return folder
+
+
+def one_error_line(stderr: str) -> str:
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), stderr
+    return lines[0]
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+# -- files asked for with -o ----------------------------------------------------------------
+
+
+def test_export_to_a_missing_folder_is_one_line_and_keeps_nothing_half_written(
+    tmp_path: Path, cli: Cli, db: Path
+) -> None:
+    target = tmp_path / "no-such-folder" / "assets.csv"
+    result = cli("--db", db, "export", "assets", "-o", target)
+    assert result.returncode == 1
+    line = one_error_line(result.stderr)
+    assert "the folder" in line and "does not exist" in line
+    assert not target.parent.exists()
+
+
+@pytest.mark.parametrize("kind", ["assets", "customers", "sites", "contracts"])
+def test_export_into_a_path_whose_parent_is_a_file_keeps_the_previous_export(
+    tmp_path: Path, cli: Cli, db: Path, kind: str
+) -> None:
+    previous = tmp_path / f"{kind}.csv"
+    cli.ok("--db", db, "export", kind, "-o", previous)
+    before = previous.read_bytes()
+    result = cli("--db", db, "export", kind, "-o", previous / "again.csv")
+    assert result.returncode == 1
+    assert "is a file, not a folder" in one_error_line(result.stderr)
+    assert previous.read_bytes() == before
+
+
+def test_export_onto_a_file_of_the_system_is_one_line(cli: Cli, db: Path) -> None:
+    result = cli("--db", db, "export", "assets", "-o", "/proc/version")
+    assert result.returncode == 1
+    assert "cannot write /proc/version" in one_error_line(result.stderr)
+
+
+def test_export_replaces_the_previous_file_whole_and_leaves_no_temporary_file(
+    tmp_path: Path, cli: Cli, db: Path
+) -> None:
+    target = tmp_path / "out" / "assets.csv"
+    target.parent.mkdir()
+    target.write_text("an older export\n", encoding="utf-8")
+    target.chmod(0o600)
+    cli.ok("--db", db, "export", "assets", "-o", target)
+    assert target.read_text(encoding="utf-8").startswith("id,customer,site,")
+    assert target.stat().st_mode & 0o777 == 0o600  # the user's permissions are kept
+    assert leftovers(target.parent) == []
+
+
+def test_export_into_a_read_only_folder_keeps_the_previous_export(
+    tmp_path: Path, cli: Cli, db: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "assets.csv"
+    cli.ok("--db", db, "export", "assets", "-o", target)
+    before = target.read_bytes()
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("this user writes through folder permissions (root); see the tmpfs tests")
+        result = cli("--db", db, "export", "assets", "-o", target)
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 1
+    assert "permission denied" in one_error_line(result.stderr)
+    assert target.read_bytes() == before and leftovers(folder) == []
+
+
+@contextlib.contextmanager
+def tiny_disk(folder: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs mounted on ``folder``; skips the test where mounting is not allowed."""
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip() or 'no mount'}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(folder: Path) -> None:
+    """Write until the disk is full (unbuffered: every byte that fits is written)."""
+    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"x" * 1024)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+
+
+def test_export_on_a_full_disk_keeps_the_previous_export(
+    tmp_path: Path, cli: Cli, db: Path
+) -> None:
+    with tiny_disk(tmp_path / "disk") as disk:
+        target = disk / "assets.csv"
+        cli.ok("--db", db, "export", "assets", "-o", target)
+        before = target.read_bytes()
+        fill(disk)
+        result = cli("--db", db, "export", "assets", "-o", target)
+        assert result.returncode == 1
+        line = one_error_line(result.stderr)
+        assert "the disk is full" in line and "the previous assets.csv is unchanged" in line
+        assert target.read_bytes() == before
+        assert leftovers(disk) == []
+
+
+def test_report_pdf_on_a_full_disk_keeps_the_previous_report(
+    tmp_path: Path, cli: Cli, db: Path
+) -> None:
+    with tiny_disk(tmp_path / "disk") as disk:
+        target = disk / "month.pdf"
+        cli.ok(
+            "--db", db, "report", "month", "Head Office", "2026-11", "--format", "pdf", "-o", target
+        )
+        before = target.read_bytes()
+        assert before.startswith(b"%PDF")
+        fill(disk)
+        result = cli(
+            "--db", db, "report", "month", "Head Office", "2026-11", "--format", "pdf", "-o", target
+        )  # fmt: skip
+        assert result.returncode == 1
+        assert "the disk is full" in one_error_line(result.stderr)
+        assert target.read_bytes() == before
+        assert leftovers(disk) == []
+
+
+def test_report_into_a_missing_folder_is_one_line(tmp_path: Path, cli: Cli, db: Path) -> None:
+    target = tmp_path / "nowhere" / "month.md"
+    result = cli("--db", db, "report", "month", "Head Office", "2026-11", "-o", target)
+    assert result.returncode == 1
+    assert "does not exist" in one_error_line(result.stderr)
+
+
+def test_export_to_a_terminal_or_pipe_writes_straight_into_it(cli: Cli, db: Path) -> None:
+    # -o /dev/null is a device: replacing it with a file would break the machine.
+    cli.ok("--db", db, "export", "assets", "-o", "/dev/null")
+    assert Path("/dev/null").is_char_device()

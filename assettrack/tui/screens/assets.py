@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from assettrack.domain.models import Site
 
 
+# Keys that leave the filter box for the table, and how far they move its cursor.
+TABLE_MOVES = {"down": 1, "up": -1}
+
+
 class AssetsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter"),
@@ -151,7 +155,13 @@ class AssetsScreen(Screen[None]):
     def apply_filter(self) -> None:
         query = self.query_one("#filter", Input).value
         rows = self.all_rows.filter(query)
-        self.query_one(FastTable).set_rows(rows, measure=not query)
+        table = self.query_one(FastTable)
+        # The cursor stays on its asset while it is still listed (clearing the filter must
+        # not put it on whatever row has its old number); else it starts at the top.
+        key = table.current_key
+        table.set_rows(rows, measure=not query)
+        if not (key and table.move_to_key(key)):
+            table.cursor_row = 0
         self.query_one("#count", Static).update(
             f"{len(rows):,} of {len(self.all_rows):,}", layout=False
         )
@@ -167,9 +177,17 @@ class AssetsScreen(Screen[None]):
         # Type-to-filter: a letter pressed in the table that is not a key binding starts
         # the filter with it. Keys a fast typist sent before the focus moved are still
         # queued at the table: while typing_into_filter is set they go to the filter too.
+        table = self.query_one(FastTable)
+        if event.key in TABLE_MOVES and self.focused is self.query_one("#filter", Input):
+            # Down in the filter box moves the cursor the table shows, and the table takes
+            # the focus at once, so the Enter that follows opens that row.
+            self.set_focus(table)
+            table.action_cursor(TABLE_MOVES[event.key])
+            event.stop()
+            event.prevent_default()
+            return
         if not (event.is_printable and event.character):
             return
-        table = self.query_one(FastTable)
         bound = {b.key for b in self.BINDINGS if isinstance(b, Binding)}
         if self.typing_into_filter or (self.focused is table and event.key not in bound):
             self.typing_into_filter = True

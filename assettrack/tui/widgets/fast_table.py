@@ -169,11 +169,13 @@ class FastTable(ScrollView, can_focus=True):
     def current_key(self) -> str | None:
         return self.rows[self.cursor_row].key if self.rows else None
 
-    def move_to_key(self, key: str) -> None:
+    def move_to_key(self, key: str) -> bool:
+        """Put the cursor on the row with this key; False if no row has it."""
         for index, row in enumerate(self.rows):
             if row.key == key:
                 self.cursor_row = index
-                return
+                return True
+        return False
 
     def sort_by(self, column: int) -> None:
         """Sort by a column; sorting by it again reverses the order."""

@@ -1,0 +1,53 @@
+"""Small things that decide whether a field engineer trusts the app (issue 12)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from assettrack.tui.screens.asset_detail import AssetDetailScreen
+from assettrack.tui.screens.assets import AssetsScreen
+from assettrack.tui.widgets.fast_table import FastTable
+
+
+def table(app) -> FastTable:
+    return app.screen.query_one(FastTable)
+
+
+async def test_filter_down_enter_opens_the_highlighted_asset(app_factory, demo_register) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"cisco")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#filter", Input)
+        filtered = table(app).rows
+        assert len(filtered) > 2
+        await pilot.press("down")  # from the filter box into the table, one row on
+        await pilot.pause()
+        assert table(app).has_focus and table(app).current_key == filtered[1].key
+        await pilot.press("enter")  # the first Enter opens it
+        await pilot.pause()
+        assert isinstance(app.screen, AssetDetailScreen)
+        assert app.screen.asset.id == filtered[1].key
+
+
+async def test_clearing_the_filter_keeps_the_cursor_on_the_asset(
+    app_factory, demo_register
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"cisco", "enter", "down", "down")  # Enter: from the box to the table
+        await pilot.pause()
+        chosen = table(app).current_key
+        assert chosen is not None and chosen != table(app).rows[0].key
+        await pilot.press("escape")  # the filter is cleared: every asset again
+        await pilot.pause()
+        assert len(table(app).rows) == 200
+        assert table(app).current_key == chosen
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AssetDetailScreen) and app.screen.asset.id == chosen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AssetsScreen) and table(app).current_key == chosen

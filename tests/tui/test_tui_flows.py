@@ -232,6 +232,9 @@ async def test_warranty_review_groups_and_exports(app_factory, tmp_path) -> None
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, WarrantyScreen)
+        assert all(0 <= int(cell(r, 2)) <= 90 for r in table_rows(app))  # expired behind x
+        await pilot.press("x")
+        await pilot.pause()
         rows = table_rows(app)
         assert rows and cell(rows[0], 0) == "expired"
         await pilot.press("x", "3")  # no expired, within 30 days

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from assettrack.tui.screens.asset_detail import AssetDetailScreen
 from assettrack.tui.screens.assets import AssetsScreen
+from assettrack.tui.screens.warranty import WarrantyScreen
 from assettrack.tui.widgets.fast_table import FastTable
 
 
 def table(app) -> FastTable:
     return app.screen.query_one(FastTable)
+
+
+def cell(row, index: int) -> str:
+    value = row.cells[index]
+    return value if isinstance(value, str) else value.plain
 
 
 async def test_filter_down_enter_opens_the_highlighted_asset(app_factory, demo_register) -> None:
@@ -51,3 +57,33 @@ async def test_clearing_the_filter_keeps_the_cursor_on_the_asset(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, AssetsScreen) and table(app).current_key == chosen
+
+
+def footer_keys(screen) -> dict[str, str]:
+    """The keys the footer shows, with their labels."""
+    return {
+        key: active.binding.description
+        for key, active in screen.active_bindings.items()
+        if active.binding.show and active.enabled
+    }
+
+
+async def test_warranty_opens_on_what_expires_soon(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WarrantyScreen)
+        days = [int(cell(r, 2)) for r in table(app).rows]
+        assert days and all(0 <= d <= 90 for d in days)  # nothing expired on top
+        summary = str(screen.query_one("#warranty-summary", Static).render())
+        assert "expired: " in summary and "(x shows)" in summary
+        assert footer_keys(screen)["x"] == "Show expired"
+        await pilot.press("x")
+        await pilot.pause()
+        assert cell(table(app).rows[0], 0) == "expired"
+        assert footer_keys(screen)["x"] == "Hide expired"
+        await pilot.press("x")
+        await pilot.pause()
+        assert all(int(cell(r, 2)) >= 0 for r in table(app).rows)

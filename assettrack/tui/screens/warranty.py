@@ -1,4 +1,8 @@
-"""The team lead's warranty review: expired and expiring, grouped by month or by site."""
+"""The team lead's warranty review: what expires soon, grouped by month or by site.
+
+It opens on what can still be renewed (within 90 days); the expired ones, often many
+more, wait behind x so they do not bury that list.
+"""
 
 from __future__ import annotations
 
@@ -37,8 +41,10 @@ class WarrantyScreen(Screen[None]):
         Binding("3", "window(30)", "30d"),
         Binding("6", "window(60)", "60d"),
         Binding("9", "window(90)", "90d"),
-        Binding("x", "toggle_expired", "Expired on/off"),
-        Binding("g", "toggle_grouping", "Group by month/site"),
+        # One key, two labels: the footer says what x will do now.
+        Binding("x", "show_expired(True)", "Show expired"),
+        Binding("x", "show_expired(False)", "Hide expired"),
+        Binding("g", "toggle_grouping", "Group"),
         Binding("e", "export", "Export CSV"),
     ]
 
@@ -46,7 +52,7 @@ class WarrantyScreen(Screen[None]):
         super().__init__()
         self.context = context
         self.within = 90
-        self.include_expired = True
+        self.include_expired = False
         self.by_site = False
         self.views: list[AssetView] = []
 
@@ -65,9 +71,13 @@ class WarrantyScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        self.views = self.context.register.warranty_list(
-            self.context.today, within_days=self.within, include_expired=self.include_expired
+        views = self.context.register.warranty_list(
+            self.context.today, within_days=self.within, include_expired=True
         )
+        expired = sum(1 for v in views if (v.warranty.days_left or 0) < 0)
+        if not self.include_expired:  # counted all the same, for the summary
+            views = [v for v in views if (v.warranty.days_left or 0) >= 0]
+        self.views = views
         if self.by_site:
             self.views.sort(key=lambda v: (v.customer, v.site_name, v.warranty.end))
 
@@ -103,18 +113,17 @@ class WarrantyScreen(Screen[None]):
         counts = {
             n: sum(1 for v in self.views if 0 <= (v.warranty.days_left or 0) <= n) for n in WINDOWS
         }
-        expired = sum(1 for v in self.views if (v.warranty.days_left or 0) < 0)
+        # One line at 80 columns, even with four-digit counts.
         summary = Text.assemble(
-            f" ending within {self.within} days",
-            (" + expired" if self.include_expired else ""),
-            f" · grouped by {'site' if self.by_site else 'month'} · ",
+            f" next {self.within} days · by {'site' if self.by_site else 'month'} · ",
             (f"≤30d: {counts[30]}", "bold red"),
-            "  ",
+            " ",
             (f"≤60d: {counts[60]}", "bold yellow"),
-            "  ",
+            " ",
             (f"≤90d: {counts[90]}", "yellow"),
-            "  ",
+            " · ",
             (f"expired: {expired}", "red"),
+            " shown" if self.include_expired else " (x shows)",
         )
         self.query_one("#warranty-summary", Static).update(summary)
 
@@ -122,9 +131,15 @@ class WarrantyScreen(Screen[None]):
         self.within = days
         self.reload()
 
-    def action_toggle_expired(self) -> None:
-        self.include_expired = not self.include_expired
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_expired":
+            return parameters[0] != self.include_expired
+        return True
+
+    def action_show_expired(self, show: bool) -> None:
+        self.include_expired = show
         self.reload()
+        self.refresh_bindings()
 
     def action_toggle_grouping(self) -> None:
         self.by_site = not self.by_site

@@ -4,15 +4,20 @@ or not at all, money is bounded, CSV is formula-safe, a killed demo build can be
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
+import io
 import os
 import subprocess
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from assettrack.services.csv_rows import neutralise
 from tests.cli_inprocess import Cli
+from tests.conftest import TODAY
 
 
 @pytest.fixture
@@ -199,3 +204,31 @@ def test_export_to_a_terminal_or_pipe_writes_straight_into_it(cli: Cli, db: Path
     # -o /dev/null is a device: replacing it with a file would break the machine.
     cli.ok("--db", db, "export", "assets", "-o", "/dev/null")
     assert Path("/dev/null").is_char_device()
+
+
+# -- CSV output -----------------------------------------------------------------------------
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def test_faults_csv_neutralises_formulas(cli: Cli, db: Path) -> None:
+    rows = csv_rows(cli.ok("--db", db, "faults", "--format", "csv"))
+    assert [r["symptom"] for r in rows] == ['\'=HYPERLINK("http://evil.example","click")']
+    assert rows[0]["severity"] == "2"
+
+
+def test_negative_days_stay_numbers_in_csv(cli: Cli, db: Path) -> None:
+    exported = {r["serial_number"]: r for r in csv_rows(cli.ok("--db", db, "export", "assets"))}
+    expired = exported["FOC0001"]["warranty_days_left"]
+    assert expired == str((date(2024, 2, 25) - TODAY).days)  # -1010: a number, no apostrophe
+    listed = csv_rows(cli.ok("--db", db, "warranty", "--include-expired", "--format", "csv"))
+    assert {r["serial_number"]: r["warranty_days_left"] for r in listed}["FOC0001"] == expired
+
+
+def test_a_number_is_never_neutralised_but_a_formula_always_is() -> None:
+    for number in ("-1010", "-3.5", "+7", "-2e3", "0"):
+        assert neutralise(number) == number
+    for formula in ("-1+2", "=1+2", "+A1", "-A1", "@SUM(A1)", "\t=1", "-", "--5", "-1,5"):
+        assert neutralise(formula) == "'" + formula

@@ -105,6 +105,27 @@ def import_group() -> None:
     """Import data from files."""
 
 
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from assettrack.services.csv_encoding import check_encoding_name
+
+    if value is not None:
+        try:
+            check_encoding_name(value)
+        except LookupError:
+            raise click.BadParameter(
+                f"{value!r} is not an encoding (e.g. utf-8, gb18030, latin-1, cp1252)"
+            ) from None
+    return value
+
+
+encoding_option = click.option(
+    "--encoding",
+    callback=_check_encoding,
+    help="The file's encoding (utf-8, gb18030, latin-1...); by default it is decided from the"
+    " file, and a file that could be two is refused until this says which.",
+)
+
+
 @import_group.command(name="assets")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -112,11 +133,16 @@ def import_group() -> None:
     is_flag=True,
     help="Create the customers (column customer) and sites (column site) the file names.",
 )
+@encoding_option
 @pass_context
-def import_assets_command(context: Context, file: Path, create_sites: bool) -> None:
+def import_assets_command(
+    context: Context, file: Path, create_sites: bool, encoding: str | None
+) -> None:
     """Import assets from a CSV file: every row is checked first; all or nothing."""
     with Store.open(context.settings.db_path, author=context.settings.engineer) as store:
-        done, encoding = import_assets(context.register(store), file, create_sites=create_sites)
+        done, encoding = import_assets(
+            context.register(store), file, create_sites=create_sites, encoding=encoding
+        )
     created = ""
     if done.customers or done.sites:
         created = f", {len(done.customers)} new customer(s) and {len(done.sites)} new site(s)"
@@ -130,12 +156,13 @@ def _read_as(encoding: str) -> str:
 def _import_catalog(kind: str) -> click.Command:
     @click.command(name=kind)
     @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+    @encoding_option
     @pass_context
-    def command(context: Context, file: Path) -> None:
+    def command(context: Context, file: Path, encoding: str | None) -> None:
         from assettrack.services.catalog_transfer import import_catalog_file
 
         with Store.open(context.settings.db_path, author=context.settings.engineer) as store:
-            done, encoding = import_catalog_file(kind, context.register(store), file)
+            done, encoding = import_catalog_file(kind, context.register(store), file, encoding)
         click.echo(
             f"Imported {kind} from {file}{_read_as(encoding)}: {len(done.added)} added,"
             f" {len(done.updated)} updated"

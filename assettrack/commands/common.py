@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
@@ -13,6 +11,7 @@ from typing import Any
 import click
 
 from assettrack.commands.database import require_database
+from assettrack.services.csv_rows import write_csv
 from assettrack.services.service_common import parse_time
 from assettrack.services.service_config import ServiceConfig, load_service_config
 from assettrack.store.store import Store
@@ -60,11 +59,9 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, empty
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
         return
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        sys.stdout.write(out.getvalue())
+        # The same formula-safe cells as every export: a symptom typed as =HYPERLINK(...)
+        # is shown as text in a spreadsheet, never run.
+        sys.stdout.write(write_csv(rows, columns))
         return
     from rich.console import Console
     from rich.table import Table

@@ -229,10 +229,15 @@ def save_assets_import(register: AssetRegister, plan: AssetImport) -> list[Asset
 
 
 def import_assets(
-    register: AssetRegister, path: Path, *, create_sites: bool = False
+    register: AssetRegister,
+    path: Path,
+    *,
+    create_sites: bool = False,
+    encoding: str | None = None,
 ) -> tuple[AssetImport, str]:
-    """Read, check and save a file; the import as saved, and the encoding it was read in."""
-    text, encoding = read_text(path)
+    """Read, check and save a file; the import as saved, and the encoding it was read in
+    (``encoding`` if given, else decided from the file)."""
+    text, encoding = read_text(path, encoding)
     plan = plan_assets_import(text, register, source=str(path), create_sites=create_sites)
     plan.assets = save_assets_import(register, plan)
     return plan, encoding

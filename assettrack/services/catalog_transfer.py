@@ -396,10 +396,11 @@ def import_catalog_csv(
 
 
 def import_catalog_file(
-    kind_name: str, register: AssetRegister, path: Path
+    kind_name: str, register: AssetRegister, path: Path, encoding: str | None = None
 ) -> tuple[CatalogImport, str]:
-    """Read, check and save a file; what was added and updated, and the file's encoding."""
-    text, encoding = read_text(path)
+    """Read, check and save a file; what was added and updated, and the file's encoding
+    (``encoding`` if given, else decided from the file)."""
+    text, encoding = read_text(path, encoding)
     return import_catalog_csv(kind_name, CustomerBase(register), text, str(path)), encoding
 
 

@@ -2,13 +2,15 @@
 
 CSV written here is safe to open in a spreadsheet: a cell that starts with = + - @ (or a tab
 or carriage return) is prefixed with an apostrophe so it is shown as text, never run as a
-formula. Reading strips that apostrophe again, so export and import round-trip.
+formula; a plain number such as -1010 is left a number, so a spreadsheet can sort it.
+Reading strips that apostrophe again, so export and import round-trip.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +18,11 @@ from typing import Any
 
 from assettrack.domain.errors import FieldProblem
 from assettrack.errors import AssetTrackError
+from assettrack.services.csv_encoding import decode
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A number a spreadsheet reads as a number (-1010, -3.5, +2e3): never run as a formula.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 MAX_PROBLEMS_SHOWN = 50
 
 
@@ -45,21 +50,14 @@ class ImportRejected(AssetTrackError):
         )
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """The file's text and its encoding: UTF-8 (with or without BOM), else GB18030.
-
-    Excel on a Chinese Windows saves "CSV" in GB18030/GBK, so that is the one fallback.
-    """
+def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """The file's text and the encoding it was read in: ``encoding`` if given, else decided
+    from the bytes (see ``csv_encoding``); a file whose encoding is unclear is refused."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise AssetTrackError(f"cannot read {path}: {exc.strerror}") from exc
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssetTrackError(f"{path} is neither UTF-8 nor GB18030 text; save it as 'CSV UTF-8'")
+    return decode(raw, str(path), encoding)
 
 
 def unneutralise(value: str) -> str:
@@ -69,11 +67,18 @@ def unneutralise(value: str) -> str:
 
 
 def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_cell(value: Any) -> str:
+    """A value as a formula-safe CSV cell; None is an empty cell."""
+    return "" if value is None else neutralise(str(value))
 
 
 def write_csv(
-    rows: Iterable[dict[str, str]], columns: Iterable[str], *, excel_bom: bool = False
+    rows: Iterable[dict[str, Any]], columns: Iterable[str], *, excel_bom: bool = False
 ) -> str:
     out = io.StringIO(newline="")
     if excel_bom:
@@ -82,7 +87,7 @@ def write_csv(
     columns = list(columns)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([neutralise(str(row.get(c, ""))) for c in columns])
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
     return out.getvalue()
 
 
@@ -108,13 +113,14 @@ def read_rows(
 
     ``shown`` is the column list a header problem names (default: ``known``).
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote never closed is an error, not a last cell swallowing the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise ImportRejected(source, [RowProblem(1, "", None, "the file is empty")]) from None
     except csv.Error as exc:
-        raise ImportRejected(source, [RowProblem(1, "", None, f"unreadable CSV: {exc}")]) from None
+        raise ImportRejected(source, [_unreadable(1, exc)]) from None
     problems = [
         RowProblem(1, name, None, f"is not a known column (known: {', '.join(shown or known)})")
         for name in header
@@ -130,13 +136,15 @@ def read_rows(
     if problems:
         raise ImportRejected(source, problems)
     rows: list[tuple[int, dict[str, str]]] = []
+    line = reader.line_num
     while True:
+        starts = line + 1  # a row can span lines (a quoted line break): name where it starts
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(RowProblem(reader.line_num, "", None, f"unreadable CSV: {exc}"))
+            problems.append(_unreadable(starts, exc))
             break
         line = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -148,6 +156,14 @@ def read_rows(
             continue
         rows.append((line, {h: unneutralise(v.strip()) for h, v in zip(header, row, strict=True)}))
     return CsvRows(header, rows, problems)
+
+
+def _unreadable(line: int, exc: csv.Error) -> RowProblem:
+    if "unexpected end of data" in str(exc):
+        reason = 'a quote (") opened in the row that starts here is never closed'
+    else:
+        reason = f"unreadable CSV: {exc}"
+    return RowProblem(line, "", None, reason)
 
 
 def row_problems(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from assettrack.tui.screens.asset_detail import AssetDetailScreen
 from assettrack.tui.screens.assets import AssetsScreen
+from assettrack.tui.screens.form_modal import FormModal
+from assettrack.tui.screens.modals import LoginModal, SignOffModal
 from assettrack.tui.screens.warranty import WarrantyScreen
 from assettrack.tui.widgets.fast_table import FastTable
 
@@ -87,3 +89,29 @@ async def test_warranty_opens_on_what_expires_soon(app_factory) -> None:
         await pilot.press("x")
         await pilot.pause()
         assert all(int(cell(r, 2)) >= 0 for r in table(app).rows)
+
+
+async def test_every_dialog_opens_with_its_first_field_focused(app_factory, demo_register) -> None:
+    asset = demo_register.store.assets.all()[0]
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for go in (("f5", "n"), ("f6", "n")):  # record a visit, report a fault
+            await pilot.press(*go)
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, FormModal)
+            first = form.query_one(f"#field-{form.fields[0].name}")
+            assert form.focused is first, (go, form.focused)
+            await pilot.press("escape")
+            await pilot.pause()
+        for modal, first_id in ((SignOffModal(), "representative"), (LoginModal(), "username")):
+            app.push_screen(modal)
+            await pilot.pause()
+            assert modal.focused is modal.query_one(f"#{first_id}", Input)
+            modal.dismiss(None)
+            await pilot.pause()
+        app.push_screen(AssetDetailScreen(app.context, asset))
+        await pilot.pause()
+        await pilot.press("e")  # the asset form
+        await pilot.pause()
+        assert isinstance(app.screen.focused, Input | Select)

@@ -61,6 +61,12 @@ class FormModal(ModalScreen[Any]):
                 yield Button("Save", variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        # The scrolling dialog itself can take the focus and would by default: the first
+        # field must have it, so typing starts filling the form.
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].name}").focus()
+
     def values(self) -> dict[str, str]:
         found = {}
         for field in self.fields:

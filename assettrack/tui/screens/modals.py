@@ -23,6 +23,9 @@ class SignOffModal(ModalScreen[str | None]):
                 yield Button("Sign", variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        self.query_one("#representative", Input).focus()
+
     def on_input_submitted(self) -> None:
         self._done()
 
@@ -57,6 +60,9 @@ class LoginModal(ModalScreen[tuple[str, str, str] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Log in", variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#username", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "enable":

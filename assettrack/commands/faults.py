@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,8 @@ from assettrack.commands.common import (
     open_store,
     service_config,
 )
+from assettrack.commands.fault_output import fault_record, print_fault_page
+from assettrack.domain.faults import TIME_LABELS, escalation_proposed
 from assettrack.errors import AssetTrackError
 from assettrack.services.service_common import parse_time
 from assettrack.store.store import Store
@@ -23,70 +26,90 @@ if TYPE_CHECKING:
     from assettrack.services.faults import FaultService
 
 
-def _fault_row(view: Any) -> dict[str, Any]:
-    fault = view.fault
-    respond, on_site = view.sla.checks
-    return {
-        "id": fault.id,
-        "site": view.site_name,
-        "asset": view.asset.serial_number if view.asset else "",
-        "severity": fault.severity,
-        "via": fault.reported_via.value,
-        "reported_at": fault.reported_at.isoformat(timespec="minutes"),
-        "respond": respond.status.value,
-        "responded_in": minutes(respond.took),
-        "on_site": on_site.status.value,
-        "on_site_in": minutes(on_site.took),
-        "resolved_at": fault.resolved_at.isoformat(timespec="minutes") if fault.resolved_at else "",
-        "symptom": fault.symptom,
-        "warranty": {True: "covered", False: "billable", None: ""}[fault.warranty_covered],
-        "loaner": fault.loaner_serial,
-    }
+TABLE_COLUMNS = (
+    "id",
+    "site",
+    "asset",
+    "severity",
+    "reported_at",
+    "respond",
+    "responded_in",
+    "on_site",
+    "on_site_in",
+    "resolve",
+    "resolved_at",
+    "symptom",
+    "known_problem",
+)
+
+
+def _targets_filter(sla_missed: bool, at_risk: bool) -> str | None:
+    if sla_missed and at_risk:
+        return "late"
+    return "missed" if sla_missed else "at_risk" if at_risk else None
 
 
 @click.command(name="faults")
-@click.option("--sla-missed", is_flag=True, help="Only faults that missed a response target.")
+@click.option(
+    "--sla-missed", is_flag=True, help="Only faults that missed a target (resolution too)."
+)
+@click.option(
+    "--at-risk",
+    is_flag=True,
+    help="Only faults with a target still running and mostly used (with --sla-missed: either).",
+)
 @click.option("--open", "open_only", is_flag=True, help="Only faults not yet resolved.")
+@click.option("--status", type=click.Choice(["open", "resolved"]), help="Open or resolved only.")
+@click.option(
+    "--severity", "severities", type=int, multiple=True, help="Only this level (repeatable)."
+)
 @click.option("--site", help="Only this site (id or name).")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only faults reported on or after this day.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_obj
 def faults_command(
-    context: Any, sla_missed: bool, open_only: bool, site: str | None, since: str | None, fmt: str
+    context: Any,
+    sla_missed: bool,
+    at_risk: bool,
+    open_only: bool,
+    status: str | None,
+    severities: tuple[int, ...],
+    site: str | None,
+    since: str | None,
+    fmt: str,
 ) -> None:
-    """Faults, newest first, with their response times against the severity targets."""
+    """Faults, newest first, with their times against the severity's targets."""
     from assettrack.services.faults import FaultService
 
     try:
         since_day = date.fromisoformat(since) if since else None
     except ValueError:
         raise click.BadParameter(f"{since!r} is not YYYY-MM-DD", param_hint="--since") from None
+    if open_only and status == "resolved":
+        raise click.BadParameter("--open and --status resolved exclude each other")
     with open_store(context, read_only=True) as store:
         service = FaultService(store, service_config(context))
         views = service.views(
             now=now_of(context),
-            open_only=open_only,
-            sla_missed=sla_missed,
+            status=status or ("open" if open_only else None),
+            targets=_targets_filter(sla_missed, at_risk),
             site=site,
             since=since_day,
+            severities=severities,
         )
+        known = {p.id: p for p in store.known_problems.list()}
+    empty = "No faults."
+    if sla_missed or at_risk:
+        empty = "No faults missed or are close to missing their targets."
+    rows = [fault_record(v, known.get(v.fault.known_problem_id or "")) for v in views]
+    if fmt == "table":  # a glance tells which target is close to missed
+        for row in rows:
+            row.update({target: "at risk" for target in row["at_risk"]})
     emit(
-        [_fault_row(v) for v in views],
-        (
-            "id",
-            "site",
-            "asset",
-            "severity",
-            "reported_at",
-            "respond",
-            "responded_in",
-            "on_site",
-            "on_site_in",
-            "resolved_at",
-            "symptom",
-        ),
+        rows,
+        TABLE_COLUMNS,
         fmt,
-        "No faults missed their targets." if sla_missed else "No faults.",
+        empty,
     )
 
 
@@ -119,8 +142,11 @@ def _fault_options(func: Any) -> Any:
         click.option("--on-site", "on_site", metavar="TIME", help="When the engineer arrived."),
         click.option("--resolved", metavar="TIME"),
         click.option("--rma", help="The manufacturer's RMA number (escalation)."),
+        click.option("--case", help="The manufacturer's case number (escalation)."),
         click.option("--spare-part", "spare_parts", multiple=True, help="A part replaced."),
         click.option("--loaner", help="Serial number of a loaner unit left on site."),
+        click.option("--loaner-out", metavar="TIME", help="When the loaner was left on site."),
+        click.option("--loaner-back", metavar="TIME", help="When the loaner was taken back."),
         click.option("--sent-for-repair", metavar="TIME", help="When the unit left for repair."),
         click.option("--returned", metavar="TIME", help="When the repaired unit came back."),
         click.option("--covered/--not-covered", "covered", default=None, help="Warranty."),
@@ -144,6 +170,7 @@ def _fault_changes(store: Store, context: Any, values: dict[str, Any]) -> dict[s
         ("diagnosis", "diagnosis"),
         ("resolution", "resolution"),
         ("rma", "escalation_rma"),
+        ("case", "escalation_case"),
         ("loaner", "loaner_serial"),
         ("exclusion", "warranty_exclusion"),
         ("action", "repair_action"),
@@ -156,6 +183,9 @@ def _fault_changes(store: Store, context: Any, values: dict[str, Any]) -> dict[s
         ("resolved", "resolved_at"),
         ("sent_for_repair", "sent_for_repair_at"),
         ("returned", "unit_returned_at"),
+        ("loaner_out", "loaner_out_at"),
+        ("loaner_back", "loaner_returned_at"),
+        ("reported", "reported_at"),
     ):
         if values.get(option) is not None:
             changes[field] = parse_time(values[option], "--" + option.replace("_", "-"))
@@ -177,16 +207,26 @@ def _fault_changes(store: Store, context: Any, values: dict[str, Any]) -> dict[s
 def _print_fault(service: Any, fault: Any, now: datetime) -> None:
     sla = service.sla(fault, now)
     click.echo(f"Fault {fault.id} (severity {fault.severity}, {sla.level.name})")
-    for check in sla.checks:
+    for check in sla.all_checks:
         if check.within is None:
             continue
         took = f" in {minutes(check.took)}" if check.took is not None else ""
-        target = minutes(check.within)
-        click.echo(f"  {check.target:8} target {target}: {check.status.value}{took}")
+        state = "at risk" if check.at_risk else check.status.value
+        click.echo(f"  {check.target:8} target {minutes(check.within)}: {state}{took}")
+    if escalation_proposed(fault, sla):
+        click.echo("  escalation to the manufacturer proposed: the resolution target passed")
     if fault.warranty_covered is None:
         covered = service.in_warranty(fault)
         if covered is not None:
             click.echo(f"  asset {'is' if covered else 'is NOT'} under warranty; decision pending")
+
+
+def _print_time_changes(before: list[Any], fault: Any) -> None:
+    """The times this command changed, old -> new (each is kept on the fault)."""
+    for change in fault.time_changes[len(before) :]:
+        old = f"{change.old:%Y-%m-%d %H:%M}" if change.old else "-"
+        new = f"{change.new:%Y-%m-%d %H:%M}" if change.new else "-"
+        click.echo(f"  {TIME_LABELS[change.name]}: {old} -> {new} (by {change.by or '?'})")
 
 
 @fault_group.command(name="add")
@@ -214,14 +254,18 @@ def fault_add(
             find_site(store, site).id, severity, via, parse_time(reported, "--reported"), **changes
         )
         _print_fault(service, fault, now_of(context))
-        for match in service.suggestions(fault):
+        matches = service.suggestions(fault)
+        for match in matches:
             p = match.problem
-            click.echo(f"  known problem ({match.score:.2f}) {p.title}: {p.solution}")
+            click.echo(f"  known problem {p.id[:8]} ({match.score:.2f}) {p.title}: {p.solution}")
+        if matches:
+            click.echo("  attach one with: assettrack fault update FAULT --known-problem ID")
 
 
 @fault_group.command(name="update")
 @click.argument("fault_ref", metavar="FAULT")
 @click.option("--severity", type=int)
+@click.option("--reported", metavar="TIME", help="Correct when the customer notified us.")
 @_fault_options
 @click.pass_obj
 def fault_update(context: Any, fault_ref: str, severity: int | None, **values: Any) -> None:
@@ -234,12 +278,41 @@ def fault_update(context: Any, fault_ref: str, severity: int | None, **values: A
             changes["severity"] = severity
         if not changes:
             raise AssetTrackError("nothing to change: give at least one option")
+        before = list(fault.time_changes)
         fault = service.update(fault, **changes)
         _print_fault(service, fault, now_of(context))
+        _print_time_changes(before, fault)
         if fault.asset_id:
             asset = store.assets.get(fault.asset_id)
             if asset is not None:
                 click.echo(f"  asset {asset.serial_number}: {asset.status.value}")
+
+
+@fault_group.command(name="show")
+@click.argument("fault_ref", metavar="FAULT")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def fault_show(context: Any, fault_ref: str, fmt: str) -> None:
+    """Everything about one fault: times against targets, diagnosis, known problem,
+    loaner, escalation, warranty decision and every change of its times."""
+    from assettrack.services.faults import FaultService
+
+    with open_store(context, read_only=True) as store:
+        service = FaultService(
+            store, service_config(context), warranty_rules=context.warranty_rules
+        )
+        detail = service.detail(service.find(fault_ref), now_of(context))
+    if fmt == "json":
+        record = fault_record(detail, detail.known_problem)
+        record["suggestions"] = [
+            {"id": m.problem.id, "title": m.problem.title, "score": m.score}
+            for m in detail.suggestions
+        ]
+        record["made_into_known_problem"] = detail.made_problem.id if detail.made_problem else ""
+        record["asset_in_warranty"] = detail.asset_in_warranty
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    print_fault_page(detail)
 
 
 @fault_group.command(name="exclusions")
@@ -258,7 +331,8 @@ def fault_levels(context: Any) -> None:
     for level in service_config(context).severity.levels.values():
         click.echo(
             f"{level.level}  {level.name:10} respond {minutes(level.respond_within) or '-':6} "
-            f"on site {minutes(level.on_site_within) or '-':6} {level.description}"
+            f"on site {minutes(level.on_site_within) or '-':6} "
+            f"resolve {minutes(level.resolve_within) or '-':6} {level.description}"
         )
 
 

@@ -8,7 +8,11 @@ Times:
   same site).
 - A fault reported on site was responded to and attended when it was reported.
 - Without the timestamp a target is ``pending`` while its deadline is still ahead of ``now``
-  and ``missed`` once it has passed.
+  and ``missed`` once it has passed. A pending target is *at risk* once the configured share
+  of its time (75 % by default) is used.
+- Three targets: respond, on site (``checks``, the response targets) and resolve
+  (``resolution``). An open fault whose resolution target has passed, not yet taken to the
+  manufacturer (no RMA or case number), has escalation proposed.
 """
 
 from __future__ import annotations
@@ -59,16 +63,34 @@ class SeverityLevel:
     description: str = ""
     respond_within: timedelta | None = None
     on_site_within: timedelta | None = None
+    resolve_within: timedelta | None = None
+
+
+TARGET_MINUTES = ("respond_minutes", "on_site_minutes", "resolve_minutes")
+# Level 1 is "system down": its customers are promised a fix time, so it must have one.
+NEEDS_RESOLUTION = (1,)
+AT_RISK_PERCENT = 75
 
 
 @dataclass(frozen=True)
 class SeverityRules:
     levels: Mapping[int, SeverityLevel]
+    at_risk: float = AT_RISK_PERCENT / 100  # share of a target's time used: "at risk"
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], source: str = "fault settings") -> SeverityRules:
-        """``[levels.1] name, description, respond_minutes, on_site_minutes`` (0 or absent:
-        no target)."""
+    def from_mapping(
+        cls,
+        data: Mapping[str, Any],
+        source: str = "fault settings",
+        *,
+        require_resolution: bool = False,
+    ) -> SeverityRules:
+        """``[levels.1] name, description, respond_minutes, on_site_minutes,
+        resolve_minutes`` (0 or absent: no target) and ``at_risk_percent``.
+
+        ``require_resolution``: the levels of ``NEEDS_RESOLUTION`` must have a resolve target
+        (the settings the app runs with; a test may leave it out).
+        """
         problems: list[FieldProblem] = []
         levels: dict[int, SeverityLevel] = {}
         for key, table in (data.get("levels") or {}).items():
@@ -81,7 +103,7 @@ class SeverityRules:
                 problems.append(FieldProblem(f"levels.{key}", table, "must be a table"))
                 continue
             targets: dict[str, timedelta | None] = {}
-            for name in ("respond_minutes", "on_site_minutes"):
+            for name in TARGET_MINUTES:
                 value = table.get(name, 0)
                 if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                     problems.append(
@@ -95,12 +117,29 @@ class SeverityRules:
                 str(table.get("description", "")),
                 targets["respond_minutes"],
                 targets["on_site_minutes"],
+                targets["resolve_minutes"],
             )
         if not levels:
             problems.append(FieldProblem("levels", {}, "must define at least one level"))
+        if require_resolution:
+            problems.extend(
+                FieldProblem(f"levels.{n}.resolve_minutes", 0, "is needed: level 1 needs a target")
+                for n in NEEDS_RESOLUTION
+                if n in levels and levels[n].resolve_within is None
+            )
+        percent = data.get("at_risk_percent", AT_RISK_PERCENT)
+        if (
+            isinstance(percent, bool)
+            or not isinstance(percent, int | float)
+            or not 0 < percent < 100
+        ):
+            problems.append(
+                FieldProblem("at_risk_percent", percent, "must be a percentage between 0 and 100")
+            )
+            percent = AT_RISK_PERCENT
         if problems:
             raise ValidationError(problems, what=source)
-        return cls(dict(sorted(levels.items())))
+        return cls(dict(sorted(levels.items())), percent / 100)
 
     def get(self, level: int) -> SeverityLevel:
         try:
@@ -122,27 +161,51 @@ class SlaStatus(StrEnum):
 
 @dataclass(frozen=True)
 class SlaCheck:
-    target: str  # respond, on_site
+    target: str  # respond, on_site, resolve
     within: timedelta | None
     took: timedelta | None
     deadline: datetime | None
     status: SlaStatus
+    at_risk: bool = False  # pending, with most of its time used
+
+    @property
+    def late(self) -> bool:
+        return self.status is SlaStatus.MISSED or self.at_risk
+
+
+NO_CHECK = SlaCheck("resolve", None, None, None, SlaStatus.NO_TARGET)
 
 
 @dataclass(frozen=True)
 class FaultSla:
     fault_id: str
     level: SeverityLevel
-    checks: tuple[SlaCheck, ...]
+    checks: tuple[SlaCheck, ...]  # the response targets: respond, on site
+    resolution: SlaCheck = NO_CHECK
 
     @property
     def missed(self) -> bool:
+        """A response target (respond, on site) was missed."""
         return any(c.status is SlaStatus.MISSED for c in self.checks)
 
     @property
     def met(self) -> bool:
-        """Every target with a deadline was met (none missed, none pending)."""
+        """Every response target with a deadline was met (none missed, none pending)."""
         return all(c.status in (SlaStatus.MET, SlaStatus.NO_TARGET) for c in self.checks)
+
+    @property
+    def all_checks(self) -> tuple[SlaCheck, ...]:
+        return (*self.checks, self.resolution)
+
+    @property
+    def any_missed(self) -> bool:
+        """Any target missed, resolution included."""
+        return any(c.status is SlaStatus.MISSED for c in self.all_checks)
+
+    @property
+    def at_risk(self) -> bool:
+        """A target still pending has used most of its time."""
+        return any(c.at_risk for c in self.all_checks)
 
 
 def _aligned(a: datetime, b: datetime) -> tuple[datetime, datetime]:
@@ -164,17 +227,25 @@ def is_before(a: datetime, b: datetime) -> bool:
 
 
 def _check(
-    target: str, within: timedelta | None, reported: datetime, at: datetime | None, now: datetime
+    target: str,
+    within: timedelta | None,
+    reported: datetime,
+    at: datetime | None,
+    now: datetime,
+    at_risk: float,
 ) -> SlaCheck:
     took = elapsed(reported, at) if at is not None else None
     if within is None:
         return SlaCheck(target, None, took, None, SlaStatus.NO_TARGET)
     deadline = reported + within
     if took is not None:
-        status = SlaStatus.MET if took <= within else SlaStatus.MISSED
-    else:
-        status = SlaStatus.MISSED if elapsed(reported, now) > within else SlaStatus.PENDING
-    return SlaCheck(target, within, took, deadline, status)
+        return SlaCheck(
+            target, within, took, deadline, SlaStatus.MET if took <= within else SlaStatus.MISSED
+        )
+    used = elapsed(reported, now)
+    if used > within:
+        return SlaCheck(target, within, None, deadline, SlaStatus.MISSED)
+    return SlaCheck(target, within, None, deadline, SlaStatus.PENDING, used >= within * at_risk)
 
 
 def fault_sla(fault: Fault, rules: SeverityRules, now: datetime) -> FaultSla:
@@ -182,20 +253,69 @@ def fault_sla(fault: Fault, rules: SeverityRules, now: datetime) -> FaultSla:
     on_site = fault.reported_via is ReportedVia.ON_SITE
     responded = fault.responded_at or (fault.reported_at if on_site else None)
     attended = fault.on_site_at or (fault.reported_at if on_site else None)
+    reported, risk = fault.reported_at, rules.at_risk
     return FaultSla(
         fault.id,
         level,
         (
-            _check("respond", level.respond_within, fault.reported_at, responded, now),
-            _check("on_site", level.on_site_within, fault.reported_at, attended, now),
+            _check("respond", level.respond_within, reported, responded, now, risk),
+            _check("on_site", level.on_site_within, reported, attended, now, risk),
         ),
+        _check("resolve", level.resolve_within, reported, fault.resolved_at, now, risk),
     )
+
+
+def escalated(fault: Fault) -> bool:
+    """Taken to the manufacturer: an RMA or a case number."""
+    return bool(fault.escalation_rma or fault.escalation_case)
+
+
+def escalation_proposed(fault: Fault, sla: FaultSla) -> bool:
+    """The resolution target passed with the fault still open and not yet escalated."""
+    return is_open(fault) and not escalated(fault) and sla.resolution.status is SlaStatus.MISSED
+
+
+# The times of a fault: every change to one after the report is kept (``time_changes``).
+TIME_LABELS: dict[str, str] = {
+    "reported_at": "reported",
+    "responded_at": "responded",
+    "on_site_at": "on site",
+    "resolved_at": "resolved",
+    "loaner_out_at": "loaner out",
+    "loaner_returned_at": "loaner back",
+    "sent_for_repair_at": "sent for repair",
+    "unit_returned_at": "unit returned",
+}
+# The four a response is judged by, in order.
+RESPONSE_TIMES = ("reported_at", "responded_at", "on_site_at", "resolved_at")
+
+
+def time_differences(
+    fault: Fault, changes: Mapping[str, Any]
+) -> list[tuple[str, datetime | None, datetime | None]]:
+    """(field, old, new) for each time ``changes`` would change, in ``TIME_LABELS`` order."""
+    return [
+        (name, getattr(fault, name), changes[name])
+        for name in TIME_LABELS
+        if name in changes and getattr(fault, name) != changes[name]
+    ]
+
+
+def exclusion_label(code: str) -> str:
+    """An exclusion code in words (an unknown code as it is)."""
+    return EXCLUSION_LABELS.get(code, code)
 
 
 def timestamp_problems(fault: Fault) -> list[FieldProblem]:
     """Timestamps that cannot be: before the report, or resolved before attended."""
     problems = []
-    for name in ("responded_at", "on_site_at", "resolved_at", "sent_for_repair_at"):
+    for name in (
+        "responded_at",
+        "on_site_at",
+        "resolved_at",
+        "sent_for_repair_at",
+        "loaner_out_at",
+    ):
         value = getattr(fault, name)
         if value is not None and is_before(value, fault.reported_at):
             problems.append(
@@ -215,6 +335,20 @@ def timestamp_problems(fault: Fault) -> list[FieldProblem]:
                 "unit_returned_at", fault.unit_returned_at.isoformat(), "is before it was sent"
             )
         )
+    if (
+        fault.loaner_returned_at
+        and fault.loaner_out_at
+        and is_before(fault.loaner_returned_at, fault.loaner_out_at)
+    ):
+        problems.append(
+            FieldProblem(
+                "loaner_returned_at",
+                fault.loaner_returned_at.isoformat(),
+                "is before the loaner went out",
+            )
+        )
+    if (fault.loaner_out_at or fault.loaner_returned_at) and not fault.loaner_serial:
+        problems.append(FieldProblem("loaner_serial", "", "is needed with the loaner's times"))
     return problems
 
 

@@ -236,6 +236,17 @@ class ReportedVia(StrEnum):
 
 
 @dataclass
+class TimeChange:
+    """A fault's time set or corrected after it was reported: who, when, old -> new."""
+
+    name: str  # the field: "responded_at", "on_site_at"...
+    old: datetime | None
+    new: datetime | None
+    by: str = ""
+    at: datetime | None = None
+
+
+@dataclass
 class Fault:
     site_id: str
     severity: int
@@ -252,8 +263,11 @@ class Fault:
     diagnosis: str = ""
     resolution: str = ""
     escalation_rma: str = ""
+    escalation_case: str = ""  # the manufacturer's case number
     spare_parts: list[str] = field(default_factory=list)
     loaner_serial: str = ""
+    loaner_out_at: datetime | None = None  # the loaner was left on site
+    loaner_returned_at: datetime | None = None  # ... and taken back
     warranty_covered: bool | None = None
     warranty_exclusion: str = ""
     engineer: str = ""
@@ -261,6 +275,8 @@ class Fault:
     unit_returned_at: datetime | None = None  # ... and came back (the loaner goes home)
     repair_action: str = ""  # repair, replace or refund: the three guarantees
     known_problem_id: str | None = None  # the known problem whose solution was applied
+    # Every change of a time after the report, so a corrected response time shows.
+    time_changes: list[TimeChange] = field(default_factory=list)
     id: str = field(default_factory=new_id)
     schema: int = SCHEMA_VERSION
     revision: int = 0

@@ -66,6 +66,9 @@ class KnownProblemService:
         """Turn a resolved fault into a known problem (its symptom, cause and resolution)."""
         if not fault.symptom or not fault.resolution:
             raise AssetTrackError("the fault needs a symptom and a resolution first")
+        made = self.from_fault_of(fault.id)
+        if made is not None:  # one fault, one known problem: a second would split the base
+            raise AssetTrackError(f"this fault is already the known problem {made.title!r}")
         asset = self.store.assets.get(fault.asset_id) if fault.asset_id else None
         return self.add(
             title or fault.symptom[:60],
@@ -76,6 +79,10 @@ class KnownProblemService:
             model=asset.model if asset else "",
             source_fault_id=fault.id,
         )
+
+    def from_fault_of(self, fault_id: str) -> KnownProblem | None:
+        """The known problem made from this fault, if one was."""
+        return next((p for p in self.all() if p.source_fault_id == fault_id), None)
 
     def search(self, text: str, *, limit: int = 10) -> list[Match]:
         return search(text, self.all(), limit=limit)

@@ -63,7 +63,7 @@ def load_service_config(
         known = tables["faults"].get("known_problems", {})
         return ServiceConfig(
             visit_plan=VisitPlan.from_mapping(tables["visits"], source="visit settings"),
-            severity=SeverityRules.from_mapping(tables["faults"]),
+            severity=SeverityRules.from_mapping(tables["faults"], require_resolution=True),
             caps=CapRules.from_mapping(tables["charges"]),
             known_problem_min_score=float(known.get("min_score", 0.25)),
             known_problem_limit=int(known.get("limit", 5)),

@@ -292,11 +292,13 @@ class FaultService:
         return self.update(fault, known_problem_id=problem_id or None)
 
     def make_known_problem(self, fault: Fault, title: str = "") -> KnownProblem:
-        """A resolved fault becomes a known problem, and the fault names it."""
+        """A resolved fault becomes a known problem; a fault with none attached names it
+        (one already attached stays: its solution is the one that was applied)."""
         if fault.resolved_at is None:
             raise AssetTrackError("only a resolved fault becomes a known problem")
         problem = self.known_problems.from_fault(fault, title)
-        self.update(fault, known_problem_id=problem.id)
+        if not fault.known_problem_id:
+            self.update(fault, known_problem_id=problem.id)
         return problem
 
     def in_warranty(self, fault: Fault, day: date | None = None) -> bool | None:

@@ -43,6 +43,16 @@ async def go_faults(pilot) -> None:
     await pilot.press("f6")
 
 
+async def go_fault_detail(pilot) -> None:
+    # The level-1 fault still open long past its 4-hour fix: escalation is proposed.
+    from assettrack.tui.screens.fault_detail import FaultDetailScreen
+
+    await pilot.press("f6")
+    app = pilot.app
+    fault = next(f for f in app.context.register.store.faults.iter_all() if "PWR1" in f.symptom)
+    app.push_screen(FaultDetailScreen(app.context, fault))
+
+
 async def go_help(pilot) -> None:
     await pilot.press("f1")
 
@@ -120,6 +130,7 @@ SCREENS = {
     "warranty": go_warranty,
     "visits": go_visits,
     "faults": go_faults,
+    "fault_detail": go_fault_detail,
     "help": go_help,
     "asset_detail": go_detail,
     "asset_form": go_form,

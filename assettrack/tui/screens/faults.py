@@ -1,4 +1,5 @@
-"""Faults with their response times against the severity's targets; report and update them."""
+"""Faults with their times against the severity's targets; report them, stamp their times,
+filter by target, status, level and site, and open one (Enter) on the fault screen."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import timedelta
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -16,52 +18,72 @@ from assettrack.errors import AssetTrackError
 from assettrack.services.faults import FaultView
 from assettrack.services.service_common import parse_time
 from assettrack.tui.context import TuiContext
+from assettrack.tui.fault_flows import stamp_now
+from assettrack.tui.screens.fault_detail import SLA_STYLE, duration
 from assettrack.tui.screens.form_modal import Field, FormModal
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
 
-SLA_STYLE = {"met": "green", "missed": "bold red", "pending": "yellow", "no_target": "dim"}
 COLUMNS = (
     Column("reported", "Reported", min_width=16),
     Column("sev", "Sev", justify="right"),
     Column("site", "Site", max_width=16),
     Column("asset", "Asset", max_width=14),
     Column("symptom", "Symptom", max_width=30),
-    Column("respond", "Response", min_width=10),
-    Column("on_site", "On site", min_width=10),
+    Column("respond", "Response", min_width=8),
+    Column("on_site", "On site", min_width=8),
+    Column("resolve", "Resolve", min_width=8),
     Column("state", "State", min_width=8),
 )
+# The filters the keys step through: None is "all".
+TARGETS = (None, "late", "missed")
+TARGET_SHOWN = {"late": "at risk or missed", "missed": "missed"}
+STATUSES = (None, "open", "resolved")
+# Every key, on screen: the footer cannot hold them at 80 columns.
+HINT = "⏎ open the fault   1 / 2 / 3 responded / on site / resolved now"
 
 
 def _took(view: FaultView, target: str) -> Text:
-    check = next((c for c in view.sla.checks if c.target == target), None)
+    check = next((c for c in view.sla.all_checks if c.target == target), None)
     if check is None:
         return Text("")
-    took = ""
-    if check.took is not None:
-        minutes = int(check.took / timedelta(minutes=1))
-        took = f"{minutes // 60}h{minutes % 60:02d}" if minutes >= 60 else f"{minutes} min"
+    if check.at_risk:
+        return Text("at risk", style="bold dark_orange")
+    took = duration(check.took)
     return Text(f"{took or check.status.value}", style=SLA_STYLE.get(check.status.value, ""))
 
 
+def _step(values: tuple[object, ...], current: object) -> object:
+    return values[(values.index(current) + 1) % len(values)]
+
+
 class FaultsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    FaultsScreen #faults-keys { height: auto; padding: 0 1; color: $text-muted; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "report", "Report fault"),
-        Binding("1", "stamp('responded_at')", "Responded now"),
-        Binding("2", "stamp('on_site_at')", "On site now"),
-        Binding("3", "stamp('resolved_at')", "Resolved now"),
-        Binding("m", "toggle('missed')", "SLA missed"),
-        Binding("o", "toggle('open')", "Open only"),
+        Binding("enter", "open", "Open", show=False),
+        Binding("n", "report", "Report"),
+        Binding("m", "targets", "Late"),
+        Binding("o", "status", "Status"),
+        Binding("l", "level", "Level"),
+        Binding("s", "site", "Site"),
+        Binding("1", "stamp('responded_at')", "Responded now", show=False),
+        Binding("2", "stamp('on_site_at')", "On site now", show=False),
+        Binding("3", "stamp('resolved_at')", "Resolved now", show=False),
     ]
 
     def __init__(self, context: TuiContext) -> None:
         super().__init__()
         self.context = context
-        self.missed_only = False
-        self.open_only = False
+        self.targets: str | None = None
+        self.status: str | None = None
+        self.level: int | None = None
+        self.site_id: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="faults-summary")
+        yield Static(HINT, id="faults-keys")
         yield FastTable(COLUMNS, id="faults")
         yield Footer()
 
@@ -78,7 +100,13 @@ class FaultsScreen(Screen[None]):
         assert service is not None
         # A year of faults: older ones are in the reports and `assettrack faults --since`.
         since = self.context.today - timedelta(days=365)
-        views = service.views(open_only=self.open_only, sla_missed=self.missed_only, since=since)
+        views = service.views(
+            since=since,
+            targets=self.targets,
+            status=self.status,
+            severities=(self.level,) if self.level else (),
+            site=self.site_id,
+        )
         rows = []
         for view in views:
             fault = view.fault
@@ -94,29 +122,88 @@ class FaultsScreen(Screen[None]):
                         fault.symptom,
                         _took(view, "respond"),
                         _took(view, "on_site"),
+                        _took(view, "resolve"),
                         Text(state, style="dim" if fault.resolved_at else "bold"),
                     ),
                 )
             )
         self.query_one(FastTable).set_rows(rows)
-        missed = sum(1 for v in views if v.sla.missed)
-        self.query_one("#faults-summary", Static).update(
-            Text.assemble(
-                f" {len(views)} fault(s) in the last 12 months · ",
-                (f"{missed} missed their response time", "bold red" if missed else "green"),
-                " · filters: ",
-                "SLA missed " if self.missed_only else "",
-                "open " if self.open_only else "",
-                "" if self.missed_only or self.open_only else "none",
-            )
+        self.query_one("#faults-summary", Static).update(self._summary(views))
+
+    def _summary(self, views: list[FaultView]) -> Text:
+        missed = sum(1 for v in views if v.sla.any_missed)
+        at_risk = sum(1 for v in views if v.sla.at_risk and not v.sla.any_missed)
+        filters = [
+            TARGET_SHOWN[self.targets] if self.targets else "",
+            self.status or "",
+            f"level {self.level}" if self.level else "",
+            f"site {self._site_name()}" if self.site_id else "",
+        ]
+        return Text.assemble(
+            f"{len(views)} fault(s) in 12 months · ",
+            (f"{missed} missed a target", "bold red" if missed else "green"),
+            " · ",
+            (f"{at_risk} at risk", "bold dark_orange" if at_risk else "green"),
+            " · filters: ",
+            (", ".join(f for f in filters if f) or "none", "bold"),
         )
 
-    def action_toggle(self, what: str) -> None:
-        if what == "missed":
-            self.missed_only = not self.missed_only
-        else:
-            self.open_only = not self.open_only
+    def _site_name(self) -> str:
+        site = self.context.register.store.sites.get(self.site_id or "")
+        return site.name if site else "?"
+
+    # -- filters ---------------------------------------------------------------------------
+
+    def action_targets(self) -> None:
+        self.targets = _step(TARGETS, self.targets)  # type: ignore[assignment]
         self.reload()
+
+    def action_status(self) -> None:
+        self.status = _step(STATUSES, self.status)  # type: ignore[assignment]
+        self.reload()
+
+    def action_level(self) -> None:
+        service = self.context.faults
+        assert service is not None
+        levels = (None, *service.config.severity.levels)
+        self.level = _step(levels, self.level)  # type: ignore[assignment]
+        self.reload()
+
+    def action_site(self) -> None:
+        sites = [(f"{s.customer} / {s.name}", s.id) for s in self.context.register.sites()]
+        field = Field("site", "Site (blank: all)", self.site_id or "", choices=sites)
+
+        def chosen(site_id: object) -> None:
+            if site_id is not None:
+                self.site_id = str(site_id) or None
+                self.reload()
+
+        self.app.push_screen(
+            FormModal("Only the faults of", [field], lambda values: values["site"]), chosen
+        )
+
+    # -- one fault -------------------------------------------------------------------------
+
+    @on(FastTable.RowSelected)
+    def _open(self, event: FastTable.RowSelected) -> None:
+        self._open_fault(event.key)
+
+    def action_open(self) -> None:
+        key = self.query_one(FastTable).current_key
+        if key:
+            self._open_fault(key)
+
+    def _open_fault(self, key: str) -> None:
+        from assettrack.tui.screens.fault_detail import FaultDetailScreen
+
+        service = self.context.faults
+        assert service is not None
+        try:
+            fault = service.find(key)
+        except AssetTrackError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.app.push_screen(FaultDetailScreen(self.context, fault))
 
     def action_stamp(self, field: str) -> None:
         service = self.context.faults
@@ -126,12 +213,10 @@ class FaultsScreen(Screen[None]):
             return
         try:
             fault = service.find(key)
-            service.update(fault, **{field: service.clock()})
         except AssetTrackError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"{field.removesuffix('_at').replace('_', ' ')} recorded")
-        self.reload()
+        stamp_now(self, service, fault, field, self.reload)
 
     def action_report(self) -> None:
         service = self.context.faults
@@ -171,11 +256,13 @@ class FaultsScreen(Screen[None]):
             if fault is None:
                 return
             self.reload()
+            self.query_one(FastTable).move_to_key(fault.id)  # type: ignore[attr-defined]
             matches = service.suggestions(fault)  # type: ignore[arg-type]
             if matches:
                 best = matches[0]
                 self.notify(
-                    f"Known problem: {best.problem.title} — {best.problem.solution}",
+                    f"Known problem: {best.problem.title} — {best.problem.solution}\n"
+                    "Enter opens the fault; k there attaches it.",
                     title="Seen before",
                     timeout=15,
                 )

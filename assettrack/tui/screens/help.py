@@ -101,8 +101,19 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Faults",
         (
             ("n", "report a fault (known problems are suggested)"),
-            ("1 / 2 / 3", "responded / on site / resolved now"),
-            ("m / o", "response time missed only / open only"),
+            ("enter", "open the fault"),
+            ("1 / 2 / 3", "responded / on site / resolved now (asks before replacing)"),
+            ("m", "targets: at risk or missed / missed / all"),
+            ("o / l / s", "open or resolved / level / site"),
+        ),
+    ),
+    (
+        "A fault",
+        (
+            ("t", "type the times (each change is kept: who, when, old → new)"),
+            ("e / w", "symptom, cause, result, diagnosis, parts / warranty decision"),
+            ("l / r", "loaner / escalation to the manufacturer (RMA, case)"),
+            ("k / p", "attach a known problem / make the resolved fault one"),
         ),
     ),
     ("Merge conflicts", (("l / t", "keep ours / keep theirs"),)),

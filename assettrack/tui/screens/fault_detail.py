@@ -1,0 +1,349 @@
+"""One fault from the call to its resolution: times against the targets, diagnosis, known
+problem, loaner, escalation to the manufacturer, warranty decision and every time change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from assettrack.domain.faults import (
+    RESPONSE_TIMES,
+    TIME_LABELS,
+    SlaCheck,
+    exclusion_label,
+)
+from assettrack.domain.models import Fault
+from assettrack.errors import AssetTrackError
+from assettrack.services.faults import FaultDetail, FaultService
+from assettrack.tui.context import TuiContext
+from assettrack.tui.fault_flows import edit_times, shown, stamp_now
+from assettrack.tui.screens import fault_forms
+
+SLA_STYLE = {"met": "green", "missed": "bold red", "pending": "yellow", "no_target": "dim"}
+CHECK_OF = {"responded_at": "respond", "on_site_at": "on_site", "resolved_at": "resolve"}
+# Every key of the screen, on screen (the footer cannot hold them at 80 columns): two lines.
+KEY_LINES = (
+    (
+        ("1", "responded"),
+        ("2", "on site"),
+        ("3", "resolved now"),
+        ("t", "type times"),
+        ("e", "details"),
+        ("w", "warranty"),
+    ),
+    (
+        ("k", "attach known problem"),
+        ("p", "make known problem"),
+        ("l", "loaner"),
+        ("r", "RMA/escalation"),
+    ),
+)
+
+
+def duration(delta: timedelta | None) -> str:
+    if delta is None:
+        return ""
+    total = int(delta / timedelta(minutes=1))
+    return f"{total // 60}h{total % 60:02d}" if total >= 60 else f"{total} min"
+
+
+def _state(check: SlaCheck) -> Text:
+    if check.at_risk:
+        return Text("at risk", style="bold dark_orange")
+    return Text(check.status.value.replace("_", " "), style=SLA_STYLE[check.status.value])
+
+
+def _grid() -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True, min_width=13)  # the parts' values align
+    grid.add_column()
+    return grid
+
+
+class FaultDetailScreen(Screen[None]):
+    DEFAULT_CSS = """
+    FaultDetailScreen #fault-body { height: 1fr; padding: 0 1; }
+    FaultDetailScreen #fault-body > Static { margin-bottom: 1; }
+    FaultDetailScreen #fault-notice { color: $error; text-style: bold; margin-bottom: 0; }
+    FaultDetailScreen #fault-keys { height: auto; padding: 0 1; background: $boost; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("1", "stamp('responded_at')", "Responded", show=False),
+        Binding("2", "stamp('on_site_at')", "On site", show=False),
+        Binding("3", "stamp('resolved_at')", "Resolved", show=False),
+        Binding("t", "times", "Times", show=False),
+        Binding("e", "details", "Details", show=False),
+        Binding("w", "warranty", "Warranty", show=False),
+        Binding("k", "attach", "Known problem", show=False),
+        Binding("p", "make_known", "Make known problem", show=False),
+        Binding("l", "loaner", "Loaner", show=False),
+        Binding("r", "escalation", "RMA", show=False),
+    ]
+
+    def __init__(self, context: TuiContext, fault: Fault) -> None:
+        super().__init__()
+        self.context = context
+        self.fault = fault
+        self.detail: FaultDetail | None = None
+
+    @property
+    def service(self) -> FaultService:
+        service = self.context.faults
+        assert service is not None
+        return service
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="fault-body"):
+            for part in ("notice", "head", "times", "report", "known", "unit", "audit"):
+                yield Static(id=f"fault-{part}")
+        yield Static(self._keys(), id="fault-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_detail()
+        self.query_one("#fault-body").focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_detail()
+
+    def refresh_detail(self) -> None:
+        stored = self.context.register.store.faults.get(self.fault.site_id, self.fault.id)
+        self.fault = stored or self.fault
+        detail = self.detail = self.service.detail(self.fault)
+        fault, level = detail.fault, detail.sla.level
+        self.title = f"Fault · level {fault.severity} {level.name} · {detail.site_name}"
+        self._show("notice", self._notice(detail))
+        self._show("head", self._head(detail))
+        self._show("times", self._times(detail))
+        self._show("report", self._report(fault))
+        self._show("known", self._known(detail))
+        self._show("unit", self._unit(detail))
+        self._show("audit", self._audit(fault))
+
+    def _show(self, part: str, content: object) -> None:
+        widget = self.query_one(f"#fault-{part}", Static)
+        widget.display = content is not None
+        widget.update(content or "")  # type: ignore[arg-type]
+
+    # -- the parts -------------------------------------------------------------------------
+
+    @staticmethod
+    def _keys() -> Text:
+        text = Text()
+        for number, keys in enumerate(KEY_LINES):
+            text.append("\n" if number else "")
+            for key, label in keys:
+                text.append(key, style="bold reverse")
+                text.append(f" {label}  ")
+        return text
+
+    @staticmethod
+    def _notice(detail: FaultDetail) -> Text | None:
+        resolve = detail.sla.resolution
+        if detail.escalation_proposed:
+            return Text(
+                f"⚠ Escalation to the manufacturer proposed: the {duration(resolve.within)} "
+                f"resolution target passed at {shown(resolve.deadline)} with the fault open. "
+                "Press r to record the RMA or case."
+            )
+        late = [c for c in detail.sla.all_checks if c.at_risk]
+        if late:
+            names = ", ".join(f"{c.target.replace('_', ' ')} by {shown(c.deadline)}" for c in late)
+            return Text(f"⚠ At risk: {names}")
+        return None
+
+    @staticmethod
+    def _head(detail: FaultDetail) -> Text:
+        fault, level = detail.fault, detail.sla.level
+        state = ("resolved", "green") if fault.resolved_at else ("open", "bold")
+        site = f"{detail.site.customer} / {detail.site.name}" if detail.site else "?"
+        asset = detail.asset
+        return Text.assemble(
+            (f"Level {fault.severity} {level.name}", "bold"),
+            f" ({level.description})" if level.description else "",
+            "\n",
+            state,
+            f" · reported by {fault.reported_via.value.replace('_', ' ')} · {site}",
+            f" · {asset.serial_number} {asset.vendor} {asset.model}" if asset else "",
+            f" · engineer {fault.engineer}" if fault.engineer else "",
+        )
+
+    @staticmethod
+    def _times(detail: FaultDetail) -> Table:
+        table = Table(box=None, expand=False, padding=(0, 2, 0, 0), header_style="bold")
+        for column in ("Time", "When", "Took", "Target", "State", "Due"):
+            table.add_column(column, no_wrap=True)
+        checks = {c.target: c for c in detail.sla.all_checks}
+        for name in RESPONSE_TIMES:
+            when = shown(getattr(detail.fault, name))
+            check = checks.get(CHECK_OF.get(name, ""))
+            if check is None or check.within is None:
+                table.add_row(TIME_LABELS[name].capitalize(), when, "", "", "", "")
+                continue
+            due = shown(check.deadline) if check.took is None else ""
+            table.add_row(
+                TIME_LABELS[name].capitalize(),
+                when,
+                duration(check.took),
+                duration(check.within),
+                _state(check),
+                due,
+            )
+        return table
+
+    @staticmethod
+    def _report(fault: Fault) -> Table:
+        grid = _grid()
+        for label, value in (
+            ("Symptom", fault.symptom),
+            ("Cause", fault.cause),
+            ("Result", fault.result),
+            ("Diagnosis", fault.diagnosis),
+            ("Resolution", fault.resolution),
+            ("Spare parts", ", ".join(fault.spare_parts)),
+        ):
+            grid.add_row(label, Text(value) if value else Text("—", style="dim"))
+        return grid
+
+    @staticmethod
+    def _known(detail: FaultDetail) -> Table:
+        grid = _grid()
+        known = detail.known_problem
+        if known:
+            grid.add_row(
+                "Known problem", Text.assemble((known.title, "bold"), f" — {known.solution}")
+            )
+        else:
+            grid.add_row("Known problem", Text("none attached (k attaches one)", style="dim"))
+        if detail.made_problem and detail.made_problem is not known:
+            grid.add_row("Made into", detail.made_problem.title)
+        if not known:
+            for number, match in enumerate(detail.suggestions[:3], 1):
+                grid.add_row(
+                    "Seen before" if number == 1 else "",
+                    f"{match.score:.2f} {match.problem.title} — {match.problem.solution}",
+                )
+        return grid
+
+    @staticmethod
+    def _unit(detail: FaultDetail) -> Table:
+        fault = detail.fault
+        grid = _grid()
+        if fault.loaner_serial:
+            loaner = (
+                f"{fault.loaner_serial} · out {shown(fault.loaner_out_at)}"
+                f" · back {shown(fault.loaner_returned_at)}"
+            )
+        else:
+            loaner = "none"
+        grid.add_row("Loaner", loaner)
+        if fault.escalation_rma or fault.escalation_case or fault.sent_for_repair_at:
+            escalation = (
+                f"RMA {fault.escalation_rma or '—'} · case {fault.escalation_case or '—'}"
+                f" · sent {shown(fault.sent_for_repair_at)}"
+                f" · returned {shown(fault.unit_returned_at)}"
+            )
+        else:
+            escalation = "not escalated"
+        grid.add_row("Manufacturer", escalation)
+        grid.add_row("Warranty", FaultDetailScreen._warranty(detail))
+        return grid
+
+    @staticmethod
+    def _warranty(detail: FaultDetail) -> Text:
+        fault = detail.fault
+        action = f" · {fault.repair_action}" if fault.repair_action else ""
+        if fault.warranty_covered is True:
+            return Text(f"covered{action}", style="green")
+        if fault.warranty_covered is False:
+            label = exclusion_label(fault.warranty_exclusion)
+            return Text(f"not covered: {label} (billable){action}", style="bold")
+        register = {True: "under warranty", False: "out of warranty", None: "warranty unknown"}
+        return Text(
+            f"not decided · the register says {register[detail.asset_in_warranty]}{action}",
+            style="yellow",
+        )
+
+    @staticmethod
+    def _audit(fault: Fault) -> Group | Text:
+        if not fault.time_changes:
+            return Text("Time changes: none", style="dim")
+        table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold")
+        for column in ("Changed", "By", "Time", "Old → new"):
+            table.add_column(column, no_wrap=True)
+        for change in reversed(fault.time_changes):  # newest first
+            table.add_row(
+                shown(change.at),
+                change.by or "?",
+                TIME_LABELS.get(change.name, change.name),
+                f"{shown(change.old)} → {shown(change.new)}",
+            )
+        return Group(Text("Time changes", style="bold"), table)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_stamp(self, name: str) -> None:
+        stamp_now(self, self.service, self.fault, name, self.refresh_detail)
+
+    def action_times(self) -> None:
+        edit_times(self, self.service, self.fault, self.refresh_detail)
+
+    def action_details(self) -> None:
+        fault_forms.edit_details(self, self.service, self.fault, self.refresh_detail)
+
+    def action_loaner(self) -> None:
+        fault_forms.edit_loaner(self, self.service, self.fault, self.refresh_detail)
+
+    def action_escalation(self) -> None:
+        fault_forms.edit_escalation(self, self.service, self.fault, self.refresh_detail)
+
+    def action_warranty(self) -> None:
+        in_warranty = self.detail.asset_in_warranty if self.detail else None
+        fault_forms.edit_warranty(self, self.service, self.fault, self.refresh_detail, in_warranty)
+
+    def action_attach(self) -> None:
+        from assettrack.tui.screens.known_problem_picker import DETACH, KnownProblemPicker
+
+        detail = self.detail or self.service.detail(self.fault)
+        others = self.service.known_problems.all()  # after the similar ones
+        if not others and not self.fault.known_problem_id:
+            self.notify("The known-problem base is empty (F9)", severity="warning")
+            return
+
+        def chosen(problem_id: str | None) -> None:
+            if problem_id is None:
+                return
+            try:
+                self.service.attach_known_problem(
+                    self.fault, None if problem_id == DETACH else problem_id
+                )
+            except AssetTrackError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            known = self.service.known_problem(self.fault)
+            self.notify(f"Known problem: {known.title}" if known else "Known problem detached")
+            self.refresh_detail()
+
+        self.app.push_screen(
+            KnownProblemPicker(detail.suggestions, others, self.fault.known_problem_id), chosen
+        )
+
+    def action_make_known(self) -> None:
+        try:
+            problem = self.service.make_known_problem(self.fault)
+        except AssetTrackError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"New known problem: {problem.title}")
+        self.refresh_detail()

@@ -1,0 +1,143 @@
+"""The fault screen's dialogs: the report and diagnosis, the loaner, the escalation to the
+manufacturer and the warranty decision. Each saves through the fault service, which checks
+the whole fault; a refused save keeps the dialog open, saying why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.screen import Screen
+
+from assettrack.domain.faults import REPAIR_ACTIONS, WARRANTY_EXCLUSIONS
+from assettrack.domain.models import Fault, ReportedVia
+from assettrack.services.faults import FaultService
+from assettrack.tui.fault_flows import time_fields, typed_times
+from assettrack.tui.screens.form_modal import Field, FormModal
+
+Done = Callable[[], None]
+DECISIONS = (
+    ("covered by warranty", "covered"),
+    ("not covered: billable (give the reason)", "not_covered"),
+    ("not decided yet", "undecided"),
+)
+
+
+def _parts(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("；", ";").split(";") if p.strip()]
+
+
+def _open(
+    screen: Screen[Any],
+    title: str,
+    fields: list[Field],
+    save: Callable[[dict[str, str]], Any],
+    done: Done,
+) -> None:
+    def saved(result: Any) -> None:
+        if result is not None:
+            screen.notify(f"{title}: saved")
+            done()
+
+    screen.app.push_screen(FormModal(title, fields, save), saved)
+
+
+def edit_details(screen: Screen[Any], service: FaultService, fault: Fault, done: Done) -> None:
+    levels = [
+        (f"{lvl.level} — {lvl.name}", str(lvl.level))
+        for lvl in service.config.severity.levels.values()
+    ]
+    ways = [(w.value.replace("_", " "), w.value) for w in ReportedVia]
+    fields = [
+        Field("severity", "Severity", str(fault.severity), choices=levels),
+        Field("via", "Reported by", fault.reported_via.value, choices=ways),
+        Field("symptom", "Symptom", fault.symptom),
+        Field("cause", "Cause", fault.cause),
+        Field("result", "Result", fault.result, "what the fault did to the service"),
+        Field("diagnosis", "Diagnosis", fault.diagnosis, "what was found"),
+        Field("resolution", "Resolution", fault.resolution, "what was done"),
+        Field("parts", "Spare parts", "; ".join(fault.spare_parts), "part; part"),
+    ]
+
+    def save(values: dict[str, str]) -> Fault:
+        return service.update(
+            fault,
+            severity=int(values["severity"] or fault.severity),
+            reported_via=values["via"] or fault.reported_via,
+            symptom=values["symptom"],
+            cause=values["cause"],
+            result=values["result"],
+            diagnosis=values["diagnosis"],
+            resolution=values["resolution"],
+            spare_parts=_parts(values["parts"]),
+        )
+
+    _open(screen, "Fault report and diagnosis", fields, save, done)
+
+
+def edit_loaner(screen: Screen[Any], service: FaultService, fault: Fault, done: Done) -> None:
+    times = ("loaner_out_at", "loaner_returned_at")
+    fields = [Field("serial", "Loaner serial", fault.loaner_serial, "the spare left on site")]
+    fields += time_fields(fault, times)
+    if not fault.loaner_serial and fault.loaner_out_at is None:  # a new loaner goes out now
+        now = service.clock()
+        fields[1] = Field(
+            "loaner_out_at", "Loaner out", f"{now:%Y-%m-%d %H:%M}", fields[1].placeholder
+        )
+
+    def save(values: dict[str, str]) -> Fault:
+        return service.update(
+            fault, loaner_serial=values["serial"], **typed_times(fault, values, times)
+        )
+
+    _open(screen, "Loaner unit", fields, save, done)
+
+
+def edit_escalation(screen: Screen[Any], service: FaultService, fault: Fault, done: Done) -> None:
+    times = ("sent_for_repair_at", "unit_returned_at")
+    fields = [
+        Field("rma", "RMA number", fault.escalation_rma, "the manufacturer's return number"),
+        Field("case", "Case number", fault.escalation_case, "the manufacturer's case"),
+        *time_fields(fault, times),
+    ]
+
+    def save(values: dict[str, str]) -> Fault:
+        return service.update(
+            fault,
+            escalation_rma=values["rma"],
+            escalation_case=values["case"],
+            **typed_times(fault, values, times),
+        )
+
+    _open(screen, "Escalation to the manufacturer", fields, save, done)
+
+
+def edit_warranty(
+    screen: Screen[Any], service: FaultService, fault: Fault, done: Done, in_warranty: bool | None
+) -> None:
+    decided = {True: "covered", False: "not_covered", None: "undecided"}[fault.warranty_covered]
+    register = {True: "under warranty", False: "out of warranty", None: "warranty unknown"}
+    fields = [
+        Field("decision", "Decision", decided, choices=DECISIONS),
+        Field(
+            "exclusion",
+            "Not covered because",
+            fault.warranty_exclusion,
+            choices=[(label, code) for code, label in WARRANTY_EXCLUSIONS],
+        ),
+        Field("action", "Action", fault.repair_action, choices=[(a, a) for a in REPAIR_ACTIONS]),
+    ]
+
+    def save(values: dict[str, str]) -> Fault:
+        decision = values["decision"]
+        covered = {"covered": True, "not_covered": False}.get(decision)
+        return service.update(
+            fault,
+            warranty_covered=covered,
+            # Covered, or not decided: no reason to keep.
+            warranty_exclusion=values["exclusion"] if covered is False else "",
+            repair_action=values["action"],
+        )
+
+    title = f"Warranty decision (the register says: {register[in_warranty]})"
+    _open(screen, title, fields, save, done)

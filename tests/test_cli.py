@@ -149,18 +149,19 @@ def test_demo_refuses_a_real_database(tmp_path: Path) -> None:
     assert result.returncode == 1 and "not a demo" in result.stderr
 
 
-def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
+def test_a_write_while_another_process_saves_gets_a_clear_message(tmp_path: Path) -> None:
     import subprocess
     import sys
 
     folder = tmp_path / "db"
     assert run_cli("--db", str(folder), "demo", "--no-tui").returncode == 0
+    # The holder is in the middle of a change: it holds the writer lock until it ends.
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
             "import sys\nfrom assettrack.store.store import Store\n"
-            "with Store.open(sys.argv[1]):\n"
+            "with Store.open(sys.argv[1]) as store, store.transaction('test'):\n"
             "    print('ready', flush=True)\n    sys.stdin.readline()",
             str(folder),
         ],
@@ -171,9 +172,12 @@ def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
     try:
         assert holder.stdout.readline().strip() == "ready"
         good = tmp_path / "x.csv"
-        good.write_text("site,kind,vendor,model,serial_number\n")
-        result = run_cli("--db", str(folder), "import", "assets", str(good))
+        good.write_text("site,kind,vendor,model,serial_number\n外滩分行,switch,Cisco,C9300,FOC77\n")
+        result = run_cli(
+            "--db", str(folder), "import", "assets", str(good), env={"ASSETTRACK_LOCK_WAIT": "0.3"}
+        )
         assert result.returncode == 1
-        assert f"already open for writing by process {holder.pid}" in result.stderr
+        assert f"is busy: process {holder.pid}" in result.stderr and "since" in result.stderr
+        assert "read-only" not in result.stderr
     finally:
         holder.communicate("\n", timeout=30)

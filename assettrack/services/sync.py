@@ -21,6 +21,7 @@ so the other laptop's next import sees it as newer and takes it.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from typing import Any
 
 import orjson
 
+from assettrack.domain.gate import ID, check_document, describe
 from assettrack.domain.models import SCHEMA_VERSION, new_id
 from assettrack.errors import AssetTrackError
 from assettrack.store.database import Database
@@ -39,14 +41,17 @@ from assettrack.store.repositories import (
     REVISIONS_KEPT,
     SYNC,
     is_live,
-    saving,
+    remove_documents,
     write_documents,
 )
+from assettrack.store.schema import SchemaPlan
 from assettrack.store.store import Store
 
 BUNDLE_FORMAT = "assettrack-bundle"
 BUNDLE_VERSION = 1
 CONFLICTS = "conflicts"  # local only: never exported
+CATALOG_TABLES = frozenset({"customers", "sites", "contracts", "known_problems"})
+RECORD_TABLES = frozenset({"inspections", "visits", "faults", "charges"})
 IGNORED = {SYNC, "revision"}  # what differs between copies of the same content
 
 
@@ -159,7 +164,12 @@ def export_bundle(store: Store, path: Path) -> int:
     return len(documents)
 
 
-def read_bundle(path: Path, supported_schema: int) -> list[Located]:
+def read_bundle(path: Path, plan: SchemaPlan) -> list[Located]:
+    """The bundle's documents, each checked by the gate (``domain.gate``) as a save would be.
+
+    One document that is damaged, filed in an impossible place, of an unknown table or twice
+    in the bundle, and the whole bundle is refused: nothing of it is imported.
+    """
     try:
         payload = orjson.loads(Path(path).read_bytes())
     except OSError as exc:
@@ -170,21 +180,55 @@ def read_bundle(path: Path, supported_schema: int) -> list[Located]:
         raise AssetTrackError(f"{path} is not an assettrack bundle")
     if payload.get("version") != BUNDLE_VERSION:
         raise AssetTrackError(f"{path} is a bundle of version {payload.get('version')}; upgrade")
+    entries = payload.get("documents", [])
+    if not isinstance(entries, list):
+        raise AssetTrackError(f"{path}: its documents are not a list; nothing was imported")
     found = []
-    for i, entry in enumerate(payload.get("documents", [])):
+    seen: dict[tuple[str, str], int] = {}
+    for i, entry in enumerate(entries):
         try:
             partition, table, doc = entry["partition"], entry["table"], entry["doc"]
             doc_id, schema = doc["id"], doc["schema"]
         except (KeyError, TypeError):
-            raise AssetTrackError(f"{path}: document {i} is damaged") from None
+            raise AssetTrackError(
+                f"{path}: document {i} is damaged (it needs a partition, a table and a "
+                "document with an id and a schema); nothing was imported"
+            ) from None
         if not _safe_partition(partition) or not isinstance(doc_id, str):
-            raise AssetTrackError(f"{path}: document {i} names an impossible place ({partition})")
-        if not isinstance(schema, int) or schema > supported_schema:
+            raise AssetTrackError(
+                f"{path}: document {i} names an impossible place ({partition}); "
+                "nothing was imported"
+            )
+        if not _table_fits(partition, table):
+            raise AssetTrackError(
+                f"{path}: document {i} ({doc_id}) is of a table that cannot be imported into "
+                f"{partition} ({table!r}); nothing was imported"
+            )
+        if isinstance(schema, int) and not isinstance(schema, bool) and schema > plan.current:
             raise AssetTrackError(
                 f"{path} holds documents of schema {schema} (this version reads up to "
-                f"{supported_schema}); upgrade assettrack to import it"
+                f"{plan.current}); upgrade assettrack to import it"
             )
-        found.append(Located(partition, str(table), doc))
+        if (
+            is_live(doc)
+            and isinstance(schema, int)
+            and not isinstance(schema, bool)
+            and 1 <= schema < plan.current
+        ):
+            doc = plan.migrate(table, dict(doc))
+        problems = check_document(table, doc)
+        if problems:
+            raise AssetTrackError(
+                f"{path}: document {i} is refused, {describe(table, doc, problems)}; "
+                "nothing was imported"
+            )
+        first = seen.setdefault((table, doc_id), i)
+        if first != i:
+            raise AssetTrackError(
+                f"{path}: document {i} ({table} {doc_id}) appears twice (also document "
+                f"{first}); nothing was imported"
+            )
+        found.append(Located(partition, table, doc))
     return found
 
 
@@ -195,7 +239,25 @@ def _safe_partition(name: Any) -> bool:
     if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
         return False
     # catalog.json, assets/<site>.json, records/<kind>/<site>/<YYYY-MM>.json
-    return name == CATALOG or (parts[0], len(parts)) in (("assets", 2), ("records", 4))
+    if name == CATALOG:
+        return True
+    if (parts[0], len(parts)) == ("assets", 2):
+        return ID.fullmatch(parts[1][: -len(".json")]) is not None
+    return (
+        (parts[0], len(parts)) == ("records", 4)
+        and ID.fullmatch(parts[2]) is not None
+        and re.fullmatch(r"\d{4}-\d{2}\.json", parts[3]) is not None
+    )
+
+
+def _table_fits(partition: str, table: Any) -> bool:
+    """Whether the store keeps ``table`` in that file (conflicts are local: never imported)."""
+    if partition == CATALOG:
+        return table in CATALOG_TABLES
+    kind = partition.split("/")[0]
+    if kind == "assets":
+        return bool(table == "assets")
+    return table in RECORD_TABLES and partition.split("/")[1] == table
 
 
 # -- import -------------------------------------------------------------------------------
@@ -220,16 +282,28 @@ class _Writes:
         for (partition, table), docs in self.put.items():
             write_documents(self.db, partition, table, docs, pinned=_pinned(partition), stamp=False)
         for (partition, table), ids in self.remove.items():
-            with saving(self.db, partition):
-                self.db.partition(partition, pinned=_pinned(partition)).table(table).remove(
-                    doc_ids=ids
-                )
+            remove_documents(self.db, partition, table, ids, pinned=_pinned(partition))
 
 
 def import_bundle(store: Store, path: Path) -> MergeReport:
-    """Merge a bundle into the store (rules in the module docstring)."""
+    """Merge a bundle into the store (rules in the module docstring).
+
+    Every document of the bundle is checked before anything is written; the merge is then one
+    transaction, holding the writer lock from reading the local copies to the last save: all
+    of it or, after a failure or a crash, none of it, and no reader sees part of it.
+    """
     db = store.db
-    incoming = read_bundle(path, db.plan.current)
+    incoming = read_bundle(path, db.plan)
+    try:
+        with db.transaction("import-bundle"):
+            db.refresh()  # decide on what is on disk now, not on what was read earlier
+            report = _merge(db, incoming)
+    finally:
+        store.assets.reload()
+    return report
+
+
+def _merge(db: Database, incoming: list[Located]) -> MergeReport:
     local = _index(db)
     open_conflicts = {(c["table"], c["doc_id"], _last(c["theirs"])) for c in _conflict_docs(db)}
     report = MergeReport()
@@ -237,8 +311,6 @@ def import_bundle(store: Store, path: Path) -> MergeReport:
     new_conflicts: list[dict[str, Any]] = []
     for theirs in incoming:
         doc = theirs.doc
-        if is_live(doc) and doc["schema"] < db.plan.current:
-            doc = db.plan.migrate(theirs.table, dict(doc))
         here = local.get((theirs.table, doc["id"]))
         if here is None:
             writes.write(theirs.partition, theirs.table, doc)
@@ -271,7 +343,6 @@ def import_bundle(store: Store, path: Path) -> MergeReport:
     writes.apply()
     if new_conflicts:
         write_documents(db, CATALOG, CONFLICTS, new_conflicts, pinned=True)
-    store.assets.reload()
     return report
 
 
@@ -342,6 +413,18 @@ def resolve_conflict(store: Store, conflict_ref: str, keep: str) -> Conflict:
     if keep not in ("local", "theirs"):
         raise AssetTrackError("keep must be 'local' or 'theirs'")
     db = store.db
+    try:
+        # Read and decided under the writer lock; the kept copy, the copy moved away and the
+        # conflicts settled are saved as one change.
+        with db.transaction("resolve conflict"):
+            db.refresh()
+            return _resolve(store, conflict_ref, keep)
+    finally:
+        store.assets.reload()
+
+
+def _resolve(store: Store, conflict_ref: str, keep: str) -> Conflict:
+    db = store.db
     matches = [c for c in list_conflicts(store) if c.id.startswith(conflict_ref.strip())]
     if len(matches) != 1 or not conflict_ref.strip():
         raise AssetTrackError(
@@ -382,9 +465,5 @@ def resolve_conflict(store: Store, conflict_ref: str, keep: str) -> Conflict:
     if here is not None:
         writes.move_from(here, partition)
     writes.apply()
-    with saving(db, CATALOG):
-        db.partition(CATALOG, pinned=True).table(CONFLICTS).remove(
-            doc_ids=[c["id"] for c in settled]
-        )
-    store.assets.reload()
+    remove_documents(db, CATALOG, CONFLICTS, [c["id"] for c in settled], pinned=True)
     return conflict

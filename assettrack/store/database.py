@@ -8,31 +8,72 @@ Layout (every JSON file is a TinyDB database saved by ``atomic_write``)::
     records/<kind>/<site id>/<YYYY-MM>.json  one site's inspections (visits, faults,
                                     charges) of a month
     backups/                        copies made before a migration
+    quarantine/                     damaged documents set aside, each with why
+    .journal-*.jsonl                a change across several files, while it runs
+    .changes                        who wrote last: lets an open app notice others' saves
 
 Splitting keeps every save small: saving a maintenance record rewrites one site-month file
 (kilobytes), not years of history; and a question about faults or one month reads only
 those files.
+
+Many processes may have the database open at once - the app all day, the command line,
+a merge. Each takes the writer lock only while it writes (``writing``), re-reads a file that
+another changed since it read it, and never saves over another's edit of the same document
+(see ``store.repositories``). Changes across several files run as transactions
+(``transaction``) that a crash or a reader never sees half done (``store.journal``).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
+import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 
-from assettrack.store.durable import atomic_write, remove_orphan_temp_files
-from assettrack.store.errors import CorruptStoreError, NewerSchemaError, StoreError
-from assettrack.store.journal import roll_back, unfinished_journals
+from assettrack.store.durable import (
+    atomic_write,
+    fsync_folder,
+    remove_orphan_temp_files,
+    temp_path_for,
+)
+from assettrack.store.errors import (
+    CorruptStoreError,
+    NewerSchemaError,
+    ReadOnlyStoreError,
+    StoreError,
+    StoreWriteError,
+)
+from assettrack.store.journal import (
+    Journal,
+    JournalContents,
+    read_journal,
+    undo,
+    unfinished_journals,
+)
 from assettrack.store.lock import WriterLock
+from assettrack.store.lock import lock_wait as lock_wait_default
+from assettrack.store.quarantine import (
+    QUARANTINE,
+    Reporter,
+    SetAside,
+    print_warning,
+    set_aside,
+)
 from assettrack.store.schema import CURRENT_PLAN, SchemaPlan
-from assettrack.store.storage import PartitionDB, open_partition
+from assettrack.store.storage import PartitionDB, Signature, open_partition, signature
 
 HEADER_NAME = "assettrack.json"
 FORMAT_NAME = "assettrack-store"
+CHANGES_NAME = ".changes"
+CHANGES_KEPT = 32
 # Record partitions kept parsed in memory; the rest are re-read on demand.
 RECORD_CACHE_SIZE = 64
 
@@ -45,16 +86,31 @@ class Database:
         read_only: bool = False,
         plan: SchemaPlan = CURRENT_PLAN,
         author: str = "",
+        lock_wait: float | None = None,
+        report: Reporter | None = print_warning,
     ) -> None:
         self.folder = Path(folder)
         self.author = author  # recorded with every save, for merging laptops' data
         self.read_only = read_only
         self.plan = plan
-        self._lock: WriterLock | None = None
+        self.lock_wait = lock_wait_default() if lock_wait is None else lock_wait
+        self.report = report
+        self._lock = WriterLock(self.folder)
+        self._thread_lock = threading.RLock()  # one writing thread of this process at a time
+        self._depth = 0
+        self._journal: Journal | None = None
+        self._wrote = False
         self._partitions: OrderedDict[str, PartitionDB] = OrderedDict()
         self._pinned: set[str] = set()
+        self._journals: dict[str, tuple[Signature, JournalContents]] = {}
+        self._reported_journals: set[str] = set()
+        self._token = secrets.token_hex(6)  # this Database in the .changes file
+        self._changes_seen: Signature = None
+        self._changes_since = time.time_ns()
         self.removed_temp_files: list[Path] = []
-        self.rolled_back = 0  # documents of unfinished inserts taken out at open
+        self.rolled_back = 0  # documents of unfinished changes put back as they were
+        self.set_aside: list[SetAside] = []  # damaged documents found since opening
+        self.notices: list[str] = []  # every warning reported, in order
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -62,36 +118,56 @@ class Database:
         if self.read_only:
             if not (self.folder / HEADER_NAME).exists():
                 raise StoreError(f"no assettrack database at {self.folder}")
-            self._check_header()
-            return self
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create database folder {self.folder}: {exc.strerror}"
-            ) from exc
+        else:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create database folder {self.folder}: {exc.strerror}"
+                ) from exc
         if (self.folder / HEADER_NAME).exists():
             self._check_header()  # refuse before taking the lock or deleting anything
-        self._lock = WriterLock(self.folder)
-        self._lock.acquire()
-        try:
-            self.removed_temp_files = remove_orphan_temp_files(self.folder)
-            if not (self.folder / HEADER_NAME).exists():
-                self._write_header()
-            for journal in unfinished_journals(self.folder):
-                self.rolled_back += roll_back(self, journal)
-        except BaseException:
-            self.close()
-            raise
+        self._changes_seen = signature(self.folder / CHANGES_NAME)
+        self._recover()
         return self
+
+    def _recover(self) -> None:
+        """Clean up after writers that died, if no writer is at work now.
+
+        A new database waits for the lock to write its header; an existing one is served as
+        it is while another process writes (readers hide its unfinished changes anyway).
+        """
+        new = not (self.folder / HEADER_NAME).exists()
+        try:
+            if new:
+                self._lock.acquire(self.lock_wait)
+            elif not self._lock.try_acquire():
+                return
+        except OSError:
+            return  # a read-only disk: nothing can be cleaned, everything can be read
+        try:
+            self._depth = 1
+            self.removed_temp_files = remove_orphan_temp_files(self.folder, unlocked=(QUARANTINE,))
+            if new:
+                self._write_header()
+            elif not self.read_only:
+                self._upgrade_header()
+            self._roll_back_dead_journals()
+        except CorruptStoreError as exc:
+            # A file a dead writer's change touched is damaged: readers still hide that
+            # change, and every write says why it cannot go ahead.
+            self._notice(f"warning: {exc}")
+        except OSError:
+            pass  # as above: a read-only disk
+        finally:
+            self._depth = 0
+            self._finish_writing()
 
     def close(self) -> None:
         for db in self._partitions.values():
             db.close()
         self._partitions.clear()
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        self._lock.release()
 
     def __enter__(self) -> Database:
         return self.open()
@@ -101,7 +177,7 @@ class Database:
 
     # -- header ----------------------------------------------------------------------------
 
-    def _check_header(self) -> None:
+    def _read_header(self) -> dict[str, Any]:
         path = self.folder / HEADER_NAME
         try:
             header = orjson.loads(path.read_bytes())
@@ -111,12 +187,18 @@ class Database:
             raise CorruptStoreError(path, f"cannot be read ({exc.strerror})") from exc
         if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
             raise CorruptStoreError(path, "this is not an assettrack database header")
-        schema = header.get("schema")
-        if not isinstance(schema, int):
+        if not isinstance(header.get("schema"), int):
             raise CorruptStoreError(path, "the header has no schema version")
+        return header
+
+    def _check_header(self) -> None:
+        schema = self._read_header()["schema"]
         if schema > self.plan.current:
-            raise NewerSchemaError(path, schema, self.plan.current)
-        if schema < self.plan.current and not self.read_only:
+            raise NewerSchemaError(self.folder / HEADER_NAME, schema, self.plan.current)
+
+    def _upgrade_header(self) -> None:
+        header = self._read_header()
+        if header["schema"] < self.plan.current:
             self._write_header(created=header.get("created_at"))
 
     def _write_header(self, created: str | None = None) -> None:
@@ -132,6 +214,240 @@ class Database:
             ),
         )
 
+    # -- writing ---------------------------------------------------------------------------
+
+    @property
+    def holds_lock(self) -> bool:
+        return self._depth > 0
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the writer lock for one write (nested calls join the outer one).
+
+        Waits up to ``lock_wait`` seconds for another process's write to end, then raises
+        ``StoreLockedError`` naming it. Taking the lock, it first undoes what writers that
+        died left half done.
+        """
+        if self.read_only:
+            raise ReadOnlyStoreError(self.folder)
+        with self._thread_lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._lock.acquire(self.lock_wait)
+            self._depth = 1
+            try:
+                self._roll_back_dead_journals()
+                yield
+            finally:
+                self._depth = 0
+                self._finish_writing()
+
+    def _finish_writing(self) -> None:
+        try:
+            if self._wrote:
+                self._note_change()
+        finally:
+            self._wrote = False
+            self._lock.release()
+
+    @contextmanager
+    def transaction(self, kind: str) -> Iterator[None]:
+        """Make every save inside one change, all or nothing, through a crash too.
+
+        An exception inside undoes what was saved (and re-raises); a crash leaves the
+        journal, and the next writer undoes it. Nested transactions join the outer one.
+        """
+        with self.writing():
+            if self._journal is not None:
+                yield
+                return
+            journal = self._journal = Journal(self.folder, kind)
+            try:
+                yield
+            except BaseException as exc:
+                self._journal = None
+                undone = self._undo_own(journal)
+                if isinstance(exc, StoreWriteError):
+                    raise StoreWriteError(_undone_message(str(exc), kind, undone)) from exc
+                raise
+            self._journal = None
+            journal.finish()
+
+    def _undo_own(self, journal: Journal) -> bool:
+        journal.close()
+        try:
+            _, touched = undo(self.folder, read_journal(journal.path))
+        except (OSError, StoreError):
+            for name in list(self._partitions):
+                self.discard(name)
+            return False  # the journal stays; the next writer undoes the change
+        for name in touched:
+            self.discard(name)
+        journal.finish()
+        self._wrote = True
+        return True
+
+    def note_before(
+        self,
+        partition: str,
+        table: str,
+        before: Mapping[str, dict[str, Any] | None],
+        *,
+        created: bool,
+    ) -> None:
+        """Called by every save just before it replaces a file: the transaction's journal
+        records the documents as they were, so the change can be undone."""
+        if self._journal is not None and before:
+            self._journal.note(partition, table, before, created=created)
+
+    def saved(self, partition: str) -> None:
+        self._wrote = True
+
+    def _note_change(self) -> None:
+        """Add this write to ``.changes``, which an open app polls to notice others' saves."""
+        path = self.folder / CHANGES_NAME
+        try:
+            entries = orjson.loads(path.read_bytes())["writes"]
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+            entries = []
+        entries = [*entries[-(CHANGES_KEPT - 1) :], [self._token, time.time_ns()]]
+        temp = temp_path_for(path)
+        try:
+            # Not fsynced: it only prompts a re-read; the data files are durable.
+            temp.write_bytes(orjson.dumps({"writes": entries}))
+            os.replace(temp, path)
+        except OSError:
+            temp.unlink(missing_ok=True)
+        self._changes_seen = signature(path)
+
+    def changes_signature(self) -> Signature:
+        return signature(self.folder / CHANGES_NAME)
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another process (or another ``Database``) wrote since the last call: one
+        ``stat`` when nothing changed, cheap enough to ask every few seconds."""
+        path = self.folder / CHANGES_NAME
+        seen = signature(path)
+        if seen == self._changes_seen:
+            return False
+        self._changes_seen = seen
+        try:
+            entries = orjson.loads(path.read_bytes())["writes"]
+            since, self._changes_since = self._changes_since, max(e[1] for e in entries)
+            return any(token != self._token and at > since for token, at in entries)
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError, IndexError):
+            return True
+
+    def refresh(self) -> list[str]:
+        """Forget the partitions that changed on disk since they were read; their names."""
+        stale = [n for n, db in self._partitions.items() if db.partition_storage.is_stale()]
+        for name in stale:
+            self.discard(name)
+        return stale
+
+    def refresh_partition(self, name: str) -> bool:
+        """Re-read one partition if it changed on disk; whether it had."""
+        db = self._partitions.get(name)
+        if db is None or not db.partition_storage.is_stale():
+            return False
+        self.discard(name)
+        return True
+
+    # -- unfinished changes ----------------------------------------------------------------
+
+    def _journal_contents(self) -> list[JournalContents]:
+        found = []
+        live = unfinished_journals(self.folder)
+        for path in live:
+            seen = signature(path)
+            cached = self._journals.get(path.name)
+            if cached is None or cached[0] != seen:
+                try:
+                    contents = read_journal(path)
+                except FileNotFoundError:
+                    continue  # finished meanwhile
+                self._journals[path.name] = (seen, contents)
+            found.append(self._journals[path.name][1])
+        names = {p.name for p in live}
+        for name in set(self._journals) - names:
+            del self._journals[name]
+        return found
+
+    def live_journal_names(self) -> set[str]:
+        return {p.name for p in unfinished_journals(self.folder)}
+
+    def hide_unfinished(self, partition: str, data: dict[str, Any]) -> frozenset[str]:
+        """Serve the documents of others' unfinished changes as they were before them."""
+        own = self._journal.path.name if self._journal is not None else None
+        used = set()
+        for contents in self._journal_contents():
+            if contents.path.name == own:
+                continue
+            if contents.damage and contents.path.name not in self._reported_journals:
+                self._reported_journals.add(contents.path.name)
+                self._notice(
+                    f"warning: the journal {contents.path.name} of an unfinished change is "
+                    f"damaged ({contents.damage}); part of that change may show until a "
+                    "writer sets the journal aside"
+                )
+            for table, docs in contents.hidden().get(partition, {}).items():
+                used.add(contents.path.name)
+                current = data.setdefault(table, {})
+                for doc_id, before in docs.items():
+                    if before is None:
+                        current.pop(doc_id, None)
+                    else:
+                        current[doc_id] = before
+        return frozenset(used)
+
+    def _roll_back_dead_journals(self) -> None:
+        own = self._journal.path.name if self._journal is not None else None
+        for path in unfinished_journals(self.folder):
+            if path.name == own:
+                continue
+            try:
+                contents = read_journal(path)
+            except FileNotFoundError:
+                continue
+            count, touched = undo(self.folder, contents)
+            for name in touched:
+                self.discard(name)
+            self.rolled_back += count
+            if contents.damage:
+                target = self.folder / QUARANTINE / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                self._notice(
+                    f"warning: the journal {path.name} of an unfinished change was damaged "
+                    f"({contents.damage}); what could be read was undone and the journal set "
+                    f"aside in {QUARANTINE}/{path.name}: check the last import or merge"
+                )
+            else:
+                path.unlink()
+            self._wrote = True
+        if self._wrote:
+            fsync_folder(self.folder)
+
+    # -- damaged documents -----------------------------------------------------------------
+
+    def set_doc_aside(
+        self, partition: str, table: str, key: str, doc: Any, problems: str
+    ) -> SetAside:
+        found = set_aside(self.folder, partition, table, key, doc, problems)
+        self.set_aside.append(found)
+        self._notice(found.message())
+        return found
+
+    def _notice(self, line: str) -> None:
+        self.notices.append(line)
+        if self.report is not None:
+            self.report(line)
+
     # -- partitions ------------------------------------------------------------------------
 
     def partition(self, name: str, *, pinned: bool = False) -> PartitionDB:
@@ -144,12 +460,7 @@ class Database:
         if db is not None:
             self._partitions.move_to_end(name)
             return db
-        db = open_partition(
-            self.folder / name,
-            plan=self.plan,
-            read_only=self.read_only,
-            backup_folder=self.folder / "backups",
-        )
+        db = open_partition(self, name)
         self._partitions[name] = db
         if pinned:
             self._pinned.add(name)
@@ -194,3 +505,12 @@ class Database:
         db = self._partitions.pop(name, None)
         if db is not None:
             db.close()
+
+
+def _undone_message(message: str, kind: str, undone: bool) -> str:
+    if undone:
+        return f"{message} The whole {kind} was undone: nothing of it was saved."
+    return (
+        f"{message} The {kind} could not be undone yet; nobody sees any of it, and it is "
+        "undone the next time the database is opened for writing."
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 from assettrack.store.errors import StoreWriteError
@@ -64,17 +65,37 @@ def _explain(path: Path, exc: OSError) -> str:
     )
 
 
-def remove_orphan_temp_files(folder: Path) -> list[Path]:
-    """Delete temporary files left by saves that a crash interrupted."""
+def remove_orphan_temp_files(folder: Path, *, unlocked: Iterable[str] = ()) -> list[Path]:
+    """Delete temporary files left by saves that a crash interrupted.
+
+    The caller holds the writer lock, so no save of a data file is under way. Sub-folders
+    named in ``unlocked`` are written without the lock (damaged documents set aside by
+    readers): there only the files of processes no longer alive are removed.
+    """
     removed = []
+    skip_live = {folder / name for name in unlocked}
     # os.walk: several times faster than Path.rglob over years of record files.
     for root, _dirs, names in os.walk(folder):
         for name in names:
-            if name.startswith(".") and TEMP_MARK in name:
-                temp = Path(root) / name
-                try:
-                    temp.unlink()
-                    removed.append(temp)
-                except FileNotFoundError:
-                    pass
+            if not (name.startswith(".") and TEMP_MARK in name):
+                continue
+            temp = Path(root) / name
+            if temp.parent in skip_live and _writer_alive(name):
+                continue
+            try:
+                temp.unlink()
+                removed.append(temp)
+            except FileNotFoundError:
+                pass
     return removed
+
+
+def _writer_alive(temp_name: str) -> bool:
+    pid_text = temp_name.rsplit(TEMP_MARK, 1)[-1].split("-", 1)[0]
+    try:
+        os.kill(int(pid_text), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except OSError:
+        return True  # another user's process
+    return True

@@ -30,7 +30,18 @@ class NewerSchemaError(StoreError):
 
 
 class StoreLockedError(StoreError):
-    pass
+    """Another process is saving and did not finish within the wait."""
+
+
+class RejectedDocumentError(StoreError):
+    """A document did not pass the gate (``domain.gate``); nothing was saved."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"refused to save {problem}; nothing was saved")
+
+
+class StaleDocumentError(StoreError):
+    """A document was edited or deleted by another process since this one read it."""
 
 
 class StoreWriteError(StoreError):

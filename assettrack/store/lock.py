@@ -1,7 +1,11 @@
-"""One writer per database, enforced by an OS file lock that dies with its process.
+"""One writer at a time, for the length of one save: an OS file lock that dies with its process.
 
-Beside the lock, the holder writes who it is, so a second writer is told which process holds
-the database and since when instead of silently overwriting its work.
+The app, the command line and a merge may all have a database open; each takes the lock only
+while it writes (a save, an import, a merge), so none locks out the others for long. A writer
+that finds the lock taken waits a few seconds, then says which process holds it, running
+what, since when, and what to do. The holder notes who it is beside the lock when it takes
+it. A note left by a process that died is never believed: the process is checked to be
+alive, and on Linux the kernel's own list of locks names the live holder.
 """
 
 from __future__ import annotations
@@ -10,58 +14,166 @@ import getpass
 import os
 import socket
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 from filelock import FileLock, Timeout
 
-from assettrack.store.durable import atomic_write
+from assettrack.store.durable import temp_path_for
 from assettrack.store.errors import StoreLockedError
 
 LOCK_NAME = ".writer.lock"
 HOLDER_NAME = ".writer.json"
+LOCK_WAIT = 5.0  # seconds a write waits for another's to end before saying who holds it
+
+
+def lock_wait() -> float:
+    """The wait: ``LOCK_WAIT``, or ASSETTRACK_LOCK_WAIT seconds (0-600) if set."""
+    try:
+        wait = float(os.environ["ASSETTRACK_LOCK_WAIT"])
+    except (KeyError, ValueError):
+        return LOCK_WAIT
+    return wait if 0 <= wait <= 600 else LOCK_WAIT
 
 
 class WriterLock:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._lock = FileLock(folder / LOCK_NAME, timeout=0, thread_local=False)
-
-    def acquire(self) -> None:
-        try:
-            self._lock.acquire()
-        except Timeout:
-            raise StoreLockedError(self._describe_holder()) from None
-        atomic_write(
-            self.folder / HOLDER_NAME,
-            orjson.dumps(
-                {
-                    "pid": os.getpid(),
-                    "host": socket.gethostname(),
-                    "user": _user(),
-                    "since": datetime.now().isoformat(timespec="seconds"),
-                    "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200],
-                }
-            ),
+        # Kept between saves: one inode, so /proc/locks can name its holder.
+        self._lock = FileLock(
+            folder / LOCK_NAME, timeout=0, thread_local=False, preserve_lock_file=True
         )
+
+    @property
+    def held(self) -> bool:
+        return self._lock.is_locked
+
+    def acquire(self, wait: float = LOCK_WAIT) -> None:
+        try:
+            self._lock.acquire(timeout=wait, poll_interval=0.02)
+        except Timeout:
+            raise StoreLockedError(busy_message(self.folder, wait)) from None
+        self._note_holder()
+
+    def try_acquire(self) -> bool:
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        self._note_holder()
+        return True
 
     def release(self) -> None:
         if self._lock.is_locked:
             (self.folder / HOLDER_NAME).unlink(missing_ok=True)
-            self._lock.release()
+            self._lock.release(force=True)
 
-    def _describe_holder(self) -> str:
-        base = f"database {self.folder} is already open for writing"
+    def _note_holder(self) -> None:
+        # Advisory only (the OS lock is what excludes): replaced without fsync, as it is
+        # written at every save.
+        note = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "user": _user(),
+            "since": datetime.now().isoformat(timespec="seconds"),
+            "command": _command(sys.argv),
+        }
+        path = self.folder / HOLDER_NAME
+        temp = temp_path_for(path)
         try:
-            holder = orjson.loads((self.folder / HOLDER_NAME).read_bytes())
-            who = (
-                f" by process {holder['pid']} ({holder['user']}@{holder['host']}, "
-                f"'{holder['command']}') since {holder['since']}"
+            temp.write_bytes(orjson.dumps(note))
+            os.replace(temp, path)
+        except OSError:
+            temp.unlink(missing_ok=True)  # the note is a courtesy; the lock still holds
+
+
+def busy_message(folder: Path, waited: float) -> str:
+    return (
+        f"database {folder} is busy: {describe_holder(folder)}. Nothing was saved after "
+        f"waiting {waited:g} s; run this again once that save has finished (an import or a "
+        "merge takes a few seconds)"
+    )
+
+
+def describe_holder(folder: Path) -> str:
+    """Who holds the lock now, or a plain 'another program' - never a process that died."""
+    # The holder writes its note just after taking the lock: give it a moment to appear.
+    for _ in range(10):
+        note = _read_note(folder / HOLDER_NAME)
+        if note is not None and _alive(note):
+            return (
+                f"process {note['pid']} ({note['command']!r}, {note['user']}@{note['host']}) "
+                f"has been saving since {note['since']}"
             )
-        except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
-            who = " by another process"
-        return base + who + ". Close it there, or open this one read-only."
+        time.sleep(0.02)
+    pid = kernel_lock_holder(folder / LOCK_NAME)
+    if pid is not None:
+        return f"process {pid} ({_command(_cmdline(pid))!r}) is saving"
+    return "another program is saving (it did not say which)"
+
+
+def _read_note(path: Path) -> dict[str, Any] | None:
+    try:
+        note = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    keys = ("pid", "host", "user", "since", "command")
+    if not isinstance(note, dict) or not all(k in note for k in keys):
+        return None
+    return note if isinstance(note["pid"], int) else None
+
+
+def _alive(note: dict[str, Any]) -> bool:
+    if note["host"] != socket.gethostname():
+        return True  # another machine's process (a shared folder): it cannot be checked
+    try:
+        os.kill(note["pid"], 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    except OSError:
+        return False
+    return True
+
+
+def kernel_lock_holder(lock_file: Path) -> int | None:
+    """The process holding ``lock_file``'s lock, from /proc/locks (Linux; None elsewhere)."""
+    try:
+        inode = os.stat(lock_file).st_ino
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        parts = line.split()
+        # "1: FLOCK  ADVISORY  WRITE 4242 08:01:1234567 0 EOF"; "->" marks a waiter.
+        if len(parts) >= 6 and parts[1] == "FLOCK" and parts[5].endswith(f":{inode}"):
+            try:
+                return int(parts[4])
+            except ValueError:
+                return None
+    return None
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ["?"]
+    return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
+
+def _command(argv: list[str]) -> str:
+    if not argv:
+        return "?"
+    words = [Path(argv[0]).name, *argv[1:]]
+    # "python -m assettrack fault add" reads better as "assettrack fault add".
+    if len(words) > 2 and words[1] == "-m":
+        words = words[2:]
+    return " ".join(words)[:200]
 
 
 def _user() -> str:

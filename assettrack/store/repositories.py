@@ -1,7 +1,10 @@
 """Repositories: the only code that reads and writes TinyDB tables.
 
-They speak domain objects, bump each document's revision on save, and turn a document that
-does not fit its model into a ``CorruptStoreError`` naming the file and the document.
+They speak domain objects and bump each document's revision on save. Every document
+written passes the gate (``domain.gate``) first, whatever its way in (a form, a CSV row, a
+command, a plugin, a merge); the storage sets aside damaged ones when reading
+(``store.quarantine``). A save never overwrites another process's edit of the same document:
+it checks the revision on disk is the one it read (``StaleDocumentError`` otherwise).
 
 Every saved document also carries ``_sync``: the ids of its last revisions, who saved it and
 when. Merging another laptop's data compares these histories to tell a newer copy from an
@@ -13,15 +16,20 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from assettrack.domain.codec import from_doc, to_doc
+from assettrack.domain.gate import check_document, describe
 from assettrack.domain.models import Asset, Fault, Inspection, Visit
 from assettrack.store.database import Database
-from assettrack.store.errors import CorruptStoreError, StoreError
-from assettrack.store.journal import InsertJournal
+from assettrack.store.errors import (
+    CorruptStoreError,
+    RejectedDocumentError,
+    StaleDocumentError,
+    StoreError,
+)
 
 T = TypeVar("T")
 CATALOG = "catalog.json"
@@ -64,6 +72,49 @@ def saving(db: Database, partition: str) -> Iterator[None]:
         raise
 
 
+def check_documents(table_name: str, docs: Iterable[dict[str, Any]]) -> None:
+    """The gate (``domain.gate``): refuse the whole save if one document is bad."""
+    for doc in docs:
+        problems = check_document(table_name, doc)
+        if problems:
+            raise RejectedDocumentError(describe(table_name, doc, problems))
+
+
+def _label(table_name: str) -> str:
+    return table_name[:-1] if table_name.endswith("s") else table_name
+
+
+def _check_revisions(
+    db: Database,
+    partition: str,
+    table_name: str,
+    current: Mapping[str, dict[str, Any]],
+    expected: Mapping[str, int | None],
+) -> None:
+    """Refuse to save over another's edit: each document on disk must still be at the
+    revision this process read (``None``: new here, nothing may be in its place)."""
+    for doc_id, revision in expected.items():
+        found = current.get(doc_id)
+        if found is None:
+            continue  # new, or filed elsewhere before (an asset moving site)
+        what = f"{_label(table_name)} {doc_id}"
+        if not is_live(found):
+            raise StaleDocumentError(
+                f"{what} was deleted by another process since it was read; nothing was saved"
+            )
+        if revision is not None and found.get("revision") != revision:
+            raise StaleDocumentError(
+                f"{what} was changed by another process since it was read (revision "
+                f"{found.get('revision')} in {partition}, this copy has {revision}); nothing "
+                "was saved. Look at it again and make the change once more"
+            )
+
+
+def _current(db: Database, partition: str, table_name: str, pinned: bool) -> dict[str, Any]:
+    tables = db.partition(partition, pinned=pinned).partition_storage.read() or {}
+    return tables.get(table_name, {})
+
+
 def write_documents(
     db: Database,
     partition: str,
@@ -73,43 +124,101 @@ def write_documents(
     pinned: bool = False,
     stamp: bool = True,
     previous: Mapping[str, dict[str, Any]] | None = None,
-) -> None:
+    expected: Mapping[str, int | None] | None = None,
+) -> bool:
     """Insert or wholly replace documents (by ``id``) with one durable save of the file.
 
-    ``stamp=False`` keeps the documents' own ``_sync`` (a merge copying another laptop's
-    revision as it is). ``previous`` gives the earlier version of a document that lived in
-    another file (an asset moved to another site), so its history carries on.
+    Every document passes the gate first; one bad document and nothing is saved. The save
+    holds the writer lock; a file another process replaced since this one read it is read
+    again and the documents applied to it, unless one of them was edited there meanwhile:
+    ``expected`` gives the revision each document had when read (by default, one less than
+    the revision it is saved with). ``stamp=False`` keeps the documents' own ``_sync`` (a
+    merge copying another laptop's revision as it is). ``previous`` gives the earlier version
+    of a document that lived in another file (an asset moved to another site), so its history
+    carries on. Returns whether the file had changed on disk since it was read.
     """
     docs = list(docs)
     if not docs:
-        return
-    with saving(db, partition):
-        table = db.partition(partition, pinned=pinned).table(table_name)
+        return False
+    check_documents(table_name, docs)
+    if expected is None and stamp:
+        expected = {d["id"]: d["revision"] - 1 for d in docs if isinstance(d.get("revision"), int)}
+    with db.writing():
+        reread = db.refresh_partition(partition)
+        with saving(db, partition):
+            table = db.partition(partition, pinned=pinned).table(table_name)
+            current = _current(db, partition, table_name, pinned)
+            _check_revisions(db, partition, table_name, current, expected or {})
+            db.note_before(
+                partition,
+                table_name,
+                {d["id"]: current.get(d["id"]) for d in docs},
+                created=not (db.folder / partition).exists(),
+            )
 
-        def replace(raw: dict[str, Any]) -> None:
-            for doc in docs:
-                if stamp:
-                    prior = raw.get(doc["id"]) or (previous or {}).get(doc["id"])
-                    doc = {**doc, SYNC: sync_stamp(db, prior)}
-                raw[doc["id"]] = doc
+            def replace(raw: dict[str, Any]) -> None:
+                for doc in docs:
+                    if stamp:
+                        prior = raw.get(doc["id"]) or (previous or {}).get(doc["id"])
+                        doc = {**doc, SYNC: sync_stamp(db, prior)}
+                    raw[doc["id"]] = doc
 
-        # TinyDB's public upsert merges fields into the old document and saves once per
-        # document; this replaces whole documents in a single save (tinydb is pinned).
-        table._update_table(replace)
+            # TinyDB's public upsert merges fields into the old document and saves once per
+            # document; this replaces whole documents in a single save (tinydb is pinned).
+            table._update_table(replace)
+    return reread
+
+
+def remove_documents(
+    db: Database,
+    partition: str,
+    table_name: str,
+    ids: Iterable[str],
+    *,
+    pinned: bool = False,
+    expected: Mapping[str, int | None] | None = None,
+) -> None:
+    """Take documents out of a file entirely (no tombstone), in one save."""
+    ids = list(ids)
+    with db.writing():
+        db.refresh_partition(partition)
+        with saving(db, partition):
+            current = _current(db, partition, table_name, pinned)
+            _check_revisions(db, partition, table_name, current, expected or {})
+            before = {i: current[i] for i in ids if i in current}
+            if not before:
+                return
+            db.note_before(partition, table_name, before, created=False)
+            db.partition(partition, pinned=pinned).table(table_name).remove(doc_ids=list(before))
 
 
 def delete_documents(
-    db: Database, partition: str, table_name: str, ids: Iterable[str], *, pinned: bool = False
+    db: Database,
+    partition: str,
+    table_name: str,
+    ids: Iterable[str],
+    *,
+    pinned: bool = False,
+    expected: Mapping[str, int | None] | None = None,
 ) -> None:
     """Replace documents by tombstones, in one save."""
-    table = db.partition(partition, pinned=pinned).table(table_name)
-    tombstones = []
-    for doc_id in ids:
-        old = table.get(doc_id=doc_id)
-        if old is None or not is_live(old):
-            continue
-        tombstones.append({"id": doc_id, "schema": old["schema"], DELETED: True})
-    write_documents(db, partition, table_name, tombstones, pinned=pinned)
+    ids = list(ids)
+    with db.writing():
+        # What this process read: a document edited elsewhere since is not deleted unseen.
+        known = _current(db, partition, table_name, pinned)
+        read = {i: d.get("revision") for i, d in known.items()}
+        db.refresh_partition(partition)
+        current = _current(db, partition, table_name, pinned)
+        expected = dict(expected or {})
+        for doc_id in ids:
+            expected.setdefault(doc_id, read.get(doc_id))
+        _check_revisions(db, partition, table_name, current, expected)
+        tombstones = [
+            {"id": i, "schema": current[i]["schema"], DELETED: True}
+            for i in ids
+            if i in current and is_live(current[i])
+        ]
+        write_documents(db, partition, table_name, tombstones, pinned=pinned, expected={})
 
 
 def live_documents(
@@ -120,8 +229,7 @@ def live_documents(
     Reading the storage directly skips TinyDB wrapping every document in a Document object,
     a third of the cost of loading 10,000 assets at start-up. Callers must not modify them.
     """
-    tables = db.partition(partition, pinned=pinned).storage.read() or {}
-    return [doc for doc in tables.get(table_name, {}).values() if is_live(doc)]
+    return [doc for doc in _current(db, partition, table_name, pinned).values() if is_live(doc)]
 
 
 class CatalogRepository(Generic[T]):
@@ -139,8 +247,7 @@ class CatalogRepository(Generic[T]):
         ]
 
     def get(self, item_id: str) -> T | None:
-        table = self.db.partition(CATALOG, pinned=True).table(self.table_name)
-        doc = table.get(doc_id=item_id)
+        doc = _current(self.db, CATALOG, self.table_name, True).get(item_id)
         if doc is None or not is_live(doc):
             return None
         return _decode(self.db, CATALOG, self.model, doc)
@@ -167,15 +274,11 @@ class AssetRepository:
         self.db = db
         self._assets: dict[str, Asset] = {}
         self._saved: dict[str, tuple[str, int]] = {}
+        self._files: dict[str, set[str]] = {}  # partition -> ids of the assets read from it
+        self._versions: dict[str, int] = {}  # partition -> the load of it those came from
         # Grows with every change, so screens can tell whether to rebuild their rows.
         self.generation = 0
-        for name in db.partition_names("assets"):
-            for doc in live_documents(db, name, self.TABLE, pinned=True):
-                asset = _decode(db, name, Asset, doc)
-                known = self._assets.get(asset.id)
-                # A move between sites writes the new file first: keep the newer copy.
-                if known is None or asset.revision > known.revision:
-                    self._remember(asset)
+        self.refresh()
 
     @staticmethod
     def partition_of(site_id: str) -> str:
@@ -193,90 +296,127 @@ class AssetRepository:
     def by_site(self, site_id: str) -> list[Asset]:
         return [a for a in self._assets.values() if a.site_id == site_id]
 
+    def refresh(self) -> bool:
+        """Take in the asset files read again since (another process saved them); whether
+        anything changed."""
+        names = self.db.partition_names("assets")
+        changed = False
+        for name in set(self._files) - set(names):
+            self._forget_file(name)
+            changed = True
+        for name in names:
+            storage = self.db.partition(name, pinned=True).partition_storage
+            storage.read()
+            if self._versions.get(name) != storage.version:
+                self._read_file(name, storage.version)
+                changed = True
+        if changed:
+            self.generation += 1
+        return changed
+
+    def _forget_file(self, name: str) -> None:
+        for asset_id in self._files.pop(name, set()):
+            self._assets.pop(asset_id, None)
+            self._saved.pop(asset_id, None)
+        self._versions.pop(name, None)
+
+    def _read_file(self, name: str, version: int) -> None:
+        self._forget_file(name)
+        self._versions[name] = version
+        for doc in live_documents(self.db, name, self.TABLE, pinned=True):
+            asset = _decode(self.db, name, Asset, doc)
+            known = self._assets.get(asset.id)
+            # A move between sites writes the new file first: keep the newer copy.
+            if known is None or asset.revision > known.revision:
+                self._remember(asset, name)
+
     def save(self, asset: Asset) -> Asset:
-        # Where and at which revision the asset was last saved: the caller may have changed
-        # the very object held here, so the object itself cannot tell.
+        # Where the asset was last saved: the caller may have changed the very object held
+        # here, so the object itself cannot tell. Its revision is the one the caller read.
         saved = self._saved.get(asset.id)
-        revision = saved[1] if saved else asset.revision
+        revision = asset.revision
         asset.revision = revision + 1
         moved_from = saved[0] if saved is not None and saved[0] != asset.site_id else None
-        previous = None
-        if moved_from is not None:
-            old_doc = (
-                self.db.partition(self.partition_of(moved_from), pinned=True)
-                .table(self.TABLE)
-                .get(doc_id=asset.id)
-            )
-            previous = {asset.id: dict(old_doc)} if old_doc is not None else None
+        name = self.partition_of(asset.site_id)
         try:
-            write_documents(
-                self.db,
-                self.partition_of(asset.site_id),
-                self.TABLE,
-                [to_doc(asset)],
-                pinned=True,
-                previous=previous,
-            )
+            # A move touches two files: both or neither, through a crash too.
+            with self.db.transaction("asset move") if moved_from else nullcontext():
+                previous = None
+                if moved_from is not None:
+                    old_doc = _current(
+                        self.db, self.partition_of(moved_from), self.TABLE, True
+                    ).get(asset.id)
+                    previous = {asset.id: dict(old_doc)} if old_doc is not None else None
+                reread = write_documents(
+                    self.db, name, self.TABLE, [to_doc(asset)], pinned=True, previous=previous
+                )
+                if moved_from is not None:
+                    # The old file keeps no copy (nor a tombstone, which would hide the asset
+                    # from a merge).
+                    remove_documents(
+                        self.db,
+                        self.partition_of(moved_from),
+                        self.TABLE,
+                        [asset.id],
+                        pinned=True,
+                        expected={asset.id: revision},
+                    )
         except BaseException:
             asset.revision = revision
             raise
-        if saved is not None and saved[0] != asset.site_id:
-            # Moved to another site: the old file keeps no copy (nor a tombstone, which
-            # would hide the asset from a merge).
-            old = self.partition_of(saved[0])
-            with saving(self.db, old):
-                self.db.partition(old, pinned=True).table(self.TABLE).remove(doc_ids=[asset.id])
-        self._remember(asset)
+        self._remember(asset, name)
+        if reread or moved_from is not None:
+            self.refresh()  # others' assets in the files this save read again
         return asset
 
-    def _remember(self, asset: Asset) -> None:
+    def _remember(self, asset: Asset, name: str | None = None) -> None:
         self.generation += 1
+        saved = self._saved.get(asset.id)
+        if saved is not None:
+            self._files.get(self.partition_of(saved[0]), set()).discard(asset.id)
         self._assets[asset.id] = asset
         self._saved[asset.id] = (asset.site_id, asset.revision)
+        self._files.setdefault(name or self.partition_of(asset.site_id), set()).add(asset.id)
 
     def add_many(self, assets: Iterable[Asset]) -> list[Asset]:
-        """Insert new assets with one save per site file; all or nothing if a save fails."""
+        """Insert new assets with one save per site file; all or nothing, through a crash too."""
         by_partition: dict[str, list[Asset]] = {}
+        assets = list(assets)
         for asset in assets:
             if asset.id in self._assets:
                 raise StoreError(f"asset {asset.id} already exists")
-            asset.revision += 1
             by_partition.setdefault(self.partition_of(asset.site_id), []).append(asset)
-        done: list[str] = []
-        # Several files: a journal makes the whole insert undoable after a crash too.
-        journal = (
-            InsertJournal(self.db, self.TABLE,
-                          {name: [a.id for a in group] for name, group in by_partition.items()})
-            if len(by_partition) > 1 else None
-        )
+        for asset in assets:
+            asset.revision += 1
         try:
-            for name, group in by_partition.items():
-                write_documents(self.db, name, self.TABLE, [to_doc(a) for a in group], pinned=True)
-                done.append(name)
+            with self.db.transaction("import") if len(by_partition) > 1 else nullcontext():
+                for name, group in by_partition.items():
+                    write_documents(
+                        self.db, name, self.TABLE, [to_doc(a) for a in group], pinned=True
+                    )
         except BaseException:
-            try:
-                for name in done:
-                    ids = [a.id for a in by_partition[name]]
-                    with saving(self.db, name):
-                        self.db.partition(name, pinned=True).table(self.TABLE).remove(doc_ids=ids)
-            except BaseException:
-                pass  # the journal stays, and the next open finishes taking them out
-            else:
-                if journal is not None:
-                    journal.finish()
+            for asset in assets:
+                asset.revision -= 1
+            self.refresh()
             raise
-        if journal is not None:
-            journal.finish()
-        added = [a for group in by_partition.values() for a in group]
-        for asset in added:
-            self._remember(asset)
-        return added
+        for name, group in by_partition.items():
+            for asset in group:
+                self._remember(asset, name)
+        self.refresh()
+        return assets
 
     def delete(self, asset_id: str) -> None:
         saved = self._saved.get(asset_id)
         if saved is None:
             return
-        delete_documents(self.db, self.partition_of(saved[0]), self.TABLE, [asset_id], pinned=True)
+        delete_documents(
+            self.db,
+            self.partition_of(saved[0]),
+            self.TABLE,
+            [asset_id],
+            pinned=True,
+            expected={asset_id: saved[1]},
+        )
         del self._assets[asset_id]
         del self._saved[asset_id]
         self.generation += 1
@@ -285,7 +425,7 @@ class AssetRepository:
         """Read the asset files again (after a merge wrote into them)."""
         for name in self.db.partition_names("assets"):
             self.db.discard(name)
-        self.__init__(self.db)  # type: ignore[misc]
+        self.refresh()
 
 
 class RecordRepository(Generic[T]):
@@ -313,14 +453,22 @@ class RecordRepository(Generic[T]):
         return record
 
     def add_many(self, records: Iterable[T]) -> int:
-        """Insert new records with one save per site-month file (imports, merges)."""
+        """Insert new records with one save per site-month file; all or nothing."""
         by_partition: dict[str, list[T]] = {}
+        records = list(records)
+        for record in records:
+            by_partition.setdefault(self.partition_of(record), []).append(record)
         for record in records:
             record.revision += 1  # type: ignore[attr-defined]
-            by_partition.setdefault(self.partition_of(record), []).append(record)
-        for name, group in by_partition.items():
-            write_documents(self.db, name, self.table_name, [to_doc(r) for r in group])
-        return sum(len(g) for g in by_partition.values())
+        try:
+            with self.db.transaction("import") if len(by_partition) > 1 else nullcontext():
+                for name, group in by_partition.items():
+                    write_documents(self.db, name, self.table_name, [to_doc(r) for r in group])
+        except BaseException:
+            for record in records:
+                record.revision -= 1  # type: ignore[attr-defined]
+            raise
+        return len(records)
 
     def _site_partitions(
         self, site_id: str, start: date | None = None, end: date | None = None
@@ -329,7 +477,7 @@ class RecordRepository(Generic[T]):
 
     def get(self, site_id: str, record_id: str) -> T | None:
         for name in reversed(self._site_partitions(site_id)):  # recent months first
-            doc = self.db.partition(name).table(self.table_name).get(doc_id=record_id)
+            doc = _current(self.db, name, self.table_name, False).get(record_id)
             if doc is not None and is_live(doc):
                 return _decode(self.db, name, self.model, doc)
         return None
@@ -348,7 +496,14 @@ class RecordRepository(Generic[T]):
             yield from self._read(name)
 
     def delete(self, record: T) -> None:
-        delete_documents(self.db, self.partition_of(record), self.table_name, [record.id])  # type: ignore[attr-defined]
+        record_id = record.id  # type: ignore[attr-defined]
+        delete_documents(
+            self.db,
+            self.partition_of(record),
+            self.table_name,
+            [record_id],
+            expected={record_id: record.revision},  # type: ignore[attr-defined]
+        )
 
     def _read(self, name: str) -> list[T]:
         return [

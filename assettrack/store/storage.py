@@ -4,16 +4,23 @@ Stock TinyDB re-reads and re-parses the whole file on every query; this storage 
 serves reads from memory and writes through ``atomic_write``. If a save fails, the cached copy
 (which TinyDB has already changed in place) is dropped, so memory never claims what the disk
 does not hold.
+
+Reading is tolerant: a file that cannot be parsed at all is refused (``CorruptStoreError``,
+the file left as it is), but a damaged *document* is set aside (``store.quarantine``) and the
+rest of the file served. Documents of a change still in progress, or cut short by a crash
+(``store.journal``), are served as they were before it. The file's stat signature is kept,
+so the database can tell when another process has replaced the file since it was read.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb import TinyDB
@@ -21,36 +28,77 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from assettrack.store.durable import atomic_write, fsync_folder
-from assettrack.store.errors import CorruptStoreError, NewerSchemaError, ReadOnlyStoreError
+from assettrack.store.errors import (
+    CorruptStoreError,
+    NewerSchemaError,
+    ReadOnlyStoreError,
+    StoreLockedError,
+    StoreWriteError,
+)
 from assettrack.store.schema import SchemaPlan
 
+if TYPE_CHECKING:
+    from assettrack.store.database import Database
+
 Tables = dict[str, dict[str, dict[str, Any]]]
+Signature = tuple[int, int, int] | None  # size, mtime_ns, inode; None: no file
+CONFLICTS = "conflicts"
+_loads = itertools.count(1)
+
+
+def signature(path: Path) -> Signature:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 class PartitionStorage(Storage):
-    def __init__(
-        self,
-        path: Path,
-        *,
-        plan: SchemaPlan,
-        read_only: bool,
-        backup_folder: Path,
-    ) -> None:
+    def __init__(self, path: Path, *, db: Database, name: str) -> None:
         self.path = path
-        self.plan = plan
-        self.read_only = read_only
-        self.backup_folder = backup_folder
+        self.db = db
+        self.name = name
         self._data: Tables | None = None
+        self.signature: Signature = None
+        self.version = 0  # a new number at every load: a repository can tell it re-read
+        self.hidden_by: frozenset[str] = frozenset()  # journals whose documents it hides
+        self.unsaved_damage = False  # a damaged document whose copy could not be made
+
+    @property
+    def plan(self) -> SchemaPlan:
+        return self.db.plan
 
     def read(self) -> Tables | None:
         if self._data is None:
             self._data = self._load()
         return self._data
 
+    def is_stale(self) -> bool:
+        """Replaced on disk since it was read, or hiding a change that has since finished."""
+        if self._data is None:
+            return False
+        if signature(self.path) != self.signature:
+            return True
+        return bool(self.hidden_by) and not self.hidden_by <= self.db.live_journal_names()
+
     def write(self, data: Tables) -> None:
-        if self.read_only:
+        problem = None
+        if self.db.read_only:
             self._data = None
             raise ReadOnlyStoreError(self.path)
+        if not self.db.holds_lock:
+            problem = "it was about to be saved without the writer lock"
+        elif self.hidden_by:
+            problem = "it shows documents of another's unfinished change"
+        elif self.unsaved_damage:
+            problem = (
+                "it holds a damaged document that could not be copied to quarantine/, and "
+                "saving would drop it; free some disk space or move the file aside by hand"
+            )
+        if problem:
+            self._data = None
+            raise StoreWriteError(f"{self.path} was not saved: {problem}. Nothing was changed.")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, orjson.dumps(data))
@@ -58,14 +106,43 @@ class PartitionStorage(Storage):
             self._data = None
             raise
         self._data = data
+        self.signature = signature(self.path)
+        self.db.saved(self.name)
+
+    # -- loading ---------------------------------------------------------------------------
 
     def _load(self) -> Tables:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return {}
-        except OSError as exc:
-            raise CorruptStoreError(self.path, f"cannot be read ({exc.strerror})") from exc
+        data, outdated, seen = self._read_file()
+        if outdated and not self.db.read_only and not self.db.holds_lock:
+            try:
+                with self.db.writing():  # migrate what is on disk now, under the lock
+                    data, outdated, seen = self._read_file()
+                    return self._finish_load(data, outdated, seen)
+            except StoreLockedError:
+                pass  # busy: migrate in memory now, on disk at the next load
+        return self._finish_load(data, outdated, seen)
+
+    def _finish_load(self, data: dict[str, Any], outdated: bool, seen: Signature) -> Tables:
+        if outdated:
+            data = self._migrate(data)
+        self._set_aside_damaged(data)
+        self.hidden_by = self.db.hide_unfinished(self.name, data)
+        self.signature = seen
+        self.version = next(_loads)
+        return data
+
+    def _read_file(self) -> tuple[dict[str, Any], bool, Signature]:
+        # A save replaces the file in one rename: if it changed while being read, read again.
+        for _ in range(5):
+            seen = signature(self.path)
+            try:
+                raw = self.path.read_bytes()
+            except FileNotFoundError:
+                return {}, False, None
+            except OSError as exc:
+                raise CorruptStoreError(self.path, f"cannot be read ({exc.strerror})") from exc
+            if signature(self.path) == seen:
+                break
         if not raw.strip():
             raise CorruptStoreError(self.path, "the file is empty")
         try:
@@ -73,39 +150,77 @@ class PartitionStorage(Storage):
         except orjson.JSONDecodeError as exc:
             raise CorruptStoreError(self.path, f"not valid JSON ({exc})") from exc
         outdated = check_shape(self.path, data, self.plan.current)
-        if outdated:
-            data = self._migrate(data)
-        return data
+        return data, outdated, seen
+
+    def _set_aside_damaged(self, data: dict[str, Any]) -> None:
+        for table, docs in data.items():
+            for key, doc in list(docs.items()):
+                problems = _problems(table, key, doc)
+                if problems:
+                    del docs[key]
+                    found = self.db.set_doc_aside(self.name, table, key, doc, problems)
+                    self.unsaved_damage |= found.copy is None
 
     def _migrate(self, data: Tables) -> Tables:
         migrated: Tables = {}
         for table, docs in data.items():
-            try:
-                migrated[table] = {k: self.plan.migrate(table, d) for k, d in docs.items()}
-            except (LookupError, KeyError, TypeError, ValueError) as exc:
-                raise CorruptStoreError(self.path, f"cannot be migrated: {exc}") from exc
-        if not self.read_only:
+            migrated[table] = {}
+            for key, doc in docs.items():
+                if not isinstance(doc, dict) or not _has_schema(doc):
+                    migrated[table][key] = doc  # set aside next, as it is
+                    continue
+                try:
+                    migrated[table][key] = self.plan.migrate(table, doc)
+                except (LookupError, KeyError, TypeError, ValueError) as exc:
+                    raise CorruptStoreError(self.path, f"cannot be migrated: {exc}") from exc
+        if not self.db.read_only and self.db.holds_lock:
             self._back_up()
             atomic_write(self.path, orjson.dumps(migrated))
+            self.db.saved(self.name)
         return migrated
 
     def _back_up(self) -> None:
+        backups = self.db.folder / "backups"
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        self.backup_folder.mkdir(parents=True, exist_ok=True)
-        target = self.backup_folder / f"{self.path.stem}.{stamp}{self.path.suffix}"
+        backups.mkdir(parents=True, exist_ok=True)
+        target = backups / f"{self.path.stem}.{stamp}{self.path.suffix}"
         shutil.copy2(self.path, target)
         fd = os.open(target, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
-        fsync_folder(self.backup_folder)
+        fsync_folder(backups)
+
+
+def _has_schema(doc: dict[str, Any]) -> bool:
+    version = doc.get("schema")
+    return isinstance(version, int) and not isinstance(version, bool) and version >= 1
+
+
+def _problems(table: str, key: str, doc: Any) -> str | None:
+    """Why a stored document cannot be served, or None. Tables the gate does not know (a
+    plugin's, a later version's) are served as they are."""
+    if not isinstance(doc, dict):
+        return f"document {key} is not an object"
+    if not _has_schema(doc):
+        return "it has no valid schema version"
+    # Imported here: the app paints its first screen before the models are imported.
+    from assettrack.domain.gate import MODELS, check_document, summary
+
+    if table not in MODELS and table != CONFLICTS:
+        return None
+    found = check_document(table, doc, decode=False)
+    if not found:
+        return None if doc.get("id") == key else f"it is filed under another id ({key})"
+    return summary(found)
 
 
 def check_shape(path: Path, data: Any, supported: int) -> bool:
-    """Refuse anything that is not ``{table: {id: {..., "schema": int}}}``.
+    """Refuse a file that is not ``{table: {id: ...}}`` or holds a newer schema.
 
-    Returns whether some document has an older schema and needs migrating.
+    Returns whether some document has an older schema and needs migrating. Documents that are
+    damaged themselves are left for the gate, which sets them aside.
     """
     if not isinstance(data, dict):
         raise CorruptStoreError(path, f"expected an object of tables, found {type(data).__name__}")
@@ -113,14 +228,10 @@ def check_shape(path: Path, data: Any, supported: int) -> bool:
     for table, docs in data.items():
         if not isinstance(docs, dict):
             raise CorruptStoreError(path, f"table {table!r} is not an object")
-        for key, doc in docs.items():
-            if not isinstance(doc, dict):
-                raise CorruptStoreError(path, f"document {key} in {table!r} is not an object")
-            version = doc.get("schema")
-            if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-                raise CorruptStoreError(
-                    path, f"document {key} in {table!r} has no valid schema version"
-                )
+        for doc in docs.values():
+            if not isinstance(doc, dict) or not _has_schema(doc):
+                continue
+            version = doc["schema"]
             if version > supported:
                 raise NewerSchemaError(path, version, supported)
             outdated |= version < supported
@@ -139,18 +250,17 @@ class UuidTable(Table):
 class PartitionDB(TinyDB):
     table_class = UuidTable
 
-
-def open_partition(
-    path: Path, *, plan: SchemaPlan, read_only: bool, backup_folder: Path
-) -> PartitionDB:
-    return PartitionDB(
-        storage=_storage_factory(plan=plan, read_only=read_only, backup_folder=backup_folder),
-        path=path,
-    )
+    @property
+    def partition_storage(self) -> PartitionStorage:
+        return self.storage  # type: ignore[return-value]
 
 
-def _storage_factory(**options: Any) -> Callable[..., PartitionStorage]:
+def open_partition(db: Database, name: str) -> PartitionDB:
+    return PartitionDB(storage=_storage_factory(db, name), path=db.folder / name)
+
+
+def _storage_factory(db: Database, name: str) -> Callable[..., PartitionStorage]:
     def make(path: Path) -> PartitionStorage:
-        return PartitionStorage(path, **options)
+        return PartitionStorage(path, db=db, name=name)
 
     return make

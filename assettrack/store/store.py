@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
 from assettrack.bulk import bulk_build
 from assettrack.domain.charges import Charge
@@ -24,7 +26,15 @@ from assettrack.store.schema import CURRENT_PLAN, SchemaPlan
 class Store:
     def __init__(self, db: Database) -> None:
         with bulk_build():
+            changes = db.changes_signature()
             self._load(db)
+            # Another process committed a change while the files were read: read again what
+            # it replaced, so no part of what this store serves predates it.
+            for _ in range(3):
+                if db.changes_signature() == changes:
+                    break
+                changes = db.changes_signature()
+                self.refresh()
 
     def _load(self, db: Database) -> None:
         self.db = db
@@ -51,8 +61,10 @@ class Store:
         read_only: bool = False,
         plan: SchemaPlan = CURRENT_PLAN,
         author: str = "",
+        **options: Any,
     ) -> Store:
-        db = Database(folder, read_only=read_only, plan=plan, author=author).open()
+        """``options`` go to ``Database``: ``lock_wait``, ``report``."""
+        db = Database(folder, read_only=read_only, plan=plan, author=author, **options).open()
         try:
             return cls(db)
         except BaseException:
@@ -62,6 +74,17 @@ class Store:
     @property
     def folder(self) -> Path:
         return self.db.folder
+
+    def transaction(self, kind: str) -> AbstractContextManager[None]:
+        """Saves made inside are one change: all of them or, after a failure or a crash, none;
+        no reader sees part of it. Holds the writer lock throughout: keep it short."""
+        return self.db.transaction(kind)
+
+    def refresh(self) -> bool:
+        """Take in what other processes saved since the files were read; whether anything
+        had changed (cached repositories and screens then read again)."""
+        stale = self.db.refresh()
+        return self.assets.refresh() or bool(stale)
 
     def close(self) -> None:
         self.db.close()

@@ -268,7 +268,7 @@ async def test_the_fault_list_filters_by_target_status_level_and_site(app_factor
         table = screen.query_one(FastTable)
 
         def symptoms() -> set[str]:
-            return {str(r.cells[4]) for r in table.rows}
+            return {str(r.cells[7]) for r in table.rows}
 
         everything = symptoms()
         assert len(everything) == 3
@@ -282,8 +282,8 @@ async def test_the_fault_list_filters_by_target_status_level_and_site(app_factor
         await pilot.press("l")  # level 1
         await pilot.pause()
         assert "firewall drops new sessions" not in symptoms() and len(symptoms()) == 2
-        summary = str(screen.query_one("#faults-summary", Static).content)
-        assert "filters: level 1" in summary
+        filters = str(screen.query_one("#faults-keys", Static).content)
+        assert filters.startswith("Filters: level 1")
         await pilot.press("l", "l", "l", "l")  # 2, 3, 4, all
         await pilot.pause()
         assert symptoms() == everything
@@ -298,7 +298,7 @@ async def test_the_fault_list_filters_by_target_status_level_and_site(app_factor
         hub = next(s for s in demo_register.sites() if s.name == "Hamburg Hub")
         await fill(pilot, {"site": hub.id})
         assert symptoms() == {"firewall drops new sessions"}
-        assert "site Hamburg Hub" in str(screen.query_one("#faults-summary", Static).content)
+        assert "site Hamburg Hub" in str(screen.query_one("#faults-keys", Static).content)
         await pilot.press("s")
         await pilot.pause()
         app.screen.query_one("#field-site", Select).clear()  # blank: every site

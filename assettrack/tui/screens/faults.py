@@ -26,12 +26,13 @@ from assettrack.tui.widgets.fast_table import Column, FastTable, Row
 COLUMNS = (
     Column("reported", "Reported", min_width=16),
     Column("sev", "Sev", justify="right"),
-    Column("site", "Site", max_width=16),
-    Column("asset", "Asset", max_width=14),
-    Column("symptom", "Symptom", max_width=30),
+    # The targets come first: at 80 columns a late fault shows without scrolling.
     Column("respond", "Response", min_width=8),
     Column("on_site", "On site", min_width=8),
     Column("resolve", "Resolve", min_width=8),
+    Column("site", "Site", max_width=16),
+    Column("asset", "Asset", max_width=14),
+    Column("symptom", "Symptom", max_width=30),
     Column("state", "State", min_width=8),
 )
 # The filters the keys step through: None is "all".
@@ -117,22 +118,32 @@ class FaultsScreen(Screen[None]):
                     (
                         f"{fault.reported_at:%Y-%m-%d %H:%M}",
                         str(fault.severity),
-                        view.site_name,
-                        view.asset.serial_number if view.asset else "",
-                        fault.symptom,
                         _took(view, "respond"),
                         _took(view, "on_site"),
                         _took(view, "resolve"),
+                        view.site_name,
+                        view.asset.serial_number if view.asset else "",
+                        fault.symptom,
                         Text(state, style="dim" if fault.resolved_at else "bold"),
                     ),
                 )
             )
         self.query_one(FastTable).set_rows(rows)
         self.query_one("#faults-summary", Static).update(self._summary(views))
+        self.query_one("#faults-keys", Static).update(self._filters())
 
-    def _summary(self, views: list[FaultView]) -> Text:
+    @staticmethod
+    def _summary(views: list[FaultView]) -> Text:
         missed = sum(1 for v in views if v.sla.any_missed)
         at_risk = sum(1 for v in views if v.sla.at_risk and not v.sla.any_missed)
+        return Text.assemble(
+            f"{len(views)} fault(s) in 12 months · ",
+            (f"{missed} missed a target", "bold red" if missed else "green"),
+            " · ",
+            (f"{at_risk} at risk", "bold dark_orange" if at_risk else "green"),
+        )
+
+    def _filters(self) -> Text:
         filters = [
             TARGET_SHOWN[self.targets] if self.targets else "",
             self.status or "",
@@ -140,12 +151,10 @@ class FaultsScreen(Screen[None]):
             f"site {self._site_name()}" if self.site_id else "",
         ]
         return Text.assemble(
-            f"{len(views)} fault(s) in 12 months · ",
-            (f"{missed} missed a target", "bold red" if missed else "green"),
-            " · ",
-            (f"{at_risk} at risk", "bold dark_orange" if at_risk else "green"),
-            " · filters: ",
+            "Filters: ",
             (", ".join(f for f in filters if f) or "none", "bold"),
+            " (m targets, o status, l level, s site)\n",
+            HINT,
         )
 
     def _site_name(self) -> str:

@@ -323,3 +323,18 @@ def test_faults_filters_and_targets_at_risk_or_missed(db: Path, cli: Cli) -> Non
     assert "No faults missed or are close to missing their targets." in empty
     bad = cli("--db", db, "faults", "--status", "closed")
     assert bad.returncode == 2
+
+
+def test_a_resolved_fault_made_a_known_problem_from_the_command_line(db: Path, cli: Cli) -> None:
+    open_id = add(cli, db, "--site", "门诊楼机房", "--severity", "3", "--via", "phone",
+                  "--reported", "2026-11-30 09:00", "--symptom", "PoE 供电中断",
+                  "--resolution", "重启 PoE 模块")  # fmt: skip
+    refused = cli("--db", db, "known-problems", "from-fault", open_id[:8])
+    assert refused.returncode == 1 and "only a resolved fault" in refused.stderr
+    cli.ok("--db", db, "fault", "update", open_id[:8], "--resolved", "2026-11-30 15:00")
+    made = cli.ok("--db", db, "known-problems", "from-fault", open_id[:8], "--title", "PoE 掉电")
+    record = json.loads(cli.ok("--db", db, "fault", "show", open_id[:8], "--format", "json"))
+    assert record["known_problem"] == "PoE 掉电"
+    assert record["made_into_known_problem"] == made.split()[-1]
+    again = cli("--db", db, "known-problems", "from-fault", open_id[:8])
+    assert again.returncode == 1 and "already the known problem 'PoE 掉电'" in again.stderr

@@ -80,12 +80,13 @@ def known_add(context: Any, **values: Any) -> None:
 @click.option("--title", default="")
 @click.pass_obj
 def known_from_fault(context: Any, fault_ref: str, title: str) -> None:
-    """Add a resolved fault's symptom and resolution as a known problem."""
+    """Add a resolved fault's symptom and resolution as a known problem (the fault names it
+    unless it already names the one applied)."""
     from assettrack.services.faults import FaultService
 
     with open_store(context) as store:
         service = FaultService(store, service_config(context), context.settings.engineer)
-        problem = service.known_problems.from_fault(service.find(fault_ref), title)
+        problem = service.make_known_problem(service.find(fault_ref), title)
     click.echo(f"Added known problem {problem.id}")
 
 

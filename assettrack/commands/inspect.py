@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from assettrack.commands.context import Context, pass_context
+from assettrack.commands.database import require_database
+from assettrack.services.console_reader import MAX_BAUD, MIN_BAUD
 from assettrack.store.store import Store
+
+if TYPE_CHECKING:
+    from assettrack.domain.models import Asset, Inspection
+    from assettrack.services.inspections import InspectionService
 
 
 @click.command()
@@ -19,7 +28,11 @@ from assettrack.store.store import Store
     "e.g. /dev/ttyUSB0, COM3, socket://console-server:7001.",
 )
 @click.option("--driver", help="Use this driver instead of the best match.")
-@click.option("--baud", type=int, help="Line speed (default: the asset's, else the driver's).")
+@click.option(
+    "--baud",
+    type=click.IntRange(MIN_BAUD, MAX_BAUD),
+    help="Line speed (default: the asset's, else the driver's).",
+)
 @click.option("--autobaud", is_flag=True, help="Try the common line speeds first.")
 @click.option(
     "--credentials",
@@ -51,7 +64,6 @@ def inspect(
     from assettrack.console.errors import ConsoleError
     from assettrack.console.session import autobaud as find_speed
     from assettrack.services.console_reader import ConsoleReader, ReadOptions
-    from assettrack.services.inspections import InspectionService
 
     def ask(label: str, secret: bool) -> str:
         return click.prompt(label, hide_input=secret, err=True)
@@ -60,36 +72,50 @@ def inspect(
         if fmt == "text" and not text:
             click.echo(f"… {step}", err=True)
 
-    with Store.open(context.settings.db_path, author=context.settings.engineer) as store:
-        register = context.register(store)
-        asset = register.find_asset(asset_ref)
-        reader = ConsoleReader(context.extensions)
-        chosen = reader.choose_driver(asset, driver)
-        url = port or asset.console.port
-        if autobaud and url:
-            baud = find_speed(url, chosen.console, idle_timeout=min(idle_timeout, 1.0))
-            click.echo(f"… line speed {baud} baud", err=True)
-        service = InspectionService(store, context.extensions, context.settings.engineer)
-        inspection = service.start(asset)
-        options = ReadOptions(
-            port=url or "",
-            driver=chosen.name,
-            baud=baud,
-            credentials_ref=credentials_ref,
-            idle_timeout=idle_timeout,
-            prompt=ask,
-        )
-        try:
-            result = reader.read(asset, options, on_progress=show_progress)
-        except ConsoleError as exc:
-            # Keep what the device did say with the draft, for the record and for support.
-            inspection.transcript = exc.transcript
-            store.inspections.save(inspection)
-            raise
+    # The store is open only to find the asset: a console read can take minutes (300 baud),
+    # and the database must not stay locked for it.
+    with Store.open(require_database(context), read_only=True) as store:
+        asset = context.register(store).find_asset(asset_ref)
+    reader = ConsoleReader(context.extensions)
+    options = ReadOptions(
+        port=port or "",
+        driver=driver,
+        baud=baud,
+        credentials_ref=credentials_ref,
+        idle_timeout=idle_timeout,
+        prompt=ask,
+    )
+    # Every argument is checked (and a prompted login asked for) before anything is made.
+    plan = reader.prepare(asset, options)
+    try:
+        if autobaud:
+            speed = find_speed(plan.port, plan.driver.console, idle_timeout=min(idle_timeout, 1.0))
+            click.echo(f"… line speed {speed} baud", err=True)
+            plan = dataclasses.replace(plan, baud=speed)
+        result = reader.read(asset, options, on_progress=show_progress, plan=plan)
+    except ConsoleError as exc:
+        # What the device did say is kept with the draft, beside any earlier good read.
+        with _draft(context, asset) as (service, draft, _):
+            service.record_failed_read(
+                draft, str(exc), exc.transcript, driver=plan.driver.name, port=plan.port
+            )
+        raise
+    with _draft(context, asset) as (service, draft, found):
         inspection = service.apply_readings(
-            inspection, asset, result.readings, result.transcript, driver=result.driver
+            draft, found, result.readings, result.transcript, driver=result.driver, port=result.port
         )
     _print_inspection(inspection, result, fmt)
+
+
+@contextmanager
+def _draft(context: Context, asset: Asset) -> Iterator[tuple[InspectionService, Inspection, Asset]]:
+    """One short write: the asset's draft (resumed or started), the store open only now."""
+    from assettrack.services.inspections import InspectionService
+
+    with Store.open(context.settings.db_path, author=context.settings.engineer) as store:
+        found = context.register(store).find_asset(asset.id)  # as it is now, not minutes ago
+        service = InspectionService(store, context.extensions, context.settings.engineer)
+        yield service, service.start(found), found
 
 
 def _print_inspection(inspection: Any, result: Any, fmt: str) -> None:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import serial
 
@@ -607,6 +608,11 @@ def open_error(url: str, exc: BaseException) -> ConsoleError:
             f"{url} is in use by another program (a terminal emulator or another session). "
             "Close it and try again."
         )
+    address = _network_address(url)
+    if address is not None:
+        failure = _network_failure(url, address, lowered)
+        if failure is not None:
+            return failure
     if "connection refused" in lowered or "timed out" in lowered:
         return PortNotFound(
             f"Nothing accepted the connection to {url}. Check the console server's address, "
@@ -620,6 +626,55 @@ def open_error(url: str, exc: BaseException) -> ConsoleError:
             "the port name is right (for example /dev/ttyUSB0 or COM3)."
         )
     return ConsoleError(f"Could not open {url}: {text}")
+
+
+# How the resolver says a name does not exist (glibc, macOS, Windows), also as bare errnos.
+_UNRESOLVED = re.compile(
+    r"name or service not known|temporary failure in name resolution|nodename nor servname"
+    r"|getaddrinfo failed|no address associated|errno -[235]\]|errno 1100[14]\]"
+)
+_UNREACHABLE = re.compile(r"network is unreachable|no route to host|errno 10[13]\]|errno 113\]")
+
+
+def _network_address(url: str) -> tuple[str, int | None] | None:
+    """The host and TCP port of a console-server URL (socket://, rfc2217://), else None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("socket", "rfc2217"):
+        return None
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.hostname or "", port
+
+
+def _network_failure(
+    url: str, address: tuple[str, int | None], lowered: str
+) -> ConsoleError | None:
+    """A network failure named by its host, not blamed on a cable."""
+    host, port = address
+    where = f"{host}:{port}" if port is not None else host
+    if _UNRESOLVED.search(lowered):
+        return PortNotFound(
+            f"Cannot resolve host {host!r} ({url}): no such name is known. Check the console "
+            "server's name, or give its IP address."
+        )
+    if "connection refused" in lowered:
+        return PortNotFound(
+            f"Nothing accepted the connection to {url}: nothing listens on {where}. Check the "
+            "console server's address, its TCP port for this line, and that the line is enabled."
+        )
+    if "timed out" in lowered:
+        return PortNotFound(
+            f"No answer from {where} ({url}): the connection timed out. Check the address, and "
+            "that no firewall blocks the port."
+        )
+    if _UNREACHABLE.search(lowered):
+        return PortNotFound(
+            f"Cannot reach {host} ({url}): no network route leads there. Check this computer's "
+            "network connection (cable, Wi-Fi, VPN) and the address."
+        )
+    return None
 
 
 def autobaud(

@@ -202,6 +202,18 @@ class InspectionState(StrEnum):
 
 
 @dataclass
+class ReadAttempt:
+    """One console read for a maintenance record: when, how it ended, what was said."""
+
+    at: datetime
+    driver: str = ""
+    port: str = ""
+    ok: bool = False
+    outcome: str = ""  # "read", or the error the engineer was shown
+    transcript: str = ""  # redacted
+
+
+@dataclass
 class Inspection:
     """A maintenance record: one asset inspected during one visit."""
 
@@ -213,7 +225,9 @@ class Inspection:
     state: InspectionState = InspectionState.DRAFT
     items: list[ChecklistResult] = field(default_factory=list)
     readings: dict[str, Any] = field(default_factory=dict)
+    # The transcript of the latest good read (of the latest read while none was good).
     transcript: str = ""
+    reads: list[ReadAttempt] = field(default_factory=list)  # the latest reads, oldest first
     hazards_found: list[str] = field(default_factory=list)
     hazards_removed: list[str] = field(default_factory=list)
     parameter_changes: list[ParameterChange] = field(default_factory=list)

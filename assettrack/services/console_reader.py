@@ -8,14 +8,17 @@ deadline; the (redacted) transcript is kept whatever happens.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from assettrack.console.credentials import PromptCallback, resolve_credentials
+from assettrack.console.credentials import Credentials, PromptCallback, resolve_credentials
 from assettrack.console.errors import CommandRejected, ConsoleError
+from assettrack.console.profile import parse_framing
 from assettrack.console.session import ConsoleSession
 from assettrack.domain.models import Asset
 from assettrack.domain.readings import Readings, validate_readings
@@ -28,6 +31,8 @@ from assettrack.plugins.types import DeviceDriver
 ProgressCallback = Callable[[str, str], None]
 PARSE_DEADLINE_SECONDS = 10.0
 PROMPT_NAME = re.compile(r"^[<\[]?([\w.\-@/:~]{1,63})")
+MIN_BAUD, MAX_BAUD = 50, 4_000_000  # the slowest teleprinter to the fastest USB adapters
+NETWORK_SCHEMES = ("socket", "rfc2217")
 
 
 class ReadCancelled(AssetTrackError):
@@ -49,6 +54,7 @@ class ReadResult:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     bytes_exchanged: int = 0
+    port: str = ""
 
 
 @dataclass
@@ -60,6 +66,50 @@ class ReadOptions:
     credentials_ref: str | None = None
     idle_timeout: float = 3.0
     prompt: PromptCallback | None = None
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """What a read will use, every part checked before a port is opened or a record made."""
+
+    driver: DeviceDriver
+    port: str
+    credentials: Credentials | None
+    baud: int | None
+    framing: str | None
+
+
+def check_baud(baud: int | None) -> None:
+    if baud is not None and not MIN_BAUD <= baud <= MAX_BAUD:
+        raise AssetTrackError(f"{baud} is not a line speed (give {MIN_BAUD}-{MAX_BAUD} baud)")
+
+
+def check_port(url: str) -> None:
+    """Refuse a port address that cannot name a port: an unknown scheme, a console-server
+    address without a host or a TCP port. A device path (/dev/ttyUSB0, COM3) is left to
+    the opening, which says whether it exists."""
+    scheme, sep, _ = url.partition("://")
+    if not sep:
+        return
+    if not re.fullmatch(r"[a-z0-9]+", scheme) or (
+        importlib.util.find_spec(f"serial.urlhandler.protocol_{scheme}") is None
+    ):
+        raise AssetTrackError(
+            f"{url!r} is not a port address: {scheme}:// is not a kind of port (use "
+            "socket://host:port or rfc2217://host:port for a console server)"
+        )
+    if scheme not in NETWORK_SCHEMES:
+        return
+    parts = urlsplit(url)
+    try:
+        tcp_port = parts.port
+    except ValueError:
+        tcp_port = None
+    if not parts.hostname or tcp_port is None or tcp_port == 0:
+        raise AssetTrackError(
+            f"{url!r} is not a console-server address: write it as {scheme}://host:port,"
+            " the port a number from 1 to 65535"
+        )
 
 
 class ConsoleReader:
@@ -87,14 +137,9 @@ class ConsoleReader:
         if session is not None:
             session.close()
 
-    def read(
-        self,
-        asset: Asset,
-        options: ReadOptions,
-        on_progress: ProgressCallback | None = None,
-    ) -> ReadResult:
-        self._cancelled.clear()
-        progress = on_progress or (lambda step, text: None)
+    def prepare(self, asset: Asset, options: ReadOptions) -> ReadPlan:
+        """Check everything a read needs (driver, port, line speed and framing, credentials)
+        without opening anything; a bad one is an ``AssetTrackError``."""
         driver = self.choose_driver(asset, options.driver)
         port = options.port or asset.console.port
         if not port:
@@ -102,18 +147,40 @@ class ConsoleReader:
                 f"no console port for {asset.hostname or asset.serial_number}: give one "
                 "(e.g. /dev/ttyUSB0, COM3, socket://console-server:7001)"
             )
+        check_port(port)
+        baud = options.baud or asset.console.baud
+        check_baud(baud)
+        framing = options.framing or asset.console.framing or None
+        try:
+            parse_framing(framing or driver.console.framing)
+        except ValueError as exc:
+            raise AssetTrackError(str(exc)) from None
         credentials = resolve_credentials(
             options.credentials_ref
             if options.credentials_ref is not None
             else asset.console.credentials_ref,
             prompt=options.prompt,
         )
+        return ReadPlan(driver, port, credentials, baud, framing)
+
+    def read(
+        self,
+        asset: Asset,
+        options: ReadOptions,
+        on_progress: ProgressCallback | None = None,
+        plan: ReadPlan | None = None,
+    ) -> ReadResult:
+        """Read the asset's console (``plan``: from ``prepare``, else made here)."""
+        self._cancelled.clear()
+        progress = on_progress or (lambda step, text: None)
+        plan = plan or self.prepare(asset, options)
+        driver, port, credentials = plan.driver, plan.port, plan.credentials
         started = time.monotonic()
         session = ConsoleSession(
             port,
             driver.console,
-            baud=options.baud or asset.console.baud,
-            framing=options.framing or asset.console.framing or None,
+            baud=plan.baud,
+            framing=plan.framing,
             idle_timeout=options.idle_timeout,
             timeout=driver.deadline_seconds,
         )
@@ -155,6 +222,7 @@ class ConsoleReader:
             problems=problems,
             seconds=time.monotonic() - started,
             bytes_exchanged=transcript.bytes_sent + transcript.bytes_received,
+            port=port,
         )
 
     def _check_cancel(self, session: ConsoleSession) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from assettrack.domain.checklist import ChecklistItem, ItemKind, Proposal, judge_number
 from assettrack.domain.codec import to_doc
+from assettrack.domain.console_reads import READ_OK, add_read
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import (
     Asset,
@@ -16,6 +17,7 @@ from assettrack.domain.models import (
     Inspection,
     InspectionState,
     ItemResult,
+    ReadAttempt,
     SignOff,
 )
 from assettrack.domain.readings import Readings
@@ -160,11 +162,12 @@ class InspectionService:
         readings: Readings,
         transcript: str,
         driver: str = "",
+        port: str = "",
     ) -> Inspection:
         """Store the device's readings and transcript; fill items the engineer left open."""
         self._require_editable(inspection)
         inspection.readings = to_doc(readings)
-        inspection.transcript = transcript
+        add_read(inspection, ReadAttempt(self.clock(), driver, port, True, READ_OK, transcript))
         inspection.driver = driver
         mismatch = serial_mismatch(asset, readings)
         inspection.flags = [f for f in inspection.flags if not f.startswith("serial number")]
@@ -194,6 +197,20 @@ class InspectionService:
             elif entry.filled_from != MANUAL:
                 # Filled by an earlier read that this one does not confirm: open it again.
                 entry.result, entry.value, entry.note, entry.filled_from = None, "", "", MANUAL
+        return self.store.inspections.save(inspection)
+
+    def record_failed_read(
+        self,
+        inspection: Inspection,
+        error: str,
+        transcript: str,
+        driver: str = "",
+        port: str = "",
+    ) -> Inspection:
+        """Keep a failed read with its transcript beside the earlier reads; the record's
+        readings and its good transcript stay as they were."""
+        self._require_editable(inspection)
+        add_read(inspection, ReadAttempt(self.clock(), driver, port, False, error, transcript))
         return self.store.inspections.save(inspection)
 
     def _interfaces_down_before(self, asset: Asset, current: Inspection) -> list[str] | None:

@@ -316,10 +316,14 @@ class InspectionScreen(Screen[None]):
         else:
             log.write(Text(f"✖ unexpected error: {error!r}", style="bold red"))
             self.notify(f"Console read failed: {error!r}", severity="error", timeout=10)
-        if transcript and self.inspection is not None:
-            # What the device did say is kept with the draft.
-            self.inspection.transcript = transcript
-            self.context.inspections.store.inspections.save(self.inspection)
+        if self.inspection is not None and (transcript or isinstance(error, ConsoleError)):
+            # The failed read is kept beside the earlier ones; a good read's transcript stays.
+            self.context.inspections.record_failed_read(
+                self.inspection,
+                str(error) or type(error).__name__,
+                transcript,
+                port=self.context.console_port(self.asset) or "",
+            )
 
     def _show_transcript(self, transcript: str) -> None:
         log = self.query_one("#console-log", RichLog)

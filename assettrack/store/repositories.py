@@ -90,9 +90,17 @@ def _check_revisions(
     table_name: str,
     current: Mapping[str, dict[str, Any]],
     expected: Mapping[str, int | None],
+    present: Iterable[str] = (),
 ) -> None:
     """Refuse to save over another's edit: each document on disk must still be at the
-    revision this process read (``None``: new here, nothing may be in its place)."""
+    revision this process read (``None``: any). Those in ``present`` were read from this very
+    file and must still be in it (not moved elsewhere by another process)."""
+    for doc_id in present:
+        if doc_id not in current:
+            raise StaleDocumentError(
+                f"{_label(table_name)} {doc_id} was moved or removed by another process since "
+                "it was read; nothing was saved. Look at it again and make the change once more"
+            )
     for doc_id, revision in expected.items():
         found = current.get(doc_id)
         if found is None:
@@ -125,6 +133,7 @@ def write_documents(
     stamp: bool = True,
     previous: Mapping[str, dict[str, Any]] | None = None,
     expected: Mapping[str, int | None] | None = None,
+    present: Iterable[str] = (),
 ) -> bool:
     """Insert or wholly replace documents (by ``id``) with one durable save of the file.
 
@@ -132,7 +141,8 @@ def write_documents(
     holds the writer lock; a file another process replaced since this one read it is read
     again and the documents applied to it, unless one of them was edited there meanwhile:
     ``expected`` gives the revision each document had when read (by default, one less than
-    the revision it is saved with). ``stamp=False`` keeps the documents' own ``_sync`` (a
+    the revision it is saved with); ``present`` names those read from this file, which must
+    still be in it. ``stamp=False`` keeps the documents' own ``_sync`` (a
     merge copying another laptop's revision as it is). ``previous`` gives the earlier version
     of a document that lived in another file (an asset moved to another site), so its history
     carries on. Returns whether the file had changed on disk since it was read.
@@ -148,7 +158,7 @@ def write_documents(
         with saving(db, partition):
             table = db.partition(partition, pinned=pinned).table(table_name)
             current = _current(db, partition, table_name, pinned)
-            _check_revisions(db, partition, table_name, current, expected or {})
+            _check_revisions(db, partition, table_name, current, expected or {}, present)
             db.note_before(
                 partition,
                 table_name,
@@ -177,6 +187,7 @@ def remove_documents(
     *,
     pinned: bool = False,
     expected: Mapping[str, int | None] | None = None,
+    present: Iterable[str] = (),
 ) -> None:
     """Take documents out of a file entirely (no tombstone), in one save."""
     ids = list(ids)
@@ -184,7 +195,7 @@ def remove_documents(
         db.refresh_partition(partition)
         with saving(db, partition):
             current = _current(db, partition, table_name, pinned)
-            _check_revisions(db, partition, table_name, current, expected or {})
+            _check_revisions(db, partition, table_name, current, expected or {}, present)
             before = {i: current[i] for i in ids if i in current}
             if not before:
                 return
@@ -348,7 +359,13 @@ class AssetRepository:
                     ).get(asset.id)
                     previous = {asset.id: dict(old_doc)} if old_doc is not None else None
                 reread = write_documents(
-                    self.db, name, self.TABLE, [to_doc(asset)], pinned=True, previous=previous
+                    self.db,
+                    name,
+                    self.TABLE,
+                    [to_doc(asset)],
+                    pinned=True,
+                    previous=previous,
+                    present=[asset.id] if saved is not None and moved_from is None else [],
                 )
                 if moved_from is not None:
                     # The old file keeps no copy (nor a tombstone, which would hide the asset
@@ -360,6 +377,7 @@ class AssetRepository:
                         [asset.id],
                         pinned=True,
                         expected={asset.id: revision},
+                        present=[asset.id],
                     )
         except BaseException:
             asset.revision = revision

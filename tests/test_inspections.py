@@ -91,7 +91,8 @@ def test_readings_fill_open_items_but_never_the_engineers_answers(service, store
     assert item(saved, "alarms").result is ItemResult.PASS
     assert item(saved, "room_temperature").result is None  # the device cannot measure the room
     assert saved.readings["os_version"] == "17.9.4a" and saved.driver == "cisco_ios"
-    assert saved.flags == []
+    # The register has 15.2: the read is a change to accept, not a silent overwrite.
+    assert [f.split(":")[0] for f in saved.flags] == ["firmware changed"]
     # A second read that no longer reports memory reopens that item.
     service.apply_readings(draft, asset, Readings(cpu_percent=10), "", driver="cisco_ios")
     assert item(draft, "memory").result is None
@@ -116,7 +117,7 @@ def test_complete_needs_every_item_then_sign(service, store, asset) -> None:
     draft.readings = {"os_version": "17.9.4a"}
     service.complete(draft, asset)
     updated = store.assets.get(asset.id)
-    assert updated.firmware == "17.9.4a"  # firmware drift is visible on the asset
+    assert updated.firmware == "15.2"  # only accepting a firmware change changes the register
     assert updated.last_inspection == draft.created_at.date()
     with pytest.raises(AssetTrackError, match="is complete and can no longer change"):
         service.answer(draft, asset, "grounding", result=ItemResult.PASS)

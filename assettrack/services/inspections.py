@@ -17,6 +17,7 @@ from assettrack.domain.models import (
     Inspection,
     InspectionState,
     ItemResult,
+    ParameterChange,
     ReadAttempt,
     SignOff,
 )
@@ -48,6 +49,36 @@ def serial_mismatch(asset: Asset, readings: Readings) -> str | None:
             f"{asset.serial_number} (a swapped unit?)"
         )
     return None
+
+
+# A firmware read that differs from the register is news (an upgrade, or a swapped unit):
+# it is proposed as a parameter change, and the register changes only when accepted.
+FIRMWARE = "firmware"
+FIRMWARE_PROPOSED = "read from the console, not accepted into the register"
+FIRMWARE_ACCEPTED = "read from the console, accepted into the register"
+FIRMWARE_FLAGS = ("firmware changed", "firmware not in the register")
+
+
+def _versions(text: str) -> set[str]:
+    """The words of a firmware string that carry a number: "IOS-XE 17.9.4a" -> {"17.9.4a"}."""
+    return {w.strip(",;") for w in text.casefold().split() if any(c.isdigit() for c in w)}
+
+
+def firmware_change(asset: Asset, readings: Readings) -> tuple[ParameterChange, str] | None:
+    """The change a read proposes for the register's firmware, and its flag (None: same).
+    The same version written another way ("17.9.4a", "IOS-XE 17.9.4a") is no change."""
+    read = (readings.os_version or "").strip()
+    recorded = asset.firmware.strip()
+    same_version = bool(_versions(read)) and _versions(read) == _versions(recorded)
+    if not read or read.casefold() == recorded.casefold() or same_version:
+        return None
+    change = ParameterChange(FIRMWARE, recorded, read, FIRMWARE_PROPOSED)
+    if not recorded:
+        return change, f"firmware not in the register: the device reports {read}"
+    return change, (
+        f"firmware changed: the device reports {read}, the register has {recorded} "
+        "(an upgrade, or a swapped unit?)"
+    )
 
 
 class InspectionService:
@@ -173,6 +204,7 @@ class InspectionService:
         inspection.flags = [f for f in inspection.flags if not f.startswith("serial number")]
         if mismatch:
             inspection.flags.append(mismatch)
+        self._propose_firmware(inspection, asset, readings)
         items = self.checklist(asset)
         open_items = [
             items[r.item_id]
@@ -253,11 +285,58 @@ class InspectionService:
         return inspection
 
     def _record_on_asset(self, inspection: Inspection, asset: Asset) -> None:
-        changes: dict[str, object] = {"last_inspection": inspection.created_at.date()}
-        firmware = (inspection.readings or {}).get("os_version")
-        if firmware:
-            changes["firmware"] = firmware  # keeps version drift and upgrades visible
-        self.store.assets.save(dataclasses.replace(asset, **changes))
+        # Not the firmware: a read never changes it, only accept_firmware does.
+        fresh = self.store.assets.get(asset.id) or asset
+        self.store.assets.save(
+            dataclasses.replace(fresh, last_inspection=inspection.created_at.date())
+        )
+
+    # -- a firmware change read from the device ---------------------------------------------
+
+    def _propose_firmware(self, inspection: Inspection, asset: Asset, readings: Readings) -> None:
+        # Each read replaces the proposal of the one before; an accepted change stays.
+        inspection.flags = [f for f in inspection.flags if not f.startswith(FIRMWARE_FLAGS)]
+        inspection.parameter_changes = [
+            c for c in inspection.parameter_changes if not _proposed_firmware(c)
+        ]
+        found = firmware_change(asset, readings)
+        if found:
+            change, flag = found
+            inspection.parameter_changes.append(change)
+            inspection.flags.append(flag)
+
+    @staticmethod
+    def pending_firmware(inspection: Inspection) -> ParameterChange | None:
+        """The firmware change read from the device and not accepted yet (None: none)."""
+        return next((c for c in inspection.parameter_changes if _proposed_firmware(c)), None)
+
+    def accept_firmware(self, inspection: Inspection, asset: Asset) -> Asset:
+        """The engineer confirms the firmware read: the register takes it, the record says so."""
+        self._require_editable(inspection)
+        change = self.pending_firmware(inspection)
+        if change is None:
+            raise AssetTrackError("no firmware change to accept: the read matches the register")
+        fresh = self.store.assets.get(asset.id) or asset
+        saved = self.store.assets.save(dataclasses.replace(fresh, firmware=change.new_value))
+        change.old_value = fresh.firmware
+        change.reason = " by ".join(filter(None, (FIRMWARE_ACCEPTED, self.engineer)))
+        inspection.flags = [f for f in inspection.flags if not f.startswith(FIRMWARE_FLAGS)]
+        self.store.inspections.save(inspection)
+        return saved
+
+    # -- discarding a draft -----------------------------------------------------------------
+
+    def discard_draft(self, inspection: Inspection) -> None:
+        """Remove a draft nobody needs. It leaves a tombstone, so a merge removes it on the
+        other laptops too. A completed or signed record is never removed."""
+        stored = self.store.inspections.get(inspection.site_id, inspection.id)
+        for record in (inspection, stored):
+            if record is not None and record.state is not InspectionState.DRAFT:
+                raise AssetTrackError(
+                    f"this inspection is {record.state.value}: only a draft can be discarded"
+                )
+        if stored is not None:
+            self.store.inspections.delete(stored)
 
     @staticmethod
     def _require_editable(inspection: Inspection) -> None:
@@ -265,3 +344,7 @@ class InspectionService:
             raise AssetTrackError(
                 f"this inspection is {inspection.state.value} and can no longer change"
             )
+
+
+def _proposed_firmware(change: ParameterChange) -> bool:
+    return change.parameter == FIRMWARE and change.reason == FIRMWARE_PROPOSED

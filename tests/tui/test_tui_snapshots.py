@@ -83,6 +83,13 @@ async def go_inspection(pilot) -> None:
     app.push_screen(InspectionScreen(app.context, asset))
 
 
+async def go_signed_record(pilot) -> None:
+    # A signed maintenance record, opened read-only from the asset detail's list.
+    await go_detail(pilot)
+    await pilot.pause()
+    await pilot.press("enter")
+
+
 def demo_customer(app, name: str = "华东医院集团"):
     return next(c for c in app.context.register.store.customers.list() if c.name == name)
 
@@ -135,6 +142,7 @@ SCREENS = {
     "asset_detail": go_detail,
     "asset_form": go_form,
     "inspection": go_inspection,
+    "signed_record": go_signed_record,
     "customer_form": go_customer_form,
     "site_form": go_site_form,
     "contract_form": go_contract_form,

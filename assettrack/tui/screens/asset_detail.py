@@ -1,4 +1,8 @@
-"""Everything about one asset: identity, warranty with days left, console, history."""
+"""Everything about one asset: identity, warranty with days left, console, history.
+
+Its inspections are a list: Enter opens one (a completed or signed record read-only), d
+discards a draft.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,42 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from assettrack.domain.models import Asset
+from assettrack.domain.models import Asset, Inspection, InspectionState, ItemResult
 from assettrack.tui.context import TuiContext
 from assettrack.tui.rows import STATUS_STYLE
+from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+
+HISTORY_COLUMNS = (
+    Column("date", "Date", min_width=16),
+    Column("state", "State", min_width=8),
+    Column("engineer", "Engineer", max_width=16),
+    Column("failed", "Failed", justify="right"),
+    Column("signed", "Signed by", max_width=20),
+)
+STATE_STYLE = {"draft": "bold yellow", "complete": "", "signed": "green"}
+SHOWN_RECORDS = 8  # rows of the list before it scrolls
+
+
+class RecordList(FastTable, inherit_bindings=False):
+    """The asset's inspections. Up and Down move in the list (bringing it into view);
+    Page Up and Down, Home and End scroll the whole detail screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("enter", "select", "Open"),
+    ]
+
+    def action_cursor(self, delta: int) -> None:
+        super().action_cursor(delta)
+        self.scroll_visible(animate=False)
 
 
 def vendor_shown(typed: str, resolved: str) -> str:
@@ -25,28 +56,37 @@ def vendor_shown(typed: str, resolved: str) -> str:
 
 
 class AssetDetailScreen(Screen[None]):
+    AUTO_FOCUS = ""  # the list of inspections has it (below), else the scrolling detail
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("e", "edit", "Edit"),
         Binding("i", "inspect", "Inspect"),
+        Binding("d", "discard", "Discard draft"),
     ]
 
     def __init__(self, context: TuiContext, asset: Asset) -> None:
         super().__init__()
         self.context = context
         self.asset = asset
+        self.records: dict[str, Inspection] = {}  # the list's rows, by id
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="detail"):
             yield Static(id="identity")
             yield Static(id="warranty")
-            yield Static(id="history")
+            yield Static(id="history-title")
+            yield RecordList(HISTORY_COLUMNS, id="history")
             yield Static(id="faults")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_detail()
+        # The list's title sits right above it; the space goes below the list.
+        self.query_one("#history-title").styles.margin = (0, 0, 0, 0)
+        self.query_one(RecordList).styles.margin = (0, 0, 1, 0)
+        self.refresh_detail()  # Up and Down pick an inspection: the list has the focus
+        if self.focused is None:
+            self.set_focus(self.query_one("#detail"), scroll_visible=False)
 
     def on_screen_resume(self) -> None:
         fresh = self.context.register.store.assets.get(self.asset.id)
@@ -104,25 +144,31 @@ class AssetDetailScreen(Screen[None]):
             text.append(f" — {w.source}", style="dim")
         self.query_one("#warranty", Static).update(text)
 
-        history = Table(title="Inspections", title_justify="left", expand=True, box=None)
-        for column in ("Date", "State", "Engineer", "Failed items", "Signed by"):
-            history.add_column(column)
-        records = self.context.inspections.history(a)
-        for record in records:
-            failed = sum(
-                1 for r in record.items if r.result is not None and r.result.value == "fail"
-            )
-            history.add_row(
-                record.created_at.strftime("%Y-%m-%d %H:%M"),
-                record.state.value,
-                record.engineer,
-                str(failed),
-                record.sign_off.representative if record.sign_off else "",
-            )
-        if not records:
-            history.add_row("(none yet — press i to inspect)", "", "", "", "")
-        self.query_one("#history", Static).update(history)
+        self._show_records()
         self.query_one("#faults", Static).update(self._faults_table())
+
+    def _show_records(self) -> None:
+        records = self.context.inspections.history(self.asset)
+        self.records = {r.id: r for r in records}
+        title = Text("Inspections", style="bold")
+        if not records:
+            title.append("  (none yet — press i to inspect)", style="dim")
+        elif any(r.state is InspectionState.DRAFT for r in records):
+            title.append("  enter opens one, d discards a draft", style="dim")
+        else:
+            title.append("  enter opens one (read-only once complete)", style="dim")
+        self.query_one("#history-title", Static).update(title)
+        table = self.query_one(RecordList)
+        was_shown, table.display = table.display, bool(records)
+        if records and (self.focused is None or not was_shown):
+            self.set_focus(table, scroll_visible=False)  # the screen still opens at its top
+        elif not records and table.has_focus:
+            self.set_focus(self.query_one("#detail"), scroll_visible=False)
+        table.styles.height = min(len(records), SHOWN_RECORDS) + 1
+        key = table.current_key
+        table.set_rows([_record_row(r) for r in records])
+        if key is not None:
+            table.move_to_key(key)
 
     def _faults_table(self) -> Table:
         table = Table(title="Faults", title_justify="left", expand=True, box=None)
@@ -167,3 +213,39 @@ class AssetDetailScreen(Screen[None]):
         from assettrack.tui.screens.inspection import InspectionScreen
 
         self.app.push_screen(InspectionScreen(self.context, self.asset))
+
+    def _highlighted(self) -> Inspection | None:
+        key = self.query_one(RecordList).current_key
+        return self.records.get(key) if key else None
+
+    @on(FastTable.RowSelected, "#history")
+    def _open_record(self) -> None:
+        from assettrack.tui.screens.inspection import InspectionScreen
+
+        record = self._highlighted()
+        if record is not None:
+            self.app.push_screen(InspectionScreen(self.context, self.asset, record))
+
+    def action_discard(self) -> None:
+        from assettrack.tui.discard_draft import ask_to_discard
+
+        record = self._highlighted()
+        if record is None:
+            self.notify("No inspection to discard", severity="warning")
+            return
+        ask_to_discard(self, self.context, record, self.refresh_detail)
+
+
+def _record_row(record: Inspection) -> Row:
+    failed = sum(1 for r in record.items if r.result is ItemResult.FAIL)
+    state = record.state.value
+    return Row(
+        record.id,
+        (
+            f"{record.created_at:%Y-%m-%d %H:%M}",
+            Text(state, style=STATE_STYLE.get(state, "")),
+            record.engineer,
+            str(failed),
+            record.sign_off.representative if record.sign_off else "",
+        ),
+    )

@@ -41,7 +41,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Assets",
         (
             ("type any text / /", "filter across all columns"),
-            ("esc", "clear the filter"),
+            ("↓ / ↑ in the filter", "into the list (then enter opens the asset)"),
+            ("esc", "clear the filter (the cursor stays on its asset)"),
             ("s / r", "sort by the next column / reverse"),
             ("n", "new asset"),
             ("i", "inspect the highlighted asset"),
@@ -58,7 +59,17 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("enter", "the site's assets"),
         ),
     ),
-    ("Asset detail", (("e", "edit"), ("i", "inspect"), ("esc", "back"))),
+    (
+        "Asset detail",
+        (
+            ("e", "edit"),
+            ("i", "inspect (resumes the draft, or starts one)"),
+            ("↑ ↓ / enter", "pick an inspection / open it (read-only once complete)"),
+            ("d", "discard the highlighted draft (asks first)"),
+            ("PgUp PgDn", "scroll"),
+            ("esc", "back"),
+        ),
+    ),
     (
         "Forms",
         (
@@ -83,9 +94,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("v", "type a value"),
             ("t", "type a note"),
             ("r", "read the device over its console"),
+            ("a", "accept the firmware the device reports into the register"),
             ("esc", "cancel a read, or go back"),
             ("c", "complete"),
             ("s", "customer sign-off"),
+            ("d", "discard the draft (asks first; a completed record stays)"),
         ),
     ),
     (
@@ -130,7 +143,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Warranty review",
         (
             ("3 / 6 / 9", "within 30 / 60 / 90 days"),
-            ("x", "include expired on/off"),
+            ("x", "show / hide the expired (hidden at first)"),
             ("g", "group by month / site"),
             ("e", "export CSV"),
         ),

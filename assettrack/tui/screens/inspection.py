@@ -1,7 +1,9 @@
 """The inspection: answer the checklist with single keys, read the console, complete, sign.
 
-Every answer is saved at once as a draft; leaving and coming back resumes it. The console
-is read in a worker thread (the screen stays responsive and the read can be cancelled);
+Every answer is saved at once as a draft; leaving and coming back resumes it, and d
+discards it. A completed or signed record opens read-only: every answer, the readings and
+the transcript are shown, and the keys that would change it are refused. The console is
+read in a worker thread (the screen stays responsive and the read can be cancelled);
 everything that touches the store runs back on the app's thread.
 """
 
@@ -22,10 +24,12 @@ from textual.worker import Worker, WorkerState
 from assettrack.console.errors import ConsoleError
 from assettrack.domain.checklist import ChecklistItem, ItemKind
 from assettrack.domain.errors import ValidationError
-from assettrack.domain.models import Asset, Inspection, InspectionState, ItemResult
+from assettrack.domain.models import Asset, ChecklistResult, Inspection, InspectionState, ItemResult
 from assettrack.errors import AssetTrackError
 from assettrack.services.console_reader import ConsoleReader, ReadCancelled, ReadOptions, ReadResult
+from assettrack.services.inspections import FIRMWARE_FLAGS
 from assettrack.tui.context import TuiContext
+from assettrack.tui.inspection_text import item_line, read_only_reason, record_log, value_problem
 from assettrack.tui.screens.modals import LoginModal, SignOffModal
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
 
@@ -37,25 +41,39 @@ COLUMNS = (
     Column("value", "Value", max_width=14),
     Column("note", "Note / source", max_width=40),
 )
+# Keys that would change the record: a completed or signed one refuses them, saying why.
+CHANGE_KEYS = {"p", "f", "n", "v", "t", "r", "c", "a", "d"}
+CHANGE_ACTIONS = {"result", "edit", "read_console", "complete", "accept_firmware", "discard"}
 
 
 class InspectionScreen(Screen[None]):
+    DEFAULT_CSS = """
+    #item-detail { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    """
+    # Short labels, the main keys first: up to Sign they fit 80 columns. Accept and Discard
+    # follow (the flag line names a, the asset detail's footer d); Esc (back, or cancel a
+    # read) is in the F1 help, and in the footer only on a read-only record.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "result('pass')", "Pass"),
         Binding("f", "result('fail')", "Fail"),
         Binding("n", "result('n/a')", "N/A"),
         Binding("v", "edit('value')", "Value"),
         Binding("t", "edit('note')", "Note"),
-        Binding("r", "read_console", "Read console"),
+        Binding("r", "read_console", "Read"),
         Binding("c", "complete", "Complete"),
         Binding("s", "sign", "Sign"),
-        Binding("escape", "back", "Back / cancel read"),
+        Binding("a", "accept_firmware", "Accept"),
+        Binding("d", "discard", "Discard"),
+        Binding("escape", "back_shown", "Back"),
+        Binding("escape", "back", "Back", show=False),
     ]
 
-    def __init__(self, context: TuiContext, asset: Asset) -> None:
+    def __init__(self, context: TuiContext, asset: Asset, record: Inspection | None = None) -> None:
         super().__init__()
         self.context = context
         self.asset = asset
+        # A record chosen on the asset's detail; without one, the asset's draft (or a new one).
+        self.record = record
         self.inspection: Inspection | None = None
         self.items: dict[str, ChecklistItem] = {}
         self.reader: ConsoleReader | None = None
@@ -66,6 +84,7 @@ class InspectionScreen(Screen[None]):
         yield Static(id="inspection-status")
         yield Static(id="flags")
         yield FastTable(COLUMNS, id="checklist")
+        yield Static(id="item-detail")
         yield RichLog(id="console-log", highlight=False, markup=False, wrap=False, max_lines=2000)
         with Horizontal(id="edit-bar"):
             yield Label("", id="edit-label")
@@ -74,19 +93,41 @@ class InspectionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         a = self.asset
-        self.title = f"Inspect {a.hostname or a.serial_number} · {a.vendor} {a.model}"
         self.query_one("#edit-bar").display = False
         self.query_one("#console-log").display = False
+        # A second line rather than a cut one, when a signer's name makes it long.
+        self.query_one("#inspection-status").styles.height = "auto"
         try:
-            self.inspection = self.context.inspections.start(a)
+            self.inspection = self.record or self.context.inspections.start(a)
         except AssetTrackError as exc:
             self.notify(str(exc), severity="error")
             return
         self.items = self.context.inspections.checklist(a)
-        if self.inspection.transcript:
-            self._show_transcript(self.inspection.transcript)
+        what = "Record" if self.read_only else "Inspect"
+        self.title = f"{what} {a.hostname or a.serial_number} · {a.vendor} {a.model}"
+        self._show_record_log(self.inspection)
         self.refresh_view()
         self.set_focus(self.query_one(FastTable))
+
+    @property
+    def read_only(self) -> bool:
+        """A completed or signed record is read, not changed."""
+        return self.inspection is not None and self.inspection.state is not InspectionState.DRAFT
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Hidden from the footer when they cannot apply; the keys are refused with a reason.
+        record = self.inspection
+        if record is None:
+            return True
+        if action in CHANGE_ACTIONS and self.read_only:
+            return False
+        if action == "accept_firmware":
+            return self.context.inspections.pending_firmware(record) is not None
+        if action == "sign":
+            return record.state is not InspectionState.SIGNED
+        if action == "back_shown":
+            return self.read_only
+        return True
 
     # -- view ------------------------------------------------------------------------------
 
@@ -120,6 +161,7 @@ class InspectionScreen(Screen[None]):
         failed = sum(1 for e in inspection.items if e.result is ItemResult.FAIL)
         status = Text.assemble(
             (f" {inspection.state.value.upper()} ", "reverse"),
+            (" read-only" if self.read_only else "", "bold"),
             f"  {answered}/{len(inspection.items)} answered, ",
             (f"{failed} failed", "bold red" if failed else ""),
             f"  · started {inspection.created_at:%Y-%m-%d %H:%M}",
@@ -128,8 +170,28 @@ class InspectionScreen(Screen[None]):
             status.append(f"  · signed by {inspection.sign_off.representative}")
         self.query_one("#inspection-status", Static).update(status)
         flags = self.query_one("#flags", Static)
-        flags.update("\n".join(f"⚠ {f}" for f in inspection.flags))
+        flags.update("\n".join(f"⚠ {self._flag_text(f)}" for f in inspection.flags))
         flags.display = bool(inspection.flags)
+        self._show_item()
+        self.refresh_bindings()
+
+    def _flag_text(self, flag: str) -> str:
+        if flag.startswith(FIRMWARE_FLAGS) and not self.read_only:
+            return f"{flag} — a accepts it into the register"
+        return flag
+
+    @on(FastTable.RowHighlighted, "#checklist")
+    def _show_item(self) -> None:
+        # The whole answer of the highlighted item: the table cuts long notes short.
+        item_id = self._current()
+        entry = self._entry(item_id) if item_id else None
+        detail = self.query_one("#item-detail", Static)
+        detail.update(item_line(entry, self.items.get(entry.item_id)) if entry else "")
+
+    def _entry(self, item_id: str) -> ChecklistResult | None:
+        if self.inspection is None:
+            return None
+        return next((e for e in self.inspection.items if e.item_id == item_id), None)
 
     def _current(self) -> str | None:
         return self.query_one(FastTable).current_key
@@ -138,17 +200,30 @@ class InspectionScreen(Screen[None]):
 
     def action_result(self, value: str) -> None:
         item_id = self._current()
-        if item_id and self.inspection:
-            self._answer(item_id, result=ItemResult(value))
+        if item_id and self.inspection and self._answer(item_id, result=ItemResult(value)):
             self.query_one(FastTable).action_cursor(1)
 
-    def _answer(self, item_id: str, **answer: object) -> None:
+    def _answer(self, item_id: str, **answer: object) -> bool:
+        """Save one answer; False (and why, in the checklist's words) if it was refused."""
         assert self.inspection is not None
         try:
             self.context.inspections.answer(self.inspection, self.asset, item_id, **answer)
+        except ValidationError as exc:
+            item, value = self.items.get(item_id), answer.get("value")
+            message = value_problem(item, str(value)) if item and value is not None else str(exc)
+            self.notify(message, severity="error", timeout=10)
+            self.refresh_view()
+            return False
         except AssetTrackError as exc:
             self.notify(str(exc), severity="error")
+            self.refresh_view()
+            return False
         self.refresh_view()
+        return True
+
+    def _refuse_change(self) -> None:
+        assert self.inspection is not None
+        self.notify(read_only_reason(self.inspection), severity="warning", timeout=8)
 
     def action_edit(self, what: str) -> None:
         item_id = self._current()
@@ -177,6 +252,11 @@ class InspectionScreen(Screen[None]):
         # edit bar here, at once, rather than as bindings (which the app runs later), so
         # that the keys behind them land in the value, and Enter ends it in order, before
         # a p that follows. Keys typed into the focused input never come here.
+        if self.read_only and event.key in CHANGE_KEYS:
+            self._refuse_change()
+            event.stop()
+            event.prevent_default()
+            return
         if not self.editing:
             if event.key in ("v", "t") and self.reader is None:
                 self.action_edit("value" if event.key == "v" else "note")
@@ -203,10 +283,9 @@ class InspectionScreen(Screen[None]):
         what, self.editing = self.editing, None
         self.query_one("#edit-bar").display = False
         self.set_focus(self.query_one(FastTable))  # at once: keys typed next must land here
-        if item_id and what:
-            self._answer(item_id, **{what: value})
-            if what == "value":  # like p/f/n, a measured value moves on to the next item
-                self.query_one(FastTable).action_cursor(1)
+        # Like p/f/n, a measured value moves on to the next item; a refused one stays.
+        if item_id and what and self._answer(item_id, **{what: value}) and what == "value":
+            self.query_one(FastTable).action_cursor(1)
 
     # -- console ---------------------------------------------------------------------------
 
@@ -303,6 +382,14 @@ class InspectionScreen(Screen[None]):
             self.query_one("#console-log", RichLog).write(Text(f"note: {problem}", style="yellow"))
         self.refresh_view()
         self.notify(f"Readings saved; {filled} item(s) filled from the device")
+        change = self.context.inspections.pending_firmware(self.inspection)
+        if change is not None:
+            self.notify(
+                f"Firmware: the device reports {change.new_value}, the register has "
+                f"{change.old_value or 'none'}. Press a to accept it into the register.",
+                severity="warning",
+                timeout=15,
+            )
 
     def _read_failed(self, error: BaseException | None) -> None:
         log = self.query_one("#console-log", RichLog)
@@ -325,12 +412,13 @@ class InspectionScreen(Screen[None]):
                 port=self.context.console_port(self.asset) or "",
             )
 
-    def _show_transcript(self, transcript: str) -> None:
+    def _show_record_log(self, inspection: Inspection) -> None:
+        """The readings and transcript kept with the record (all of it on a read-only one)."""
+        lines = record_log(inspection, whole=self.read_only)
         log = self.query_one("#console-log", RichLog)
-        log.display = True
-        log.write(Text("— transcript of the last console read —", style="dim"))
-        for line in transcript.splitlines()[-200:]:
-            log.write(Text(line))
+        log.display = log.display or bool(lines)
+        for line, heading in lines:
+            log.write(Text(line, style="dim" if heading else ""))
 
     # -- completing ------------------------------------------------------------------------
 
@@ -351,7 +439,10 @@ class InspectionScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         self.refresh_view()
-        self.notify("Inspection complete — press s for the customer's sign-off")
+        message = "Inspection complete — press s for the customer's sign-off"
+        if self.context.inspections.pending_firmware(self.inspection) is not None:
+            message += f" (firmware not accepted: the register keeps {self.asset.firmware})"
+        self.notify(message)
 
     def action_sign(self) -> None:
         if self.inspection is None:
@@ -371,6 +462,44 @@ class InspectionScreen(Screen[None]):
             return
         self.refresh_view()
         self.notify(f"Signed off by {representative}")
+
+    # -- the firmware read from the device ------------------------------------------------
+
+    def action_accept_firmware(self) -> None:
+        if self.inspection is None:
+            return
+        change = self.context.inspections.pending_firmware(self.inspection)
+        if change is None:
+            self.notify("No firmware change to accept", severity="warning")
+            return
+        try:
+            self.asset = self.context.inspections.accept_firmware(self.inspection, self.asset)
+        except AssetTrackError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.refresh_view()
+        self.notify(
+            f"The register's firmware is now {change.new_value} (was {change.old_value or 'none'})"
+        )
+
+    # -- discarding the draft ----------------------------------------------------------------
+
+    def action_discard(self) -> None:
+        from assettrack.tui.discard_draft import ask_to_discard
+
+        if self.inspection is None:
+            return
+        if self.reader is not None:
+            self.notify("A console read is under way: Esc cancels it first", severity="warning")
+            return
+        ask_to_discard(self, self.context, self.inspection, self._discarded)
+
+    def _discarded(self) -> None:
+        self.inspection = None
+        self.app.pop_screen()
+
+    def action_back_shown(self) -> None:
+        self.action_back()
 
     def action_back(self) -> None:
         if self.editing:

@@ -105,6 +105,10 @@ class FastTable(ScrollView, can_focus=True):
             self.table = table
             self.key = key
 
+        @property
+        def control(self) -> FastTable:  # lets @on(..., "#id") tell two tables apart
+            return self.table
+
     class RowsPainted(Message):
         """The table's first frame with rows in it has been drawn."""
 
@@ -117,6 +121,10 @@ class FastTable(ScrollView, can_focus=True):
             super().__init__()
             self.table = table
             self.key = key
+
+        @property
+        def control(self) -> FastTable:
+            return self.table
 
     def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -1,0 +1,57 @@
+"""Discarding a draft inspection, asked the same way from the inspection and the asset detail.
+
+Only a draft: a completed or signed record is the maintenance record and is never removed.
+A discarded draft leaves a tombstone (a merge removes it on the other laptops too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.screen import Screen
+from textual.widgets import Button
+
+from assettrack.domain.models import Inspection, InspectionState
+from assettrack.errors import AssetTrackError
+from assettrack.tui.context import TuiContext
+from assettrack.tui.screens.dialogs import ConfirmModal
+
+
+def ask_to_discard(
+    screen: Screen[Any], context: TuiContext, record: Inspection, done: Callable[[], None]
+) -> None:
+    """Ask (saying what would go) and discard the draft; ``done`` runs once it is gone."""
+    if record.state is not InspectionState.DRAFT:
+        screen.notify(
+            f"This inspection is {record.state.value}: it is the maintenance record and is "
+            "never discarded (only a draft can be)",
+            severity="warning",
+            timeout=8,
+        )
+        return
+    answered = sum(1 for e in record.items if e.result is not None)
+    readings = ", console readings" if record.readings else ""
+    confirm = ConfirmModal(
+        "Discard this draft?",
+        f"The draft started {record.created_at:%Y-%m-%d %H:%M} ({answered} of "
+        f"{len(record.items)} items answered{readings}) is removed. Completed and signed "
+        "records are never removed.",
+        yes="Discard",
+        no="Keep",
+    )
+
+    def confirmed(discard: bool | None) -> None:
+        if not discard:
+            return
+        try:
+            context.inspections.discard_draft(record)
+        except AssetTrackError as exc:
+            screen.notify(str(exc), severity="error")
+            return
+        screen.notify("Draft discarded")
+        done()
+
+    screen.app.push_screen(confirm, confirmed)
+    # Keep has the focus: an Enter typed out of habit keeps the draft.
+    confirm.call_after_refresh(lambda: confirm.query_one("#no", Button).focus())

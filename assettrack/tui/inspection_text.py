@@ -1,0 +1,117 @@
+"""What the inspection screen says, in the words of the checklist rather than its keys.
+
+No Textual here: a problem with a typed value, one item's full answer, the readings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from assettrack.domain.checklist import ChecklistItem, ItemKind
+from assettrack.domain.models import ChecklistResult, Inspection
+
+
+def expected_value(item: ChecklistItem) -> str:
+    """What to type for an item, e.g. "type e.g. 22.5 (°C, 10–35 passes)"."""
+    if item.kind is ItemKind.CHOICE:
+        return "type one of " + " / ".join(item.choices)
+    if item.kind is not ItemKind.NUMBER:
+        return "type what was found"
+    if item.low is not None and item.high is not None:
+        example, limits = (item.low + item.high) / 2, f"{item.low:g}–{item.high:g} passes"
+    else:
+        example, limits = item.low or item.high or 12, ""
+    hint = ", ".join(filter(None, (item.unit, limits)))
+    return f"type e.g. {example:.1f}" + (f" ({hint})" if hint else "")
+
+
+def value_problem(item: ChecklistItem, value: str) -> str:
+    """Why a typed value was refused, naming the item by its label."""
+    if item.kind is ItemKind.CHOICE:
+        return f"{item.label}: '{value}' is not one of the choices — {expected_value(item)}"
+    return f"{item.label}: '{value}' is not a number — {expected_value(item)}"
+
+
+def item_line(entry: ChecklistResult, item: ChecklistItem | None) -> str:
+    """One item's whole answer, for the line under the checklist (the table truncates)."""
+    parts = [entry.label, entry.result.value if entry.result else "no result yet"]
+    if entry.value:
+        parts.append(f"{entry.value} {entry.unit}".strip())
+    if entry.note:
+        parts.append(entry.note)
+    if entry.filled_from:
+        parts.append(f"from {entry.filled_from}")
+    elif entry.result is None and item and item.help:
+        parts.append(item.help)
+    return " · ".join(parts)
+
+
+def _joined(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(map(str, value)) or "none"
+    return str(value)
+
+
+READING_LABELS = (
+    ("hostname", "hostname", ""),
+    ("model", "model", ""),
+    ("serial_number", "serial", ""),
+    ("os_version", "firmware", ""),
+    ("uptime_seconds", "uptime", " s"),
+    ("cpu_percent", "cpu", " %"),
+    ("memory_used_percent", "memory", " %"),
+    ("temperatures", "temperatures", " °C"),
+    ("fans", "fans", ""),
+    ("power_supplies", "power", ""),
+    ("alarms", "alarms", ""),
+    ("interfaces_down", "interfaces down", ""),
+)
+
+
+def readings_lines(readings: Mapping[str, Any]) -> list[str]:
+    """The device's readings as the record keeps them, one per line; empty ones left out."""
+    lines = []
+    for key, label, unit in READING_LABELS:
+        value = readings.get(key)
+        if value is None or value == {} or value == "":
+            continue
+        if key == "temperatures":
+            shown = ", ".join(f"{k} {v:g}{unit}" for k, v in value.items())
+        else:
+            shown = _joined(value) + (unit if not isinstance(value, Mapping | list) else "")
+        lines.append(f"{label:16} {shown}")
+    return lines
+
+
+def record_log(inspection: Inspection, *, whole: bool) -> list[tuple[str, bool]]:
+    """The readings, the console reads and the transcript kept with a record, as (line,
+    is_heading). ``whole``: every read and the whole transcript (a read-only record)."""
+    lines = [(line, False) for line in readings_lines(inspection.readings or {})]
+    if lines:
+        lines.insert(0, ("— readings —", True))
+    if whole and len(inspection.reads) > 1:  # a failed read is part of the record too
+        lines.append(("— console reads —", True))
+        for read in inspection.reads:
+            outcome = read.outcome if read.ok else f"failed: {read.outcome}"
+            lines.append((f"{read.at:%Y-%m-%d %H:%M}  {read.driver or '-'}  {outcome}", False))
+    transcript = inspection.transcript.splitlines()
+    if transcript:
+        lines.append(("— transcript of the last console read —", True))
+        lines.extend((line, False) for line in (transcript if whole else transcript[-200:]))
+    return lines
+
+
+def read_only_reason(inspection: Inspection) -> str:
+    """Why a completed or signed record refuses a change, and what to do instead."""
+    sign_off = inspection.sign_off
+    if sign_off is not None:
+        why = (
+            f"Signed by {sign_off.representative} on {sign_off.signed_at:%Y-%m-%d}: this "
+            "record is read-only and cannot change."
+        )
+    else:
+        why = "Complete: this record can be signed (s) but no longer changed."
+    return f"{why} For a new inspection, press i on the asset."

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from assettrack.services.assets import AssetRegister
     from assettrack.store.store import Store
 
+# How often the app looks for saves made by other processes (the command line, a merge):
+# one stat of a small file when nothing changed.
+POLL_SECONDS = 2.0
+
 # The main screens but the first are imported when first shown: the app starts sooner.
 LAZY_SCREENS = {
     "sites": "assettrack.tui.screens.sites:SitesScreen",
@@ -66,6 +70,7 @@ class AssetTrackApp(App[None]):
         # Why loading the store failed, for the command line to report after the app ends.
         self.load_error: BaseException | None = None
         self.first_start_checked = False
+        self.notices_shown = 0  # the store's warnings (damaged documents) already shown
 
     def on_mount(self) -> None:
         self.sub_title = f"as of {self.context.today}"
@@ -77,6 +82,7 @@ class AssetTrackApp(App[None]):
         self.push_screen(self.start)
         if self.context.ready:
             self.call_after_refresh(self.offer_first_start)
+        self.set_interval(POLL_SECONDS, self.poll_store, name="poll-store")
 
     def _screen_factory(self, where: str) -> Callable[[], Screen[Any]]:
         # get_screen calls an installed callable once and keeps the screen it returns.
@@ -102,10 +108,40 @@ class AssetTrackApp(App[None]):
                 assets.services_ready(event.worker.result.asset_facts)
             elif assets.loaded_generation < 0:
                 assets.reload()  # a screen that could not wait loaded the store itself
+            self.show_store_notices()
             self.offer_first_start()
         elif event.state is WorkerState.ERROR:
             self.load_error = event.worker.error
             self.exit(return_code=1)
+
+    # -- others' saves ---------------------------------------------------------------------
+
+    def poll_store(self) -> bool:
+        """Take in what other processes saved and redraw the screen shown; whether they had.
+
+        The app holds no lock between its own saves, so the command line and merges write
+        while it is open; this is how their changes reach the screen.
+        """
+        if not self.context.ready or self.load_error is not None:
+            return False
+        register = self.context.register
+        store = register.store
+        changed = store.db.changed_elsewhere()
+        if changed:
+            store.refresh()
+            register.refresh()
+            reload = getattr(self.screen, "reload", None)
+            if callable(reload):
+                reload()
+        self.show_store_notices()
+        return changed
+
+    def show_store_notices(self) -> None:
+        """Warnings the store reported (a damaged document set aside), once each."""
+        notices = self.context.register.store.db.notices
+        for line in notices[self.notices_shown :]:
+            self.notify(line.removeprefix("warning: "), severity="warning", timeout=15)
+        self.notices_shown = len(notices)
 
     def offer_first_start(self) -> None:
         """An empty database opens on the getting-started screen (once per run)."""

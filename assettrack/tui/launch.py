@@ -2,15 +2,16 @@
 
 The order is chosen so the asset table is on screen as soon as Textual can paint it:
 
-1. take the database's writer lock (a second copy is told at once who holds it);
+1. open the database: no lock is held while the app runs - each save takes the writer lock
+   for itself, so the command line and merges can write meanwhile (the app polls for their
+   changes, see ``AssetTrackApp.poll_store``), and warnings go to the app, not the terminal;
 2. if the row snapshot still matches the files, paint the asset table from it and load the
    store (and the plugins) on a worker thread right after the first paint;
 3. if not, a child process makes the snapshot while this one imports Textual, then 2;
 4. failing that, load the store first, as any command does.
 
-A folder that does not exist yet is made into an empty database (the writer lock taken
-first, like any other); there are no rows to snapshot, so no child is started, and the app
-opens on its getting-started screen.
+A folder that does not exist yet is made into an empty database; there are no rows to
+snapshot, so no child is started, and the app opens on its getting-started screen.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def open_tui(
     """The app on ``db_path``, ready to run; the database stays open until the block ends."""
     settings = context.settings
     new = not (db_path / HEADER_NAME).exists()
-    db = Database(db_path, author=settings.engineer).open()
+    # Warnings (a damaged document set aside) are kept in db.notices for the app to show.
+    db = Database(db_path, author=settings.engineer, report=None).open()
     consoles = None
     try:
         # Keyed by the configured rules: plugins' rules are known only once plugins load,

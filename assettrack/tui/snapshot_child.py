@@ -7,8 +7,10 @@ loads the assets and writes the snapshot while the parent imports Textual; the p
 starts as if the snapshot had been there. Where there is no fork (Windows), or the child
 fails or takes too long, the parent loads the store itself, as it would anyway.
 
-The parent holds the database's writer lock throughout, so nothing changes the files while
-the child reads them; the child only reads, and writes nothing but the snapshot.
+The child only reads, and writes nothing but the snapshot (its warnings, such as a damaged
+document set aside, are left to the app, which finds the same when it loads). Another
+process may save meanwhile: the snapshot is keyed by the files' stamps, and the app polls
+for others' saves once loaded.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def _write_snapshot(
     from assettrack.tui.asset_facts import register_facts
     from assettrack.tui.row_snapshot import RowSnapshot
 
-    with Database(db_folder, read_only=True).open() as db:
+    with Database(db_folder, read_only=True, report=None).open() as db:
         # The register the app uses, plugins' warranty rules included, so the first paint
         # shows the end dates the store will confirm once loaded.
         register = make_register(Store(db))

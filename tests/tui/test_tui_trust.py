@@ -285,6 +285,10 @@ def shown_keys(screen, width: int) -> set[str]:
 
 MAIN_KEYS = {
     "assets": {"slash", "n", "i", "s"},
+    "sites": {"n", "e", "d", "c", "C"},
+    "visits": {"n", "r", "o", "left_square_bracket", "right_square_bracket"},
+    "conflicts": {"l", "t"},
+    "charges": {"n", "e", "r", "w"},
     "warranty": {"3", "6", "9", "x", "g", "e"},
     "detail": {"enter", "escape", "e", "i", "d"},
     "inspection": {"p", "f", "n", "v", "t", "r", "c", "s"},
@@ -304,6 +308,14 @@ async def test_the_main_keys_are_on_screen_at_80_columns(app_factory, demo_regis
             assert not missing, (name, missing)
 
         await check("assets")
+        for key, name in (
+            ("f2", "sites"),
+            ("f5", "visits"),
+            ("f7", "conflicts"),
+            ("f8", "charges"),
+        ):
+            await pilot.press(key)
+            await check(name)
         await pilot.press("f4")
         await check("warranty")
         await pilot.press("f3")

@@ -34,9 +34,10 @@ COLUMNS = (
 
 class VisitsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Short labels, so that all five fit 80 columns (F1 help says more).
         Binding("n", "record", "Record visit"),
-        Binding("r", "month_report", "Month report (PDF)"),
-        Binding("o", "toggle_overdue", "Overdue only"),
+        Binding("r", "month_report", "Report"),
+        Binding("o", "toggle_overdue", "Overdue"),
         Binding("left_square_bracket", "month(-1)", "Prev month"),
         Binding("right_square_bracket", "month(1)", "Next month"),
     ]

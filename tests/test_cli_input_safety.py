@@ -9,6 +9,8 @@ import errno
 import io
 import os
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -16,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from assettrack.services.csv_rows import neutralise
-from tests.cli_inprocess import Cli
-from tests.conftest import TODAY
+from tests.cli_inprocess import Cli, database_files
+from tests.conftest import TODAY, run_cli
 
 
 @pytest.fixture
@@ -232,3 +234,84 @@ def test_a_number_is_never_neutralised_but_a_formula_always_is() -> None:
         assert neutralise(number) == number
     for formula in ("-1+2", "=1+2", "+A1", "-A1", "@SUM(A1)", "\t=1", "-", "--5", "-1,5"):
         assert neutralise(formula) == "'" + formula
+
+
+# -- money -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason"),
+    [
+        ("1e400", "is more than 10,000,000,000,000"),
+        ("1e20", "is more than 10,000,000,000,000"),
+        ("nan", "is not an amount of money"),
+        ("-inf", "is not an amount of money"),
+        ("sNaN", "is not an amount of money"),
+        ("twelve", "is not an amount of money"),
+        ("-5", "must be 0 or more"),
+    ],
+)
+def test_charge_amount_is_finite_positive_and_bounded(
+    cli: Cli, db: Path, amount: str, reason: str
+) -> None:
+    before = database_files(db)
+    result = cli(
+        "--db", db, "charge", "add", "--contract", "HT-1", "--site", "Head Office",
+        "--amount", amount,
+    )  # fmt: skip
+    assert result.returncode == 1
+    line = one_error_line(result.stderr)
+    assert line.startswith(f"error: invalid charge: amount: {amount!r} {reason}"), line
+    assert database_files(db) == before
+
+
+def test_a_charge_with_thousands_separators_or_of_zero_is_recorded(cli: Cli, db: Path) -> None:
+    for amount, shown in (("1,250.505", "1250.51"), ("0", "0.00")):
+        out = cli.ok(
+            "--db", db, "charge", "add", "--contract", "HT-1", "--site", "Head Office",
+            "--amount", amount,
+        )  # fmt: skip
+        assert f": {shown} " in out
+
+
+# -- the demo database -----------------------------------------------------------------------
+
+
+def building(folder: Path) -> bool:
+    """A demo database is being written: beside the folder, or in it before its marker."""
+    beside = list(folder.parent.glob(".*building*/*.json"))
+    in_place = list(folder.glob("*.json")) and not (folder / "DEMO").exists()
+    return bool(beside or in_place)
+
+
+def kill_during_build(folder: Path, *options: str) -> None:
+    """Start `demo --no-tui` and kill it (SIGKILL: no clean-up runs) once its database is
+    being written."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "assettrack", "--db", str(folder), "demo", "--no-tui", *options],
+        env={**os.environ, "ASSETTRACK_TODAY": TODAY.isoformat()},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while child.poll() is None and not building(folder):
+            time.sleep(0.002)  # waiting for the build to start; nothing here is timed
+        assert child.poll() is None, "the demo was built before it could be killed"
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_demo_fresh_after_a_kill_works(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    kill_during_build(folder)  # the very first build
+    assert not folder.exists()  # no half-built demo in its place
+    assert run_cli("--db", str(folder), "demo", "--no-tui").returncode == 0
+    before = database_files(folder)
+    kill_during_build(folder, "--fresh")
+    assert (folder / "DEMO").is_file() and database_files(folder) == before  # the old demo
+    for options in ((), ("--fresh",)):
+        result = run_cli("--db", str(folder), "demo", "--no-tui", *options)
+        assert result.returncode == 0, result.stderr
+    assert (folder / "DEMO").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["demo"]  # what the kills left is cleared

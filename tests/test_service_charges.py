@@ -229,7 +229,7 @@ def test_service_warns_as_the_cap_approaches(store: Store, contract, site) -> No
     (row,) = service.summary(date(2026, 2, 1))
     assert row.labour == Decimal("10500.00") and row.total == Decimal("20499.00")
     assert len(service.for_contract(contract.id)) == 4
-    with pytest.raises(AssetTrackError, match="more than 0"):
+    with pytest.raises(AssetTrackError, match="must be 0 or more"):
         service.add(contract.id, site.id, "-5")
     with pytest.raises(AssetTrackError, match="no contract"):
         service.add("HT-nope", site.id, "5")

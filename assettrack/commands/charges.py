@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -92,6 +93,13 @@ def charges_command(context: Any, contract: str | None, fmt: str) -> None:
             )
 
 
+def _amount(value: str) -> Decimal:
+    """Checked before the database is opened: a bad amount is one line (exit 1)."""
+    from assettrack.domain.charges import parse_amount
+
+    return parse_amount(value)
+
+
 @click.group(name="charge")
 def charge_group() -> None:
     """Record service charges."""
@@ -100,7 +108,12 @@ def charge_group() -> None:
 @charge_group.command(name="add")
 @click.option("--contract", required=True, help="Contract id or number.")
 @click.option("--site", required=True, help="Site id or name.")
-@click.option("--amount", required=True)
+@click.option(
+    "--amount",
+    required=True,
+    callback=lambda ctx, param, value: _amount(value),
+    help="The amount, e.g. 1250.50: 0 or more, rounded to the cent.",
+)
 @click.option(
     "--kind",
     type=click.Choice(["labour", "parts", "travel", "other"]),
@@ -115,7 +128,7 @@ def charge_add(
     context: Any,
     contract: str,
     site: str,
-    amount: str,
+    amount: Decimal,
     kind: str,
     charged_on: str | None,
     description: str,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
+from pathlib import Path
 
 import click
 
 from assettrack.commands.context import Context, pass_context
+from assettrack.commands.database import DEMO_MARKER, demo_folder
 from assettrack.errors import AssetTrackError
 from assettrack.store.store import Store
 from assettrack.tui.launch import run_tui
+
+MARKER_TEXT = "A demo database made by 'assettrack demo'; safe to delete.\n"
 
 
 @click.command()
@@ -19,26 +22,27 @@ from assettrack.tui.launch import run_tui
 def demo(context: Context, fresh: bool, no_tui: bool) -> None:
     """Create a demo database (sites, ~200 assets, every warranty state) and open it."""
     from assettrack.services.demo import build_demo
+    from assettrack.services.demo_folder import build_demo_folder, clear_interrupted
     from assettrack.services.demo_history import build_history
 
-    folder = context.db_option or (context.settings.db_path.parent / "demo")
-    marker = folder / "DEMO"
+    folder = context.db_option or demo_folder(context)
+    marker = folder / DEMO_MARKER
+    clear_interrupted(folder)
     if folder.exists() and any(folder.iterdir()) and not marker.exists():
         raise AssetTrackError(
             f"{folder} holds a database that is not a demo; choose another folder with --db"
         )
-    if fresh and folder.exists():
-        shutil.rmtree(folder)
-    if not marker.exists():
-        try:
-            with Store.open(folder, author=context.settings.engineer) as store:
-                register = context.register(store)
-                build_demo(register, context.today)
-                build_history(register, context.today)
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)  # a half-built demo is no use
-            raise
-        marker.write_text("A demo database made by 'assettrack demo'; safe to delete.\n")
+
+    def fill(new: Path) -> None:
+        with Store.open(new, author=context.settings.engineer) as store:
+            register = context.register(store)
+            build_demo(register, context.today)
+            build_history(register, context.today)
+        (new / DEMO_MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # last: complete
+
+    if fresh or not marker.exists():
+        # Built beside the folder and swapped in whole: a kill leaves the old demo or none.
+        build_demo_folder(folder, fill)
         click.echo(f"Demo database created in {folder}", err=True)
     if not no_tui:
         run_tui(context, folder, demo=True)

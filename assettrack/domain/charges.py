@@ -25,7 +25,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
@@ -33,8 +33,12 @@ from dateutil.relativedelta import relativedelta
 
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import SCHEMA_VERSION, new_id
+from assettrack.domain.validation import MAX_CONTRACT_VALUE
 
 CENT = Decimal("0.01")
+# One charge is at most the largest contract value: far beyond any real charge, and far
+# inside what the cent arithmetic and the store take (1e400 would overflow them).
+MAX_CHARGE = MAX_CONTRACT_VALUE
 
 
 class ChargeKind(StrEnum):
@@ -165,6 +169,25 @@ class CapStatus:
 
 def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_amount(value: str | Decimal) -> Decimal:
+    """A charge's amount from what was typed: finite, 0 or more, at most ``MAX_CHARGE``,
+    rounded to the cent (thousands separators allowed: 1,250.50)."""
+    text = str(value).strip().replace(",", "").replace("_", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():  # also nan and inf, which Decimal accepts
+        reason = "is not an amount of money (digits and a decimal point, e.g. 1250.50)"
+    elif amount < 0:
+        reason = "must be 0 or more"
+    elif amount > MAX_CHARGE:
+        reason = f"is more than {MAX_CHARGE:,f}, the most one charge can be"
+    else:
+        return money(amount)
+    raise ValidationError([FieldProblem("amount", str(value), reason)], what="charge")
 
 
 def year_after_warranty(warranty_end: date, day: date) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 
 from assettrack.domain.charges import (
@@ -31,7 +31,7 @@ from assettrack.domain.charges import (
     ChargeKind,
     cap_message,
     cap_status,
-    money,
+    parse_amount,
 )
 from assettrack.domain.models import Contract
 from assettrack.domain.warranty import WarrantyRules, add_months, warranty_status
@@ -71,16 +71,6 @@ class ChargeResult:
     charge: Charge
     cap: CapStatus | None
     warnings: tuple[str, ...]
-
-
-def parse_amount(value: str | Decimal) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise AssetTrackError(f"{value!r} is not an amount of money") from None
-    if not amount.is_finite() or amount <= 0:
-        raise AssetTrackError(f"the amount must be more than 0, not {value}")
-    return money(amount)
 
 
 def parse_charge_kind(value: str | ChargeKind) -> ChargeKind:

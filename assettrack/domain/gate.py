@@ -168,6 +168,8 @@ def _plan(cls: type) -> Callable[[dict[str, Any], str, list[FieldProblem]], None
     namespace: dict[str, Any] = {"M": _MISSING, "missing": _missing, "is_id": ID.fullmatch}
     lines = ["def check(doc, prefix, problems):", "    get = doc.get"]
     for i, f in enumerate(dataclasses.fields(cls)):
+        if f.name in ("id", "schema") and prefix_checked(cls):
+            continue  # checked before the model's fields, tombstones' too
         tp = hints[f.name]
         namespace[f"check_{i}"] = _checker(tp, f.name)
         quick = []
@@ -192,6 +194,12 @@ def _plan(cls: type) -> Callable[[dict[str, Any], str, list[FieldProblem]], None
         ]
     exec("\n".join(lines), namespace)  # source built above from the field names
     return namespace["check"]  # type: ignore[no-any-return]
+
+
+def prefix_checked(cls: type) -> bool:
+    """Whether ``check_document`` checks the model's id and schema itself (documents do;
+    nested parts such as a contact are checked field by field)."""
+    return cls in MODELS.values()
 
 
 def _missing(where: str, problems: list[FieldProblem]) -> None:

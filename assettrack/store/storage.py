@@ -153,13 +153,27 @@ class PartitionStorage(Storage):
         return data, outdated, seen
 
     def _set_aside_damaged(self, data: dict[str, Any]) -> None:
+        # Imported here: the app paints its first screen before the models are imported.
+        from assettrack.domain.gate import MODELS, check_document, summary
+
         for table, docs in data.items():
+            checked = table in MODELS or table == CONFLICTS  # others: a plugin's, served as is
             for key, doc in list(docs.items()):
-                problems = _problems(table, key, doc)
-                if problems:
-                    del docs[key]
-                    found = self.db.set_doc_aside(self.name, table, key, doc, problems)
-                    self.unsaved_damage |= found.copy is None
+                if not isinstance(doc, dict):
+                    problem: str | None = f"document {key} is not an object"
+                elif not checked and not _has_schema(doc):
+                    problem = "it has no valid schema version"
+                elif not checked:
+                    continue
+                elif found := check_document(table, doc, decode=False):
+                    problem = summary(found)
+                elif doc["id"] != key:
+                    problem = f"it is filed under another id ({key})"
+                else:
+                    continue
+                del docs[key]
+                aside = self.db.set_doc_aside(self.name, table, key, doc, problem)
+                self.unsaved_damage |= aside.copy is None
 
     def _migrate(self, data: Tables) -> Tables:
         migrated: Tables = {}
@@ -196,24 +210,6 @@ class PartitionStorage(Storage):
 def _has_schema(doc: dict[str, Any]) -> bool:
     version = doc.get("schema")
     return isinstance(version, int) and not isinstance(version, bool) and version >= 1
-
-
-def _problems(table: str, key: str, doc: Any) -> str | None:
-    """Why a stored document cannot be served, or None. Tables the gate does not know (a
-    plugin's, a later version's) are served as they are."""
-    if not isinstance(doc, dict):
-        return f"document {key} is not an object"
-    if not _has_schema(doc):
-        return "it has no valid schema version"
-    # Imported here: the app paints its first screen before the models are imported.
-    from assettrack.domain.gate import MODELS, check_document, summary
-
-    if table not in MODELS and table != CONFLICTS:
-        return None
-    found = check_document(table, doc, decode=False)
-    if not found:
-        return None if doc.get("id") == key else f"it is filed under another id ({key})"
-    return summary(found)
 
 
 def check_shape(path: Path, data: Any, supported: int) -> bool:

@@ -379,3 +379,19 @@ def test_completing_never_changes_the_firmware_by_itself(demo_register, app_fact
     service.complete(draft, asset)
     assert store.assets.get(asset.id).firmware == "IOS-XE 17.9.4a"
     assert draft.flags and draft.flags[0].startswith("firmware changed")  # kept on the record
+
+
+async def test_enter_enter_after_a_filter_opens_the_asset(app_factory, demo_register) -> None:
+    """Keys that arrive together (typed fast, or pasted): the second Enter opens the asset."""
+    from textual import events
+
+    serial = demo_register.store.assets.all()[7].serial_number
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        for key, char in [*((c, c) for c in serial), ("enter", None), ("enter", None)]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert isinstance(app.screen, AssetDetailScreen)
+        assert app.screen.asset.serial_number == serial

@@ -82,7 +82,6 @@ class AssetDetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # The list's title sits right above it; the space goes below the list.
-        self.query_one("#history-title").styles.margin = (0, 0, 0, 0)
         self.query_one(RecordList).styles.margin = (0, 0, 1, 0)
         self.refresh_detail()  # Up and Down pick an inspection: the list has the focus
         if self.focused is None:
@@ -157,7 +156,9 @@ class AssetDetailScreen(Screen[None]):
             title.append("  enter opens one, d discards a draft", style="dim")
         else:
             title.append("  enter opens one (read-only once complete)", style="dim")
-        self.query_one("#history-title", Static).update(title)
+        heading = self.query_one("#history-title", Static)
+        heading.update(title)
+        heading.styles.margin = (0, 0, 0 if records else 1, 0)  # the list's own space below
         table = self.query_one(RecordList)
         was_shown, table.display = table.display, bool(records)
         if records and (self.focused is None or not was_shown):

@@ -178,11 +178,12 @@ class AssetsScreen(Screen[None]):
         # the filter with it. Keys a fast typist sent before the focus moved are still
         # queued at the table: while typing_into_filter is set they go to the filter too.
         table = self.query_one(FastTable)
-        if event.key in TABLE_MOVES and self.focused is self.query_one("#filter", Input):
-            # Down in the filter box moves the cursor the table shows, and the table takes
-            # the focus at once, so the Enter that follows opens that row.
+        in_filter = self.focused is self.query_one("#filter", Input)
+        if in_filter and (event.key in TABLE_MOVES or event.key == "enter"):
+            # Down (or Enter) in the filter box hands the table the focus at once, not after
+            # the box's own messages: an Enter right behind it opens the highlighted row.
             self.set_focus(table)
-            table.action_cursor(TABLE_MOVES[event.key])
+            table.action_cursor(TABLE_MOVES.get(event.key, 0))
             event.stop()
             event.prevent_default()
             return

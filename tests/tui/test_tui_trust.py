@@ -395,3 +395,35 @@ async def test_enter_enter_after_a_filter_opens_the_asset(app_factory, demo_regi
         await pilot.pause()
         assert isinstance(app.screen, AssetDetailScreen)
         assert app.screen.asset.serial_number == serial
+
+
+async def test_a_completed_record_opens_read_only_and_can_be_signed(
+    app_factory, demo_register
+) -> None:
+    store = demo_register.store
+    asset = store.assets.all()[2]
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        service = app.context.inspections
+        record = service.start(asset)
+        for item in record.items:
+            service.answer(record, asset, item.item_id, result=ItemResult.PASS)
+        service.complete(record, asset)
+        await open_detail(app, pilot, asset)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InspectionScreen) and screen.read_only
+        assert "s" in shown_keys(screen, 80) and "p" not in footer_keys(screen)
+        await pilot.press("f")
+        await pilot.pause()
+        assert any("can be signed (s) but no longer changed" in m for m in notifications(app))
+        assert all(e.result is ItemResult.PASS for e in screen.inspection.items)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SignOffModal)
+        await pilot.press(*"Amira", "enter")
+        await pilot.pause()
+        saved = store.inspections.get(asset.site_id, record.id)
+        assert saved.state is InspectionState.SIGNED
+        assert "s" not in footer_keys(screen)  # signed: nothing left to do but read it

@@ -45,12 +45,16 @@ def test_inspect_reads_the_device_into_the_draft(demo_db: Path) -> None:
     report = json.loads(result.stdout)
     assert report["driver"] == "cisco_ios" and report["state"] == "draft"
     assert report["readings"]["serial_number"] == asset.serial_number
-    assert report["flags"] == []
+    # The same unit (no serial flag), on another firmware than the register's: news to
+    # accept, which the read alone does not write into the register.
+    (flag,) = report["flags"]
+    assert flag.startswith("firmware changed") and asset.firmware in flag
     filled = [i for i in report["items"] if i["filled_from"].startswith("readings")]
     assert len(filled) >= 8
     with Store.open(demo_db, read_only=True) as store:
         saved = store.inspections.get(asset.site_id, report["inspection"])
         assert saved.readings["os_version"] and "show version" in saved.transcript
+        assert store.assets.get(asset.id).firmware == asset.firmware
 
 
 def test_a_swapped_unit_is_flagged_in_text_output(demo_db: Path) -> None:

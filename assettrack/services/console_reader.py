@@ -91,6 +91,7 @@ def check_port(url: str) -> None:
     scheme, sep, _ = url.partition("://")
     if not sep:
         return
+    scheme = scheme.lower()  # as pyserial reads it
     if not re.fullmatch(r"[a-z0-9]+", scheme) or (
         importlib.util.find_spec(f"serial.urlhandler.protocol_{scheme}") is None
     ):

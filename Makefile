@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # exactly as a third party's would be (the template is copied, never installed).
 PLUGIN_DIRS := $(filter-out plugins/_template/,$(dir $(wildcard plugins/*/pyproject.toml)))
 
-.PHONY: demo test lint bench setup clean
+.PHONY: demo test lint bench stress setup clean
 
 $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "assettrack needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -32,6 +32,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/store_bench.py
 	$(BIN)/python benchmarks/console_bench.py
 	$(BIN)/python benchmarks/tui_bench.py
+
+# kill -9 writing commands 200 times at random moments; every count must be 0 (a few minutes)
+stress: $(STAMP)
+	$(BIN)/python benchmarks/crash_bench.py --kills 200
 
 clean:
 	rm -rf $(VENV)

@@ -253,3 +253,17 @@ def test_a_forged_conflict_on_disk_is_set_aside_and_conflicts_runs(db: Path) -> 
     assert result.returncode == 0 and "No conflicts." in result.stdout
     assert "warning:" in result.stderr and "c1" in result.stderr
     assert_database_works(db)
+
+
+def test_many_damaged_documents_give_a_few_lines_and_a_count(db: Path) -> None:
+    path, _ = first_asset(db)
+    data = orjson.loads(path.read_bytes())
+    for doc in list(data["assets"].values())[:8]:
+        doc["warranty_months"] = "a year"
+    path.write_bytes(orjson.dumps(data))
+    result = cli(db, "export", "assets")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 6 and all(line.startswith("warning:") for line in lines)
+    assert "3 more warning(s)" in lines[-1] and "quarantine" in lines[-1]
+    assert len(list((db / "quarantine").iterdir())) == 8

@@ -241,3 +241,18 @@ def test_a_damaged_journal_is_reported_and_kept(db: Path) -> None:
     assert any("damaged" in line and journal.name in line for line in seen)
     assert not journal.exists() and (db / "quarantine" / journal.name).exists()
     assert orjson.loads((db / "assettrack.json").read_bytes())["format"] == "assettrack-store"
+
+
+def test_the_crash_bench_short_run_finds_nothing_wrong() -> None:
+    """benchmarks/crash_bench.py with 10 kills (``make stress`` runs 200)."""
+    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "crash_bench.py"
+    result = subprocess.run(
+        [sys.executable, str(bench), "--kills", "10", "--seed", "7"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    for figure in ("unreadable databases", "lost committed documents", "partial reads",
+                   "orphan files after the next open"):  # fmt: skip
+        assert f"{figure}:" in result.stdout
+        line = next(x for x in result.stdout.splitlines() if x.startswith(figure))
+        assert line.split()[-1] == "0", line

@@ -61,6 +61,7 @@ from assettrack.store.journal import (
 from assettrack.store.lock import WriterLock
 from assettrack.store.lock import lock_wait as lock_wait_default
 from assettrack.store.quarantine import (
+    MAX_LINES,
     QUARANTINE,
     Reporter,
     SetAside,
@@ -168,6 +169,13 @@ class Database:
             db.close()
         self._partitions.clear()
         self._lock.release()
+        unsaid = len(self.notices) - MAX_LINES
+        if self.report is not None and unsaid > 0:
+            self.notices = self.notices[:MAX_LINES]  # said once, even if closed twice
+            self.report(
+                f"warning: and {unsaid} more warning(s) like these; every damaged document "
+                f"is in {self.folder / QUARANTINE}"
+            )
 
     def __enter__(self) -> Database:
         return self.open()
@@ -445,7 +453,8 @@ class Database:
 
     def _notice(self, line: str) -> None:
         self.notices.append(line)
-        if self.report is not None:
+        # A few lines say what happened; a thousand would bury it: the rest are counted.
+        if self.report is not None and len(self.notices) <= MAX_LINES:
             self.report(line)
 
     # -- partitions ------------------------------------------------------------------------

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # How often the app looks for saves made by other processes (the command line, a merge):
 # one stat of a small file when nothing changed.
 POLL_SECONDS = 2.0
+MAX_NOTICES = 5  # the store's warnings shown one by one; the rest are counted
 
 # The main screens but the first are imported when first shown: the app starts sooner.
 LAZY_SCREENS = {
@@ -139,8 +140,15 @@ class AssetTrackApp(App[None]):
     def show_store_notices(self) -> None:
         """Warnings the store reported (a damaged document set aside), once each."""
         notices = self.context.register.store.db.notices
-        for line in notices[self.notices_shown :]:
+        for line in notices[self.notices_shown : MAX_NOTICES]:
             self.notify(line.removeprefix("warning: "), severity="warning", timeout=15)
+        if len(notices) > MAX_NOTICES and self.notices_shown < len(notices):
+            self.notify(
+                f"{len(notices) - max(self.notices_shown, MAX_NOTICES)} more warning(s): "
+                "every damaged document is in the database's quarantine folder",
+                severity="warning",
+                timeout=15,
+            )
         self.notices_shown = len(notices)
 
     def offer_first_start(self) -> None:

@@ -7,16 +7,27 @@ the rest of the database keeps working.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
-from assettrack.domain.models import Asset, Inspection
+from assettrack.config import load_settings
+from assettrack.domain.codec import from_doc, to_doc
+from assettrack.domain.faults import fault_sla
+from assettrack.domain.gate import check_document
+from assettrack.domain.models import Asset, Fault, Inspection, ReportedVia
+from assettrack.domain.warranty import warranty_status
+from assettrack.services.service_config import load_service_config
 from assettrack.store.errors import RejectedDocumentError, StoreWriteError
 from assettrack.store.store import Store
 from tests.conftest import run_cli
@@ -70,9 +81,20 @@ def assert_database_works(folder: Path) -> None:
         result = cli(folder, *command)
         assert result.returncode == 0, (command, result.stderr)
     added = cli(
-        folder, "fault", "add", "--site", "外滩分行", "--severity", "2", "--via", "phone",
-        "--reported", "2026-11-30 09:00", "--symptom", "链路中断",
-    )  # fmt: skip
+        folder,
+        "fault",
+        "add",
+        "--site",
+        "外滩分行",
+        "--severity",
+        "2",
+        "--via",
+        "phone",
+        "--reported",
+        "2026-11-30 09:00",
+        "--symptom",
+        "链路中断",
+    )
     assert added.returncode == 0, added.stderr
 
 
@@ -267,3 +289,86 @@ def test_many_damaged_documents_give_a_few_lines_and_a_count(db: Path) -> None:
     assert len(lines) == 6 and all(line.startswith("warning:") for line in lines)
     assert "3 more warning(s)" in lines[-1] and "quarantine" in lines[-1]
     assert len(list((db / "quarantine").iterdir())) == 8
+
+
+# -- whatever the gate lets in can be used -------------------------------------------------
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**15), 10**15)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(
+        [
+            "2026-01-31",
+            "2026-02-30",
+            "1969-12-31",
+            "2200-12-31",
+            "9999-12-31",
+            "2026-03-01T09:00",
+            "2026-03-01T09:00:00+08:00",
+            "0001-01-01T00:00",
+            "in_service",
+            "phone",
+            "1e400",
+            "NaN",
+            "12.50",
+            "-3",
+            "../x",
+            "a" * 200,
+        ]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+# Values of the right type, across their whole range: most documents made of them get in.
+PLAUSIBLE = (
+    st.dates(date(1970, 1, 1), date(2200, 12, 31)).map(date.isoformat)
+    | st.datetimes(datetime(1970, 1, 1), datetime(2200, 12, 31, 23, 59)).map(datetime.isoformat)
+    | st.integers(-5, 700)
+    | st.booleans()
+    | st.none()
+    | st.text(max_size=30)
+    | st.sampled_from(["in_service", "spare", "retired", "phone", "email", "on_site"])
+    | st.lists(st.text(max_size=8), max_size=3)
+)
+SETTINGS = load_settings(env={}, user_dir=Path(tempfile.gettempdir()) / "assettrack-no-user-dir")
+NOW = datetime(2026, 12, 1, 12)
+GOOD_ASSET = to_doc(Asset("site-1", "router", "Cisco", "ISR4331", "FDO1", revision=1))
+GOOD_FAULT = to_doc(Fault("site-1", 2, ReportedVia.PHONE, NOW, NOW, revision=1))
+
+
+@hyp_settings(max_examples=300, deadline=None)
+@given(
+    changes=st.dictionaries(
+        st.sampled_from([f.name for f in dataclasses.fields(Asset)] + ["console"]),
+        JSON | PLAUSIBLE,
+        max_size=3,
+    )
+)
+def test_an_asset_the_gate_lets_in_decodes_and_its_warranty_can_be_worked_out(changes) -> None:
+    doc = {**GOOD_ASSET, **changes}
+    if check_document("assets", doc):
+        return  # refused, with its field named
+    asset = from_doc(Asset, doc)
+    warranty_status(asset, SETTINGS.warranty, NOW.date())
+    assert check_document("assets", to_doc(asset)) == []
+    orjson.dumps(to_doc(asset))
+
+
+@hyp_settings(max_examples=300, deadline=None)
+@given(
+    changes=st.dictionaries(
+        st.sampled_from([f.name for f in dataclasses.fields(Fault)]), JSON | PLAUSIBLE, max_size=3
+    )
+)
+def test_a_fault_the_gate_lets_in_decodes_and_its_targets_can_be_checked(changes) -> None:
+    doc = {**GOOD_FAULT, **changes}
+    if check_document("faults", doc):
+        return
+    fault = from_doc(Fault, doc)
+    fault_sla(fault, load_service_config(SETTINGS.raw).severity, NOW)
+    assert check_document("faults", to_doc(fault)) == []

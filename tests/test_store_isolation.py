@@ -256,3 +256,45 @@ def test_the_crash_bench_short_run_finds_nothing_wrong() -> None:
         assert f"{figure}:" in result.stdout
         line = next(x for x in result.stdout.splitlines() if x.startswith(figure))
         assert line.split()[-1] == "0", line
+
+
+def test_import_creating_sites_killed_at_random_moments_is_all_or_nothing(
+    db: Path, tmp_path: Path
+) -> None:
+    """The customers and sites an import creates are part of its one change."""
+
+    def importer(attempt: int) -> subprocess.Popen[bytes]:
+        csv = tmp_path / f"new{attempt}.csv"
+        rows = [
+            f"New customer {attempt},New site {attempt}-{n % 5},switch,Huawei,S5735,"
+            f"NEW{attempt}-{n:04d}"
+            for n in range(2000)
+        ]
+        csv.write_text(
+            "customer,site,kind,vendor,model,serial_number\n" + "\n".join(rows) + "\n"
+        )
+        command = ["import", "assets", str(csv), "--create-sites"]
+        return subprocess.Popen(
+            [sys.executable, "-m", "assettrack", "--db", str(db), *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "ASSETTRACK_TODAY": "2026-12-01"},
+        )
+
+    def sites_of(attempt: int) -> int:
+        listed = run_cli("--db", str(db), "site", "list", "--format", "json")
+        assert listed.returncode == 0, listed.stderr
+        return sum(s["name"].startswith(f"New site {attempt}-") for s in json.loads(listed.stdout))
+
+    started = time.perf_counter()
+    assert importer(0).wait(timeout=120) == 0
+    duration = time.perf_counter() - started
+    assert sites_of(0) == 5
+    rng = random.Random(5)
+    for attempt in range(1, 5):
+        child = importer(attempt)
+        time.sleep(rng.uniform(0.3, 1.0) * duration)
+        os.kill(child.pid, signal.SIGKILL)
+        child.communicate(timeout=30)
+        assets = {s for s in serials(db) if s.startswith(f"NEW{attempt}-")}
+        assert (sites_of(attempt), len(assets)) in ((0, 0), (5, 2000)), f"attempt {attempt}"

@@ -221,11 +221,18 @@ def parse_assets_csv(text: str, register: AssetRegister, source: str = "CSV") ->
 
 
 def save_assets_import(register: AssetRegister, plan: AssetImport) -> list[Asset]:
-    for customer in plan.customers:
-        register.store.customers.save(customer)
-    for site in plan.sites:
-        register.add_site(site)
-    return register.store.assets.add_many(plan.assets)
+    """The new customers, sites and assets as one change: all of them, or none even after a
+    crash, and no reader sees part of it."""
+    try:
+        with register.store.transaction("import"):
+            for customer in plan.customers:
+                register.store.customers.save(customer)
+            for site in plan.sites:
+                register.add_site(site)
+            return register.store.assets.add_many(plan.assets)
+    except BaseException:
+        register.refresh()  # the sites remembered above were undone on disk
+        raise
 
 
 def import_assets(

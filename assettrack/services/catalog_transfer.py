@@ -389,9 +389,15 @@ def import_catalog_csv(
     built = check_catalog_csv(kind_name, base, text, source)
     kind = _kind(kind_name, base)
     result = CatalogImport()
-    for row in built:
-        saved = kind.save(row.values, row.base)
-        (result.updated if row.base is not None else result.added).append(saved)
+    try:
+        # One change: every row saved, or none even after a crash or a full disk.
+        with base.store.transaction("import"):
+            for row in built:
+                saved = kind.save(row.values, row.base)
+                (result.updated if row.base is not None else result.added).append(saved)
+    except BaseException:
+        base.register.refresh()  # sites remembered while saving were undone on disk
+        raise
     return result
 
 

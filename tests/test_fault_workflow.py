@@ -338,3 +338,15 @@ def test_a_resolved_fault_made_a_known_problem_from_the_command_line(db: Path, c
     assert record["made_into_known_problem"] == made.split()[-1]
     again = cli("--db", db, "known-problems", "from-fault", open_id[:8])
     assert again.returncode == 1 and "already the known problem 'PoE 掉电'" in again.stderr
+
+
+def test_a_fault_of_a_level_no_longer_configured_still_lists(cli: Cli, db: Path) -> None:
+    # Settings changed, or another laptop's levels came in a bundle: the list goes on.
+    with Store.open(db) as store:
+        site = store.sites.list()[0]
+        reported = datetime(2026, 11, 30, 9, 0)
+        store.faults.save(Fault(site.id, 9, ReportedVia.PHONE, reported, reported))
+    [row] = listed(cli, db)
+    assert row["severity"] == 9
+    shown = cli.ok("--db", db, "fault", "show", row["id"][:8])
+    assert "level 9 (not configured)" in shown

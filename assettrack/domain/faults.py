@@ -249,7 +249,11 @@ def _check(
 
 
 def fault_sla(fault: Fault, rules: SeverityRules, now: datetime) -> FaultSla:
-    level = rules.get(fault.severity)
+    # A level no longer configured (settings changed, or another laptop's levels) has no
+    # targets: its faults still list, rather than stopping every fault listing.
+    level = rules.levels.get(fault.severity) or SeverityLevel(
+        fault.severity, f"level {fault.severity} (not configured)"
+    )
     on_site = fault.reported_via is ReportedVia.ON_SITE
     responded = fault.responded_at or (fault.reported_at if on_site else None)
     attended = fault.on_site_at or (fault.reported_at if on_site else None)

@@ -110,24 +110,20 @@ def test_export_replaces_the_previous_file_whole_and_leaves_no_temporary_file(
     assert leftovers(target.parent) == []
 
 
-def test_export_into_a_read_only_folder_keeps_the_previous_export(
+def test_export_onto_a_read_only_disk_keeps_the_previous_export(
     tmp_path: Path, cli: Cli, db: Path
 ) -> None:
-    folder = tmp_path / "out"
-    folder.mkdir()
-    target = folder / "assets.csv"
-    cli.ok("--db", db, "export", "assets", "-o", target)
-    before = target.read_bytes()
-    folder.chmod(0o555)
-    try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("this user writes through folder permissions (root); see the tmpfs tests")
+    # A disk mounted read-only refuses root too (folder permissions would not).
+    with tiny_disk(tmp_path / "disk") as disk:
+        target = disk / "assets.csv"
+        cli.ok("--db", db, "export", "assets", "-o", target)
+        before = target.read_bytes()
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         result = cli("--db", db, "export", "assets", "-o", target)
-    finally:
-        folder.chmod(0o755)
-    assert result.returncode == 1
-    assert "permission denied" in one_error_line(result.stderr)
-    assert target.read_bytes() == before and leftovers(folder) == []
+        assert result.returncode == 1
+        line = one_error_line(result.stderr)
+        assert "read-only" in line or "permission denied" in line, line
+        assert target.read_bytes() == before and leftovers(disk) == []
 
 
 @contextlib.contextmanager

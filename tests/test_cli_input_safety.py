@@ -198,6 +198,22 @@ def test_report_into_a_missing_folder_is_one_line(tmp_path: Path, cli: Cli, db: 
     assert "does not exist" in one_error_line(result.stderr)
 
 
+def test_bundle_into_a_missing_folder_is_one_line_and_the_previous_bundle_stays(
+    tmp_path: Path, cli: Cli, db: Path
+) -> None:
+    result = cli("--db", db, "export-bundle", tmp_path / "nowhere" / "team.json")
+    assert result.returncode == 1
+    line = one_error_line(result.stderr)
+    assert "does not exist" in line and "intact" not in line  # there was no previous one
+    with tiny_disk(tmp_path / "disk") as disk:
+        previous = disk / "team.json"
+        previous.write_bytes(b'{"an": "older bundle"}')
+        fill(disk)
+        full = cli("--db", db, "export-bundle", previous)
+        assert full.returncode == 1 and "the disk is full" in one_error_line(full.stderr)
+        assert previous.read_bytes() == b'{"an": "older bundle"}' and leftovers(disk) == []
+
+
 def test_export_to_a_terminal_or_pipe_writes_straight_into_it(cli: Cli, db: Path) -> None:
     # -o /dev/null is a device: replacing it with a file would break the machine.
     cli.ok("--db", db, "export", "assets", "-o", "/dev/null")

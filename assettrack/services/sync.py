@@ -34,8 +34,8 @@ import orjson
 from assettrack.domain.gate import ID, check_document, describe
 from assettrack.domain.models import SCHEMA_VERSION, new_id
 from assettrack.errors import AssetTrackError
+from assettrack.files import write_user_file
 from assettrack.store.database import Database
-from assettrack.store.durable import atomic_write
 from assettrack.store.repositories import (
     CATALOG,
     REVISIONS_KEPT,
@@ -157,10 +157,8 @@ def export_bundle(store: Store, path: Path) -> int:
         "exported_at": datetime.now().isoformat(timespec="seconds"),
         "documents": documents,
     }
-    try:
-        atomic_write(Path(path), orjson.dumps(payload))
-    except OSError as exc:
-        raise AssetTrackError(f"cannot write bundle {path}: {exc.strerror}") from exc
+    # Like every file the user asks for: whole or not at all, the previous one kept.
+    write_user_file(Path(path), orjson.dumps(payload))
     return len(documents)
 
 

@@ -289,6 +289,7 @@ class Fault:
     unit_returned_at: datetime | None = None  # ... and came back (the loaner goes home)
     repair_action: str = ""  # repair, replace or refund: the three guarantees
     known_problem_id: str | None = None  # the known problem whose solution was applied
+    visit_id: str | None = None  # the visit it was found or worked on (None: none open)
     # Every change of a time after the report, so a corrected response time shows.
     time_changes: list[TimeChange] = field(default_factory=list)
     id: str = field(default_factory=new_id)

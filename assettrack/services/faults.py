@@ -47,6 +47,7 @@ from assettrack.domain.models import Asset, AssetStatus, Fault, ReportedVia, Sit
 from assettrack.domain.warranty import WarrantyRules, WarrantyState, warranty_status
 from assettrack.errors import AssetTrackError
 from assettrack.services.known_problems import KnownProblemService
+from assettrack.services.open_visit import open_visit
 from assettrack.services.service_common import find_record, find_site, parse_choice
 from assettrack.services.service_config import ServiceConfig
 from assettrack.store.store import Store
@@ -149,6 +150,9 @@ class FaultService:
             created_at=self.clock(),
             engineer=self.engineer,
         )
+        if "visit_id" not in fields:
+            running = open_visit(self.store, site_id)
+            fields["visit_id"] = running.id if running else None
         return self._save(fault, None, fields)
 
     def update(self, fault: Fault, **changes: Any) -> Fault:

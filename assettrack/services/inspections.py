@@ -24,6 +24,7 @@ from assettrack.domain.models import (
 from assettrack.domain.readings import Readings
 from assettrack.errors import AssetTrackError
 from assettrack.plugins.extensions import Extensions
+from assettrack.services.open_visit import open_visit
 from assettrack.store.store import Store
 
 MANUAL = ""  # filled_from of an answer the engineer gave
@@ -110,9 +111,16 @@ class InspectionService:
         return sorted(records, key=lambda r: r.created_at, reverse=True)
 
     def start(self, asset: Asset, visit_id: str | None = None) -> Inspection:
-        """Resume the asset's draft if there is one, else start a new one from its checklist."""
+        """Resume the asset's draft if there is one, else start a new one from its checklist.
+        Without a visit named, the site's open visit (if any) takes the inspection."""
+        if visit_id is None:
+            running = open_visit(self.store, asset.site_id)
+            visit_id = running.id if running else None
         draft = self.draft_for(asset)
         if draft is not None:
+            if draft.visit_id is None and visit_id is not None:
+                draft.visit_id = visit_id  # a draft begun before the visit joins it
+                self.store.inspections.save(draft)
             return self._add_new_items(draft, asset)
         inspection = Inspection(
             site_id=asset.site_id,

@@ -27,6 +27,7 @@ from assettrack.domain.visits import (
     visit_day,
 )
 from assettrack.errors import AssetTrackError
+from assettrack.services.open_visit import open_visit
 from assettrack.services.service_common import find_record, find_site, parse_choice
 from assettrack.services.service_config import ServiceConfig
 from assettrack.store.store import Store
@@ -109,6 +110,27 @@ class VisitService:
                 inspection.visit_id = visit.id
                 self.store.inspections.save(inspection)
         return visit
+
+    def start(self, site_id: str, kind: VisitKind | str, *, fault_id: str | None = None) -> Visit:
+        """Open a visit at the site now; what is inspected or found there joins it."""
+        running = self.open_at(site_id)
+        if running is not None:
+            raise AssetTrackError(
+                f"a {running.kind.value.replace('_', ' ')} visit is already open at this site "
+                f"(since {running.started_at:%Y-%m-%d %H:%M}): end or sign it first"
+            )
+        kind = parse_kind(kind)
+        if kind is VisitKind.FAULT_CALL_OUT and not fault_id:
+            raise AssetTrackError("a fault call-out answers a fault: pick the open fault")
+        if fault_id:
+            fault = self.store.faults.get(site_id, fault_id)
+            if fault is None:
+                raise AssetTrackError(f"no fault {fault_id!r} at this site")
+        return self.record(site_id, kind, self.clock(), fault_id=fault_id)
+
+    def open_at(self, site_id: str) -> Visit | None:
+        """The site's open visit: started, not ended, not signed."""
+        return open_visit(self.store, site_id)
 
     def problems(self, visit: Visit) -> list[FieldProblem]:
         problems = []

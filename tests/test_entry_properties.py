@@ -86,7 +86,8 @@ def fresh(template: tuple[Path, Path], name: str) -> tuple[Cli, Path]:
 def answered_in_one_line(outcome, what: tuple[str, ...]) -> None:
     assert outcome.returncode in (0, 1), (what, outcome.returncode, outcome.stderr)
     assert "Traceback" not in outcome.stderr, what
-    assert "unexpected" not in outcome.stderr, (what, outcome.stderr)  # a crash report
+    # An unexpected error (a bug) is said as "error: unexpected <Type>: …; details in …".
+    assert not outcome.stderr.startswith("error: unexpected "), (what, outcome.stderr)
     if outcome.returncode == 1:
         assert outcome.stderr.startswith("error: "), (what, outcome.stderr)
 

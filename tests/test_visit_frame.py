@@ -111,3 +111,13 @@ def test_nothing_joins_a_visit_at_another_site(
     visits.start(other.id, "scheduled")
     assert inspections.start(asset).visit_id is None
     assert faults.report(site.id, 3, ReportedVia.PHONE, datetime(2026, 12, 1)).visit_id is None
+
+
+def test_an_old_visit_never_ended_is_history_not_open(visits, inspections, site, asset) -> None:
+    # Visits recorded by hand before a visit could be started often have no end.
+    visits.record(site.id, "scheduled", datetime(2026, 11, 3, 9, 0))
+    visits.record(site.id, "scheduled", datetime(2026, 12, 20, 9, 0))  # recorded in advance
+    assert visits.open_at(site.id) is None
+    assert inspections.start(asset).visit_id is None
+    started = visits.start(site.id, "scheduled")  # so a new one can start
+    assert visits.open_at(site.id).id == started.id

@@ -151,7 +151,7 @@ class FaultService:
             engineer=self.engineer,
         )
         if "visit_id" not in fields:
-            running = open_visit(self.store, site_id)
+            running = open_visit(self.store, site_id, self.clock())
             fields["visit_id"] = running.id if running else None
         return self._save(fault, None, fields)
 
@@ -254,6 +254,11 @@ class FaultService:
             self.store.assets.save(dataclasses.replace(asset, status=wanted))
 
     # -- reading ---------------------------------------------------------------------------
+
+    def open_at(self, site_id: str) -> list[Fault]:
+        """The site's faults not resolved yet, the latest reported first."""
+        found = [f for f in self.store.faults.for_site(site_id) if f.resolved_at is None]
+        return sorted(found, key=lambda f: f.reported_at.isoformat(), reverse=True)
 
     def find(self, ref: str) -> Fault:
         return find_record(self.store.faults, ref, "fault")

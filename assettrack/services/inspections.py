@@ -113,8 +113,9 @@ class InspectionService:
     def start(self, asset: Asset, visit_id: str | None = None) -> Inspection:
         """Resume the asset's draft if there is one, else start a new one from its checklist.
         Without a visit named, the site's open visit (if any) takes the inspection."""
+        now = self.clock()  # one reading: the open visit's and the new record's time agree
         if visit_id is None:
-            running = open_visit(self.store, asset.site_id)
+            running = open_visit(self.store, asset.site_id, now)
             visit_id = running.id if running else None
         draft = self.draft_for(asset)
         if draft is not None:
@@ -125,7 +126,7 @@ class InspectionService:
         inspection = Inspection(
             site_id=asset.site_id,
             asset_id=asset.id,
-            created_at=self.clock(),
+            created_at=now,
             visit_id=visit_id,
             engineer=self.engineer,
             items=[

@@ -130,7 +130,7 @@ class VisitService:
 
     def open_at(self, site_id: str) -> Visit | None:
         """The site's open visit: started, not ended, not signed."""
-        return open_visit(self.store, site_id)
+        return open_visit(self.store, site_id, self.clock())
 
     def problems(self, visit: Visit) -> list[FieldProblem]:
         problems = []

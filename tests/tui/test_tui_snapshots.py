@@ -31,6 +31,13 @@ async def go_sites(pilot) -> None:
     await pilot.press("f2")
 
 
+async def go_visit_kind(pilot) -> None:
+    # v on the highlighted site: the kinds of visit, one key each.
+    await pilot.press("f2")
+    await pilot.pause()
+    await pilot.press("v")
+
+
 async def go_warranty(pilot) -> None:
     await pilot.press("f4")
 
@@ -134,6 +141,7 @@ SCREENS = {
     "assets": None,
     "assets_filtered": go_filter,
     "sites": go_sites,
+    "visit_kind": go_visit_kind,
     "warranty": go_warranty,
     "visits": go_visits,
     "faults": go_faults,

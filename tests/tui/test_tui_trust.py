@@ -285,7 +285,7 @@ def shown_keys(screen, width: int) -> set[str]:
 
 MAIN_KEYS = {
     "assets": {"slash", "n", "i", "s"},
-    "sites": {"n", "e", "d", "c", "C"},
+    "sites": {"v", "n", "e", "d", "c", "C"},
     "visits": {"n", "r", "o", "left_square_bracket", "right_square_bracket"},
     "conflicts": {"l", "t"},
     "charges": {"n", "e", "r", "w"},

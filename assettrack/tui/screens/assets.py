@@ -33,6 +33,7 @@ class AssetsScreen(Screen[None]):
         Binding("enter", "open", "Open", show=False),
         Binding("n", "new_asset", "New asset"),
         Binding("i", "inspect", "Inspect"),
+        Binding("v", "start_visit", "Start visit"),  # a site's assets only
         Binding("s", "sort_next", "Sort"),
         Binding("r", "sort_reverse", "Reverse", show=False),
     ]
@@ -61,6 +62,7 @@ class AssetsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Assets" + (f" · {self.site.customer} / {self.site.name}" if self.site else "")
+        self._show_visit()
         first_rows = self.context.first_rows if self.site is None else None
         if first_rows is None:
             self.reload()
@@ -81,6 +83,8 @@ class AssetsScreen(Screen[None]):
             self.app.load_services()  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
+        if self.site is not None and self.context.ready:
+            self._show_visit()  # a visit started or signed meanwhile
         # Rebuild only if assets changed meanwhile (an edit, an inspection, an import).
         # Before the store has loaded there is nothing newer than what is shown.
         if not self.context.ready:
@@ -190,6 +194,8 @@ class AssetsScreen(Screen[None]):
         if not (event.is_printable and event.character):
             return
         bound = {b.key for b in self.BINDINGS if isinstance(b, Binding)}
+        if self.site is None:
+            bound.discard("v")  # every site's assets: no site to visit, v filters
         if self.typing_into_filter or (self.focused is table and event.key not in bound):
             self.typing_into_filter = True
             filter_input = self.query_one("#filter", Input)
@@ -234,6 +240,24 @@ class AssetsScreen(Screen[None]):
         asset = self.context.register.store.assets.get(asset_id)
         if asset is not None:
             self.app.push_screen(AssetDetailScreen(self.context, asset))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start_visit":
+            return self.site is not None
+        return True
+
+    def action_start_visit(self) -> None:
+        from assettrack.tui import visit_flows
+
+        if self.site is not None:
+            site = self.site
+            visit_flows.start_visit(self.app, self.context, site, lambda _v: self._show_visit())
+
+    def _show_visit(self) -> None:
+        from assettrack.tui import visit_flows
+
+        if self.site is not None:
+            self.sub_title = visit_flows.open_visit_line(self.context, self.site)
 
     def action_inspect(self) -> None:
         from assettrack.tui.screens.inspection import InspectionScreen

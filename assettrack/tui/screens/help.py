@@ -46,11 +46,14 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("s / r", "sort by the next column / reverse"),
             ("n", "new asset"),
             ("i", "inspect the highlighted asset"),
+            ("v", "start a visit (a site's assets, opened from Sites)"),
         ),
     ),
     (
         "Sites",
         (
+            ("v", "start a visit at the site: then s, o, p or c for its kind"),
+            ("", "while it is open, inspections and faults at the site join it"),
             ("n", "new site of the selected customer (a customer first, if there is none)"),
             ("e", "edit the highlighted site"),
             ("d", "remove it (kept while it has assets or records)"),

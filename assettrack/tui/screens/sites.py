@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static
 from assettrack.domain.models import Customer, Site
 from assettrack.domain.warranty import WarrantyState
 from assettrack.services.customers import CustomerBase
-from assettrack.tui import customer_flows
+from assettrack.tui import customer_flows, visit_flows
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.first_start import GettingStarted
 from assettrack.tui.visit_due import due_cell
@@ -39,10 +39,11 @@ CUSTOMER_ROW = "customer:"
 class SitesScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Assets of site", show=False),
+        Binding("v", "start_visit", "Visit"),
         Binding("n", "new_site", "New site"),
         Binding("e", "edit_site", "Edit"),
         Binding("d", "remove_site", "Remove"),
-        Binding("c", "new_customer", "New customer"),
+        Binding("c", "new_customer", "Customer"),
         Binding("C", "edit_customer", "Edit customer"),
     ]
 
@@ -67,6 +68,7 @@ class SitesScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.reload()
         self._show_guide()
+        self._show_open_visit(self.query_one(FastTable).current_key)
 
     def reload(self) -> None:
         register, today = self.context.register, self.context.today
@@ -120,6 +122,22 @@ class SitesScreen(Screen[None]):
     @on(FastTable.RowSelected)
     def _selected(self, event: FastTable.RowSelected) -> None:
         self._open(event.key)
+
+    @on(FastTable.RowHighlighted)
+    def _highlighted(self, event: FastTable.RowHighlighted) -> None:
+        self._show_open_visit(event.key)
+
+    def _show_open_visit(self, key: str | None) -> None:
+        # The header says when the highlighted site has a visit open: work there joins it.
+        site = self.context.register.site(key) if key else None
+        self.sub_title = visit_flows.open_visit_line(self.context, site) if site else ""
+
+    def action_start_visit(self) -> None:
+        site = self._selected_site()
+        if site is not None:
+            visit_flows.start_visit(
+                self.app, self.context, site, lambda _visit: self._show_open_visit(site.id)
+            )
 
     def action_open(self) -> None:
         key = self.query_one(FastTable).current_key

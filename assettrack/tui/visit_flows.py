@@ -1,0 +1,86 @@
+"""Starting a visit from the Sites or a site's Assets screen, and the line that shows it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import App
+
+from assettrack.domain.models import Site, Visit, VisitKind
+from assettrack.errors import AssetTrackError
+from assettrack.tui.context import TuiContext
+
+
+def open_visit_line(context: TuiContext, site: Site) -> str:
+    """The subtitle while a visit is open at the site (empty: none open)."""
+    service = context.visits
+    visit = service.open_at(site.id) if service else None
+    return describe(visit) if visit else ""
+
+
+def describe(visit: Visit) -> str:
+    return (
+        f"{visit.kind.value.replace('_', ' ')} visit open since {visit.started_at:%Y-%m-%d %H:%M}"
+    )
+
+
+def start_visit(
+    app: App[object], context: TuiContext, site: Site, done: Callable[[Visit], None]
+) -> None:
+    """Ask the kind (and, for a call-out, the open fault it answers), then start the visit."""
+    from assettrack.tui.screens.visit_kind import VisitKindModal
+
+    service = context.visits
+    assert service is not None
+    running = service.open_at(site.id)
+    if running is not None:
+        app.notify(f"{site.name}: a {describe(running)}", severity="warning")
+        return
+
+    def start(kind: VisitKind, fault_id: str | None = None) -> None:
+        try:
+            visit = service.start(site.id, kind, fault_id=fault_id)
+        except AssetTrackError as exc:
+            app.notify(str(exc), severity="error")
+            return
+        app.notify(f"{site.name}: {describe(visit)}; inspections and faults here join it")
+        done(visit)
+
+    def picked(kind: VisitKind | None) -> None:
+        if kind is None:
+            return
+        if kind is VisitKind.FAULT_CALL_OUT:
+            _pick_fault(app, context, site, lambda fault_id: start(kind, fault_id))
+        else:
+            start(kind)
+
+    app.push_screen(VisitKindModal(site.name), picked)
+
+
+def _pick_fault(
+    app: App[object], context: TuiContext, site: Site, chosen: Callable[[str], None]
+) -> None:
+    from assettrack.tui.screens.form_modal import Field, FormModal
+
+    faults = context.faults
+    assert faults is not None
+    open_faults = faults.open_at(site.id)
+    if not open_faults:
+        app.notify("No open fault at this site: record the fault first", severity="warning")
+        return
+    choices = [
+        (f"{f.reported_at:%m-%d %H:%M} S{f.severity} {f.symptom or 'no symptom'}"[:60], f.id)
+        for f in open_faults
+    ]
+    fields = [Field("fault", "Fault it answers", open_faults[0].id, choices=choices)]
+
+    def submit(values: dict[str, str]) -> object:
+        if not values["fault"]:
+            raise AssetTrackError("choose the fault")
+        return values["fault"]
+
+    def done(fault_id: object) -> None:
+        if isinstance(fault_id, str):
+            chosen(fault_id)
+
+    app.push_screen(FormModal("Fault call-out", fields, submit), done)

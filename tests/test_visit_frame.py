@@ -121,3 +121,19 @@ def test_an_old_visit_never_ended_is_history_not_open(visits, inspections, site,
     assert inspections.start(asset).visit_id is None
     started = visits.start(site.id, "scheduled")  # so a new one can start
     assert visits.open_at(site.id).id == started.id
+
+
+def test_a_signed_visit_and_its_inspections_refuse_changes(
+    visits, inspections, site, asset, store
+) -> None:
+    started = visits.start(site.id, "scheduled")
+    draft = inspections.start(asset)
+    visits.sign(started, "王主任")
+    with pytest.raises(AssetTrackError, match="signed by 王主任"):
+        visits.sign(started, "someone else")
+    started.notes = "changed afterwards"
+    with pytest.raises(AssetTrackError, match="can no longer change"):
+        visits.save(started)
+    assert store.visits.get(site.id, started.id).notes == ""
+    with pytest.raises(AssetTrackError, match="visit signed by 王主任"):
+        inspections.answer(draft, asset, "room_temperature", value="24.5")

@@ -283,6 +283,7 @@ class InspectionService:
     def sign(self, inspection: Inspection, asset: Asset, representative: str) -> Inspection:
         if inspection.state is not InspectionState.COMPLETE:
             raise AssetTrackError("only a completed inspection can be signed off")
+        self._require_visit_unsigned(inspection)
         if not representative.strip():
             raise ValidationError(
                 [FieldProblem("representative", representative, "is required")], what="sign-off"
@@ -347,11 +348,24 @@ class InspectionService:
         if stored is not None:
             self.store.inspections.delete(stored)
 
-    @staticmethod
-    def _require_editable(inspection: Inspection) -> None:
+    def _require_editable(self, inspection: Inspection) -> None:
         if inspection.state is not InspectionState.DRAFT:
             raise AssetTrackError(
                 f"this inspection is {inspection.state.value} and can no longer change"
+            )
+        self._require_visit_unsigned(inspection)
+
+    def _require_visit_unsigned(self, inspection: Inspection) -> None:
+        # The customer signed the visit with its records as they were: they stay so.
+        visit = (
+            self.store.visits.get(inspection.site_id, inspection.visit_id)
+            if inspection.visit_id
+            else None
+        )
+        if visit is not None and visit.sign_off is not None:
+            raise AssetTrackError(
+                f"this inspection belongs to a visit signed by {visit.sign_off.representative} "
+                f"on {visit.sign_off.signed_at:%Y-%m-%d %H:%M} and can no longer change"
             )
 
 

@@ -153,6 +153,7 @@ class VisitService:
         return inspection
 
     def sign(self, visit: Visit, representative: str, at: datetime | None = None) -> Visit:
+        self._require_unsigned(visit)
         if not representative.strip():
             raise AssetTrackError("the customer's representative must be named to sign")
         visit.sign_off = SignOff(representative.strip(), at or self.clock())
@@ -160,10 +161,21 @@ class VisitService:
 
     def save(self, visit: Visit) -> Visit:
         """Save changes to a visit (its start month must not change: it files the visit)."""
+        self._require_unsigned(visit)
         problems = self.problems(visit)
         if problems:
             raise ValidationError(problems, what="visit")
         return self.store.visits.save(visit)
+
+    def _require_unsigned(self, visit: Visit) -> None:
+        """A signed visit is the customer's record: refuse any change (the stored copy rules)."""
+        stored = self.store.visits.get(visit.site_id, visit.id)
+        signed = stored.sign_off if stored is not None else None
+        if signed is not None:
+            raise AssetTrackError(
+                f"this visit was signed by {signed.representative} on "
+                f"{signed.signed_at:%Y-%m-%d %H:%M} and can no longer change"
+            )
 
     def find(self, ref: str) -> Visit:
         return find_record(self.store.visits, ref, "visit")

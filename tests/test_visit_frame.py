@@ -137,3 +137,29 @@ def test_a_signed_visit_and_its_inspections_refuse_changes(
     assert store.visits.get(site.id, started.id).notes == ""
     with pytest.raises(AssetTrackError, match="visit signed by 王主任"):
         inspections.answer(draft, asset, "room_temperature", value="24.5")
+
+
+def test_the_visit_record_holds_its_inspection_and_the_fault_found_on_site(
+    visits, inspections, faults, config, clock, site, asset, store
+) -> None:
+    from assettrack.services.report_render import to_markdown
+    from assettrack.services.reports import ReportService
+
+    started = visits.start(site.id, "scheduled")
+    record = inspections.start(asset)
+    faults.report(
+        site.id,
+        3,
+        ReportedVia.ON_SITE,
+        datetime(2026, 12, 1, 10, 0),
+        asset_id=asset.id,
+        symptom="fan 2 noisy",
+        cause="dust in the fan tray",
+        result="fan tray cleaned, quiet again",
+    )
+    visits.sign(started, "王主任")
+    md = to_markdown(ReportService(store, config, clock).visit_report(started.id))
+    assert "No devices inspected" not in md
+    assert asset.serial_number in md and record.visit_id == started.id
+    for text in ("fan 2 noisy", "dust in the fan tray", "fan tray cleaned, quiet again", "王主任"):
+        assert text in md

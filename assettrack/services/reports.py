@@ -119,10 +119,8 @@ class ReportService:
                 ],
             )
         )
-        if visit.fault_id:
-            fault = self.store.faults.get(visit.site_id, visit.fault_id)
-            if fault is not None:
-                report.sections.append(self._fault_section(fault))
+        for fault in self._faults_of(visit):
+            report.sections.append(self._fault_section(fault))
         feedback = [Paragraph(visit.customer_opinion or "(none recorded)")]
         if visit.feedback:
             feedback.append(
@@ -193,6 +191,21 @@ class ReportService:
         if inspection.notes:
             blocks.append(Paragraph(inspection.notes))
         return Section(f"Maintenance record: {name} ({serial})", blocks)
+
+    def _faults_of(self, visit: Visit) -> list[Fault]:
+        """The fault a call-out answered, then those found or worked on during the visit."""
+        answered = self.store.faults.get(visit.site_id, visit.fault_id) if visit.fault_id else None
+        # A fault is filed when it was recorded: never before the visit's month.
+        first = visit.started_at.date().replace(day=1)
+        during = sorted(
+            (
+                f
+                for f in self.store.faults.for_site(visit.site_id, start=first)
+                if f.visit_id == visit.id and f.id != visit.fault_id
+            ),
+            key=lambda f: f.reported_at.isoformat(),
+        )
+        return [answered, *during] if answered is not None else during
 
     def _fault_section(self, fault: Fault) -> Section:
         sla = self.faults.sla(fault, self.clock())

@@ -52,3 +52,25 @@ def run_cli(
         cwd=cwd,
         timeout=120,
     )
+
+
+# Files of the store's own housekeeping (the writer lock, the change marker), not data.
+HOUSEKEEPING = (".writer.", ".changes")
+
+
+@pytest.fixture(scope="session")
+def demo_source(tmp_path_factory) -> Path:
+    """A demo database built once; tests that change it work on a copy (``shutil.copytree``)."""
+    folder = tmp_path_factory.mktemp("demo-source") / "db"
+    result = run_cli("--db", str(folder), "demo", "--no-tui")
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def data_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a database but the housekeeping, to tell that nothing changed."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(HOUSEKEEPING)
+    }

@@ -30,18 +30,9 @@ from assettrack.domain.warranty import warranty_status
 from assettrack.services.service_config import load_service_config
 from assettrack.store.errors import RejectedDocumentError, StoreWriteError
 from assettrack.store.store import Store
-from tests.conftest import run_cli
+from tests.conftest import data_files, run_cli
 
 # Files the store writes for itself on every save: not part of the data.
-HOUSEKEEPING = (".writer.", ".changes")
-
-
-@pytest.fixture(scope="module")
-def demo_source(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("gate") / "db"
-    result = run_cli("--db", str(folder), "demo", "--no-tui")
-    assert result.returncode == 0, result.stderr
-    return folder
 
 
 @pytest.fixture
@@ -49,14 +40,6 @@ def db(demo_source: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "db"
     shutil.copytree(demo_source, folder)
     return folder
-
-
-def data_files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(HOUSEKEEPING)
-    }
 
 
 def first_asset(folder: Path) -> tuple[Path, dict[str, Any]]:
@@ -374,7 +357,5 @@ def test_a_fault_the_gate_lets_in_decodes_and_its_targets_can_be_checked(changes
     sla = fault_sla(fault, levels, NOW)
     if fault.severity not in levels.levels:
         # Levels are configuration, not shape: a level not configured has no targets.
-        assert {check.status for check in (*sla.checks, sla.resolution)} == {
-            SlaStatus.NO_TARGET
-        }
+        assert {check.status for check in (*sla.checks, sla.resolution)} == {SlaStatus.NO_TARGET}
     assert check_document("faults", to_doc(fault)) == []

@@ -22,9 +22,7 @@ import pytest
 from assettrack.domain.models import Asset, Site
 from assettrack.services.sync import export_bundle
 from assettrack.store.store import Store
-from tests.conftest import run_cli
-
-HOUSEKEEPING = (".writer.", ".changes")
+from tests.conftest import data_files, run_cli
 
 # Holds the bare OS lock: a writer that is alive, so readers may not undo anyone's change.
 LOCK_HOLDER = """
@@ -63,27 +61,11 @@ with Store.open(Path(sys.argv[1])) as store, store.transaction("import-bundle"):
 """
 
 
-@pytest.fixture(scope="module")
-def demo_source(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("isolation") / "db"
-    result = run_cli("--db", str(folder), "demo", "--no-tui")
-    assert result.returncode == 0, result.stderr
-    return folder
-
-
 @pytest.fixture
 def db(demo_source: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "db"
     shutil.copytree(demo_source, folder)
     return folder
-
-
-def data_files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(HOUSEKEEPING)
-    }
 
 
 def start(code: str, *args: str) -> subprocess.Popen[str]:
@@ -270,9 +252,7 @@ def test_import_creating_sites_killed_at_random_moments_is_all_or_nothing(
             f"NEW{attempt}-{n:04d}"
             for n in range(2000)
         ]
-        csv.write_text(
-            "customer,site,kind,vendor,model,serial_number\n" + "\n".join(rows) + "\n"
-        )
+        csv.write_text("customer,site,kind,vendor,model,serial_number\n" + "\n".join(rows) + "\n")
         command = ["import", "assets", str(csv), "--create-sites"]
         return subprocess.Popen(
             [sys.executable, "-m", "assettrack", "--db", str(db), *command],

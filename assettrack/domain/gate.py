@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
+from assettrack.domain.attachments import MAX_SIZE, SHA256, Attachment, name_problem
 from assettrack.domain.charges import Charge
 from assettrack.domain.codec import from_doc
 from assettrack.domain.errors import FieldProblem
@@ -51,6 +52,7 @@ MODELS: dict[str, type] = {
     "visits": Visit,
     "faults": Fault,
     "charges": Charge,
+    "attachments": Attachment,
 }
 CONFLICTS = "conflicts"  # merge conflicts waiting for a person: a shape of their own
 SYNC, DELETED = "_sync", "_deleted"
@@ -60,6 +62,7 @@ ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 ID_FIELDS = frozenset(
     {
         "id",
+        "target_id",  # an attachment's visit, fault or inspection
         "site_id",
         "asset_id",
         "contract_id",
@@ -71,6 +74,7 @@ ID_FIELDS = frozenset(
         "site_ids",
         "asset_ids",
         "doc_id",
+        "amends",
     }
 )
 MAX_TEXT = 100_000  # characters in one text field
@@ -88,6 +92,7 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "warranty_extension_months": (0, 600),
     "service_years": (1, 30),
     "baud": (50, 4_000_000),
+    "size": (1, MAX_SIZE),  # an attachment's bytes
 }
 # Amounts with a known range.
 AMOUNT_RANGES: dict[str, tuple[Decimal, Decimal]] = {
@@ -126,6 +131,8 @@ def check_document(table: str, doc: Any, *, decode: bool = True) -> list[FieldPr
     _plan(model)(doc, "", problems)
     if model is Site and not problems and doc.get("visit_plan"):
         _check_visit_plan(doc["visit_plan"], problems)
+    if model is Attachment and not problems:
+        _check_attachment(doc, problems)
     if decode and not problems:
         try:
             from_doc(model, doc)
@@ -469,6 +476,22 @@ def _check_visit_plan(plan: Mapping[str, Any], problems: list[FieldProblem]) -> 
     except ValidationError as exc:
         problems.extend(
             FieldProblem(f"visit_plan.{p.field}", _preview(p.value), p.reason) for p in exc.problems
+        )
+
+
+def _check_attachment(doc: dict[str, Any], problems: list[FieldProblem]) -> None:
+    # The hash names the content file and the name is shown and written out: neither may
+    # reach outside the attachments folder.
+    if not SHA256.fullmatch(doc["sha256"]):
+        problems.append(
+            FieldProblem("sha256", _preview(doc["sha256"]), "must be 64 lowercase hex digits")
+        )
+    reason = name_problem(doc["name"])
+    if reason:
+        problems.append(FieldProblem("name", _preview(doc["name"]), reason))
+    if not 0 < len(doc["media_type"]) <= 200:
+        problems.append(
+            FieldProblem("media_type", _preview(doc["media_type"]), "must be 1-200 characters")
         )
 
 

@@ -151,6 +151,26 @@ class SignOff:
 
 
 @dataclass
+class SurveyAnswer:
+    """One question of the customer's feedback survey, as it was asked, and the answer."""
+
+    question_id: str
+    question: str
+    score: int | None = None
+    comment: str = ""
+
+
+@dataclass
+class FirmwareUpgrade:
+    """Firmware the engineer upgraded during a visit (the register follows)."""
+
+    asset_id: str
+    old: str
+    new: str
+    reason: str = ""
+
+
+@dataclass
 class Visit:
     site_id: str
     engineer: str
@@ -165,6 +185,16 @@ class Visit:
     checks: list[str] = field(default_factory=list)  # running status, parameters, settings
     notes: str = ""
     fault_id: str | None = None  # the fault a call-out answered
+    # The commitment's record form: settings changed and firmware upgraded on this visit.
+    parameter_changes: list[ParameterChange] = field(default_factory=list)
+    firmware_upgrades: list[FirmwareUpgrade] = field(default_factory=list)
+    survey: list[SurveyAnswer] = field(default_factory=list)
+    completed_at: datetime | None = None
+    # What the plan asked and was not done, as the engineer completed anyway (and why).
+    not_done: list[str] = field(default_factory=list)
+    # A correction of a signed visit is a new visit that amends it; the original stays.
+    amends: str | None = None
+    amendment_reason: str = ""
     id: str = field(default_factory=new_id)
     schema: int = SCHEMA_VERSION
     revision: int = 0
@@ -193,6 +223,7 @@ class ParameterChange:
     old_value: str
     new_value: str
     reason: str = ""
+    asset_id: str | None = None  # the device changed, when the change is the visit's
 
 
 class InspectionState(StrEnum):
@@ -237,6 +268,7 @@ class Inspection:
     notes: str = ""
     completed_at: datetime | None = None
     sign_off: SignOff | None = None
+    amends: str | None = None  # the signed record this one corrects (in an amendment)
     id: str = field(default_factory=new_id)
     schema: int = SCHEMA_VERSION
     revision: int = 0

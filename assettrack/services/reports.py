@@ -8,13 +8,21 @@ from datetime import date, datetime
 
 from assettrack.domain.charges import Charge
 from assettrack.domain.faults import EXCLUSION_LABELS
-from assettrack.domain.models import Fault, Inspection, Visit
+from assettrack.domain.models import Fault, Inspection, Visit, VisitKind
 from assettrack.domain.visits import month_end
-from assettrack.errors import AssetTrackError
 from assettrack.services.faults import FaultService
-from assettrack.services.report_render import Fields, Paragraph, Report, Section, Signatures, Table
+from assettrack.services.report_render import (
+    Block,
+    Fields,
+    Paragraph,
+    Report,
+    Section,
+    Signatures,
+    Table,
+)
 from assettrack.services.service_common import find_site
 from assettrack.services.service_config import ServiceConfig
+from assettrack.services.visit_record import VisitRecordService
 from assettrack.services.visits import VisitService
 from assettrack.store.store import Store
 
@@ -59,39 +67,38 @@ class ReportService:
         self.clock = clock
         self.visits = VisitService(store, config, clock=clock)
         self.faults = FaultService(store, config, clock=clock)
+        self.record = VisitRecordService(store, config, clock=clock)
 
     # -- the visit report ------------------------------------------------------------------
 
     def visit_report(self, visit_ref: str) -> Report:
-        visit = self.visits.find(visit_ref)
-        site = self.store.sites.get(visit.site_id)
-        if site is None:
-            raise AssetTrackError(f"the visit's site {visit.site_id} is not in the database")
-        inspections = self.visits.inspections_of(visit)
+        return self.visit_record_report(self.visits.find(visit_ref))
+
+    def visit_record_report(self, visit: Visit) -> Report:
+        site = self.record.site_of(visit)
+        inspections = self.record.inspections_of(visit)
+        progress = self.record.progress(visit)
+        title = "Maintenance record" + (" (amendment)" if visit.amends else "")
         report = Report(
-            "Maintenance record",
+            title,
             f"{site.customer} · {site.name} · {_t(visit.started_at)} · visit {visit.id[:8]}",
         )
-        report.sections.append(
-            Section(
-                "Visit",
-                [
-                    Fields(
-                        (
-                            ("Customer", site.customer),
-                            ("Site", site.name),
-                            ("Address", site.address),
-                            ("Kind", KIND_LABELS.get(visit.kind.value, visit.kind.value)),
-                            ("Engineer", visit.engineer),
-                            ("Started", _t(visit.started_at)),
-                            ("Ended", _t(visit.ended_at)),
-                            ("Duration", _duration(visit)),
-                        )
-                    )
-                ],
-            )
-        )
-        checks: list = [Paragraph(_lines(visit.checks))] if visit.checks else []
+        fields = [
+            ("Customer", site.customer),
+            ("Site", site.name),
+            ("Address", site.address),
+            ("Kind", KIND_LABELS.get(visit.kind.value, visit.kind.value)),
+            ("Engineer", visit.engineer),
+            ("Started", _t(visit.started_at)),
+            ("Ended", _t(visit.ended_at)),
+            ("Duration", _duration(visit)),
+            ("Devices inspected", f"{progress.inspected} of {len(progress.devices)} in service"),
+        ]
+        if visit.amends:
+            fields.append(("Amends", self._amended(visit)))
+            fields.append(("Correction", visit.amendment_reason))
+        report.sections.append(Section("Visit", [Fields(tuple(fields))]))
+        checks: list[Block] = [Paragraph(_lines(visit.checks))] if visit.checks else []
         checks.append(
             Table(
                 ("Asset", "Serial", "Firmware", "State", "Failed items"),
@@ -99,34 +106,64 @@ class ReportService:
                 empty="No devices inspected on this visit.",
             )
         )
+        if progress.remaining and visit.kind is not VisitKind.PHONE_FOLLOW_UP:
+            checks.append(
+                Paragraph(
+                    "Not inspected: "
+                    + ", ".join(self._asset_label(a.id)[0] for a in progress.remaining)
+                )
+            )
         report.sections.append(Section("Checks and inspections", checks))
         for inspection in inspections:
             report.sections.append(self._inspection_section(inspection))
-        found = list(visit.hazards_found)
-        removed = list(visit.hazards_removed)
-        for inspection in inspections:
-            found += [h for h in inspection.hazards_found if h not in found]
-            removed += [h for h in inspection.hazards_removed if h not in removed]
+        found, removed = self.record.hazards(visit)
         report.sections.append(
             Section(
                 "Hazards",
                 [
-                    Table(
-                        ("Hazard found", "Removed"),
-                        tuple((h, "yes" if h in removed else "no") for h in found),
-                        empty="No hazards found.",
-                    )
+                    Table(("Hazard found",), tuple((h,) for h in found), empty="None found."),
+                    Table(("Hazard removed",), tuple((h,) for h in removed), empty="None removed."),
                 ],
             )
         )
-        for fault in self._faults_of(visit):
-            report.sections.append(self._fault_section(fault))
-        feedback = [Paragraph(visit.customer_opinion or "(none recorded)")]
-        if visit.feedback:
-            feedback.append(
-                Table(("Question", "Answer"), tuple((k, str(v)) for k, v in visit.feedback.items()))
+        changes = self.record.parameter_changes(visit)
+        upgrades = self.record.firmware_upgrades(visit)
+        report.sections.append(
+            Section(
+                "Parameter changes and firmware upgrades",
+                [
+                    Table(
+                        ("Device", "Parameter", "From", "To", "Why"),
+                        tuple(
+                            (
+                                self._asset_label(c.asset_id)[0] if c.asset_id else "",
+                                c.parameter,
+                                c.old_value,
+                                c.new_value,
+                                c.reason,
+                            )
+                            for c in changes
+                        ),
+                        empty="No parameters changed.",
+                    ),
+                    Table(
+                        ("Device", "Firmware from", "To", "Why"),
+                        tuple(
+                            (self._asset_label(u.asset_id)[0], u.old, u.new, u.reason)
+                            for u in upgrades
+                        ),
+                        empty="No firmware upgraded.",
+                    ),
+                ],
             )
-        report.sections.append(Section("Customer's opinion and feedback", feedback))
+        )
+        for fault in self.record.faults_of(visit):
+            report.sections.append(self._fault_section(fault))
+        report.sections.append(self._feedback_section(visit))
+        if visit.not_done:
+            report.sections.append(
+                Section("Not done, as completed", [Paragraph(_lines(visit.not_done))])
+            )
         if visit.notes:
             report.sections.append(Section("Notes", [Paragraph(visit.notes)]))
         signed = visit.sign_off
@@ -148,6 +185,38 @@ class ReportService:
             )
         )
         return report
+
+    def _amended(self, visit: Visit) -> str:
+        original = self.store.visits.get(visit.site_id, visit.amends or "")
+        if original is None or original.sign_off is None:
+            return f"visit {(visit.amends or '')[:8]}"
+        return (
+            f"visit {original.id[:8]}, signed by {original.sign_off.representative} on "
+            f"{_t(original.sign_off.signed_at)} (kept unchanged)"
+        )
+
+    def _feedback_section(self, visit: Visit) -> Section:
+        survey = self.config.survey
+        blocks: list[Block] = []
+        if visit.survey or survey.asked_on(visit.kind):
+            answers = {a.question_id: a for a in visit.survey}
+            rows = [
+                (a.question, "" if a.score is None else f"{a.score} / {survey.highest}", a.comment)
+                for a in visit.survey
+            ]
+            rows += (
+                [(q.text, "", "") for q in survey.questions if q.id not in answers]
+                if survey.asked_on(visit.kind)
+                else []
+            )
+            blocks.append(Paragraph(f"Scale: {survey.scale()}"))
+            blocks.append(Table(("Question", "Score", "Comment"), tuple(rows)))
+        blocks.append(Paragraph(visit.customer_opinion or "(no opinion recorded)"))
+        if visit.feedback:
+            blocks.append(
+                Table(("Question", "Answer"), tuple((k, str(v)) for k, v in visit.feedback.items()))
+            )
+        return Section("Customer's feedback", blocks)
 
     def _asset_label(self, asset_id: str) -> tuple[str, str, str]:
         asset = self.store.assets.get(asset_id)
@@ -191,21 +260,6 @@ class ReportService:
         if inspection.notes:
             blocks.append(Paragraph(inspection.notes))
         return Section(f"Maintenance record: {name} ({serial})", blocks)
-
-    def _faults_of(self, visit: Visit) -> list[Fault]:
-        """The fault a call-out answered, then those found or worked on during the visit."""
-        answered = self.store.faults.get(visit.site_id, visit.fault_id) if visit.fault_id else None
-        # A fault is filed when it was recorded: never before the visit's month.
-        first = visit.started_at.date().replace(day=1)
-        during = sorted(
-            (
-                f
-                for f in self.store.faults.for_site(visit.site_id, start=first)
-                if f.visit_id == visit.id and f.id != visit.fault_id
-            ),
-            key=lambda f: f.reported_at.isoformat(),
-        )
-        return [answered, *during] if answered is not None else during
 
     def _fault_section(self, fault: Fault) -> Section:
         sla = self.faults.sla(fault, self.clock())

@@ -1,15 +1,17 @@
-"""Settings of the service records: visit plan, fault severity levels, charge caps.
+"""Settings of the service records: visit plan, fault severity levels, charge caps, and the
+customer's feedback survey.
 
-Layered like the other settings: the shipped ``config/visits.toml``, ``faults.toml`` and
-``charges.toml``; then files of the same names in the user config folder; then the
-``[visits]``, ``[faults]`` and ``[charges]`` tables of the loaded settings (a --config file).
+Layered like the other settings: the shipped ``config/visits.toml``, ``faults.toml``,
+``charges.toml`` and ``survey.toml``; then files of the same names in the user config folder;
+then the ``[visits]``, ``[faults]``, ``[charges]`` and ``[survey]`` tables of the loaded
+settings (a --config file).
 Tables merge key by key; lists (``caps``) are replaced whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,11 @@ from assettrack.domain.charges import CapRules
 from assettrack.domain.errors import ValidationError
 from assettrack.domain.faults import SeverityRules
 from assettrack.domain.models import Site
+from assettrack.domain.survey import Survey
 from assettrack.domain.visits import VisitPlan
 from assettrack.errors import AssetTrackError
 
-SECTIONS = ("visits", "faults", "charges")
+SECTIONS = ("visits", "faults", "charges", "survey")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class ServiceConfig:
     visit_plan: VisitPlan
     severity: SeverityRules
     caps: CapRules
+    survey: Survey = field(default_factory=lambda: Survey(()))
     known_problem_min_score: float = 0.25
     known_problem_limit: int = 5
 
@@ -65,6 +69,7 @@ def load_service_config(
             visit_plan=VisitPlan.from_mapping(tables["visits"], source="visit settings"),
             severity=SeverityRules.from_mapping(tables["faults"], require_resolution=True),
             caps=CapRules.from_mapping(tables["charges"]),
+            survey=Survey.from_mapping(tables["survey"]),
             known_problem_min_score=float(known.get("min_score", 0.25)),
             known_problem_limit=int(known.get("limit", 5)),
         )

@@ -32,4 +32,6 @@ COMMANDS: dict[str, str] = {
     "export-bundle": "assettrack.commands.merge:export_bundle_command",
     "import-bundle": "assettrack.commands.merge:import_bundle_command",
     "conflicts": "assettrack.commands.merge:conflicts_group",
+    "attach": "assettrack.commands.attachments:attach_command",
+    "attachments": "assettrack.commands.attachments:attachments_command",
 }

@@ -1,7 +1,7 @@
 """A small report model and its renderers: Markdown, HTML (escaped) and PDF.
 
-Reports are built once as sections of blocks (fields, tables, paragraphs, signature lines)
-and rendered to each format from the same structure, so the formats never drift apart.
+Reports are built once as sections of blocks (fields, tables, paragraphs, signature lines,
+photos) and rendered to each format from the same structure, so the formats never drift apart.
 
 PDF: ReportLab with its built-in CID font ``STSong-Light`` (Adobe's Song font for Simplified
 Chinese, which also has Latin glyphs). A PDF reader supplies the glyphs, so no font file is
@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PDF_FONT = "STSong-Light"
+IMAGE_MAX_HEIGHT_MM = 90  # two photos and their captions fit an A4 page
+IMAGE_MAX_PIXELS = 1600  # a phone's 12-megapixel photo is shrunk: the PDF stays small
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,15 @@ class Signatures:
     rows: tuple[tuple[str, str, str], ...]
 
 
-Block = Fields | Table | Paragraph | Signatures
+@dataclass(frozen=True)
+class Images:
+    """Photos, each (path of the file, caption): scaled to the page in the PDF; one that
+    cannot be read is a line saying so, never a failed report."""
+
+    rows: tuple[tuple[Path, str], ...]
+
+
+Block = Fields | Table | Paragraph | Signatures | Images
 
 
 @dataclass
@@ -65,6 +77,18 @@ def _md_cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip() or " "
 
 
+def _md_caption(text: str) -> str:
+    # Inside ![...] a bracket or a line break would end the caption early.
+    cleaned = " ".join(text.split())
+    for char in "\\[]*_`":
+        cleaned = cleaned.replace(char, "\\" + char)
+    return cleaned
+
+
+def _uri(path: Path) -> str:
+    return Path(path).absolute().as_uri()
+
+
 def to_markdown(report: Report) -> str:
     out = [f"# {report.title}", ""]
     if report.subtitle:
@@ -84,6 +108,14 @@ def to_markdown(report: Report) -> str:
                     out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in block.rows]
             elif isinstance(block, Paragraph):
                 out.append(block.text)
+            elif isinstance(block, Images):
+                for number, (path, caption) in enumerate(block.rows):
+                    shown = _md_caption(caption)
+                    out += ([""] if number else []) + [
+                        f"![{shown}]({_uri(path)})",
+                        "",
+                        f"_{shown}_",
+                    ]
             else:
                 for role, name, when in block.rows:
                     out.append(f"**{role}:** {name or '______________'}  {when or '____-__-__'}  ")
@@ -102,6 +134,9 @@ th { background: #eee; }
 .fields th { width: 14em; }
 .sign td { height: 3em; }
 .empty { color: #777; font-style: italic; }
+figure { margin: 0.5em 0 1em; }
+figure img { max-width: 100%; max-height: 90mm; }
+figcaption { color: #555; font-size: 0.9em; }
 """
 
 
@@ -138,6 +173,12 @@ def to_html(report: Report) -> str:
                 out.append("</table>")
             elif isinstance(block, Paragraph):
                 out.append(f"<p>{_e(block.text)}</p>")
+            elif isinstance(block, Images):
+                out += [
+                    f'<figure><img src="{_e(_uri(path))}" alt="{_e(caption)}">'
+                    f"<figcaption>{_e(caption)}</figcaption></figure>"
+                    for path, caption in block.rows
+                ]
             else:
                 out.append('<table class="sign"><tr><th>Role</th><th>Name</th><th>Date</th></tr>')
                 out += [
@@ -203,6 +244,9 @@ def to_pdf(report: Report) -> bytes:
                 story.append(table)
             elif isinstance(block, Paragraph):
                 story.append(para(block.text))
+            elif isinstance(block, Images):
+                for path, caption in block.rows:
+                    story += _pdf_image(path, caption, width, IMAGE_MAX_HEIGHT_MM * mm, para)
             else:
                 data = [[para("Role", bold), para("Name", bold), para("Date", bold)]]
                 data += [[para(r), para(n), para(w)] for r, n, w in block.rows]
@@ -228,6 +272,56 @@ def to_pdf(report: Report) -> bytes:
     )
     document.build(story)
     return out.getvalue()
+
+
+def _pdf_image(
+    path: Path, caption: str, width: float, height: float, para: Callable[[str], Any]
+) -> list[Any]:
+    """A photo scaled to fit ``width`` x ``height`` (aspect kept) above its caption, or a
+    line saying why it could not be read."""
+    from reportlab.platypus import Image, KeepTogether
+
+    try:
+        data, (pixels_wide, pixels_high) = _pdf_image_data(Path(path))
+    except Exception as exc:  # any unreadable image is one line, not a failed report
+        return [para(f"{caption} (image could not be read: {_image_problem(exc)})")]
+    # One pixel is one point unless that is too big: small images are not blown up.
+    scale = min(1.0, width / pixels_wide, height / pixels_high)
+    image = Image(data, width=pixels_wide * scale, height=pixels_high * scale)
+    image.hAlign = "LEFT"
+    return [KeepTogether([image, para(caption)])]
+
+
+def _pdf_image_data(path: Path) -> tuple[io.BytesIO, tuple[int, int]]:
+    """The photo upright (as the camera's orientation tag says), without transparency and
+    at most ``IMAGE_MAX_PIXELS`` on its long side, as JPEG or PNG bytes."""
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    with PILImage.open(path) as opened:
+        opened.seek(0)  # the first frame of a GIF or a multi-page TIFF
+        picture = ImageOps.exif_transpose(opened)
+        picture.thumbnail((IMAGE_MAX_PIXELS, IMAGE_MAX_PIXELS))
+        if picture.mode in ("RGBA", "LA", "P", "PA"):
+            rgba = picture.convert("RGBA")
+            flat = PILImage.new("RGB", rgba.size, "white")
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+            picture, kind = flat, "PNG"
+        else:
+            picture, kind = picture.convert("RGB"), "JPEG"
+        out = io.BytesIO()
+        picture.save(out, kind, quality=85) if kind == "JPEG" else picture.save(out, kind)
+    out.seek(0)
+    return out, picture.size
+
+
+def _image_problem(exc: Exception) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "file not on this computer"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    text = str(exc).split(" '")[0].strip() or type(exc).__name__
+    return text[0].lower() + text[1:]
 
 
 FORMATS = ("md", "html", "pdf")

@@ -51,7 +51,8 @@ BUNDLE_FORMAT = "assettrack-bundle"
 BUNDLE_VERSION = 1
 CONFLICTS = "conflicts"  # local only: never exported
 CATALOG_TABLES = frozenset({"customers", "sites", "contracts", "known_problems"})
-RECORD_TABLES = frozenset({"inspections", "visits", "faults", "charges"})
+# Attachments travel as documents; their files stay in each laptop's database folder.
+RECORD_TABLES = frozenset({"inspections", "visits", "faults", "charges", "attachments"})
 IGNORED = {SYNC, "revision"}  # what differs between copies of the same content
 
 

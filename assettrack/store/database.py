@@ -7,6 +7,8 @@ Layout (every JSON file is a TinyDB database saved by ``atomic_write``)::
     assets/<site id>.json           one site's assets
     records/<kind>/<site id>/<YYYY-MM>.json  one site's inspections (visits, faults,
                                     charges) of a month
+    attachments/<sha[:2]>/<sha256>  attached files (photos, forms), each content once
+    inbox/                          files dropped here wait to be attached
     backups/                        copies made before a migration
     quarantine/                     damaged documents set aside, each with why
     .journal-*.jsonl                a change across several files, while it runs
@@ -38,6 +40,7 @@ from typing import Any
 
 import orjson
 
+from assettrack.store.attachment_files import ATTACHMENTS, INBOX
 from assettrack.store.durable import (
     atomic_write,
     fsync_folder,
@@ -148,7 +151,9 @@ class Database:
             return  # a read-only disk: nothing can be cleaned, everything can be read
         try:
             self._depth = 1
-            self.removed_temp_files = remove_orphan_temp_files(self.folder, unlocked=(QUARANTINE,))
+            self.removed_temp_files = remove_orphan_temp_files(
+                self.folder, unlocked=(QUARANTINE, ATTACHMENTS), ignored=(INBOX,)
+            )
             if new:
                 self._write_header()
             elif not self.read_only:

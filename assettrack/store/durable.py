@@ -65,17 +65,23 @@ def _explain(path: Path, exc: OSError) -> str:
     )
 
 
-def remove_orphan_temp_files(folder: Path, *, unlocked: Iterable[str] = ()) -> list[Path]:
+def remove_orphan_temp_files(
+    folder: Path, *, unlocked: Iterable[str] = (), ignored: Iterable[str] = ()
+) -> list[Path]:
     """Delete temporary files left by saves that a crash interrupted.
 
     The caller holds the writer lock, so no save of a data file is under way. Sub-folders
     named in ``unlocked`` are written without the lock (damaged documents set aside by
-    readers): there only the files of processes no longer alive are removed.
+    readers, attachments' files): there only the files of processes no longer alive are
+    removed. Sub-folders named in ``ignored`` hold the user's own files and are not looked in.
     """
     removed = []
     skip_live = {folder / name for name in unlocked}
+    skip = {folder / name for name in ignored}
     # os.walk: several times faster than Path.rglob over years of record files.
-    for root, _dirs, names in os.walk(folder):
+    for root, dirs, names in os.walk(folder):
+        if skip:
+            dirs[:] = [d for d in dirs if Path(root) / d not in skip]
         for name in names:
             if not (name.startswith(".") and TEMP_MARK in name):
                 continue

@@ -20,6 +20,7 @@ from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+from assettrack.domain.attachments import Attachment
 from assettrack.domain.codec import from_doc, to_doc
 from assettrack.domain.gate import check_document, describe
 from assettrack.domain.models import Asset, Fault, Inspection, Visit
@@ -547,3 +548,8 @@ def visits(db: Database) -> RecordRepository[Visit]:
 
 def faults(db: Database) -> RecordRepository[Fault]:
     return RecordRepository(db, "faults", Fault, lambda r: r.created_at)
+
+
+def attachments(db: Database) -> RecordRepository[Attachment]:
+    # Filed with the site's records by the month added; the files are in ``attachments/``.
+    return RecordRepository(db, "attachments", Attachment, lambda a: a.added_at)

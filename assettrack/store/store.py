@@ -16,6 +16,7 @@ from assettrack.store.repositories import (
     AssetRepository,
     CatalogRepository,
     RecordRepository,
+    attachments,
     faults,
     inspections,
     visits,
@@ -45,6 +46,7 @@ class Store:
         self.inspections = inspections(db)
         self.visits = visits(db)
         self.faults = faults(db)
+        self.attachments = attachments(db)  # what is known of each file; not the file itself
         # Service charges live with the site's records; known problems are a small catalog.
         self.charges: RecordRepository[Charge] = RecordRepository(
             db, "charges", Charge, lambda c: datetime.combine(c.charged_on, time())

@@ -109,6 +109,12 @@ class AttachmentService:
     def _kind(target: AttachmentTarget | str) -> AttachmentTarget:
         return parse_choice(AttachmentTarget, target, "something files attach to")
 
+    def check_target(
+        self, target: AttachmentTarget | str, target_id: str, item_id: str = ""
+    ) -> Target:
+        """The target, if files may still be attached to it (and to its item); else why not."""
+        return self._open_target(target, target_id, item_id)[1]
+
     def _open_target(
         self, target: AttachmentTarget | str, target_id: str, item_id: str
     ) -> tuple[AttachmentTarget, Target]:

@@ -17,6 +17,7 @@ from assettrack.domain.models import (
     InspectionState,
     ItemResult,
     SignOff,
+    Visit,
     VisitKind,
 )
 from assettrack.domain.visits import next_month, quarter_bounds
@@ -28,6 +29,7 @@ from assettrack.services.faults import FaultService
 from assettrack.services.known_problems import KnownProblemService
 from assettrack.services.service_config import load_service_config
 from assettrack.services.visits import VisitService
+from assettrack.store.store import Store
 
 ENGINEERS = ("李工", "陈工", "A. Novak")
 REPRESENTATIVES = ("王磊", "李娜", "Jana Weber", "Amira Khan")
@@ -103,12 +105,13 @@ def build_history(register: AssetRegister, today: date, seed: int = 11) -> None:
                 )
                 for asset in assets[: 3 + number % 3]:
                     _signed_inspection(store, asset, visit.id, visit.started_at, engineer, rng)
+                _completed_and_signed(store, visit, REPRESENTATIVES[number % len(REPRESENTATIVES)])
         # On-site follow-ups on the 10th of each month of the quarter so far: three sites in
         # four keep the quarter's plan, the fourth shows up as overdue.
         quarter_start, _ = quarter_bounds(today)
         month = quarter_start
         while number % 4 != 3 and month.replace(day=10) <= today:
-            visits.record(
+            follow_up = visits.record(
                 site.id,
                 VisitKind.FOLLOW_UP,
                 _at(month.replace(day=10), 14),
@@ -116,15 +119,19 @@ def build_history(register: AssetRegister, today: date, seed: int = 11) -> None:
                 engineer=ENGINEERS[number % len(ENGINEERS)],
                 customer_opinion="满意" if number % 2 else "Satisfied",
             )
+            _completed_and_signed(store, follow_up, REPRESENTATIVES[number % len(REPRESENTATIVES)])
             month = next_month(month)
         if number % 2 == 0:
-            visits.record(
+            call = visits.record(
                 site.id,
                 VisitKind.PHONE_FOLLOW_UP,
                 _at(last_month.replace(day=24), 15),
+                ended_at=_at(last_month.replace(day=24), 15, 10),
                 engineer=ENGINEERS[1],
                 customer_opinion="System runs well",
             )
+            call.completed_at = call.ended_at  # nobody signs a phone call
+            store.visits.save(call)
 
     sites = register.sites()
 
@@ -181,6 +188,13 @@ def build_history(register: AssetRegister, today: date, seed: int = 11) -> None:
         loaner_serial="FG100FTK-LOAN1",
         escalation_rma="RMA-2026-0415",
     )
+
+
+def _completed_and_signed(store: Store, visit: Visit, representative: str) -> None:
+    """A past visit as the app leaves it: completed when it ended, signed by the customer."""
+    visit.completed_at = visit.ended_at
+    visit.sign_off = SignOff(representative, visit.ended_at or visit.started_at)
+    store.visits.save(visit)
 
 
 def _signed_inspection(

@@ -126,7 +126,7 @@ class VisitRecordService:
         answered = self.store.faults.get(visit.site_id, visit.fault_id) if visit.fault_id else None
         # A fault is filed when it was recorded: never before the visit's month.
         first = visit.started_at.date().replace(day=1)
-        ids = {visit.id, visit.amends}
+        ids = {visit.id, visit.amends} - {None}  # records made before visits have none
         during = sorted(
             (
                 f

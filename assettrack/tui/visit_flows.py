@@ -27,14 +27,17 @@ def describe(visit: Visit) -> str:
 def start_visit(
     app: App[object], context: TuiContext, site: Site, done: Callable[[Visit], None]
 ) -> None:
-    """Ask the kind (and, for a call-out, the open fault it answers), then start the visit."""
+    """Ask the kind (and, for a call-out, the open fault it answers), start the visit and
+    show it; with a visit already open at the site, show that one."""
+    from assettrack.tui.screens.visit import VisitScreen
     from assettrack.tui.screens.visit_kind import VisitKindModal
 
     service = context.visits
     assert service is not None
     running = service.open_at(site.id)
     if running is not None:
-        app.notify(f"{site.name}: a {describe(running)}", severity="warning")
+        app.notify(f"{site.name}: the {describe(running)}")
+        app.push_screen(VisitScreen(context, running))
         return
 
     def start(kind: VisitKind, fault_id: str | None = None) -> None:
@@ -45,6 +48,7 @@ def start_visit(
             return
         app.notify(f"{site.name}: {describe(visit)}; inspections and faults here join it")
         done(visit)
+        app.push_screen(VisitScreen(context, visit))
 
     def picked(kind: VisitKind | None) -> None:
         if kind is None:

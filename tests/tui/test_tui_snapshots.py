@@ -137,6 +137,42 @@ async def go_contract_form_end(pilot) -> None:
     await scrolled_to_end(pilot, go_contract_form)
 
 
+async def go_visit(pilot) -> None:
+    # A scheduled visit under way: two devices inspected, a hazard removed, a change made,
+    # half the survey answered.
+    from assettrack.services.visit_record import VisitRecordService
+    from assettrack.tui.screens.visit import VisitScreen
+
+    app = pilot.app
+    context = app.context
+    site = next(s for s in context.register.sites() if s.name == "门诊楼机房")
+    record = VisitRecordService(
+        context.register.store, context.visits.config, "李工", context.visits.clock
+    )
+    visit = record.visits.start(site.id, "scheduled")
+    devices = record.progress(visit).devices
+    for asset in devices[:2]:
+        draft = context.inspections.start(asset)
+        for item_id, item in context.inspections.checklist(asset).items():
+            if item.kind == "value":
+                context.inspections.answer(draft, asset, item_id, value="24")
+            else:
+                context.inspections.answer(draft, asset, item_id, result=ItemResult.PASS)
+        context.inspections.complete(draft, asset)
+    record.add_hazard(visit, "cardboard boxes blocking rack 2's air intake", removed=True)
+    record.add_hazard(visit, "UPS battery bulging", removed=False)
+    record.add_parameter_change(
+        visit, "logging host", "", "10.8.0.9", "central syslog", devices[0].id
+    )
+    survey = record.config.survey
+    record.answer_survey(visit, [survey.answer(q, "5") for q in survey.questions[:2]])
+    app.push_screen(VisitScreen(context, visit))
+
+
+async def go_visit_list(pilot) -> None:
+    await pilot.press("f5", "left_square_bracket", "l")
+
+
 SCREENS = {
     "assets": None,
     "assets_filtered": go_filter,
@@ -144,6 +180,8 @@ SCREENS = {
     "visit_kind": go_visit_kind,
     "warranty": go_warranty,
     "visits": go_visits,
+    "visit": go_visit,
+    "visit_list": go_visit_list,
     "faults": go_faults,
     "fault_detail": go_fault_detail,
     "help": go_help,

@@ -11,6 +11,7 @@ from textual.widgets import Select
 from assettrack.domain.models import ReportedVia, VisitKind
 from assettrack.tui.screens.assets import AssetsScreen
 from assettrack.tui.screens.sites import SitesScreen
+from assettrack.tui.screens.visit import VisitScreen
 from assettrack.tui.screens.visit_kind import VisitKindModal
 from assettrack.tui.widgets.fast_table import FastTable
 
@@ -37,12 +38,19 @@ async def test_a_phone_follow_up_is_two_keys_and_the_header_shows_it(app_factory
         await wait_for(pilot, lambda: service.open_at(site_id) is not None, "visit started")
         visit = service.open_at(site_id)
         assert visit.kind is VisitKind.PHONE_FOLLOW_UP and visit.engineer == "李工"
+        # The visit's own screen opens at once: the frame of the day's work there.
+        await wait_for(pilot, lambda: isinstance(app.screen, VisitScreen), "visit screen")
+        assert app.screen.visit.id == visit.id
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is sites, "back on sites")
         await wait_for(pilot, lambda: "phone follow up visit open" in sites.sub_title, "header")
 
-        # A second start at the same site is refused: one visit at a time.
+        # v again opens the open visit: one visit at a time, never a second.
         await pilot.press("v")
-        await pilot.pause(0.1)
-        assert not isinstance(app.screen, VisitKindModal)
+        await wait_for(pilot, lambda: isinstance(app.screen, VisitScreen), "the open visit")
+        assert not isinstance(app.screen, VisitKindModal) and app.screen.visit.id == visit.id
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is sites, "back on sites again")
 
         # The site's assets say so too, and what is inspected there joins the visit.
         await pilot.press("enter")

@@ -34,15 +34,20 @@ class FormModal(ModalScreen[Any]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, title: str, fields: Sequence[Field], submit: Submit) -> None:
+    def __init__(
+        self, title: str, fields: Sequence[Field], submit: Submit, *, intro: str = ""
+    ) -> None:
         super().__init__()
         self.form_title = title
+        self.intro = intro  # a few lines above the fields: what the form is about
         self.fields = list(fields)
         self.submit = submit
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form-dialog"):
             yield Label(self.form_title, classes="dialog-title")
+            if self.intro:
+                yield Static(self.intro, classes="form-intro", markup=False)
             for field in self.fields:
                 with Horizontal(classes="form-row"):
                     yield Label(field.label, classes="form-label")

@@ -6,12 +6,13 @@ from datetime import date, timedelta
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from assettrack.domain.models import VisitKind
+from assettrack.domain.models import Visit, VisitKind
 from assettrack.services.service_common import parse_time
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.form_modal import Field, FormModal
@@ -32,14 +33,31 @@ COLUMNS = (
 )
 
 
+LIST_COLUMNS = (
+    Column("customer", "Customer", max_width=22),
+    Column("site", "Site", max_width=18),
+    Column("started", "Started", min_width=11),
+    Column("kind", "Kind", max_width=16),
+    Column("engineer", "Engineer", max_width=12),
+    Column("state", "State", max_width=26),
+)
+KIND_SHORT = {
+    "scheduled": "scheduled",
+    "follow_up": "follow-up",
+    "phone_follow_up": "phone follow-up",
+    "fault_call_out": "call-out",
+}
+
+
 class VisitsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Short labels, so that all five fit 80 columns (F1 help says more).
-        Binding("n", "record", "Record visit"),
+        # Short labels, so that all six fit 80 columns (F1 help says more).
+        Binding("l", "toggle_list", "Visits/plan"),
+        Binding("n", "record", "Record"),
         Binding("r", "month_report", "Report"),
         Binding("o", "toggle_overdue", "Overdue"),
-        Binding("left_square_bracket", "month(-1)", "Prev month"),
-        Binding("right_square_bracket", "month(1)", "Next month"),
+        Binding("left_square_bracket", "month(-1)", "Prev"),
+        Binding("right_square_bracket", "month(1)", "Next"),
     ]
 
     def __init__(self, context: TuiContext) -> None:
@@ -47,22 +65,83 @@ class VisitsScreen(Screen[None]):
         self.context = context
         self.month = context.today.replace(day=1)
         self.overdue_only = False
+        self.listing = False  # the month's visits instead of the plan's requirements
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="visits-summary")
         yield FastTable(COLUMNS, id="visits")
+        yield FastTable(LIST_COLUMNS, id="visit-list")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Visits"
+        self.query_one("#visit-list").display = False
         self.reload()
-        self.query_one(FastTable).focus()
+        self.query_one("#visits", FastTable).focus()
 
     def on_screen_resume(self) -> None:
         self.reload()
 
     def reload(self) -> None:
+        if self.listing:
+            self._reload_list()
+        else:
+            self._reload_plan()
+
+    def action_toggle_list(self) -> None:
+        self.listing = not self.listing
+        plan, listed = (
+            self.query_one("#visits", FastTable),
+            self.query_one("#visit-list", FastTable),
+        )
+        plan.display, listed.display = not self.listing, self.listing
+        self.reload()
+        (listed if self.listing else plan).focus()
+
+    def _reload_list(self) -> None:
+        """Every visit started in the month, newest first; Enter opens it."""
+        service = self.context.visits
+        assert service is not None
+        first = self.month
+        last = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+        rows = []
+        open_count = 0
+        for site in self.context.register.sites():
+            for visit in service.visits_for(site.id, first, last):
+                state = _state(visit)
+                open_count += visit.sign_off is None
+                rows.append(
+                    Row(
+                        f"{site.id}:{visit.id}",
+                        (
+                            site.customer,
+                            site.name,
+                            f"{visit.started_at:%m-%d %H:%M}",
+                            KIND_SHORT.get(visit.kind.value, visit.kind.value),
+                            visit.engineer,
+                            state,
+                        ),
+                        (None, None, visit.started_at.isoformat()),
+                    )
+                )
+        rows.sort(key=lambda r: r.sort_keys[2], reverse=True)
+        self.query_one("#visit-list", FastTable).set_rows(rows)
+        self.query_one("#visits-summary", Static).update(
+            f" {self.month:%Y-%m} · {len(rows)} visits, {open_count} not signed"
+            " · Enter opens · l plan · [ ] month"
+        )
+
+    @on(FastTable.RowSelected, "#visit-list")
+    def _open_visit(self, event: FastTable.RowSelected) -> None:
+        from assettrack.tui.screens.visit import VisitScreen
+
+        site_id, visit_id = event.key.split(":", 1)
+        visit = self.context.register.store.visits.get(site_id, visit_id)
+        if visit is not None:
+            self.app.push_screen(VisitScreen(self.context, visit))
+
+    def _reload_plan(self) -> None:
         service = self.context.visits
         assert service is not None
         rows = []
@@ -88,12 +167,12 @@ class VisitsScreen(Screen[None]):
                     ),
                 )
             )
-        self.query_one(FastTable).set_rows(rows)
+        self.query_one("#visits", FastTable).set_rows(rows)
         behind = sum(1 for r in rows if str(r.cells[5]) in ("behind", "missed"))
         self.query_one("#visits-summary", Static).update(
             f" {self.month:%Y-%m} · {behind} requirement(s) behind or missed"
             f"{' · overdue only' if self.overdue_only else ''}"
-            " · [ ] change month · n records a visit"
+            " · [ ] month · l lists the visits"
         )
 
     def action_month_report(self) -> None:
@@ -102,7 +181,8 @@ class VisitsScreen(Screen[None]):
         from assettrack.services.report_render import write_report
         from assettrack.services.reports import ReportService
 
-        key = self.query_one(FastTable).current_key
+        table = self.query_one("#visit-list" if self.listing else "#visits", FastTable)
+        key = table.current_key
         if not key:
             return
         site_id = key.split(":", 1)[0]
@@ -174,3 +254,14 @@ class VisitsScreen(Screen[None]):
                 self.reload()
 
         self.app.push_screen(FormModal("Record a visit", fields, submit), done)
+
+
+def _state(visit: Visit) -> Text:
+    if visit.sign_off is not None:
+        return Text(f"signed · {visit.sign_off.representative}", style="green")
+    if visit.completed_at is not None:
+        return Text("complete, not signed", style="cyan")
+    if visit.ended_at is not None:
+        return Text("ended, not signed", style="cyan")  # recorded, never completed
+    amends = " (amendment)" if visit.amends else ""
+    return Text(f"not complete{amends}", style="bold yellow")

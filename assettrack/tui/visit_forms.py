@@ -1,0 +1,306 @@
+"""The visit screen's forms: each asks, saves through the visit record service, and calls back.
+
+Each function opens one dialog; a refused save keeps the dialog open with the reason, so
+nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from textual.screen import Screen
+
+from assettrack.domain.errors import ValidationError
+from assettrack.domain.models import ReportedVia, Visit, VisitKind
+from assettrack.errors import AssetTrackError
+from assettrack.services.faults import FaultService
+from assettrack.services.service_common import parse_time
+from assettrack.services.visit_record import VisitIncomplete, VisitRecordService
+from assettrack.tui.screens.form_modal import Field, FormModal
+
+Done = Callable[[Any], None]
+NO_DEVICE = "-"
+
+
+def _open(
+    screen: Screen[Any],
+    title: str,
+    fields: list[Field],
+    submit: Any,
+    done: Done,
+    *,
+    intro: str = "",
+) -> None:
+    def saved(result: Any) -> None:
+        if result is not None:
+            done(result)
+
+    screen.app.push_screen(FormModal(title, fields, submit, intro=intro), saved)
+
+
+def _guard(save: Callable[[dict[str, str]], Any]) -> Callable[[dict[str, str]], Any]:
+    """A validation error keeps the dialog open with the reason, like any refusal."""
+
+    def submit(values: dict[str, str]) -> Any:
+        try:
+            return save(values)
+        except ValidationError as exc:
+            raise AssetTrackError(str(exc)) from exc
+
+    return submit
+
+
+def device_choices(
+    record: VisitRecordService, visit: Visit, *, optional: bool
+) -> list[tuple[str, str]]:
+    assets = sorted(
+        record.store.assets.by_site(visit.site_id), key=lambda a: (a.hostname, a.serial_number)
+    )
+    choices = [(f"{a.hostname or a.model} · {a.serial_number}"[:50], a.id) for a in assets]
+    return [("(no device: the site)", NO_DEVICE), *choices] if optional else choices
+
+
+def add_hazard(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
+    fields = [
+        Field("hazard", "Hazard found", "", "what and where, e.g. boxes blocking rack A's intake"),
+        Field(
+            "removed",
+            "Removed now?",
+            "no",
+            choices=[("no, still there", "no"), ("yes, removed", "yes")],
+        ),
+    ]
+
+    def save(values: dict[str, str]) -> Visit:
+        return record.add_hazard(visit, values["hazard"], removed=values["removed"] == "yes")
+
+    _open(screen, "Hazard", fields, _guard(save), done)
+
+
+def mark_removed(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
+    still = [h for h in visit.hazards_found if h not in visit.hazards_removed]
+    if not still:
+        screen.notify("No hazard left to remove (h records one)", severity="warning")
+        return
+    fields = [
+        Field("hazard", "Hazard", still[0], choices=[(h[:60], h) for h in still]),
+        Field(
+            "what",
+            "Now",
+            "removed",
+            choices=[("removed", "removed"), ("recorded by mistake: drop it", "drop")],
+        ),
+    ]
+
+    def save(values: dict[str, str]) -> Visit:
+        if values["what"] == "drop":
+            return record.drop_hazard(visit, values["hazard"])
+        return record.mark_removed(visit, values["hazard"])
+
+    _open(screen, "Hazard removed", fields, _guard(save), done)
+
+
+def add_parameter_change(
+    screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done
+) -> None:
+    fields = [
+        Field("device", "Device", NO_DEVICE, choices=device_choices(record, visit, optional=True)),
+        Field("parameter", "What", "", "e.g. Gi1/0/24 speed, SNMP community, ACL 110"),
+        Field("old", "From", ""),
+        Field("new", "To", ""),
+        Field("reason", "Why", "", "the customer signs this"),
+    ]
+
+    def save(values: dict[str, str]) -> Visit:
+        device = values["device"]
+        return record.add_parameter_change(
+            visit,
+            values["parameter"],
+            values["old"],
+            values["new"],
+            values["reason"],
+            None if device in ("", NO_DEVICE) else device,
+        )
+
+    _open(screen, "Parameter change", fields, _guard(save), done)
+
+
+def add_firmware_upgrade(
+    screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done
+) -> None:
+    choices = device_choices(record, visit, optional=False)
+    if not choices:
+        screen.notify("No device at this site", severity="warning")
+        return
+    fields = [
+        Field("device", "Device", choices[0][1], choices=choices),
+        Field("new", "Firmware now", "", "the version the device runs after the upgrade"),
+        Field("reason", "Why", "", "e.g. vendor advisory, bug fix"),
+    ]
+
+    def save(values: dict[str, str]) -> Visit:
+        return record.add_firmware_upgrade(visit, values["device"], values["new"], values["reason"])
+
+    _open(screen, "Firmware upgrade", fields, _guard(save), done)
+
+
+def answer_survey(
+    screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done
+) -> None:
+    survey = record.config.survey
+    if not survey.questions:
+        screen.notify("No survey is set up (survey.toml)", severity="warning")
+        return
+    answers = {a.question_id: a for a in visit.survey}
+    fields: list[Field] = []
+    for n, question in enumerate(survey.questions, 1):
+        answer = answers.get(question.id)
+        score = "" if answer is None or answer.score is None else str(answer.score)
+        fields.append(Field(f"score-{question.id}", f"{n}. score", score, survey.scale()))
+        fields.append(
+            Field(f"comment-{question.id}", f"{n}. comment", answer.comment if answer else "")
+        )
+    fields.append(Field("opinion", "Opinion in words", visit.customer_opinion))
+    intro = "\n".join(f"{n}. {q.text}" for n, q in enumerate(survey.questions, 1))
+
+    def save(values: dict[str, str]) -> Visit:
+        given = [
+            survey.answer(q, values[f"score-{q.id}"], values[f"comment-{q.id}"])
+            for q in survey.questions
+        ]
+        visit.customer_opinion = values["opinion"].strip()
+        return record.answer_survey(visit, given)
+
+    _open(
+        screen, f"The customer's survey ({survey.scale()})", fields, _guard(save), done, intro=intro
+    )
+
+
+def edit_visit(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
+    kinds = [(k.value.replace("_", " "), k.value) for k in VisitKind]
+    fields = [
+        Field("kind", "Kind", visit.kind.value, choices=kinds),
+        Field("engineer", "Engineer", visit.engineer),
+        Field("start", "Started", f"{visit.started_at:%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
+        Field(
+            "end",
+            "Ended",
+            f"{visit.ended_at:%Y-%m-%d %H:%M}" if visit.ended_at else "",
+            "empty: still on site",
+        ),
+        Field("checks", "Checks done", "; ".join(visit.checks), "separated by ;"),
+        Field("notes", "Notes", visit.notes),
+    ]
+
+    def save(values: dict[str, str]) -> Visit:
+        started = parse_time(values["start"], "started")
+        if started.strftime("%Y-%m") != visit.started_at.strftime("%Y-%m"):
+            # The start month files the visit: moving it would leave it in the wrong file.
+            raise AssetTrackError("the start can move within its month only")
+        visit.kind = VisitKind(values["kind"])
+        visit.engineer = values["engineer"].strip()
+        visit.started_at = started
+        visit.ended_at = parse_time(values["end"], "ended") if values["end"].strip() else None
+        visit.checks = [c.strip() for c in values["checks"].split(";") if c.strip()]
+        visit.notes = values["notes"].strip()
+        return record.visits.save(visit)
+
+    _open(screen, "Edit the visit", fields, _guard(save), done)
+
+
+def complete(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
+    try:
+        done(record.complete(visit))
+        return
+    except VisitIncomplete as exc:
+        missing = exc.missing
+    except AssetTrackError as exc:
+        screen.notify(str(exc), severity="error")
+        return
+    intro = "Still missing:\n" + "\n".join(f"• {m}" for m in missing)
+    fields = [
+        Field(
+            "why", "Complete anyway: why", "", "e.g. core switch locked in the customer's cabinet"
+        )
+    ]
+
+    def save(values: dict[str, str]) -> Visit:
+        if not values["why"].strip():
+            raise AssetTrackError("say why, or Esc and finish the visit first")
+        return record.complete(visit, anyway=values["why"])
+
+    _open(screen, "Not complete yet", fields, _guard(save), done, intro=intro)
+
+
+def sign(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
+    if visit.completed_at is None:
+        screen.notify(
+            "Complete the visit first (c): the customer signs a finished record", severity="warning"
+        )
+        return
+    now = record.clock().replace(second=0, microsecond=0)
+    fields = [
+        Field("name", "Customer's name", record.signer(visit), "the representative who signs"),
+        Field("at", "Signed at", f"{now:%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
+    ]
+    intro = (
+        "The customer's representative confirms the maintenance record. "
+        "Once signed, the visit and its inspections are locked; a correction is an amendment."
+    )
+
+    def save(values: dict[str, str]) -> Visit:
+        at: datetime = parse_time(values["at"], "signed at")
+        return record.sign(visit, values["name"], at)
+
+    _open(screen, "Customer sign-off", fields, _guard(save), done, intro=intro)
+
+
+def amend(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
+    fields = [Field("why", "What it corrects", "", "e.g. wrong rack named for the hazard")]
+    intro = (
+        "A signed visit is kept as the customer signed it. The amendment is a copy to correct "
+        "and sign again; the record then shows both."
+    )
+
+    def save(values: dict[str, str]) -> Visit:
+        return record.amend(visit, values["why"])
+
+    _open(screen, "Amend the signed visit", fields, _guard(save), done, intro=intro)
+
+
+def record_fault(
+    screen: Screen[Any], faults: FaultService, record: VisitRecordService, visit: Visit, done: Done
+) -> None:
+    levels = [
+        (f"{lvl.level} — {lvl.name}", str(lvl.level))
+        for lvl in faults.config.severity.levels.values()
+    ]
+    fields = [
+        Field("device", "Device", NO_DEVICE, choices=device_choices(record, visit, optional=True)),
+        Field("severity", "Severity", levels[-1][1] if levels else "3", choices=levels),
+        Field("symptom", "Symptom", "", "what is wrong, as seen"),
+        Field("cause", "Cause", "", "if found"),
+        Field("result", "Result", "", "what was done and how it ended"),
+    ]
+
+    def save(values: dict[str, str]) -> Any:
+        if not values["symptom"].strip():
+            raise AssetTrackError("describe the symptom")
+        extra: dict[str, Any] = {
+            "symptom": values["symptom"].strip(),
+            "cause": values["cause"].strip(),
+            "result": values["result"].strip(),
+        }
+        if values["device"] not in ("", NO_DEVICE):
+            extra["asset_id"] = values["device"]
+        fault = faults.report(
+            visit.site_id, int(values["severity"]), ReportedVia.ON_SITE, faults.clock(), **extra
+        )
+        if fault.visit_id != visit.id:
+            fault.visit_id = visit.id  # found on this visit, open or not
+            fault = faults.store.faults.save(fault)
+        return fault
+
+    _open(screen, "Fault found on site", fields, _guard(save), done)

@@ -10,6 +10,7 @@ from assettrack.domain.charges import Charge
 from assettrack.domain.faults import EXCLUSION_LABELS
 from assettrack.domain.models import Fault, Inspection, Visit, VisitKind
 from assettrack.domain.visits import month_end
+from assettrack.services.attachments import AttachmentService, evidence_blocks
 from assettrack.services.faults import FaultService
 from assettrack.services.report_render import (
     Block,
@@ -68,6 +69,7 @@ class ReportService:
         self.visits = VisitService(store, config, clock=clock)
         self.faults = FaultService(store, config, clock=clock)
         self.record = VisitRecordService(store, config, clock=clock)
+        self.attachments = AttachmentService(store, clock=clock)
 
     # -- the visit report ------------------------------------------------------------------
 
@@ -160,6 +162,9 @@ class ReportService:
         for fault in self.record.faults_of(visit):
             report.sections.append(self._fault_section(fault))
         report.sections.append(self._feedback_section(visit))
+        evidence = self._evidence("visit", visit.id)
+        if evidence:
+            report.sections.append(Section("Photos and documents", evidence))
         if visit.not_done:
             report.sections.append(
                 Section("Not done, as completed", [Paragraph(_lines(visit.not_done))])
@@ -259,6 +264,7 @@ class ReportService:
             )
         if inspection.notes:
             blocks.append(Paragraph(inspection.notes))
+        blocks += self._evidence("inspection", inspection.id)
         return Section(f"Maintenance record: {name} ({serial})", blocks)
 
     def _fault_section(self, fault: Fault) -> Section:
@@ -282,7 +288,14 @@ class ReportService:
             ("Loaner unit", fault.loaner_serial),
             ("Warranty", warranty[fault.warranty_covered]),
         ]
-        return Section("Fault", [Fields(tuple((k, v) for k, v in rows if v))])
+        return Section(
+            "Fault",
+            [Fields(tuple((k, v) for k, v in rows if v)), *self._evidence("fault", fault.id)],
+        )
+
+    def _evidence(self, target: str, target_id: str) -> list[Block]:
+        """Photos in the record, scaled, and the list of files: what settles a dispute."""
+        return evidence_blocks(self.attachments, target, target_id)
 
     # -- the monthly summary ---------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Static
 
 from assettrack.domain.models import Asset, Inspection, InspectionState, Visit, VisitKind
 from assettrack.errors import AssetTrackError
+from assettrack.services.attachments import describe
 from assettrack.services.faults import FaultService
 from assettrack.services.reports import KIND_LABELS
 from assettrack.services.visit_record import Progress, VisitRecordService
@@ -34,6 +35,7 @@ DEVICE_COLUMNS = (
     Column("record", "Inspection", min_width=9),
     Column("failed", "Failed items", max_width=36),
 )
+INBOX_EVERY = 2.0  # seconds between looks into the inbox folder
 RECORD_STYLE = {"draft": "yellow", "complete": "green", "signed": "bold green"}
 # Every key on screen, in two lines that fit 80 columns (the footer cannot hold them).
 KEY_LINES = (
@@ -124,6 +126,7 @@ class VisitScreen(Screen[None]):
         )
         self.progress: Progress | None = None
         self.written: Path | None = None  # the record PDF last written from here
+        self.warned: set[str] = set()
 
     @property
     def faults(self) -> FaultService:
@@ -144,6 +147,8 @@ class VisitScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_visit()
         self.query_one(FastTable).focus()
+        # The watched folder: files dropped into the inbox join the visit on screen.
+        self.set_interval(INBOX_EVERY, self.take_inbox)
 
     def on_screen_resume(self) -> None:
         self.refresh_visit()
@@ -168,7 +173,7 @@ class VisitScreen(Screen[None]):
         self._show("hazards", self._hazards(visit))
         self._show("changes", self._changes(visit))
         self._show("survey", self._survey(visit))
-        self._show("evidence", None)
+        self._show("evidence", self._evidence(visit))
         self._show("notes", self._notes(visit))
 
     def on_resize(self) -> None:
@@ -336,6 +341,53 @@ class VisitScreen(Screen[None]):
             grid.add_row("Notes", visit.notes)
         return grid
 
+    def _evidence(self, visit: Visit) -> Text:
+        service = self.context.attachments
+        if service is None:
+            return Text("")
+        found = [(a, "") for a in service.for_record("visit", visit)]
+        for fault in self.record.faults_of(visit):
+            found += [(a, "fault") for a in service.for_record("fault", fault)]
+        for inspection in self.record.inspections_of(visit):
+            device = self._device(inspection.asset_id)
+            found += [(a, device) for a in service.for_record("inspection", inspection)]
+        text = Text("Photos and files", style="bold")
+        if not found:
+            text.append(" none", style="dim")
+        for attachment, where in found:
+            on = f" · {where}" if where else ""
+            missing = "" if service.is_on_disk(attachment) else " · not on this computer"
+            text.append(
+                f"\n{describe(attachment)} {attachment.added_at:%H:%M}{on}"
+                f"{' — ' + attachment.caption if attachment.caption else ''}{missing}",
+                style="" if not missing else "yellow",
+            )
+        if visit.sign_off is None:
+            text.append(
+                f"\na attaches a file; files dropped into {service.inbox_folder()} join this visit",
+                style="dim",
+            )
+        return text
+
+    def take_inbox(self) -> None:
+        service = self.context.attachments
+        if service is None or self.visit.sign_off is not None or self.app.screen is not self:
+            return
+        problems: list[str] = []
+        try:
+            taken = service.scan_inbox("visit", self.visit.id, problems=problems)
+        except AssetTrackError as exc:
+            problems.append(str(exc))
+            taken = []
+        if taken:
+            names = ", ".join(describe(a) for a in taken)
+            self.notify(f"Attached from the inbox: {names}")
+            self.refresh_visit()
+        for problem in problems:
+            if problem not in self.warned:  # a file that stays is said once, not every look
+                self.warned.add(problem)
+                self.notify(f"Inbox: {problem}", severity="warning", timeout=8)
+
     def _device(self, asset_id: str | None) -> str:
         asset = self.context.register.store.assets.get(asset_id) if asset_id else None
         return (asset.hostname or asset.serial_number) if asset else "site"
@@ -457,8 +509,10 @@ class VisitScreen(Screen[None]):
             )
 
     def action_attach(self) -> None:
+        from assettrack.tui.attach_flows import attach_file
+
         if self._changeable():
-            self.notify("Attachments are not available yet", severity="warning")
+            attach_file(self.app, self.context, "visit", self.visit.id, done=self.refresh_visit)
 
     def action_edit(self) -> None:
         if self._changeable():

@@ -241,3 +241,49 @@ def test_the_record_pdf_holds_the_whole_visit(
         "3 of 3",
     ):
         assert expected in text, expected
+
+
+def test_the_command_line_completes_shows_amends_and_removes_visits(tmp_path) -> None:
+    from tests.cli_inprocess import Cli
+
+    cli = Cli(tmp_path)
+    db = tmp_path / "db"
+    assert cli("--db", db, "init").returncode == 0
+    cli("--db", db, "customer", "add", "--name", "Acme")
+    cli("--db", db, "site", "add", "--customer", "Acme", "--name", "HQ")
+    sheet = tmp_path / "assets.csv"
+    sheet.write_text(
+        "customer,site,kind,vendor,model,serial_number,hostname\n"
+        "Acme,HQ,switch,Cisco,C9300-48P,FOC1,core1\n",
+        encoding="utf-8",
+    )
+    assert cli("--db", db, "import", "assets", sheet).returncode == 0
+    added = cli("--db", db, "visit", "add", "--site", "HQ", "--kind", "scheduled",
+                "--start", "2026-12-01 09:00", "--end", "2026-12-01 11:00")  # fmt: skip
+    visit_id = added.stdout.split()[-1]
+
+    shown = cli("--db", db, "visit", "show", visit_id)
+    assert "0/1 devices inspected" in shown.stdout and "to inspect: core1" in shown.stdout
+    refused = cli("--db", db, "visit", "sign", visit_id, "--by", "王主任")
+    assert refused.returncode != 0
+    assert "1 of 1 devices not inspected (core1)" in refused.stderr
+    assert "question(s) unanswered" in refused.stderr
+    signed = cli("--db", db, "visit", "sign", visit_id, "--by", "王主任", "--anyway", "paper form")
+    assert signed.returncode == 0, signed.stderr
+    assert "signed by 王主任" in cli("--db", db, "visit", "show", visit_id).stdout
+    assert "not done: 1 of 1 devices not inspected (core1): paper form" in (
+        cli("--db", db, "visit", "show", visit_id).stdout
+    )
+
+    removed = cli("--db", db, "visit", "remove", visit_id)
+    assert removed.returncode != 0 and "signed visit" in removed.stderr
+    amended = cli("--db", db, "visit", "amend", visit_id, "--reason", "wrong start time")
+    assert amended.returncode == 0 and "sign it again" in amended.stdout
+
+    empty = cli("--db", db, "visit", "add", "--site", "HQ", "--kind", "follow_up",
+                "--start", "2026-12-02 09:00")  # fmt: skip
+    empty_id = empty.stdout.split()[-1]
+    assert cli("--db", db, "visit", "remove", empty_id).returncode == 0
+    assert "No visit" in cli("--db", db, "visit", "show", empty_id).stderr or (
+        cli("--db", db, "visit", "show", empty_id).returncode != 0
+    )

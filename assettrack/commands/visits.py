@@ -153,15 +153,103 @@ def visit_add(
 @click.argument("visit_ref", metavar="VISIT")
 @click.option("--by", "representative", required=True, help="The customer's representative.")
 @click.option("--at", "at", metavar="TIME", help="Default: now.")
+@click.option(
+    "--anyway",
+    metavar="REASON",
+    default="",
+    help="Complete it although something is missing, and why (the record shows both).",
+)
 @click.pass_obj
-def visit_sign(context: Any, visit_ref: str, representative: str, at: str | None) -> None:
-    """Record the customer's sign-off of a visit."""
-    from assettrack.services.visits import VisitService
-
+def visit_sign(
+    context: Any, visit_ref: str, representative: str, at: str | None, anyway: str
+) -> None:
+    """Record the customer's sign-off of a visit (completing it first if it is not)."""
     with open_store(context) as store:
-        service = VisitService(store, service_config(context), context.settings.engineer)
-        visit = service.sign(service.find(visit_ref), representative, optional_time(at, "--at"))
+        record = _record_service(context, store)
+        visit = record.visits.find(visit_ref)
+        if visit.completed_at is None:
+            visit = record.complete(visit, anyway=anyway)
+        visit = record.sign(visit, representative, optional_time(at, "--at"))
     click.echo(f"Visit {short(visit.id)} signed by {representative}")
+
+
+@visit_group.command(name="complete")
+@click.argument("visit_ref", metavar="VISIT")
+@click.option(
+    "--anyway", metavar="REASON", default="", help="Complete although something is missing: why."
+)
+@click.pass_obj
+def visit_complete(context: Any, visit_ref: str, anyway: str) -> None:
+    """End a visit: checks what it must cover (every device on a scheduled visit, the
+    survey, the call-out's fault) and says what is missing."""
+    with open_store(context) as store:
+        record = _record_service(context, store)
+        visit = record.complete(record.visits.find(visit_ref), anyway=anyway)
+    done = f"Visit {short(visit.id)} complete"
+    click.echo(done + (f"; not done: {'; '.join(visit.not_done)}" if visit.not_done else ""))
+
+
+@visit_group.command(name="show")
+@click.argument("visit_ref", metavar="VISIT")
+@click.pass_obj
+def visit_show(context: Any, visit_ref: str) -> None:
+    """A visit's progress and what it still lacks (the full record: report visit)."""
+    with open_store(context, read_only=True) as store:
+        record = _record_service(context, store)
+        visit = record.visits.find(visit_ref)
+        site = record.site_of(visit)
+        progress = record.progress(visit)
+        missing = record.missing(visit) if visit.completed_at is None else []
+        found, removed = record.hazards(visit)
+    state = (
+        f"signed by {visit.sign_off.representative} {visit.sign_off.signed_at:%Y-%m-%d %H:%M}"
+        if visit.sign_off
+        else "complete, not signed"
+        if visit.completed_at
+        else "not complete"
+    )
+    lines = [
+        f"Visit {visit.id}",
+        f"  {site.customer} / {site.name} · {visit.kind.value.replace('_', ' ')}"
+        f" · {visit.engineer} · {visit.started_at:%Y-%m-%d %H:%M}",
+        f"  {state}" + (f" · amends {short(visit.amends)}" if visit.amends else ""),
+        f"  {progress.line()}",
+    ]
+    lines += [f"  to inspect: {a.hostname or a.serial_number}" for a in progress.remaining]
+    lines += [f"  hazard found: {h}" + (" (removed)" if h in removed else "") for h in found]
+    lines += [f"  missing: {m}" for m in missing]
+    lines += [f"  not done: {m}" for m in visit.not_done]
+    click.echo("\n".join(lines))
+
+
+@visit_group.command(name="amend")
+@click.argument("visit_ref", metavar="VISIT")
+@click.option("--reason", required=True, help="What the amendment corrects.")
+@click.pass_obj
+def visit_amend(context: Any, visit_ref: str, reason: str) -> None:
+    """Correct a signed visit: a copy to change and sign again; the original is kept."""
+    with open_store(context) as store:
+        record = _record_service(context, store)
+        amendment = record.amend(record.visits.find(visit_ref), reason)
+    click.echo(f"Amendment {amendment.id} of visit {short(amendment.amends or '')}: sign it again")
+
+
+@visit_group.command(name="remove")
+@click.argument("visit_ref", metavar="VISIT")
+@click.pass_obj
+def visit_remove(context: Any, visit_ref: str) -> None:
+    """Remove a visit begun by mistake (only while it holds nothing)."""
+    with open_store(context) as store:
+        record = _record_service(context, store)
+        visit = record.visits.find(visit_ref)
+        record.remove(visit)
+    click.echo(f"Visit {short(visit.id)} removed")
+
+
+def _record_service(context: Any, store: Any) -> Any:
+    from assettrack.services.visit_record import VisitRecordService
+
+    return VisitRecordService(store, service_config(context), context.settings.engineer)
 
 
 @visit_group.command(name="list")

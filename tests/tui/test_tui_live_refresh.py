@@ -99,7 +99,7 @@ async def test_a_fault_and_a_visit_saved_by_the_command_line_show_in_the_open_ap
                 "--start", "2026-12-01 09:00", "--end", "2026-12-01 11:00",
             )  # fmt: skip
             visit_id = added.stdout.split()[-1]
-            cli(db_path, "visit", "sign", visit_id, "--by", "李娜")
+            cli(db_path, "visit", "sign", visit_id, "--by", "李娜", "--anyway", "paper record")
             await until(pilot, lambda: scheduled_done() != before)
             assert int(scheduled_done().split("/")[0]) == int(before.split("/")[0]) + 1
             # The app's own view of the visit has the customer's sign-off.

@@ -21,6 +21,7 @@ from assettrack.domain.models import (
     Contact,
     Customer,
     InspectionState,
+    ItemResult,
     Site,
 )
 from assettrack.services.assets import AssetRegister
@@ -281,3 +282,89 @@ async def test_files_dropped_into_the_inbox_join_the_visit_on_screen(field_day) 
             lambda: "rodent-damage.jpg" in str(app.screen.query_one("#visit-evidence").render()),
             "shown on the visit",
         )
+
+
+async def test_a_signed_visit_is_corrected_by_an_amendment_in_the_app(field_day) -> None:
+    from assettrack.services.visit_record import VisitRecordService
+
+    app, register, site, _photo = field_day
+    store = register.store
+    context = app.context
+    record = VisitRecordService(store, context.visits.config, "李工", context.visits.clock)
+    visit = record.visits.start(site.id, "follow_up")
+    device = record.progress(visit).devices[0]
+    draft = context.inspections.start(device)
+    for entry in draft.items:
+        if entry.item_id == "room_temperature":
+            context.inspections.answer(draft, device, entry.item_id, value="23")
+        else:
+            context.inspections.answer(
+                draft, device, entry.item_id, result=ItemResult.NOT_APPLICABLE
+            )
+    context.inspections.complete(draft, device)
+    visit = record.sign(record.complete(visit), "王主任")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5", "l")
+        await wait_for(pilot, lambda: app.screen.query_one("#visit-list", FastTable).rows, "list")
+        app.screen.query_one("#visit-list", FastTable).move_to_key(f"{site.id}:{visit.id}")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, VisitScreen), "the signed visit")
+        signed_screen = app.screen
+        await pilot.press("h")  # refused: signed
+        await pilot.pause()
+        assert app.screen is signed_screen
+
+        await pilot.press("A")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal), "amendment form")
+        fill(app.screen, {"why": "room temperature was 28, not 23"})
+        await pilot.press("ctrl+s")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, VisitScreen) and app.screen is not signed_screen,
+            "the amendment",
+        )
+        amendment_screen = app.screen
+        assert amendment_screen.visit.amends == visit.id
+        amendment_screen.query_one(FastTable).move_to_key(device.id)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InspectionScreen), "the copy")
+        copy = app.screen.inspection
+        assert copy.amends == draft.id and copy.state is InspectionState.DRAFT
+        app.screen.query_one(FastTable).move_to_key("room_temperature")
+        await pilot.press("v", "2", "8", "enter")
+        await pilot.pause()
+        await pilot.press("c")
+        await wait_for(
+            pilot, lambda: app.screen.inspection.state is InspectionState.COMPLETE, "done"
+        )
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is amendment_screen, "back on the amendment")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: amendment_screen.visit.completed_at is not None, "complete")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormModal), "sign-off")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: amendment_screen.visit.sign_off is not None, "signed again")
+
+    original = store.inspections.get(site.id, draft.id)
+    temperature = {i.item_id: i.value for i in original.items}["room_temperature"]
+    assert temperature == "23"  # the signed original is kept as signed
+    corrected = store.inspections.get(site.id, copy.id)
+    assert {i.item_id: i.value for i in corrected.items}["room_temperature"] == "28"
+    assert store.visits.get(site.id, visit.id).sign_off.representative == "王主任"
+
+
+async def test_a_visit_begun_by_mistake_is_removed_with_confirmation(field_day) -> None:
+    app, register, site, _photo = field_day
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, SitesScreen), "sites")
+        await pilot.press("v", "s")
+        await wait_for(pilot, lambda: isinstance(app.screen, VisitScreen), "the visit")
+        visit = app.screen.visit
+        await pilot.press("D")
+        await wait_for(pilot, lambda: not isinstance(app.screen, VisitScreen), "confirm")
+        await pilot.press("enter")  # on "Remove"
+        await wait_for(pilot, lambda: isinstance(app.screen, SitesScreen), "removed, back")
+        assert register.store.visits.get(site.id, visit.id) is None

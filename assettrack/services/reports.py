@@ -262,6 +262,9 @@ class ReportService:
                     ),
                 )
             )
+        if inspection.flags:
+            # What the engineer was asked to look at (a serial or firmware that differs).
+            blocks.append(Paragraph(_lines(inspection.flags)))
         if inspection.notes:
             blocks.append(Paragraph(inspection.notes))
         blocks += self._evidence("inspection", inspection.id)

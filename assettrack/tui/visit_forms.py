@@ -273,34 +273,46 @@ def amend(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: D
 def record_fault(
     screen: Screen[Any], faults: FaultService, record: VisitRecordService, visit: Visit, done: Done
 ) -> None:
-    levels = [
-        (f"{lvl.level} — {lvl.name}", str(lvl.level))
-        for lvl in faults.config.severity.levels.values()
-    ]
+    levels = faults.config.severity.levels.values()
+    choices = [(f"{lvl.level} — {lvl.name}", str(lvl.level)) for lvl in levels]
+    # Found on a visit: most often minor. The least urgent level that still has a fix target.
+    with_target = [lvl.level for lvl in levels if lvl.resolve_within is not None]
+    default = str(max(with_target)) if with_target else (choices[-1][1] if choices else "3")
     fields = [
         Field("device", "Device", NO_DEVICE, choices=device_choices(record, visit, optional=True)),
-        Field("severity", "Severity", levels[-1][1] if levels else "3", choices=levels),
+        Field("severity", "Severity", default, choices=choices),
         Field("symptom", "Symptom", "", "what is wrong, as seen"),
         Field("cause", "Cause", "", "if found"),
         Field("result", "Result", "", "what was done and how it ended"),
+        Field(
+            "fixed",
+            "Fixed now?",
+            "yes",
+            choices=[("yes: resolved on this visit", "yes"), ("no: still open", "no")],
+        ),
     ]
 
     def save(values: dict[str, str]) -> Any:
         if not values["symptom"].strip():
             raise AssetTrackError("describe the symptom")
+        now = faults.clock()
         extra: dict[str, Any] = {
             "symptom": values["symptom"].strip(),
             "cause": values["cause"].strip(),
             "result": values["result"].strip(),
+            # Found by the engineer on site: answered and on site the moment it was reported.
+            "responded_at": now,
+            "on_site_at": now,
+            "visit_id": visit.id,  # found on this visit, open or not
         }
+        if values["fixed"] == "yes":
+            if not extra["result"]:
+                raise AssetTrackError("a fault fixed now needs its result (what was done)")
+            extra["resolved_at"] = now
         if values["device"] not in ("", NO_DEVICE):
             extra["asset_id"] = values["device"]
-        fault = faults.report(
-            visit.site_id, int(values["severity"]), ReportedVia.ON_SITE, faults.clock(), **extra
+        return faults.report(
+            visit.site_id, int(values["severity"]), ReportedVia.ON_SITE, now, **extra
         )
-        if fault.visit_id != visit.id:
-            fault.visit_id = visit.id  # found on this visit, open or not
-            fault = faults.store.faults.save(fault)
-        return fault
 
     _open(screen, "Fault found on site", fields, _guard(save), done)

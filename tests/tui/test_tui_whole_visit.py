@@ -163,6 +163,8 @@ async def test_a_whole_visit_from_start_to_the_signed_pdf(field_day) -> None:
         await wait_for(pilot, lambda: app.screen is visit_screen, "fault recorded")
         [fault] = visit_screen.record.faults_of(visit_screen.visit)
         assert fault.visit_id == visit_screen.visit.id and fault.asset_id == device.id
+        # Found and fixed on site: answered, on site and resolved as it was recorded.
+        assert fault.responded_at == fault.on_site_at == fault.resolved_at is not None
         await pilot.press("F")
         await wait_for(pilot, lambda: isinstance(app.screen, FaultDetailScreen), "fault screen")
         await pilot.press("a")

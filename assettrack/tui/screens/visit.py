@@ -183,7 +183,9 @@ class VisitScreen(Screen[None]):
         # Enough rows to pick from, and room left below for the record at 24 lines.
         table = self.query_one(FastTable)
         fits = max(3, (self.size.height - 12) // 2)
-        table.styles.height = min(len(table.rows), fits, 12) + 1
+        # A row more for the horizontal scroll bar when the columns are wider than the screen.
+        scroll_bar = 1 if table.total_width > self.size.width - 2 else 0
+        table.styles.height = min(len(table.rows), fits, 12) + 1 + scroll_bar
 
     def _show(self, part: str, content: object) -> None:
         widget = self.query_one(f"#visit-{part}", Static)
@@ -203,16 +205,14 @@ class VisitScreen(Screen[None]):
     def _head(self, visit: Visit, progress: Progress) -> Text:
         if visit.sign_off is not None:
             state = Text(
-                f"Signed by {visit.sign_off.representative} {_when(visit.sign_off.signed_at)}"
-                " · read only (A amends)",
+                f"Signed by {visit.sign_off.representative} "
+                f"{visit.sign_off.signed_at:%m-%d %H:%M} · A amends",
                 style="bold green",
             )
         elif visit.completed_at is not None:
-            state = Text(
-                f"Completed {_when(visit.completed_at)} · s: the customer signs", style="cyan"
-            )
+            state = Text("Complete · s: the customer signs", style="cyan")
         else:
-            state = Text("Open · c completes the visit", style="bold")
+            state = Text("Open · c completes it", style="bold")
         remaining = progress.remaining
         count_style = "green" if not remaining else "yellow"
         line = Text.assemble(

@@ -237,6 +237,7 @@ def make_services(
     clock: Callable[[], datetime] = datetime.now,
     service_settings: Mapping[str, Any] | None = None,
 ) -> Services:
+    from assettrack.services.attachments import AttachmentService
     from assettrack.services.faults import FaultService
     from assettrack.services.inspections import InspectionService
     from assettrack.services.service_config import load_service_config
@@ -250,6 +251,7 @@ def make_services(
         inspections=InspectionService(store, extensions, engineer, clock=clock),
         visits=VisitService(store, config, engineer, clock=clock),
         faults=FaultService(store, config, engineer, clock=clock, warranty_rules=register.rules),
+        attachments=AttachmentService(store, engineer, clock=clock),
     )
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from assettrack.domain.models import Asset
     from assettrack.plugins.extensions import Extensions
     from assettrack.services.assets import AssetRegister
+    from assettrack.services.attachments import AttachmentService
     from assettrack.services.console_reader import ConsoleReader
     from assettrack.services.faults import FaultService
     from assettrack.services.inspections import InspectionService
@@ -33,6 +34,7 @@ class Services:
     inspections: InspectionService
     visits: VisitService | None = None
     faults: FaultService | None = None
+    attachments: AttachmentService | None = None
 
 
 @dataclass
@@ -123,6 +125,10 @@ class TuiContext:
     @property
     def faults(self) -> FaultService | None:
         return self.services.faults
+
+    @property
+    def attachments(self) -> AttachmentService | None:
+        return self.services.attachments
 
     # -- consoles --------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """One fault from the call to its resolution: times against the targets, diagnosis, known
-problem, loaner, escalation to the manufacturer, warranty decision and every time change."""
+problem, loaner, escalation to the manufacturer, warranty decision, the photos and files
+attached as evidence, and every time change."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from assettrack.domain.attachments import AttachmentTarget
 from assettrack.domain.faults import (
     RESPONSE_TIMES,
     TIME_LABELS,
@@ -23,7 +25,9 @@ from assettrack.domain.faults import (
 )
 from assettrack.domain.models import Fault
 from assettrack.errors import AssetTrackError
+from assettrack.services.attachments import NOT_HERE
 from assettrack.services.faults import FaultDetail, FaultService
+from assettrack.tui.attach_flows import attach_file
 from assettrack.tui.context import TuiContext
 from assettrack.tui.fault_flows import edit_times, shown, stamp_now
 from assettrack.tui.screens import fault_forms
@@ -46,6 +50,7 @@ KEY_LINES = (
         ("l", "loaner"),
         ("r", "RMA/escalation"),
     ),
+    (("a", "attach a photo or file (or those dropped into the inbox folder)"),),
 )
 
 
@@ -88,6 +93,7 @@ class FaultDetailScreen(Screen[None]):
         Binding("p", "make_known", "Make known problem", show=False),
         Binding("l", "loaner", "Loaner", show=False),
         Binding("r", "escalation", "RMA", show=False),
+        Binding("a", "attach_file", "Attach", show=False),
     ]
 
     def __init__(self, context: TuiContext, fault: Fault) -> None:
@@ -105,7 +111,7 @@ class FaultDetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="fault-body"):
-            for part in ("notice", "head", "times", "report", "known", "unit", "audit"):
+            for part in ("notice", "head", "times", "report", "known", "unit", "files", "audit"):
                 yield Static(id=f"fault-{part}")
         yield Static(self._keys(), id="fault-keys")
         yield Footer()
@@ -129,6 +135,7 @@ class FaultDetailScreen(Screen[None]):
         self._show("report", self._report(fault))
         self._show("known", self._known(detail))
         self._show("unit", self._unit(detail))
+        self._show("files", self._files())
         self._show("audit", self._audit(fault))
 
     def _show(self, part: str, content: object) -> None:
@@ -275,6 +282,26 @@ class FaultDetailScreen(Screen[None]):
             style="yellow",
         )
 
+    def _files(self) -> Group | Text | None:
+        """The evidence attached: name, size, when, and whether the file is here."""
+        service = self.context.attachments
+        if service is None:
+            return None
+        listed = service.listed(service.for_record(AttachmentTarget.FAULT, self.fault))
+        if not listed:
+            return Text("Files: none (a attaches a photo or a document)", style="dim")
+        table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold")
+        for column in ("File", "Size", "Added", "By"):
+            table.add_column(column, no_wrap=column != "File")
+        for entry in listed:
+            name = Text(entry.attachment.name)
+            if entry.attachment.caption:
+                name.append(f" — {entry.attachment.caption}", style="dim")
+            if not entry.on_disk:
+                name.append(f" ({NOT_HERE})", style="yellow")
+            table.add_row(name, entry.size, entry.added, entry.attachment.added_by)
+        return Group(Text(f"Files ({len(listed)})", style="bold"), table)
+
     @staticmethod
     def _audit(fault: Fault) -> Group | Text:
         if not fault.time_changes:
@@ -337,6 +364,15 @@ class FaultDetailScreen(Screen[None]):
 
         self.app.push_screen(
             KnownProblemPicker(detail.suggestions, others, self.fault.known_problem_id), chosen
+        )
+
+    def action_attach_file(self) -> None:
+        attach_file(
+            self.app,
+            self.context,
+            AttachmentTarget.FAULT,
+            self.fault.id,
+            done=self.refresh_detail,
         )
 
     def action_make_known(self) -> None:

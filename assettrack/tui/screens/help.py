@@ -102,6 +102,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("c", "complete"),
             ("s", "customer sign-off"),
             ("d", "discard the draft (asks first; a completed record stays)"),
+            ("e", "attach a photo or file to the highlighted item (until signed)"),
         ),
     ),
     (
@@ -130,6 +131,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("e / w", "symptom, cause, result, diagnosis, parts / warranty decision"),
             ("l / r", "loaner / escalation to the manufacturer (RMA, case)"),
             ("k / p", "attach a known problem / make the resolved fault one"),
+            ("a", "attach a photo or file (path, or the inbox folder's files)"),
         ),
     ),
     ("Merge conflicts", (("l / t", "keep ours / keep theirs"),)),

@@ -2,7 +2,8 @@
 
 Every answer is saved at once as a draft; leaving and coming back resumes it, and d
 discards it. A completed or signed record opens read-only: every answer, the readings and
-the transcript are shown, and the keys that would change it are refused. The console is
+the transcript are shown, and the keys that would change it are refused; e still attaches a
+photo or a document to the highlighted item until the record is signed. The console is
 read in a worker thread (the screen stays responsive and the read can be cancelled);
 everything that touches the store runs back on the app's thread.
 """
@@ -22,16 +23,24 @@ from textual.widgets import Footer, Header, Input, Label, RichLog, Static
 from textual.worker import Worker, WorkerState
 
 from assettrack.console.errors import ConsoleError
+from assettrack.domain.attachments import Attachment, AttachmentTarget
 from assettrack.domain.checklist import ChecklistItem, ItemKind
 from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import Asset, ChecklistResult, Inspection, InspectionState, ItemResult
 from assettrack.errors import AssetTrackError
+from assettrack.services.attachments import describe
 from assettrack.services.console_reader import ConsoleReader, ReadCancelled, ReadOptions, ReadResult
 from assettrack.services.inspections import FIRMWARE_FLAGS
+from assettrack.tui.attach_flows import attach_file
 from assettrack.tui.context import TuiContext
 from assettrack.tui.inspection_text import item_line, read_only_reason, record_log, value_problem
 from assettrack.tui.screens.modals import LoginModal, SignOffModal
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+
+
+def files_count(files: list[Attachment]) -> str:
+    return f"{len(files)} file" + ("" if len(files) == 1 else "s")
+
 
 RESULT_STYLE = {"pass": "bold green", "fail": "bold red", "n/a": "dim"}
 COLUMNS = (
@@ -50,9 +59,10 @@ class InspectionScreen(Screen[None]):
     DEFAULT_CSS = """
     #item-detail { height: auto; max-height: 3; padding: 0 1; background: $boost; }
     """
-    # Short labels, the main keys first: up to Sign they fit 80 columns. Accept and Discard
-    # follow (the flag line names a, the asset detail's footer d); Esc (back, or cancel a
-    # read) is in the F1 help, and in the footer only on a read-only record.
+    # Short labels, the main keys first: up to Sign they fit 80 columns. Accept, Discard and
+    # Attach follow (the flag line names a, the asset detail's footer d, the item's line e);
+    # Esc (back, or cancel a read) is in the F1 help, and in the footer only on a read-only
+    # record.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "result('pass')", "Pass"),
         Binding("f", "result('fail')", "Fail"),
@@ -64,6 +74,7 @@ class InspectionScreen(Screen[None]):
         Binding("s", "sign", "Sign"),
         Binding("a", "accept_firmware", "Accept"),
         Binding("d", "discard", "Discard"),
+        Binding("e", "attach_file", "Attach"),
         Binding("escape", "back_shown", "Back"),
         Binding("escape", "back", "Back", show=False),
     ]
@@ -78,6 +89,7 @@ class InspectionScreen(Screen[None]):
         self.items: dict[str, ChecklistItem] = {}
         self.reader: ConsoleReader | None = None
         self.editing: str | None = None
+        self.files: dict[str, list[Attachment]] = {}  # item id -> the files attached to it
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,6 +118,7 @@ class InspectionScreen(Screen[None]):
         what = "Record" if self.read_only else "Inspect"
         self.title = f"{what} {a.hostname or a.serial_number} · {a.vendor} {a.model}"
         self._show_record_log(self.inspection)
+        self._read_files()
         self.refresh_view()
         self.set_focus(self.query_one(FastTable))
 
@@ -123,7 +136,7 @@ class InspectionScreen(Screen[None]):
             return False
         if action == "accept_firmware":
             return self.context.inspections.pending_firmware(record) is not None
-        if action == "sign":
+        if action in ("sign", "attach_file"):
             return record.state is not InspectionState.SIGNED
         if action == "back_shown":
             return self.read_only
@@ -143,6 +156,8 @@ class InspectionScreen(Screen[None]):
             note = entry.note
             if entry.filled_from:
                 note = f"{note} [{entry.filled_from}]".strip()
+            if self.files.get(entry.item_id):
+                note = f"{note} [{files_count(self.files[entry.item_id])}]".strip()
             rows.append(
                 Row(
                     entry.item_id,
@@ -186,7 +201,13 @@ class InspectionScreen(Screen[None]):
         item_id = self._current()
         entry = self._entry(item_id) if item_id else None
         detail = self.query_one("#item-detail", Static)
-        detail.update(item_line(entry, self.items.get(entry.item_id)) if entry else "")
+        line = item_line(entry, self.items.get(entry.item_id)) if entry else ""
+        files = self.files.get(item_id or "", [])
+        if files:
+            line += " · files: " + ", ".join(describe(a) for a in files)
+        elif entry and not self.read_only:
+            line += " · e attaches a photo"
+        detail.update(line)
 
     def _entry(self, item_id: str) -> ChecklistResult | None:
         if self.inspection is None:
@@ -252,7 +273,8 @@ class InspectionScreen(Screen[None]):
         # edit bar here, at once, rather than as bindings (which the app runs later), so
         # that the keys behind them land in the value, and Enter ends it in order, before
         # a p that follows. Keys typed into the focused input never come here.
-        if self.read_only and event.key in CHANGE_KEYS:
+        signed = self.inspection is not None and self.inspection.sign_off is not None
+        if (self.read_only and event.key in CHANGE_KEYS) or (signed and event.key == "e"):
             self._refuse_change()
             event.stop()
             event.prevent_default()
@@ -481,6 +503,33 @@ class InspectionScreen(Screen[None]):
         self.notify(
             f"The register's firmware is now {change.new_value} (was {change.old_value or 'none'})"
         )
+
+    # -- evidence ------------------------------------------------------------------------------
+
+    def _read_files(self) -> None:
+        service = self.context.attachments
+        if service is None or self.inspection is None:
+            return
+        self.files = {}
+        for attachment in service.for_record(AttachmentTarget.INSPECTION, self.inspection):
+            self.files.setdefault(attachment.item_id, []).append(attachment)
+
+    def action_attach_file(self) -> None:
+        item_id = self._current()
+        if self.inspection is None or not item_id:
+            return
+        attach_file(
+            self.app,
+            self.context,
+            AttachmentTarget.INSPECTION,
+            self.inspection.id,
+            item_id=item_id,
+            done=self._files_attached,
+        )
+
+    def _files_attached(self) -> None:
+        self._read_files()
+        self.refresh_view()
 
     # -- discarding the draft ----------------------------------------------------------------
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from assettrack.domain.attachments import MAX_SIZE, MAX_SIZE_SHOWN, human_size
 from assettrack.errors import AssetTrackError
 from assettrack.store.durable import fsync_folder, temp_path_for
 
@@ -71,6 +70,10 @@ def check_source(path: Path) -> int:
 
 
 def _check_size(name: str, size: int) -> None:
+    # Imported here: the database (and this module's folder names) open before the app's
+    # first paint, which loads no domain models.
+    from assettrack.domain.attachments import MAX_SIZE, MAX_SIZE_SHOWN, human_size
+
     if size == 0:
         raise AttachmentFileError(f"{name} is empty; there is nothing to attach")
     if size > MAX_SIZE:
@@ -81,6 +84,8 @@ def _check_size(name: str, size: int) -> None:
 
 def store_content(folder: Path, source: Path) -> StoredContent:
     """Copy ``source`` into the database folder under its hash, durably; stored once."""
+    from assettrack.domain.attachments import MAX_SIZE
+
     check_source(source)
     root = folder / ATTACHMENTS
     temp = temp_path_for(root / "incoming")
@@ -91,7 +96,7 @@ def store_content(folder: Path, source: Path) -> StoredContent:
         except OSError as exc:
             raise AttachmentFileError(f"cannot read {source}: {_reason(exc)}") from None
         with reader:
-            sha, size, head = _copy(reader, temp, source)
+            sha, size, head = _copy(reader, temp, source, MAX_SIZE)
         _check_size(source.name, size)  # emptied since it was looked at
         target = content_path(folder, sha)
         _ensure_folder(target.parent)
@@ -110,7 +115,7 @@ def store_content(folder: Path, source: Path) -> StoredContent:
     return StoredContent(sha, size, head)
 
 
-def _copy(reader: BinaryIO, temp: Path, source: Path) -> tuple[str, int, bytes]:
+def _copy(reader: BinaryIO, temp: Path, source: Path, limit: int) -> tuple[str, int, bytes]:
     """Copy while hashing; a file that grows past the limit meanwhile is refused."""
     hasher, size, head = hashlib.sha256(), 0, b""
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
@@ -123,7 +128,7 @@ def _copy(reader: BinaryIO, temp: Path, source: Path) -> tuple[str, int, bytes]:
             if not chunk:
                 break
             size += len(chunk)
-            if size > MAX_SIZE:
+            if size > limit:
                 _check_size(source.name, max(size, os.fstat(reader.fileno()).st_size))
             hasher.update(chunk)
             if len(head) < HEAD:

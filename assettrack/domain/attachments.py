@@ -95,6 +95,7 @@ def human_size(size: int) -> str:
     value = float(size)
     for unit in ("KB", "MB", "GB"):
         value /= 1024
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
+        # Rounded as shown: 1,048,575 bytes is "1.0 MB", not "1024 KB".
+        if round(value) < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if value >= 99.95 else f"{value:.1f} {unit}"
     raise AssertionError("unreachable")

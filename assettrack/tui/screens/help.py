@@ -52,7 +52,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Sites",
         (
-            ("v", "start a visit at the site: then s, o, p or c for its kind"),
+            ("v", "start a visit at the site (s, o, p or c for its kind), or open its visit"),
             ("", "while it is open, inspections and faults at the site join it"),
             ("n", "new site of the selected customer (a customer first, if there is none)"),
             ("e", "edit the highlighted site"),
@@ -108,10 +108,27 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Visits",
         (
-            ("n", "record a visit"),
+            ("l", "the month's visits / the plan (enter opens a visit)"),
+            ("n", "record a visit done earlier"),
             ("o", "overdue only on/off"),
             ("[ / ]", "previous / next month"),
             ("r", "the site's month report as PDF"),
+        ),
+    ),
+    (
+        "A visit",
+        (
+            ("enter", "inspect the highlighted device within the visit"),
+            ("f / F", "a fault found on site / open one of the visit's faults"),
+            ("h / x", "a hazard found (removed now?) / mark one removed"),
+            ("p / u", "a parameter change (what, from, to, why) / a firmware upgrade"),
+            ("q", "the customer's survey (scores and comments)"),
+            ("a", "attach a photo or file; files dropped into the inbox join the visit"),
+            ("e", "edit kind, engineer, times, checks, notes (until signed)"),
+            ("c", "complete: says what is missing, or records why it was not done"),
+            ("s", "the customer signs (the site's sign-off contact is offered)"),
+            ("r / o", "write the maintenance record (PDF and Markdown) / open it"),
+            ("A / D", "amend a signed visit / remove an empty one"),
         ),
     ),
     (

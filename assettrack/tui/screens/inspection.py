@@ -461,7 +461,11 @@ class InspectionScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         self.refresh_view()
-        message = "Inspection complete — press s for the customer's sign-off"
+        if self.inspection.visit_id:
+            # The customer signs the visit, and with it all its maintenance records.
+            message = "Inspection complete — Esc back to the visit, where the customer signs"
+        else:
+            message = "Inspection complete — press s for the customer's sign-off"
         if self.context.inspections.pending_firmware(self.inspection) is not None:
             message += f" (firmware not accepted: the register keeps {self.asset.firmware})"
         self.notify(message)

@@ -310,6 +310,15 @@ def exclusion_label(code: str) -> str:
     return EXCLUSION_LABELS.get(code, code)
 
 
+def _shown(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _time_problem(name: str, value: datetime, reason: str) -> FieldProblem:
+    # Worded for a person: the time's label and minutes, not the field and microseconds.
+    return FieldProblem(TIME_LABELS[name], _shown(value), reason)
+
+
 def timestamp_problems(fault: Fault) -> list[FieldProblem]:
     """Timestamps that cannot be: before the report, or resolved before attended."""
     problems = []
@@ -323,11 +332,17 @@ def timestamp_problems(fault: Fault) -> list[FieldProblem]:
         value = getattr(fault, name)
         if value is not None and is_before(value, fault.reported_at):
             problems.append(
-                FieldProblem(name, value.isoformat(), "is before the fault was reported")
+                _time_problem(
+                    name, value, f"is before the fault was reported ({_shown(fault.reported_at)})"
+                )
             )
     if fault.on_site_at and fault.resolved_at and is_before(fault.resolved_at, fault.on_site_at):
         problems.append(
-            FieldProblem("resolved_at", fault.resolved_at.isoformat(), "is before on-site arrival")
+            _time_problem(
+                "resolved_at",
+                fault.resolved_at,
+                f"is before on-site arrival ({_shown(fault.on_site_at)})",
+            )
         )
     if (
         fault.unit_returned_at
@@ -335,8 +350,10 @@ def timestamp_problems(fault: Fault) -> list[FieldProblem]:
         and is_before(fault.unit_returned_at, fault.sent_for_repair_at)
     ):
         problems.append(
-            FieldProblem(
-                "unit_returned_at", fault.unit_returned_at.isoformat(), "is before it was sent"
+            _time_problem(
+                "unit_returned_at",
+                fault.unit_returned_at,
+                f"is before it was sent ({_shown(fault.sent_for_repair_at)})",
             )
         )
     if (
@@ -345,14 +362,14 @@ def timestamp_problems(fault: Fault) -> list[FieldProblem]:
         and is_before(fault.loaner_returned_at, fault.loaner_out_at)
     ):
         problems.append(
-            FieldProblem(
+            _time_problem(
                 "loaner_returned_at",
-                fault.loaner_returned_at.isoformat(),
-                "is before the loaner went out",
+                fault.loaner_returned_at,
+                f"is before the loaner went out ({_shown(fault.loaner_out_at)})",
             )
         )
     if (fault.loaner_out_at or fault.loaner_returned_at) and not fault.loaner_serial:
-        problems.append(FieldProblem("loaner_serial", "", "is needed with the loaner's times"))
+        problems.append(FieldProblem("loaner serial", "", "is needed with the loaner's times"))
     return problems
 
 

@@ -364,7 +364,7 @@ class VisitScreen(Screen[None]):
             )
         if visit.sign_off is None:
             text.append(
-                f"\na attaches a file; files dropped into {service.inbox_folder()} join this visit",
+                "\na attaches a file (it names the folder where dropped files join this visit)",
                 style="dim",
             )
         return text

@@ -57,3 +57,21 @@ def test_service_add_validates_and_searches(store: Store) -> None:
     assert len(service.all()) == 4
     assert service.search("电源指示灯")[0].problem.title == "电源故障"
     assert service.all()[0].author == "张工"
+
+
+def test_a_fault_with_a_result_and_no_resolution_becomes_a_known_problem(store, site) -> None:
+    from datetime import datetime
+
+    from assettrack.domain.models import ReportedVia
+    from assettrack.errors import AssetTrackError
+    from assettrack.services.faults import FaultService
+
+    config = load_service_config({}, user_dir=Path("/nowhere"))
+    faults = FaultService(store, config, "张工")
+    fault = faults.report(site.id, 2, ReportedVia.PHONE, datetime(2026, 11, 2, 9), symptom="掉线")
+    with pytest.raises(AssetTrackError, match="a symptom and a result"):
+        faults.make_known_problem(fault)
+    # The record form asks for the result (处理结果); that is what fixed it.
+    fault = faults.update(fault, cause="光模块老化", result="更换光模块后恢复")
+    made = faults.make_known_problem(fault)
+    assert (made.symptom, made.solution, made.cause) == ("掉线", "更换光模块后恢复", "光模块老化")

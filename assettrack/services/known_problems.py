@@ -63,9 +63,11 @@ class KnownProblemService:
         return self.store.known_problems.save(problem)
 
     def from_fault(self, fault: Fault, title: str = "") -> KnownProblem:
-        """Turn a resolved fault into a known problem (its symptom, cause and resolution)."""
-        if not fault.symptom or not fault.resolution:
-            raise AssetTrackError("the fault needs a symptom and a resolution first")
+        """Turn a resolved fault into a known problem (its symptom, cause and resolution, or
+        its result when no resolution was written: the record form asks for the result)."""
+        solution = fault.resolution or fault.result
+        if not fault.symptom or not solution:
+            raise AssetTrackError("the fault needs a symptom and a result (what fixed it) first")
         made = self.from_fault_of(fault.id)
         if made is not None:  # one fault, one known problem: a second would split the base
             raise AssetTrackError(f"this fault is already the known problem {made.title!r}")
@@ -73,7 +75,7 @@ class KnownProblemService:
         return self.add(
             title or fault.symptom[:60],
             fault.symptom,
-            fault.resolution,
+            solution,
             cause=fault.cause or fault.diagnosis,
             vendor=asset.vendor if asset else "",
             model=asset.model if asset else "",

@@ -68,7 +68,14 @@ def test_a_fault_with_a_result_and_no_resolution_becomes_a_known_problem(store, 
 
     config = load_service_config({}, user_dir=Path("/nowhere"))
     faults = FaultService(store, config, "张工")
-    fault = faults.report(site.id, 2, ReportedVia.PHONE, datetime(2026, 11, 2, 9), symptom="掉线")
+    fault = faults.report(
+        site.id,
+        2,
+        ReportedVia.PHONE,
+        datetime(2026, 11, 2, 9),
+        symptom="掉线",
+        resolved_at=datetime(2026, 11, 2, 15),
+    )
     with pytest.raises(AssetTrackError, match="a symptom and a result"):
         faults.make_known_problem(fault)
     # The record form asks for the result (处理结果); that is what fixed it.

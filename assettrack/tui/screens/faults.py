@@ -239,7 +239,8 @@ class FaultsScreen(Screen[None]):
         ways = [(w.value.replace("_", " "), w.value) for w in ReportedVia]
         now = service.clock().replace(second=0, microsecond=0)
         fields = [
-            Field("site", "Site", choices=sites),
+            # One site: nothing to choose.
+            Field("site", "Site", sites[0][1] if len(sites) == 1 else "", choices=sites),
             Field("asset", "Asset serial", "", "optional"),
             Field("severity", "Severity", levels[0][1] if levels else "1", choices=levels),
             Field("via", "Reported by", ReportedVia.PHONE.value, choices=ways),

@@ -222,7 +222,8 @@ class VisitsScreen(Screen[None]):
         kinds = [(k.value.replace("_", " "), k.value) for k in VisitKind]
         now = self.context.inspections.clock().replace(second=0, microsecond=0)
         fields = [
-            Field("site", "Site", choices=sites),
+            # One site: nothing to choose.
+            Field("site", "Site", sites[0][1] if len(sites) == 1 else "", choices=sites),
             Field("kind", "Kind", VisitKind.SCHEDULED.value, choices=kinds),
             Field("engineer", "Engineer", service.engineer),
             Field("start", "Started", f"{now:%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),

@@ -287,3 +287,29 @@ def test_the_command_line_completes_shows_amends_and_removes_visits(tmp_path) ->
     assert "No visit" in cli("--db", db, "visit", "show", empty_id).stderr or (
         cli("--db", db, "visit", "show", empty_id).returncode != 0
     )
+
+
+def test_a_finished_visit_keeps_the_devices_it_counted(
+    record, inspections, site, devices, store, sample_asset
+) -> None:
+    import dataclasses
+
+    visit = record.visits.start(site.id, "follow_up")
+    _inspect(inspections, devices[0])
+    visit = record.complete(visit)
+    assert record.progress(visit).line() == "1/3 devices inspected"
+    # Afterwards the inspected unit goes for repair (a loaner stands in) and a new switch is
+    # installed: the finished record still counts what it counted.
+    store.assets.save(
+        dataclasses.replace(store.assets.get(devices[0].id), status=AssetStatus.OUT_FOR_REPAIR)
+    )
+    store.assets.save(sample_asset(site_id=site.id, serial_number="NEW1", hostname="sw-new"))
+    assert record.progress(visit).line() == "1/3 devices inspected"
+    # While a visit runs, an inspected device that leaves service still counts.
+    running = record.visits.start(site.id, "scheduled")
+    _inspect(inspections, devices[1])
+    store.assets.save(
+        dataclasses.replace(store.assets.get(devices[1].id), status=AssetStatus.OUT_FOR_REPAIR)
+    )
+    names = [a.hostname for a in record.progress(running).devices]
+    assert "sw1" in names and "sw-new" in names and "sw0" not in names

@@ -75,6 +75,7 @@ ID_FIELDS = frozenset(
         "asset_ids",
         "doc_id",
         "amends",
+        "device_ids",
     }
 )
 MAX_TEXT = 100_000  # characters in one text field

@@ -190,6 +190,9 @@ class Visit:
     firmware_upgrades: list[FirmwareUpgrade] = field(default_factory=list)
     survey: list[SurveyAnswer] = field(default_factory=list)
     completed_at: datetime | None = None
+    # The site's devices in service when the visit completed: what "3 of 3" counted, kept
+    # so later moves, loaners or new assets never rewrite a finished record.
+    device_ids: list[str] = field(default_factory=list)
     # What the plan asked and was not done, as the engineer completed anyway (and why).
     not_done: list[str] = field(default_factory=list)
     # A correction of a signed visit is a new visit that amends it; the original stays.

@@ -105,20 +105,24 @@ class VisitRecordService:
         return sorted([*kept, *own], key=lambda r: r.created_at)
 
     def progress(self, visit: Visit) -> Progress:
-        devices = sorted(
-            (
-                a
-                for a in self.store.assets.by_site(visit.site_id)
-                if a.status is AssetStatus.IN_SERVICE
-            ),
-            key=lambda a: (a.location, a.hostname, a.serial_number),
-        )
         latest: dict[str, Inspection] = {}
         for record in self.inspections_of(visit):
             kept = latest.get(record.asset_id)
             # A completed record beats a later draft of the same device.
             if kept is None or kept.state is InspectionState.DRAFT:
                 latest[record.asset_id] = record
+        if visit.completed_at is not None and visit.device_ids:
+            wanted = set(visit.device_ids)  # as counted when it completed
+        else:
+            wanted = {
+                a.id
+                for a in self.store.assets.by_site(visit.site_id)
+                if a.status is AssetStatus.IN_SERVICE
+            }
+        # A device inspected on the visit counts even if it left service since (a loaner).
+        wanted |= set(latest)
+        devices = [a for a in map(self.store.assets.get, wanted) if a is not None]
+        devices.sort(key=lambda a: (a.location, a.hostname, a.serial_number))
         return Progress(tuple(devices), latest)
 
     def faults_of(self, visit: Visit) -> list[Fault]:
@@ -312,6 +316,7 @@ class VisitRecordService:
         if missing and not anyway.strip():
             raise VisitIncomplete(missing)
         now = self.clock()
+        visit.device_ids = [a.id for a in self.progress(visit).devices]
         visit.not_done = [f"{m}: {anyway.strip()}" for m in missing]
         visit.completed_at = now
         if visit.ended_at is None:
@@ -321,6 +326,7 @@ class VisitRecordService:
     def reopen(self, visit: Visit) -> Visit:
         """Undo a completion before the customer signed (something was forgotten)."""
         visit.completed_at = None
+        visit.device_ids = []
         visit.not_done = []
         visit.ended_at = None
         return self.visits.save(visit)
@@ -364,6 +370,7 @@ class VisitRecordService:
             revision=0,
             sign_off=None,
             completed_at=None,
+            device_ids=[],
             not_done=[],
             amends=visit.id,
             amendment_reason=reason.strip(),

@@ -5,6 +5,7 @@ These are public: plugin authors import them from ``assettrack.api``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,27 @@ from assettrack.domain.readings import Readings
 
 if TYPE_CHECKING:
     from assettrack.services.assets import AssetView
+
+
+@dataclass(frozen=True)
+class ConfigCommands:
+    """The commands that print a device's configuration, for capture and diff.
+
+    ``running`` prints the configuration in use (``show running-config``,
+    ``display current-configuration``); ``saved`` the one the device boots with
+    (``show startup-config``, ``display saved-configuration``): when the two differ, the
+    record is flagged "running configuration not saved". ``ignore`` are regular expressions
+    of lines that change without a change of configuration (a header with the time or the
+    size): they are left out of the comparison and of the diff.
+    """
+
+    running: str
+    saved: str | None = None
+    ignore: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for pattern in self.ignore:
+            re.compile(pattern)
 
 
 @dataclass(frozen=True)
@@ -37,6 +59,17 @@ class DeviceDriver:
     description: str = ""
     # The whole read (wake, login, every command, parse) must finish within this time.
     deadline_seconds: float = 120.0
+    # How the device prints its configuration (None: the read captures no configuration).
+    config: ConfigCommands | None = None
+    # Secrets this family prints beyond the built-in ones (Cisco ``secret 5``, ``password 7``,
+    # SNMP communities, Huawei/H3C ``cipher``...): regular expressions, matched per line,
+    # ignoring case; the named group ``v`` (else the whole match) is masked in the stored
+    # configuration, its diff and the transcript.
+    secret_patterns: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for pattern in self.secret_patterns:
+            re.compile(pattern)  # a mistyped pattern fails where the driver is made
 
 
 @dataclass(frozen=True)

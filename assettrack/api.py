@@ -10,7 +10,7 @@ from assettrack.domain.readings import FAILED, OK, Readings, uptime_seconds
 from assettrack.domain.vendors import VendorNames
 from assettrack.domain.warranty import ModelRule, VendorRule
 from assettrack.plugins.hookspecs import hookimpl
-from assettrack.plugins.types import AssetKind, DeviceDriver, Exporter
+from assettrack.plugins.types import AssetKind, ConfigCommands, DeviceDriver, Exporter
 
 __all__ = [
     "FAILED",
@@ -18,6 +18,7 @@ __all__ = [
     "Asset",
     "AssetKind",
     "ChecklistItem",
+    "ConfigCommands",
     "ConsoleProfile",
     "DeviceDriver",
     "Exporter",

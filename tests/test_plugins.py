@@ -189,7 +189,7 @@ def test_a_driver_whose_match_raises_is_skipped(sample_asset) -> None:
     assert ext.driver_for(sample_asset(vendor="Acme")).name == "acme"
     assert ext.driver_for(sample_asset(vendor="Cisco")).name == "generic"
     assert ext.driver_for(sample_asset(), name="acme").name == "acme"
-    assert any(f.stage == "match" and f.plugin == "broken" for f in ext.host.failures)
+    assert any(f.stage == "broken.match" and f.plugin == "Drivers" for f in ext.host.failures)
 
 
 def test_later_plugins_refine_autofill(sample_asset) -> None:

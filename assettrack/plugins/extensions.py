@@ -7,15 +7,46 @@ isolation of ``PluginHost``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
+from assettrack.console.profile import ConsoleProfile
 from assettrack.domain.checklist import ChecklistItem, Proposal
-from assettrack.domain.models import Asset, Inspection
+from assettrack.domain.models import Asset, Inspection, ItemResult
 from assettrack.domain.readings import Readings
 from assettrack.domain.vendors import VendorAliases, VendorNames
 from assettrack.domain.warranty import VendorRule, WarrantyRules
 from assettrack.plugins.host import PluginHost
 from assettrack.plugins.types import AssetKind, DeviceDriver, Exporter
+
+# The generic driver's score: a driver that scores no more is a fallback, not a choice.
+FALLBACK_SCORE = 1
+
+
+@dataclass(frozen=True)
+class DriverScore:
+    """What one driver said of an asset: its score (None: its match failed) and why."""
+
+    driver: str
+    plugin: str
+    score: int | None
+    note: str = ""
+    # It accepts the asset's vendor with no model given: it declined this model.
+    declines_model: bool = False
+
+
+@dataclass(frozen=True)
+class DriverChoice:
+    """The driver chosen for an asset, why, and every driver's score."""
+
+    driver: DeviceDriver | None
+    reason: str
+    scores: tuple[DriverScore, ...]
+
+    @property
+    def declined(self) -> list[str]:
+        """Drivers that take the asset's vendor but declined its model."""
+        return [s.driver for s in self.scores if s.declines_model]
 
 
 class Extensions:
@@ -24,8 +55,14 @@ class Extensions:
         self.kinds: dict[str, AssetKind] = self._unique(
             "assettrack_asset_kinds", AssetKind, lambda k: k.name
         )
+        # driver name -> the plugin that registered it
+        self.driver_plugins: dict[str, str] = {}
         self.drivers: dict[str, DeviceDriver] = self._unique(
-            "assettrack_register_drivers", DeviceDriver, lambda d: d.name
+            "assettrack_register_drivers",
+            DeviceDriver,
+            lambda d: d.name,
+            check=_driver_problem,
+            plugins=self.driver_plugins,
         )
         self.exporters: dict[str, Exporter] = self._unique(
             "assettrack_register_exporters", Exporter, lambda e: e.name
@@ -38,9 +75,20 @@ class Extensions:
             names for _, names in host.collect("assettrack_vendor_aliases", VendorNames)
         ]
 
-    def _unique(self, hook: str, expected: type, key) -> dict:
+    def _unique(
+        self,
+        hook: str,
+        expected: type,
+        key,
+        check: Callable[[object], str | None] | None = None,
+        plugins: dict[str, str] | None = None,
+    ) -> dict:
         found: dict = {}
         for plugin, item in self.host.collect(hook, expected):
+            problem = check(item) if check else None
+            if problem:
+                self.host.record_failure(plugin, hook, TypeError(problem))
+                continue
             name = key(item)
             if name in found:
                 self.host.record_failure(
@@ -48,6 +96,8 @@ class Extensions:
                 )
                 continue
             found[name] = item
+            if plugins is not None:
+                plugins[name] = plugin
         return found
 
     # -- start-up collections --------------------------------------------------------------
@@ -96,11 +146,7 @@ class Extensions:
             answers = self.host.call(
                 "assettrack_autofill",
                 {"item": item, "readings": readings, "asset": asset},
-                check=lambda v: (
-                    None
-                    if isinstance(v, Proposal)
-                    else f"expected a Proposal or None, got {type(v).__name__}"
-                ),
+                check=_proposal_problem,
                 newest_first=True,
                 first_answer=True,
             )
@@ -108,19 +154,41 @@ class Extensions:
                 proposals[item.id] = answers[0]
         return proposals
 
-    def matching_drivers(self, asset: Asset) -> list[tuple[int, DeviceDriver]]:
-        """Drivers that accept the asset, best score first; a failing match counts as 0."""
-        scored = []
+    def _score(self, driver: DeviceDriver, asset: Asset) -> tuple[int | None, str]:
+        """The driver's score for the asset (None when its match failed), and the failure."""
+        try:
+            score = driver.match(asset)
+        except Exception as exc:
+            failure = self.host.record_failure(self.plugin_of(driver), f"{driver.name}.match", exc)
+            return None, f"match failed: {failure.error}"
+        if not isinstance(score, int) or isinstance(score, bool):
+            failure = self.host.record_failure(
+                self.plugin_of(driver),
+                f"{driver.name}.match",
+                TypeError(
+                    f"driver {driver.name!r}: match() must return an int score, "
+                    f"got {type(score).__name__}"
+                ),
+            )
+            return None, f"match failed: {failure.error}"
+        return score, ""
+
+    def plugin_of(self, driver: DeviceDriver) -> str:
+        """The plugin that registered ``driver`` (its own name if none did)."""
+        return self.driver_plugins.get(driver.name, driver.name)
+
+    def _resolved(self, asset: Asset) -> Asset:
         resolved = self.vendor_of(asset.vendor)
-        if resolved != asset.vendor:
-            asset = dataclasses.replace(asset, vendor=resolved)
+        return asset if resolved == asset.vendor else dataclasses.replace(asset, vendor=resolved)
+
+    def matching_drivers(self, asset: Asset) -> list[tuple[int, DeviceDriver]]:
+        """Drivers that accept the asset, best score first (the first registered first on a
+        tie); a failing match counts as 0 and is recorded as the plugin's failure."""
+        asset = self._resolved(asset)
+        scored = []
         for driver in self.drivers.values():
-            try:
-                score = driver.match(asset)
-            except Exception as exc:
-                self.host.record_failure(driver.name, "match", exc)
-                continue
-            if isinstance(score, int) and not isinstance(score, bool) and score > 0:
+            score, _ = self._score(driver, asset)
+            if score is not None and score > 0:
                 scored.append((score, driver))
         return sorted(scored, key=lambda pair: -pair[0])
 
@@ -132,6 +200,50 @@ class Extensions:
         best = self.matching_drivers(asset)
         return best[0][1] if best else None
 
+    def choose_driver(self, asset: Asset, name: str | None = None) -> DriverChoice:
+        """The driver for the asset with every driver's score and the reason it won.
+
+        A driver that scores 0 but accepts the asset's vendor when no model is given has
+        declined this model (``DriverScore.declines_model``): the caller can say which
+        ``--driver`` to try rather than fall back to the generic driver in silence.
+        """
+        resolved = self._resolved(asset)
+        vendor_only = dataclasses.replace(resolved, model="")
+        scores = []
+        for driver in self.drivers.values():
+            score, note = self._score(driver, resolved)
+            declines = False
+            if score == 0 and resolved.vendor.strip() and resolved.model.strip():
+                probe, _ = self._score(driver, vendor_only)
+                declines = probe is not None and probe > FALLBACK_SCORE
+                if declines:
+                    note = f"takes {resolved.vendor} assets but declines model {asset.model}"
+            scores.append(DriverScore(driver.name, self.plugin_of(driver), score, note, declines))
+        wanted = name or asset.driver
+        if wanted:
+            chosen = self.drivers.get(wanted)
+            whose = "--driver" if name else "the asset's driver field"
+            reason = (
+                f"{whose} names {wanted}"
+                if chosen
+                else f"{whose} names {wanted}, which no plugin registered"
+            )
+            return DriverChoice(chosen, reason, tuple(scores))
+        ranked = sorted(
+            (s for s in scores if s.score is not None and s.score > 0),
+            key=lambda s: -(s.score or 0),
+        )
+        if not ranked:
+            return DriverChoice(None, "no driver accepts this asset", tuple(scores))
+        best = ranked[0]
+        tied = [s.driver for s in ranked[1:] if s.score == best.score]
+        reason = f"highest score, {best.score}, of {len(ranked)} driver(s) that accept it"
+        if tied:
+            reason += f"; registered before {', '.join(tied)} with the same score"
+        if (best.score or 0) <= FALLBACK_SCORE:
+            reason += " (a fallback: no driver for this vendor and model)"
+        return DriverChoice(self.drivers[best.driver], reason, tuple(scores))
+
     # -- lifecycle -------------------------------------------------------------------------
 
     def inspection_completed(self, inspection: Inspection, asset: Asset) -> None:
@@ -141,6 +253,50 @@ class Extensions:
 
     def inspection_signed(self, inspection: Inspection, asset: Asset) -> None:
         self.host.call("assettrack_inspection_signed", {"inspection": inspection, "asset": asset})
+
+
+def _proposal_problem(value: object) -> str | None:
+    if not isinstance(value, Proposal):
+        return f"expected a Proposal or None, got {type(value).__name__}"
+    if value.result is not None and not isinstance(value.result, ItemResult):
+        return (
+            "expected Proposal.result to be an ItemResult or None (no verdict), "
+            f"got {type(value.result).__name__}"
+        )
+    for name in ("value", "note"):
+        got = getattr(value, name)
+        if not isinstance(got, str):
+            return f"expected Proposal.{name} to be a str, got {type(got).__name__}"
+    return None
+
+
+def _driver_problem(driver: object) -> str | None:
+    """Why a registered DeviceDriver cannot work (None when it can), naming the type wanted."""
+    assert isinstance(driver, DeviceDriver)
+    name = driver.name if isinstance(driver.name, str) else repr(driver.name)
+    wanted: list[tuple[str, bool, str]] = [
+        ("name", isinstance(driver.name, str) and bool(driver.name.strip()), "a non-empty str"),
+        ("match", callable(driver.match), "a callable taking an Asset and returning an int"),
+        ("console", isinstance(driver.console, ConsoleProfile), "a ConsoleProfile"),
+        (
+            "commands",
+            isinstance(driver.commands, Sequence)
+            and not isinstance(driver.commands, str)
+            and all(isinstance(c, str) for c in driver.commands),
+            "a sequence of str (a tuple of commands, not one string)",
+        ),
+        ("parse", callable(driver.parse), "a callable taking {command: output}, giving Readings"),
+        (
+            "deadline_seconds",
+            isinstance(driver.deadline_seconds, int | float) and driver.deadline_seconds > 0,
+            "a positive number of seconds",
+        ),
+    ]
+    for field_name, good, expected in wanted:
+        if not good:
+            got = type(getattr(driver, field_name)).__name__
+            return f"driver {name}: {field_name} must be {expected}, got {got}"
+    return None
 
 
 def _check_items(value: object) -> str | None:

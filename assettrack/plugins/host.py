@@ -16,13 +16,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from assettrack import __version__
 from assettrack.plugins import hookspecs
 from assettrack.plugins.hookspecs import PROJECT
+from assettrack.plugins.version import check_api, declared_range
+
+if TYPE_CHECKING:
+    from assettrack.plugins.failure_log import FailureLog
 
 ENTRY_POINT_GROUP = "assettrack"
 DISABLE_ENV = "ASSETTRACK_DISABLE_PLUGINS"
@@ -33,6 +37,22 @@ ENTRY_POINT = "entry point"
 FOLDER = "folder"
 DIRECT = "registered"
 
+# Stages of a plugin's life that every start repeats (so ``assettrack plugins`` finds their
+# failures itself); failures in the others happen while assets are worked on.
+API = "api version"
+START_UP_STAGES = frozenset(
+    {
+        "import",
+        "register",
+        API,
+        "assettrack_register_drivers",
+        "assettrack_asset_kinds",
+        "assettrack_warranty_rules",
+        "assettrack_vendor_aliases",
+        "assettrack_register_exporters",
+    }
+)
+
 
 class PluginTimeout(Exception):
     pass
@@ -40,13 +60,24 @@ class PluginTimeout(Exception):
 
 @dataclass(frozen=True)
 class PluginFailure:
+    """One failure of one plugin: where (``stage``: "import", "register", "api version", a
+    hook's name, or a driver's "match" / "parse") and why (``error``, one line; ``details``,
+    the traceback)."""
+
     plugin: str
-    stage: str  # "import", "register" or the hook name
+    stage: str
     error: str
     details: str = ""
 
     def __str__(self) -> str:
+        if self.stage == API:
+            return self.error  # already one whole line: plugin, its need, our offer
         return f"plugin {self.plugin!r} failed in {self.stage}: {self.error}"
+
+    @property
+    def kind(self) -> tuple[str, str, str]:
+        """Failures of one kind are told once: same plugin, stage and error type."""
+        return self.plugin, self.stage, self.error.split(":", 1)[0]
 
 
 @dataclass
@@ -56,6 +87,10 @@ class PluginInfo:
     version: str = ""
     hooks: list[str] = field(default_factory=list)
     blocked: bool = False
+    # What the plugin declared as ASSETTRACK_API ("" when nothing), and warnings about it.
+    api: str = ""
+    warnings: list[str] = field(default_factory=list)
+    refused: bool = False
 
 
 def call_with_deadline(fn: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> Any:
@@ -89,6 +124,8 @@ class PluginHost:
         self.deadline_seconds = deadline_seconds
         self.infos: dict[str, PluginInfo] = {}
         self.failures: list[PluginFailure] = []
+        # Where failures met while working are also written, for ``assettrack plugins``.
+        self.log: FailureLog | None = None
         self._lock = threading.Lock()
 
     # -- loading ---------------------------------------------------------------------------
@@ -97,6 +134,14 @@ class PluginHost:
         """Register one plugin object or module; False (with a failure recorded) if refused."""
         if self.pm.is_blocked(name):
             self.infos[name] = PluginInfo(name, source, version, blocked=True)
+            return False
+        declared = None if source == BUILT_IN else declared_range(plugin)
+        refusal, warning = (None, None) if source == BUILT_IN else check_api(name, declared)
+        if refusal:
+            # Refused whole: a plugin written for another API must not half-work.
+            self.infos[name] = PluginInfo(name, source, version, api=str(declared), refused=True)
+            with self._lock:
+                self.failures.append(PluginFailure(name, API, refusal))
             return False
         try:
             self.pm.register(plugin, name=name)
@@ -115,7 +160,14 @@ class PluginHost:
             for hook in self.pm.get_hookcallers(plugin) or []
             if hook.name.startswith(PROJECT)
         )
-        self.infos[name] = PluginInfo(name, source, version, hooks)
+        self.infos[name] = PluginInfo(
+            name,
+            source,
+            version,
+            hooks,
+            api="" if declared is None else str(declared),
+            warnings=[warning] if warning else [],
+        )
         return True
 
     def block(self, names: Iterable[str]) -> None:
@@ -235,14 +287,42 @@ class PluginHost:
 
     # -- failures --------------------------------------------------------------------------
 
-    def record_failure(self, plugin: str, stage: str, exc: BaseException) -> None:
+    def record_failure(self, plugin: str, stage: str, exc: BaseException) -> PluginFailure:
         message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, PluginTimeout) else str(exc)
+        message = " ".join(message.split())  # one line, whatever the exception said
         details = "".join(traceback.format_exception(exc))
+        failure = PluginFailure(plugin, stage, message, details)
         with self._lock:
-            self.failures.append(PluginFailure(plugin, stage, message, details))
+            self.failures.append(failure)
+        if self.log is not None and stage not in START_UP_STAGES:
+            self.log.write(failure)
+        return failure
 
     def failures_of(self, plugin: str) -> list[PluginFailure]:
         return [f for f in self.failures if f.plugin == plugin]
+
+    def mark(self) -> int:
+        """A place in the failures, to ask later what failed since (``failures_since``)."""
+        with self._lock:
+            return len(self.failures)
+
+    def failures_since(self, mark: int) -> list[PluginFailure]:
+        """Failures recorded after ``mark``, one per kind (the first of each)."""
+        with self._lock:
+            recent = self.failures[mark:]
+        return distinct(recent)
+
+
+def distinct(failures: Iterable[PluginFailure]) -> list[PluginFailure]:
+    """The first failure of each kind, in order: a hook failing for each of 20 checklist
+    items is one failure to tell."""
+    seen: set[tuple[str, str, str]] = set()
+    kept = []
+    for failure in failures:
+        if failure.kind not in seen:
+            seen.add(failure.kind)
+            kept.append(failure)
+    return kept
 
 
 def _import_file(path: Path, module_name: str) -> ModuleType:

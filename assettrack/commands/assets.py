@@ -300,3 +300,77 @@ def asset_move(context: Context, asset: str, to_site: str) -> None:
         store.assets.save(dataclasses.replace(found, site_id=site.id))
     was = f"{old.customer} / {old.name}" if old else "an unknown site"
     click.echo(f"Moved {found.serial_number} from {was} to {site.customer} / {site.name}")
+
+
+# The asset's fields as options, named as the asset form and the CSV name them.
+ASSET_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("kind", "--kind", "router, switch, firewall, gateway, or a plugin's kind"),
+    ("vendor", "--vendor", "Cisco, Huawei, H3C…"),
+    ("model", "--model", "e.g. C9300-48P"),
+    ("serial_number", "--serial", "as on the chassis label"),
+    ("hostname", "--hostname", ""),
+    ("management_address", "--address", "management IP address or host name"),
+    ("location", "--location", "room / rack"),
+    ("firmware", "--firmware", ""),
+    ("installed_on", "--installed-on", "YYYY-MM-DD"),
+    ("warranty_start", "--warranty-start", "YYYY-MM-DD (default: installed on)"),
+    ("warranty_months", "--warranty-months", "empty: from the vendor's rules"),
+    ("warranty_end", "--warranty-end", "YYYY-MM-DD, overrides the rules"),
+    ("console_port", "--console-port", "/dev/ttyUSB0, COM3, socket://host:port"),
+    ("console_baud", "--console-baud", "9600"),
+    ("console_credentials_ref", "--credentials", "env:USER,PASS · keyring:svc/user · prompt"),
+    ("driver", "--driver", "a driver's name; empty: best match"),
+    ("status", "--status", "in_service, spare, out_for_repair, loaner_in_place, retired"),
+    ("tags", "--tags", "separated by ;"),
+    ("notes", "--notes", ""),
+)
+
+
+def _asset_options(command: click.Command) -> click.Command:
+    for name, flag, hint in reversed(ASSET_OPTIONS):
+        command = click.option(flag, name, default=None, help=hint or None)(command)
+    return command
+
+
+def _save_asset(context: Context, given: dict[str, str | None], asset_ref: str | None) -> None:
+    from assettrack.domain.errors import ValidationError
+    from assettrack.domain.validation import asset_values
+    from assettrack.errors import AssetTrackError
+    from assettrack.services.customers import CustomerBase
+
+    with Store.open(require_database(context), author=context.settings.engineer) as store:
+        register = context.register(store)
+        base = register.find_asset(asset_ref) if asset_ref else None
+        values = asset_values(base) if base else {"status": "in_service"}
+        site = given.pop("site", None)
+        if site is not None:
+            values["site_id"] = CustomerBase(register).find_site(site).id
+        values.update({k: v for k, v in given.items() if v is not None})
+        try:
+            saved = register.save_asset(values, base=base)
+        except ValidationError as exc:
+            # One line per problem, in the options' names.
+            flags = {name: flag for name, flag, _ in ASSET_OPTIONS} | {"site_id": "--site"}
+            lines = [f"{flags.get(p.field, p.field)}: {p.value!r} {p.reason}" for p in exc.problems]
+            raise AssetTrackError("the asset was not saved:\n  " + "\n  ".join(lines)) from None
+    what = "Saved" if base else "Added"
+    click.echo(f"{what} {saved.vendor} {saved.model} {saved.serial_number}, id {saved.id}")
+
+
+@asset_group.command(name="add")
+@click.option("--site", required=True, help="Site id, name or 'Customer / Site'.")
+@_asset_options
+@pass_context
+def asset_add(context: Context, site: str, **fields: str | None) -> None:
+    """Add one asset (many at once: import assets FILE.csv)."""
+    _save_asset(context, {"site": site, **fields}, None)
+
+
+@asset_group.command(name="edit")
+@click.argument("asset")
+@click.option("--site", default=None, help="Move it to this site (or use asset move).")
+@_asset_options
+@pass_context
+def asset_edit(context: Context, asset: str, site: str | None, **fields: str | None) -> None:
+    """Change the fields given of an asset (serial, hostname or id); an empty value clears."""
+    _save_asset(context, {"site": site, **fields}, asset)

@@ -200,6 +200,12 @@ def test_a_signed_visit_is_corrected_by_an_amendment_and_the_original_kept(
     assert f"visit {visit.id[:8]}, signed by 王主任" in md and "rack B" in md
 
 
+def register_site_2(store, site) -> str:
+    from assettrack.domain.models import Site
+
+    return store.sites.save(Site(customer=site.customer, name="second site")).id
+
+
 def test_only_an_empty_unsigned_visit_can_be_removed(
     record, inspections, site, devices, store
 ) -> None:
@@ -210,6 +216,17 @@ def test_only_an_empty_unsigned_visit_can_be_removed(
     inspections.start(devices[0])
     with pytest.raises(AssetTrackError, match="holds records"):
         record.remove(visit)
+    # A photo is a record too: the visit that holds one stays.
+    from PIL import Image
+
+    from assettrack.services.attachments import AttachmentService
+
+    photo = store.folder.parent / "dust.png"
+    Image.new("RGB", (8, 8)).save(photo)
+    other = record.visits.start(register_site_2(store, site), "follow_up")
+    AttachmentService(store, "李工").attach(photo, "visit", other.id)
+    with pytest.raises(AssetTrackError, match="holds records"):
+        record.remove(other)
 
 
 def test_the_record_pdf_holds_the_whole_visit(

@@ -190,6 +190,7 @@ class CustomerBase:
                 ("visits", self.store.visits),
                 ("faults", self.store.faults),
                 ("charges", self.store.charges),
+                ("attachments", self.store.attachments),
             )
         }
         return SiteUsage(assets, {k: v for k, v in records.items() if v})

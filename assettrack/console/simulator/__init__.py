@@ -1,10 +1,12 @@
-"""A realistic simulated device console (Cisco IOS, Huawei VRP) for tests, demos and plugins.
+"""A realistic simulated device console (Cisco IOS, Huawei VRP, H3C Comware) for tests,
+demos and plugins.
 
     with PtySimulator("cisco", login=("admin", "secret")) as sim:
         session = ConsoleSession(sim.url, CISCO_IOS)
 """
 
 from assettrack.console.simulator.cisco import CiscoConsole
+from assettrack.console.simulator.comware import ComwareConsole
 from assettrack.console.simulator.engine import FAULTS, DeviceConsole, SimOptions
 from assettrack.console.simulator.huawei import HuaweiConsole
 from assettrack.console.simulator.state import (
@@ -13,10 +15,12 @@ from assettrack.console.simulator.state import (
     Interface,
     PowerSupply,
     cisco_state,
+    h3c_state,
     huawei_state,
     preset,
     with_failed_fan,
     with_hot_sensor,
+    with_unsaved_change,
 )
 from assettrack.console.simulator.transport import (
     CONSOLES,
@@ -30,6 +34,7 @@ __all__ = [
     "FAULTS",
     "Alarm",
     "CiscoConsole",
+    "ComwareConsole",
     "DeviceConsole",
     "DeviceState",
     "HuaweiConsole",
@@ -40,8 +45,10 @@ __all__ = [
     "Simulator",
     "TcpSimulator",
     "cisco_state",
+    "h3c_state",
     "huawei_state",
     "preset",
     "with_failed_fan",
     "with_hot_sensor",
+    "with_unsaved_change",
 ]

@@ -5,7 +5,7 @@ Output shapes follow the real device closely enough for the ntc-templates TextFS
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from assettrack.console.simulator.engine import (
     Command,
@@ -84,6 +84,7 @@ class CiscoConsole(DeviceConsole):
             Command(("show", "logging"), lambda a: self.show_logging()),
             Command(("show", "clock"), lambda a: [self._clock()]),
             Command(("show", "running-config"), lambda a: self.show_running(), "privileged"),
+            Command(("show", "startup-config"), lambda a: self.show_startup(), "privileged"),
         ]
 
     # -- mode and terminal commands -------------------------------------------------------
@@ -345,12 +346,27 @@ class CiscoConsole(DeviceConsole):
         return lines
 
     def show_running(self) -> list[str]:
+        body = self._configuration(saved=False)
+        size = sum(len(line) + 1 for line in body)
+        return ["Building configuration...", "", f"Current configuration : {size} bytes",
+                *body, ""]
+
+    def show_startup(self) -> list[str]:
+        body = self._configuration(saved=True)
+        size = sum(len(line) + 1 for line in body)
+        return [f"Using {size} out of 2097152 bytes", *body, ""]
+
+    def _configuration(self, *, saved: bool) -> list[str]:
+        """The configuration as saved (startup) or in use (running): unsaved lines differ."""
         s = self.state
         user = self.options.login[0] if self.options.login else "admin"
+        saved_at = s.clock - timedelta(hours=5, minutes=12)
+        changed_at = s.clock - timedelta(minutes=20) if s.unsaved_lines else saved_at
         lines = [
-            "Building configuration...",
-            "",
-            "Current configuration : 4215 bytes",
+            "!",
+            f"! Last configuration change at {_stamp(saved_at if saved else changed_at)} "
+            f"by {user}",
+            f"! NVRAM config last updated at {_stamp(saved_at)} by {user}",
             "!",
             f"version {'.'.join(s.version.split('.')[:2])}",
             "no service pad",
@@ -373,6 +389,8 @@ class CiscoConsole(DeviceConsole):
         lines += [
             "snmp-server community n3tw0rkRO RO",
             "tacacs-server key 7 13061E010803",
+            *s.config_lines,
+            *([] if saved else s.unsaved_lines),
             "!",
             "line con 0",
             " exec-timeout 15 0",
@@ -382,13 +400,16 @@ class CiscoConsole(DeviceConsole):
             " login",
             "!",
             "end",
-            "",
         ]
         return lines
 
     def _clock(self) -> str:
         t = self.state.clock
         return f"*{t:%H:%M:%S}.000 UTC {t:%a %b} {t.day} {t.year}"
+
+
+def _stamp(t: datetime) -> str:
+    return f"{t:%H:%M:%S} UTC {t:%a %b} {t.day} {t.year}"
 
 
 def _number(args: list[str], position: int, low: int, high: int) -> int:

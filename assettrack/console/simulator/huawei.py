@@ -86,6 +86,7 @@ class HuaweiConsole(DeviceConsole):
             (("display", "alarm", "active"), self.display_alarm_active),
             (("display", "trapbuffer"), self.display_trapbuffer),
             (("display", "current-configuration"), self.display_current_configuration),
+            (("display", "saved-configuration"), self.display_saved_configuration),
             (("display", "clock"), self.display_clock),
         ]
         commands = [Command(words, _no_args(handler)) for words, handler in show]
@@ -328,10 +329,21 @@ class HuaweiConsole(DeviceConsole):
         return lines
 
     def display_current_configuration(self) -> list[str]:
+        return self._configuration(saved=False)
+
+    def display_saved_configuration(self) -> list[str]:
+        return self._configuration(saved=True)
+
+    def _configuration(self, *, saved: bool) -> list[str]:
+        """The configuration as saved or in use: unsaved lines make them differ."""
         s = self.state
         user = self.options.login[0] if self.options.login else "admin"
+        saved_at = s.clock - timedelta(hours=5, minutes=12)
+        changed_at = s.clock - timedelta(minutes=20) if s.unsaved_lines else saved_at
         lines = [
             "!Software Version " + s.version,
+            f"!Last configuration was {'saved' if saved else 'updated'} at "
+            f"{saved_at if saved else changed_at:%Y-%m-%d %H:%M:%S}+00:00",
             "#",
             f" sysname {s.hostname}",
             "#",
@@ -357,6 +369,9 @@ class HuaweiConsole(DeviceConsole):
             "snmp-agent",
             "snmp-agent community read cipher %^%#u$Z=P\"gj`3k-vT2u[QCyG1Zb%^%#",
             "snmp-agent sys-info version v2c v3",
+            "#",
+            *s.config_lines,
+            *([] if saved else s.unsaved_lines),
             "#",
             "user-interface con 0",
             " authentication-mode aaa",

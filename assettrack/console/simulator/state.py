@@ -38,7 +38,7 @@ SEVERITY_NUMBER = {"critical": 2, "major": 3, "minor": 4, "warning": 4, "info": 
 
 @dataclass
 class DeviceState:
-    vendor: str  # "cisco" | "huawei"
+    vendor: str  # "cisco" | "huawei" | "h3c"
     model: str
     hostname: str
     serial: str
@@ -57,6 +57,10 @@ class DeviceState:
     alarms: list[Alarm] = field(default_factory=list)
     mac: str = "00:a3:d1:5c:42:80"
     clock: datetime = datetime(2025, 3, 14, 9, 30, 0)
+    # Configuration lines beyond the built-in ones (in the vendor's syntax), saved and in use.
+    config_lines: list[str] = field(default_factory=list)
+    # Lines in use but not saved: the running configuration differs from the saved one.
+    unsaved_lines: list[str] = field(default_factory=list)
 
     def limits(self, sensor: str) -> tuple[int, int]:
         return self.temperature_limits.get(sensor, DEFAULT_LIMITS)
@@ -149,6 +153,58 @@ def huawei_state(**changes: object) -> DeviceState:
     return replace(state, **changes)  # type: ignore[arg-type]
 
 
+def h3c_state(**changes: object) -> DeviceState:
+    """A healthy H3C data-centre access switch running Comware 7."""
+    clock = datetime(2025, 3, 14, 9, 30, 0)
+    interfaces = [
+        Interface(f"Ten-GigabitEthernet1/0/{n}", up=n % 6 != 0, admin_up=n != 24)
+        for n in range(1, 25)
+    ]
+    interfaces += [Interface(f"FortyGigE1/0/{n}", up=n == 25) for n in (25, 26)]
+    interfaces += [
+        Interface("M-GigabitEthernet0/0/0", ip="192.168.0.233"),
+        Interface("NULL0"),
+        Interface("Vlan-interface1", ip="10.40.0.2"),
+    ]
+    state = DeviceState(
+        vendor="h3c",
+        model="S6520X-30QC-EI",
+        hostname="H3C",
+        serial="219801A2AE8204Q00012",
+        version="7.1.070",
+        software_image="6616P01",  # the release
+        uptime=timedelta(days=41, hours=2, minutes=11),
+        cpu_percent=9,
+        memory_percent=38,
+        memory_total=2038095872,
+        temperatures={"hotspot 1": 43, "hotspot 2": 36, "inflow 1": 29},
+        temperature_limits={"hotspot 1": (80, 96), "hotspot 2": (80, 96), "inflow 1": (55, 65)},
+        fans={"Fan 1": "ok", "Fan 2": "ok"},
+        power_supplies=[
+            PowerSupply("1", "PSR250-12A1", "210231A6X5H203000456", watts=62),
+            PowerSupply("2", present=False),
+        ],
+        interfaces=interfaces,
+        alarms=[],
+        mac="70:f9:6d:3a:1b:00",
+        clock=clock,
+    )
+    return replace(state, **changes)  # type: ignore[arg-type]
+
+
+# A change made on the device and not saved, in each vendor's syntax: a new log server.
+UNSAVED_CHANGE = {
+    "cisco": "logging host 10.8.0.9",
+    "huawei": "info-center loghost 10.8.0.9",
+    "h3c": " info-center loghost 10.8.0.9",
+}
+
+
+def with_unsaved_change(state: DeviceState) -> DeviceState:
+    """The same device with a change in its running configuration that was never saved."""
+    return replace(state, unsaved_lines=[*state.unsaved_lines, UNSAVED_CHANGE[state.vendor]])
+
+
 def with_failed_fan(state: DeviceState) -> DeviceState:
     """The same device with its first fan failed and the alarm it raises."""
     fans = dict(state.fans)
@@ -171,9 +227,12 @@ def with_hot_sensor(state: DeviceState) -> DeviceState:
     return replace(state, temperatures=temperatures, alarms=[*state.alarms, alarm])
 
 
-def preset(vendor: str, *, failed_fan: bool = False, hot_sensor: bool = False) -> DeviceState:
-    """A ready device of one vendor, optionally with a failed fan or a hot sensor."""
-    makers = {"cisco": cisco_state, "huawei": huawei_state}
+def preset(
+    vendor: str, *, failed_fan: bool = False, hot_sensor: bool = False, unsaved: bool = False
+) -> DeviceState:
+    """A ready device of one vendor, optionally with a failed fan, a hot sensor or a
+    configuration change not saved."""
+    makers = {"cisco": cisco_state, "huawei": huawei_state, "h3c": h3c_state}
     if vendor not in makers:
         raise ValueError(f"no simulated {vendor!r} device; choose one of {', '.join(makers)}")
     state = makers[vendor]()
@@ -181,4 +240,6 @@ def preset(vendor: str, *, failed_fan: bool = False, hot_sensor: bool = False) -
         state = with_failed_fan(state)
     if hot_sensor:
         state = with_hot_sensor(state)
+    if unsaved:
+        state = with_unsaved_change(state)
     return state

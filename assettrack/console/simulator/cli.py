@@ -24,7 +24,7 @@ def _login(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 
 
 @click.command("sim")
-@click.option("--vendor", type=click.Choice(["cisco", "huawei"]), default="cisco",
+@click.option("--vendor", type=click.Choice(["cisco", "huawei", "h3c"]), default="cisco",
               show_default=True, help="Which device console to simulate.")
 @click.option("--pty", "transport", flag_value="pty",
               help="Serve on a pseudo-terminal (the default on Linux and macOS).")
@@ -49,7 +49,7 @@ def sim_command(
     login: tuple[str, str] | None, enable_secret: str | None, faults: tuple[str, ...],
     slow_login_delay: float, failed_fan: bool, hot_sensor: bool, refuse_paging_off: bool,
 ) -> None:
-    """Serve a simulated Cisco or Huawei console until Ctrl-C."""
+    """Serve a simulated Cisco, Huawei or H3C console until Ctrl-C."""
     if transport == "pty" and tcp_port is not None:
         raise click.UsageError("choose either --pty or --tcp PORT")
     options = SimOptions(

@@ -17,11 +17,17 @@ from types import TracebackType
 from typing import Any
 
 from assettrack.console.simulator.cisco import CiscoConsole
+from assettrack.console.simulator.comware import ComwareConsole
 from assettrack.console.simulator.engine import Closed, DeviceConsole, SimOptions
 from assettrack.console.simulator.huawei import HuaweiConsole
+from assettrack.console.simulator.sim_profile import SimProfile
 from assettrack.console.simulator.state import DeviceState, preset
 
-CONSOLES: dict[str, type[DeviceConsole]] = {"cisco": CiscoConsole, "huawei": HuaweiConsole}
+CONSOLES: dict[str, type[DeviceConsole]] = {
+    "cisco": CiscoConsole,
+    "huawei": HuaweiConsole,
+    "h3c": ComwareConsole,
+}
 LOOPBACK = "127.0.0.1"
 
 
@@ -184,16 +190,23 @@ def _speed_names() -> dict[int, int]:
 
 
 class Simulator:
-    """A simulated device console served in background threads."""
+    """A simulated device console served in background threads.
+
+    ``state`` is a vendor name ("cisco"), a ``DeviceState`` of a built-in vendor, or a
+    ``SimProfile`` (a console described as data, or a replayed transcript).
+    """
 
     def __init__(
-        self, state: DeviceState | str = "cisco", options: SimOptions | None = None,
-        **option_changes: Any,
+        self, state: DeviceState | SimProfile | str = "cisco",
+        options: SimOptions | None = None, **option_changes: Any,
     ) -> None:
         self.state = preset(state) if isinstance(state, str) else state
-        if self.state.vendor not in CONSOLES:
+        base = options or SimOptions()
+        if isinstance(self.state, SimProfile):
+            base = self.state.default_options(base)
+        elif self.state.vendor not in CONSOLES:
             raise ValueError(f"no simulated console for vendor {self.state.vendor!r}")
-        self.options = replace(options or SimOptions(), **option_changes)
+        self.options = replace(base, **option_changes)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._started = False
@@ -215,6 +228,8 @@ class Simulator:
         self.stop()
 
     def _console(self, channel: Any) -> DeviceConsole:
+        if isinstance(self.state, SimProfile):
+            return self.state.console(self.options, channel, self._stop)
         return CONSOLES[self.state.vendor](self.state, self.options, channel, self._stop)
 
     def _spawn(self, target: Any, name: str) -> None:
@@ -254,7 +269,7 @@ class PtySimulator(Simulator):
         self.url = os.ttyname(slave)
         # Keeping our slave end open lets clients come and go like on a real serial line.
         self._channel = _PtyChannel(master, slave, self.options.baud, self._stop)
-        self._spawn(self._console(self._channel).serve, f"sim-pty-{self.state.vendor}")
+        self._spawn(self._console(self._channel).serve, f"sim-pty-{self.state.vendor or 'device'}")
         self._started = True
         return self
 
@@ -274,8 +289,8 @@ class TcpSimulator(Simulator):
     """
 
     def __init__(
-        self, state: DeviceState | str = "cisco", options: SimOptions | None = None, *,
-        port: int = 0, **option_changes: Any,
+        self, state: DeviceState | SimProfile | str = "cisco",
+        options: SimOptions | None = None, *, port: int = 0, **option_changes: Any,
     ) -> None:
         super().__init__(state, options, **option_changes)
         self.port = port

@@ -102,7 +102,13 @@ def inspect(
         raise
     with _draft(context, asset) as (service, draft, found):
         inspection = service.apply_readings(
-            draft, found, result.readings, result.transcript, driver=result.driver, port=result.port
+            draft,
+            found,
+            result.readings,
+            result.transcript,
+            driver=result.driver,
+            port=result.port,
+            configuration=result.configuration,
         )
     _print_inspection(inspection, result, fmt)
 
@@ -118,8 +124,27 @@ def _draft(context: Context, asset: Asset) -> Iterator[tuple[InspectionService, 
         yield service, service.start(found), found
 
 
+def _configuration(inspection: Any) -> dict[str, Any] | None:
+    from assettrack.services.config_capture import diff_counts, summary
+
+    shot = inspection.configuration
+    if shot is None:
+        return None
+    added, removed = diff_counts(shot.config_diff)
+    return {
+        "command": shot.command,
+        "saved": shot.saved,
+        "compared_with": shot.compared_with,
+        "lines_added": added,
+        "lines_removed": removed,
+        "summary": summary(shot),
+        "diff": shot.config_diff,
+    }
+
+
 def _print_inspection(inspection: Any, result: Any, fmt: str) -> None:
     from assettrack.domain.codec import to_doc
+    from assettrack.services.config_capture import summary
 
     if fmt == "json":
         click.echo(
@@ -133,6 +158,7 @@ def _print_inspection(inspection: Any, result: Any, fmt: str) -> None:
                     "flags": inspection.flags,
                     "problems": result.problems,
                     "items": [to_doc(i) for i in inspection.items],
+                    "configuration": _configuration(inspection) if result.configuration else None,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -165,6 +191,10 @@ def _print_inspection(inspection: Any, result: Any, fmt: str) -> None:
     click.echo(f"Checklist items filled from the readings: {len(filled)}")
     for item in filled:
         click.echo(f"  [{item.result.value:4}] {item.label}: {item.value} {item.note}".rstrip())
+    if result.configuration is not None and inspection.configuration is not None:
+        click.echo(f"Configuration: {summary(inspection.configuration)}")
+        for line in inspection.configuration.config_diff.splitlines()[2:]:
+            click.echo(f"  {line}")
     for flag in inspection.flags:
         click.echo(f"WARNING: {flag}")
     for problem in result.problems:

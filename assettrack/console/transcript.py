@@ -31,6 +31,8 @@ SECRET_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\bpassword\s+simple\s+(?P<v>\S+)",
         r"(?P<v>%\^%#\S*?%\^%#|%\$%\$\S*?%\$%\$|%@%@\S*?%@%@)",
         r"\bsnmp-agent\s+community\s+(?:read|write)\s+(?P<v>\S+)",
+        # H3C Comware / Huawei: "snmp-agent community read simple public" (cipher: above)
+        r"\bsnmp-agent\s+community\s+(?:read|write)\s+simple\s+(?P<v>\S+)",
     )
 )
 # Values that follow those keywords but are keywords themselves.
@@ -48,6 +50,39 @@ class TranscriptEvent:
     text: str
 
 
+def compile_secret_patterns(patterns: tuple[str, ...] | list[str]) -> list[re.Pattern[str]]:
+    """A driver's own secret patterns, matched like the built-in ones (per line, any case)."""
+    return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in patterns]
+
+
+def redact(text: str, extra: list[re.Pattern[str]] | tuple[re.Pattern[str], ...] = ()) -> str:
+    """``text`` with every secret the built-in patterns (and ``extra``) find masked."""
+    return _masked_slice(text, _pattern_spans(text, (*SECRET_PATTERNS, *extra)), 0, len(text))
+
+
+def _pattern_spans(
+    text: str, patterns: tuple[re.Pattern[str], ...] | list[re.Pattern[str]]
+) -> list[tuple[int, int]]:
+    spans = []
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            group = "v" if "v" in pattern.groupindex else 0
+            value = match.group(group)
+            if value and value != MASK and not _NOT_SECRET.match(value):
+                spans.append(match.span(group))
+    return _merged(spans)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 class Transcript:
     """Sent and received bytes in order, with the secrets that must never leave."""
 
@@ -56,6 +91,11 @@ class Transcript:
         self._start = time.monotonic()
         self._events: list[tuple[Direction, float, bytes, bool]] = []
         self._secrets: set[str] = set()
+        self._patterns: list[re.Pattern[str]] = []
+
+    def add_patterns(self, patterns: tuple[str, ...] | list[str]) -> None:
+        """Secret patterns of the device family (its driver's), masked beside the built-in."""
+        self._patterns += compile_secret_patterns(patterns)
 
     def add_secret(self, secret: str | None) -> None:
         if secret:
@@ -117,18 +157,8 @@ class Transcript:
         spans = []
         for secret in self._secrets:
             spans += [m.span() for m in re.finditer(re.escape(secret), text)]
-        for pattern in SECRET_PATTERNS:
-            for match in pattern.finditer(text):
-                value = match.group("v")
-                if value != MASK and not _NOT_SECRET.match(value):
-                    spans.append(match.span("v"))
-        merged: list[tuple[int, int]] = []
-        for start, end in sorted(spans):
-            if merged and start <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-            else:
-                merged.append((start, end))
-        return merged
+        spans += _pattern_spans(text, (*SECRET_PATTERNS, *self._patterns))
+        return _merged(spans)
 
 
 def _masked_slice(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:

@@ -79,7 +79,8 @@ ID_FIELDS = frozenset(
     }
 )
 MAX_TEXT = 100_000  # characters in one text field
-LONG_TEXT = {"transcript": 4_000_000}  # a console session's whole output
+# A console session's whole output; a core switch's configuration and its diff.
+LONG_TEXT = {"transcript": 4_000_000, "config_text": 2_000_000, "config_diff": 4_000_000}
 MAX_ITEMS = 10_000  # items in one list or mapping
 MAX_DEPTH = 8  # nesting of free-form values (readings, feedback)
 MAX_NUMBER = 10**12  # whole numbers in general

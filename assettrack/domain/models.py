@@ -248,6 +248,24 @@ class ReadAttempt:
 
 
 @dataclass
+class ConfigSnapshot:
+    """The device's configuration as a read captured it, secrets masked, never the secret.
+
+    ``config_diff`` is the unified diff against the configuration of the asset's previous
+    inspection (``compared_with``; None: the first one captured); ``saved`` says whether
+    the running configuration is the one the device boots with (None: it cannot say).
+    """
+
+    command: str
+    read_at: datetime
+    config_text: str = ""
+    saved: bool | None = None
+    compared_with: str | None = None
+    compared_at: datetime | None = None
+    config_diff: str = ""
+
+
+@dataclass
 class Inspection:
     """A maintenance record: one asset inspected during one visit."""
 
@@ -272,6 +290,8 @@ class Inspection:
     completed_at: datetime | None = None
     sign_off: SignOff | None = None
     amends: str | None = None  # the signed record this one corrects (in an amendment)
+    # The configuration the latest read captured, and what changed since the last record.
+    configuration: ConfigSnapshot | None = None
     id: str = field(default_factory=new_id)
     schema: int = SCHEMA_VERSION
     revision: int = 0

@@ -17,15 +17,17 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from assettrack.console.credentials import Credentials, PromptCallback, resolve_credentials
-from assettrack.console.errors import CommandRejected, ConsoleError
+from assettrack.console.errors import CommandRejected, ConsoleError, LoginFailed
 from assettrack.console.profile import parse_framing
 from assettrack.console.session import ConsoleSession
+from assettrack.console.transcript import compile_secret_patterns, redact
 from assettrack.domain.models import Asset
 from assettrack.domain.readings import Readings, validate_readings
 from assettrack.errors import AssetTrackError
 from assettrack.plugins.extensions import Extensions
 from assettrack.plugins.host import call_with_deadline
 from assettrack.plugins.types import DeviceDriver
+from assettrack.services.config_capture import ConfigRead, same_configuration
 
 # (what is happening, console text received for it or "")
 ProgressCallback = Callable[[str, str], None]
@@ -55,6 +57,8 @@ class ReadResult:
     seconds: float = 0.0
     bytes_exchanged: int = 0
     port: str = ""
+    # The configuration, secrets masked (None: the driver declares none, or it was refused).
+    configuration: ConfigRead | None = None
 
 
 @dataclass
@@ -186,8 +190,10 @@ class ConsoleReader:
             timeout=driver.deadline_seconds,
         )
         self._session = session
+        session.transcript.add_patterns(driver.secret_patterns)
         outputs: dict[str, str] = {}
         problems: list[str] = []
+        configuration: ConfigRead | None = None
         try:
             progress(f"opening {port} with driver {driver.name}", "")
             session.start(credentials)
@@ -201,6 +207,9 @@ class ConsoleReader:
                     problems.append(f"{command}: {exc}")
                     continue
                 progress(command, outputs[command])
+            if driver.config is not None:
+                self._check_cancel(session)
+                configuration = self._read_config(session, driver, credentials, problems, progress)
         except (ConsoleError, OSError, TypeError, AttributeError):
             # Closing the port from another thread (cancel) surfaces as whatever the read
             # was doing at that moment; only then are these a cancellation.
@@ -211,6 +220,9 @@ class ConsoleReader:
             session.close()
             self._session = None
         readings = self._parse(driver, outputs, problems)
+        if configuration is not None and configuration.saved is not None:
+            # For the checklist's "configuration saved" items (reading extra.config_saved).
+            readings.extra["config_saved"] = configuration.saved
         if not readings.hostname and session.prompt:
             name = PROMPT_NAME.match(session.prompt.strip())
             readings.hostname = name.group(1) if name else None
@@ -224,7 +236,46 @@ class ConsoleReader:
             seconds=time.monotonic() - started,
             bytes_exchanged=transcript.bytes_sent + transcript.bytes_received,
             port=port,
+            configuration=configuration,
         )
+
+    def _read_config(
+        self,
+        session: ConsoleSession,
+        driver: DeviceDriver,
+        credentials: Credentials | None,
+        problems: list[str],
+        progress: ProgressCallback,
+    ) -> ConfigRead | None:
+        """The running configuration with its secrets masked, and whether it is saved.
+        Never the raw text: it leaves here redacted, or not at all."""
+        config = driver.config
+        assert config is not None
+        if driver.console.enable_command and not session.privileged:
+            # Cisco prints its configuration in privileged mode only.
+            try:
+                session.enable(credentials.enable_secret if credentials else None)
+            except LoginFailed as exc:
+                problems.append(f"configuration not read: {exc}")
+                return None
+        patterns = compile_secret_patterns(driver.secret_patterns)
+        progress(f"running {config.running}", "")
+        try:
+            running = session.run(config.running)
+        except CommandRejected as exc:
+            problems.append(f"{config.running}: {exc}")
+            return None
+        text = redact(running, patterns)
+        progress(config.running, text)
+        saved: bool | None = None
+        if config.saved:
+            self._check_cancel(session)
+            progress(f"running {config.saved}", "")
+            try:
+                saved = same_configuration(running, session.run(config.saved), config.ignore)
+            except CommandRejected as exc:
+                problems.append(f"{config.saved}: {exc}")
+        return ConfigRead(config.running, text, saved, tuple(config.ignore))
 
     def _check_cancel(self, session: ConsoleSession) -> None:
         if self._cancelled.is_set():

@@ -24,6 +24,13 @@ from assettrack.domain.models import (
 from assettrack.domain.readings import Readings
 from assettrack.errors import AssetTrackError
 from assettrack.plugins.extensions import Extensions
+from assettrack.services.config_capture import (
+    NOT_SAVED,
+    NOT_SAVED_FLAG,
+    ConfigRead,
+    previous_with_configuration,
+    snapshot,
+)
 from assettrack.services.open_visit import open_visit
 from assettrack.store.store import Store
 
@@ -203,11 +210,16 @@ class InspectionService:
         transcript: str,
         driver: str = "",
         port: str = "",
+        configuration: ConfigRead | None = None,
     ) -> Inspection:
-        """Store the device's readings and transcript; fill items the engineer left open."""
+        """Store the device's readings and transcript (and the configuration it printed,
+        secrets masked, with its diff against the last record); fill items left open."""
         self._require_editable(inspection)
         inspection.readings = to_doc(readings)
-        add_read(inspection, ReadAttempt(self.clock(), driver, port, True, READ_OK, transcript))
+        now = self.clock()
+        add_read(inspection, ReadAttempt(now, driver, port, True, READ_OK, transcript))
+        if configuration is not None:
+            self._keep_configuration(inspection, asset, configuration, now)
         inspection.driver = driver
         mismatch = serial_mismatch(asset, readings)
         inspection.flags = [f for f in inspection.flags if not f.startswith("serial number")]
@@ -239,6 +251,16 @@ class InspectionService:
                 # Filled by an earlier read that this one does not confirm: open it again.
                 entry.result, entry.value, entry.note, entry.filled_from = None, "", "", MANUAL
         return self.store.inspections.save(inspection)
+
+    def _keep_configuration(
+        self, inspection: Inspection, asset: Asset, read: ConfigRead, now: datetime
+    ) -> None:
+        # A read that captured none keeps the one before: only a new capture replaces it.
+        previous = previous_with_configuration(self.history(asset), inspection)
+        inspection.configuration = snapshot(read, now, previous)
+        inspection.flags = [f for f in inspection.flags if not f.startswith(NOT_SAVED)]
+        if read.saved is False:
+            inspection.flags.append(NOT_SAVED_FLAG)
 
     def record_failed_read(
         self,

@@ -11,6 +11,7 @@ from assettrack.domain.faults import EXCLUSION_LABELS
 from assettrack.domain.models import Fault, Inspection, Visit, VisitKind
 from assettrack.domain.visits import month_end
 from assettrack.services.attachments import AttachmentService, evidence_blocks
+from assettrack.services.config_capture import configuration_blocks
 from assettrack.services.faults import FaultService
 from assettrack.services.report_render import (
     Block,
@@ -262,6 +263,8 @@ class ReportService:
                     ),
                 )
             )
+        # Parameter changes found: the configuration's diff against the last inspection.
+        blocks += configuration_blocks(inspection)
         if inspection.flags:
             # What the engineer was asked to look at (a serial or firmware that differs).
             blocks.append(Paragraph(_lines(inspection.flags)))

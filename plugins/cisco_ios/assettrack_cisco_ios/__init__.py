@@ -13,6 +13,7 @@ from collections.abc import Callable
 from assettrack.api import (
     Asset,
     ChecklistItem,
+    ConfigCommands,
     DeviceDriver,
     ItemKind,
     ItemResult,
@@ -62,6 +63,26 @@ DRIVER = DeviceDriver(
     "environment, CPU, memory, interfaces and serious log messages.",
     # Nine commands; a four-high stack at 9600 baud still reads well within this.
     deadline_seconds=180.0,
+    # The configuration (privileged mode: the reader enters it), compared with the startup one.
+    config=ConfigCommands(
+        running="show running-config",
+        saved="show startup-config",
+        # Headers with the size or the time of the last change, and the clock's drift.
+        ignore=(
+            r"^Building configuration",
+            r"^Current configuration\s*:",
+            r"^Using \d+ out of \d+ bytes",
+            r"^! (Last configuration change|NVRAM config last updated|No configuration change)",
+            r"^ntp clock-period",
+        ),
+    ),
+    # Beyond the built-in ones (secret 5/8/9, password 7, communities, server keys).
+    secret_patterns=(
+        r"\bmessage-digest-key\s+\d+\s+md5\s+(?:\d\s+)?(?P<v>\S+)",
+        r"\bauthentication-key\s+(?:\d\s+)?(?P<v>\S+)",
+        r"\bisakmp\s+key\s+(?:\d\s+)?(?P<v>\S+)",
+        r"\bwpa-psk\s+(?:ascii|hex)\s+(?:\d\s+)?(?P<v>\S+)",
+    ),
 )
 
 CONFIG_SAVED = ChecklistItem(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from assettrack.api import (
     Asset,
     ChecklistItem,
+    ConfigCommands,
     DeviceDriver,
     ItemKind,
     ItemResult,
@@ -46,6 +47,18 @@ DRIVER = DeviceDriver(
     "fans, power, CPU, memory, interfaces and active alarms.",
     # Ten commands; a stack of several members at 9600 baud still reads within this.
     deadline_seconds=180.0,
+    # The configuration, compared with the one saved for the next startup.
+    config=ConfigCommands(
+        running="display current-configuration",
+        saved="display saved-configuration",
+        ignore=(r"^!Last configuration was (updated|saved) at", r"^!Time:"),
+    ),
+    # Beyond the built-in ones (cipher, irreversible-cipher, password simple, communities).
+    secret_patterns=(
+        r"\bauthentication-mode\s+(?:md5|hmac-sha256|simple)\s+(?:\d+\s+)?(?:plain\s+)?(?P<v>\S+)",
+        r"\bshared-key\s+(?:cipher\s+|simple\s+)?(?P<v>\S+)",
+        r"\b(?:key|password)\s+(?:simple|plain)\s+(?P<v>\S+)",
+    ),
 )
 
 PATCH_LEVEL = ChecklistItem(

@@ -15,9 +15,9 @@ import zlib
 from assettrack.console.simulator import DeviceState, TcpSimulator, preset
 from assettrack.domain.models import Asset
 
-# Vendors whose CLI resembles Huawei VRP (display ..., <name> prompts); the rest are
-# Cisco-like.
-HUAWEI_LIKE = {"huawei", "h3c"}
+# The simulated console each demo vendor gets: Huawei VRP, H3C Comware; the rest answer
+# like Cisco IOS.
+CONSOLE_OF_VENDOR = {"huawei": "huawei", "h3c": "h3c"}
 
 
 class DemoConsoles:
@@ -35,7 +35,7 @@ class DemoConsoles:
 
     @staticmethod
     def state_for(asset: Asset) -> DeviceState:
-        vendor = "huawei" if asset.vendor.casefold() in HUAWEI_LIKE else "cisco"
+        vendor = CONSOLE_OF_VENDOR.get(asset.vendor.strip().casefold(), "cisco")
         luck = zlib.crc32(asset.serial_number.encode()) % 10
         state = preset(vendor, failed_fan=luck == 3, hot_sensor=luck == 7)
         return dataclasses.replace(

@@ -85,7 +85,8 @@ class Logout(Exception):
     """The user typed the vendor's logout command."""
 
 
-MODES = {"user": 0, "privileged": 1, "system": 1}
+# How far each mode reaches: a command runs in its own mode and in those above it.
+MODES = {"user": 0, "privileged": 1, "system": 1, "config": 2}
 
 
 class DeviceConsole:
@@ -210,7 +211,9 @@ class DeviceConsole:
             lines = command.handler(args)
         except CommandError as err:
             offset = tokens[err.token][1] if err.token < len(tokens) else len(text.rstrip()) + 1
-            return self.error_lines(err.kind, len(self.prompt()) + offset, line)
+            # The caret stands under the word, after the prompt's last line.
+            prompt_width = len(self.prompt().rsplit("\n", 1)[-1])
+            return self.error_lines(err.kind, prompt_width + offset, line)
         for verb, pattern in filters:
             lines = _apply_filter(lines, verb, pattern)
         return lines

@@ -6,6 +6,7 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -48,6 +49,14 @@ if TYPE_CHECKING:
     help="Seconds of silence before the console counts as not answering.",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--save-transcript",
+    "transcript_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write what the device sent (passwords masked) to FILE; "
+    "`assettrack sim --replay FILE` serves it again.",
+)
 @pass_context
 def inspect(
     context: Context,
@@ -59,6 +68,7 @@ def inspect(
     credentials_ref: str | None,
     idle_timeout: float,
     fmt: str,
+    transcript_file: Path | None,
 ) -> None:
     """Read ASSET's status over its console into its maintenance record (draft)."""
     from assettrack.console.errors import ConsoleError
@@ -87,6 +97,10 @@ def inspect(
     )
     # Every argument is checked (and a prompted login asked for) before anything is made.
     plan = reader.prepare(asset, options)
+    if transcript_file is not None and not transcript_file.parent.resolve().is_dir():
+        raise click.BadParameter(
+            f"the folder {transcript_file.parent} does not exist", param_hint="--save-transcript"
+        )
     try:
         if autobaud:
             speed = find_speed(plan.port, plan.driver.console, idle_timeout=min(idle_timeout, 1.0))
@@ -99,7 +113,9 @@ def inspect(
             service.record_failed_read(
                 draft, str(exc), exc.transcript, driver=plan.driver.name, port=plan.port
             )
+        _save_transcript(transcript_file, exc.transcript)
         raise
+    _save_transcript(transcript_file, result.transcript)
     with _draft(context, asset) as (service, draft, found):
         inspection = service.apply_readings(
             draft,
@@ -111,6 +127,13 @@ def inspect(
             configuration=result.configuration,
         )
     _print_inspection(inspection, result, fmt)
+
+
+def _save_transcript(path: Path | None, transcript: str) -> None:
+    if path is not None:
+        from assettrack.files import write_user_file
+
+        write_user_file(path, transcript.encode("utf-8"))
 
 
 @contextmanager

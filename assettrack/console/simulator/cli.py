@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,6 +28,12 @@ def _login(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 @click.command("sim")
 @click.option("--vendor", type=click.Choice(["cisco", "huawei", "h3c"]), default="cisco",
               show_default=True, help="Which device console to simulate.")
+@click.option("--profile", "profile_file", type=click.Path(path_type=Path), metavar="FILE.toml",
+              help="Serve the console this profile describes (any vendor, as data).")
+@click.option("--replay", "replay_file", type=click.Path(path_type=Path), metavar="TRANSCRIPT",
+              help="Serve a recorded session again (inspect --save-transcript writes one).")
+@click.option("--prompt", "prompt_pattern", metavar="REGEX",
+              help="--replay: the device's prompt, when the recording's last line is not one.")
 @click.option("--pty", "transport", flag_value="pty",
               help="Serve on a pseudo-terminal (the default on Linux and macOS).")
 @click.option("--tcp", "tcp_port", type=click.IntRange(0, 65535), metavar="PORT",
@@ -48,8 +56,10 @@ def sim_command(
     vendor: str, transport: str | None, tcp_port: int | None, baud: int | None,
     login: tuple[str, str] | None, enable_secret: str | None, faults: tuple[str, ...],
     slow_login_delay: float, failed_fan: bool, hot_sensor: bool, refuse_paging_off: bool,
+    profile_file: Path | None, replay_file: Path | None, prompt_pattern: str | None,
 ) -> None:
-    """Serve a simulated Cisco, Huawei or H3C console until Ctrl-C."""
+    """Serve a simulated Cisco, Huawei or H3C console until Ctrl-C, or any vendor's
+    described as data (--profile FILE.toml), or a session recorded on site (--replay FILE)."""
     if transport == "pty" and tcp_port is not None:
         raise click.UsageError("choose either --pty or --tcp PORT")
     options = SimOptions(
@@ -57,18 +67,19 @@ def sim_command(
         faults=frozenset(f.replace("-", "_") for f in faults),
         slow_login_delay=slow_login_delay, refuse_paging_off=refuse_paging_off,
     )
-    state = preset(vendor, failed_fan=failed_fan, hot_sensor=hot_sensor)
+    device, what = _device(vendor, profile_file, replay_file, prompt_pattern,
+                           failed_fan=failed_fan, hot_sensor=hot_sensor)
     simulator: Simulator
     if tcp_port is not None or not hasattr(os, "openpty"):
-        simulator = TcpSimulator(state, options, port=tcp_port or 0)
+        simulator = TcpSimulator(device, options, port=tcp_port or 0)
     else:
-        simulator = PtySimulator(state, options)
+        simulator = PtySimulator(device, options)
     try:
         simulator.start()
     except OSError as exc:
         raise click.ClickException(f"could not start the simulator: {exc}") from None
     speed = f" at {baud} baud" if baud else ""
-    click.echo(f"Simulated {vendor} console{speed} on: {simulator.url}")
+    click.echo(f"Simulated {what}{speed} on: {simulator.url}")
     click.echo("Press Ctrl-C to stop.")
     try:
         threading.Event().wait()
@@ -76,6 +87,47 @@ def sim_command(
         pass
     finally:
         simulator.stop()
+
+
+def _device(
+    vendor: str, profile_file: Path | None, replay_file: Path | None, prompt: str | None, *,
+    failed_fan: bool, hot_sensor: bool,
+) -> tuple[Any, str]:
+    """What to serve, and how to name it: a vendor's console, a profile or a recording."""
+    ctx = click.get_current_context()
+    vendor_given = ctx.get_parameter_source("vendor") is click.core.ParameterSource.COMMANDLINE
+    chosen = [o for o, given in (("--vendor", vendor_given), ("--profile", profile_file),
+                                 ("--replay", replay_file)) if given]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one of {' or '.join(chosen)}")
+    if prompt and not replay_file:
+        raise click.UsageError("--prompt goes with --replay")
+    if (profile_file or replay_file) and (failed_fan or hot_sensor):
+        raise click.UsageError("--failed-fan and --hot-sensor go with --vendor; a profile "
+                               "or a recording says what the device reports")
+    if profile_file is not None:
+        from assettrack.console.simulator.sim_profile import SimProfileError, load_sim_profile
+
+        try:
+            profile = load_sim_profile(profile_file)
+        except SimProfileError as exc:
+            raise click.ClickException(str(exc)) from None
+        return profile, f"{profile.vendor or profile.name} console ({profile_file.name})"
+    if replay_file is not None:
+        from assettrack.console.simulator.replay import (
+            ReplayError,
+            load_transcript,
+            replay_profile,
+        )
+
+        try:
+            profile = replay_profile(load_transcript(replay_file), name=replay_file.stem,
+                                     prompt=prompt, source=str(replay_file))
+        except ReplayError as exc:
+            raise click.ClickException(str(exc)) from None
+        return profile, (f"console replaying {replay_file.name} "
+                         f"({len(profile.commands)} commands)")
+    return preset(vendor, failed_fan=failed_fan, hot_sensor=hot_sensor), f"{vendor} console"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -95,3 +95,61 @@ def sample_asset() -> Callable[..., Asset]:
         return Asset(**values)
 
     return make
+
+
+# -- helpers for plugin tests (assettrack.plugins.testkit); import them from here ----------
+
+from assettrack.domain.readings import validate_readings as validate_readings  # noqa: E402
+from assettrack.plugins.host import PluginFailure as PluginFailure  # noqa: E402
+from assettrack.plugins.testkit import (  # noqa: E402
+    ReadResult as ReadResult,
+)
+from assettrack.plugins.testkit import (  # noqa: E402
+    WarrantyRules as WarrantyRules,
+)
+from assettrack.plugins.testkit import (  # noqa: E402
+    WarrantyStatus as WarrantyStatus,
+)
+from assettrack.plugins.testkit import (  # noqa: E402
+    firmware_flag as firmware_flag,
+)
+from assettrack.plugins.testkit import (  # noqa: E402
+    read_console as read_console,
+)
+from assettrack.plugins.testkit import (  # noqa: E402
+    serial_mismatch as serial_mismatch,
+)
+from assettrack.plugins.testkit import (  # noqa: E402
+    warranty_end as warranty_end,
+)
+from assettrack.plugins.testkit import (  # noqa: E402
+    warranty_status as warranty_status,
+)
+
+
+def __getattr__(name: str) -> Any:
+    # ``preset`` (a simulated device's state: ``preset("cisco", failed_fan=True)``) comes
+    # from the simulator, imported only when a test asks for it.
+    if name == "preset":
+        from assettrack.console.simulator import preset
+
+        return preset
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+HELPERS = (
+    "Extensions",
+    "PluginFailure",
+    "ReadResult",
+    "WarrantyRules",
+    "WarrantyStatus",
+    "firmware_flag",
+    "make_extensions",
+    "preset",
+    "read_console",
+    "serial_mismatch",
+    "validate_readings",
+    "warranty_end",
+    "warranty_status",
+)
+"""The helpers (beside the fixtures) a plugin's tests may import from here."""

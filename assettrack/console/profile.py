@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import serial
 
+from assettrack.console.prompts import angle_prompt, bracket_prompt, exec_prompts
+
 _FRAMING = re.compile(r"^([5-8])([NEOMS])(1|1\.5|2)$")
 _PARITY = {
     "N": serial.PARITY_NONE,
@@ -80,12 +82,12 @@ class ConsoleProfile:
         ]
 
 
-_NAME = r"[\w.\-@/:]{1,63}"
+_USER, _PRIVILEGED = exec_prompts()
 
 CISCO_IOS = ConsoleProfile(
     name="cisco_ios",
-    prompt_patterns=(rf"^{_NAME}>\s*$", rf"^{_NAME}(\(config[\w.\-@/:+]{{0,32}}\))?#\s*$"),
-    privileged_prompt_pattern=rf"^{_NAME}(\(config[\w.\-@/:+]{{0,32}}\))?#\s*$",
+    prompt_patterns=(_USER, _PRIVILEGED),
+    privileged_prompt_pattern=_PRIVILEGED,
     login_failure_patterns=(
         r"^% Login invalid", r"^% Authentication failed", r"^% Bad passwords",
         r"^% Bad secrets", r"^% Access denied",
@@ -102,7 +104,7 @@ CISCO_IOS = ConsoleProfile(
 
 HUAWEI_VRP = ConsoleProfile(
     name="huawei_vrp",
-    prompt_patterns=(r"^<[\w.\-@/:~]{1,63}>\s*$", r"^\[[\w.\-@/:~*]{1,80}\]\s*$"),
+    prompt_patterns=(angle_prompt(), bracket_prompt()),
     login_failure_patterns=(r"^Error: .*(authenticat|password)",),
     paging_off_commands=("screen-length 0 temporary",),
     paging_marker=r"[ \t]*---- More ----",

@@ -42,9 +42,13 @@ class ChecklistItem:
 
 @dataclass(frozen=True)
 class Proposal:
-    """A result proposed for an item from readings; the engineer may override it."""
+    """A result proposed for an item from readings; the engineer may override it.
 
-    result: ItemResult
+    ``result`` None proposes the value alone and leaves pass/fail to the engineer (the
+    device clock when its time-zone offset is unknown): the item is filled, not answered.
+    """
+
+    result: ItemResult | None
     value: str = ""
     note: str = ""
     source: str = field(default="readings")

@@ -245,6 +245,9 @@ class ReadAttempt:
     ok: bool = False
     outcome: str = ""  # "read", or the error the engineer was shown
     transcript: str = ""  # redacted
+    # Plugins that failed during the read or while its readings filled the checklist:
+    # "plugin 'x' failed in assettrack_autofill: TypeError: ...", one line per kind.
+    plugin_failures: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from assettrack.console.transcript import compile_secret_patterns, redact
 from assettrack.domain.models import Asset
 from assettrack.domain.readings import Readings, validate_readings
 from assettrack.errors import AssetTrackError
-from assettrack.plugins.extensions import Extensions
+from assettrack.plugins.extensions import FALLBACK_SCORE, Extensions
 from assettrack.plugins.host import call_with_deadline
 from assettrack.plugins.types import DeviceDriver
 from assettrack.services.config_capture import ConfigRead, same_configuration
@@ -49,6 +49,10 @@ class NoDriver(AssetTrackError):
 
 @dataclass
 class ReadResult:
+    """What one console read gave: the driver's name, its ``Readings``, the ``transcript``
+    (passwords redacted), each command's output (``outputs``), the ``problems`` met
+    (commands refused, output the driver could not parse), and how long it took."""
+
     driver: str
     readings: Readings
     transcript: str
@@ -59,6 +63,9 @@ class ReadResult:
     port: str = ""
     # The configuration, secrets masked (None: the driver declares none, or it was refused).
     configuration: ConfigRead | None = None
+    # Plugin failures met while choosing the driver and reading (one line each: plugin,
+    # hook, reason), for the record's transcript section and the command's output.
+    plugin_failures: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -122,16 +129,38 @@ class ConsoleReader:
         self.extensions = extensions
         self._session: ConsoleSession | None = None
         self._cancelled = threading.Event()
+        # Plugin failures from here on are this read's (a reader is made for each read).
+        self._failures_mark = extensions.host.mark()
+
+    def plugin_failures(self) -> list[str]:
+        """Plugin failures met since this reader was made, one line per kind."""
+        return [str(f) for f in self.extensions.host.failures_since(self._failures_mark)]
 
     def choose_driver(self, asset: Asset, name: str | None = None) -> DeviceDriver:
-        driver = self.extensions.driver_for(asset, name)
+        """The driver named (``name``, else the asset's), else the best match. Where the
+        best is only the generic fallback but a driver takes the asset's vendor and
+        declined its model, the read is refused, naming the ``--driver`` to try: the
+        generic driver would read nothing and say nothing."""
+        choice = self.extensions.choose_driver(asset, name)
+        driver = choice.driver
+        wanted = name or asset.driver
+        known = ", ".join(sorted(self.extensions.drivers)) or "none"
         if driver is None:
-            wanted = name or asset.driver
-            known = ", ".join(sorted(self.extensions.drivers)) or "none"
             raise NoDriver(
                 f"no driver named {wanted!r} (installed: {known})"
                 if wanted
                 else f"no driver handles {asset.vendor} {asset.model} (installed: {known})"
+            )
+        declined = choice.declined
+        fallback = max((s.score or 0) for s in choice.scores if s.driver == driver.name)
+        if not wanted and declined and fallback <= FALLBACK_SCORE:
+            tries = " or ".join(f"--driver {d}" for d in declined)
+            raise NoDriver(
+                f"{asset.vendor} {asset.model}: driver {', '.join(declined)} reads "
+                f"{asset.vendor} devices but declines this model, and the {driver.name} "
+                f"driver would read nothing; try {tries} (in the app: the asset's driver "
+                f"field), or --driver {driver.name} to only check the console "
+                "(inspect --explain-driver shows every driver's score)"
             )
         return driver
 
@@ -237,6 +266,7 @@ class ConsoleReader:
             bytes_exchanged=transcript.bytes_sent + transcript.bytes_received,
             port=port,
             configuration=configuration,
+            plugin_failures=self.plugin_failures(),
         )
 
     def _read_config(
@@ -288,12 +318,18 @@ class ConsoleReader:
         try:
             readings = call_with_deadline(driver.parse, (outputs,), PARSE_DEADLINE_SECONDS)
         except Exception as exc:  # the driver's bug; the raw output is kept
-            self.extensions.host.record_failure(driver.name, "parse", exc)
+            self.extensions.host.record_failure(
+                self.extensions.plugin_of(driver), f"{driver.name}.parse", exc
+            )
             problems.append(f"driver {driver.name} could not parse the output: {exc}")
             return Readings()
         wrong = validate_readings(readings)
         if wrong:
-            self.extensions.host.record_failure(driver.name, "parse", TypeError("; ".join(wrong)))
+            self.extensions.host.record_failure(
+                self.extensions.plugin_of(driver),
+                f"{driver.name}.parse",
+                TypeError("; ".join(wrong)),
+            )
             problems.append(f"driver {driver.name} returned bad readings: {'; '.join(wrong)}")
             return Readings()
         return readings

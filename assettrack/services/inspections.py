@@ -4,7 +4,7 @@ readings, complete, sign. Every change is saved at once, so nothing is lost to a
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from assettrack.domain.checklist import ChecklistItem, ItemKind, Proposal, judge_number
@@ -211,13 +211,20 @@ class InspectionService:
         driver: str = "",
         port: str = "",
         configuration: ConfigRead | None = None,
+        plugin_failures: Sequence[str] = (),
     ) -> Inspection:
         """Store the device's readings and transcript (and the configuration it printed,
-        secrets masked, with its diff against the last record); fill items left open."""
+        secrets masked, with its diff against the last record); fill items left open.
+
+        A proposal may carry a value with no verdict (``Proposal.result`` None): the item
+        keeps the value and stays unanswered for the engineer. Plugin failures of the read
+        (``plugin_failures``) and of filling the checklist are kept with the read."""
         self._require_editable(inspection)
+        failures_mark = self.extensions.host.mark()
         inspection.readings = to_doc(readings)
         now = self.clock()
-        add_read(inspection, ReadAttempt(now, driver, port, True, READ_OK, transcript))
+        attempt = ReadAttempt(now, driver, port, True, READ_OK, transcript)
+        add_read(inspection, attempt)
         if configuration is not None:
             self._keep_configuration(inspection, asset, configuration, now)
         inspection.driver = driver
@@ -250,6 +257,10 @@ class InspectionService:
             elif entry.filled_from != MANUAL:
                 # Filled by an earlier read that this one does not confirm: open it again.
                 entry.result, entry.value, entry.note, entry.filled_from = None, "", "", MANUAL
+        attempt.plugin_failures = _joined(
+            plugin_failures,
+            [str(f) for f in self.extensions.host.failures_since(failures_mark)],
+        )
         return self.store.inspections.save(inspection)
 
     def _keep_configuration(
@@ -269,11 +280,14 @@ class InspectionService:
         transcript: str,
         driver: str = "",
         port: str = "",
+        plugin_failures: Sequence[str] = (),
     ) -> Inspection:
         """Keep a failed read with its transcript beside the earlier reads; the record's
         readings and its good transcript stay as they were."""
         self._require_editable(inspection)
-        add_read(inspection, ReadAttempt(self.clock(), driver, port, False, error, transcript))
+        attempt = ReadAttempt(self.clock(), driver, port, False, error, transcript)
+        attempt.plugin_failures = list(plugin_failures)
+        add_read(inspection, attempt)
         return self.store.inspections.save(inspection)
 
     def _interfaces_down_before(self, asset: Asset, current: Inspection) -> list[str] | None:
@@ -389,6 +403,11 @@ class InspectionService:
                 f"this inspection belongs to a visit signed by {visit.sign_off.representative} "
                 f"on {visit.sign_off.signed_at:%Y-%m-%d %H:%M} and can no longer change"
             )
+
+
+def _joined(*groups: Sequence[str]) -> list[str]:
+    """The lines of every group, each once, in order."""
+    return list(dict.fromkeys(line for group in groups for line in group))
 
 
 def _proposed_firmware(change: ParameterChange) -> bool:

@@ -72,6 +72,9 @@ class AssetTrackApp(App[None]):
         self.load_error: BaseException | None = None
         self.first_start_checked = False
         self.notices_shown = 0  # the store's warnings (damaged documents) already shown
+        # Plugin failures: how many of the host's were looked at, and the kinds told.
+        self.plugin_failures_seen = 0
+        self.plugin_failure_kinds: set[tuple[str, str, str]] = set()
 
     def on_mount(self) -> None:
         self.sub_title = f"as of {self.context.today}"
@@ -83,6 +86,7 @@ class AssetTrackApp(App[None]):
         self.push_screen(self.start)
         if self.context.ready:
             self.call_after_refresh(self.offer_first_start)
+            self.call_after_refresh(self.show_plugin_failures)
         self.set_interval(POLL_SECONDS, self.poll_store, name="poll-store")
 
     def _screen_factory(self, where: str) -> Callable[[], Screen[Any]]:
@@ -110,6 +114,7 @@ class AssetTrackApp(App[None]):
             elif assets.loaded_generation < 0:
                 assets.reload()  # a screen that could not wait loaded the store itself
             self.show_store_notices()
+            self.show_plugin_failures()
             self.offer_first_start()
         elif event.state is WorkerState.ERROR:
             self.load_error = event.worker.error
@@ -135,6 +140,7 @@ class AssetTrackApp(App[None]):
             if callable(reload):
                 reload()
         self.show_store_notices()
+        self.show_plugin_failures()
         return changed
 
     def show_store_notices(self) -> None:
@@ -150,6 +156,26 @@ class AssetTrackApp(App[None]):
                 timeout=15,
             )
         self.notices_shown = len(notices)
+
+    def show_plugin_failures(self) -> None:
+        """A notice for each kind of plugin failure not told yet: which plugin, in which hook,
+        and why (a wrong return type names the type expected). Screens call this after
+        calling plugins; the poll catches the rest."""
+        if not self.context.ready:
+            return
+        failures = self.context.extensions.host.failures
+        fresh, self.plugin_failures_seen = failures[self.plugin_failures_seen :], len(failures)
+        for failure in fresh:
+            if failure.kind in self.plugin_failure_kinds:
+                continue
+            self.plugin_failure_kinds.add(failure.kind)
+            self.notify(
+                f"{failure} (assettrack plugins --traceback shows more)",
+                title="Plugin failure",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
 
     def offer_first_start(self) -> None:
         """An empty database opens on the getting-started screen (once per run)."""

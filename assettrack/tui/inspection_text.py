@@ -97,6 +97,10 @@ def record_log(inspection: Inspection, *, whole: bool) -> list[tuple[str, bool]]
         for read in inspection.reads:
             outcome = read.outcome if read.ok else f"failed: {read.outcome}"
             lines.append((f"{read.at:%Y-%m-%d %H:%M}  {read.driver or '-'}  {outcome}", False))
+            lines.extend((f"    {failure}", False) for failure in read.plugin_failures)
+    elif inspection.reads and inspection.reads[-1].plugin_failures:
+        lines.append(("— plugin failures in the last console read —", True))
+        lines.extend((failure, False) for failure in inspection.reads[-1].plugin_failures)
     transcript = inspection.transcript.splitlines()
     if transcript:
         lines.append(("— transcript of the last console read —", True))

@@ -140,6 +140,11 @@ DEVICE_ITEMS: tuple[ChecklistItem, ...] = (
 )
 
 
+BUILTIN_ITEM_IDS: tuple[str, ...] = tuple(i.id for i in (*SITE_ITEMS, *DEVICE_ITEMS))
+"""The ids of the built-in checklist items, on every inspection: a plugin's item may not
+reuse one (``firmware`` is already the version read from the device)."""
+
+
 @hookimpl
 def assettrack_checklist_items(asset: Asset) -> list[ChecklistItem]:
     return [*SITE_ITEMS, *DEVICE_ITEMS]

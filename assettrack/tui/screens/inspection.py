@@ -121,6 +121,12 @@ class InspectionScreen(Screen[None]):
         self._read_files()
         self.refresh_view()
         self.set_focus(self.query_one(FastTable))
+        self._tell_plugin_failures()  # the checklist's plugins were just asked
+
+    def _tell_plugin_failures(self) -> None:
+        show = getattr(self.app, "show_plugin_failures", None)
+        if callable(show):
+            show()
 
     @property
     def read_only(self) -> bool:
@@ -380,17 +386,23 @@ class InspectionScreen(Screen[None]):
             WorkerState.CANCELLED,
         ):
             return
-        self.reader = None
+        reader, self.reader = self.reader, None
         self.sub_title = ""
         if event.state is WorkerState.SUCCESS:
             self._readings_arrived(event.worker.result)
         elif event.state is WorkerState.ERROR:
-            self._read_failed(event.worker.error)
+            self._read_failed(event.worker.error, reader.plugin_failures() if reader else [])
+        self._tell_plugin_failures()
 
     def _readings_arrived(self, result: ReadResult) -> None:
         assert self.inspection is not None
         self.context.inspections.apply_readings(
-            self.inspection, self.asset, result.readings, result.transcript, driver=result.driver
+            self.inspection,
+            self.asset,
+            result.readings,
+            result.transcript,
+            driver=result.driver,
+            plugin_failures=result.plugin_failures,
         )
         filled = sum(1 for e in self.inspection.items if e.filled_from.startswith("readings"))
         self.query_one("#console-log", RichLog).write(
@@ -402,6 +414,8 @@ class InspectionScreen(Screen[None]):
         )
         for problem in result.problems:
             self.query_one("#console-log", RichLog).write(Text(f"note: {problem}", style="yellow"))
+        for failure in self.inspection.reads[-1].plugin_failures if self.inspection.reads else ():
+            self.query_one("#console-log", RichLog).write(Text(f"✖ {failure}", style="yellow"))
         self.refresh_view()
         self.notify(f"Readings saved; {filled} item(s) filled from the device")
         change = self.context.inspections.pending_firmware(self.inspection)
@@ -413,7 +427,7 @@ class InspectionScreen(Screen[None]):
                 timeout=15,
             )
 
-    def _read_failed(self, error: BaseException | None) -> None:
+    def _read_failed(self, error: BaseException | None, plugin_failures: list[str]) -> None:
         log = self.query_one("#console-log", RichLog)
         transcript = getattr(error, "transcript", "")
         if isinstance(error, ReadCancelled):
@@ -432,6 +446,7 @@ class InspectionScreen(Screen[None]):
                 str(error) or type(error).__name__,
                 transcript,
                 port=self.context.console_port(self.asset) or "",
+                plugin_failures=plugin_failures,
             )
 
     def _show_record_log(self, inspection: Inspection) -> None:
@@ -461,6 +476,7 @@ class InspectionScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         self.refresh_view()
+        self._tell_plugin_failures()  # the plugins told of the completion
         if self.inspection.visit_id:
             # The customer signs the visit, and with it all its maintenance records.
             message = "Inspection complete — Esc back to the visit, where the customer signs"
@@ -488,6 +504,7 @@ class InspectionScreen(Screen[None]):
             return
         self.refresh_view()
         self.notify(f"Signed off by {representative}")
+        self._tell_plugin_failures()
 
     # -- the firmware read from the device ------------------------------------------------
 

@@ -7,7 +7,7 @@ from datetime import date
 import assettrack_example as plugin
 
 from assettrack.api import ItemResult, Readings
-from assettrack.domain.warranty import WarrantyRules, warranty_status
+from assettrack.testing import WarrantyRules, warranty_status
 
 
 def test_items_only_for_example_devices(plugin_host, sample_asset) -> None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from assettrack.api import (
+    CISCO_IOS,
     Asset,
     ChecklistItem,
     ConfigCommands,
@@ -24,10 +25,11 @@ from assettrack.api import (
     hookimpl,
     redundancy_proposal,
 )
-from assettrack.console.profile import CISCO_IOS
 from assettrack_cisco_ios.parsing import COMMANDS, parse, uptime_seconds
 
 __version__ = "0.1.0"
+# The plugin API this plugin is written for: assettrack refuses it if it offers another.
+ASSETTRACK_API = ">=1.1,<2"
 __all__ = ["CHECKLIST", "DRIVER", "WARRANTY", "match", "parse", "uptime_seconds"]
 
 VENDOR = "Cisco"

@@ -25,9 +25,17 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ntc_templates.parse import parse_output
-
-from assettrack.api import FAILED, OK, Readings, uptime_seconds
+from assettrack.api import (
+    FAILED,
+    OK,
+    Readings,
+    is_stack,
+    member_name,
+    normalize_newlines,
+    ntc_parse,
+    parse_outputs,
+    uptime_seconds,
+)
 
 PLATFORM = "cisco_ios"
 
@@ -49,12 +57,14 @@ MAX_ALARMS = 20
 # through interfaces_down instead).
 ROUTINE_MESSAGES = {("LINK", "UPDOWN"), ("LINEPROTO", "UPDOWN")}
 
-def _lines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
 
 def _template(command: str, text: str) -> list[dict[str, Any]]:
-    return parse_output(platform=PLATFORM, command=command, data=_lines(text))
+    return ntc_parse(PLATFORM, command, text)
+
+
+def _switch_part(name: str, switch: str, stacked: bool) -> str:
+    """"Switch 2 FAN 1" in a stack, "FAN 1" on a switch alone."""
+    return member_name(name, switch, word="Switch", stacked=stacked, lone=("",))
 
 
 # -- one parser per command ---------------------------------------------------------------
@@ -118,11 +128,12 @@ def parse_temperature(text: str) -> Readings:
         rows = []
     stacked = len(rows) > 1
     for row in rows:
-        prefix = f"Switch {row['switch']} " if stacked else ""
         for sensor in ("inlet", "hotspot"):
             value = row.get(f"{sensor}_temperature_value")
             if value:
-                temperatures[prefix + sensor.capitalize()] = float(value)
+                temperatures[_switch_part(sensor.capitalize(), row["switch"], stacked)] = float(
+                    value
+                )
         if row.get("switch_temperature"):
             system[f"Switch {row['switch']}"] = row["switch_temperature"]
     if not temperatures:
@@ -132,7 +143,7 @@ def parse_temperature(text: str) -> Readings:
 
 
 def _temperature_by_regex(text: str) -> tuple[dict[str, float], dict[str, str]]:
-    lines = _lines(text).splitlines()
+    lines = normalize_newlines(text).splitlines()
     switches = [m for m in map(_SWITCH_LINE.match, lines) if m]
     stacked = len(switches) > 1
     temperatures: dict[str, float] = {}
@@ -146,8 +157,8 @@ def _temperature_by_regex(text: str) -> tuple[dict[str, float], dict[str, str]]:
             continue
         value = _TEMP_LINE.match(line)
         if value:
-            prefix = f"Switch {switch} " if stacked and switch else ""
-            temperatures[prefix + value.group(1).strip()] = float(value.group(2))
+            name = _switch_part(value.group(1).strip(), switch, stacked)
+            temperatures[name] = float(value.group(2))
     return temperatures, system
 
 
@@ -184,7 +195,7 @@ _FAN_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+\d+\s+([A-Za-z][\w ]*?)\s*(?:\s{2,}.
 def parse_fans(text: str) -> Readings:
     found: list[tuple[str, str, str]] = []  # (switch or "", fan, state)
     in_table = False
-    for line in _lines(text).splitlines():
+    for line in normalize_newlines(text).splitlines():
         if re.match(r"^\s*Switch\s+FAN\s+Speed\s+State", line, re.IGNORECASE):
             in_table = True
             continue
@@ -198,12 +209,11 @@ def parse_fans(text: str) -> Readings:
             switch, fan, state = row.groups()
             found.append((switch, f"FAN {fan}", state))
     # Names carry the switch only in a stack, as the temperatures do.
-    stacked = len({switch for switch, _, _ in found if switch}) > 1
+    stacked = is_stack(switch for switch, _, _ in found)
     fans: dict[str, str] = {}
     empty: list[str] = []
     for switch, fan, state in found:
-        name = f"Switch {switch} {fan}" if stacked and switch else fan
-        _fan_state(fans, empty, name, state)
+        _fan_state(fans, empty, _switch_part(fan, switch, stacked), state)
     extra = {"empty_fan_bays": empty} if empty else {}
     return Readings(fans=fans, extra=extra)
 
@@ -221,7 +231,7 @@ _CPU = re.compile(r"CPU utilization for five seconds:\s*(\d+)%(?:/(\d+)%)?;\s*on
 
 
 def parse_cpu(text: str) -> Readings:
-    match = _CPU.search(_lines(text))
+    match = _CPU.search(normalize_newlines(text))
     if not match:
         return Readings()
     five_sec, _, one_min, five_min = match.groups()
@@ -237,7 +247,7 @@ _MEMORY = re.compile(r"Processor\s+Pool\s+Total:\s*(\d+)\s+Used:\s*(\d+)\s+Free:
 
 
 def parse_memory(text: str) -> Readings:
-    match = _MEMORY.search(_lines(text))
+    match = _MEMORY.search(normalize_newlines(text))
     if not match:
         return Readings()
     total, used, _ = (int(g) for g in match.groups())
@@ -313,26 +323,4 @@ def parse(outputs: Mapping[str, str]) -> Readings:
     Earlier commands win where two say the same thing (``show version`` names the model
     and serial before ``show inventory`` does).
     """
-    readings = Readings()
-    errors: list[str] = []
-    order = list(PARSERS)
-    try:
-        items = sorted(outputs.items(),
-                       key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
-    except Exception as exc:  # not a mapping of commands to texts after all
-        return Readings(extra={"parse_errors": [f"outputs: {type(exc).__name__}: {exc}"]})
-    for command, text in items:
-        parser = PARSERS.get(command)
-        if parser is None or not isinstance(text, str):
-            continue
-        if not text.strip() and command not in EMPTY_IS_AN_ANSWER:
-            continue
-        try:
-            part = parser(text)
-        except Exception as exc:
-            errors.append(f"{command}: {type(exc).__name__}: {str(exc)[:160]}")
-            continue
-        readings = readings.merge(part)
-    if errors:
-        readings.extra["parse_errors"] = errors
-    return readings
+    return parse_outputs(outputs, PARSERS, empty_is_an_answer=EMPTY_IS_AN_ANSWER)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assettrack.api import (
+    HUAWEI_VRP,
     Asset,
     ChecklistItem,
     ConfigCommands,
@@ -22,10 +23,11 @@ from assettrack.api import (
     hookimpl,
     redundancy_proposal,
 )
-from assettrack.console.profile import HUAWEI_VRP
 from assettrack_huawei_vrp.parsing import COMMANDS, parse, uptime_seconds
 
 __version__ = "0.1.0"
+# The plugin API this plugin is written for: assettrack refuses it if it offers another.
+ASSETTRACK_API = ">=1.1,<2"
 __all__ = ["CHECKLIST", "DRIVER", "WARRANTY", "match", "parse", "uptime_seconds"]
 
 VENDOR = "Huawei"

@@ -26,9 +26,16 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ntc_templates.parse import parse_output
-
-from assettrack.api import FAILED, OK, Readings, uptime_seconds
+from assettrack.api import (
+    FAILED,
+    OK,
+    Readings,
+    member_name,
+    normalize_newlines,
+    ntc_parse,
+    parse_outputs,
+    uptime_seconds,
+)
 
 PLATFORM = "huawei_vrp"
 
@@ -43,18 +50,14 @@ DISPLAY_MEMORY = "display memory-usage"
 DISPLAY_INTERFACES = "display interface brief"
 DISPLAY_ALARMS = "display alarm active"
 
-def _lines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
 
 def _template(command: str, text: str) -> list[dict[str, Any]]:
-    return parse_output(platform=PLATFORM, command=command, data=_lines(text))
+    return ntc_parse(PLATFORM, command, text)
 
 
 def _component(slot: str, name: str) -> str:
     """FAN1 on the first (or only) member; "Slot 1 FAN1" on the others of a stack."""
-    slot = slot.strip()
-    return name if slot in ("", "0", "-", "NA") else f"Slot {slot} {name}"
+    return member_name(name, slot)
 
 
 # -- one parser per command ---------------------------------------------------------------
@@ -66,7 +69,7 @@ _MODEL_SUFFIX = re.compile(r"(\s+(Terabit|Routing|Switch|Router|Series))+\s*$", 
 
 
 def parse_version(text: str) -> Readings:
-    text = _lines(text)
+    text = normalize_newlines(text)
     try:
         rows = _template(DISPLAY_VERSION, text)
     except Exception:
@@ -102,7 +105,7 @@ _ESN = re.compile(r"^[ \t]*ESN[ \t]+of[ \t]+(?:slot[ \t]+)?(\w+)[ \t]*:[ \t]*(\w
 
 
 def parse_esn(text: str) -> Readings:
-    found = _ESN.findall(_lines(text))
+    found = _ESN.findall(normalize_newlines(text))
     if not found:
         return Readings()
     extra = {"esn_by_slot": dict(found)} if len(found) > 1 else {}
@@ -154,7 +157,7 @@ def parse_temperature(text: str) -> Readings:
     temperatures: dict[str, float] = {}
     abnormal: list[str] = []
     limits: dict[str, float] = {}
-    for line in _lines(text).splitlines():
+    for line in normalize_newlines(text).splitlines():
         row = _TEMP_ROW.match(line)
         if not row:
             continue
@@ -194,7 +197,7 @@ _FAN_ROW = re.compile(
 def parse_fan(text: str) -> Readings:
     fans: dict[str, str] = {}
     speeds: dict[str, int] = {}
-    for line in _lines(text).splitlines():
+    for line in normalize_newlines(text).splitlines():
         row = _FAN_ROW.match(line)
         if not row:
             continue
@@ -216,7 +219,7 @@ _POWER_ROW = re.compile(r"^\s*(\d+)\s+(PWR\d+|PSU\d+|\S+)\s+(Present|Absent)\s+(
 def parse_power(text: str) -> Readings:
     supplies: dict[str, str] = {}
     empty: list[str] = []
-    for line in _lines(text).splitlines():
+    for line in normalize_newlines(text).splitlines():
         row = _POWER_ROW.match(line)
         if not row:
             continue
@@ -241,7 +244,7 @@ _CPU_MAX = re.compile(r"CPU\s+Usage\s*:\s*\d+(?:\.\d+)?%\s+Max:\s*(\d+(?:\.\d+)?
 
 
 def parse_cpu(text: str) -> Readings:
-    text = _lines(text)
+    text = normalize_newlines(text)
     for pattern in _CPU:
         found = pattern.search(text)
         if found:
@@ -261,7 +264,7 @@ _MEM_USED = re.compile(r"Total\s+Memory\s+Used(?:\s+Is)?\s*:\s*(\d+)", re.IGNORE
 
 
 def parse_memory(text: str) -> Readings:
-    text = _lines(text)
+    text = normalize_newlines(text)
     total = _MEM_TOTAL.search(text)
     used = _MEM_USED.search(text)
     extra: dict[str, Any] = {}
@@ -306,7 +309,7 @@ _ALARM_TABLE = re.compile(r"^\s*Index\s+Level\s+|No\s+alarm", re.IGNORECASE | re
 
 def parse_alarms(text: str) -> Readings:
     alarms = []
-    for line in _lines(text).splitlines():
+    for line in normalize_newlines(text).splitlines():
         row = _ALARM_ROW.match(line)
         if row:
             level, day, time, info = row.groups()
@@ -335,24 +338,4 @@ PARSERS["display temperature"] = parse_temperature
 
 def parse(outputs: Mapping[str, str]) -> Readings:
     """All outputs -> one set of readings; never raises. Earlier commands win on conflicts."""
-    readings = Readings()
-    errors: list[str] = []
-    order = list(PARSERS)
-    try:
-        items = sorted(outputs.items(),
-                       key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
-    except Exception as exc:  # not a mapping of commands to texts after all
-        return Readings(extra={"parse_errors": [f"outputs: {type(exc).__name__}: {exc}"]})
-    for command, text in items:
-        parser = PARSERS.get(command)
-        if parser is None or not isinstance(text, str) or not text.strip():
-            continue
-        try:
-            part = parser(text)
-        except Exception as exc:
-            errors.append(f"{command}: {type(exc).__name__}: {str(exc)[:160]}")
-            continue
-        readings = readings.merge(part)
-    if errors:
-        readings.extra["parse_errors"] = errors
-    return readings
+    return parse_outputs(outputs, PARSERS)

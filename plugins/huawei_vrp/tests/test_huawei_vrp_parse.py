@@ -9,7 +9,7 @@ import pytest
 from assettrack_huawei_vrp import DRIVER, parse, uptime_seconds
 from assettrack_huawei_vrp import parsing as p
 
-from assettrack.domain.readings import Readings, validate_readings
+from assettrack.api import Readings, validate_readings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

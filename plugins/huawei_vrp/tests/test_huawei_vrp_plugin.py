@@ -8,12 +8,14 @@ from datetime import date
 import assettrack_huawei_vrp as plugin
 import pytest
 
-from assettrack.api import ItemResult, Readings
-from assettrack.console.simulator import preset
-from assettrack.domain.readings import validate_readings
-from assettrack.domain.warranty import WarrantyRules, warranty_status
-from assettrack.services.console_reader import ConsoleReader, ReadOptions
-from assettrack.services.inspections import serial_mismatch
+from assettrack.api import ItemResult, Readings, validate_readings
+from assettrack.testing import (
+    WarrantyRules,
+    preset,
+    read_console,
+    serial_mismatch,
+    warranty_status,
+)
 
 
 @pytest.fixture
@@ -28,7 +30,7 @@ def huawei_read(plugin_host, sample_asset, simulated_console):
         fields = {"vendor": "Huawei", "model": state.model, "serial_number": state.serial,
                   "kind": "switch"}
         asset = sample_asset(**{**fields, **(asset_fields or {})})
-        result = ConsoleReader(ext).read(asset, ReadOptions(port=url, idle_timeout=1.0))
+        result = read_console(ext, asset, url)
         assert ext.host.failures == []
         return result, state, asset
 

@@ -13,6 +13,18 @@ Fixtures:
 - ``sample_asset``: ``sample_asset(**fields)`` -> an ``Asset`` with sensible defaults.
 - ``simulated_console``: ``simulated_console(vendor="cisco", **options)`` -> the URL of a
   device simulator on a local TCP port, stopped after the test.
+- ``console_from_profile``: ``console_from_profile(profile, transport="tcp", **options)`` ->
+  a ``SimulatedConsole`` serving any vendor's console described as data (a profile's
+  ``.toml`` file or a ``SimProfile``), on a local TCP port or a pseudo-terminal.
+- ``console_from_transcript``: ``console_from_transcript(transcript, transport="tcp",
+  prompt=None, **options)`` -> a ``SimulatedConsole`` replaying a recorded session (a file
+  ``inspect --save-transcript`` wrote, or its text).
+
+A ``SimulatedConsole`` is the URL itself (a ``str``: give it as the port to
+``read_console``, a ``ConsoleSession`` or ``assettrack inspect --port``) and also carries
+``.url``, ``.transport`` (``"tcp"`` or ``"pty"``), ``.profile`` (the ``SimProfile`` being
+served: its ``commands``, ``prompts``, ``hostname``...) and ``.simulator`` (``.stop()`` ends
+it early, e.g. to see a read fail). Every console is stopped after the test.
 """
 
 from __future__ import annotations
@@ -53,6 +65,89 @@ def simulated_console() -> Iterator[Callable[..., str]]:
         simulator = TcpSimulator(device, **options).start()
         running.append(simulator)
         return simulator.url
+
+    yield start
+    for simulator in running:
+        simulator.stop()
+
+
+class SimulatedConsole(str):
+    """The URL of a running simulated console, with what serves it (see the module doc)."""
+
+    url: str
+    transport: str
+    profile: Any
+    simulator: Any
+
+    def __new__(cls, simulator: Any, transport: str) -> SimulatedConsole:
+        console = super().__new__(cls, simulator.url)
+        console.url = simulator.url
+        console.transport = transport
+        console.profile = simulator.state
+        console.simulator = simulator
+        return console
+
+
+def _serve(device: Any, transport: str, options: dict[str, Any], running: list[Any]) -> Any:
+    from assettrack.console.simulator import PtySimulator, TcpSimulator
+
+    if transport not in ("tcp", "pty"):
+        raise ValueError(f"transport is 'tcp' or 'pty', not {transport!r}")
+    simulator = (TcpSimulator if transport == "tcp" else PtySimulator)(device, **options)
+    simulator.start()
+    running.append(simulator)
+    return SimulatedConsole(simulator, transport)
+
+
+@pytest.fixture
+def console_from_profile() -> Iterator[Callable[..., SimulatedConsole]]:
+    """``console_from_profile(profile, transport="tcp", **options)`` -> ``SimulatedConsole``.
+
+    ``profile`` is the path of a simulated console's ``.toml`` profile, or a ``SimProfile``;
+    ``options`` are ``SimOptions`` fields (``login=(user, password)``, ``baud``,
+    ``faults=frozenset({"garbage"})``...), over what the profile says.
+    """
+    from assettrack.console.simulator.sim_profile import SimProfile, load_sim_profile
+
+    running: list[Any] = []
+
+    def start(
+        profile: str | Path | SimProfile, transport: str = "tcp", **options: Any
+    ) -> SimulatedConsole:
+        device = profile if isinstance(profile, SimProfile) else load_sim_profile(profile)
+        return _serve(device, transport, options, running)
+
+    yield start
+    for simulator in running:
+        simulator.stop()
+
+
+@pytest.fixture
+def console_from_transcript() -> Iterator[Callable[..., SimulatedConsole]]:
+    """``console_from_transcript(transcript, transport="tcp", prompt=None, **options)`` ->
+    ``SimulatedConsole`` answering as the recorded session did.
+
+    ``transcript`` is a file (a ``Path``, or a one-line ``str`` naming one) or the recorded
+    text; ``prompt`` is a regular expression for the device's prompt when the recording does
+    not end at one.
+    """
+    from assettrack.console.simulator.replay import load_transcript, replay_profile
+
+    running: list[Any] = []
+
+    def start(
+        transcript: str | Path,
+        transport: str = "tcp",
+        prompt: str | None = None,
+        **options: Any,
+    ) -> SimulatedConsole:
+        is_file = isinstance(transcript, Path) or (
+            "\n" not in transcript and Path(transcript).is_file()
+        )
+        text = load_transcript(transcript) if is_file else str(transcript)
+        source = str(transcript) if is_file else "transcript"
+        device = replay_profile(text, prompt=prompt, source=source)
+        return _serve(device, transport, options, running)
 
     yield start
     for simulator in running:

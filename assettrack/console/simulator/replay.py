@@ -60,7 +60,8 @@ def load_transcript(path: str | Path) -> str:
     """A saved transcript's text; ``ReplayError`` when it cannot be read."""
     path = Path(path)
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        # Bytes as written: a lone carriage return still restarts its line.
+        return path.read_bytes().decode("utf-8", errors="replace")
     except FileNotFoundError:
         raise ReplayError(f"{path}: no such transcript file") from None
     except OSError as exc:

@@ -169,6 +169,46 @@ async def go_visit(pilot) -> None:
     app.push_screen(VisitScreen(context, visit))
 
 
+async def go_config_diff(pilot) -> None:
+    # Two inspections of one switch, each reading the simulated console: between them an
+    # interface was shut and a log server added without saving. g shows what changed.
+    from dataclasses import replace
+
+    from assettrack.console.simulator import TcpSimulator, cisco_state, with_unsaved_change
+    from assettrack.services.console_reader import ReadOptions
+
+    app = pilot.app
+    context = app.context
+    asset = demo_asset(app, "FOC2327485")
+    before = cisco_state(serial=asset.serial_number, model=asset.model, hostname=asset.hostname)
+    after = with_unsaved_change(before)
+    after.interfaces = [
+        replace(i, admin_up=False) if i.name.endswith("1/0/3") else i for i in before.interfaces
+    ]
+    for number, state in enumerate((before, after)):
+        draft = context.inspections.start(asset)
+        with TcpSimulator(state) as sim:
+            result = context.reader().read(asset, ReadOptions(port=sim.url, idle_timeout=1.0))
+        context.inspections.apply_readings(
+            draft,
+            asset,
+            result.readings,
+            result.transcript,
+            driver=result.driver,
+            configuration=result.configuration,
+        )
+        if number == 0:
+            for entry in draft.items:
+                if entry.result is None:
+                    context.inspections.answer(
+                        draft, asset, entry.item_id, result=ItemResult.NOT_APPLICABLE
+                    )
+            context.inspections.complete(draft, asset)
+    app.push_screen(InspectionScreen(app.context, asset))
+    await pilot.pause()
+    await pilot.press("g")
+
+
 async def go_visit_list(pilot) -> None:
     await pilot.press("f5", "left_square_bracket", "l")
 
@@ -189,6 +229,7 @@ SCREENS = {
     "asset_form": go_form,
     "inspection": go_inspection,
     "signed_record": go_signed_record,
+    "config_diff": go_config_diff,
     "customer_form": go_customer_form,
     "site_form": go_site_form,
     "contract_form": go_contract_form,

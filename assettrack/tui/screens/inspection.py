@@ -29,6 +29,7 @@ from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import Asset, ChecklistResult, Inspection, InspectionState, ItemResult
 from assettrack.errors import AssetTrackError
 from assettrack.services.attachments import describe
+from assettrack.services.config_capture import summary as config_summary
 from assettrack.services.console_reader import ConsoleReader, ReadCancelled, ReadOptions, ReadResult
 from assettrack.services.inspections import FIRMWARE_FLAGS
 from assettrack.tui.attach_flows import attach_file
@@ -75,6 +76,7 @@ class InspectionScreen(Screen[None]):
         Binding("a", "accept_firmware", "Accept"),
         Binding("d", "discard", "Discard"),
         Binding("e", "attach_file", "Attach"),
+        Binding("g", "show_config", "Config"),
         Binding("escape", "back_shown", "Back"),
         Binding("escape", "back", "Back", show=False),
     ]
@@ -144,6 +146,8 @@ class InspectionScreen(Screen[None]):
             return self.context.inspections.pending_firmware(record) is not None
         if action in ("sign", "attach_file"):
             return record.state is not InspectionState.SIGNED
+        if action == "show_config":
+            return record.configuration is not None
         if action == "back_shown":
             return self.read_only
         return True
@@ -191,8 +195,11 @@ class InspectionScreen(Screen[None]):
             status.append(f"  · signed by {inspection.sign_off.representative}")
         self.query_one("#inspection-status", Static).update(status)
         flags = self.query_one("#flags", Static)
-        flags.update("\n".join(f"⚠ {self._flag_text(f)}" for f in inspection.flags))
-        flags.display = bool(inspection.flags)
+        lines = [f"⚠ {self._flag_text(f)}" for f in inspection.flags]
+        if inspection.configuration is not None:
+            lines.append(f"⚙ {config_summary(inspection.configuration)} — g shows it")
+        flags.update("\n".join(lines))
+        flags.display = bool(lines)
         self._show_item()
         self.refresh_bindings()
 
@@ -505,6 +512,20 @@ class InspectionScreen(Screen[None]):
         self.refresh_view()
         self.notify(f"Signed off by {representative}")
         self._tell_plugin_failures()
+
+    # -- the configuration the read captured ------------------------------------------------
+
+    def action_show_config(self) -> None:
+        from assettrack.tui.screens.config_diff import ConfigScreen
+
+        shot = self.inspection.configuration if self.inspection else None
+        if shot is None:
+            self.notify("No configuration read yet: r reads the console", severity="warning")
+            return
+        a = self.asset
+        self.app.push_screen(
+            ConfigScreen(shot, f"Configuration {a.hostname or a.serial_number} · {a.model}")
+        )
 
     # -- the firmware read from the device ------------------------------------------------
 

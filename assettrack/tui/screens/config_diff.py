@@ -1,0 +1,64 @@
+"""The configuration a read captured: what changed since the asset's last inspection (the
+diff, added lines green, removed red), whether it is saved, then the whole configuration.
+Secrets were masked before it was stored; nothing here can show one."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from assettrack.domain.models import ConfigSnapshot
+from assettrack.services.config_capture import summary
+
+STYLES = {"+": "green", "-": "red", "@": "cyan"}
+
+
+def config_text(shot: ConfigSnapshot) -> Text:
+    """The diff, then the configuration, as one styled text."""
+    saved = {
+        True: "saved (the device boots with it)",
+        False: "NOT SAVED: a reboot loses the changes",
+        None: "not known whether saved",
+    }[shot.saved]
+    line = summary(shot)
+    text = Text.assemble(
+        (line[:1].upper() + line[1:], "bold"),
+        "\n",
+        f"read {shot.read_at:%Y-%m-%d %H:%M} with `{shot.command}`; ",
+        (saved, "bold red" if shot.saved is False else ""),
+        "; secrets masked as ******\n\n",
+    )
+    if shot.config_diff:
+        text.append("— what changed —\n", style="dim")
+        for line in shot.config_diff.splitlines():
+            style = "dim" if line.startswith(("---", "+++")) else STYLES.get(line[:1], "")
+            text.append(line + "\n", style=style)
+        text.append("\n")
+    text.append("— the configuration —\n", style="dim")
+    text.append(shot.config_text.rstrip() + "\n")
+    return text
+
+
+class ConfigScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, shot: ConfigSnapshot, title: str) -> None:
+        super().__init__()
+        self.shot = shot
+        self.heading = title
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="config"):
+            yield Static(config_text(self.shot), id="config-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.heading
+        self.set_focus(self.query_one("#config"))

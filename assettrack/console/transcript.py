@@ -28,7 +28,7 @@ SECRET_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:tacacs-server|radius-server)\s+key\s+(?P<v>\S+)",
         # Huawei / H3C: "cipher %^%#...%^%#", "irreversible-cipher ...", "password simple x"
         r"\b(?:irreversible-cipher|cipher)\s+(?P<v>\S+)",
-        r"\bpassword\s+simple\s+(?P<v>\S+)",
+        r"\bpassword\s+(?:simple|hash)\s+(?P<v>\S+)",
         r"(?P<v>%\^%#\S*?%\^%#|%\$%\$\S*?%\$%\$|%@%@\S*?%@%@)",
         r"\bsnmp-agent\s+community\s+(?:read|write)\s+(?P<v>\S+)",
         # H3C Comware / Huawei: "snmp-agent community read simple public" (cipher: above)
@@ -36,7 +36,9 @@ SECRET_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 # Values that follow those keywords but are keywords themselves.
-_NOT_SECRET = re.compile(r"^(\d|irreversible-cipher|cipher|simple|encryption)$", re.IGNORECASE)
+_NOT_SECRET = re.compile(
+    r"^(\d|irreversible-cipher|cipher|simple|hash|encryption)$", re.IGNORECASE
+)
 
 Direction = Literal["sent", "received"]
 

@@ -105,20 +105,28 @@ def load_settings(
 ) -> Settings:
     env = os.environ if env is None else env
     sources: list[Path] = []
-    raw = _folder_layer(shipped_config_dir(), sources)
-    raw = merge(raw, _folder_layer(user_dir or user_config_dir(), sources))
+    shipped = _folder_layer(shipped_config_dir(), sources)
+    users = _folder_layer(user_dir or user_config_dir(), sources)
     config_file = config_file or (
         Path(env["ASSETTRACK_CONFIG"]) if env.get("ASSETTRACK_CONFIG") else None
     )
     if config_file is not None:
         if not config_file.is_file():
             raise AssetTrackError(f"config file {config_file} does not exist")
-        raw = merge(raw, read_toml(config_file))
+        users = merge(users, read_toml(config_file))
         sources.append(config_file)
+    raw = merge(shipped, users)
     try:
         vendors = VendorAliases.from_mapping(raw.get("vendors", {}), source="vendor names")
+        # The user's vendor periods beat the plugins'; the shipped file's come after both.
+        warranty_tables = {
+            **raw.get("warranty", {}),
+            "vendors": users.get("warranty", {}).get("vendors", {}),
+        }
         warranty = WarrantyRules.from_mapping(
-            raw.get("warranty", {}), source="warranty settings"
+            warranty_tables,
+            source="warranty settings",
+            shipped=shipped.get("warranty", {}).get("vendors", {}),
         ).with_aliases(vendors)
     except ValidationError as exc:
         raise AssetTrackError(f"{exc} (in {', '.join(map(str, sources))})") from exc

@@ -22,6 +22,7 @@ from assettrack.api import (
     VendorRule,
 )
 from assettrack.domain.models import InspectionState
+from assettrack.domain.warranty import WarrantyRules
 from assettrack.plugins import hookspecs
 from assettrack.plugins.builtin.generic_driver import GENERIC_PROFILE
 from assettrack.plugins.host import PluginHost
@@ -231,7 +232,10 @@ def test_warranty_rules_from_plugins(sample_asset, settings) -> None:
 
     rules = make_extensions(Acme()).warranty_rules(settings.warranty)
     assert rules.period_for("acme", "x")[0] == 24
-    assert rules.period_for("Cisco", "WS-C2960X")[0] == 12  # warranty.toml wins
+    assert rules.period_for("Cisco", "WS-C2960X")[0] == 99  # a plugin beats the shipped file
+    users = WarrantyRules.from_mapping({"vendors": {"cisco": {"name": "Cisco", "months": 12}}})
+    rules = make_extensions(Acme()).warranty_rules(users)
+    assert rules.period_for("Cisco", "WS-C2960X")[0] == 12  # the user's warranty.toml wins
 
 
 def test_vendor_names_from_a_folder_plugin(tmp_path: Path, settings) -> None:
@@ -275,7 +279,7 @@ def test_vendor_names_from_a_folder_plugin(tmp_path: Path, settings) -> None:
     assert rules.period_for("ACME", "AX-1") == (24, "Acme default")
     # The plugin's Huawei rule, given under 华为, fills in the configured Huawei rule's gaps.
     assert rules.period_for("华为终端", "AR6280") == (48, "Huawei AR6*")
-    assert rules.period_for("华为", "S5735") == (36, "Huawei default")  # warranty.toml wins
+    assert rules.period_for("华为", "S5735") == (99, "Huawei default")  # over the shipped file
     (failure,) = ext.host.failures
     assert (failure.plugin, failure.stage) == ("wrong_names", "assettrack_vendor_aliases")
     assert "takes a VendorNames, got dict" in failure.error

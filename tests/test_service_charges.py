@@ -333,8 +333,8 @@ def test_the_summary_uses_the_contracts_own_cap_percents(store: Store, site) -> 
 def charged_db(tmp_path: Path) -> Path:
     """Contracts whose warranty ends come from the installed vendor plugins' model rules.
 
-    The shipped warranty.toml gives Huawei 36 and Cisco 12 months; the Huawei and Cisco
-    plugins give these models 60. Vendors are typed as people write them.
+    The shipped warranty.toml states no Cisco or Huawei period (36 months by default); the
+    Huawei and Cisco plugins give these models 60. Vendors are typed as people write them.
     """
     folder = tmp_path / "db"
     with Store.open(folder, author="test") as store:
@@ -468,7 +468,7 @@ async def test_the_command_line_and_the_app_judge_charges_alike(
         settings = context.settings
         alone = ChargeService(store, load_service_config({}), settings.warranty)
         ends = {c.number: alone.warranty_end(c) for c in store.contracts.list()}
-    assert (ends["HT-A"], ends["HT-C"]) == (date(2024, 6, 7), date(2021, 5, 1))
+    assert (ends["HT-A"], ends["HT-C"]) == (date(2024, 6, 7), date(2022, 1, 10))
 
     # charge add judges the cap with the same rules: years 1-3 counted from 2026-06-07.
     added = run_cli(

@@ -126,14 +126,15 @@ def test_a_bad_vendor_table_names_the_field_and_the_file(tmp_path: Path) -> None
 
 def test_warranty_rules_look_up_the_resolved_vendor(settings) -> None:
     rules = settings.warranty
-    # Before, 思科 and 华为 missed their vendors' rules and got the general 36 months.
-    assert rules.period_for("思科", "WS-C2960X-24TS-L") == (12, "Cisco default")
-    assert rules.period_for("Cisco Systems, Inc.", "C9300-48P") == (60, "Cisco C9[23]00*")
-    assert rules.period_for("华为", "S5735") == (36, "Huawei default")
+    # Before, 瞻博网络 missed its vendor's rules and got the general 36 months.
     assert rules.period_for("瞻博网络", "EX4300") == (60, "Juniper EX*")
     assert rules.period_for("Acme", "X") == (36, "general default")
-    # With the installed Huawei plugin's model rules too, as the app and commands judge.
-    composed = load_plugins({}, env={}).warranty_rules(rules)
+    # Cisco's and Huawei's periods come from their installed plugins, as the app and the
+    # commands judge; 思科 and 华为 find them.
+    composed = load_plugins({}).warranty_rules(rules)
+    assert composed.period_for("思科", "CISCO2901/K9") == (12, "Cisco default")
+    assert composed.period_for("Cisco Systems, Inc.", "C9300-48P") == (60, "Cisco C9[23]00*")
+    assert composed.period_for("华为", "USG6525E") == (36, "Huawei default")
     assert composed.period_for("华为", "S5735-L48T4X-A1") == (60, "Huawei S57*")
     asset = Asset("s", "switch", "华为", "S5735-L48T4X-A1", "X", installed_on=date(2022, 6, 30))
     status = warranty_status(asset, composed, TODAY)

@@ -179,12 +179,12 @@ def test_bad_rules_name_the_field() -> None:
 def test_shipped_rules_load_and_user_files_override(tmp_path) -> None:
     user = tmp_path / "user"
     user.mkdir()
-    (user / "warranty.toml").write_text("default_months = 24\n[vendors.cisco]\nmonths = 6\n")
+    (user / "warranty.toml").write_text("default_months = 24\n[vendors.juniper]\nmonths = 6\n")
     settings = load_settings(env={}, user_dir=user, db_path=tmp_path / "db")
     assert settings.warranty.default_months == 24
-    assert settings.warranty.period_for("Cisco", "WS-C2960X")[0] == 6
-    # The rest of the shipped Cisco rule is kept: tables merge key by key.
-    assert settings.warranty.period_for("Cisco", "C9300-48P")[0] == 60
+    assert settings.warranty.period_for("Juniper", "MX204")[0] == 6
+    # The rest of the shipped Juniper rule is kept: its model pattern still applies.
+    assert settings.warranty.period_for("Juniper", "EX4300-48T")[0] == 60
     extra = tmp_path / "extra.toml"
     extra.write_text('[warranty]\ndefault_months = 48\n[database]\npath = "/x/y"\n')
     layered = load_settings(config_file=extra, env={}, user_dir=user)

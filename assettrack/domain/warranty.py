@@ -9,12 +9,17 @@ Conventions (documented for users in the README):
 - An asset's own end date overrides the rules; extension months are added on top.
 - Rules are looked up by the vendor the name resolves to (``domain.vendors``): an asset
   whose vendor is typed 华为 gets the Huawei rule.
+- Precedence: the asset's own period (or end date); then the vendor rules of, in turn, the
+  user's configuration (warranty.toml in the user config folder, ``[warranty]`` of
+  --config), the plugins, and the shipped config/warranty.toml (vendors no plugin
+  covers): a model pattern that matches, looked for in those three in that order, comes
+  before a vendor's months, looked for in the same order; then the default, 36 months.
 """
 
 from __future__ import annotations
 
 from calendar import isleap
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -34,12 +39,18 @@ _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 @dataclass(frozen=True)
 class ModelRule:
+    """Months of warranty for the models matching ``pattern``: shell wildcards (``*``,
+    ``?``, ``[...]``), matched without regard to case (``"C9300*"``, ``"S57*"``)."""
+
     pattern: str
     months: int
 
 
 @dataclass(frozen=True)
 class VendorRule:
+    """A vendor's warranty periods: ``models`` (the first matching pattern wins), else
+    ``months`` for all its other models (None: the next rule down decides)."""
+
     vendor: str
     months: int | None = None
     models: tuple[ModelRule, ...] = ()
@@ -47,19 +58,34 @@ class VendorRule:
 
 @dataclass(frozen=True)
 class WarrantyRules:
+    """Warranty periods by vendor and model, and the expiring thresholds (days).
+
+    Three layers of vendor rules, looked at in turn (see the module's precedence):
+    ``vendors`` the user's, ``plugins`` the plugins', ``shipped`` the shipped file's.
+    """
+
     default_months: int = DEFAULT_MONTHS
     thresholds: tuple[int, ...] = DEFAULT_THRESHOLDS
     # Keyed by the case-folded vendor each rule's name resolves to.
     vendors: Mapping[str, VendorRule] = field(default_factory=dict)
     aliases: VendorAliases = field(default_factory=VendorAliases)
+    # The plugins' vendor rules, then the shipped file's; keyed like ``vendors``.
+    plugins: Mapping[str, VendorRule] = field(default_factory=dict)
+    shipped: Mapping[str, VendorRule] = field(default_factory=dict)
     # (vendor, model) -> period; thousands of assets share a few hundred models.
     _periods: dict[tuple[str, str], tuple[int, str]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], source: str = "warranty rules") -> WarrantyRules:
-        """Rules from parsed TOML: ``default_months``, ``expiring_days`` and ``[vendors.X]``."""
+    def from_mapping(
+        cls,
+        data: Mapping[str, Any],
+        source: str = "warranty rules",
+        shipped: Mapping[str, Any] | None = None,
+    ) -> WarrantyRules:
+        """Rules from parsed TOML: ``default_months``, ``expiring_days`` and ``[vendors.X]``;
+        ``shipped`` are the shipped file's ``[vendors.X]`` tables (below the plugins')."""
         problems: list[FieldProblem] = []
 
         def months_value(path: str, value: Any) -> int | None:
@@ -85,57 +111,68 @@ class WarrantyRules:
                 )
             )
             raw_thresholds = list(DEFAULT_THRESHOLDS)
-        vendors: dict[str, VendorRule] = {}
-        for key, raw in (data.get("vendors") or {}).items():
-            if not isinstance(raw, Mapping):
-                problems.append(FieldProblem(f"vendors.{key}", raw, "must be a table"))
-                continue
-            name = str(raw.get("name", key))
-            months = (
-                months_value(f"vendors.{key}.months", raw["months"]) if "months" in raw else None
-            )
-            models = []
-            for i, model in enumerate(raw.get("models") or []):
-                pattern = model.get("pattern") if isinstance(model, Mapping) else None
-                if not isinstance(pattern, str) or not pattern:
-                    problems.append(
-                        FieldProblem(f"vendors.{key}.models[{i}].pattern", pattern, "is required")
-                    )
+
+        def vendor_rules(tables: Mapping[str, Any]) -> dict[str, VendorRule]:
+            vendors: dict[str, VendorRule] = {}
+            for key, raw in tables.items():
+                if not isinstance(raw, Mapping):
+                    problems.append(FieldProblem(f"vendors.{key}", raw, "must be a table"))
                     continue
-                model_months = months_value(
-                    f"vendors.{key}.models[{i}].months", model.get("months")
+                name = str(raw.get("name", key))
+                months = (
+                    months_value(f"vendors.{key}.months", raw["months"])
+                    if "months" in raw
+                    else None
                 )
-                if model_months is not None:
-                    models.append(ModelRule(pattern, model_months))
-            vendors[name.casefold()] = VendorRule(name, months, tuple(models))
+                models = []
+                for i, model in enumerate(raw.get("models") or []):
+                    pattern = model.get("pattern") if isinstance(model, Mapping) else None
+                    if not isinstance(pattern, str) or not pattern:
+                        problems.append(
+                            FieldProblem(
+                                f"vendors.{key}.models[{i}].pattern", pattern, "is required"
+                            )
+                        )
+                        continue
+                    model_months = months_value(
+                        f"vendors.{key}.models[{i}].months", model.get("months")
+                    )
+                    if model_months is not None:
+                        models.append(ModelRule(pattern, model_months))
+                vendors[name.casefold()] = VendorRule(name, months, tuple(models))
+            return vendors
+
+        vendors = vendor_rules(data.get("vendors") or {})
+        shipped_vendors = vendor_rules(shipped or {})
         if problems:
             raise ValidationError(problems, what=source)
         return cls(
             default_months=default if default is not None else DEFAULT_MONTHS,
             thresholds=tuple(sorted(set(raw_thresholds), reverse=True)),
             vendors=vendors,
+            shipped=shipped_vendors,
         )
 
     def with_aliases(self, aliases: VendorAliases) -> WarrantyRules:
-        """These rules looked up through ``aliases``; rules whose names now resolve to one
-        vendor are merged, the earlier one winning where both state a period."""
-        return WarrantyRules(self.default_months, self.thresholds, {}, aliases).with_vendor_rules(
-            self.vendors.values()
+        """These rules looked up through ``aliases``; rules of one layer whose names now
+        resolve to one vendor are merged, the earlier one winning where both state a period."""
+        resolve = aliases.resolve
+        return replace(
+            self,
+            aliases=aliases,
+            vendors=_keyed(self.vendors.values(), resolve),
+            plugins=_keyed(self.plugins.values(), resolve),
+            shipped=_keyed(self.shipped.values(), resolve),
+            _periods={},
         )
 
     def with_vendor_rules(self, extra: Iterable[VendorRule]) -> WarrantyRules:
-        """These rules with ``extra`` filling in vendors and models they do not state.
-
-        Configured rules win over plugin-supplied ones, so a site can always correct a plugin.
-        """
-        vendors = dict(self.vendors)
-        for rule in extra:
-            vendor = self.vendor_of(rule.vendor)  # a rule given for 华为 is Huawei's
-            mine = vendors.get(vendor.casefold())
-            vendors[vendor.casefold()] = (
-                replace(rule, vendor=vendor) if mine is None else _merged(mine, rule)
-            )
-        return WarrantyRules(self.default_months, self.thresholds, vendors, self.aliases)
+        """These rules with the plugins' ``extra`` rules below the configured ones and above
+        the shipped file's: a user can always correct a plugin, and a plugin knows its
+        vendor better than the shipped defaults. Among plugins, the first registered wins
+        where two state a period."""
+        plugins = _keyed([*self.plugins.values(), *extra], self.vendor_of)
+        return replace(self, plugins=plugins, _periods={})
 
     def vendor_of(self, vendor: str) -> str:
         """The vendor a name resolves to (the name itself when the alias table lacks it)."""
@@ -150,14 +187,31 @@ class WarrantyRules:
         return found
 
     def _find_period(self, vendor: str, model: str) -> tuple[int, str]:
-        rule = self.vendors.get(self.vendor_of(vendor).casefold())
-        if rule is not None:
+        key = self.vendor_of(vendor).casefold()
+        wanted = model.strip().upper()
+        layers = (self.vendors, self.plugins, self.shipped)
+        rules = [rule for layer in layers if (rule := layer.get(key)) is not None]
+        for rule in rules:  # the most specific first: a model pattern of any layer
             for model_rule in rule.models:
-                if fnmatchcase(model.strip().upper(), model_rule.pattern.upper()):
+                if fnmatchcase(wanted, model_rule.pattern.upper()):
                     return model_rule.months, f"{rule.vendor} {model_rule.pattern}"
+        for rule in rules:
             if rule.months is not None:
                 return rule.months, f"{rule.vendor} default"
         return self.default_months, "general default"
+
+
+def _keyed(rules: Iterable[VendorRule], vendor_of: Callable[[str], str]) -> dict[str, VendorRule]:
+    """Rules keyed by the case-folded vendor their names resolve to; rules naming the same
+    vendor merged, the earlier winning where both state a period."""
+    keyed: dict[str, VendorRule] = {}
+    for rule in rules:
+        vendor = vendor_of(rule.vendor)  # a rule given for 华为 is Huawei's
+        mine = keyed.get(vendor.casefold())
+        keyed[vendor.casefold()] = (
+            replace(rule, vendor=vendor) if mine is None else _merged(mine, rule)
+        )
+    return keyed
 
 
 def _merged(mine: VendorRule, other: VendorRule) -> VendorRule:
@@ -179,6 +233,11 @@ class WarrantyState(StrEnum):
 
 @dataclass(frozen=True)
 class WarrantyStatus:
+    """An asset's warranty on a given day: its state, start and end (the last day
+    covered), months, days left, the expiring band it is in, and where the period came
+    from (``source``: "asset's own period", "Cisco C9300*", "Huawei default", "general
+    default"...)."""
+
     state: WarrantyState
     start: date | None = None
     end: date | None = None
@@ -189,6 +248,7 @@ class WarrantyStatus:
 
     @property
     def label(self) -> str:
+        """What the screens show: "active", "expiring ≤30d", "expired" or "unknown"."""
         return status_label(self.state, self.band)
 
 

@@ -130,8 +130,9 @@ CRASH_REASONS = re.compile(
 )
 
 # Hardware warranty periods, months. The Catalyst access lines carry Cisco's limited
-# lifetime warranty, counted here as five years; routers and the rest carry one year.
-# A site's warranty.toml wins where it states a period.
+# lifetime warranty, counted here as five years; ISR 4000 routers three years (as
+# assettrack's shipped rules always gave them); the rest one year. A user's warranty.toml
+# wins where it states a period; this rule wins over the shipped defaults.
 WARRANTY = VendorRule(
     VENDOR,
     months=12,
@@ -139,12 +140,11 @@ WARRANTY = VendorRule(
         ModelRule("WS-C29*", 60),
         ModelRule("WS-C36*", 60),
         ModelRule("WS-C38*", 60),
-        ModelRule("C9200*", 60),
-        ModelRule("C9300*", 60),
+        ModelRule("C9[23]00*", 60),  # Catalyst 9200 and 9300
         ModelRule("C1000-*", 60),
         ModelRule("C9400*", 12),
         ModelRule("C9500*", 12),
-        ModelRule("ISR4*", 12),
+        ModelRule("ISR4*", 36),
         ModelRule("C8*", 12),
         ModelRule("ASR1*", 12),
     ),

@@ -161,7 +161,7 @@ def test_proposals_refine_the_generic_rule(plugin_host, sample_asset) -> None:
 
 @pytest.mark.parametrize(
     ("model", "end"),
-    [("WS-C3850-24T", date(2029, 1, 1)), ("ISR4331/K9", date(2025, 1, 1)),
+    [("WS-C3850-24T", date(2029, 1, 1)), ("ISR4331/K9", date(2027, 1, 1)),
      ("C9300-48P", date(2029, 1, 1)), ("CISCO2901/K9", date(2025, 1, 1))],
 )
 def test_warranty_periods(plugin_host, sample_asset, model: str, end: date) -> None:

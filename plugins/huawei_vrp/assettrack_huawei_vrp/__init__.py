@@ -96,11 +96,13 @@ BOARDS_NORMAL = ChecklistItem(
 CHECKLIST: tuple[ChecklistItem, ...] = (PATCH_LEVEL, CONFIG_SAVED, REDUNDANT_POWER,
                                         BOARDS_NORMAL)
 
-# Hardware warranty periods, months: campus switches five years, the rest one year.
-# A site's warranty.toml wins where it states a period.
+# Hardware warranty periods, months: campus switches five years; the CE, AR, NE and S12700
+# lines one year; the rest three years (as assettrack's shipped rules always gave them). A
+# user's warranty.toml wins where it states a period; this rule wins over the shipped
+# defaults.
 WARRANTY = VendorRule(
     VENDOR,
-    months=12,
+    months=36,
     models=(
         ModelRule("S57*", 60),
         ModelRule("S67*", 60),

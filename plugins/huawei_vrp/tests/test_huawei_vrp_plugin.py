@@ -161,7 +161,7 @@ def test_proposals(plugin_host, sample_asset) -> None:
 @pytest.mark.parametrize(
     ("model", "end"),
     [("S5720-28X-SI-AC", date(2029, 1, 1)), ("AR6280", date(2025, 1, 1)),
-     ("CE6850-48S4Q-EI", date(2025, 1, 1)), ("USG6555E", date(2025, 1, 1))],
+     ("CE6850-48S4Q-EI", date(2025, 1, 1)), ("USG6555E", date(2027, 1, 1))],
 )
 def test_warranty_periods(plugin_host, sample_asset, model: str, end: date) -> None:
     rules = plugin_host(plugin).warranty_rules(WarrantyRules())

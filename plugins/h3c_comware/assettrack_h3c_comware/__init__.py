@@ -27,6 +27,8 @@ from assettrack.api import (
 from assettrack_h3c_comware.parsing import COMMANDS, parse
 
 __version__ = "0.1.0"
+# The plugin API this plugin is written for: assettrack refuses it if it offers another.
+ASSETTRACK_API = ">=1.1,<2"
 __all__ = ["CHECKLIST", "DRIVER", "PROFILE", "WARRANTY", "match", "parse"]
 
 VENDOR = "H3C"

@@ -25,6 +25,9 @@ class Context:
     today: date
     _settings: Settings | None = field(default=None, init=False)
     _extensions: Extensions | None = field(default=None, init=False)
+    # Plugins refused at load are named on standard error; not while the app owns the screen
+    # (it shows them as notices).
+    tell_refusals: bool = field(default=True, init=False)
 
     @property
     def settings(self) -> Settings:
@@ -35,9 +38,15 @@ class Context:
     @property
     def extensions(self) -> Extensions:
         if self._extensions is None:
+            from assettrack.plugins.failure_log import FailureLog
+            from assettrack.plugins.host import API
             from assettrack.plugins.loader import load_plugins
 
-            self._extensions = load_plugins(self.settings.raw)
+            self._extensions = load_plugins(self.settings.raw, failure_log=FailureLog())
+            if self.tell_refusals:
+                for failure in self._extensions.host.failures:
+                    if failure.stage == API:
+                        click.echo(f"warning: {failure}", err=True)
         return self._extensions
 
     @property

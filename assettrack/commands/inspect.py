@@ -57,6 +57,11 @@ if TYPE_CHECKING:
     help="Also write what the device sent (passwords masked) to FILE; "
     "`assettrack sim --replay FILE` serves it again.",
 )
+@click.option(
+    "--explain-driver",
+    is_flag=True,
+    help="Print every driver's score for ASSET and why the chosen one won; read nothing.",
+)
 @pass_context
 def inspect(
     context: Context,
@@ -69,6 +74,7 @@ def inspect(
     idle_timeout: float,
     fmt: str,
     transcript_file: Path | None,
+    explain_driver: bool,
 ) -> None:
     """Read ASSET's status over its console into its maintenance record (draft)."""
     from assettrack.console.errors import ConsoleError
@@ -86,6 +92,9 @@ def inspect(
     # and the database must not stay locked for it.
     with Store.open(require_database(context), read_only=True) as store:
         asset = context.register(store).find_asset(asset_ref)
+    if explain_driver:
+        _explain_driver(context, asset, driver, fmt)
+        return
     reader = ConsoleReader(context.extensions)
     options = ReadOptions(
         port=port or "",
@@ -111,7 +120,12 @@ def inspect(
         # What the device did say is kept with the draft, beside any earlier good read.
         with _draft(context, asset) as (service, draft, _):
             service.record_failed_read(
-                draft, str(exc), exc.transcript, driver=plan.driver.name, port=plan.port
+                draft,
+                str(exc),
+                exc.transcript,
+                driver=plan.driver.name,
+                port=plan.port,
+                plugin_failures=reader.plugin_failures(),
             )
         _save_transcript(transcript_file, exc.transcript)
         raise
@@ -125,8 +139,54 @@ def inspect(
             driver=result.driver,
             port=result.port,
             configuration=result.configuration,
+            plugin_failures=result.plugin_failures,
         )
     _print_inspection(inspection, result, fmt)
+
+
+def _explain_driver(context: Context, asset: Asset, name: str | None, fmt: str) -> None:
+    """Every driver's score for the asset, and why the chosen one won (or why none did)."""
+    from assettrack.plugins.extensions import FALLBACK_SCORE
+    from assettrack.services.console_reader import ConsoleReader, NoDriver
+
+    ext = context.extensions
+    choice = ext.choose_driver(asset, name)
+    try:
+        chosen = ConsoleReader(ext).choose_driver(asset, name).name
+        verdict = f"chosen: {chosen} — {choice.reason}"
+    except NoDriver as exc:
+        chosen, verdict = None, f"no read: {exc}"
+    resolved = ext.vendor_of(asset.vendor)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "asset": asset.id,
+                    "vendor": asset.vendor,
+                    "vendor_resolved": resolved,
+                    "model": asset.model,
+                    "chosen": chosen,
+                    "reason": choice.reason if chosen else verdict.removeprefix("no read: "),
+                    "drivers": [dataclasses.asdict(s) for s in choice.scores],
+                    "plugin_failures": [str(f) for f in ext.host.failures],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    vendor = asset.vendor if resolved == asset.vendor else f"{asset.vendor} (→ {resolved})"
+    click.echo(f"Drivers for {asset.hostname or asset.serial_number}: {vendor} {asset.model}")
+    width = max((len(s.driver) for s in choice.scores), default=6)
+    for score in sorted(choice.scores, key=lambda s: -(s.score if s.score is not None else -1)):
+        shown = "error" if score.score is None else str(score.score)
+        what = "fallback" if score.score is not None and 0 < score.score <= FALLBACK_SCORE else ""
+        note = "; ".join(filter(None, (what, score.note)))
+        line = f"  {score.driver:{width}}  {shown:>5}  plugin {score.plugin}"
+        click.echo(f"{line}  ({note})" if note else line)
+    click.echo(verdict)
+    for failure in ext.host.failures:
+        click.echo(f"plugin failure: {failure}")
 
 
 def _save_transcript(path: Path | None, transcript: str) -> None:
@@ -180,6 +240,7 @@ def _print_inspection(inspection: Any, result: Any, fmt: str) -> None:
                     "readings": to_doc(result.readings),
                     "flags": inspection.flags,
                     "problems": result.problems,
+                    "plugin_failures": _plugin_failures(inspection),
                     "items": [to_doc(i) for i in inspection.items],
                     "configuration": _configuration(inspection) if result.configuration else None,
                 },
@@ -213,7 +274,9 @@ def _print_inspection(inspection: Any, result: Any, fmt: str) -> None:
     filled = [i for i in inspection.items if i.filled_from.startswith("readings")]
     click.echo(f"Checklist items filled from the readings: {len(filled)}")
     for item in filled:
-        click.echo(f"  [{item.result.value:4}] {item.label}: {item.value} {item.note}".rstrip())
+        # A value with no verdict (result None) is left for the engineer to judge.
+        verdict = item.result.value if item.result else "?"
+        click.echo(f"  [{verdict:4}] {item.label}: {item.value} {item.note}".rstrip())
     if result.configuration is not None and inspection.configuration is not None:
         click.echo(f"Configuration: {summary(inspection.configuration)}")
         for line in inspection.configuration.config_diff.splitlines()[2:]:
@@ -222,3 +285,10 @@ def _print_inspection(inspection: Any, result: Any, fmt: str) -> None:
         click.echo(f"WARNING: {flag}")
     for problem in result.problems:
         click.echo(f"note: {problem}")
+    for failure in _plugin_failures(inspection):
+        click.echo(f"plugin failure: {failure}")
+
+
+def _plugin_failures(inspection: Any) -> list[str]:
+    """The plugin failures kept with the record's latest read."""
+    return list(inspection.reads[-1].plugin_failures) if inspection.reads else []

@@ -10,6 +10,7 @@ from typing import Any
 
 from assettrack.config import user_config_dir
 from assettrack.plugins.extensions import Extensions
+from assettrack.plugins.failure_log import FailureLog
 from assettrack.plugins.host import DISABLE_ENV, PluginHost
 
 # Built-in features, registered exactly like external plugins (order: first is called first).
@@ -19,6 +20,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "assettrack.plugins.builtin.autofill",
     "assettrack.plugins.builtin.exporters",
     "assettrack.plugins.builtin.generic_driver",
+    "assettrack.plugins.builtin.profile_drivers",
 )
 
 
@@ -38,10 +40,15 @@ def load_plugins(
     env: Mapping[str, str] | None = None,
     *,
     entry_points: bool = True,
+    failure_log: FailureLog | None = None,
 ) -> Extensions:
+    """The plugins that load: built-ins, entry points (unless ``entry_points`` is False) and
+    the plugins folder, minus the blocked ones. ``failure_log`` keeps the failures met while
+    working, for ``assettrack plugins`` to show later."""
     settings = settings or {}
     env = os.environ if env is None else env
     host = PluginHost()
+    host.log = failure_log
     host.block(blocked_plugins(settings, env))
     host.load_modules(DEFAULT_PLUGINS)
     if entry_points:

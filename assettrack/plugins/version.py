@@ -32,7 +32,8 @@ API_VERSION = "1.1.0"
   ``is_stack``), the common prompt patterns (``PROMPT_NAME``, ``exec_prompts``,
   ``angle_prompt``, ``bracket_prompt``) and the built-in consoles ``CISCO_IOS`` and
   ``HUAWEI_VRP``; ``validate_readings``; ``BUILTIN_ITEM_IDS``, the ids of the built-in
-  checklist.
+  checklist; ``ConfigCommands`` and ``DeviceDriver.config`` / ``secret_patterns`` (the
+  configuration a read captures, secrets masked).
 """
 
 # The attribute a plugin's module sets to the API range it was written for.

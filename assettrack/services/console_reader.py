@@ -25,7 +25,7 @@ from assettrack.domain.models import Asset
 from assettrack.domain.readings import Readings, validate_readings
 from assettrack.errors import AssetTrackError
 from assettrack.plugins.extensions import FALLBACK_SCORE, Extensions
-from assettrack.plugins.host import call_with_deadline
+from assettrack.plugins.host import START_UP_STAGES, call_with_deadline, distinct
 from assettrack.plugins.types import DeviceDriver
 from assettrack.services.config_capture import ConfigRead, same_configuration
 
@@ -133,8 +133,11 @@ class ConsoleReader:
         self._failures_mark = extensions.host.mark()
 
     def plugin_failures(self) -> list[str]:
-        """Plugin failures met since this reader was made, one line per kind."""
-        return [str(f) for f in self.extensions.host.failures_since(self._failures_mark)]
+        """Plugins that failed at start-up or since this reader was made, one line per kind:
+        a driver registered wrongly explains a read as much as a parse that raised."""
+        host = self.extensions.host
+        started = [f for f in host.failures if f.stage in START_UP_STAGES]
+        return [str(f) for f in distinct([*started, *host.failures_since(self._failures_mark)])]
 
     def choose_driver(self, asset: Asset, name: str | None = None) -> DeviceDriver:
         """The driver named (``name``, else the asset's), else the best match. Where the

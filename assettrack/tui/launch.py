@@ -58,6 +58,7 @@ def open_tui(
 ) -> Iterator[AssetTrackApp]:
     """The app on ``db_path``, ready to run; the database stays open until the block ends."""
     settings = context.settings
+    context.tell_refusals = False  # the app shows refused plugins as notices
     new = not (db_path / HEADER_NAME).exists()
     # Warnings (a damaged document set aside) are kept in db.notices for the app to show.
     db = Database(db_path, author=settings.engineer, report=None).open()

@@ -63,21 +63,43 @@ def _template(command: str, text: str) -> list[dict[str, Any]]:
 
 
 def _switch_part(name: str, switch: str, stacked: bool) -> str:
-    """"Switch 2 FAN 1" in a stack, "FAN 1" on a switch alone."""
+    """ "Switch 2 FAN 1" in a stack, "FAN 1" on a switch alone."""
     return member_name(name, switch, word="Switch", stacked=stacked, lone=("",))
 
 
 # -- one parser per command ---------------------------------------------------------------
 
 
+# The line that names the running image: "Cisco IOS Software, … Version 15.0(2)SE4, …" or,
+# on old images, "IOS (tm) C2950 Software (…), Version 12.1(22)EA13, …". Lab builds say
+# "Experimental Version". Never the ROM's or boot loader's "Version" further down.
+_IMAGE_LINE = re.compile(
+    r"^(?:Cisco IOS Software|IOS \(tm\))\b.*?\b(?:Experimental )?Version\s+([^\s,]+)",
+    re.MULTILINE,
+)
+
+
+def running_version(template_version: str, text: str) -> str | None:
+    """The running image's version as it states it, from the template's result where it has
+    one: "12.1(22)EA4, PLATFORM SPECIFIC" -> "12.1(22)EA4"; none for a lab build -> read
+    from the image line."""
+    version = template_version.strip().split(",")[0].split()[0] if template_version else ""
+    if version:
+        return version
+    found = _IMAGE_LINE.search(text)
+    return found.group(1) if found else None
+
+
 def parse_version(text: str) -> Readings:
     rows = _template(SHOW_VERSION, text)
     if not rows:
-        return Readings()
+        # A form the template does not know: the running image's version is still news.
+        version = running_version("", text)
+        return Readings(vendor="Cisco", os_version=version) if version else Readings()
     row = rows[0]
     readings = Readings(vendor="Cisco")
     readings.hostname = row.get("hostname") or None
-    readings.os_version = row.get("version") or None
+    readings.os_version = running_version(row.get("version") or "", text)
     hardware = [h for h in row.get("hardware") or [] if h]
     serials = [s for s in row.get("serial") or [] if s]
     readings.model = hardware[0] if hardware else None
@@ -85,8 +107,14 @@ def parse_version(text: str) -> Readings:
     readings.uptime_seconds = uptime_seconds(row.get("uptime") or "")
     xe = bool(re.search(r"IOS[ -]XE", text))
     extra: dict[str, Any] = {"os_family": "IOS XE" if xe else "IOS"}
-    for key in ("software_image", "rommon", "reload_reason", "config_register",
-                "running_image", "restarted"):
+    for key in (
+        "software_image",
+        "rommon",
+        "reload_reason",
+        "config_register",
+        "running_image",
+        "restarted",
+    ):
         if row.get(key):
             extra[key] = row[key]
     if len(hardware) > 1:
@@ -100,8 +128,7 @@ def parse_version(text: str) -> Readings:
 def parse_inventory(text: str) -> Readings:
     rows = _template(SHOW_INVENTORY, text)
     inventory = [
-        {"name": r["name"], "descr": r["descr"], "pid": r["pid"].strip(),
-         "serial": r["sn"]}
+        {"name": r["name"], "descr": r["descr"], "pid": r["pid"].strip(), "serial": r["sn"]}
         for r in rows
         if r["pid"].strip() or r["sn"]
     ]
@@ -175,8 +202,12 @@ def parse_power(text: str) -> Readings:
         # Built-in supplies (2960-S/X) give only "Sys Pwr"; the others a status as well.
         status = (row.get("status") or row.get("sys_pwr") or "").strip()
         supplies[name] = OK if status.upper() in ("OK", "GOOD") else FAILED
-        details[name] = {"pid": pid, "serial": row.get("serial", ""), "status": status,
-                         "watts": row.get("watts", "")}
+        details[name] = {
+            "pid": pid,
+            "serial": row.get("serial", ""),
+            "status": status,
+            "watts": row.get("watts", ""),
+        }
     extra: dict[str, Any] = {}
     if details:
         extra["power_supply_details"] = details
@@ -188,7 +219,8 @@ def parse_power(text: str) -> Readings:
 # "Switch 1 FAN 1 is OK" (3850 on 3.x, and the simulator), "FAN PS-1 is OK", "FAN is OK"
 # (2960), and the 16.x table "  1       1     14240     OK" under "Switch   FAN     Speed".
 _FAN_SENTENCE = re.compile(
-    r"^\s*(?:Switch\s+(\d+)\s+)?(FAN(?:\s+[\w\-/]+)?)\s+is\s+(.+?)\s*$", re.IGNORECASE)
+    r"^\s*(?:Switch\s+(\d+)\s+)?(FAN(?:\s+[\w\-/]+)?)\s+is\s+(.+?)\s*$", re.IGNORECASE
+)
 _FAN_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+\d+\s+([A-Za-z][\w ]*?)\s*(?:\s{2,}.*)?$")
 
 
@@ -226,8 +258,11 @@ def _fan_state(fans: dict[str, str], empty: list[str], name: str, state: str) ->
         fans[name] = OK if state in ("OK", "GOOD", "NORMAL") else FAILED
 
 
-_CPU = re.compile(r"CPU utilization for five seconds:\s*(\d+)%(?:/(\d+)%)?;\s*one minute:\s*"
-                  r"(\d+)%;\s*five minutes:\s*(\d+)%", re.IGNORECASE)
+_CPU = re.compile(
+    r"CPU utilization for five seconds:\s*(\d+)%(?:/(\d+)%)?;\s*one minute:\s*"
+    r"(\d+)%;\s*five minutes:\s*(\d+)%",
+    re.IGNORECASE,
+)
 
 
 def parse_cpu(text: str) -> Readings:
@@ -237,13 +272,16 @@ def parse_cpu(text: str) -> Readings:
     five_sec, _, one_min, five_min = match.groups()
     return Readings(
         cpu_percent=float(five_sec),
-        extra={"cpu_one_minute_percent": float(one_min),
-               "cpu_five_minutes_percent": float(five_min)},
+        extra={
+            "cpu_one_minute_percent": float(one_min),
+            "cpu_five_minutes_percent": float(five_min),
+        },
     )
 
 
-_MEMORY = re.compile(r"Processor\s+Pool\s+Total:\s*(\d+)\s+Used:\s*(\d+)\s+Free:\s*(\d+)",
-                     re.IGNORECASE)
+_MEMORY = re.compile(
+    r"Processor\s+Pool\s+Total:\s*(\d+)\s+Used:\s*(\d+)\s+Free:\s*(\d+)", re.IGNORECASE
+)
 
 
 def parse_memory(text: str) -> Readings:
@@ -254,21 +292,25 @@ def parse_memory(text: str) -> Readings:
     if total <= 0:
         return Readings()
     percent = round(100.0 * used / total, 1)
-    return Readings(memory_used_percent=min(percent, 100.0),
-                    extra={"memory_total_bytes": total, "memory_used_bytes": used})
+    return Readings(
+        memory_used_percent=min(percent, 100.0),
+        extra={"memory_total_bytes": total, "memory_used_bytes": used},
+    )
 
 
 def parse_interfaces(text: str) -> Readings:
     rows = _template(SHOW_INTERFACES, text)
     down = [
-        r["interface"] for r in rows
+        r["interface"]
+        for r in rows
         if r["status"] == "down" or (r["status"] == "up" and r["proto"] == "down")
     ]
     if not rows:
         return Readings()  # not the table: interfaces stay "not read"
-    extra = {"interfaces_total": len(rows),
-             "interfaces_admin_down": sum(r["status"] == "administratively down"
-                                          for r in rows)}
+    extra = {
+        "interfaces_total": len(rows),
+        "interfaces_admin_down": sum(r["status"] == "administratively down" for r in rows),
+    }
     return Readings(interfaces_down=down, extra=extra)
 
 
@@ -286,8 +328,9 @@ def parse_logging(text: str) -> Readings:
             continue
         when = " ".join(p for p in (row["month"], row["day"], row["time"]) if p)
         message = " ".join(row["message"])
-        alarms.append(f"{when}: %{row['facility']}-{severity}-{row['mnemonic']}: {message}"
-                      .strip(": "))
+        alarms.append(
+            f"{when}: %{row['facility']}-{severity}-{row['mnemonic']}: {message}".strip(": ")
+        )
     extra = {"serious_log_messages": len(alarms)} if alarms else {}
     return Readings(alarms=alarms[-MAX_ALARMS:], extra=extra)
 
@@ -307,14 +350,16 @@ COMMANDS: tuple[str, ...] = tuple(PARSERS)
 # Commands whose empty output is an answer (the filter matched nothing), not a failed read.
 EMPTY_IS_AN_ANSWER = {SHOW_LOGGING}
 # Outputs of the unfiltered or longer forms are understood too (e.g. captured by hand).
-PARSERS.update({
-    "show processes cpu": parse_cpu,
-    "show processes cpu sorted": parse_cpu,
-    "show processes memory": parse_memory,
-    "show processes memory sorted": parse_memory,
-    "show logging": parse_logging,
-    "show environment power": parse_power,
-})
+PARSERS.update(
+    {
+        "show processes cpu": parse_cpu,
+        "show processes cpu sorted": parse_cpu,
+        "show processes memory": parse_memory,
+        "show processes memory sorted": parse_memory,
+        "show logging": parse_logging,
+        "show environment power": parse_power,
+    }
+)
 
 
 def parse(outputs: Mapping[str, str]) -> Readings:

@@ -21,11 +21,15 @@ def fixture(name: str) -> str:
 @pytest.mark.parametrize(
     ("text", "seconds"),
     [
-        ("1 year, 2 weeks, 3 days, 4 hours, 5 minutes",
-         365 * 86400 + 14 * 86400 + 3 * 86400 + 4 * 3600 + 5 * 60),
+        (
+            "1 year, 2 weeks, 3 days, 4 hours, 5 minutes",
+            365 * 86400 + 14 * 86400 + 3 * 86400 + 4 * 3600 + 5 * 60,
+        ),
         ("8 weeks, 5 days, 4 hours, 17 minutes", 61 * 86400 + 4 * 3600 + 17 * 60),
-        ("2 years, 31 weeks, 6 days, 9 hours, 55 minutes",
-         2 * 365 * 86400 + 223 * 86400 + 9 * 3600 + 55 * 60),
+        (
+            "2 years, 31 weeks, 6 days, 9 hours, 55 minutes",
+            2 * 365 * 86400 + 223 * 86400 + 9 * 3600 + 55 * 60,
+        ),
         ("3 weeks, 6 days, 32 minutes", 27 * 86400 + 32 * 60),
         ("1 minute", 60),
         ("", None),
@@ -39,7 +43,12 @@ def test_uptime_to_seconds(text: str, seconds: int | None) -> None:
 def test_show_version_classic_ios_catalyst_4948e() -> None:
     r = parse({p.SHOW_VERSION: fixture("show_version_c4948e_ios.txt")})
     assert (r.vendor, r.hostname, r.model, r.serial_number, r.os_version) == (
-        "Cisco", "dist-sw-02", "WS-C4948E", "CAT1602R0KZ", "12.2(54)SG1")
+        "Cisco",
+        "dist-sw-02",
+        "WS-C4948E",
+        "CAT1602R0KZ",
+        "12.2(54)SG1",
+    )
     assert r.uptime_seconds == uptime_seconds("2 years, 31 weeks, 6 days, 9 hours, 55 minutes")
     assert r.extra["os_family"] == "IOS"
     assert r.extra["config_register"] == "0x2142"
@@ -49,7 +58,11 @@ def test_show_version_classic_ios_catalyst_4948e() -> None:
 def test_show_version_ios_xe_catalyst_9500() -> None:
     r = parse({p.SHOW_VERSION: fixture("show_version_c9500_iosxe.txt")})
     assert (r.hostname, r.model, r.serial_number, r.os_version) == (
-        "core-sw-01", "C9500-40X", "FCW2301A1B2", "16.12.4")
+        "core-sw-01",
+        "C9500-40X",
+        "FCW2301A1B2",
+        "16.12.4",
+    )
     assert r.uptime_seconds == 45394680  # 1 year, 22 weeks, 6 days, 9 hours, 38 minutes
     assert r.extra["os_family"] == "IOS XE"
     assert r.extra["reload_reason"] == "Reload Command"
@@ -66,10 +79,12 @@ def test_show_inventory_stack_gives_chassis_serial_and_parts() -> None:
 
 
 def test_show_version_wins_over_inventory() -> None:
-    r = parse({
-        p.SHOW_INVENTORY: fixture("show_inventory_c9300_stack.txt"),
-        p.SHOW_VERSION: fixture("show_version_c9500_iosxe.txt"),
-    })
+    r = parse(
+        {
+            p.SHOW_INVENTORY: fixture("show_inventory_c9300_stack.txt"),
+            p.SHOW_VERSION: fixture("show_version_c9500_iosxe.txt"),
+        }
+    )
     assert (r.model, r.serial_number) == ("C9500-40X", "FCW2301A1B2")
 
 
@@ -87,8 +102,12 @@ def test_built_in_power_supplies_of_2960() -> None:
 
 def test_temperatures_of_a_stack_by_template() -> None:
     r = parse({p.SHOW_TEMPERATURE: fixture("show_environment_temperature_stack.txt")})
-    assert r.temperatures == {"Switch 1 Inlet": 29.0, "Switch 1 Hotspot": 67.0,
-                              "Switch 2 Inlet": 48.0, "Switch 2 Hotspot": 69.0}
+    assert r.temperatures == {
+        "Switch 1 Inlet": 29.0,
+        "Switch 1 Hotspot": 67.0,
+        "Switch 2 Inlet": 48.0,
+        "Switch 2 Hotspot": 69.0,
+    }
     assert r.extra["system_temperature"] == {"Switch 1": "OK", "Switch 2": "WARNING"}
 
 
@@ -147,8 +166,9 @@ def test_no_serious_log_message_means_no_alarms_but_no_output_means_not_read() -
 
 
 def _standard_fields_empty(readings: Readings) -> bool:
-    return all(getattr(readings, f.name) in (None, {}, [])
-               for f in fields(readings) if f.name != "extra")
+    return all(
+        getattr(readings, f.name) in (None, {}, []) for f in fields(readings) if f.name != "extra"
+    )
 
 
 NONSENSE = [
@@ -180,10 +200,41 @@ def test_empty_and_odd_inputs() -> None:
 
 
 def test_a_failing_command_leaves_a_note_and_the_others_still_parse() -> None:
-    readings = parse({
-        p.SHOW_POWER: "SW  PID  Serial#\n?? this line breaks the template\n",
-        p.SHOW_CPU: "CPU utilization for five seconds: 5%/1%; one minute: 4%; five minutes: 3%",
-    })
+    readings = parse(
+        {
+            p.SHOW_POWER: "SW  PID  Serial#\n?? this line breaks the template\n",
+            p.SHOW_CPU: "CPU utilization for five seconds: 5%/1%; one minute: 4%; five minutes: 3%",
+        }
+    )
     assert readings.cpu_percent == 5.0
     assert readings.power_supplies == {}
     assert readings.extra["parse_errors"][0].startswith(p.SHOW_POWER)
+
+
+# The version lines an outside check met on real devices, as their first lines read. The
+# running image's version, never the ROM's, and without the release words after it.
+VERSION_FORMS = {
+    "Cisco IOS Software, 7200 Software (C7200-ADVENTERPRISEK9-M), Experimental Version "
+    "15.1(20130726:213425) [dstivers 104]": "15.1(20130726:213425)",
+    "ROM: System Bootstrap, Version 12.2(44r)SE3, RELEASE SOFTWARE (fc1)\n"
+    "Cisco IOS Software, Experimental Version 15.6(20170101:000000) [user 100]": (
+        "15.6(20170101:000000)"
+    ),
+    "Cisco Internetwork Operating System Software\nIOS (tm) C2600 Software (C2600-I-M), Version "
+    "12.2(13), RELEASE SOFTWARE (fc1)\nROM: System Bootstrap, Version 11.3(2)XA4, RELEASE "
+    "SOFTWARE (fc1)": "12.2(13)",
+    "IOS (tm) C3550 Software (C3550-I5Q3L2-M), Version 12.1(22)EA4, PLATFORM SPECIFIC RELEASE "
+    "SOFTWARE (fc1)": "12.1(22)EA4",
+    "IOS (tm) 7200 Software (C7200-JS-M), Version 12.3(4)T4,  EARLY DEPLOYMENT RELEASE SOFTWARE "
+    "(fc2)": "12.3(4)T4",
+    "Cisco IOS Software, C3750 Software (C3750-IPBASEK9-M), Version "
+    "15.2(CML_NIGHTLY_20151103)FLO_DSGS7, EARLY DEPLOYMENT DEVELOPMENT BUILD": (
+        "15.2(CML_NIGHTLY_20151103)FLO_DSGS7"
+    ),
+}
+
+
+@pytest.mark.parametrize("head", list(VERSION_FORMS), ids=range(len(VERSION_FORMS)))
+def test_the_running_image_version_in_every_form(head: str) -> None:
+    text = f"{head}\nTechnical Support: http://www.cisco.com/techsupport\nr1 uptime is 5 minutes\n"
+    assert parse({p.SHOW_VERSION: text}).os_version == VERSION_FORMS[head]

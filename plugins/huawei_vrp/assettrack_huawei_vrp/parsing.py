@@ -76,9 +76,14 @@ def parse_version(text: str) -> Readings:
         # The template stops at the first line it does not know; everything it reads
         # comes before the board details, so parse the head alone.
         head = text.split("\n\n", 1)[0] if "\n\n" in text.strip("\n") else text
-        rows = _template(DISPLAY_VERSION, head)
-    if not rows:
-        return Readings()
+        try:
+            rows = _template(DISPLAY_VERSION, head)
+        except Exception:
+            rows = []  # a form the template does not know at all: read below
+    if not rows or not (rows[0].get("product_version") or rows[0].get("model")):
+        # Forms the template does not know (VRP 3.x: "Version 3.40, Release 0201P19"):
+        # extend its result from the lines that state the image, the model and the uptime.
+        return _old_form(text, rows[0] if rows else {})
     row = rows[0]
     readings = Readings(vendor="Huawei")
     model = _MODEL_SUFFIX.sub("", row.get("model") or "").strip()
@@ -100,8 +105,38 @@ def parse_version(text: str) -> Readings:
     return readings
 
 
-_ESN = re.compile(r"^[ \t]*ESN[ \t]+of[ \t]+(?:slot[ \t]+)?(\w+)[ \t]*:[ \t]*(\w{6,})[ \t]*$",
-                  re.IGNORECASE | re.MULTILINE)
+_VRP_LINE = re.compile(
+    r"VRP \(R\) [Ss]oftware,\s*Version\s+([\d.]+)(?:\s*\(([^)]*)\))?(?:,\s*Release\s+(\S+))?"
+)
+_UPTIME_LINE = re.compile(
+    r"^(?:HUAWEI|Huawei|Quidway)\s+(\S+).*?\buptime is\s+(.+?)\s*$", re.MULTILINE
+)
+
+
+def _old_form(text: str, row: Mapping[str, Any]) -> Readings:
+    image = _VRP_LINE.search(text)
+    board = _UPTIME_LINE.search(text)
+    if not image and not board:
+        return Readings()
+    readings = Readings(vendor="Huawei")
+    if image:
+        vrp, product, release = image.groups()
+        found = _RELEASE.search(product or "")
+        if found:
+            readings.os_version = found.group(0)
+        else:
+            readings.os_version = f"{vrp} Release {release}" if release else vrp
+        readings.extra = {"vrp_version": vrp}
+    if board:
+        readings.model = _MODEL_SUFFIX.sub("", row.get("model") or board.group(1)).strip() or None
+        readings.uptime_seconds = uptime_seconds(board.group(2))
+    return readings
+
+
+_ESN = re.compile(
+    r"^[ \t]*ESN[ \t]+of[ \t]+(?:slot[ \t]+)?(\w+)[ \t]*:[ \t]*(\w{6,})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def parse_esn(text: str) -> Readings:
@@ -124,23 +159,34 @@ def parse_device(text: str) -> Readings:
         slot, card, kind = row["slot"], row["card"], row["pid"].lstrip("*")
         # S-series: the slot on the board's line, the part in "card"; CE: the part in "slot".
         part = card if card not in ("-", "") else slot
-        healthy = (row["online_status"].lower() == "present"
-                   and row["alarm_status"].lower() == "normal"
-                   and row["power_status"].lower() not in ("off", "poweroff"))
+        healthy = (
+            row["online_status"].lower() == "present"
+            and row["alarm_status"].lower() == "normal"
+            and row["power_status"].lower() not in ("off", "poweroff")
+        )
         state = OK if healthy else FAILED
         if part.upper().startswith("FAN") or kind.upper() == "FAN":
             fans[_component(slot if part == card else "", part)] = state
         elif part.upper().startswith(("PWR", "POWER", "PSU")) or kind.upper() == "POWER":
             supplies[_component(slot if part == card else "", part)] = state
         else:
-            boards.append({"slot": slot, "type": kind, "online": row["online_status"],
-                           "register": row["register_status"], "alarm": row["alarm_status"],
-                           "role": row["ha_status"]})
+            boards.append(
+                {
+                    "slot": slot,
+                    "type": kind,
+                    "online": row["online_status"],
+                    "register": row["register_status"],
+                    "alarm": row["alarm_status"],
+                    "role": row["ha_status"],
+                }
+            )
             if not healthy:
-                abnormal.append(f"slot {slot} {kind}: {row['online_status']}, "
-                                f"alarm {row['alarm_status']}")
-    readings = Readings(fans=fans, power_supplies=supplies,
-                        extra={"boards": boards, "abnormal_boards": abnormal})
+                abnormal.append(
+                    f"slot {slot} {kind}: {row['online_status']}, alarm {row['alarm_status']}"
+                )
+    readings = Readings(
+        fans=fans, power_supplies=supplies, extra={"boards": boards, "abnormal_boards": abnormal}
+    )
     master = next((b for b in boards if b["role"].lower() == "master"), None)
     if master and master["type"] not in ("-", ""):
         readings.extra["master_board"] = master["type"]
@@ -150,7 +196,8 @@ def parse_device(text: str) -> Readings:
 # S-series: "0     NA     1      NORMAL   39         0         4           68        63"
 _TEMP_ROW = re.compile(
     r"^\s*(\d+)\s+(\S+)\s+(\S+)\s+(NORMAL|ABNORMAL|\w+)\s+(-?\d+(?:\.\d+)?)\s+-?\d+\s+"
-    r"-?\d+\s+(-?\d+)\s+-?\d+\s*$")
+    r"-?\d+\s+(-?\d+)\s+-?\d+\s*$"
+)
 
 
 def parse_temperature(text: str) -> Readings:
@@ -191,7 +238,8 @@ def parse_temperature(text: str) -> Readings:
 
 # " 0     1      [1-1]   YES      YES       50%    AUTO     Normal    Side-to-Back"
 _FAN_ROW = re.compile(
-    r"^\s*(\d+)\s+(\d+)\s+\S+\s+(YES|NO)\s+(YES|NO)\s+(\d+)%\s+\S+\s+(\w+)", re.IGNORECASE)
+    r"^\s*(\d+)\s+(\d+)\s+\S+\s+(YES|NO)\s+(YES|NO)\s+(\d+)%\s+\S+\s+(\w+)", re.IGNORECASE
+)
 
 
 def parse_fan(text: str) -> Readings:
@@ -212,8 +260,9 @@ def parse_fan(text: str) -> Readings:
 
 
 # " 0       PWR1     Present  AC     Supply     150.00" / " 0       PWR2     Absent   -  ..."
-_POWER_ROW = re.compile(r"^\s*(\d+)\s+(PWR\d+|PSU\d+|\S+)\s+(Present|Absent)\s+(\S+)\s+(\S+)",
-                        re.IGNORECASE)
+_POWER_ROW = re.compile(
+    r"^\s*(\d+)\s+(PWR\d+|PSU\d+|\S+)\s+(Present|Absent)\s+(\S+)\s+(\S+)", re.IGNORECASE
+)
 
 
 def parse_power(text: str) -> Readings:
@@ -229,8 +278,7 @@ def parse_power(text: str) -> Readings:
             empty.append(name)
             continue
         supplies[name] = OK if state.lower() == "supply" else FAILED
-    return Readings(power_supplies=supplies,
-                    extra={"empty_power_bays": empty} if empty else {})
+    return Readings(power_supplies=supplies, extra={"empty_power_bays": empty} if empty else {})
 
 
 _CPU = (
@@ -239,8 +287,7 @@ _CPU = (
     re.compile(r"CPU\s+Using\s+Percentage\s*:\s*(\d+(?:\.\d+)?)%", re.IGNORECASE),
     re.compile(r"cpu\s+use\s+rate\s+is\s*:\s*(\d+(?:\.\d+)?)%", re.IGNORECASE),
 )
-_CPU_MAX = re.compile(r"CPU\s+Usage\s*:\s*\d+(?:\.\d+)?%\s+Max:\s*(\d+(?:\.\d+)?)%",
-                      re.IGNORECASE)
+_CPU_MAX = re.compile(r"CPU\s+Usage\s*:\s*\d+(?:\.\d+)?%\s+Max:\s*(\d+(?:\.\d+)?)%", re.IGNORECASE)
 
 
 def parse_cpu(text: str) -> Readings:
@@ -257,8 +304,9 @@ def parse_cpu(text: str) -> Readings:
     return Readings()
 
 
-_MEM_PERCENT = re.compile(r"Memory\s+Using\s+Percentage(?:\s+Is)?\s*:\s*(\d+(?:\.\d+)?)%",
-                          re.IGNORECASE)
+_MEM_PERCENT = re.compile(
+    r"Memory\s+Using\s+Percentage(?:\s+Is)?\s*:\s*(\d+(?:\.\d+)?)%", re.IGNORECASE
+)
 _MEM_TOTAL = re.compile(r"System\s+Total\s+Memory(?:\s+Is)?\s*:\s*(\d+)", re.IGNORECASE)
 _MEM_USED = re.compile(r"Total\s+Memory\s+Used(?:\s+Is)?\s*:\s*(\d+)", re.IGNORECASE)
 
@@ -269,8 +317,7 @@ def parse_memory(text: str) -> Readings:
     used = _MEM_USED.search(text)
     extra: dict[str, Any] = {}
     if total and used:
-        extra = {"memory_total_bytes": int(total.group(1)),
-                 "memory_used_bytes": int(used.group(1))}
+        extra = {"memory_total_bytes": int(total.group(1)), "memory_used_bytes": int(used.group(1))}
     percent = _MEM_PERCENT.search(text)
     if percent:
         value: float | None = float(percent.group(1))
@@ -289,19 +336,22 @@ def parse_interfaces(text: str) -> Readings:
     for row in rows:
         name = re.sub(r"\(\w+\)$", "", row["interface"])  # GigabitEthernet1/0/1(10G)
         # "*down" is shut down by configuration, "^down" a standby link: neither is a fault.
-        if row["phy"] == "down" or (row["phy"].startswith("up")
-                                     and row["protocol"] == "down"):
+        if row["phy"] == "down" or (row["phy"].startswith("up") and row["protocol"] == "down"):
             down.append(name)
     if not rows:
         return Readings()  # not the table: interfaces stay "not read"
-    extra = {"interfaces_total": len(rows),
-             "interfaces_admin_down": sum(r["phy"] == "*down" for r in rows)}
+    extra = {
+        "interfaces_total": len(rows),
+        "interfaces_admin_down": sum(r["phy"] == "*down" for r in rows),
+    }
     return Readings(interfaces_down=down, extra=extra)
 
 
 _ALARM_ROW = re.compile(
     r"^\s*\d+\s+(Critical|Major|Minor|Warning)\s+(\d{4}-\d{2}-\d{2})\s+(\d{2}:\d{2}:\d{2})"
-    r"\s+(.+?)\s*$", re.IGNORECASE)
+    r"\s+(.+?)\s*$",
+    re.IGNORECASE,
+)
 
 
 _ALARM_TABLE = re.compile(r"^\s*Index\s+Level\s+|No\s+alarm", re.IGNORECASE | re.MULTILINE)

@@ -36,7 +36,10 @@ def test_uptime_to_seconds(text: str, seconds: int | None) -> None:
 def test_display_version_s5720() -> None:
     r = parse({p.DISPLAY_VERSION: fixture("display_version_s5720.txt")})
     assert (r.vendor, r.model, r.os_version) == (
-        "Huawei", "S5720-52X-PWR-SI-AC", "V200R011C10SPC600")
+        "Huawei",
+        "S5720-52X-PWR-SI-AC",
+        "V200R011C10SPC600",
+    )
     assert r.uptime_seconds == uptime_seconds("34 weeks, 2 days, 5 hours, 33 minutes")
     assert r.extra == {"vrp_version": "5.170"}
 
@@ -86,13 +89,21 @@ def test_temperature_table_of_a_campus_switch_stack() -> None:
 
 def test_temperature_of_a_router_by_template() -> None:
     r = parse({"display temperature": fixture("display_temperature_ne40e.txt")})
-    assert r.temperatures == {"Slot 2 LPUF41A": 38.0, "Slot 2 LPUF41A #2": 36.0,
-                              "Slot 2 EFGF": 30.0, "Slot 27 FAN": 25.0}
+    assert r.temperatures == {
+        "Slot 2 LPUF41A": 38.0,
+        "Slot 2 LPUF41A #2": 36.0,
+        "Slot 2 EFGF": 30.0,
+        "Slot 27 FAN": 25.0,
+    }
 
 
 def test_fans_and_power_of_a_stack() -> None:
-    r = parse({p.DISPLAY_FAN: fixture("display_fan_s5720_stack.txt"),
-               p.DISPLAY_POWER: fixture("display_power_s5720.txt")})
+    r = parse(
+        {
+            p.DISPLAY_FAN: fixture("display_fan_s5720_stack.txt"),
+            p.DISPLAY_POWER: fixture("display_power_s5720.txt"),
+        }
+    )
     assert r.fans == {"FAN1": "ok", "Slot 1 FAN1": "failed"}
     assert r.extra["fan_speed_percent"] == {"FAN1": 45, "Slot 1 FAN1": 0}
     assert r.power_supplies == {"PWR1": "ok", "PWR2": "failed", "Slot 1 PWR1": "ok"}
@@ -100,8 +111,12 @@ def test_fans_and_power_of_a_stack() -> None:
 
 
 def test_display_device_names_agree_with_display_fan_and_power() -> None:
-    r = parse({p.DISPLAY_DEVICE: fixture("display_device_ce12808.txt"),
-               p.DISPLAY_POWER: " 0       PWR1     Present  AC     Supply     3000.00\n"})
+    r = parse(
+        {
+            p.DISPLAY_DEVICE: fixture("display_device_ce12808.txt"),
+            p.DISPLAY_POWER: " 0       PWR1     Present  AC     Supply     3000.00\n",
+        }
+    )
     assert r.power_supplies == {"PWR1": "ok", "PWR2": "failed"}
 
 
@@ -126,8 +141,12 @@ def test_memory_percent_stated_or_computed() -> None:
 def test_interfaces_down_leave_out_shut_and_standby_ones() -> None:
     r = parse({p.DISPLAY_INTERFACES: fixture("display_interface_brief_ar.txt")})
     # *down (shut) and ^down (standby) are not faults; up/down and (10G) names are handled.
-    assert r.interfaces_down == ["GigabitEthernet0/0/0", "GigabitEthernet0/0/4",
-                                 "GigabitEthernet0/0/5", "GigabitEthernet16/0/1"]
+    assert r.interfaces_down == [
+        "GigabitEthernet0/0/0",
+        "GigabitEthernet0/0/4",
+        "GigabitEthernet0/0/5",
+        "GigabitEthernet16/0/1",
+    ]
     assert r.extra["interfaces_admin_down"] == 1
 
 
@@ -143,8 +162,9 @@ def test_active_alarms_and_none() -> None:
 
 
 def _standard_fields_empty(readings: Readings) -> bool:
-    return all(getattr(readings, f.name) in (None, {}, [])
-               for f in fields(readings) if f.name != "extra")
+    return all(
+        getattr(readings, f.name) in (None, {}, []) for f in fields(readings) if f.name != "extra"
+    )
 
 
 NONSENSE = [
@@ -176,10 +196,26 @@ def test_empty_and_odd_inputs() -> None:
 
 
 def test_a_failing_command_leaves_a_note_and_the_others_still_parse() -> None:
-    readings = parse({
-        p.DISPLAY_DEVICE: "Device status:\nthis line breaks the template\n",
-        p.DISPLAY_CPU: " CPU Usage            : 7% Max: 30%",
-    })
+    readings = parse(
+        {
+            p.DISPLAY_DEVICE: "Device status:\nthis line breaks the template\n",
+            p.DISPLAY_CPU: " CPU Usage            : 7% Max: 30%",
+        }
+    )
     assert readings.cpu_percent == 7.0
     assert readings.fans == {}
     assert readings.extra["parse_errors"][0].startswith(p.DISPLAY_DEVICE)
+
+
+def test_a_vrp_3_version_the_template_does_not_know_is_still_read() -> None:
+    # VRP 3.x states no product version in brackets: "Version 3.40, Release 0201P19".
+    text = (
+        "Huawei Versatile Routing Platform Software\n"
+        "VRP (R) Software, Version 3.40, Release 0201P19\n"
+        "Copyright (c) 1998-2009 Huawei Technologies Co., Ltd. All rights reserved.\n"
+        "Quidway S3928P-EI uptime is 1 week, 2 days, 3 hours, 4 minutes\n"
+    )
+    readings = parse({p.DISPLAY_VERSION: text})
+    assert readings.os_version == "3.40 Release 0201P19"
+    assert readings.model == "S3928P-EI"
+    assert readings.uptime_seconds == uptime_seconds("1 week, 2 days, 3 hours, 4 minutes")

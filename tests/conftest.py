@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
+import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -10,10 +12,39 @@ import pytest
 
 from assettrack.config import load_settings
 from assettrack.domain.models import Site
+from assettrack.plugins.host import DISABLE_ENV, ENTRY_POINT_GROUP
+from assettrack.plugins.loader import plugins_folder
 from assettrack.services.assets import AssetRegister
 from assettrack.store.store import Store
 
 TODAY = date(2026, 12, 1)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def first_party_plugins() -> set[str]:
+    """The entry-point names of this repository's own plugins (plugins/*/pyproject.toml)."""
+    names: set[str] = set()
+    for pyproject in (ROOT / "plugins").glob("*/pyproject.toml"):
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        names |= set(project.get("entry-points", {}).get(ENTRY_POINT_GROUP, {}))
+    return names
+
+
+def third_party_plugins() -> list[str]:
+    """Every plugin installed here that is not this repository's: entry points of other
+    distributions, and loose files in the user's plugins folder."""
+    installed = {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+    loose = {p.stem for p in plugins_folder({}).glob("*.py")}
+    return sorted((installed - first_party_plugins()) | loose)
+
+
+# assettrack's own tests run with the built-ins and this repository's plugins only, whatever
+# else is installed: the loader honours the process's ASSETTRACK_DISABLE_PLUGINS in every
+# call (a caller's env only adds to it), the command line in this process and in child
+# processes (which inherit it) and the app alike.
+os.environ[DISABLE_ENV] = ",".join(
+    n for n in [*os.environ.get(DISABLE_ENV, "").split(","), *third_party_plugins()] if n
+)
 
 
 @pytest.fixture

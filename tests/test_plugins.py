@@ -389,7 +389,10 @@ def test_entry_point_plugins_are_listed_by_the_cli(tmp_path: Path) -> None:
         "assets",
         "--format",
         "serials",
-        env={**env, "ASSETTRACK_DISABLE_PLUGINS": "acmeplug"},
+        env={
+            **env,
+            "ASSETTRACK_DISABLE_PLUGINS": os.environ["ASSETTRACK_DISABLE_PLUGINS"] + ",acmeplug",
+        },
     )
     assert blocked.returncode == 2 and "not an export format" in blocked.stderr
 
@@ -433,7 +436,7 @@ def test_core_modules_never_import_textual() -> None:
         import assettrack.console.session, assettrack.plugins.loader
         import assettrack.services.assets, assettrack.services.inspections
         import assettrack.services.asset_transfer, assettrack.store.store
-        assettrack.plugins.loader.load_plugins({}, env={})
+        assettrack.plugins.loader.load_plugins({})
         bad = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
         print(bad)
     """)

@@ -396,12 +396,11 @@ EXPECTED = {  # contract -> warranty end, year, cap, from, to, labour in the win
 
 
 def _user_env(tmp_path: Path) -> dict[str, str]:
-    """No user settings, no --config file, no plugin blocked: the shipped rules and the
-    installed plugins."""
+    """No user settings, no --config file: the shipped rules and the installed plugins of
+    this repository (third-party ones stay blocked, as for every test)."""
     return {
         "XDG_CONFIG_HOME": str(tmp_path / "no-user-config"),
         "ASSETTRACK_CONFIG": "",
-        "ASSETTRACK_DISABLE_PLUGINS": "",
     }
 
 

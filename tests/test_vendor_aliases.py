@@ -218,7 +218,7 @@ def _plain(renderable) -> str:
 async def test_the_detail_screen_shows_the_vendor_it_resolved_to(
     store: Store, settings, tmp_path: Path
 ) -> None:
-    extensions = load_plugins({}, env={})
+    extensions = load_plugins({})
     register = AssetRegister(
         store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
     )
@@ -250,8 +250,10 @@ def test_a_device_typed_in_chinese_gets_its_vendors_driver(settings) -> None:
     extensions.warranty_rules(settings.warranty)
     asset = Asset("s", "switch", "华为", "S5735-L48T4X-A1", "HW-1")
     driver = extensions.driver_for(asset)
-    assert driver is not None and driver.name == extensions.driver_for(
-        Asset("s", "switch", "Huawei", "S5735-L48T4X-A1", "HW-1")
-    ).name
+    assert (
+        driver is not None
+        and driver.name
+        == extensions.driver_for(Asset("s", "switch", "Huawei", "S5735-L48T4X-A1", "HW-1")).name
+    )
     assert driver.name != "generic"
     assert asset.vendor == "华为"  # matching never changes the asset itself

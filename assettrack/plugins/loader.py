@@ -25,9 +25,12 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 
 
 def blocked_plugins(settings: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:
-    from_env = [n.strip() for n in env.get(DISABLE_ENV, "").split(",") if n.strip()]
+    """Names blocked by ``ASSETTRACK_DISABLE_PLUGINS`` of ``env`` and of the process (a
+    caller's own ``env`` adds to the process's, never lifts it) and by the settings."""
+    names = [*env.get(DISABLE_ENV, "").split(","), *os.environ.get(DISABLE_ENV, "").split(",")]
+    from_env = [n.strip() for n in names if n.strip()]
     from_settings = [str(n) for n in settings.get("plugins", {}).get("disabled", [])]
-    return from_env + from_settings
+    return list(dict.fromkeys(from_env + from_settings))
 
 
 def plugins_folder(settings: Mapping[str, Any]) -> Path:

@@ -34,8 +34,9 @@ def demo_store(tmp_path: Path):
 
 @pytest.fixture
 def extensions():
-    # Real plugins, including the installed vendor plugins, through their entry points.
-    return load_plugins({}, env={})
+    # Real plugins, including this repository's vendor plugins, through their entry points
+    # (third-party ones are blocked for every test: tests/conftest.py).
+    return load_plugins({})
 
 
 @pytest.fixture

@@ -50,6 +50,10 @@ class DriverChoice:
 
 
 class Extensions:
+    """What the loaded plugins add up to (``plugin_host`` returns one): ``drivers``,
+    ``exporters`` and ``kinds`` by name, the checklist and proposals for an asset, the
+    driver chosen for it, the warranty rules; ``host.failures`` lists every failure met."""
+
     def __init__(self, host: PluginHost) -> None:
         self.host = host
         self.kinds: dict[str, AssetKind] = self._unique(
@@ -103,6 +107,7 @@ class Extensions:
     # -- start-up collections --------------------------------------------------------------
 
     def asset_kinds(self) -> tuple[str, ...]:
+        """The names of every kind of equipment: the built-in four, then the plugins'."""
         return tuple(self.kinds)
 
     def vendor_aliases(self, configured: VendorAliases) -> VendorAliases:
@@ -122,6 +127,8 @@ class Extensions:
     # -- per asset -------------------------------------------------------------------------
 
     def checklist_for(self, asset: Asset) -> list[ChecklistItem]:
+        """The checklist items every plugin gives for ``asset``, built-ins first; a failing
+        plugin's are left out (its failure recorded), a repeated id dropped."""
         items: dict[str, ChecklistItem] = {}
         for plugin, contributed in self.host.call(
             "assettrack_checklist_items", {"asset": asset}, check=_check_items
@@ -247,12 +254,24 @@ class Extensions:
     # -- lifecycle -------------------------------------------------------------------------
 
     def inspection_completed(self, inspection: Inspection, asset: Asset) -> None:
+        """Tell the plugins an inspection was completed (after it was saved)."""
         self.host.call(
-            "assettrack_inspection_completed", {"inspection": inspection, "asset": asset}
+            "assettrack_inspection_completed",
+            {"inspection": inspection, "asset": asset},
+            check=_nothing_expected,
         )
 
     def inspection_signed(self, inspection: Inspection, asset: Asset) -> None:
-        self.host.call("assettrack_inspection_signed", {"inspection": inspection, "asset": asset})
+        """Tell the plugins an inspection was signed off (after it was saved)."""
+        self.host.call(
+            "assettrack_inspection_signed",
+            {"inspection": inspection, "asset": asset},
+            check=_nothing_expected,
+        )
+
+
+def _nothing_expected(value: object) -> str | None:
+    return f"expected None (what this hook returns is not used), got {type(value).__name__}"
 
 
 def _proposal_problem(value: object) -> str | None:

@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # exactly as a third party's would be (the template is copied, never installed).
 PLUGIN_DIRS := $(filter-out plugins/_template/,$(dir $(wildcard plugins/*/pyproject.toml)))
 
-.PHONY: demo test lint bench stress setup clean
+.PHONY: demo test lint bench stress setup clean api-docs
 
 $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "assettrack needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -26,6 +26,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check assettrack plugins tests benchmarks
 	$(BIN)/python -m pytest -q
+
+# The plugin API reference, from the code's docstrings (a test fails when it is out of date).
+api-docs: $(STAMP)
+	$(BIN)/python -m assettrack.api_docs > docs/api.md
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -135,7 +135,7 @@ def _class(name: str, cls: type) -> Iterator[str]:
         yield f"### `{name}`\n"
         yield f"enum: {', '.join(f'`{m.name}` = `{m.value!r}`' for m in cls)}\n"
         doc = _doc(cls)
-        if doc and doc != enum.Enum.__doc__:
+        if doc and doc not in (enum.Enum.__doc__, enum.StrEnum.__doc__):
             yield doc + "\n"
         return
     yield f"### `{name}`\n"

@@ -201,3 +201,29 @@ def test_broken_config_file_is_reported_with_its_name(tmp_path) -> None:
     bad.write_text("default_months = \n")
     with pytest.raises(AssetTrackError, match=r"bad\.toml is not valid TOML"):
         load_settings(config_file=bad, env={}, user_dir=tmp_path)
+
+
+def test_the_precedence_example_of_the_plugin_guide() -> None:
+    """docs/plugins.md's worked example: the asset's own period, the user's rules, the
+    plugins', the shipped file's, the default; a model pattern before a vendor's months."""
+    shipped = {
+        "acme": {"name": "Acme", "months": 12, "models": [{"pattern": "AX-1*", "months": 6}]}
+    }
+    users = {"acme": {"name": "Acme", "models": [{"pattern": "AX-95*", "months": 36}]}}
+    rules = WarrantyRules.from_mapping({"vendors": users}, shipped=shipped).with_vendor_rules(
+        [VendorRule("Acme", months=24, models=(ModelRule("AX-9*", 60),))]
+    )
+    start, today = date(2024, 1, 1), date(2024, 6, 1)
+
+    def months(model: str, vendor: str = "Acme", **own) -> int:
+        item = asset(vendor=vendor, model=model, installed_on=start, **own)
+        return warranty_status(item, rules, today).months
+
+    assert months("AX-9500", warranty_months=48) == 48
+    assert months("AX-9500") == 36
+    assert months("AX-9100") == 60
+    assert months("AX-1000") == 6
+    assert months("AX-200") == 24
+    assert months("BX-1", vendor="Bcme") == 36
+    assert rules.period_for("Acme", "AX-9500") == (36, "Acme AX-95*")
+    assert rules.period_for("Acme", "AX-200") == (24, "Acme default")

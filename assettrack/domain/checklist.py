@@ -12,6 +12,9 @@ from assettrack.domain.readings import FAILED, OK, Readings
 
 
 class ItemKind(StrEnum):
+    """How an item is answered: pass/fail; a number against ``low``/``high``; text; one of
+    ``choices``."""
+
     PASS_FAIL = "pass_fail"
     NUMBER = "number"
     TEXT = "text"

@@ -82,6 +82,10 @@ class ConsoleSettings:
 
 @dataclass
 class Asset:
+    """One piece of equipment at a site: what it is (kind, vendor as typed, model, serial
+    number), where, its firmware, warranty fields (its own period or end date beat the
+    rules), console settings and ``driver`` (a driver's name, or None for the best match)."""
+
     site_id: str
     kind: str
     vendor: str
@@ -204,6 +208,8 @@ class Visit:
 
 
 class ItemResult(StrEnum):
+    """A checklist item's verdict; an item with none (None) is not answered yet."""
+
     PASS = "pass"
     FAIL = "fail"
     NOT_APPLICABLE = "n/a"

@@ -34,6 +34,9 @@ FAILED = "failed"
 
 @dataclass
 class Readings:
+    """What a driver read from a device, in fixed units (docs/plugins.md, "Standard
+    readings"); every field optional: leave what the device did not say empty."""
+
     hostname: str | None = None
     vendor: str | None = None
     model: str | None = None

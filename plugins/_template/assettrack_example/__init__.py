@@ -21,6 +21,9 @@ from assettrack.api import (
 )
 
 __version__ = "0.1.0"
+# The plugin API this plugin is written for (docs/api.md): assettrack refuses to load it if it
+# offers another, rather than let it half-work.
+ASSETTRACK_API = ">=1.1,<2"
 
 VENDOR = "Example Networks"
 

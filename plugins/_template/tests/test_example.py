@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import assettrack_example as plugin
+from assettrack_example import VENDOR
 
 from assettrack.api import ItemResult, Readings
-from assettrack.testing import WarrantyRules, warranty_status
+from assettrack.testing import WarrantyRules, warranty_end
+
+
+def test_loads_with_this_api(plugin_host) -> None:
+    info = plugin_host(plugin).host.infos["assettrack_example"]
+    assert info.api == plugin.ASSETTRACK_API and info.warnings == [] and not info.refused
 
 
 def test_items_only_for_example_devices(plugin_host, sample_asset) -> None:
@@ -28,9 +34,14 @@ def test_autofill_counts_power_supplies(plugin_host, sample_asset) -> None:
 
 
 def test_warranty_rule(plugin_host, sample_asset) -> None:
-    rules = plugin_host(plugin).warranty_rules(WarrantyRules())
+    ext = plugin_host(plugin)
     asset = sample_asset(vendor="Example Networks", model="EX-9100", installed_on=date(2024, 1, 1))
-    assert warranty_status(asset, rules, date(2025, 1, 1)).end == date(2029, 1, 1)
+    assert warranty_end(ext, asset, date(2025, 1, 1)) == date(2029, 1, 1)
+    # A user's warranty.toml that states the model wins over the plugin.
+    users = WarrantyRules.from_mapping(
+        {"vendors": {"ex": {"name": VENDOR, "models": [{"pattern": "EX-9*", "months": 36}]}}}
+    )
+    assert warranty_end(ext, asset, date(2025, 1, 1), users) == date(2027, 1, 1)
 
 
 def test_records_survive_in_a_real_store(assettrack_store, sample_asset) -> None:

@@ -119,7 +119,10 @@ RELOAD_REASON = ChecklistItem(
     section=SECTION,
 )
 CHECKLIST: tuple[ChecklistItem, ...] = (
-    CONFIG_SAVED, REDUNDANT_POWER, CONFIG_REGISTER, RELOAD_REASON,
+    CONFIG_SAVED,
+    REDUNDANT_POWER,
+    CONFIG_REGISTER,
+    RELOAD_REASON,
 )
 
 NORMAL_CONFIG_REGISTERS = {"0x2102", "0x102", "0x0102", "0xf", "0x000f"}
@@ -171,8 +174,9 @@ def assettrack_autofill(item: ChecklistItem, readings: Readings) -> Proposal | N
             return None
         if value.casefold() in NORMAL_CONFIG_REGISTERS:
             return Proposal(ItemResult.PASS, value)
-        return Proposal(ItemResult.FAIL, value,
-                        "the device will not boot normally from its saved configuration")
+        return Proposal(
+            ItemResult.FAIL, value, "the device will not boot normally from its saved configuration"
+        )
     if item.id == RELOAD_REASON.id:
         reason = str(readings.extra.get("reload_reason") or "").strip()
         if not reason:

@@ -23,8 +23,11 @@ def cisco_read(plugin_host, sample_asset, simulated_console):
     """read(asset_fields, **simulator options) -> (ReadResult, device state, asset)."""
 
     def read(asset_fields: dict | None = None, **options):
-        state = preset("cisco", failed_fan=options.pop("failed_fan", False),
-                       hot_sensor=options.pop("hot_sensor", False))
+        state = preset(
+            "cisco",
+            failed_fan=options.pop("failed_fan", False),
+            hot_sensor=options.pop("hot_sensor", False),
+        )
         url = simulated_console("cisco", state=state, **options)
         ext = plugin_host(plugin, builtins=True)
         fields = {"vendor": "Cisco", "model": state.model, "serial_number": state.serial}
@@ -44,7 +47,12 @@ def test_reads_the_simulated_switch_with_a_failed_fan(cisco_read) -> None:
     assert set(result.outputs) == set(plugin.DRIVER.commands)
     assert validate_readings(r) == []
     assert (r.vendor, r.model, r.serial_number, r.os_version, r.hostname) == (
-        "Cisco", state.model, state.serial, state.version, state.hostname)
+        "Cisco",
+        state.model,
+        state.serial,
+        state.version,
+        state.hostname,
+    )
     assert r.uptime_seconds == int(state.uptime.total_seconds()) // 60 * 60
     assert r.cpu_percent == state.cpu_percent
     assert r.memory_used_percent == pytest.approx(state.memory_percent, abs=0.1)
@@ -120,8 +128,12 @@ def test_the_cisco_driver_beats_the_generic_one(plugin_host, sample_asset) -> No
 def test_checklist_items_only_for_cisco(plugin_host, sample_asset) -> None:
     ext = plugin_host(plugin, builtins=True)
     ids = [item.id for item in ext.checklist_for(sample_asset(vendor="Cisco"))]
-    assert ids[-4:] == ["cisco_config_saved", "cisco_redundant_power",
-                        "cisco_config_register", "cisco_reload_reason"]
+    assert ids[-4:] == [
+        "cisco_config_saved",
+        "cisco_redundant_power",
+        "cisco_config_register",
+        "cisco_reload_reason",
+    ]
     huawei = [item.id for item in ext.checklist_for(sample_asset(vendor="Huawei"))]
     assert not [i for i in huawei if i.startswith("cisco_")]
     assert ext.host.failures == []
@@ -129,31 +141,43 @@ def test_checklist_items_only_for_cisco(plugin_host, sample_asset) -> None:
 
 def _proposals(ext, asset, readings: Readings) -> dict:
     items = ext.checklist_for(asset)
-    return {item_id: proposal for item_id, (_, proposal) in
-            ext.propose(items, readings, asset).items()}
+    return {
+        item_id: proposal for item_id, (_, proposal) in ext.propose(items, readings, asset).items()
+    }
 
 
 def test_proposals_refine_the_generic_rule(plugin_host, sample_asset) -> None:
     ext = plugin_host(plugin, builtins=True)
     asset = sample_asset(vendor="Cisco")
-    one_bay_empty = Readings(power_supplies={"1A": "ok"},
-                             extra={"empty_power_bays": ["1B"], "config_register": "0x2142",
-                                    "reload_reason": "Critical software exception"})
+    one_bay_empty = Readings(
+        power_supplies={"1A": "ok"},
+        extra={
+            "empty_power_bays": ["1B"],
+            "config_register": "0x2142",
+            "reload_reason": "Critical software exception",
+        },
+    )
     got = _proposals(ext, asset, one_bay_empty)
     assert got["power_supplies"].result is ItemResult.PASS  # the generic rule: all are ok
     assert (got["cisco_redundant_power"].result, got["cisco_redundant_power"].note) == (
-        ItemResult.FAIL, "empty bay: 1B")
+        ItemResult.FAIL,
+        "empty bay: 1B",
+    )
     assert got["cisco_config_register"].result is ItemResult.FAIL
     assert got["cisco_reload_reason"].result is ItemResult.FAIL
     assert "cisco_config_saved" not in got  # no reading can tell: the engineer checks
 
-    healthy = Readings(power_supplies={"1A": "ok", "1B": "ok"},
-                       extra={"config_register": "0x2102", "reload_reason": "Reload Command"})
+    healthy = Readings(
+        power_supplies={"1A": "ok", "1B": "ok"},
+        extra={"config_register": "0x2102", "reload_reason": "Reload Command"},
+    )
     got = _proposals(ext, asset, healthy)
     assert got["cisco_redundant_power"].result is ItemResult.PASS
     assert got["cisco_config_register"].result is ItemResult.PASS
     assert (got["cisco_reload_reason"].result, got["cisco_reload_reason"].value) == (
-        ItemResult.PASS, "Reload Command")
+        ItemResult.PASS,
+        "Reload Command",
+    )
 
     single = _proposals(ext, asset, Readings(power_supplies={"1": "ok"}))
     assert single["cisco_redundant_power"].result is ItemResult.NOT_APPLICABLE
@@ -161,8 +185,12 @@ def test_proposals_refine_the_generic_rule(plugin_host, sample_asset) -> None:
 
 @pytest.mark.parametrize(
     ("model", "end"),
-    [("WS-C3850-24T", date(2029, 1, 1)), ("ISR4331/K9", date(2027, 1, 1)),
-     ("C9300-48P", date(2029, 1, 1)), ("CISCO2901/K9", date(2025, 1, 1))],
+    [
+        ("WS-C3850-24T", date(2029, 1, 1)),
+        ("ISR4331/K9", date(2027, 1, 1)),
+        ("C9300-48P", date(2029, 1, 1)),
+        ("CISCO2901/K9", date(2025, 1, 1)),
+    ],
 )
 def test_warranty_periods(plugin_host, sample_asset, model: str, end: date) -> None:
     rules = plugin_host(plugin).warranty_rules(WarrantyRules())

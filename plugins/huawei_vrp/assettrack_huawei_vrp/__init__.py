@@ -93,8 +93,7 @@ BOARDS_NORMAL = ChecklistItem(
     reading="extra.abnormal_boards",
     section=SECTION,
 )
-CHECKLIST: tuple[ChecklistItem, ...] = (PATCH_LEVEL, CONFIG_SAVED, REDUNDANT_POWER,
-                                        BOARDS_NORMAL)
+CHECKLIST: tuple[ChecklistItem, ...] = (PATCH_LEVEL, CONFIG_SAVED, REDUNDANT_POWER, BOARDS_NORMAL)
 
 # Hardware warranty periods, months: campus switches five years; the CE, AR, NE and S12700
 # lines one year; the rest three years (as assettrack's shipped rules always gave them). A

@@ -23,12 +23,19 @@ def huawei_read(plugin_host, sample_asset, simulated_console):
     """read(asset_fields, **simulator options) -> (ReadResult, device state, asset)."""
 
     def read(asset_fields: dict | None = None, **options):
-        state = preset("huawei", failed_fan=options.pop("failed_fan", False),
-                       hot_sensor=options.pop("hot_sensor", False))
+        state = preset(
+            "huawei",
+            failed_fan=options.pop("failed_fan", False),
+            hot_sensor=options.pop("hot_sensor", False),
+        )
         url = simulated_console("huawei", state=state, **options)
         ext = plugin_host(plugin, builtins=True)
-        fields = {"vendor": "Huawei", "model": state.model, "serial_number": state.serial,
-                  "kind": "switch"}
+        fields = {
+            "vendor": "Huawei",
+            "model": state.model,
+            "serial_number": state.serial,
+            "kind": "switch",
+        }
         asset = sample_asset(**{**fields, **(asset_fields or {})})
         result = read_console(ext, asset, url)
         assert ext.host.failures == []
@@ -50,7 +57,12 @@ def test_reads_the_simulated_switch_with_a_failed_fan(huawei_read) -> None:
     assert set(result.outputs) == set(plugin.DRIVER.commands)
     assert validate_readings(r) == []
     assert (r.vendor, r.model, r.serial_number, r.os_version, r.hostname) == (
-        "Huawei", state.model, state.serial, state.version, state.hostname)
+        "Huawei",
+        state.model,
+        state.serial,
+        state.version,
+        state.hostname,
+    )
     assert r.uptime_seconds == int(state.uptime.total_seconds()) // 60 * 60
     assert r.cpu_percent == state.cpu_percent
     assert r.memory_used_percent == state.memory_percent
@@ -104,8 +116,14 @@ def test_serial_read_differs_from_a_wrongly_recorded_serial(huawei_read) -> None
 
 @pytest.mark.parametrize(
     ("vendor", "score"),
-    [("Huawei", 50), ("HUAWEI TECH", 50), ("huawei technologies co., ltd.", 50),
-     ("H3C", 0), ("Cisco", 0), ("", 0)],
+    [
+        ("Huawei", 50),
+        ("HUAWEI TECH", 50),
+        ("huawei technologies co., ltd.", 50),
+        ("H3C", 0),
+        ("Cisco", 0),
+        ("", 0),
+    ],
 )
 def test_match(sample_asset, vendor: str, score: int) -> None:
     assert plugin.match(sample_asset(vendor=vendor, model="S5720-28X-SI-AC")) == score
@@ -120,8 +138,12 @@ def test_the_huawei_driver_beats_the_generic_one(plugin_host, sample_asset) -> N
 def test_checklist_items_only_for_huawei(plugin_host, sample_asset) -> None:
     ext = plugin_host(plugin, builtins=True)
     ids = [item.id for item in ext.checklist_for(sample_asset(vendor="Huawei"))]
-    assert ids[-4:] == ["huawei_patch_level", "huawei_config_saved", "huawei_redundant_power",
-                        "huawei_boards_normal"]
+    assert ids[-4:] == [
+        "huawei_patch_level",
+        "huawei_config_saved",
+        "huawei_redundant_power",
+        "huawei_boards_normal",
+    ]
     cisco = [item.id for item in ext.checklist_for(sample_asset(vendor="Cisco"))]
     assert not [i for i in cisco if i.startswith("huawei_")]
     assert ext.host.failures == []
@@ -129,26 +151,36 @@ def test_checklist_items_only_for_huawei(plugin_host, sample_asset) -> None:
 
 def _proposals(ext, asset, readings: Readings) -> dict:
     items = ext.checklist_for(asset)
-    return {item_id: proposal for item_id, (_, proposal) in
-            ext.propose(items, readings, asset).items()}
+    return {
+        item_id: proposal for item_id, (_, proposal) in ext.propose(items, readings, asset).items()
+    }
 
 
 def test_proposals(plugin_host, sample_asset) -> None:
     ext = plugin_host(plugin, builtins=True)
     asset = sample_asset(vendor="Huawei")
-    degraded = Readings(power_supplies={"PWR1": "ok", "PWR2": "failed"},
-                        extra={"patch_version": "V200R011SPH012",
-                               "abnormal_boards": ["slot 1 S5720-28X-SI-AC: Offline, alarm -"]})
+    degraded = Readings(
+        power_supplies={"PWR1": "ok", "PWR2": "failed"},
+        extra={
+            "patch_version": "V200R011SPH012",
+            "abnormal_boards": ["slot 1 S5720-28X-SI-AC: Offline, alarm -"],
+        },
+    )
     got = _proposals(ext, asset, degraded)
     assert (got["huawei_redundant_power"].result, got["huawei_redundant_power"].note) == (
-        ItemResult.FAIL, "not supplying: PWR2")
+        ItemResult.FAIL,
+        "not supplying: PWR2",
+    )
     assert (got["huawei_patch_level"].result, got["huawei_patch_level"].value) == (
-        ItemResult.PASS, "V200R011SPH012")
+        ItemResult.PASS,
+        "V200R011SPH012",
+    )
     assert got["huawei_boards_normal"].result is ItemResult.FAIL  # by the generic rule
     assert "huawei_config_saved" not in got
 
-    one_slot_empty = Readings(power_supplies={"PWR1": "ok"},
-                              extra={"empty_power_bays": ["PWR2"], "abnormal_boards": []})
+    one_slot_empty = Readings(
+        power_supplies={"PWR1": "ok"}, extra={"empty_power_bays": ["PWR2"], "abnormal_boards": []}
+    )
     got = _proposals(ext, asset, one_slot_empty)
     assert got["huawei_redundant_power"].result is ItemResult.FAIL
     assert got["huawei_boards_normal"].result is ItemResult.PASS
@@ -160,8 +192,12 @@ def test_proposals(plugin_host, sample_asset) -> None:
 
 @pytest.mark.parametrize(
     ("model", "end"),
-    [("S5720-28X-SI-AC", date(2029, 1, 1)), ("AR6280", date(2025, 1, 1)),
-     ("CE6850-48S4Q-EI", date(2025, 1, 1)), ("USG6555E", date(2027, 1, 1))],
+    [
+        ("S5720-28X-SI-AC", date(2029, 1, 1)),
+        ("AR6280", date(2025, 1, 1)),
+        ("CE6850-48S4Q-EI", date(2025, 1, 1)),
+        ("USG6555E", date(2027, 1, 1)),
+    ],
 )
 def test_warranty_periods(plugin_host, sample_asset, model: str, end: date) -> None:
     rules = plugin_host(plugin).warranty_rules(WarrantyRules())

@@ -426,7 +426,7 @@ def test_the_template_plugin_passes_its_own_tests(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(copy)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 passed" in result.stdout
+    assert "6 passed" in result.stdout
 
 
 def test_core_modules_never_import_textual() -> None:

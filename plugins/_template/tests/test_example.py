@@ -7,7 +7,7 @@ from datetime import date
 import assettrack_example as plugin
 from assettrack_example import VENDOR
 
-from assettrack.api import ItemResult, Readings
+from assettrack.api import ItemResult, Readings, validate_readings
 from assettrack.testing import WarrantyRules, warranty_end
 
 
@@ -47,3 +47,26 @@ def test_warranty_rule(plugin_host, sample_asset) -> None:
 def test_records_survive_in_a_real_store(assettrack_store, sample_asset) -> None:
     asset = assettrack_store.assets.save(sample_asset(vendor="Example Networks"))
     assert assettrack_store.assets.get(asset.id).vendor == "Example Networks"
+
+
+def test_the_driver_parses_each_command_and_names_stack_members(plugin_host, sample_asset):
+    ext = plugin_host(plugin, builtins=True)
+    assert ext.driver_for(sample_asset(vendor="Example Networks")).name == "example_os"
+    readings = plugin.parse(
+        {
+            "show system": "Model: EX-9100\r\nSerial: EXN0001\r\nVersion: 4.2.1\r\n"
+            "Uptime: 3 days, 4 hours\r\n",
+            "show fans": "Unit  Fan  State\n  1     1    ok\n  2     1    failed\n",
+        }
+    )
+    assert (readings.model, readings.serial_number, readings.os_version) == (
+        "EX-9100",
+        "EXN0001",
+        "4.2.1",
+    )
+    assert readings.uptime_seconds == 3 * 86400 + 4 * 3600
+    assert readings.fans == {"Unit 1 Fan 1": "ok", "Unit 2 Fan 1": "failed"}
+    assert validate_readings(readings) == []
+    # A command the device refused, or output a parser chokes on, costs only its readings.
+    partial = plugin.parse({"show system": "Model: EX-9100", "show fans": None})
+    assert partial.model == "EX-9100" and partial.fans == {}

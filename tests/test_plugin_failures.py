@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from textual.widgets import RichLog
 
 from assettrack.config import load_settings
 from assettrack.domain.models import Asset, ConsoleSettings, InspectionState, Site
@@ -243,6 +244,9 @@ async def test_every_hook_failure_is_visible_in_four_places(setup, tmp_path: Pat
             await pilot.press("r")
             await app.workers.wait_for_complete()
             await pilot.pause()
+            # The screen lists the read's failures with its log, as the record keeps them.
+            shown_log = "\n".join(str(ln.text) for ln in screen.query_one(RichLog).lines)
+            assert shown(shown_log, DURING_A_READ) == {}
             for entry in screen.inspection.items:
                 if entry.result is None:
                     await pilot.press("n")

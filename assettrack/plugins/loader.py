@@ -20,6 +20,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "assettrack.plugins.builtin.autofill",
     "assettrack.plugins.builtin.exporters",
     "assettrack.plugins.builtin.generic_driver",
+    "assettrack.plugins.builtin.profile_drivers",
 )
 
 

@@ -13,11 +13,20 @@ import threading
 import zlib
 
 from assettrack.console.simulator import DeviceState, TcpSimulator, preset
+from assettrack.console.simulator.sim_profile import SimProfile
 from assettrack.domain.models import Asset
 
 # The simulated console each demo vendor gets: Huawei VRP, H3C Comware; the rest answer
 # like Cisco IOS.
 CONSOLE_OF_VENDOR = {"huawei": "huawei", "h3c": "h3c"}
+# Vendors whose driver is a profile shipped with assettrack: their assets answer with that
+# profile's simulated console, as their own unit (hostname, serial number, model).
+PROFILE_OF_VENDOR = {
+    "juniper": "juniper_junos",
+    "fortinet": "fortinet",
+    "arista": "arista_eos",
+    "palo alto networks": "paloalto_panos",
+}
 
 
 class DemoConsoles:
@@ -29,9 +38,24 @@ class DemoConsoles:
         with self._lock:
             simulator = self._running.get(asset.id)
             if simulator is None:
-                simulator = TcpSimulator(self.state_for(asset)).start()
+                simulator = TcpSimulator(self.device_for(asset)).start()
                 self._running[asset.id] = simulator
             return simulator.url
+
+    @staticmethod
+    def device_for(asset: Asset) -> DeviceState | SimProfile:
+        """What answers on the asset's console: a shipped profile's device, else a state."""
+        profile = PROFILE_OF_VENDOR.get(asset.vendor.strip().casefold())
+        if profile is None:
+            return DemoConsoles.state_for(asset)
+        from assettrack.profiles.catalog import shipped_console
+
+        return shipped_console(profile).as_unit(
+            hostname=(asset.hostname or "").replace(" ", "-"),
+            serial=asset.serial_number,
+            model=asset.model,
+            login=False,
+        )
 
     @staticmethod
     def state_for(asset: Asset) -> DeviceState:

@@ -86,6 +86,9 @@ class SimProfile:
     prompts: Mapping[str, str]
     commands: tuple[SimCommand, ...] = ()
     vendor: str = ""
+    # The unit's serial number and model as its outputs print them (see ``as_unit``).
+    serial: str = ""
+    model: str = ""
     user: str = "admin"
     banner: str = ""
     username_prompt: str = "Username: "
@@ -134,6 +137,44 @@ class SimProfile:
 
     def console(self, options: SimOptions, channel: Any, stop: Any) -> DeviceConsole:
         return ProfileConsole(self, options, channel, stop)
+
+    def as_unit(
+        self, *, hostname: str = "", serial: str = "", model: str = "", login: bool = True
+    ) -> SimProfile:
+        """The same device as another unit: its hostname, serial number and model replace
+        this profile's wherever the outputs print them; ``login=False`` opens at the prompt.
+        """
+        swaps = [
+            (old, new)
+            for old, new in ((self.hostname, hostname), (self.serial, serial), (self.model, model))
+            if old and new and old != new
+        ]
+
+        def swap(text: str) -> str:
+            for old, new in swaps:
+                text = text.replace(old, new)
+            return text
+
+        commands = tuple(
+            replace(
+                c,
+                outputs=tuple(swap(o) for o in c.outputs),
+                prompt=swap(c.prompt) if c.prompt is not None else None,
+            )
+            for c in self.commands
+        )
+        return replace(
+            self,
+            hostname=hostname or self.hostname,
+            serial=serial or self.serial,
+            model=model or self.model,
+            commands=commands,
+            banner=swap(self.banner),
+            welcome=swap(self.welcome),
+            username_prompt=swap(self.username_prompt),
+            credentials=self.credentials if login else None,
+            any_login=self.any_login and login,
+        )
 
     def command(self, line: str) -> SimCommand | None:
         wanted = _normal(line)
@@ -367,6 +408,8 @@ def sim_profile_from_mapping(
             "name",
             "vendor",
             "hostname",
+            "serial",
+            "model",
             "user",
             "banner",
             "blank_line_after_output",
@@ -395,6 +438,8 @@ def sim_profile_from_mapping(
         hostname=hostname,
         prompts=prompt_map,
         vendor=r.text(data, "vendor"),
+        serial=r.text(data, "serial"),
+        model=r.text(data, "model"),
         user=r.text(data, "user") or "admin",
         banner=_wire(r.text(data, "banner")),
         blank_line_after_output=r.flag(data, "blank_line_after_output"),

@@ -36,8 +36,9 @@ VENDOR = "Cisco"
 SECTION = "Cisco IOS"
 
 # Cisco product lines that do not run IOS or IOS XE: their consoles answer other commands.
+# ASR 9000s (four digits: ASR9001, ASR-9906) run IOS XR; ASR 900s (ASR-903, ASR-920) run IOS XE.
 NOT_IOS = re.compile(
-    r"^(N\d{1,2}K-|NEXUS|ASR-?9\d{2,3}|NCS|CRS|ASA|FPR|FIREPOWER|MERAKI|M[SRX]\d{2,3}\b|"
+    r"^(N\d{1,2}K-|NEXUS|ASR-?9\d{3}|NCS|CRS|ASA|FPR|FIREPOWER|MERAKI|M[SRX]\d{2,3}\b|"
     r"AIR-CT|UCS)",
     re.IGNORECASE,
 )

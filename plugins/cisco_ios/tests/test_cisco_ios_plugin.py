@@ -110,6 +110,9 @@ def test_serial_read_differs_from_a_wrongly_recorded_serial(cisco_read) -> None:
         ("Cisco", "N9K-C93180YC-EX", 0),  # NX-OS
         ("Cisco", "ASA5516-X", 0),
         ("Cisco", "ASR-9001", 0),  # IOS XR
+        ("Cisco", "ASR9906", 0),  # IOS XR
+        ("Cisco", "ASR-920-12CZ-A", 50),  # IOS XE, though its name starts with ASR9
+        ("Cisco", "ASR-903", 50),  # IOS XE
         ("Huawei", "S5720-28X-SI-AC", 0),
         ("", "", 0),
     ],

@@ -83,6 +83,38 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "alarms": "fail",
         },
     },
+    "aruba_aoss": {
+        "asset": {
+            "vendor": "HPE",
+            "model": "JL256A",
+            "serial_number": "SG07KQN2FX",
+            "kind": "switch",
+        },
+        "credentials": ("manager", "Aruba-Lab-6"),
+        "readings": {
+            "hostname": "acc-sw-3f",
+            "vendor": "HPE Aruba",
+            "model": "2930F-48G-PoE+-4SFP+",
+            "serial_number": "SG07KQN2FX",
+            "os_version": "WC.16.11.0021",
+            "uptime_seconds": 127 * 86400,
+            "cpu_percent": 4.0,
+            "memory_used_percent": 35.0,
+            "interfaces_down": ["3"],
+            "extra": {
+                "rom_version": "WC.16.01.0010",
+                "location": "Floor 3 comms room",
+                "product_number": "JL256A",
+            },
+        },
+        "items": {
+            "aruba_cpu_load": "pass",
+            "aruba_rom_version": "pass",
+            "cpu": "pass",
+            "memory": "pass",
+            "interfaces": "fail",
+        },
+    },
     "cisco_nxos": {
         "asset": {
             "vendor": "Cisco",

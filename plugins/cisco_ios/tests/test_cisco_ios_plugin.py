@@ -124,7 +124,9 @@ def test_match(sample_asset, vendor: str, model: str, score: int) -> None:
 def test_the_cisco_driver_beats_the_generic_one(plugin_host, sample_asset) -> None:
     ext = plugin_host(plugin, builtins=True)
     assert ext.driver_for(sample_asset(vendor="Cisco")).name == "cisco_ios"
-    assert ext.driver_for(sample_asset(vendor="Cisco", model="N9K-C9336C-FX2")).name == "generic"
+    # A Nexus runs NX-OS: the IOS driver declines it, and the shipped NX-OS profile reads it.
+    nexus = ext.driver_for(sample_asset(vendor="Cisco", model="N9K-C9336C-FX2"))
+    assert nexus.name == "cisco_nxos"
     assert ext.host.failures == []
 
 

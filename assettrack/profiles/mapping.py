@@ -149,11 +149,10 @@ class Scalar:
             text = self.expr.value(row)
             if text and self.pattern is not None:
                 match = self.pattern.search(text)
-                text = (
-                    ""
-                    if match is None
-                    else (match.group(1) if match.groups() else match.group(0)).strip()
-                )
+                # The first group that took part (alternatives may each have one), else the
+                # whole match.
+                kept = next((g for g in match.groups() if g), match.group(0)) if match else ""
+                text = kept.strip()
             if text:
                 found.append(text)
         return found

@@ -5,6 +5,9 @@ checklists, autofill, ``assettrack plugins``) through the real pluggy hook."""
 from __future__ import annotations
 
 import json
+import re
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ import pytest
 from assettrack.domain.models import Asset, ItemResult
 from assettrack.domain.readings import Readings
 from assettrack.plugins.loader import load_plugins
-from assettrack.profiles.catalog import SHIPPED, load_catalog
+from assettrack.profiles.catalog import CONSOLES, SHIPPED, load_catalog
 from assettrack.profiles.driver_profile import ProfileError, load_driver_profile
 from assettrack.profiles.mapping import (
     MappingProblem,
@@ -21,6 +24,7 @@ from assettrack.profiles.mapping import (
     number,
     readings_map,
 )
+from assettrack.testing import read_console
 from tests.conftest import run_cli
 
 # A complete small profile: a regular expression for one command, a TextFSM template file
@@ -397,3 +401,30 @@ def test_assettrack_plugins_lists_profile_drivers_and_refusals(tmp_path):
     )
     text = run_cli("plugins", env=env).stdout
     assert "broken.toml: driver.name" in text and "acme_os" in text
+
+
+# -- the guide ------------------------------------------------------------------------------
+
+
+def test_the_guide_shows_the_shipped_example_as_it_is():
+    guide = (Path(__file__).parents[1] / "docs" / "profiles.md").read_text(encoding="utf-8")
+    driver, console = re.findall(r"```toml\n(.*?)```", guide, re.S)[:2]
+    assert tomllib.loads(driver) == tomllib.loads((SHIPPED / "aruba_aoss.toml").read_text())
+    shipped_console = (CONSOLES / "aruba_aoss" / "console.toml").read_text()
+    assert tomllib.loads(console) == tomllib.loads(shipped_console)
+
+
+def test_the_guides_test_reads_the_example(
+    plugin_host, sample_asset, console_from_profile, monkeypatch
+):
+    monkeypatch.setenv("SW_USER", "manager")
+    monkeypatch.setenv("SW_PASS", "Aruba-Lab-6")
+    transport = "tcp" if sys.platform == "win32" else "pty"
+    console = console_from_profile(CONSOLES / "aruba_aoss" / "console.toml", transport)
+    ext = plugin_host(builtins=True)
+    switch = sample_asset(vendor="HPE", model="JL256A", serial_number=console.profile.serial)
+    result = read_console(ext, switch, console, credentials_ref="env:SW_USER,SW_PASS")
+    assert result.driver == "aruba_aoss"
+    assert result.readings.serial_number == "SG07KQN2FX"
+    assert result.readings.cpu_percent == 4.0
+    assert result.problems == []

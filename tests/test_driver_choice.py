@@ -15,12 +15,13 @@ from assettrack.store.store import Store
 from assettrack.testing import make_extensions
 from tests.cli_inprocess import Cli
 
-ASR_920 = "ASR-920-12CZ-A"  # IOS XE, but the Cisco driver's pattern for IOS XR takes it
+# An ASR 9000 runs IOS XR: the Cisco IOS driver declines it, and no driver here reads it.
+ASR_9006 = "ASR-9006"
 
 
 def test_a_driver_that_declines_the_model_is_named(sample_asset) -> None:
     ext = make_extensions(assettrack_cisco_ios, builtins=True)
-    asset = sample_asset(vendor="Cisco Systems, Inc.", model=ASR_920)
+    asset = sample_asset(vendor="Cisco Systems, Inc.", model=ASR_9006)
     choice = ext.choose_driver(asset)
     assert choice.driver is not None and choice.driver.name == "generic"
     assert choice.declined == ["cisco_ios"]
@@ -35,7 +36,7 @@ def test_a_driver_that_declines_the_model_is_named(sample_asset) -> None:
     # Asked for by name (the command's --driver or the asset's driver field), it is used.
     assert ConsoleReader(ext).choose_driver(asset, "cisco_ios").name == "cisco_ios"
     assert ConsoleReader(ext).choose_driver(asset, "generic").name == "generic"
-    named = sample_asset(vendor="Cisco", model=ASR_920, driver="cisco_ios")
+    named = sample_asset(vendor="Cisco", model=ASR_9006, driver="cisco_ios")
     assert ConsoleReader(ext).choose_driver(named).name == "cisco_ios"
     catalyst = ext.choose_driver(sample_asset(vendor="Cisco", model="C9300-48P"))
     assert catalyst.driver.name == "cisco_ios"
@@ -52,7 +53,7 @@ def asr_920(tmp_path: Path) -> tuple[Cli, Path, Asset]:
     with Store.open(db, author="test") as store:
         site = store.sites.save(Site(customer="华东医院集团", name="门诊楼机房"))
         asset = store.assets.save(
-            Asset(site.id, "router", "思科", ASR_920, "CAT2222X0AB", hostname="pe-1",
+            Asset(site.id, "router", "思科", ASR_9006, "CAT2222X0AB", hostname="pe-1",
                   console=ConsoleSettings(port="socket://127.0.0.1:9"))
         )  # fmt: skip
     return Cli(tmp_path), db, asset
@@ -62,13 +63,13 @@ def test_explain_driver_prints_every_score_and_why(asr_920) -> None:
     cli, db, asset = asr_920
     text = cli.ok("--db", db, "inspect", asset.serial_number, "--explain-driver")
     lines = text.splitlines()
-    assert lines[0] == f"Drivers for pe-1: 思科 (→ Cisco) {ASR_920}"
+    assert lines[0] == f"Drivers for pe-1: 思科 (→ Cisco) {ASR_9006}"
     assert any(
         line.split()[:3] == ["generic", "1", "plugin"] and "(fallback)" in line for line in lines
     )
     assert any(
         line.split()[:2] == ["cisco_ios", "0"]
-        and f"takes Cisco assets but declines model {ASR_920}" in line
+        and f"takes Cisco assets but declines model {ASR_9006}" in line
         for line in lines
     )
     assert any(line.startswith("no read: ") and "try --driver cisco_ios" in line for line in lines)

@@ -132,7 +132,8 @@ def test_match(sample_asset, vendor: str, score: int) -> None:
 def test_the_huawei_driver_beats_the_generic_one(plugin_host, sample_asset) -> None:
     ext = plugin_host(plugin, builtins=True)
     assert ext.driver_for(sample_asset(vendor="Huawei")).name == "huawei_vrp"
-    assert ext.driver_for(sample_asset(vendor="Juniper")).name == "generic"
+    assert ext.driver_for(sample_asset(vendor="Juniper")).name != "huawei_vrp"
+    assert ext.driver_for(sample_asset(vendor="Acme Networks")).name == "generic"
 
 
 def test_checklist_items_only_for_huawei(plugin_host, sample_asset) -> None:

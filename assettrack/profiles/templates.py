@@ -156,6 +156,11 @@ def _ntc_index(folder: str) -> tuple[tuple[str, str, str], ...]:
 
 
 @cache
+def _platform_pattern(platform: str) -> re.Pattern[str]:
+    return re.compile(platform)
+
+
+@cache
 def _command_pattern(command: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\[\[(.+?)\]\]", _completion, command))
 
@@ -170,10 +175,12 @@ def ntc_template_for(platform: str, command: str) -> str:
     folder = _ntc_dir()
     platforms = set()
     for platform_pattern, command_pattern, template in _ntc_index(str(folder)):
-        if not re.match(platform_pattern, platform):
+        if platform_pattern != platform and not _platform_pattern(platform_pattern).match(platform):
             continue
         platforms.add(platform_pattern)
-        if _command_pattern(command_pattern).match(command):
+        # Most lines differ in their first letters: compile only those that could match.
+        literal = re.split(r"[\[\](){}\\.*+?|^$]", command_pattern, maxsplit=1)[0]
+        if command.startswith(literal) and _command_pattern(command_pattern).match(command):
             return template.split(":")[0]
     if not platforms:
         raise TemplateProblem(f"ntc-templates knows no platform {platform!r}")
@@ -183,9 +190,15 @@ def ntc_template_for(platform: str, command: str) -> str:
     )
 
 
+_VALUE = re.compile(
+    r"^Value\s+(?:(?:Filldown|Fillup|Key|Required|List)(?:,\w+)*\s+)?(\w+)\s", re.MULTILINE
+)
+
+
 @cache
 def _fsm_fields(path: Path) -> tuple[str, ...]:
-    return _fsm_fields_of(path.read_text(encoding="utf-8"), path.name)
+    """The fields of a template of ntc-templates (known to compile): its Value names."""
+    return tuple(name.lower() for name in _VALUE.findall(path.read_text(encoding="utf-8")))
 
 
 def _fsm_fields_of(source: str, name: str) -> tuple[str, ...]:

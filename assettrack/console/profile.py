@@ -73,11 +73,13 @@ class ConsoleProfile:
             re.compile(pattern)
 
     def _all_patterns(self) -> list[str]:
-        optional = [self.privileged_prompt_pattern, self.enable_password_prompt,
-                    self.paging_marker]
+        optional = [self.privileged_prompt_pattern, self.enable_password_prompt, self.paging_marker]
         return [
-            *self.prompt_patterns, self.login_prompt, self.password_prompt,
-            *self.login_failure_patterns, *self.error_patterns,
+            *self.prompt_patterns,
+            self.login_prompt,
+            self.password_prompt,
+            *self.login_failure_patterns,
+            *self.error_patterns,
             *(p for p in optional if p),
         ]
 
@@ -89,15 +91,20 @@ CISCO_IOS = ConsoleProfile(
     prompt_patterns=(_USER, _PRIVILEGED),
     privileged_prompt_pattern=_PRIVILEGED,
     login_failure_patterns=(
-        r"^% Login invalid", r"^% Authentication failed", r"^% Bad passwords",
-        r"^% Bad secrets", r"^% Access denied",
+        r"^% Login invalid",
+        r"^% Authentication failed",
+        r"^% Bad passwords",
+        r"^% Bad secrets",
+        r"^% Access denied",
     ),
     enable_command="enable",
     enable_password_prompt=r"(?i)password\s*:\s*$",
     paging_off_commands=("terminal length 0", "terminal width 511"),
     paging_marker=r" ?--More-- ?",
     error_patterns=(
-        r"^% Invalid input detected", r"^% Unknown command", r"^% Incomplete command",
+        r"^% Invalid input detected",
+        r"^% Unknown command",
+        r"^% Incomplete command",
         r"^% Ambiguous command",
     ),
 )
@@ -109,8 +116,10 @@ HUAWEI_VRP = ConsoleProfile(
     paging_off_commands=("screen-length 0 temporary",),
     paging_marker=r"[ \t]*---- More ----",
     error_patterns=(
-        r"^Error: ?Unrecognized command", r"^Error: ?Incomplete command",
-        r"^Error: ?Ambiguous command", r"^Error: ?Wrong parameter",
+        r"^Error: ?Unrecognized command",
+        r"^Error: ?Incomplete command",
+        r"^Error: ?Ambiguous command",
+        r"^Error: ?Wrong parameter",
         r"^Error: ?Too many parameters",
     ),
 )

@@ -125,5 +125,8 @@ def redundancy_proposal(
         return Proposal(ItemResult.FAIL, value, f"{slot_word}: " + ", ".join(empty_slots))
     if len(working) >= 2:
         return Proposal(ItemResult.PASS, value)
-    return Proposal(ItemResult.NOT_APPLICABLE, value,
-                    f"one {unit} and no {slot_word} reported: no redundancy on this model")
+    return Proposal(
+        ItemResult.NOT_APPLICABLE,
+        value,
+        f"one {unit} and no {slot_word} reported: no redundancy on this model",
+    )

@@ -261,3 +261,28 @@ def test_the_fixture_serves_a_profile_on_either_transport(
         session.wake()
         assert session.run("show system stations") == "none"
     console.simulator.stop()
+
+
+def test_a_shipped_console_by_name_and_as_another_unit(capsys, make_sim, make_session):
+    assert main(["--profile", "no_such_console", "--tcp", "0"]) == 1
+    err = capsys.readouterr().err
+    assert "no shipped console of that name" in err and "juniper_junos" in err
+    from assettrack.console import ConsoleProfile as Profile
+    from assettrack.profiles.catalog import shipped_console
+
+    unit = shipped_console("fortinet").as_unit(
+        hostname="fgt-lab-2", serial="FG100FTK99999999", model="FortiGate-101F", login=False
+    )
+    assert unit.credentials is None and unit.hostname == "fgt-lab-2"
+    sim = make_sim("tcp", unit)
+    fortios = Profile(
+        name="fortios",
+        prompt_patterns=(r"^[\w.\-]+( \([\w.\-]+\))? [#$]\s*$",),
+        paging_marker="--More--",
+    )
+    session = make_session(sim.url, fortios)
+    session.wake()
+    assert session.prompt == "fgt-lab-2 #"
+    status = session.run("get system status")
+    assert "Serial-Number: FG100FTK99999999" in status
+    assert "Version: FortiGate-101F v7.2.8" in status and "Hostname: fgt-lab-2" in status

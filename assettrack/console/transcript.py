@@ -158,7 +158,9 @@ class Transcript:
         """Where secrets stand in ``text``: the typed ones, and values after secret keywords."""
         spans = []
         for secret in self._secrets:
-            spans += [m.span() for m in re.finditer(re.escape(secret), text)]
+            # As a whole token only: an enable secret "en" must not cut "show inventory".
+            token = rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])"
+            spans += [m.span() for m in re.finditer(token, text)]
         spans += _pattern_spans(text, (*SECRET_PATTERNS, *self._patterns))
         return _merged(spans)
 

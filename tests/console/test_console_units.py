@@ -154,3 +154,15 @@ def test_a_secret_split_over_two_reads_is_still_masked() -> None:
     assert joined == transcript.redacted()
     assert "snmp-server community ****** RO" in joined and "****** is typed" in joined
     assert [e.text for e in events if e.direction == "sent"] == ["******"]
+
+
+def test_a_typed_secret_is_masked_as_a_word_not_inside_other_words() -> None:
+    from assettrack.console.transcript import Transcript
+
+    # An enable secret "en" must not turn "show inventory" into "show inv******tory"; where
+    # the secret itself is echoed, it is still masked.
+    transcript = Transcript()
+    transcript.add_secret("en")
+    transcript.record_sent(b"en\r", secret=True)
+    transcript.record_received(b"Router#show inventory\r\nopen: en\r\nRouter#")
+    assert transcript.redacted() == "Router#show inventory\r\nopen: ******\r\nRouter#"

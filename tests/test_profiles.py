@@ -300,6 +300,46 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "interfaces": "fail",
         },
     },
+    # Written from the docs alone, as an integrator would; five outputs are real device output.
+    "mikrotik_routeros": {
+        "asset": {
+            "vendor": "MikroTik",
+            "model": "RouterBOARD 750UP r2",
+            "serial_number": "8B0208F4D5F9",
+            "kind": "router",
+        },
+        "credentials": ("admin", "Mt-Lab-750"),
+        "readings": {
+            "hostname": "Mikrotik-Device_Name",
+            "vendor": "MikroTik",
+            "model": "RouterBOARD 750UP r2",
+            "serial_number": "8B0208F4D5F9",
+            "os_version": "6.48.6",
+            "uptime_seconds": (((6 * 7 + 5) * 24 + 11) * 60 + 55) * 60 + 45,
+            "cpu_percent": 1.0,
+            "memory_used_percent": 37.2,
+            "temperatures": {"temperature": 44.0},
+            "alarms": [],
+            "interfaces_down": ["ether1", "ether3 UniFi1"],
+            "extra": {
+                "boot_firmware": "3.41 (RouterOS offers 6.48.6)",
+                "current_firmware": "3.41",
+                "upgrade_firmware": "6.48.6",
+                "board_name": "hEX PoE lite",
+                "architecture": "mipsbe",
+                "bad_blocks_percent": 0.0,
+            },
+        },
+        "items": {
+            "mikrotik_firmware": "pass",
+            "mikrotik_bad_blocks": "pass",
+            "device_temperature": "pass",
+            "cpu": "pass",
+            "memory": "pass",
+            "alarms": "pass",
+            "interfaces": "fail",
+        },
+    },
 }
 
 
@@ -402,3 +442,50 @@ def test_every_shipped_profile_has_its_simulated_device():
         profile = load_driver_profile(SHIPPED / f"{name}.toml")
         assert profile.name == name
         assert (CONSOLES / name / "console.toml").is_file()
+
+
+def test_the_mikrotik_profile_reads_routeros_7_health_as_a_table():
+    # RouterOS 7 prints /system health as a table (written here in its layout); 6 as
+    # "name: value" lines, which the simulated hEX above answers with.
+    driver = load_driver_profile(SHIPPED / "mikrotik_routeros.toml").driver()
+    health = (
+        "Columns: NAME, VALUE, TYPE\n"
+        "#  NAME                VALUE  TYPE\n"
+        "0  cpu-temperature     52     C   \n"
+        "1  board-temperature1  38     C   \n"
+        "2  fan1-speed          4950   RPM \n"
+        "3  fan1-state          ok         \n"
+        "4  fan2-state          fail       \n"
+        "5  psu1-state          ok         \n"
+        "6  psu2-state          fail       \n"
+    )
+    readings = driver.parse({"/system health print": health})
+    assert readings.temperatures == {"cpu-temperature": 52.0, "board-temperature1": 38.0}
+    assert readings.fans == {"fan1": "ok", "fan2": "failed"}
+    assert readings.power_supplies == {"psu1": "ok", "psu2": "failed"}
+
+
+def test_the_mikrotik_configuration_is_kept_with_its_secrets_masked(database):
+    proc, url = serve(CONSOLES / "mikrotik_routeros" / "console.toml", "tcp")
+    try:
+        result = run_cli(
+            "--db",
+            str(database),
+            "inspect",
+            "mikrotik_routeros",
+            "--port",
+            url,
+            "--credentials",
+            "env:PROFILE_USER,PROFILE_PASS",
+            "--format",
+            "json",
+            env={"PROFILE_USER": "admin", "PROFILE_PASS": "Mt-Lab-750"},
+        )
+    finally:
+        stop(proc)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["configuration"]["command"] == "/export"
+    secret = "Br4nch-0ffice-2024"
+    assert secret in (CONSOLES / "mikrotik_routeros" / "outputs" / "export.txt").read_text()
+    kept = [p for p in database.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+    assert kept == [] and secret not in result.stdout

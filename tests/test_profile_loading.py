@@ -428,3 +428,36 @@ def test_the_guides_test_reads_the_example(
     assert result.readings.serial_number == "SG07KQN2FX"
     assert result.readings.cpu_percent == 4.0
     assert result.problems == []
+
+
+def test_a_stacks_busiest_member_and_every_sensor_of_a_name_count():
+    mapping = readings_map(
+        {
+            "cpu_percent": "cpu",
+            "memory_used_percent": {"free": "free", "total": "total"},
+            "temperatures": {"name": "{card} {sensor}", "value": "temp"},
+        }
+    )
+    rows = [
+        {
+            "cpu": "5",
+            "free": "216,978,364",
+            "total": "338,285,056",
+            "card": "LC 4",
+            "sensor": "Board",
+            "temp": "49.0",
+        },
+        {
+            "cpu": "25",
+            "free": "233,762,648",
+            "total": "338,285,056",
+            "card": "LC 4",
+            "sensor": "Board",
+            "temp": "45.0",
+        },
+        {"cpu": "", "free": "", "total": "", "card": "LC 4", "sensor": "Board", "temp": "n/a"},
+    ]
+    readings = mapping.evaluate(rows)
+    assert readings.cpu_percent == 25.0  # member 2's, not the first row's
+    assert readings.memory_used_percent == 35.9  # member 1 has the least memory free
+    assert readings.temperatures == {"LC 4 Board": 49.0, "LC 4 Board (2)": 45.0}

@@ -11,8 +11,10 @@ Each reading is given by the fields of the command's rows, so a vendor needs no 
   for a bare number, or ``{ days = "...", hours = "...", minutes = "..." }`` from fields.
 - ``cpu_percent``, ``memory_used_percent``: a field holding the percentage, or
   ``{ idle = "..." }`` (100 minus it), ``{ used = "...", total = "..." }`` or
-  ``{ free = "...", total = "..." }`` (sizes may carry units: k, M, G, KiB...).
-- ``temperatures``: ``{ name = "...", value = "..." }`` per row, in degrees Celsius.
+  ``{ free = "...", total = "..." }`` (sizes may carry units: k, M, G, KiB...). Where
+  several rows give one (the members of a stack), the highest counts.
+- ``temperatures``: ``{ name = "...", value = "..." }`` per row, in degrees Celsius; a
+  name given twice is numbered the second time ("Board sensor (2)").
 - ``fans``, ``power_supplies``: ``{ name = "...", state = "...", ok = [...], absent = [...] }``
   per row: a state matching ``ok`` is "ok", ``absent`` leaves an empty bay (kept in
   ``extra.empty_fan_bays`` / ``extra.empty_power_bays``), anything else is "failed".
@@ -255,17 +257,14 @@ class Percent:
         return (*own, *(f for e in exprs for f in e.fields), *self.rows.fields)
 
     def evaluate(self, rows: Sequence[Row]) -> float | None:
+        """The highest of the rows' percentages: a stack's busiest member, the busier of two
+        Routing Engines (what a limit is about); None when no row gives one."""
         if self.direct is not None:
-            for text in self.direct.values(rows):
-                value = number(text)
-                if value is not None:
-                    return _clamp(value)
-            return None
-        for row in self.rows.pick(rows):
-            value = self._of(row)
-            if value is not None:
-                return _clamp(value)
-        return None
+            values = [number(text) for text in self.direct.values(rows)]
+        else:
+            values = [self._of(row) for row in self.rows.pick(rows)]
+        found = [v for v in values if v is not None]
+        return _clamp(max(found)) if found else None
 
     def _of(self, row: Row) -> float | None:
         if self.idle is not None:
@@ -296,11 +295,18 @@ class Sensors:
         return (*self.name.fields, *self.value.fields, *self.rows.fields)
 
     def evaluate(self, rows: Sequence[Row]) -> dict[str, float]:
+        """Sensor name -> degrees; a second sensor of the same name (two "Board sensor"s on
+        one card) is "Board sensor (2)", so that none is lost."""
         found: dict[str, float] = {}
         for row in self.rows.pick(rows):
             name, value = self.name.value(row), number(self.value.value(row))
-            if name and value is not None:
-                found.setdefault(name, value)
+            if not name or value is None:
+                continue
+            unique, count = name, 1
+            while unique in found:
+                count += 1
+                unique = f"{name} ({count})"
+            found[unique] = value
         return found
 
 

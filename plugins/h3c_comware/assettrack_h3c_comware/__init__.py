@@ -21,6 +21,8 @@ from assettrack.api import (
     Readings,
     VendorNames,
     VendorRule,
+    angle_prompt,
+    bracket_prompt,
     hookimpl,
     redundancy_proposal,
 )
@@ -75,7 +77,7 @@ def match(asset: Asset) -> int:
 # the views below it). Prompts are matched against the last line received.
 PROFILE = ConsoleProfile(
     name="h3c_comware",
-    prompt_patterns=(r"^<[\w.\-@/:~]{1,63}>\s*$", r"^\[[\w.\-@/:~*]{1,80}\]\s*$"),
+    prompt_patterns=(angle_prompt(), bracket_prompt()),
     login_prompt=r"(?i)(username|login)\s*:\s*$",
     login_failure_patterns=(r"(?i)authentication failed", r"(?i)login failed"),
     paging_off_commands=("screen-length disable",),

@@ -29,7 +29,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from assettrack.api import FAILED, OK, Readings, uptime_seconds
+from assettrack.api import (
+    FAILED,
+    OK,
+    Readings,
+    is_stack,
+    member_name,
+    normalize_newlines,
+    ntc_parse,
+    parse_outputs,
+    uptime_seconds,
+)
 
 PLATFORM = "hp_comware"  # ntc-templates' name for Comware
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,20 +53,6 @@ DISPLAY_CPU = "display cpu-usage"
 DISPLAY_MEMORY = "display memory"
 DISPLAY_ENVIRONMENT = "display environment"
 DISPLAY_INTERFACES = "display interface brief"
-
-# -- helpers (candidates for assettrack.api: the Cisco and Huawei plugins have their own) --
-
-
-def _lines(text: str) -> str:
-    """Line ends as the templates expect them: consoles send CR LF, some a lone CR."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _ntc(command: str, text: str) -> list[dict[str, Any]]:
-    """An ntc-templates template's rows, keys in lower case."""
-    from ntc_templates.parse import parse_output  # a large import: only when parsing
-
-    return parse_output(platform=PLATFORM, command=command, data=_lines(text))
 
 
 @cache
@@ -72,12 +68,13 @@ def _own(command: str, text: str) -> list[dict[str, str]]:
 
     fsm = textfsm.TextFSM(io.StringIO(_template_text(command)))
     header = [h.lower() for h in fsm.header]
-    return [dict(zip(header, row, strict=True)) for row in fsm.ParseText(_lines(text))]
+    rows = fsm.ParseText(normalize_newlines(text))
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
-def member_name(slot: str, name: str, slots: set[str]) -> str:
-    """ "Fan 1" on a single switch; "Slot 2 Fan 1" when the output names several members."""
-    return f"Slot {slot} {name}" if len(slots) > 1 and slot else name
+def _member(name: str, slot: str, slots: set[str]) -> str:
+    """ "Fan 1" on a single switch; "Slot 2 Fan 1" (slot 1's too) in an IRF stack."""
+    return member_name(name, slot, stacked=is_stack(slots), lone=("",))
 
 
 # -- one parser per command ---------------------------------------------------------------
@@ -110,16 +107,22 @@ def parse_version(text: str) -> Readings:
     return readings
 
 
+# Entries that are the device itself: the chassis, a slot (a box, an IRF member, or a board
+# of a chassis that does not print its own entry), or the one entry a box prints with no
+# slot heading (wireless controllers); not fans or power supplies.
+_UNITS = ("chassis", "slot", "")
+
+
 def parse_manuinfo(text: str) -> Readings:
-    rows = _ntc(DISPLAY_MANUINFO, text)
-    boards = [r for r in rows if r["slot_type"].lower() in ("slot", "chassis") and r["device_name"]]
+    rows = ntc_parse(PLATFORM, DISPLAY_MANUINFO, text)
+    boards = [r for r in rows if r["slot_type"].lower() in _UNITS and r["device_name"]]
     if not boards:
         return Readings()
     first = boards[0]
     extra: dict[str, Any] = {
         "components": [
             {
-                "part": f"{r['slot_type']} {r['slot_id']}",
+                "part": f"{r['slot_type']} {r['slot_id']}".strip() or "Device",
                 "name": r["device_name"].strip(),
                 "serial": r["device_serial_number"],
                 "made": r["manufacturing_date"],
@@ -129,7 +132,11 @@ def parse_manuinfo(text: str) -> Readings:
         ]
     }
     if len(boards) > 1:
-        extra["serial_by_slot"] = {r["slot_id"]: r["device_serial_number"] for r in boards}
+        # "2", or "1/self" and "2/self" for the chassis of two chassis in one IRF.
+        extra["serial_by_slot"] = {
+            "/".join(p for p in (r["chassis_id"], r["slot_id"]) if p): r["device_serial_number"]
+            for r in boards
+        }
     if first["mac_address"]:
         extra["mac_address"] = first["mac_address"]
     serial = first["device_serial_number"] or None
@@ -144,7 +151,7 @@ _CLOCK = re.compile(
 
 
 def parse_clock(text: str) -> Readings:
-    rows = _ntc(DISPLAY_CLOCK, text)
+    rows = ntc_parse(PLATFORM, DISPLAY_CLOCK, text)
     if rows:
         row = rows[0]
         time, zone, month, day, year = (
@@ -155,7 +162,7 @@ def parse_clock(text: str) -> Readings:
             row["year"],
         )
     else:
-        found = _CLOCK.search(_lines(text))
+        found = _CLOCK.search(normalize_newlines(text))
         if not found:
             return Readings()
         time, zone, month, day, year = found.groups()
@@ -171,7 +178,7 @@ def parse_fan(text: str) -> Readings:
     slots = {r["slot"] for r in rows}
     fans: dict[str, str] = {}
     for row in rows:
-        name = member_name(row["slot"], f"Fan {row['fan']}", slots)
+        name = _member(f"Fan {row['fan']}", row["slot"], slots)
         # A fan tray missing ("Absent") is a fault, not an empty option bay.
         fans[name] = OK if row["state"].lower() in _GOOD else FAILED
     return Readings(fans=fans)
@@ -184,7 +191,7 @@ def parse_power(text: str) -> Readings:
     empty: list[str] = []
     watts: dict[str, float] = {}
     for row in rows:
-        name = member_name(row["slot"], f"Power {row['power']}", slots)
+        name = _member(f"Power {row['power']}", row["slot"], slots)
         state = row["state"].lower()
         if state in ("absent", "notinstalled", "not-install"):
             empty.append(name)
@@ -243,7 +250,7 @@ def parse_environment(text: str) -> Readings:
     hot: list[str] = []
     for row in rows:
         sensor = row["sensor"]
-        name = member_name(row["slot"], sensor, slots) if sensor else f"Slot {row['slot']}"
+        name = _member(sensor, row["slot"], slots) if sensor else f"Slot {row['slot']}"
         value = float(row["temperature"])
         temperatures[name] = value
         if row["warning"] not in ("", "NA"):
@@ -259,7 +266,7 @@ def parse_environment(text: str) -> Readings:
 
 
 def parse_interfaces(text: str) -> Readings:
-    rows = _ntc(DISPLAY_INTERFACES, text)
+    rows = ntc_parse(PLATFORM, DISPLAY_INTERFACES, text)
     if not rows:
         return Readings()  # not the table: interfaces stay "not read"
     # "ADM" is shut down by configuration, "Stby" a standby link: neither is a fault.
@@ -286,27 +293,6 @@ COMMANDS: tuple[str, ...] = tuple(PARSERS)
 
 
 def parse(outputs: Mapping[str, str]) -> Readings:
-    """All outputs -> one set of readings; never raises. Earlier commands win on conflicts."""
-    readings = Readings()
-    errors: list[str] = []
-    order = list(PARSERS)
-    try:
-        items = sorted(
-            outputs.items(),
-            key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order),
-        )
-    except Exception as exc:  # not a mapping of commands to texts after all
-        return Readings(extra={"parse_errors": [f"outputs: {type(exc).__name__}: {exc}"]})
-    for command, text in items:
-        parser = PARSERS.get(command)
-        if parser is None or not isinstance(text, str) or not text.strip():
-            continue
-        try:
-            part = parser(text)
-        except Exception as exc:
-            errors.append(f"{command}: {type(exc).__name__}: {str(exc)[:160]}")
-            continue
-        readings = readings.merge(part)
-    if errors:
-        readings.extra["parse_errors"] = errors
-    return readings
+    """All outputs -> one set of readings; never raises. Earlier commands win on conflicts;
+    a command whose output cannot be parsed is noted in ``extra["parse_errors"]``."""
+    return parse_outputs(outputs, PARSERS)

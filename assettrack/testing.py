@@ -15,7 +15,8 @@ Fixtures:
   device simulator on a local TCP port, stopped after the test.
 - ``console_from_profile``: ``console_from_profile(profile, transport="tcp", **options)`` ->
   a ``SimulatedConsole`` serving any vendor's console described as data (a profile's
-  ``.toml`` file or a ``SimProfile``), on a local TCP port or a pseudo-terminal.
+  ``.toml`` file, a ``SimProfile``, or the name of a console shipped with assettrack such
+  as ``"cisco_ios_failed_fan"``), on a local TCP port or a pseudo-terminal.
 - ``console_from_transcript``: ``console_from_transcript(transcript, transport="tcp",
   prompt=None, **options)`` -> a ``SimulatedConsole`` replaying a recorded session (a file
   ``inspect --save-transcript`` wrote, or its text).
@@ -99,12 +100,30 @@ def _serve(device: Any, transport: str, options: dict[str, Any], running: list[A
     return SimulatedConsole(simulator, transport)
 
 
+def _console_file(given: str | Path) -> Path:
+    """A profile's path, or the console shipped under that name (``consoles/NAME``)."""
+    from assettrack.profiles.catalog import CONSOLES
+
+    path = Path(given)
+    if path.exists() or path.suffix or len(path.parts) > 1:
+        return path
+    shipped = CONSOLES / path.name / "console.toml"
+    if shipped.is_file():
+        return shipped
+    names = ", ".join(sorted(p.parent.name for p in CONSOLES.glob("*/console.toml")))
+    raise FileNotFoundError(
+        f"no profile file {given} and no shipped console of that name (shipped: {names})"
+    )
+
+
 @pytest.fixture
 def console_from_profile() -> Iterator[Callable[..., SimulatedConsole]]:
     """``console_from_profile(profile, transport="tcp", **options)`` -> ``SimulatedConsole``.
 
-    ``profile`` is the path of a simulated console's ``.toml`` profile, or a ``SimProfile``;
-    ``options`` are ``SimOptions`` fields (``login=(user, password)``, ``baud``,
+    ``profile`` is the path of a simulated console's ``.toml`` profile, a ``SimProfile``, or
+    the name of a console shipped with assettrack, as ``assettrack sim --profile NAME`` takes
+    it (``"cisco_ios"``, ``"huawei_vrp_failed_fan"``, ``"juniper_junos"``...); ``options``
+    are ``SimOptions`` fields (``login=(user, password)``, ``baud``,
     ``faults=frozenset({"garbage"})``...), over what the profile says.
     """
     from assettrack.console.simulator.sim_profile import SimProfile, load_sim_profile
@@ -114,7 +133,9 @@ def console_from_profile() -> Iterator[Callable[..., SimulatedConsole]]:
     def start(
         profile: str | Path | SimProfile, transport: str = "tcp", **options: Any
     ) -> SimulatedConsole:
-        device = profile if isinstance(profile, SimProfile) else load_sim_profile(profile)
+        device = (
+            profile if isinstance(profile, SimProfile) else load_sim_profile(_console_file(profile))
+        )
         return _serve(device, transport, options, running)
 
     yield start

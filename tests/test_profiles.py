@@ -4,6 +4,7 @@ profile registered through the plugin hook), every reading checked field by fiel
 
 from __future__ import annotations
 
+import importlib
 import json
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from assettrack.profiles.catalog import CONSOLES, SHIPPED
 from assettrack.profiles.driver_profile import load_driver_profile
 from assettrack.services.assets import AssetRegister
 from assettrack.store.store import Store
+from assettrack.testing import preset, read_console
 from tests.conftest import run_cli
 
 HAS_PTY = sys.platform != "win32"
@@ -489,3 +491,48 @@ def test_the_mikrotik_configuration_is_kept_with_its_secrets_masked(database):
     assert secret in (CONSOLES / "mikrotik_routeros" / "outputs" / "export.txt").read_text()
     kept = [p for p in database.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
     assert kept == [] and secret not in result.stdout
+
+
+# -- the first-party plugins' consoles, as data -------------------------------------------
+
+FIRST_PARTY = {
+    "cisco_ios": ("cisco", "Cisco", ("admin", "Cisco-Lab-3")),
+    "huawei_vrp": ("huawei", "Huawei", ("admin", "Huawei-Lab-4")),
+}
+
+
+@pytest.mark.parametrize("variant", ["", "failed_fan", "hot_sensor"])
+@pytest.mark.parametrize("driver", sorted(FIRST_PARTY))
+def test_a_first_party_console_as_data_reads_as_the_built_in_simulator(
+    driver, variant, plugin_host, sample_asset, simulated_console, console_from_profile, monkeypatch
+):
+    # The Cisco and Huawei plugins' tests read these consoles: each must answer every command
+    # as the built-in simulator's device does, so the readings are the ones it gives.
+    vendor, vendor_name, (user, password) = FIRST_PARTY[driver]
+    monkeypatch.setenv("LAB_USER", user)
+    monkeypatch.setenv("LAB_PASS", password)
+    state = preset(vendor, **({variant: True} if variant else {}))
+    ext = plugin_host(importlib.import_module(f"assettrack_{driver}"), builtins=True)
+    asset = sample_asset(vendor=vendor_name, model=state.model, serial_number=state.serial)
+    reads = [
+        read_console(ext, asset, url, credentials_ref="env:LAB_USER,LAB_PASS")
+        for url in (
+            simulated_console(vendor, state=state, login=(user, password)),
+            console_from_profile("_".join(filter(None, (driver, variant)))),
+        )
+    ]
+    built_in, as_data = reads
+    assert as_data.driver == built_in.driver == driver
+    assert as_data.problems == built_in.problems == []
+    assert as_data.outputs == built_in.outputs
+    assert as_data.readings == built_in.readings
+
+
+def test_a_shipped_console_is_served_by_name_and_an_unknown_name_lists_them(
+    console_from_profile,
+):
+    console = console_from_profile("cisco_ios_failed_fan")
+    assert console.profile.name == "cisco_ios_failed_fan"
+    assert console.profile.serial == "FCW2123L0AB"
+    with pytest.raises(FileNotFoundError, match=r"shipped: .*huawei_vrp_hot_sensor"):
+        console_from_profile("no_such_console")

@@ -1,5 +1,6 @@
 """The Cisco plugin as assettrack loads it: driver choice, a real console read of the
-simulated device, checklist items, proposals and warranty periods."""
+simulated switch (the console profiles shipped with assettrack), checklist items, proposals
+and warranty periods."""
 
 from __future__ import annotations
 
@@ -11,36 +12,50 @@ import pytest
 from assettrack.api import ItemResult, Readings, validate_readings
 from assettrack.testing import (
     WarrantyRules,
-    preset,
     read_console,
     serial_mismatch,
     warranty_status,
 )
 
+# What the shipped `cisco_ios` console's Catalyst 3850 prints, as a read should find it (its
+# `_failed_fan` and `_hot_sensor` twins differ only where the tests say).
+VERSION = "16.9.5"
+UPTIME_SECONDS = ((61 * 24 + 4) * 60 + 17) * 60  # "8 weeks, 5 days, 4 hours, 17 minutes"
+CPU_PERCENT = 7
+MEMORY_PERCENT = 26
+TEMPERATURES = {"Inlet": 31, "Hotspot": 45}
+INLET_CRITICAL = 56  # "Red Threshold" of the inlet sensor
+FANS = {"FAN 1": "ok", "FAN 2": "ok", "FAN 3": "ok"}
+POWER_SUPPLIES = {"1A": "ok"}  # bay 1B is empty
+INTERFACES = 26
+DOWN = [f"GigabitEthernet1/0/{n}" for n in (5, 10, 15, 20)]  # enabled, link down
+CREDENTIALS = ("admin", "Cisco-Lab-3")  # the console's [login]
+
 
 @pytest.fixture
-def cisco_read(plugin_host, sample_asset, simulated_console):
-    """read(asset_fields, **simulator options) -> (ReadResult, device state, asset)."""
+def cisco_read(plugin_host, sample_asset, console_from_profile, monkeypatch):
+    """read(asset_fields, console="cisco_ios", **simulator options) -> (ReadResult, the
+    console's profile, asset)."""
+    monkeypatch.setenv("CISCO_LAB_USER", CREDENTIALS[0])
+    monkeypatch.setenv("CISCO_LAB_PASS", CREDENTIALS[1])
 
-    def read(asset_fields: dict | None = None, **options):
-        state = preset(
-            "cisco",
-            failed_fan=options.pop("failed_fan", False),
-            hot_sensor=options.pop("hot_sensor", False),
-        )
-        url = simulated_console("cisco", state=state, **options)
+    def read(asset_fields: dict | None = None, console: str = "cisco_ios", **options):
+        served = console_from_profile(console, **options)
+        device = served.profile
         ext = plugin_host(plugin, builtins=True)
-        fields = {"vendor": "Cisco", "model": state.model, "serial_number": state.serial}
+        fields = {"vendor": "Cisco", "model": device.model, "serial_number": device.serial}
         asset = sample_asset(**{**fields, **(asset_fields or {})})
-        result = read_console(ext, asset, url)
+        result = read_console(
+            ext, asset, served, credentials_ref="env:CISCO_LAB_USER,CISCO_LAB_PASS"
+        )
         assert ext.host.failures == []
-        return result, state, asset
+        return result, device, asset
 
     return read
 
 
 def test_reads_the_simulated_switch_with_a_failed_fan(cisco_read) -> None:
-    result, state, _ = cisco_read(failed_fan=True)
+    result, device, _ = cisco_read(console="cisco_ios_failed_fan")
     r = result.readings
     assert result.driver == "cisco_ios"
     assert result.problems == []
@@ -48,28 +63,28 @@ def test_reads_the_simulated_switch_with_a_failed_fan(cisco_read) -> None:
     assert validate_readings(r) == []
     assert (r.vendor, r.model, r.serial_number, r.os_version, r.hostname) == (
         "Cisco",
-        state.model,
-        state.serial,
-        state.version,
-        state.hostname,
+        device.model,
+        device.serial,
+        VERSION,
+        device.hostname,
     )
-    assert r.uptime_seconds == int(state.uptime.total_seconds()) // 60 * 60
-    assert r.cpu_percent == state.cpu_percent
-    assert r.memory_used_percent == pytest.approx(state.memory_percent, abs=0.1)
-    assert r.temperatures == {name: float(v) for name, v in state.temperatures.items()}
-    assert {name: r.fans[name] for name in state.fans} == state.fans
+    assert r.uptime_seconds == UPTIME_SECONDS
+    assert r.cpu_percent == CPU_PERCENT
+    assert r.memory_used_percent == pytest.approx(MEMORY_PERCENT, abs=0.1)
+    assert r.temperatures == {name: float(v) for name, v in TEMPERATURES.items()}
+    fans = {**FANS, "FAN 1": "failed"}
+    assert {name: r.fans[name] for name in fans} == fans
     assert r.fans["FAN 1"] == "failed"
-    present = {psu.name: "ok" for psu in state.power_supplies if psu.present}
-    assert r.power_supplies == present
+    assert r.power_supplies == POWER_SUPPLIES
     assert r.extra["empty_power_bays"] == ["1B"]
-    assert r.interfaces_down == [i.name for i in state.interfaces if i.admin_up and not i.up]
+    assert r.interfaces_down == DOWN
     assert any("FAN_FAILED" in alarm for alarm in r.alarms)
     assert r.extra["os_family"] == "IOS XE"
 
 
 def test_hot_sensor_shows_its_temperature_and_alarm(cisco_read) -> None:
-    result, state, _ = cisco_read(hot_sensor=True)
-    hot = state.limits("Inlet")[1] + 3
+    result, _, _ = cisco_read(console="cisco_ios_hot_sensor")
+    hot = INLET_CRITICAL + 3
     assert result.readings.temperatures["Inlet"] == hot
     assert result.readings.extra["system_temperature"] == {"Switch 1": "CRITICAL"}
     assert any("TEMP_CRITICAL" in alarm for alarm in result.readings.alarms)
@@ -77,23 +92,23 @@ def test_hot_sensor_shows_its_temperature_and_alarm(cisco_read) -> None:
 
 
 def test_paging_refused_still_gives_complete_outputs(cisco_read) -> None:
-    result, state, _ = cisco_read(refuse_paging_off=True, screen_length=24)
+    result, device, _ = cisco_read(refuse_paging_off=True, screen_length=24)
     assert result.problems == []
     assert "--More--" in result.transcript  # the device paged, and the reader answered
     version = result.outputs["show version"]
     assert "--More--" not in version
     assert version.rstrip().endswith("Configuration register is 0x102")
     r = result.readings
-    assert r.serial_number == state.serial  # "System Serial Number" is on the second page
-    assert r.extra["interfaces_total"] == len(state.interfaces)
-    assert r.interfaces_down == [i.name for i in state.interfaces if i.admin_up and not i.up]
+    assert r.serial_number == device.serial  # "System Serial Number" is on the second page
+    assert r.extra["interfaces_total"] == INTERFACES
+    assert r.interfaces_down == DOWN
 
 
 def test_serial_read_differs_from_a_wrongly_recorded_serial(cisco_read) -> None:
-    result, state, asset = cisco_read({"serial_number": "FCW0000X0XX"})
-    assert result.readings.serial_number == state.serial
+    result, device, asset = cisco_read({"serial_number": "FCW0000X0XX"})
+    assert result.readings.serial_number == device.serial
     message = serial_mismatch(asset, result.readings)
-    assert message and state.serial in message and "FCW0000X0XX" in message
+    assert message and device.serial in message and "FCW0000X0XX" in message
     result, _, asset = cisco_read()
     assert serial_mismatch(asset, result.readings) is None
 

@@ -1,5 +1,6 @@
 """The Huawei plugin as assettrack loads it: driver choice, a real console read of the
-simulated device, checklist items, proposals and warranty periods."""
+simulated switch (the console profiles shipped with assettrack), checklist items, proposals
+and warranty periods."""
 
 from __future__ import annotations
 
@@ -11,35 +12,53 @@ import pytest
 from assettrack.api import ItemResult, Readings, validate_readings
 from assettrack.testing import (
     WarrantyRules,
-    preset,
     read_console,
     serial_mismatch,
     warranty_status,
 )
 
+# What the shipped `huawei_vrp` console's S5720 prints, as a read should find it (its
+# `_failed_fan` and `_hot_sensor` twins differ only where the tests say).
+VERSION = "V200R011C10SPC600"
+VRP_RELEASE = "5.170"
+UPTIME_SECONDS = ((23 * 24 + 6) * 60 + 41) * 60  # "3 weeks, 2 days, 6 hours, 41 minutes"
+CPU_PERCENT = 12
+MEMORY_PERCENT = 41
+TEMPERATURES = {"1": 39, "2": 44}
+CRITICAL = 78  # the upper limit of sensor 1
+FANS = {"FAN1": "ok"}
+POWER_SUPPLIES = {"PWR1": "ok"}  # bay PWR2 is empty
+INTERFACES = 31
+DOWN = [
+    *(f"GigabitEthernet0/0/{n}" for n in (4, 8, 12, 16, 20)),
+    *(f"XGigabitEthernet0/0/{n}" for n in (2, 3, 4)),
+]  # enabled, link down
+CREDENTIALS = ("admin", "Huawei-Lab-4")  # the console's [login]
+
 
 @pytest.fixture
-def huawei_read(plugin_host, sample_asset, simulated_console):
-    """read(asset_fields, **simulator options) -> (ReadResult, device state, asset)."""
+def huawei_read(plugin_host, sample_asset, console_from_profile, monkeypatch):
+    """read(asset_fields, console="huawei_vrp", **simulator options) -> (ReadResult, the
+    console's profile, asset)."""
+    monkeypatch.setenv("HUAWEI_LAB_USER", CREDENTIALS[0])
+    monkeypatch.setenv("HUAWEI_LAB_PASS", CREDENTIALS[1])
 
-    def read(asset_fields: dict | None = None, **options):
-        state = preset(
-            "huawei",
-            failed_fan=options.pop("failed_fan", False),
-            hot_sensor=options.pop("hot_sensor", False),
-        )
-        url = simulated_console("huawei", state=state, **options)
+    def read(asset_fields: dict | None = None, console: str = "huawei_vrp", **options):
+        served = console_from_profile(console, **options)
+        device = served.profile
         ext = plugin_host(plugin, builtins=True)
         fields = {
             "vendor": "Huawei",
-            "model": state.model,
-            "serial_number": state.serial,
+            "model": device.model,
+            "serial_number": device.serial,
             "kind": "switch",
         }
         asset = sample_asset(**{**fields, **(asset_fields or {})})
-        result = read_console(ext, asset, url)
+        result = read_console(
+            ext, asset, served, credentials_ref="env:HUAWEI_LAB_USER,HUAWEI_LAB_PASS"
+        )
         assert ext.host.failures == []
-        return result, state, asset
+        return result, device, asset
 
     return read
 
@@ -50,7 +69,7 @@ def sensor(name: str) -> str:
 
 
 def test_reads_the_simulated_switch_with_a_failed_fan(huawei_read) -> None:
-    result, state, _ = huawei_read(failed_fan=True)
+    result, device, _ = huawei_read(console="huawei_vrp_failed_fan")
     r = result.readings
     assert result.driver == "huawei_vrp"
     assert result.problems == []
@@ -58,27 +77,27 @@ def test_reads_the_simulated_switch_with_a_failed_fan(huawei_read) -> None:
     assert validate_readings(r) == []
     assert (r.vendor, r.model, r.serial_number, r.os_version, r.hostname) == (
         "Huawei",
-        state.model,
-        state.serial,
-        state.version,
-        state.hostname,
+        device.model,
+        device.serial,
+        VERSION,
+        device.hostname,
     )
-    assert r.uptime_seconds == int(state.uptime.total_seconds()) // 60 * 60
-    assert r.cpu_percent == state.cpu_percent
-    assert r.memory_used_percent == state.memory_percent
-    assert r.temperatures == {sensor(n): float(v) for n, v in state.temperatures.items()}
-    assert r.fans == state.fans
+    assert r.uptime_seconds == UPTIME_SECONDS
+    assert r.cpu_percent == CPU_PERCENT
+    assert r.memory_used_percent == MEMORY_PERCENT
+    assert r.temperatures == {sensor(n): float(v) for n, v in TEMPERATURES.items()}
+    assert r.fans == {**FANS, "FAN1": "failed"}
     assert r.fans["FAN1"] == "failed"
-    assert r.power_supplies == {psu.name: "ok" for psu in state.power_supplies if psu.present}
+    assert r.power_supplies == POWER_SUPPLIES
     assert r.extra["empty_power_bays"] == ["PWR2"]
-    assert r.interfaces_down == [i.name for i in state.interfaces if i.admin_up and not i.up]
+    assert r.interfaces_down == DOWN
     assert r.alarms == ["Major 2025-03-14 08:48:00 FAN1 had a rotation error reported."]
-    assert r.extra["vrp_version"] == state.software_image
+    assert r.extra["vrp_version"] == VRP_RELEASE
 
 
 def test_hot_sensor_shows_its_temperature_and_alarm(huawei_read) -> None:
-    result, state, _ = huawei_read(hot_sensor=True)
-    hot = state.limits("1")[1] + 3
+    result, _, _ = huawei_read(console="huawei_vrp_hot_sensor")
+    hot = CRITICAL + 3
     r = result.readings
     assert r.temperatures[sensor("1")] == hot
     assert r.extra["abnormal_temperatures"] == [sensor("1")]
@@ -93,22 +112,22 @@ def test_healthy_switch_reports_no_alarms(huawei_read) -> None:
 
 
 def test_paging_refused_still_gives_complete_outputs(huawei_read) -> None:
-    result, state, _ = huawei_read(refuse_paging_off=True, screen_length=24)
+    result, _, _ = huawei_read(refuse_paging_off=True, screen_length=24)
     assert result.problems == []
     assert "---- More ----" in result.transcript  # the device paged, and the reader answered
     brief = result.outputs["display interface brief"]
     assert "More" not in brief
     assert brief.rstrip().splitlines()[-1].startswith("Vlanif1")
     r = result.readings
-    assert r.extra["interfaces_total"] == len(state.interfaces)
-    assert r.interfaces_down == [i.name for i in state.interfaces if i.admin_up and not i.up]
+    assert r.extra["interfaces_total"] == INTERFACES
+    assert r.interfaces_down == DOWN
 
 
 def test_serial_read_differs_from_a_wrongly_recorded_serial(huawei_read) -> None:
-    result, state, asset = huawei_read({"serial_number": "2102350000000000001"})
-    assert result.readings.serial_number == state.serial
+    result, device, asset = huawei_read({"serial_number": "2102350000000000001"})
+    assert result.readings.serial_number == device.serial
     message = serial_mismatch(asset, result.readings)
-    assert message and state.serial in message and "2102350000000000001" in message
+    assert message and device.serial in message and "2102350000000000001" in message
 
 
 # -- matching, checklist, proposals, warranty ----------------------------------------------

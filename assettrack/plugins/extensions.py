@@ -128,10 +128,12 @@ class Extensions:
 
     def checklist_for(self, asset: Asset) -> list[ChecklistItem]:
         """The checklist items every plugin gives for ``asset``, built-ins first; a failing
-        plugin's are left out (its failure recorded), a repeated id dropped."""
+        plugin's are left out (its failure recorded), a repeated id dropped. The plugins see
+        the asset with its vendor resolved through the alias table, as drivers do (an asset
+        typed 瞻博 gets the Junos items with the Junos driver)."""
         items: dict[str, ChecklistItem] = {}
         for plugin, contributed in self.host.call(
-            "assettrack_checklist_items", {"asset": asset}, check=_check_items
+            "assettrack_checklist_items", {"asset": self._resolved(asset)}, check=_check_items
         ):
             for item in contributed:
                 if item.id in items:
@@ -147,8 +149,10 @@ class Extensions:
     def propose(
         self, items: Iterable[ChecklistItem], readings: Readings, asset: Asset
     ) -> dict[str, tuple[str, Proposal]]:
-        """item id -> (plugin, proposal) for every item some plugin can fill."""
+        """item id -> (plugin, proposal) for every item some plugin can fill (the plugins
+        see the asset with its vendor resolved, as for the checklist)."""
         proposals = {}
+        asset = self._resolved(asset)
         for item in items:
             answers = self.host.call(
                 "assettrack_autofill",
@@ -185,6 +189,8 @@ class Extensions:
         return self.driver_plugins.get(driver.name, driver.name)
 
     def _resolved(self, asset: Asset) -> Asset:
+        """The asset as plugins see it: its vendor resolved through the alias table (思科 is
+        Cisco); the record keeps the vendor as typed."""
         resolved = self.vendor_of(asset.vendor)
         return asset if resolved == asset.vendor else dataclasses.replace(asset, vendor=resolved)
 

@@ -61,8 +61,10 @@ def assettrack_vendor_aliases(register: Callable[[VendorNames], None]) -> None:
 def assettrack_checklist_items(asset: Asset) -> list[ChecklistItem] | None:
     """Checklist items for inspecting ``asset`` (return [] or None when it is not yours).
 
-    Called each time an inspection of the asset starts. Items are shown in plugin order,
-    built-ins first; an item id may appear only once (later duplicates are dropped).
+    Called each time an inspection of the asset starts. ``asset.vendor`` is the vendor as
+    resolved through the alias table (瞻博 is Juniper), as a driver's ``match`` gets it.
+    Items are shown in plugin order, built-ins first; an item id may appear only once (later
+    duplicates are dropped).
     """
 
 
@@ -70,9 +72,9 @@ def assettrack_checklist_items(asset: Asset) -> list[ChecklistItem] | None:
 def assettrack_autofill(item: ChecklistItem, readings: Readings, asset: Asset) -> Proposal | None:
     """Propose a result for ``item`` from the device's ``readings``, or return None.
 
-    Called for each item after a console read. The most recently registered plugin that
-    answers wins, so a vendor plugin can refine the built-in rule. The engineer can always
-    override a proposal.
+    Called for each item after a console read (``asset`` with its vendor resolved, as for
+    the checklist). The most recently registered plugin that answers wins, so a vendor
+    plugin can refine the built-in rule. The engineer can always override a proposal.
     """
 
 

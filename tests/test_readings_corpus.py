@@ -97,15 +97,21 @@ def test_every_output_has_its_truth_its_source_and_its_notice(drivers) -> None:
     assert total >= 100
 
 
-def test_every_shipped_profile_is_measured_on_real_outputs_of_its_first_command() -> None:
-    """The version (or system status) command of each shipped profile, and of the H3C
-    plugin, has real outputs in the corpus."""
+def test_every_shipped_profile_is_measured_on_real_outputs_of_its_first_command(drivers) -> None:
+    """The first command of each shipped profile and of the H3C plugin (version, identity,
+    system status), and more of their commands, have real outputs in the corpus."""
     known = corpus()
-    for path in SHIPPED.glob("*.toml"):
-        name = tomllib.loads(path.read_text(encoding="utf-8"))["driver"]["name"]
-        assert name in known, f"no real outputs for the shipped profile {name}"
-        assert len(known[name]) >= 3, name
-    assert "h3c_comware" in known
+    names = [
+        tomllib.loads(p.read_text(encoding="utf-8"))["driver"]["name"]
+        for p in SHIPPED.glob("*.toml")
+    ]
+    for name in [*names, "h3c_comware"]:
+        assert name in known, f"no real outputs for the driver {name}"
+        commands = {truth["command"] for truth in known[name].values()}
+        first = drivers[name].commands[0]
+        if name != "h3c_comware":  # ntc-templates has no Comware "display version" output
+            assert first in commands, f"{name}: no real output of {first!r}"
+        assert len(commands) >= 2 and len(known[name]) >= 3, name
 
 
 def test_field_accuracy_per_vendor_on_real_outputs(

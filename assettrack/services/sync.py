@@ -15,6 +15,13 @@ of the same table and id, wherever it is filed (an asset moves between site file
   ``resolve_conflict`` keeps one. Nothing is ever overwritten silently or lost. Identical
   contents are not a conflict.
 
+When the version both sides started from is known (a git merge base: ``services.git_sync``),
+an edit made on both sides is merged field by field instead: a field changed on one side
+only is taken from that side, and only the fields changed differently on both sides make a
+conflict - the merged copy is kept here (with the local values of those fields) and the copy
+with theirs waits in the ``conflicts`` table. A deletion against an edit is always a
+conflict. Bundles carry no such base, so two edits of one record conflict as a whole.
+
 Resolving writes the kept content as a new revision whose history holds both sides' revisions,
 so the other laptop's next import sees it as newer and takes it.
 """
@@ -23,7 +30,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -63,12 +70,16 @@ class MergeReport:
     deleted: int = 0
     conflicts: int = 0
     unchanged: int = 0
+    merged: int = 0  # edited on both sides, merged field by field without a conflict
     conflict_ids: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # incoming documents kept out, and why
 
     def summary(self) -> str:
+        merged = f"{self.merged} merged field by field, " if self.merged else ""
+        refused = f", {len(self.refused)} refused" if self.refused else ""
         return (
-            f"{self.added} added, {self.updated} updated, {self.deleted} deleted, "
-            f"{self.conflicts} conflict(s), {self.unchanged} unchanged"
+            f"{self.added} added, {self.updated} updated, {merged}{self.deleted} deleted, "
+            f"{self.conflicts} conflict(s), {self.unchanged} unchanged{refused}"
         )
 
 
@@ -187,40 +198,21 @@ def read_bundle(path: Path, plan: SchemaPlan) -> list[Located]:
     for i, entry in enumerate(entries):
         try:
             partition, table, doc = entry["partition"], entry["table"], entry["doc"]
-            doc_id, schema = doc["id"], doc["schema"]
+            doc_id, _schema = doc["id"], doc["schema"]
         except (KeyError, TypeError):
             raise AssetTrackError(
                 f"{path}: document {i} is damaged (it needs a partition, a table and a "
                 "document with an id and a schema); nothing was imported"
             ) from None
-        if not _safe_partition(partition) or not isinstance(doc_id, str):
+        try:
+            doc = admit(partition, table, doc, plan)
+        except NewerDocumentError as exc:
             raise AssetTrackError(
-                f"{path}: document {i} names an impossible place ({partition}); "
-                "nothing was imported"
-            )
-        if not _table_fits(partition, table):
-            raise AssetTrackError(
-                f"{path}: document {i} ({doc_id}) is of a table that cannot be imported into "
-                f"{partition} ({table!r}); nothing was imported"
-            )
-        if isinstance(schema, int) and not isinstance(schema, bool) and schema > plan.current:
-            raise AssetTrackError(
-                f"{path} holds documents of schema {schema} (this version reads up to "
+                f"{path} holds documents of schema {exc.schema} (this version reads up to "
                 f"{plan.current}); upgrade assettrack to import it"
-            )
-        if (
-            is_live(doc)
-            and isinstance(schema, int)
-            and not isinstance(schema, bool)
-            and 1 <= schema < plan.current
-        ):
-            doc = plan.migrate(table, dict(doc))
-        problems = check_document(table, doc)
-        if problems:
-            raise AssetTrackError(
-                f"{path}: document {i} is refused, {describe(table, doc, problems)}; "
-                "nothing was imported"
-            )
+            ) from None
+        except RefusedDocument as exc:
+            raise AssetTrackError(f"{path}: document {i}{exc.bundle_text()}") from None
         first = seen.setdefault((table, doc_id), i)
         if first != i:
             raise AssetTrackError(
@@ -229,6 +221,67 @@ def read_bundle(path: Path, plan: SchemaPlan) -> list[Located]:
             )
         found.append(Located(partition, table, doc))
     return found
+
+
+class RefusedDocument(AssetTrackError):
+    """An incoming document kept out. The message names it and says why, in one line;
+    ``bundle_text`` words the same for a bundle's "document N ..." message."""
+
+    def __init__(self, table: str, doc_id: str, reason: str, *, bundle: str) -> None:
+        self.table, self.doc_id, self.reason, self._bundle = table, doc_id, reason, bundle
+        super().__init__(reason)
+
+    def bundle_text(self) -> str:
+        return self._bundle
+
+
+class NewerDocumentError(AssetTrackError):
+    """A document written by a newer assettrack: this version must not merge it."""
+
+    def __init__(self, schema: int) -> None:
+        self.schema = schema
+        super().__init__(f"a document of schema {schema}")
+
+
+def admit(partition: Any, table: Any, doc: Any, plan: SchemaPlan) -> dict[str, Any]:
+    """An incoming document as this version keeps it (migrated), past the same gate as every
+    other way in (``domain.gate``): filed where the store would file it, of a table it
+    keeps, of a schema it reads. ``RefusedDocument`` says why not; ``NewerDocumentError``
+    when only a newer assettrack may merge it."""
+    doc_id = doc.get("id") if isinstance(doc, dict) else None
+    what = f"{_singular(str(table))} {doc_id}"
+    if not _safe_partition(partition) or not isinstance(doc_id, str):
+        raise RefusedDocument(
+            str(table),
+            str(doc_id),
+            f"{what}: filed in an impossible place ({partition})",
+            bundle=f" names an impossible place ({partition}); nothing was imported",
+        )
+    if not _table_fits(partition, table):
+        raise RefusedDocument(
+            str(table),
+            doc_id,
+            f"{what}: {partition} does not keep the table {table!r}",
+            bundle=f" ({doc_id}) is of a table that cannot be imported into {partition} "
+            f"({table!r}); nothing was imported",
+        )
+    schema = doc.get("schema")
+    version_ok = isinstance(schema, int) and not isinstance(schema, bool)
+    if version_ok and schema > plan.current:
+        raise NewerDocumentError(schema)
+    if is_live(doc) and version_ok and 1 <= schema < plan.current:
+        doc = plan.migrate(table, dict(doc))
+    problems = check_document(table, doc)
+    if problems:
+        said = describe(table, doc, problems)
+        raise RefusedDocument(
+            table, doc_id, said, bundle=f" is refused, {said}; nothing was imported"
+        )
+    return doc
+
+
+def _singular(table: str) -> str:
+    return table[:-1] if table.endswith("s") else table
 
 
 def _safe_partition(name: Any) -> bool:
@@ -303,14 +356,31 @@ def import_bundle(store: Store, path: Path) -> MergeReport:
 
 
 def _merge(db: Database, incoming: list[Located]) -> MergeReport:
-    local = _index(db)
-    open_conflicts = {(c["table"], c["doc_id"], _last(c["theirs"])) for c in _conflict_docs(db)}
+    return merge_into(db, incoming, _index(db))
+
+
+def merge_into(
+    db: Database,
+    incoming: Iterable[Located],
+    local: Mapping[tuple[str, str], Located],
+    base: Mapping[tuple[str, str], Located] | None = None,
+) -> MergeReport:
+    """Merge incoming documents (already past the gate: ``admit``) into the database.
+
+    ``local`` finds the local copy of a document by table and id; ``base`` the version both
+    sides started from, where it is known (a git merge base): then an edit made on both sides
+    is merged field by field. The caller holds the writer lock, inside a transaction.
+    """
+    conflict_docs = _conflict_docs(db)
+    open_conflicts = {(c["table"], c["doc_id"], _last(c["theirs"])) for c in conflict_docs}
     report = MergeReport()
     writes = _Writes(db)
     new_conflicts: list[dict[str, Any]] = []
+    settled: list[str] = []
     for theirs in incoming:
         doc = theirs.doc
-        here = local.get((theirs.table, doc["id"]))
+        key = (theirs.table, doc["id"])
+        here = local.get(key)
         if here is None:
             writes.write(theirs.partition, theirs.table, doc)
             if is_live(doc):
@@ -319,9 +389,15 @@ def _merge(db: Database, incoming: list[Located]) -> MergeReport:
                 report.unchanged += 1  # a tombstone of something never seen here
             continue
         mine, their_last, my_last = here.doc, _last(doc), _last(here.doc)
-        if their_last == my_last or (their_last is not None and their_last in _revs(mine)):
+        before = base.get(key) if base is not None else None
+        if before is not None and mine == before.doc:
+            forward = True  # untouched here since both sides had it: theirs is newer
+        elif their_last == my_last or (their_last is not None and their_last in _revs(mine)):
             report.unchanged += 1
-        elif my_last is not None and my_last in _revs(doc):
+            continue
+        else:
+            forward = my_last is not None and my_last in _revs(doc)
+        if forward:
             writes.write(theirs.partition, theirs.table, doc)
             writes.move_from(here, theirs.partition)
             if is_live(doc):
@@ -330,19 +406,141 @@ def _merge(db: Database, incoming: list[Located]) -> MergeReport:
                 report.deleted += 1
             else:
                 report.unchanged += 1
-        elif _content(doc) == _content(mine):
+            # A resolution made elsewhere descends from the copy a conflict here waits with.
+            settled += [
+                c["id"]
+                for c in conflict_docs
+                if (c["table"], c["doc_id"]) == key and _last(c["theirs"]) in _revs(doc)
+            ]
+            continue
+        if _content(doc) == _content(mine):
             report.unchanged += 1  # the same change made on both sides
         elif (theirs.table, doc["id"], their_last) in open_conflicts:
-            report.unchanged += 1  # imported before, still waiting to be resolved
+            report.unchanged += 1  # met before, still waiting to be resolved
         else:
-            conflict = _conflict_doc(here, theirs.partition, doc)
+            merged = _field_merge(db, before, here, theirs) if before is not None else None
+            if merged is not None and not merged.conflicting:
+                writes.write(merged.partition, theirs.table, merged.doc)
+                writes.move_from(here, merged.partition)
+                report.merged += 1
+                continue
+            if merged is not None and _content(merged.doc) != _content(mine):
+                # What only they changed is taken now; only the fields both changed wait.
+                writes.write(merged.partition, theirs.table, merged.doc)
+                writes.move_from(here, merged.partition)
+                here = Located(merged.partition, theirs.table, merged.doc)
+            if merged is not None:
+                theirs = Located(merged.their_partition, theirs.table, merged.theirs)
+            conflict = _conflict_doc(here, theirs.partition, theirs.doc)
             new_conflicts.append(conflict)
             report.conflicts += 1
             report.conflict_ids.append(conflict["id"])
     writes.apply()
     if new_conflicts:
         write_documents(db, CATALOG, CONFLICTS, new_conflicts, pinned=True)
+    if settled:
+        remove_documents(db, CATALOG, CONFLICTS, sorted(set(settled)), pinned=True)
     return report
+
+
+# -- field by field -----------------------------------------------------------------------
+
+_ABSENT = object()
+
+
+@dataclass(frozen=True)
+class FieldMerge:
+    doc: dict[str, Any]  # both sides' changes, the local value where both changed a field
+    partition: str
+    conflicting: tuple[str, ...]  # fields changed differently on both sides ("a.b" nested)
+    theirs: dict[str, Any]  # the same with their values of those fields
+    their_partition: str
+
+
+def _field_merge(db: Database, base: Located, mine: Located, theirs: Located) -> FieldMerge | None:
+    """A three-way merge of two edits of one document from the version both started from;
+    None where it cannot be field by field (a deletion against an edit, a result the gate
+    refuses): then the whole document is a conflict."""
+    if not (is_live(base.doc) and is_live(mine.doc) and is_live(theirs.doc)):
+        return None
+    conflicting: list[tuple[str, ...]] = []
+    ours_doc = _merge_fields(
+        _content(base.doc), _content(mine.doc), _content(theirs.doc), (), conflicting
+    )
+    theirs_doc = _with_values(ours_doc, theirs.doc, conflicting)
+    revision = max(_int(mine.doc.get("revision")), _int(theirs.doc.get("revision"))) + 1
+    history = _revs(mine.doc) + [r for r in _revs(theirs.doc) if r not in _revs(mine.doc)]
+    history.append(secrets.token_hex(6))
+    now = datetime.now().isoformat(timespec="seconds")
+    merged = {**ours_doc, "revision": revision}
+    merged[SYNC] = {"revs": history[-REVISIONS_KEPT:], "by": db.author, "at": now}
+    # Theirs keeps their history, so that meeting their copy again is known as the same.
+    their_copy = {**theirs_doc, "revision": revision, SYNC: theirs.doc.get(SYNC) or {}}
+    for candidate in (merged, their_copy):
+        if check_document(mine.table, candidate):
+            return None  # fields that each passed alone but not together: choose whole
+    partition = _filed(base.partition, mine.partition, theirs.partition)
+    moved_apart = len({base.partition, mine.partition, theirs.partition}) == 3
+    return FieldMerge(
+        doc=merged,
+        partition=partition,
+        conflicting=tuple(".".join(path) for path in conflicting),
+        theirs=their_copy,
+        their_partition=theirs.partition if moved_apart else partition,
+    )
+
+
+def _merge_fields(
+    base: dict[str, Any],
+    mine: dict[str, Any],
+    theirs: dict[str, Any],
+    prefix: tuple[str, ...],
+    conflicting: list[tuple[str, ...]],
+) -> dict[str, Any]:
+    """Each field from the side that changed it; a mapping changed on both sides key by
+    key; a field changed differently on both sides keeps the local value and is named in
+    ``conflicting``."""
+    merged: dict[str, Any] = {}
+    for key in [*mine, *(k for k in theirs if k not in mine)]:
+        b, o, t = base.get(key, _ABSENT), mine.get(key, _ABSENT), theirs.get(key, _ABSENT)
+        if o == t or t == b:
+            value = o
+        elif o == b:
+            value = t
+        elif isinstance(b, dict) and isinstance(o, dict) and isinstance(t, dict):
+            value = _merge_fields(b, o, t, (*prefix, key), conflicting)
+        else:
+            conflicting.append((*prefix, key))
+            value = o
+        if value is not _ABSENT:
+            merged[key] = value
+    return merged
+
+
+def _with_values(
+    doc: dict[str, Any], source: dict[str, Any], paths: list[tuple[str, ...]]
+) -> dict[str, Any]:
+    """``doc`` with the values ``source`` has at ``paths`` (absent where it has none)."""
+    result = orjson.loads(orjson.dumps(doc))  # a deep copy of plain JSON
+    for path in paths:
+        *parents, last = path
+        target, origin = result, source
+        for name in parents:
+            target, origin = target[name], origin[name]
+        if last in origin:
+            target[last] = origin[last]
+        else:
+            target.pop(last, None)
+    return result
+
+
+def _filed(base: str, mine: str, theirs: str) -> str:
+    """Where the merged copy goes: moved on one side only, it follows that side."""
+    return theirs if mine == base else mine
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _conflict_doc(here: Located, their_partition: str, theirs: dict[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "export-bundle": "assettrack.commands.merge:export_bundle_command",
     "import-bundle": "assettrack.commands.merge:import_bundle_command",
     "conflicts": "assettrack.commands.merge:conflicts_group",
+    "sync": "assettrack.commands.sync:sync_group",
     "attach": "assettrack.commands.attachments:attach_command",
     "attachments": "assettrack.commands.attachments:attachments_command",
 }

@@ -277,7 +277,21 @@ def admit(partition: Any, table: Any, doc: Any, plan: SchemaPlan) -> dict[str, A
         raise RefusedDocument(
             table, doc_id, said, bundle=f" is refused, {said}; nothing was imported"
         )
+    filed_under = _site_of(partition)
+    if is_live(doc) and filed_under is not None and doc.get("site_id") != filed_under:
+        said = f"{what}: its site is {doc.get('site_id')} but it is filed in {partition}"
+        raise RefusedDocument(
+            table, doc_id, said, bundle=f" is refused, {said}; nothing was imported"
+        )
     return doc
+
+
+def _site_of(partition: str) -> str | None:
+    """The site a file holds the documents of (None: the catalog)."""
+    parts = partition.split("/")
+    if parts[0] == "assets":
+        return parts[1][: -len(".json")]
+    return parts[2] if parts[0] == "records" else None
 
 
 def _singular(table: str) -> str:

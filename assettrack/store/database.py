@@ -13,6 +13,7 @@ Layout (every JSON file is a TinyDB database saved by ``atomic_write``)::
     quarantine/                     damaged documents set aside, each with why
     .journal-*.jsonl                a change across several files, while it runs
     .changes                        who wrote last: lets an open app notice others' saves
+    .sync/                          the team sync's git history (``services.git_sync``)
 
 Splitting keeps every save small: saving a maintenance record rewrites one site-month file
 (kilobytes), not years of history; and a question about faults or one month reads only
@@ -78,6 +79,7 @@ HEADER_NAME = "assettrack.json"
 FORMAT_NAME = "assettrack-store"
 CHANGES_NAME = ".changes"
 CHANGES_KEPT = 32
+SYNC_FOLDER = ".sync"  # git's objects and the sync's own files: no data file of the store
 # Record partitions kept parsed in memory; the rest are re-read on demand.
 RECORD_CACHE_SIZE = 64
 
@@ -152,7 +154,7 @@ class Database:
         try:
             self._depth = 1
             self.removed_temp_files = remove_orphan_temp_files(
-                self.folder, unlocked=(QUARANTINE, ATTACHMENTS), ignored=(INBOX,)
+                self.folder, unlocked=(QUARANTINE, ATTACHMENTS), ignored=(INBOX, SYNC_FOLDER)
             )
             if new:
                 self._write_header()

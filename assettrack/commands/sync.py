@@ -1,0 +1,82 @@
+"""Team sync on git: ``sync init REMOTE``, ``sync``, ``sync status``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from assettrack.commands.common import open_store
+
+
+def _email(context: Any) -> str:
+    engineer = context.settings.raw.get("engineer", {})
+    return str(engineer.get("email", "") or "") if isinstance(engineer, dict) else ""
+
+
+def _tell(report: Any) -> None:
+    for line in report.lines():
+        click.echo(line)
+    for line in report.merge.refused:
+        click.echo(f"warning: refused {line}", err=True)
+    for line in report.ignored:
+        click.echo(f"warning: {line}", err=True)
+    if report.merge.conflicts:
+        click.echo(
+            f"{report.merge.conflicts} record(s) were changed differently on two laptops: "
+            "see 'assettrack conflicts' (or F7 in the app) and resolve them",
+            err=True,
+        )
+
+
+@click.group(name="sync", invoke_without_command=True)
+@click.pass_context
+def sync_group(ctx: click.Context) -> None:
+    """Sync this database with the team's git repository: commit local changes (with the
+    engineer's name), fetch the team's, merge them record by record and field by field,
+    push. Offline, it says so in one line and changes nothing."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from assettrack.services.git_sync import sync
+
+    with open_store(ctx.obj) as store:
+        report = sync(store, email=_email(ctx.obj))
+    _tell(report)
+
+
+@sync_group.command(name="init")
+@click.argument("remote")
+@click.pass_obj
+def sync_init(context: Any, remote: str) -> None:
+    """Sync with REMOTE: a bare git repository's folder (a shared folder; an empty folder
+    is made one) or URL (ssh://, https://, git://, user@host:path). An empty remote gets
+    this database's history; one with data is joined and merged. Credentials are git's own
+    (ssh keys, credential helpers): assettrack stores none."""
+    from assettrack.services.git_sync import init_sync
+
+    with open_store(context) as store:
+        report = init_sync(store, remote, email=_email(context))
+    _tell(report)
+
+
+@sync_group.command(name="status")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def sync_status_command(context: Any, fmt: str) -> None:
+    """Commits not yet pushed or merged (as of the last fetch), local changes since the
+    last sync, conflicts waiting, and when the last sync ran. Needs no network."""
+    from assettrack.services.git_sync import sync_status
+
+    with open_store(context, read_only=True) as store:
+        status = sync_status(store)
+    if fmt == "json":
+        click.echo(json.dumps(status.__dict__, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Remote:     {status.remote}")
+    click.echo(f"Last sync:  {status.last_sync or 'never'}")
+    click.echo(f"Ahead:      {status.ahead} commit(s) here not yet pushed")
+    click.echo(f"Behind:     {status.behind} commit(s) fetched, not yet merged")
+    click.echo(f"Local:      {status.unsynced_files} file(s) changed since the last sync")
+    waiting = ": assettrack conflicts" if status.conflicts else ""
+    click.echo(f"Conflicts:  {status.conflicts} waiting{waiting}")

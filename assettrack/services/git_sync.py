@@ -1,0 +1,859 @@
+"""Team sync on git: every database a clone, the team's server (or shared folder) a remote.
+
+Git (dulwich: pure Python, so a laptop needs no git installed) carries the data and keeps
+the history; assettrack supplies what git cannot know: how two versions of a record merge.
+
+**Where the history lives.** ``<database>/.sync/git`` is a bare repository of the database's
+history. It is not a work tree of the database folder: git never writes a data file. A commit
+is made from the store's own view of its files (read under the writer lock, so no change is
+caught half done), and a merge is written through the store's journalled transaction, past
+the gate, exactly like a bundle import. Each partition file is committed in a canonical form
+(sorted keys, one field per line, the local ``conflicts`` table left out), so the same content
+is the same blob on every laptop and the server shows field-level diffs.
+
+**What is committed** is decided by the paths, not by a list of exclusions (``tracked_path``):
+``catalog.json``, ``assets/<site>.json``, ``records/<kind>/<site>/<YYYY-MM>.json`` and the
+attached files ``attachments/<xx>/<sha256>``. The writer lock, journals, ``.changes``,
+temporary files, ``quarantine/``, ``inbox/``, ``backups/`` and ``.sync/`` itself never are.
+
+**A sync** fetches the team's branch (``main``), commits local changes with the engineer as
+author, merges, and pushes. The merge is three-way at the document level, never git's line
+merge: only documents changed on their side since the merge base come in, each through the
+gate (``services.sync.admit``; a bad one is refused by id and kept out), then
+``services.sync.merge_into`` decides each against the local copy and the base (fast-forward,
+field by field, or a conflict kept side by side). A push that lost a race fetches, merges
+and tries again, a few times.
+
+**All or nothing.** The merge is one store transaction: a kill or a lost connection leaves
+the database as before the sync or as after it. The merge commit is made after that write;
+``merging.json`` notes the two sides first, so the next sync records a merge a crash cut
+short. A remote that cannot be reached stops a sync before anything local changes.
+
+``<database>/.sync/`` also holds ``state.json`` (when the last sync ran), ``snapshot.json``
+(each file's stat and blob, so a commit re-reads only the files that changed) and
+``sync.lock`` (one sync of a database at a time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from dulwich.client import HTTPProxyUnauthorized, HTTPUnauthorized, get_transport_and_path
+from dulwich.errors import GitProtocolError, HangupException, NotGitRepository
+from dulwich.graph import find_merge_base
+from dulwich.index import commit_tree
+from dulwich.objects import Blob, Commit, Tree
+from dulwich.repo import Repo
+from filelock import FileLock, Timeout
+
+from assettrack.domain.attachments import MAX_SIZE
+from assettrack.errors import AssetTrackError
+from assettrack.services.sync import (
+    CONFLICTS,
+    Located,
+    MergeReport,
+    NewerDocumentError,
+    RefusedDocument,
+    _pinned,
+    _safe_partition,
+    _table_fits,
+    admit,
+    list_conflicts,
+    merge_into,
+)
+from assettrack.store.database import SYNC_FOLDER, Database
+from assettrack.store.durable import atomic_write
+from assettrack.store.repositories import CATALOG, SYNC
+from assettrack.store.store import Store
+
+BRANCH = b"refs/heads/main"
+TRACKING = b"refs/remotes/origin/main"
+FILE_MODE = 0o100644
+EMPTY_TREE = Tree().id
+ATTEMPTS = 4  # pushes that may lose a race to another engineer's before giving up
+RECORD_KINDS = "inspections|visits|faults|charges|attachments"
+_RECORD_PATH = re.compile(rf"records/(?:{RECORD_KINDS})/[^/]+/\d{{4}}-\d{{2}}\.json")
+_ATTACHMENT_PATH = re.compile(r"attachments/([0-9a-f]{2})/([0-9a-f]{64})")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[^/\\]+@[^/\\]+:")
+# What a transport raises when the remote cannot be reached or refuses us.
+_UNREACHABLE = (
+    OSError,
+    GitProtocolError,
+    HangupException,
+    NotGitRepository,
+    HTTPUnauthorized,
+    HTTPProxyUnauthorized,
+)
+LOOSE_OBJECTS_KEPT = 500  # packed beyond this, so the folder stays a few files
+
+Progress = Callable[[str], None]
+
+
+class SyncError(AssetTrackError):
+    """A sync that could not go ahead; the message says why and what to do."""
+
+
+class RemoteUnreachable(SyncError):
+    """The team's remote could not be reached: nothing local was changed."""
+
+
+@dataclass
+class SyncReport:
+    remote: str
+    merge: MergeReport = field(default_factory=MergeReport)
+    committed: bool = False  # local changes were committed
+    merged: bool = False  # the team's changes came in
+    pushed: bool = False
+    retries: int = 0  # pushes that lost a race and were tried again
+    ignored: list[str] = field(default_factory=list)  # files of the remote that are no data
+
+    def lines(self) -> list[str]:
+        said = []
+        if self.merged:
+            said.append(f"Merged the team's changes: {self.merge.summary()}")
+        if self.pushed:
+            said.append(f"Pushed to {self.remote}")
+        if not said:
+            said.append(f"Up to date with {self.remote}")
+        if self.retries:
+            said.append(f"(another engineer pushed first; merged again {self.retries} time(s))")
+        return said
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    remote: str
+    ahead: int  # commits here the remote had not at the last sync
+    behind: int  # commits of the remote (as last fetched) not merged here
+    unsynced_files: int  # data files changed since the last commit
+    conflicts: int
+    last_sync: str  # ISO time, or "" for never
+
+
+# -- where things are ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncPaths:
+    database: Path
+
+    @property
+    def root(self) -> Path:
+        return self.database / SYNC_FOLDER
+
+    @property
+    def git(self) -> Path:
+        return self.root / "git"
+
+    @property
+    def state(self) -> Path:
+        return self.root / "state.json"
+
+    @property
+    def snapshot(self) -> Path:
+        return self.root / "snapshot.json"
+
+    @property
+    def merging(self) -> Path:
+        return self.root / "merging.json"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / "sync.lock"
+
+
+def tracked_path(path: str) -> bool:
+    """Whether a file of the database is committed: the data files only (see the module)."""
+    if path == CATALOG:
+        return True
+    if path.startswith("assets/"):
+        return _safe_partition(path)
+    if path.startswith("records/"):
+        return _safe_partition(path) and _RECORD_PATH.fullmatch(path) is not None
+    found = _ATTACHMENT_PATH.fullmatch(path)
+    return found is not None and found[2].startswith(found[1])
+
+
+def _local_files(db: Database) -> list[str]:
+    names = [CATALOG] if (db.folder / CATALOG).exists() else []
+    names += db.partition_names("assets") + db.partition_names("records")
+    root = db.folder / "attachments"
+    if root.is_dir():
+        for parent, _folders, files in os.walk(root):
+            prefix = Path(parent).relative_to(db.folder).as_posix()
+            names += [f"{prefix}/{name}" for name in files]
+    return [n for n in names if tracked_path(n)]
+
+
+# -- the repository -----------------------------------------------------------------------
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        found = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    atomic_write(path, orjson.dumps(data, option=orjson.OPT_INDENT_2))
+
+
+def _open_repo(paths: SyncPaths) -> Repo:
+    if not paths.git.is_dir():
+        raise SyncError(
+            f"the database {paths.database} does not sync with a team yet: "
+            "assettrack sync init REMOTE"
+        )
+    try:
+        return Repo(str(paths.git))
+    except NotGitRepository as exc:
+        raise SyncError(f"the sync history in {paths.git} is damaged ({exc})") from exc
+
+
+def _remote_url(repo: Repo) -> str:
+    try:
+        return repo.get_config().get((b"remote", b"origin"), b"url").decode()
+    except KeyError:
+        return ""
+
+
+def _ref(repo: Repo, name: bytes) -> bytes | None:
+    try:
+        return repo.refs[name]
+    except KeyError:
+        return None
+
+
+@contextmanager
+def _one_sync(paths: SyncPaths):
+    paths.root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(paths.lock, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise SyncError(
+            f"another sync of the database {paths.database} is running; try again when it ends"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _identity(author: str, email: str) -> bytes:
+    name = re.sub(r"[<>\n\r]", "", author).strip() or "assettrack"
+    mail = re.sub(r"[<>\s]", "", email)
+    return f"{name} <{mail}>".encode()
+
+
+def _commit(repo: Repo, tree: bytes, parents: list[bytes], identity: bytes, message: str) -> bytes:
+    commit = Commit()
+    commit.tree = tree
+    commit.parents = parents
+    commit.author = commit.committer = identity
+    now = int(time.time())
+    offset = time.localtime(now).tm_gmtoff
+    commit.author_time = commit.commit_time = now
+    commit.author_timezone = commit.commit_timezone = offset
+    commit.encoding = b"UTF-8"
+    commit.message = message.encode() + b"\n"
+    repo.object_store.add_object(commit)
+    return commit.id
+
+
+def _tree_of(repo: Repo, commit: bytes | None) -> bytes:
+    return EMPTY_TREE if commit is None else repo[commit].tree
+
+
+def _files(repo: Repo, commit: bytes | None) -> dict[str, bytes]:
+    """Every file of a commit: path -> blob id."""
+    if commit is None:
+        return {}
+    return {
+        entry.path.decode("utf-8", "replace"): entry.sha
+        for entry in repo.object_store.iter_tree_contents(repo[commit].tree)
+    }
+
+
+# -- a commit of the database -------------------------------------------------------------
+
+
+def _canonical(db: Database, name: str) -> bytes | None:
+    """A data file as committed: the store's view of it, the tables a merge carries."""
+    if name.startswith("attachments/"):
+        return (db.folder / name).read_bytes()
+    data = db.partition(name, pinned=_pinned(name)).partition_storage.read() or {}
+    tables = {
+        table: docs
+        for table, docs in data.items()
+        if docs and table != CONFLICTS and _table_fits(name, table)
+    }
+    if not tables:
+        return None
+    return orjson.dumps(tables, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
+def _snapshot(db: Database, repo: Repo, paths: SyncPaths) -> bytes:
+    """The tree of the database as it is. The caller holds the writer lock: nobody's change
+    is under way, and what dead writers left half done has been undone."""
+    assert db.holds_lock
+    db.refresh()
+    known = _read_json(paths.snapshot).get("files", {})
+    seen: dict[str, list[Any]] = {}
+    entries = []
+    for name in _local_files(db):
+        try:
+            st = os.stat(db.folder / name)
+        except FileNotFoundError:
+            continue
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        cached = known.get(name)
+        if (
+            isinstance(cached, list)
+            and cached[:3] == stamp
+            and (cached[3] is None or cached[3].encode() in repo.object_store)
+        ):
+            blob_id = cached[3]
+        else:
+            data = _canonical(db, name)
+            if data is None:
+                blob_id = None
+            else:
+                blob = Blob.from_string(data)
+                repo.object_store.add_object(blob)
+                blob_id = blob.id.decode()
+        seen[name] = [*stamp, blob_id]
+        if blob_id is not None:
+            entries.append((name.encode(), blob_id.encode(), FILE_MODE))
+    tree = commit_tree(repo.object_store, entries)
+    _write_json(paths.snapshot, {"files": seen})
+    return tree
+
+
+def _commit_local(store: Store, repo: Repo, paths: SyncPaths, identity: bytes) -> bytes | None:
+    """Commit what changed here since the last commit; the head (None: nothing ever)."""
+    head = _ref(repo, BRANCH)
+    with store.db.writing():
+        tree = _snapshot(store.db, repo, paths)
+    if tree == _tree_of(repo, head):
+        return head
+    message = f"{store.db.author or 'assettrack'}: {_describe(repo, head, tree)}"
+    commit = _commit(repo, tree, [head] if head else [], identity, message)
+    repo.refs[BRANCH] = commit
+    return commit
+
+
+def _describe(repo: Repo, head: bytes | None, tree: bytes) -> str:
+    before = _files(repo, head)
+    after = {e.path.decode(): e.sha for e in repo.object_store.iter_tree_contents(tree)}
+    changed = [p for p in set(before) | set(after) if before.get(p) != after.get(p)]
+    kinds: dict[str, int] = {}
+    for path in changed:
+        parts = path.split("/")
+        kind = "catalog" if path == CATALOG else parts[1] if parts[0] == "records" else parts[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return ", ".join(f"{kind} {count} file(s)" for kind, count in sorted(kinds.items()))
+
+
+# -- talking to the remote ----------------------------------------------------------------
+
+
+def _client(repo: Repo, url: str, operation: str) -> tuple[Any, str]:
+    """Git's own ways in: ssh keys and agent (GIT_SSH_COMMAND or core.sshCommand honoured),
+    credential helpers and URL rewrites from the user's git configuration."""
+    config = repo.get_config_stack()
+    ssh = os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH")
+    if ssh is None:
+        try:
+            config.get((b"core",), b"sshCommand")
+        except KeyError:
+            ssh = "ssh -o ConnectTimeout=10"  # offline is normal: said within seconds
+    try:
+        return get_transport_and_path(url, config=config, operation=operation, ssh_command=ssh)
+    except ValueError as exc:
+        raise SyncError(f"{url} is not a path or a git URL ({exc})") from exc
+
+
+def _unreachable(url: str, exc: BaseException) -> RemoteUnreachable:
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, NotGitRepository):
+        reason = "there is no git repository there"
+    return RemoteUnreachable(
+        f"cannot reach the team's remote {url}: {reason[:300]}; nothing was changed here"
+    )
+
+
+def _fetch(repo: Repo, url: str) -> bytes | None:
+    """Bring the team's branch in; its head (None: the remote is empty)."""
+    client, path = _client(repo, url, "pull")
+
+    def wants(refs: dict[bytes, bytes], depth: Any = None) -> list[bytes]:
+        head = refs.get(BRANCH)
+        return [head] if head and head not in repo.object_store else []
+
+    try:
+        result = client.fetch(path, repo, determine_wants=wants)
+    except _UNREACHABLE as exc:
+        raise _unreachable(url, exc) from exc
+    head = (result.refs or {}).get(BRANCH)
+    if head is not None:
+        repo.refs[TRACKING] = head
+    return head
+
+
+def _push(repo: Repo, url: str, head: bytes, expected: bytes | None) -> bool:
+    """Push ``head`` if the team's branch is still at ``expected``; False if another
+    engineer pushed first (the caller fetches, merges and tries again)."""
+    client, path = _client(repo, url, "push")
+    lost: list[bytes | None] = []
+
+    def update_refs(refs: dict[bytes, bytes]) -> dict[bytes, bytes]:
+        current = refs.get(BRANCH)
+        if current not in (expected, head):
+            lost.append(current)
+            return {}
+        return {BRANCH: head}
+
+    def pack(have: Any, want: Any, *, ofs_delta: bool = False, progress: Any = None) -> Any:
+        return repo.generate_pack_data(set(have), set(want), progress=progress, ofs_delta=ofs_delta)
+
+    try:
+        result = client.send_pack(path, update_refs, generate_pack_data=pack)
+    except _UNREACHABLE as exc:
+        raise _unreachable(url, exc) from exc
+    refused = (result.ref_status or {}).get(BRANCH)
+    if lost or refused:
+        return False
+    repo.refs[TRACKING] = head
+    return True
+
+
+# -- merging ------------------------------------------------------------------------------
+
+
+class _ChangedMeanwhile(Exception):
+    """The database changed between the commit and the merge: commit and merge again."""
+
+
+@dataclass
+class _Plan:
+    """What a merge brings in, decided from the trees before the database is touched."""
+
+    base: dict[tuple[str, str], Located]
+    ours: dict[tuple[str, str], Located]
+    incoming: list[Located]
+    attachments: dict[str, bytes]  # path -> blob id, files to add here
+
+
+def _load(repo: Repo, blob_id: bytes, cache: dict[bytes, Any]) -> Any:
+    if blob_id not in cache:
+        try:
+            cache[blob_id] = orjson.loads(repo.object_store[blob_id].as_raw_string())
+        except (orjson.JSONDecodeError, KeyError):
+            cache[blob_id] = None
+    return cache[blob_id]
+
+
+def _index(
+    repo: Repo,
+    files: dict[str, bytes],
+    names: Iterable[str],
+    cache: dict[bytes, Any],
+    unreadable: list[str] | None = None,
+) -> dict[tuple[str, str], Located]:
+    index: dict[tuple[str, str], Located] = {}
+    for name in sorted(names):
+        blob = files.get(name)
+        if blob is None or not name.endswith(".json"):
+            continue
+        data = _load(repo, blob, cache)
+        if not isinstance(data, dict) or not all(isinstance(d, dict) for d in data.values()):
+            if unreadable is not None:
+                unreadable.append(name)
+            continue
+        for table, docs in data.items():
+            for doc_id, doc in docs.items():
+                if not isinstance(doc, dict):
+                    doc = {"id": doc_id, "schema": None, "shape": doc}  # refused by the gate
+                found = Located(name, table, doc)
+                known = index.get((table, doc_id))
+                # A document caught half-way through a move is in two files: the longer
+                # history is the later copy.
+                if known is None or len(_revs(doc)) > len(_revs(known.doc)):
+                    index[(table, doc_id)] = found
+    return index
+
+
+def _revs(doc: dict[str, Any]) -> list[Any]:
+    sync = doc.get(SYNC)
+    revs = sync.get("revs") if isinstance(sync, dict) else None
+    return revs if isinstance(revs, list) else []
+
+
+def _plan(
+    store: Store,
+    repo: Repo,
+    base: bytes | None,
+    ours: bytes | None,
+    theirs: bytes,
+    report: SyncReport,
+) -> _Plan:
+    files_b, files_o, files_t = _files(repo, base), _files(repo, ours), _files(repo, theirs)
+    changed_t = {p for p in set(files_b) | set(files_t) if files_b.get(p) != files_t.get(p)}
+    changed_o = {p for p in set(files_b) | set(files_o) if files_b.get(p) != files_o.get(p)}
+    for path in sorted(p for p in changed_t if p in files_t and not tracked_path(p)):
+        report.ignored.append(f"{path} is not a file of an assettrack database; left out")
+    both = {p for p in changed_t | changed_o if tracked_path(p)}
+    cache: dict[bytes, Any] = {}
+    base_index = _index(repo, files_b, both, cache)
+    ours_index = _index(repo, files_o, both, cache)
+    unreadable: list[str] = []
+    theirs_index = _index(
+        repo, files_t, {p for p in changed_t if tracked_path(p)}, cache, unreadable
+    )
+    merge = report.merge
+    for name in unreadable:
+        merge.refused.append(
+            f"{name}: not a file of documents (damaged); its changes were left out"
+        )
+    plan = store.db.plan
+    incoming = []
+    for (table, doc_id), found in sorted(theirs_index.items()):
+        before = base_index.get((table, doc_id))
+        if before is not None and (before.partition, before.doc) == (found.partition, found.doc):
+            continue  # not changed on their side (another document of its file was)
+        try:
+            doc = admit(found.partition, table, found.doc, plan)
+            if doc["id"] != doc_id:
+                raise RefusedDocument(
+                    table, doc_id, f"{table} {doc_id}: filed under another id", bundle=""
+                )
+        except NewerDocumentError as exc:
+            raise SyncError(
+                f"the team's remote holds documents of schema {exc.schema} (this version "
+                f"reads up to {plan.current}): upgrade assettrack to sync; nothing was changed"
+            ) from None
+        except RefusedDocument as exc:
+            merge.refused.append(f"{exc}; kept out")
+            continue
+        incoming.append(Located(found.partition, table, doc))
+    attachments = {
+        p: files_t[p]
+        for p in changed_t
+        if p in files_t and p not in files_o and _ATTACHMENT_PATH.fullmatch(p) and tracked_path(p)
+    }
+    return _Plan(base_index, ours_index, incoming, attachments)
+
+
+def _store_attachments(
+    store: Store, repo: Repo, wanted: dict[str, bytes], report: SyncReport
+) -> None:
+    """Files attached on other laptops, each checked against its name (its SHA-256)."""
+    for path, blob_id in sorted(wanted.items()):
+        target = store.folder / path
+        if target.is_file():
+            continue
+        data = repo.object_store[blob_id].as_raw_string()
+        if len(data) > MAX_SIZE or hashlib.sha256(data).hexdigest() != path.rsplit("/", 1)[1]:
+            report.merge.refused.append(
+                f"{path}: its content is not the one it is named by; kept out"
+            )
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, data)
+
+
+def _integrate(
+    store: Store,
+    repo: Repo,
+    paths: SyncPaths,
+    ours: bytes | None,
+    theirs: bytes,
+    identity: bytes,
+    report: SyncReport,
+    progress: Progress,
+) -> bytes | None:
+    """Merge the team's head into the database and the history; the new head."""
+    bases = find_merge_base(repo, [ours, theirs]) if ours is not None else []
+    base = bases[0] if bases else None
+    if ours is not None and base == theirs:
+        return ours  # everything of theirs is here already
+    progress("merge")
+    plan = _plan(store, repo, base, ours, theirs, report)
+    _store_attachments(store, repo, plan.attachments, report)
+    db = store.db
+    # Noted before the database changes: a crash after the write leaves the merge to record.
+    pending = {"ours": _hex(ours), "theirs": _hex(theirs)}
+    _write_json(paths.merging, pending)
+    try:
+        with db.writing():
+            if _snapshot(db, repo, paths) != _tree_of(repo, ours):
+                raise _ChangedMeanwhile
+            with db.transaction("sync"):
+                db.refresh()  # decide on what is on disk now
+                merged = merge_into(db, plan.incoming, plan.ours, plan.base)
+            tree = _snapshot(db, repo, paths)
+    except _ChangedMeanwhile:
+        paths.merging.unlink(missing_ok=True)
+        raise
+    finally:
+        store.assets.reload()
+    _add_up(report.merge, merged)
+    report.merged |= bool(plan.incoming or plan.attachments)
+    head = _record_merge(repo, ours, theirs, base, tree, identity, merged.summary())
+    paths.merging.unlink(missing_ok=True)
+    return head
+
+
+def _record_merge(
+    repo: Repo,
+    ours: bytes | None,
+    theirs: bytes,
+    base: bytes | None,
+    tree: bytes,
+    identity: bytes,
+    summary: str,
+) -> bytes:
+    """The commit of a merge written to the database: the team's head itself when nothing
+    was here to merge and all of it came in; else a commit with both sides as parents."""
+    if ours is None or base == ours:
+        if tree == repo[theirs].tree:
+            head = theirs
+        else:  # some of it was kept out
+            head = _commit(repo, tree, [theirs], identity, f"the team's changes, {summary}")
+    else:
+        head = _commit(repo, tree, [ours, theirs], identity, f"merge the team's changes: {summary}")
+    repo.refs[BRANCH] = head
+    return head
+
+
+def _hex(commit: bytes | None) -> str | None:
+    return commit.decode() if commit is not None else None
+
+
+def _add_up(total: MergeReport, more: MergeReport) -> None:
+    for name in ("added", "updated", "deleted", "conflicts", "unchanged", "merged"):
+        setattr(total, name, getattr(total, name) + getattr(more, name))
+    total.conflict_ids += more.conflict_ids
+
+
+def _finish_pending(store: Store, repo: Repo, paths: SyncPaths, identity: bytes) -> None:
+    """Record the merge a crash cut short after it was written to the database."""
+    pending = _read_json(paths.merging)
+    if not pending:
+        return
+    ours = pending.get("ours")
+    theirs = pending.get("theirs")
+    ours_id = ours.encode() if isinstance(ours, str) else None
+    if not isinstance(theirs, str) or _ref(repo, BRANCH) != ours_id:
+        paths.merging.unlink(missing_ok=True)  # already recorded, or never begun
+        return
+    with store.db.writing():
+        tree = _snapshot(store.db, repo, paths)
+    if tree != _tree_of(repo, ours_id):  # the database holds the merge: record it
+        bases = find_merge_base(repo, [ours_id, theirs.encode()]) if ours_id else []
+        _record_merge(
+            repo,
+            ours_id,
+            theirs.encode(),
+            bases[0] if bases else None,
+            tree,
+            identity,
+            "completed after an interruption",
+        )
+    paths.merging.unlink(missing_ok=True)
+
+
+# -- the commands' services ---------------------------------------------------------------
+
+
+def _quiet(step: str) -> None:
+    pass
+
+
+def sync(store: Store, *, email: str = "", progress: Progress = _quiet) -> SyncReport:
+    """Commit local changes, fetch the team's, merge, push (retried when another engineer
+    pushed first). Raises ``RemoteUnreachable`` (nothing changed) when offline."""
+    paths = SyncPaths(store.folder)
+    _open_repo(paths).close()  # says how to begin when this database does not sync yet
+    with _one_sync(paths), closing(_open_repo(paths)) as repo:
+        url = _remote_url(repo)
+        if not url:
+            raise SyncError("no team's remote is set: assettrack sync init REMOTE")
+        return _run(store, repo, paths, url, _identity(store.db.author, email), progress)
+
+
+def _run(
+    store: Store,
+    repo: Repo,
+    paths: SyncPaths,
+    url: str,
+    identity: bytes,
+    progress: Progress,
+    fetched: tuple[bytes | None] | None = None,
+) -> SyncReport:
+    report = SyncReport(url)
+    _finish_pending(store, repo, paths, identity)
+    for attempt in range(ATTEMPTS):
+        if fetched is not None and attempt == 0:
+            (theirs,) = fetched
+        else:
+            progress("fetch")
+            theirs = _fetch(repo, url)
+        for _ in range(3):
+            before = _ref(repo, BRANCH)
+            head = _commit_local(store, repo, paths, identity)
+            report.committed |= head != before
+            if theirs is None:
+                break
+            try:
+                head = _integrate(store, repo, paths, head, theirs, identity, report, progress)
+                break
+            except _ChangedMeanwhile:
+                continue  # saved meanwhile (the app is open): commit that and merge again
+        else:
+            raise SyncError(
+                "the database kept changing while the team's changes were merged; nothing "
+                "was lost: run sync again"
+            )
+        if head is None or head == theirs:
+            break
+        progress("push")
+        if _push(repo, url, head, theirs):
+            report.pushed = True
+            break
+        report.retries += 1
+    else:
+        raise SyncError(
+            f"other engineers pushed to {url} {ATTEMPTS} times while this sync ran; what was "
+            "merged is kept here: run sync again"
+        )
+    _tidy(repo)
+    _write_json(
+        paths.state,
+        {**_read_json(paths.state), "last_sync": datetime.now().isoformat(timespec="seconds")},
+    )
+    return report
+
+
+def _tidy(repo: Repo) -> None:
+    store = repo.object_store
+    if store.count_loose_objects() > LOOSE_OBJECTS_KEPT:
+        store.pack_loose_objects()
+
+
+def _is_url(remote: str) -> bool:
+    return _URL.match(remote) is not None
+
+
+def _remote_location(remote: str) -> str:
+    """A URL as given; a folder made absolute, and made a bare repository if it is empty."""
+    if _is_url(remote):
+        return remote
+    folder = Path(remote).expanduser().absolute()
+    if not folder.is_dir():
+        raise SyncError(
+            f"no folder {folder}: make the team's repository first (git init --bare on a "
+            "server, or an empty shared folder)"
+        )
+    if not any(folder.iterdir()):
+        Repo.init_bare(str(folder), default_branch=b"main").close()
+    return str(folder)
+
+
+def init_sync(
+    store: Store, remote: str, *, email: str = "", progress: Progress = _quiet
+) -> SyncReport:
+    """Set this database to sync with the team's remote: an empty remote gets this
+    database's history; one with data is joined (merged as by ``sync``)."""
+    paths = SyncPaths(store.folder)
+    identity = _identity(store.db.author, email)
+    made_root = not paths.root.exists()
+    try:
+        with _one_sync(paths):
+            if paths.git.is_dir():
+                with closing(_open_repo(paths)) as repo:
+                    known = _remote_url(repo)
+                    given = remote if _is_url(remote) else str(Path(remote).expanduser().absolute())
+                    if given != known:
+                        raise SyncError(
+                            f"this database already syncs with {known or 'no remote'}; it "
+                            "cannot join another"
+                        )
+                    return _run(store, repo, paths, known, identity, progress)
+            url = _remote_location(remote)
+            fresh = paths.root / "git.new"
+            shutil.rmtree(fresh, ignore_errors=True)
+            repo = Repo.init_bare(str(fresh), mkdir=True, default_branch=b"main")
+            try:
+                config = repo.get_config()
+                config.set((b"remote", b"origin"), b"url", url.encode())
+                config.set((b"remote", b"origin"), b"fetch", b"+refs/heads/*:refs/remotes/origin/*")
+                config.write_to_path()
+                progress("fetch")
+                theirs = _fetch(repo, url)
+            except BaseException:
+                repo.close()
+                shutil.rmtree(fresh, ignore_errors=True)
+                raise
+            repo.close()
+            os.replace(fresh, paths.git)
+            with closing(_open_repo(paths)) as repo:
+                return _run(store, repo, paths, url, identity, progress, fetched=(theirs,))
+    except BaseException:
+        if made_root and not paths.git.exists():
+            shutil.rmtree(paths.root, ignore_errors=True)  # as it was: no trace of the attempt
+        raise
+
+
+def sync_status(store: Store) -> SyncStatus:
+    """Where this database stands against the team's remote as last fetched (no network)."""
+    paths = SyncPaths(store.folder)
+    with closing(_open_repo(paths)) as repo:
+        head, remote = _ref(repo, BRANCH), _ref(repo, TRACKING)
+        ahead = _count(repo, head, remote)
+        behind = _count(repo, remote, head)
+        url = _remote_url(repo)
+    known = _read_json(paths.snapshot).get("files", {})
+    current = {}
+    for name in _local_files(store.db):
+        try:
+            st = os.stat(store.folder / name)
+        except FileNotFoundError:
+            continue
+        current[name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    unsynced = sum(
+        1
+        for name in set(current) | set(known)
+        if name not in current
+        or not isinstance(known.get(name), list)
+        or known[name][:3] != current[name]
+    )
+    return SyncStatus(
+        remote=url,
+        ahead=ahead,
+        behind=behind,
+        unsynced_files=unsynced,
+        conflicts=len(list_conflicts(store)),
+        last_sync=str(_read_json(paths.state).get("last_sync", "")),
+    )
+
+
+def _count(repo: Repo, include: bytes | None, exclude: bytes | None) -> int:
+    if include is None:
+        return 0
+    walker = repo.get_walker(include=[include], exclude=[exclude] if exclude else None)
+    return sum(1 for _ in walker)

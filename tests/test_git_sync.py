@@ -435,6 +435,44 @@ def test_sync_on_the_command_line(team: Team, tmp_path: Path) -> None:
     assert never.returncode == 1 and "assettrack sync init REMOTE" in never.stderr
 
 
+# -- history ------------------------------------------------------------------------------
+
+
+def test_history_says_who_changed_which_field_and_when(team: Team, tmp_path: Path) -> None:
+    seeded = joined(team)
+    asset_id = seeded.asset.id
+    edit_asset(team.zhang, asset_id, location="B-07")
+    edit_asset(team.li, asset_id, firmware="V200R022C00", console=ConsoleSettings(port="COM3"))
+    sync(team.zhang)
+    sync(team.li)  # merged field by field
+    edit_asset(team.li, asset_id, location="C-12")
+    sync(team.li)
+    history = git_sync.document_history(team.li, "HW1")  # found by its serial number
+    assert (
+        [(e.by, e.what) for e in history]
+        == [
+            ("李工", "changed"),
+            ("李工", "merged"),  # a version neither side had: Zhang's location with Li's firmware
+            *[(e.by, "changed") for e in history[2:4]],  # made at the same time on two laptops
+            ("张工", "created"),
+        ]
+    )
+    latest, merge, *edits, created = history
+    assert [(c.field, c.before, c.after) for c in latest.changes] == [("location", "B-07", "C-12")]
+    assert [(c.field, c.after) for c in merge.changes] == [("location", "B-07")]
+    by = {e.by: {(c.field, c.after) for c in e.changes} for e in edits}
+    assert by == {
+        "张工": {("location", "B-07")},
+        "李工": {("firmware", "V200R022C00"), ("console.port", "COM3")},
+    }
+    assert created.changes == () and created.table == "assets" and created.doc_id == asset_id
+    # A record by the start of its id; on the command line too.
+    fault_history = git_sync.document_history(team.zhang, seeded.fault.id[:8])
+    assert [e.what for e in fault_history] == ["created"]
+    out = Cli(tmp_path).ok("--db", team.li.folder, "history", asset_id)
+    assert "location: 'B-07' -> 'C-12'" in out and "张工  created asset" in out
+
+
 # -- the merge shared with bundles --------------------------------------------------------
 
 

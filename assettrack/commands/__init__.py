@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "import-bundle": "assettrack.commands.merge:import_bundle_command",
     "conflicts": "assettrack.commands.merge:conflicts_group",
     "sync": "assettrack.commands.sync:sync_group",
+    "history": "assettrack.commands.sync:history_command",
     "attach": "assettrack.commands.attachments:attach_command",
     "attachments": "assettrack.commands.attachments:attachments_command",
 }

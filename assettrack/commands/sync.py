@@ -80,3 +80,49 @@ def sync_status_command(context: Any, fmt: str) -> None:
     click.echo(f"Local:      {status.unsynced_files} file(s) changed since the last sync")
     waiting = ": assettrack conflicts" if status.conflicts else ""
     click.echo(f"Conflicts:  {status.conflicts} waiting{waiting}")
+
+
+@click.command(name="history")
+@click.argument("ref", metavar="ASSET|RECORD")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def history_command(context: Any, ref: str, fmt: str) -> None:
+    """Who changed an asset or a record, when, and each field's change, newest first, from
+    the team's sync history. ASSET: id, serial number or hostname; RECORD: its id (or the
+    start of it). Changes not synced yet are not in it."""
+    from assettrack.services.git_sync import document_history
+
+    with open_store(context, read_only=True) as store:
+        entries = document_history(store, ref)
+    if fmt == "json":
+        rows = [
+            {
+                "commit": e.commit,
+                "at": e.at.isoformat(),
+                "by": e.by,
+                "table": e.table,
+                "id": e.doc_id,
+                "what": e.what,
+                "changes": [
+                    {"field": c.field, "before": c.before, "after": c.after} for c in e.changes
+                ],
+            }
+            for e in entries
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        click.echo(f"No synced history of {ref!r}.")
+        return
+    for e in entries:
+        what = e.table[:-1] if e.table.endswith("s") else e.table
+        click.echo(
+            f"{e.at:%Y-%m-%d %H:%M %z}  {e.by}  {e.what} {what} {e.doc_id[:8]}  ({e.commit[:7]})"
+        )
+        for change in e.changes:
+            click.echo(f"    {change.field}: {_shown(change.before)} -> {_shown(change.after)}")
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

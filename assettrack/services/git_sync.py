@@ -44,15 +44,17 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import orjson
 from dulwich.client import HTTPProxyUnauthorized, HTTPUnauthorized, get_transport_and_path
+from dulwich.diff_tree import tree_changes
 from dulwich.errors import GitProtocolError, HangupException, NotGitRepository
 from dulwich.graph import find_merge_base
 from dulwich.index import commit_tree
+from dulwich.object_store import tree_lookup_path
 from dulwich.objects import Blob, Commit, Tree
 from dulwich.repo import Repo
 from filelock import FileLock, Timeout
@@ -857,3 +859,141 @@ def _count(repo: Repo, include: bytes | None, exclude: bytes | None) -> int:
         return 0
     walker = repo.get_walker(include=[include], exclude=[exclude] if exclude else None)
     return sum(1 for _ in walker)
+
+
+# -- history ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str  # "location", or "console.port" inside a mapping
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    commit: str
+    at: datetime  # when it was committed, in the committer's time zone
+    by: str  # the commit's author: the engineer whose sync carried the change
+    table: str
+    doc_id: str
+    what: str  # created, changed, deleted, merged
+    changes: tuple[FieldChange, ...]
+
+
+def document_history(store: Store, ref: str) -> list[HistoryEntry]:
+    """Who changed a document and when, newest first, with each field's change, from the
+    sync history. ``ref``: an asset's id, serial number or hostname, or a record's id (or
+    the start of one). Changes not synced yet are not in the history."""
+    wanted = _history_ref(store, ref)
+    paths = SyncPaths(store.folder)
+    found: list[HistoryEntry] = []
+    ids: set[str] = set()
+    with closing(_open_repo(paths)) as repo:
+        head = _ref(repo, BRANCH)
+        if head is None:
+            return []
+        cache: dict[bytes, Any] = {}
+        # Newest first, and never a commit after one of its parents (times can tie).
+        for walked in repo.get_walker(include=[head], order="topo"):
+            commit = walked.commit
+            parents = commit.parents or [None]
+            sides = []
+            for parent in parents:
+                parent_tree = repo[parent].tree if parent is not None else None
+                names = {
+                    entry.path.decode("utf-8", "replace")
+                    for change in tree_changes(repo.object_store, parent_tree, commit.tree)
+                    for entry in (change.old, change.new)
+                    if entry is not None and entry.path is not None
+                }
+                names = {n for n in names if n.endswith(".json") and tracked_path(n)}
+                before = _matching(repo, parent_tree, names, wanted, cache)
+                after = _matching(repo, commit.tree, names, wanted, cache)
+                sides.append((before, after))
+            for key in {k for before, after in sides for k in (*before, *after)}:
+                differs = [before.get(key) != after.get(key) for before, after in sides]
+                if not all(differs):
+                    continue  # brought by a merge from the commit that made it
+                before, after = sides[0][0].get(key), sides[0][1].get(key)
+                ids.add(key[1])
+                found.append(_entry(commit, key, before, after, merge=len(parents) > 1))
+    if len(ids) > 1:
+        raise SyncError(f"{ref!r} is the start of {len(ids)} ids ({', '.join(sorted(ids))})")
+    return found
+
+
+def _history_ref(store: Store, ref: str) -> str:
+    ref = ref.strip()
+    if not ref:
+        raise SyncError("say which asset or record: its id, or an asset's serial or hostname")
+    if store.assets.get(ref) is not None:
+        return ref
+    wanted = ref.casefold()
+    matches = [
+        a.id
+        for a in store.assets.all()
+        if wanted in (a.serial_number.casefold(), a.hostname.casefold())
+    ]
+    return matches[0] if len(matches) == 1 else ref
+
+
+def _matching(
+    repo: Repo, tree: bytes | None, names: set[str], wanted: str, cache: dict[bytes, Any]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    if tree is None:
+        return {}
+    found = {}
+    for name in names:
+        try:
+            _mode, blob = tree_lookup_path(repo.object_store.__getitem__, tree, name.encode())
+        except KeyError:
+            continue
+        data = _load(repo, blob, cache)
+        if not isinstance(data, dict):
+            continue
+        for table, docs in data.items():
+            if not isinstance(docs, dict):
+                continue
+            for doc_id, doc in docs.items():
+                if isinstance(doc, dict) and doc_id.startswith(wanted):
+                    found[(table, doc_id)] = doc
+    return found
+
+
+def _entry(
+    commit: Commit,
+    key: tuple[str, str],
+    before: Any,
+    after: Any,
+    *,
+    merge: bool,
+) -> HistoryEntry:
+    zone = timezone(timedelta(seconds=commit.author_timezone))
+    at = datetime.fromtimestamp(commit.author_time, zone)
+    by = commit.author.decode("utf-8", "replace").split(" <", 1)[0]
+    if after is None or after.get("_deleted"):
+        what = "deleted"
+    elif before is None or before.get("_deleted"):
+        what = "created"
+    else:
+        what = "merged" if merge else "changed"
+    changes = tuple(_changes(before, after, ())) if what in ("changed", "merged") else ()
+    return HistoryEntry(commit.id.decode(), at, by, key[0], key[1], what, changes)
+
+
+def _changes(
+    before: dict[str, Any], after: dict[str, Any], prefix: tuple[str, ...]
+) -> Iterable[FieldChange]:
+    ignored = {SYNC, "revision", "_deleted"}
+    for name in sorted(set(before) | set(after)):
+        if not prefix and name in ignored:
+            continue
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            yield from _changes(old, new, (*prefix, name))
+        else:
+            yield FieldChange(".".join((*prefix, name)), old, new)

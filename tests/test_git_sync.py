@@ -435,6 +435,35 @@ def test_sync_on_the_command_line(team: Team, tmp_path: Path) -> None:
     assert never.returncode == 1 and "assettrack sync init REMOTE" in never.stderr
 
 
+async def test_the_app_syncs_on_ctrl_g_and_says_when_it_last_did(team: Team, settings) -> None:
+    from assettrack.plugins.loader import load_plugins
+    from assettrack.services.assets import AssetRegister
+    from assettrack.tui.app import make_app
+    from tests.conftest import TODAY
+
+    seeded = joined(team)
+    edit_asset(team.zhang, seeded.asset.id, location="B-07")
+    sync(team.zhang)
+    edit_asset(team.li, seeded.asset.id, location="C-12")  # the same field: a conflict
+    extensions = load_plugins({})
+    register = AssetRegister(
+        team.li, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
+    )
+    app = make_app(register, extensions, TODAY, engineer="李工")
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert "· last sync " in app.sub_title
+        await pilot.press("ctrl+g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert any("Merged the team's changes" in line for line in said), said
+        assert any("1 record(s) changed differently on two laptops: F7" in s for s in said)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert len(app.screen.conflicts) == 1  # type: ignore[attr-defined]
+    assert len(list_conflicts(team.li)) == 1
+
+
 # -- history ------------------------------------------------------------------------------
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import orjson
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from assettrack.store.database import SYNC_FOLDER
 from assettrack.tui.context import Services, TuiContext
 from assettrack.tui.screens.assets import AssetsScreen
 
@@ -62,6 +65,7 @@ class AssetTrackApp(App[None]):
         Binding("f8", "charges", "Charges", show=False),
         Binding("f9", "known_problems", "Known problems", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("ctrl+g", "sync", "Sync", show=False),
     ]
 
     def __init__(self, context: TuiContext, start: str = "assets") -> None:
@@ -77,7 +81,7 @@ class AssetTrackApp(App[None]):
         self.plugin_failure_kinds: set[tuple[str, str, str]] = set()
 
     def on_mount(self) -> None:
-        self.sub_title = f"as of {self.context.today}"
+        self.show_last_sync()
         self.install_screen(AssetsScreen(self.context), "assets")
         for name, where in LAZY_SCREENS.items():
             self.install_screen(self._screen_factory(where), name)  # type: ignore[arg-type]
@@ -85,6 +89,7 @@ class AssetTrackApp(App[None]):
             self.context.load()  # only the asset table can be painted before the store loads
         self.push_screen(self.start)
         if self.context.ready:
+            self.show_last_sync()
             self.call_after_refresh(self.offer_first_start)
             self.call_after_refresh(self.show_plugin_failures)
         self.set_interval(POLL_SECONDS, self.poll_store, name="poll-store")
@@ -105,6 +110,9 @@ class AssetTrackApp(App[None]):
             self.run_worker(self.context.load, name="load", thread=True, exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name == "sync":
+            self.synced(event.worker, event.state)
+            return
         if event.worker.name != "load":
             return
         if event.state is WorkerState.SUCCESS:
@@ -116,6 +124,7 @@ class AssetTrackApp(App[None]):
             self.show_store_notices()
             self.show_plugin_failures()
             self.offer_first_start()
+            self.show_last_sync()
         elif event.state is WorkerState.ERROR:
             self.load_error = event.worker.error
             self.exit(return_code=1)
@@ -253,6 +262,72 @@ class AssetTrackApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    # -- team sync -------------------------------------------------------------------------
+
+    def show_last_sync(self) -> None:
+        """The sub-title: the day the app evaluates, and when the database last synced."""
+        said = f"as of {self.context.today}"
+        if self.context.ready:
+            state = self.context.register.store.folder / SYNC_FOLDER / "state.json"
+            try:
+                last = str(orjson.loads(state.read_bytes()).get("last_sync", ""))
+            except (OSError, ValueError, AttributeError):
+                last = ""
+            if last:
+                said += f" · last sync {last.replace('T', ' ')[:16]}"
+        self.sub_title = said
+
+    def action_sync(self) -> None:
+        """Sync with the team's remote on a worker thread, with a store of its own (TinyDB
+        is not shared between threads): the app takes the merge in as any other's save."""
+        if not self.context.ready:
+            return
+        store = self.context.register.store
+        if not (store.folder / SYNC_FOLDER / "git").is_dir():
+            self.notify(
+                "This database does not sync with a team yet: assettrack sync init REMOTE",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        self.notify("Syncing with the team…", timeout=3)
+        self.run_worker(
+            partial(_sync_in_thread, store.folder, store.db.author),
+            name="sync",
+            group="sync",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def synced(self, worker: Worker[Any], state: WorkerState) -> None:
+        if state is WorkerState.ERROR:
+            self.notify(str(worker.error), title="Sync", severity="error", timeout=15)
+            return
+        if state is not WorkerState.SUCCESS or worker.result is None:
+            return
+        report = worker.result
+        self.notify("\n".join(report.lines()), title="Sync", timeout=8, markup=False)
+        for line in report.merge.refused:
+            self.notify(f"refused {line}", title="Sync", severity="warning", timeout=15)
+        if report.merge.conflicts:
+            self.notify(
+                f"{report.merge.conflicts} record(s) changed differently on two laptops: F7",
+                title="Sync",
+                severity="warning",
+                timeout=15,
+            )
+        self.show_last_sync()
+        self.poll_store()
+
+
+def _sync_in_thread(folder: Path, author: str) -> Any:
+    from assettrack.services.git_sync import sync
+    from assettrack.store.store import Store
+
+    with Store.open(folder, author=author, report=None) as store:
+        return sync(store)
 
 
 def make_services(

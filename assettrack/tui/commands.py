@@ -15,6 +15,7 @@ class MainActions(Provider):
         ("Visits and compliance", "visits", "Visit plan per site and month; record a visit"),
         ("Faults and response times", "faults", "Faults against their severity's targets"),
         ("Merge conflicts", "conflicts", "Records edited on two laptops"),
+        ("Sync with the team", "sync", "Commit, fetch, merge and push (ctrl+g)"),
         ("Contracts and charges", "charges", "Labour charged after warranty against the cap"),
         ("Known problems", "known_problems", "Search past problems and their solutions"),
         ("New asset", "new_asset", "Add an asset to the register"),

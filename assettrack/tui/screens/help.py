@@ -24,6 +24,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("F7", "merge conflicts"),
             ("F8", "contracts and charges"),
             ("F9", "known problems"),
+            ("ctrl+g", "sync with the team's remote (assettrack sync)"),
             ("ctrl+p", "command palette"),
             ("ctrl+t", "light / dark theme"),
             ("ctrl+q", "quit"),

@@ -392,7 +392,12 @@ def _client(repo: Repo, url: str, operation: str) -> tuple[Any, str]:
 def _unreachable(url: str, exc: BaseException) -> RemoteUnreachable:
     reason = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, NotGitRepository):
-        reason = "there is no git repository there"
+        missing = not _is_url(url) and not Path(url).exists()
+        reason = (
+            "the folder is not there (is the shared folder connected?)"
+            if missing
+            else "there is no git repository there"
+        )
     return RemoteUnreachable(
         f"cannot reach the team's remote {url}: {reason[:300]}; nothing was changed here"
     )

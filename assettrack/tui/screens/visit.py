@@ -7,8 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from assettrack.domain.models import Asset, Inspection, InspectionState, Visit, VisitKind
+from assettrack.domain.models import Asset, Inspection, InspectionState, Visit
 from assettrack.errors import AssetTrackError
 from assettrack.services.attachments import describe
 from assettrack.services.faults import FaultService
@@ -25,18 +23,10 @@ from assettrack.services.reports import KIND_LABELS
 from assettrack.services.visit_record import Progress, VisitRecordService
 from assettrack.tui import visit_forms
 from assettrack.tui.context import TuiContext
-from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+from assettrack.tui.visit_parts import DEVICE_COLUMNS, VisitParts, when
+from assettrack.tui.widgets.fast_table import FastTable
 
-DEVICE_COLUMNS = (
-    Column("state", "", min_width=1, max_width=1),
-    Column("device", "Device", max_width=22),
-    Column("serial", "Serial", max_width=16),
-    Column("location", "Location", max_width=18),
-    Column("record", "Inspection", min_width=9),
-    Column("failed", "Failed items", max_width=36),
-)
 INBOX_EVERY = 2.0  # seconds between looks into the inbox folder
-RECORD_STYLE = {"draft": "yellow", "complete": "green", "signed": "bold green"}
 # Every key on screen, in two lines that fit 80 columns (the footer cannot hold them).
 KEY_LINES = (
     (
@@ -59,33 +49,6 @@ KEY_LINES = (
         ("D", "remove"),
     ),
 )
-# Keys that change the visit: refused with the reason on a signed one.
-CHANGES = frozenset(
-    {
-        "fault",
-        "hazard",
-        "removed",
-        "change",
-        "upgrade",
-        "survey",
-        "attach",
-        "edit",
-        "complete",
-        "sign",
-        "remove",
-    }
-)
-
-
-def _grid() -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True, min_width=12)
-    grid.add_column()
-    return grid
-
-
-def _when(moment: object) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}" if moment else "—"
 
 
 class VisitScreen(Screen[None]):
@@ -124,6 +87,7 @@ class VisitScreen(Screen[None]):
         self.record = VisitRecordService(
             context.register.store, visits.config, visits.engineer, visits.clock
         )
+        self.parts = VisitParts(self.record, context.attachments)
         self.progress: Progress | None = None
         self.written: Path | None = None  # the record PDF last written from here
         self.warned: set[str] = set()
@@ -164,17 +128,17 @@ class VisitScreen(Screen[None]):
         self.title = f"Visit · {kind}{' · amendment' if visit.amends else ''}"
         self.sub_title = f"{site.customer} / {site.name}"
         progress = self.progress = record.progress(visit)
-        self.query_one("#visit-head", Static).update(self._head(visit, progress))
+        self.query_one("#visit-head", Static).update(self.parts.head(visit, progress))
         table = self.query_one(FastTable)
-        rows = self._device_rows(progress)
+        rows = self.parts.device_rows(progress)
         table.set_rows(rows)
         self._size_devices()
-        self._show("faults", self._faults(visit))
-        self._show("hazards", self._hazards(visit))
-        self._show("changes", self._changes(visit))
-        self._show("survey", self._survey(visit))
-        self._show("evidence", self._evidence(visit))
-        self._show("notes", self._notes(visit))
+        self._show("faults", self.parts.faults(visit))
+        self._show("hazards", self.parts.hazards(visit))
+        self._show("changes", self.parts.changes(visit))
+        self._show("survey", self.parts.survey(visit))
+        self._show("evidence", self.parts.evidence(visit))
+        self._show("notes", self.parts.notes(visit))
 
     def on_resize(self) -> None:
         self._size_devices()
@@ -202,173 +166,6 @@ class VisitScreen(Screen[None]):
                 text.append(f" {label}  ")
         return text
 
-    def _head(self, visit: Visit, progress: Progress) -> Text:
-        if visit.sign_off is not None:
-            state = Text(
-                f"Signed by {visit.sign_off.representative} "
-                f"{visit.sign_off.signed_at:%m-%d %H:%M} · A amends",
-                style="bold green",
-            )
-        elif visit.completed_at is not None:
-            state = Text("Complete · s: the customer signs", style="cyan")
-        else:
-            state = Text("Open · c completes it", style="bold")
-        remaining = progress.remaining
-        count_style = "green" if not remaining else "yellow"
-        line = Text.assemble(
-            state,
-            " · ",
-            (progress.line(), count_style),
-            f" · {visit.engineer or 'no engineer'} · {visit.started_at:%m-%d %H:%M}",
-            f"→{visit.ended_at:%H:%M}" if visit.ended_at else "",
-        )
-        if visit.amends:
-            line.append(f"\nAmends the signed visit {visit.amends[:8]}: {visit.amendment_reason}")
-        if remaining and visit.kind is not VisitKind.PHONE_FOLLOW_UP and visit.sign_off is None:
-            names = ", ".join(a.hostname or a.serial_number for a in remaining[:6])
-            more = f" +{len(remaining) - 6}" if len(remaining) > 6 else ""
-            line.append(f"\nStill to inspect: {names}{more}", style="yellow")
-        return line
-
-    def _device_rows(self, progress: Progress) -> list[Row]:
-        rows = []
-        for asset in progress.devices:
-            inspection = progress.inspections.get(asset.id)
-            done = progress.done(asset.id)
-            state = inspection.state.value if inspection else "to do"
-            failed = (
-                [i.label for i in inspection.items if i.result and i.result.value == "fail"]
-                if inspection
-                else []
-            )
-            rows.append(
-                Row(
-                    asset.id,
-                    (
-                        Text("✓", style="green") if done else Text("·", style="dim"),
-                        asset.hostname or asset.model,
-                        asset.serial_number,
-                        asset.location,
-                        Text(state, style=RECORD_STYLE.get(state, "dim")),
-                        Text("; ".join(failed), style="red") if failed else "",
-                    ),
-                )
-            )
-        return rows
-
-    def _faults(self, visit: Visit) -> Group | Text:
-        faults = self.record.faults_of(visit)
-        if not faults:
-            return Text("Faults: none on this visit (f records one found on site)", style="dim")
-        table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold", expand=True)
-        for column in ("Level", "Symptom", "Cause", "Result", "State"):
-            table.add_column(column, overflow="fold")
-        for fault in faults:
-            answered = " (answered)" if fault.id == visit.fault_id else ""
-            table.add_row(
-                f"{fault.severity}{answered}",
-                fault.symptom or "—",
-                fault.cause or "—",
-                fault.result or "—",
-                "resolved" if fault.resolved_at else "open",
-            )
-        return Group(Text("Faults (F opens one)", style="bold"), table)
-
-    def _hazards(self, visit: Visit) -> Table:
-        found, removed = self.record.hazards(visit)
-        still = [h for h in found if h not in removed]
-        grid = _grid()
-        grid.add_row("Hazards found", "\n".join(found) or Text("none", style="dim"))
-        grid.add_row("Removed", "\n".join(removed) or Text("none", style="dim"))
-        if still:
-            grid.add_row("Still there", Text("\n".join(still), style="yellow"))
-        return grid
-
-    def _changes(self, visit: Visit) -> Group:
-        changes = self.record.parameter_changes(visit)
-        upgrades = self.record.firmware_upgrades(visit)
-        table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold", expand=True)
-        for column in ("Device", "Changed", "From", "To", "Why"):
-            table.add_column(column, overflow="fold")
-        for change in changes:
-            table.add_row(
-                self._device(change.asset_id),
-                change.parameter,
-                change.old_value or "—",
-                change.new_value,
-                change.reason,
-            )
-        for upgrade in upgrades:
-            table.add_row(
-                self._device(upgrade.asset_id),
-                "firmware",
-                upgrade.old or "—",
-                upgrade.new,
-                upgrade.reason,
-            )
-        if not changes and not upgrades:
-            return Group(Text("Parameter changes and firmware upgrades: none", style="dim"))
-        return Group(Text("Parameter changes and firmware upgrades", style="bold"), table)
-
-    def _survey(self, visit: Visit) -> Group | None:
-        survey = self.record.config.survey
-        if not (visit.survey or survey.asked_on(visit.kind)):
-            return None
-        grid = _grid()
-        answers = {a.question_id: a for a in visit.survey}
-        for question in survey.questions:
-            answer = answers.get(question.id)
-            score = (
-                Text(f"{answer.score}/{survey.highest}", style="bold")
-                if answer and answer.score is not None
-                else Text("—", style="dim")
-            )
-            comment = f"  {answer.comment}" if answer and answer.comment else ""
-            grid.add_row(score, Text.assemble(question.text, (comment, "italic")))
-        if visit.customer_opinion:
-            grid.add_row("Opinion", visit.customer_opinion)
-        return Group(Text(f"The customer's survey ({survey.scale()})", style="bold"), grid)
-
-    def _notes(self, visit: Visit) -> Table | None:
-        if not (visit.notes or visit.not_done or visit.checks):
-            return None
-        grid = _grid()
-        if visit.checks:
-            grid.add_row("Checks", "; ".join(visit.checks))
-        if visit.not_done:
-            grid.add_row("Not done", Text("\n".join(visit.not_done), style="yellow"))
-        if visit.notes:
-            grid.add_row("Notes", visit.notes)
-        return grid
-
-    def _evidence(self, visit: Visit) -> Text:
-        service = self.context.attachments
-        if service is None:
-            return Text("")
-        found = [(a, "") for a in service.for_record("visit", visit)]
-        for fault in self.record.faults_of(visit):
-            found += [(a, "fault") for a in service.for_record("fault", fault)]
-        for inspection in self.record.inspections_of(visit):
-            device = self._device(inspection.asset_id)
-            found += [(a, device) for a in service.for_record("inspection", inspection)]
-        text = Text("Photos and files", style="bold")
-        if not found:
-            text.append(" none", style="dim")
-        for attachment, where in found:
-            on = f" · {where}" if where else ""
-            missing = "" if service.is_on_disk(attachment) else " · not on this computer"
-            text.append(
-                f"\n{describe(attachment)} {attachment.added_at:%H:%M}{on}"
-                f"{' — ' + attachment.caption if attachment.caption else ''}{missing}",
-                style="" if not missing else "yellow",
-            )
-        if visit.sign_off is None:
-            text.append(
-                "\na attaches a file (it names the folder where dropped files join this visit)",
-                style="dim",
-            )
-        return text
-
     def take_inbox(self) -> None:
         service = self.context.attachments
         if service is None or self.visit.sign_off is not None or self.app.screen is not self:
@@ -388,10 +185,6 @@ class VisitScreen(Screen[None]):
                 self.warned.add(problem)
                 self.notify(f"Inbox: {problem}", severity="warning", timeout=8)
 
-    def _device(self, asset_id: str | None) -> str:
-        asset = self.context.register.store.assets.get(asset_id) if asset_id else None
-        return (asset.hostname or asset.serial_number) if asset else "site"
-
     # -- keys --------------------------------------------------------------------------------
 
     def _changeable(self) -> bool:
@@ -399,7 +192,7 @@ class VisitScreen(Screen[None]):
         if signed is None:
             return True
         self.notify(
-            f"Signed by {signed.representative} on {_when(signed.signed_at)}: "
+            f"Signed by {signed.representative} on {when(signed.signed_at)}: "
             "A makes an amendment to correct it",
             severity="warning",
         )

@@ -122,11 +122,17 @@ async def test_the_app_refreshes_only_when_another_process_wrote(
             await wait_until_loaded(app, pilot)
             assert app.poll_store() is False  # nothing saved anywhere
             register = app.context.register
-            asset = register.store.assets.all()[0]
+            target = register.find_site("浦东数据中心")
+            # Not one already there (the order of assets follows the files on disk): moving
+            # it there would change nothing, and nothing would be news.
+            asset = next(a for a in register.store.assets.all() if a.site_id != target.id)
             asset.notes = "saved by the app itself"
             register.store.assets.save(asset)
             assert app.poll_store() is False  # its own save is not news
-            cli(db_path, "asset", "move", asset.serial_number, "--to", "浦东数据中心")
+            moved_by_cli = cli(
+                db_path, "asset", "move", asset.serial_number, "--to", "浦东数据中心"
+            )
+            assert moved_by_cli.stdout.startswith("Moved")
             assert app.poll_store() is True
             moved = register.store.assets.get(asset.id)
             assert moved is not None and moved.notes == "saved by the app itself"

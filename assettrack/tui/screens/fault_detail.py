@@ -30,6 +30,7 @@ from assettrack.services.faults import FaultDetail, FaultService
 from assettrack.tui.attach_flows import attach_file
 from assettrack.tui.context import TuiContext
 from assettrack.tui.fault_flows import edit_times, shown, stamp_now
+from assettrack.tui.key_lines import key_lines
 from assettrack.tui.screens import fault_forms
 
 SLA_STYLE = {"met": "green", "missed": "bold red", "pending": "yellow", "no_target": "dim"}
@@ -113,7 +114,7 @@ class FaultDetailScreen(Screen[None]):
         with VerticalScroll(id="fault-body"):
             for part in ("notice", "head", "times", "report", "known", "unit", "files", "audit"):
                 yield Static(id=f"fault-{part}")
-        yield Static(self._keys(), id="fault-keys")
+        yield Static(key_lines(KEY_LINES), id="fault-keys")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -144,16 +145,6 @@ class FaultDetailScreen(Screen[None]):
         widget.update(content or "")  # type: ignore[arg-type]
 
     # -- the parts -------------------------------------------------------------------------
-
-    @staticmethod
-    def _keys() -> Text:
-        text = Text()
-        for number, keys in enumerate(KEY_LINES):
-            text.append("\n" if number else "")
-            for key, label in keys:
-                text.append(key, style="bold reverse")
-                text.append(f" {label}  ")
-        return text
 
     @staticmethod
     def _notice(detail: FaultDetail) -> Text | None:

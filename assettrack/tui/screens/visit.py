@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,6 +22,7 @@ from assettrack.services.reports import KIND_LABELS
 from assettrack.services.visit_record import Progress, VisitRecordService
 from assettrack.tui import visit_forms
 from assettrack.tui.context import TuiContext
+from assettrack.tui.key_lines import key_lines
 from assettrack.tui.visit_parts import DEVICE_COLUMNS, VisitParts, when
 from assettrack.tui.widgets.fast_table import FastTable
 
@@ -105,7 +105,7 @@ class VisitScreen(Screen[None]):
         with VerticalScroll(id="visit-body"):
             for part in ("faults", "hazards", "changes", "survey", "evidence", "notes"):
                 yield Static(id=f"visit-{part}")
-        yield Static(self._keys(), id="visit-keys")
+        yield Static(key_lines(KEY_LINES), id="visit-keys")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -155,16 +155,6 @@ class VisitScreen(Screen[None]):
         widget = self.query_one(f"#visit-{part}", Static)
         widget.display = content is not None
         widget.update(content or "")  # type: ignore[arg-type]
-
-    @staticmethod
-    def _keys() -> Text:
-        text = Text()
-        for number, keys in enumerate(KEY_LINES):
-            text.append("\n" if number else "")
-            for key, label in keys:
-                text.append(key, style="bold reverse")
-                text.append(f" {label}  ")
-        return text
 
     def take_inbox(self) -> None:
         service = self.context.attachments

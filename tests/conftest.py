@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 import tomllib
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,30 @@ from assettrack.store.store import Store
 
 TODAY = date(2026, 12, 1)
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class Clock:
+    """A clock that ticks one minute per reading, from 09:00 on the tests' day."""
+
+    def __init__(self) -> None:
+        self.now = datetime(TODAY.year, TODAY.month, TODAY.day, 9, 0)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def config():
+    """The shipped service settings only (visit plan, fault levels, caps, survey)."""
+    from assettrack.services.service_config import load_service_config
+
+    return load_service_config({}, user_dir=Path("/nowhere"))
 
 
 def first_party_plugins() -> set[str]:

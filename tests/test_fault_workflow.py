@@ -24,11 +24,6 @@ NOW = datetime(2026, 12, 1, 23, 59, 59)
 
 
 @pytest.fixture
-def config():
-    return load_service_config({}, user_dir=Path("/nowhere"))
-
-
-@pytest.fixture
 def db(tmp_path: Path) -> Path:
     folder = tmp_path / "db"
     with Store.open(folder, author="张工") as store:

@@ -109,11 +109,6 @@ def test_severity_rules_are_configurable_and_checked() -> None:
 
 
 @pytest.fixture
-def config():
-    return load_service_config({}, user_dir=Path("/nowhere"))
-
-
-@pytest.fixture
 def site(store: Store) -> Site:
     return store.sites.save(Site("华东医院集团", "门诊楼机房"))
 

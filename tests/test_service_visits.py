@@ -177,11 +177,6 @@ def test_user_config_folder_overrides_shipped(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def config():
-    return load_service_config({}, user_dir=Path("/nowhere"))
-
-
-@pytest.fixture
 def sites(store: Store) -> tuple[Site, Site]:
     a = store.sites.save(Site("华东医院集团", "门诊楼机房"))
     b = store.sites.save(Site("华东医院集团", "住院部机房"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -11,28 +10,8 @@ from assettrack.domain.models import ReportedVia, Site, VisitKind
 from assettrack.errors import AssetTrackError
 from assettrack.services.faults import FaultService
 from assettrack.services.inspections import InspectionService
-from assettrack.services.service_config import load_service_config
 from assettrack.services.visits import VisitService
 from assettrack.testing import make_extensions
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 9, 0)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def config():
-    return load_service_config({}, user_dir=Path("/nowhere"))
 
 
 @pytest.fixture

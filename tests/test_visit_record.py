@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 
 import pytest
 
@@ -15,28 +14,8 @@ from assettrack.services.faults import FaultService
 from assettrack.services.inspections import InspectionService
 from assettrack.services.report_render import to_markdown
 from assettrack.services.reports import ReportService
-from assettrack.services.service_config import load_service_config
 from assettrack.services.visit_record import VisitIncomplete, VisitRecordService
 from assettrack.testing import make_extensions
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 9, 0)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def config():
-    return load_service_config({}, user_dir=Path("/nowhere"))
 
 
 @pytest.fixture

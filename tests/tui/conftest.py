@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,18 +11,7 @@ from assettrack.services.demo import build_demo
 from assettrack.services.demo_history import build_history
 from assettrack.store.store import Store
 from assettrack.tui.app import AssetTrackApp, make_app
-from tests.conftest import TODAY
-
-
-class Clock:
-    """A clock that ticks one minute per reading, from the demo's day."""
-
-    def __init__(self) -> None:
-        self.now = datetime(TODAY.year, TODAY.month, TODAY.day, 9, 0)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
+from tests.conftest import TODAY, Clock
 
 
 @pytest.fixture

@@ -32,8 +32,7 @@ from assettrack.tui.screens.inspection import InspectionScreen
 from assettrack.tui.screens.sites import SitesScreen
 from assettrack.tui.screens.visit import VisitScreen
 from assettrack.tui.widgets.fast_table import FastTable
-from tests.conftest import TODAY
-from tests.tui.conftest import Clock
+from tests.conftest import TODAY, Clock
 
 # Answers for the site items a console cannot read (the device items it fills).
 TYPED = {"room_temperature": "23", "room_humidity": "45", "dust": "light"}

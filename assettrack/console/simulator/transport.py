@@ -32,7 +32,8 @@ LOOPBACK = "127.0.0.1"
 
 
 class _PacedChannel:
-    """Output at the wire rate: 10 bits per byte (start, 8 data, stop) at ``baud``."""
+    """Output at the wire rate: 10 bits per byte (start, 8 data, stop) at ``baud``; each
+    byte is handed over when its last bit would have arrived, never before."""
 
     def __init__(self, baud: int | None, stop: threading.Event) -> None:
         self._baud = baud
@@ -48,11 +49,18 @@ class _PacedChannel:
         # About 5 ms of line time per chunk: smooth enough, without a syscall per byte.
         step = max(1, self._baud // 10 // 200)
         for start in range(0, len(data), step):
-            chunk = data[start: start + step]
+            chunk = data[start : start + step]
+            # A byte is there once its stop bit has crossed the line: each chunk waits out
+            # its own line time first, so no chunk (a reply's last, with the prompt, above
+            # all) reaches the client before a real UART could have delivered it.
+            self._free_at = max(self._free_at, time.monotonic()) + len(chunk) * 10 / self._baud
+            self._wait_until(self._free_at)
             self._write_all(chunk)
-            now = time.monotonic()
-            self._free_at = max(self._free_at, now) + len(chunk) * 10 / self._baud
-            if self._free_at > now and self._stop.wait(self._free_at - now):
+
+    def _wait_until(self, due: float) -> None:
+        # Event.wait may wake a hair early; loop until the clock says the line is free.
+        while (left := due - time.monotonic()) > 0:
+            if self._stop.wait(left):
                 raise Closed()
 
     def _write_all(self, data: bytes) -> None:
@@ -76,8 +84,7 @@ class _PacedChannel:
 
 
 class _PtyChannel(_PacedChannel):
-    def __init__(self, master: int, slave: int, baud: int | None,
-                 stop: threading.Event) -> None:
+    def __init__(self, master: int, slave: int, baud: int | None, stop: threading.Event) -> None:
         super().__init__(baud, stop)
         self.master = master
         self.slave = slave
@@ -99,7 +106,7 @@ class _PtyChannel(_PacedChannel):
             if self._stop.is_set() or self._closed:
                 raise Closed()
             try:
-                view = view[os.write(self.master, view):]
+                view = view[os.write(self.master, view) :]
             except BlockingIOError:
                 # The other end is not reading; wait, but keep listening for stop().
                 select.select([], [self.master], [], 0.05)
@@ -166,7 +173,7 @@ class _SocketChannel(_PacedChannel):
             if self._stop.is_set() or self._closed:
                 raise Closed()
             try:
-                view = view[self.conn.send(view):]
+                view = view[self.conn.send(view) :]
             except BlockingIOError:
                 select.select([], [self.conn], [], 0.05)
             except (OSError, ValueError):
@@ -197,8 +204,10 @@ class Simulator:
     """
 
     def __init__(
-        self, state: DeviceState | SimProfile | str = "cisco",
-        options: SimOptions | None = None, **option_changes: Any,
+        self,
+        state: DeviceState | SimProfile | str = "cisco",
+        options: SimOptions | None = None,
+        **option_changes: Any,
     ) -> None:
         self.state = preset(state) if isinstance(state, str) else state
         base = options or SimOptions()
@@ -222,7 +231,9 @@ class Simulator:
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.stop()
@@ -289,8 +300,12 @@ class TcpSimulator(Simulator):
     """
 
     def __init__(
-        self, state: DeviceState | SimProfile | str = "cisco",
-        options: SimOptions | None = None, *, port: int = 0, **option_changes: Any,
+        self,
+        state: DeviceState | SimProfile | str = "cisco",
+        options: SimOptions | None = None,
+        *,
+        port: int = 0,
+        **option_changes: Any,
     ) -> None:
         super().__init__(state, options, **option_changes)
         self.port = port

@@ -29,6 +29,10 @@ the database as before the sync or as after it. The merge commit is made after t
 ``merging.json`` notes the two sides first, so the next sync records a merge a crash cut
 short. A remote that cannot be reached stops a sync before anything local changes.
 
+**Bundles** (``services.git_bundle``) carry the same history on a USB stick and are merged by
+the same path (``merge_head``). A database that exchanges bundles only keeps its history
+repository with no remote (``open_history``); ``sync init`` later joins the team with it.
+
 ``<database>/.sync/`` also holds ``state.json`` (when the last sync ran), ``snapshot.json``
 (each file's stat and blob, so a commit re-reads only the files that changed) and
 ``sync.lock`` (one sync of a database at a time).
@@ -98,6 +102,7 @@ _UNREACHABLE = (
     HTTPProxyUnauthorized,
 )
 LOOSE_OBJECTS_KEPT = 500  # packed beyond this, so the folder stays a few files
+TEAM = "the team's changes"  # what a sync merges, in commit messages
 
 Progress = Callable[[str], None]
 
@@ -223,6 +228,18 @@ def _open_repo(paths: SyncPaths) -> Repo:
         return Repo(str(paths.git))
     except NotGitRepository as exc:
         raise SyncError(f"the sync history in {paths.git} is damaged ({exc})") from exc
+
+
+def open_history(paths: SyncPaths) -> Repo:
+    """The database's history repository, made (with no remote) if it has none yet: a
+    laptop that is never online keeps its history for bundles. The caller holds
+    ``_one_sync``."""
+    if not paths.git.is_dir():
+        fresh = paths.root / "git.new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        Repo.init_bare(str(fresh), mkdir=True, default_branch=b"main").close()
+        os.replace(fresh, paths.git)  # whole or not at all
+    return _open_repo(paths)
 
 
 def _remote_url(repo: Repo) -> str:
@@ -592,8 +609,10 @@ def _integrate(
     identity: bytes,
     report: SyncReport,
     progress: Progress,
+    source: str = TEAM,
 ) -> bytes | None:
-    """Merge the team's head into the database and the history; the new head."""
+    """Merge the team's head (or a bundle's: ``source``) into the database and the history;
+    the new head."""
     bases = find_merge_base(repo, [ours, theirs]) if ours is not None else []
     base = bases[0] if bases else None
     if ours is not None and base == theirs:
@@ -620,7 +639,7 @@ def _integrate(
         store.assets.reload()
     _add_up(report.merge, merged)
     report.merged |= bool(plan.incoming or plan.attachments)
-    head = _record_merge(repo, ours, theirs, base, tree, identity, merged.summary())
+    head = _record_merge(repo, ours, theirs, base, tree, identity, merged.summary(), source)
     paths.merging.unlink(missing_ok=True)
     return head
 
@@ -633,6 +652,7 @@ def _record_merge(
     tree: bytes,
     identity: bytes,
     summary: str,
+    source: str = TEAM,
 ) -> bytes:
     """The commit of a merge written to the database: the team's head itself when nothing
     was here to merge and all of it came in; else a commit with both sides as parents."""
@@ -640,9 +660,9 @@ def _record_merge(
         if tree == repo[theirs].tree:
             head = theirs
         else:  # some of it was kept out
-            head = _commit(repo, tree, [theirs], identity, f"the team's changes, {summary}")
+            head = _commit(repo, tree, [theirs], identity, f"{source}, {summary}")
     else:
-        head = _commit(repo, tree, [ours, theirs], identity, f"merge the team's changes: {summary}")
+        head = _commit(repo, tree, [ours, theirs], identity, f"merge {source}: {summary}")
     repo.refs[BRANCH] = head
     return head
 
@@ -720,22 +740,7 @@ def _run(
         else:
             progress("fetch")
             theirs = _fetch(repo, url)
-        for _ in range(3):
-            before = _ref(repo, BRANCH)
-            head = _commit_local(store, repo, paths, identity)
-            report.committed |= head != before
-            if theirs is None:
-                break
-            try:
-                head = _integrate(store, repo, paths, head, theirs, identity, report, progress)
-                break
-            except _ChangedMeanwhile:
-                continue  # saved meanwhile (the app is open): commit that and merge again
-        else:
-            raise SyncError(
-                "the database kept changing while the team's changes were merged; nothing "
-                "was lost: run sync again"
-            )
+        head = merge_head(store, repo, paths, theirs, identity, report, progress)
         if head is None or head == theirs:
             break
         progress("push")
@@ -754,6 +759,34 @@ def _run(
         {**_read_json(paths.state), "last_sync": datetime.now().isoformat(timespec="seconds")},
     )
     return report
+
+
+def merge_head(
+    store: Store,
+    repo: Repo,
+    paths: SyncPaths,
+    theirs: bytes | None,
+    identity: bytes,
+    report: SyncReport,
+    progress: Progress = _quiet,
+    source: str = TEAM,
+) -> bytes | None:
+    """Commit local changes, then merge ``theirs`` (a fetched team head, or a bundle's) into
+    the database and the history; the new head. The one merge path of ``sync`` and
+    ``import-bundle``: the caller holds ``_one_sync`` and has called ``_finish_pending``."""
+    for _ in range(3):
+        before = _ref(repo, BRANCH)
+        head = _commit_local(store, repo, paths, identity)
+        report.committed |= head != before
+        if theirs is None:
+            return head
+        try:
+            return _integrate(store, repo, paths, head, theirs, identity, report, progress, source)
+        except _ChangedMeanwhile:
+            continue  # saved meanwhile (the app is open): commit that and merge again
+    raise SyncError(
+        f"the database kept changing while {source} were merged; nothing was lost: try again"
+    )
 
 
 def _tidy(repo: Repo) -> None:
@@ -794,6 +827,12 @@ def init_sync(
             if paths.git.is_dir():
                 with closing(_open_repo(paths)) as repo:
                     known = _remote_url(repo)
+                    if not known:  # bundles only so far: join with the history kept
+                        url = _remote_location(remote)
+                        progress("fetch")
+                        theirs = _fetch(repo, url)  # unreachable: nothing changed
+                        _set_remote(repo, url)
+                        return _run(store, repo, paths, url, identity, progress, (theirs,))
                     given = remote if _is_url(remote) else str(Path(remote).expanduser().absolute())
                     if given != known:
                         raise SyncError(
@@ -806,10 +845,7 @@ def init_sync(
             shutil.rmtree(fresh, ignore_errors=True)
             repo = Repo.init_bare(str(fresh), mkdir=True, default_branch=b"main")
             try:
-                config = repo.get_config()
-                config.set((b"remote", b"origin"), b"url", url.encode())
-                config.set((b"remote", b"origin"), b"fetch", b"+refs/heads/*:refs/remotes/origin/*")
-                config.write_to_path()
+                _set_remote(repo, url)
                 progress("fetch")
                 theirs = _fetch(repo, url)
             except BaseException:
@@ -824,6 +860,13 @@ def init_sync(
         if made_root and not paths.git.exists():
             shutil.rmtree(paths.root, ignore_errors=True)  # as it was: no trace of the attempt
         raise
+
+
+def _set_remote(repo: Repo, url: str) -> None:
+    config = repo.get_config()
+    config.set((b"remote", b"origin"), b"url", url.encode())
+    config.set((b"remote", b"origin"), b"fetch", b"+refs/heads/*:refs/remotes/origin/*")
+    config.write_to_path()
 
 
 def sync_status(store: Store) -> SyncStatus:

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "conflicts": "assettrack.commands.merge:conflicts_group",
     "sync": "assettrack.commands.sync:sync_group",
     "history": "assettrack.commands.sync:history_command",
+    "verify": "assettrack.commands.verify:verify_command",
     "attach": "assettrack.commands.attachments:attach_command",
     "attachments": "assettrack.commands.attachments:attachments_command",
 }

@@ -152,6 +152,10 @@ class VisitKind(StrEnum):
 class SignOff:
     representative: str
     signed_at: datetime
+    # The record's seal at signing (``domain.seal``), and for a visit the seal of each of
+    # its inspections then: a change behind assettrack's back no longer matches.
+    seal: str = ""
+    records: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from assettrack.domain.models import (
     Visit,
     VisitKind,
 )
+from assettrack.domain.seal import seal
 from assettrack.domain.visits import next_month, quarter_bounds
 from assettrack.plugins.builtin.site_checklist import DEVICE_ITEMS, SITE_ITEMS
 from assettrack.services.assets import AssetRegister
@@ -194,6 +195,8 @@ def _completed_and_signed(store: Store, visit: Visit, representative: str) -> No
     """A past visit as the app leaves it: completed when it ended, signed by the customer."""
     visit.completed_at = visit.ended_at
     visit.sign_off = SignOff(representative, visit.ended_at or visit.started_at)
+    inspections = [i for i in store.inspections.for_site(visit.site_id) if i.visit_id == visit.id]
+    seal(visit, inspections)
     store.visits.save(visit)
 
 
@@ -229,6 +232,7 @@ def _signed_inspection(
         completed_at=started + timedelta(hours=1),
         sign_off=SignOff(rng.choice(REPRESENTATIVES), started + timedelta(hours=2, minutes=30)),
     )
+    seal(record)
     store.inspections.save(record)
     if asset.last_inspection is None or asset.last_inspection < record.created_at.date():
         asset.last_inspection = record.created_at.date()

@@ -22,6 +22,7 @@ from assettrack.domain.models import (
     SignOff,
 )
 from assettrack.domain.readings import Readings
+from assettrack.domain.seal import seal
 from assettrack.errors import AssetTrackError
 from assettrack.plugins.extensions import Extensions
 from assettrack.services.config_capture import (
@@ -326,6 +327,7 @@ class InspectionService:
             )
         inspection.sign_off = SignOff(representative.strip(), self.clock())
         inspection.state = InspectionState.SIGNED
+        seal(inspection)
         self.store.inspections.save(inspection)
         self.extensions.inspection_signed(inspection, asset)
         return inspection

@@ -22,6 +22,7 @@ from assettrack.services.report_render import (
     Signatures,
     Table,
 )
+from assettrack.services.seals import seal_state, short
 from assettrack.services.service_common import find_site
 from assettrack.services.service_config import ServiceConfig
 from assettrack.services.visit_record import VisitRecordService
@@ -186,11 +187,21 @@ class ReportService:
                                 _t(signed.signed_at) if signed else "",
                             ),
                         )
-                    )
+                    ),
+                    *self._seal(visit),
                 ],
             )
         )
         return report
+
+    def _seal(self, visit: Visit) -> list[Block]:
+        """The seal taken at signing and the commit that holds it: a customer's copy is
+        checked later with ``assettrack verify --seal``."""
+        line = seal_state(self.store, "visits", visit).line()
+        if not line:
+            return []
+        check = f"assettrack verify --seal {short(line.split()[1])}"
+        return [Paragraph(f"{line}. To check this copy: {check}")]
 
     def _amended(self, visit: Visit) -> str:
         original = self.store.visits.get(visit.site_id, visit.amends or "")

@@ -15,6 +15,7 @@ from typing import Any
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.faults import is_before
 from assettrack.domain.models import Inspection, SignOff, Site, Visit, VisitKind
+from assettrack.domain.seal import seal
 from assettrack.domain.visits import (
     MonthCompliance,
     Requirement,
@@ -157,6 +158,7 @@ class VisitService:
         if not representative.strip():
             raise AssetTrackError("the customer's representative must be named to sign")
         visit.sign_off = SignOff(representative.strip(), at or self.clock())
+        seal(visit, self.inspections_of(visit))
         return self.store.visits.save(visit)
 
     def save(self, visit: Visit) -> Visit:

@@ -1,4 +1,5 @@
-"""Merging another laptop's data, and the conflicts it leaves for a person."""
+"""Merging another laptop's data (git bundles, or the old JSON ones), and the conflicts it
+leaves for a person."""
 
 from __future__ import annotations
 
@@ -11,35 +12,94 @@ import click
 from assettrack.commands.common import (
     open_store,
 )
+from assettrack.commands.sync import email_of, tell
 from assettrack.services.service_common import short
 
 
 @click.command(name="export-bundle")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["git", "json"]),
+    default=None,
+    help="git (the default): a git bundle of this database's history; json: the old "
+    "one-file format, for a laptop with an older assettrack. A FILE named *.json is written "
+    "as json unless --format says otherwise.",
+)
 @click.pass_obj
-def export_bundle_command(context: Any, file: Path) -> None:
-    """Write every record of this database to FILE, for another laptop to import."""
-    from assettrack.services.sync import export_bundle
+def export_bundle_command(context: Any, file: Path, fmt: str | None) -> None:
+    """Write this database to FILE, for another laptop to merge with import-bundle: a laptop
+    that is never online exchanges changes on a USB stick, by the same rules as sync.
 
-    with open_store(context, read_only=True) as store:
-        count = export_bundle(store, file)
-    click.echo(f"Exported {count} document(s) to {file}")
+    The default is a git bundle: this database's changes are committed first (as by sync,
+    with your [engineer] name as author), then FILE holds the history branch main, whole.
+    git itself reads it (git clone FILE, git bundle verify FILE). A database that does not
+    sync with a team yet gets its history kept in its .sync folder, and can join a team
+    later with sync init."""
+    if (fmt or ("json" if file.suffix.lower() == ".json" else "git")) == "json":
+        from assettrack.services.sync import export_bundle
+
+        with open_store(context, read_only=True) as store:
+            count = export_bundle(store, file)
+        click.echo(f"Exported {count} document(s) to {file}")
+        return
+    from assettrack.commands.database import require_database
+    from assettrack.services.git_bundle import export_git_bundle
+
+    require_database(context)  # a bundle of no database is a typo, not a new database
+    with open_store(context) as store:
+        done = export_git_bundle(store, file, email=email_of(context))
+    if done.committed:
+        click.echo(f"Committed this database's changes as {store.db.author or 'assettrack'}")
+    click.echo(
+        f"Wrote {file}: a git bundle of branch main, {_size(done.size)}, head "
+        f"{done.head[:10]} ({done.commits} commit(s))"
+    )
+
+
+def _size(count: int) -> str:
+    if count < 1000:
+        return f"{count} bytes"
+    if count < 1_000_000:
+        return f"{count / 1000:.1f} kB"
+    return f"{count / 1_000_000:.1f} MB"
 
 
 @click.command(name="import-bundle")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.pass_obj
 def import_bundle_command(context: Any, file: Path) -> None:
-    """Merge another laptop's bundle: newer copies are taken, edits made on both sides are
-    kept side by side as conflicts (see 'assettrack conflicts'); nothing is lost."""
+    """Merge another laptop's bundle (git or the old JSON; told apart by its first bytes).
+
+    A git bundle is merged exactly as sync merges the team's changes: record by record and
+    field by field, each record checked as a typed one would be (a bad one is refused by id
+    and kept out), attached files checked by their hash, all or nothing, and a merge commit
+    in this database's history (made if it has none). The same field changed on both
+    laptops, or a deletion against an edit, waits in 'assettrack conflicts' (F7). Importing
+    a bundle again changes nothing ("Up to date"). A database that syncs with a team pushes
+    what came in at its next sync. A bundle that builds on history this database lacks is
+    refused, and says so.
+
+    An old JSON bundle: newer copies are taken, edits made on both laptops are kept side by
+    side as conflicts; nothing is lost."""
+    from assettrack.services.git_bundle import bundle_kind
+
+    if bundle_kind(file) == "git":
+        from assettrack.services.git_bundle import import_git_bundle
+
+        with open_store(context) as store:
+            report = import_git_bundle(store, file, email=email_of(context))
+        tell(report)
+        return
     from assettrack.services.sync import import_bundle
 
     with open_store(context) as store:
-        report = import_bundle(store, file)
-    click.echo(f"Imported {file}: {report.summary()}")
-    if report.conflicts:
+        merged = import_bundle(store, file)
+    click.echo(f"Imported {file}: {merged.summary()}")
+    if merged.conflicts:
         click.echo(
-            f"{report.conflicts} record(s) were changed on both laptops: "
+            f"{merged.conflicts} record(s) were changed on both laptops: "
             "see 'assettrack conflicts' and resolve them",
             err=True,
         )

@@ -1,4 +1,4 @@
-"""Team sync on git: ``sync init REMOTE``, ``sync``, ``sync status``."""
+"""Team sync on git: ``sync init REMOTE``, ``sync``, ``sync status``, ``history``."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ import click
 from assettrack.commands.common import open_store
 
 
-def _email(context: Any) -> str:
+def email_of(context: Any) -> str:
+    """The engineer's email from the settings, for commits (may be empty)."""
     engineer = context.settings.raw.get("engineer", {})
     return str(engineer.get("email", "") or "") if isinstance(engineer, dict) else ""
 
 
-def _tell(report: Any) -> None:
+def tell(report: Any) -> None:
+    """What a sync or a bundle import merged, refused and left waiting."""
     for line in report.lines():
         click.echo(line)
     for line in report.merge.refused:
@@ -41,8 +43,8 @@ def sync_group(ctx: click.Context) -> None:
     from assettrack.services.git_sync import sync
 
     with open_store(ctx.obj) as store:
-        report = sync(store, email=_email(ctx.obj))
-    _tell(report)
+        report = sync(store, email=email_of(ctx.obj))
+    tell(report)
 
 
 @sync_group.command(name="init")
@@ -56,8 +58,8 @@ def sync_init(context: Any, remote: str) -> None:
     from assettrack.services.git_sync import init_sync
 
     with open_store(context) as store:
-        report = init_sync(store, remote, email=_email(context))
-    _tell(report)
+        report = init_sync(store, remote, email=email_of(context))
+    tell(report)
 
 
 @sync_group.command(name="status")
@@ -73,7 +75,8 @@ def sync_status_command(context: Any, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(status.__dict__, ensure_ascii=False, indent=2))
         return
-    click.echo(f"Remote:     {status.remote}")
+    remote = status.remote or "none (bundles only so far: assettrack sync init REMOTE joins a team)"
+    click.echo(f"Remote:     {remote}")
     click.echo(f"Last sync:  {status.last_sync or 'never'}")
     click.echo(f"Ahead:      {status.ahead} commit(s) here not yet pushed")
     click.echo(f"Behind:     {status.behind} commit(s) fetched, not yet merged")

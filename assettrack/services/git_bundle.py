@@ -1,0 +1,277 @@
+"""Bundles for sneakernet: the team's history on a USB stick, for a laptop that is never online.
+
+``export-bundle`` writes a **git bundle** (the v2 format git itself reads: ``git clone FILE``,
+``git bundle verify FILE``) holding the database's history branch ``main`` with all of its
+history, after committing the local changes exactly as ``sync`` does (the engineer as
+author). A database that does not sync yet gets its history repository (``.sync/git``, no
+remote) made first.
+
+``import-bundle`` reads one into the history repository and merges its head exactly as
+``sync`` merges a fetched team head (``git_sync.merge_head``): each document through the
+gate, field by field, conflicts side by side, attachments checked by their hash, all or
+nothing, a merge commit with both parents, the ``merging.json`` crash marker. Before any of
+that, the whole file is checked: its header, the checksum of its data, the history it builds
+on (its prerequisites) being here, and every object its head needs being in it or here. A
+bundle whose head is here already is "up to date". Both hold the sync lock, so a bundle and
+a sync of one database never run at once.
+
+``bundle_kind`` tells a git bundle from an old JSON bundle (``services.sync``) by its first
+bytes, and names anything else.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from dulwich.bundle import Bundle, create_bundle_from_repo, read_bundle, write_bundle
+from dulwich.errors import ApplyDeltaError, ChecksumMismatch, ObjectFormatException
+from dulwich.objects import S_ISGITLINK, Commit, ShaFile, Tree, valid_hexsha
+from dulwich.pack import PackInflater
+from dulwich.repo import Repo
+
+from assettrack.errors import AssetTrackError
+from assettrack.files import write_user_file
+from assettrack.services.git_sync import (
+    BRANCH,
+    Progress,
+    SyncError,
+    SyncPaths,
+    SyncReport,
+    _commit_local,
+    _count,
+    _finish_pending,
+    _identity,
+    _one_sync,
+    _quiet,
+    _ref,
+    _tidy,
+    merge_head,
+    open_history,
+)
+from assettrack.store.store import Store
+
+GIT_HEADERS = (b"# v2 git bundle\n", b"# v3 git bundle\n")
+_HEAD = b"HEAD"  # carried too, so that git clone of the bundle checks main out
+# What a damaged bundle's data raises while it is read.
+_DAMAGED = (
+    AssertionError,
+    ValueError,
+    KeyError,
+    IndexError,
+    zlib.error,
+    ChecksumMismatch,
+    ApplyDeltaError,
+    ObjectFormatException,
+)
+
+
+@dataclass
+class BundleReport(SyncReport):
+    """What an import merged; ``remote`` is the bundle's file."""
+
+    def lines(self) -> list[str]:
+        if self.merged:
+            return [f"Merged {self.remote}: {self.merge.summary()}"]
+        return [f"Up to date: everything in {self.remote} is here already"]
+
+
+@dataclass(frozen=True)
+class BundleExport:
+    path: Path
+    size: int  # bytes written
+    head: str  # the commit the bundle's main points at
+    commits: int  # in the bundle: the whole history
+    committed: bool  # local changes were committed first
+
+
+def bundle_kind(path: Path) -> str:
+    """``"git"`` or ``"json"``, from the file's first bytes; anything else is refused in one
+    line naming the file and what was expected."""
+    try:
+        with open(path, "rb") as file:
+            start = file.read(64)
+    except OSError as exc:
+        raise AssetTrackError(f"cannot read bundle {path}: {exc.strerror}") from exc
+    if start.startswith(GIT_HEADERS):
+        return "git"
+    if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        return "json"  # the old format; services.sync says what is wrong with it, if anything
+    seen = "it is empty" if not start else f"it begins {start[:16]!r}"
+    raise AssetTrackError(
+        f"{path} is not a bundle: expected a git bundle (made by assettrack export-bundle or "
+        f"git bundle create) or an assettrack JSON bundle, but {seen}; nothing was changed"
+    )
+
+
+# -- export -------------------------------------------------------------------------------
+
+
+def export_git_bundle(
+    store: Store, path: Path, *, email: str = "", progress: Progress = _quiet
+) -> BundleExport:
+    """Commit local changes (as ``sync`` does) and write branch main with its whole history
+    to ``path`` (whole or not at all)."""
+    paths = SyncPaths(store.folder)
+    identity = _identity(store.db.author, email)
+    with _one_sync(paths), closing(open_history(paths)) as repo:
+        _finish_pending(store, repo, paths, identity)
+        before = _ref(repo, BRANCH)
+        head = _commit_local(store, repo, paths, identity)
+        if head is None:
+            raise SyncError(f"the database {store.folder} holds no data yet: nothing to export")
+        progress("pack")
+        bundle = create_bundle_from_repo(repo, refs=[_HEAD, BRANCH])
+        try:
+            buffer = BytesIO()
+            write_bundle(buffer, bundle)
+        finally:
+            bundle.close()
+        data = buffer.getvalue()
+        write_user_file(path, data)
+        commits = _count(repo, head, None)
+        _tidy(repo)
+    return BundleExport(Path(path), len(data), head.decode(), commits, head != before)
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+def import_git_bundle(
+    store: Store, path: Path, *, email: str = "", progress: Progress = _quiet
+) -> BundleReport:
+    """Merge a git bundle's head as ``sync`` merges the team's (rules in the module). A
+    bundle that cannot be used changes nothing and says why in one line."""
+    paths = SyncPaths(store.folder)
+    identity = _identity(store.db.author, email)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise AssetTrackError(f"cannot read bundle {path}: {exc.strerror}") from exc
+    made_root = not paths.root.exists()
+    try:
+        with _one_sync(paths):
+            made_history = not paths.git.is_dir()
+            with _parsed(path, data) as bundle:
+                theirs = _head_of(path, bundle)
+                try:
+                    with closing(open_history(paths)) as repo:
+                        _take_in(repo, path, bundle, theirs)
+                        report = BundleReport(str(path))
+                        _finish_pending(store, repo, paths, identity)
+                        source = f"the changes in {Path(path).name}"
+                        merge_head(store, repo, paths, theirs, identity, report, progress, source)
+                        _tidy(repo)
+                except SyncError:
+                    if made_history and not paths.merging.exists():
+                        shutil.rmtree(paths.git, ignore_errors=True)  # no trace of the attempt
+                    raise
+    except SyncError:
+        if made_root and not paths.git.exists():
+            shutil.rmtree(paths.root, ignore_errors=True)
+        raise
+    return report
+
+
+def _damaged(path: Path, reason: str) -> SyncError:
+    return SyncError(f"{path} is a damaged git bundle ({reason}); nothing was changed")
+
+
+@contextmanager
+def _parsed(path: Path, data: bytes) -> Iterator[Bundle]:
+    """The bundle read from ``data``, the checksum of its data checked; closed after use."""
+    try:
+        bundle = read_bundle(BytesIO(data))
+    except _DAMAGED as exc:
+        raise _damaged(path, f"its header or data is cut short or altered: {exc}") from None
+    try:
+        pack = bundle.pack_data
+        try:
+            pack.check()  # type: ignore[union-attr]
+        except _DAMAGED:
+            raise _damaged(path, "its data is cut short or altered: the checksum differs") from None
+        yield bundle
+    finally:
+        bundle.close()
+
+
+def _head_of(path: Path, bundle: Bundle) -> bytes:
+    """The commit the bundle's branch main names (or its HEAD, when git made it so)."""
+    form = bundle.capabilities.get("object-format", "sha1")
+    if form != "sha1":
+        raise SyncError(
+            f"{path} names its objects in {form}; assettrack's history uses sha1: nothing "
+            "was changed"
+        )
+    if "filter" in bundle.capabilities:
+        raise SyncError(
+            f"{path} is a partial bundle (filter {bundle.capabilities['filter']}); make a full "
+            "one (assettrack export-bundle): nothing was changed"
+        )
+    refs = bundle.references
+    head = refs.get(BRANCH) or refs.get(_HEAD)
+    if head is None:
+        names = ", ".join(sorted(r.decode("utf-8", "replace") for r in refs)) or "none"
+        raise SyncError(f"{path} holds no branch main (its branches: {names}); nothing was changed")
+    if not valid_hexsha(head) or any(not valid_hexsha(sha) for sha, _ in bundle.prerequisites):
+        raise _damaged(path, "an object name in its header is not one")
+    return head
+
+
+def _take_in(repo: Repo, path: Path, bundle: Bundle, head: bytes) -> None:
+    """Check that the history the bundle builds on is here and that it brings everything its
+    head needs, then store its objects (as one pack)."""
+    store = repo.object_store
+    missing = [sha for sha, _ in bundle.prerequisites if sha not in store]
+    if missing:
+        shown = ", ".join(sha.decode()[:10] for sha in missing[:3])
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        raise SyncError(
+            f"{path} builds on history this database does not have (commit {shown}{more}): "
+            "it was made for a database that already holds it; ask for a full bundle "
+            "(assettrack export-bundle makes one): nothing was changed"
+        )
+    try:
+        objects = list(PackInflater.for_pack_data(bundle.pack_data, store.get_raw))  # type: ignore[arg-type]
+    except _DAMAGED as exc:
+        raise _damaged(path, f"an object cannot be read: {exc}") from None
+    brought = {obj.id: obj for obj in objects}
+    lacking = _first_missing(store, brought, head)
+    if lacking is not None:
+        raise _damaged(path, f"object {lacking.decode()[:10]} its history needs is not in it")
+    if not isinstance(brought.get(head) or store[head], Commit):
+        raise _damaged(path, "its branch main does not name a commit")
+    new = [(obj, None) for obj in objects if obj.id not in store]
+    if new:
+        store.add_objects(new)
+
+
+def _first_missing(store: object, brought: dict[bytes, ShaFile], head: bytes) -> bytes | None:
+    """An object the head's history needs that is neither in the bundle nor here (None: it
+    is complete). What was here before is complete already: the walk stops there."""
+    todo, seen = [head], set()
+    while todo:
+        sha = todo.pop()
+        if sha in seen:
+            continue
+        seen.add(sha)
+        if sha in store:  # type: ignore[operator]
+            continue  # here already, with its history
+        obj = brought.get(sha)
+        if obj is None:
+            return sha
+        todo.extend(_needs(obj))
+    return None
+
+
+def _needs(obj: ShaFile) -> Iterable[bytes]:
+    if isinstance(obj, Commit):
+        return [obj.tree, *obj.parents]
+    if isinstance(obj, Tree):
+        return [entry.sha for entry in obj.iteritems() if not S_ISGITLINK(entry.mode)]
+    return []

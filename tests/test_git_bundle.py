@@ -37,6 +37,7 @@ from assettrack.services.git_sync import (
     sync,
 )
 from assettrack.services.sync import export_bundle, list_conflicts, resolve_conflict
+from assettrack.store.attachment_files import content_path, store_content
 from assettrack.store.store import Store
 from tests.cli_inprocess import Cli
 from tests.conftest import data_files
@@ -227,6 +228,15 @@ def test_a_document_the_gate_refuses_is_kept_out_by_id_and_the_rest_merges(
     assert zhang.assets.get("bad-asset") is None and zhang.assets.get("misfiled") is None
     assert zhang.assets.get("good-asset") is not None
     assert not (zhang.folder / "attachments" / "00").exists()
+
+
+def test_attached_files_travel_in_a_git_bundle(laptops: Laptops, tmp_path: Path) -> None:
+    seed(laptops.zhao)
+    photo = tmp_path / "rack.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 a photo of the rack")
+    stored = store_content(laptops.zhao.folder, photo)
+    carry(laptops.zhao, laptops.lead, laptops.stick / "zhao.bundle")
+    assert content_path(laptops.lead.folder, stored.sha256).read_bytes() == photo.read_bytes()
 
 
 # -- what is not a bundle, or not one for this database -----------------------------------

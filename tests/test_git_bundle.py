@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from io import BytesIO
@@ -170,38 +170,25 @@ def test_three_laptops_and_the_lead_merge_through_git_bundles(laptops: Laptops) 
     assert ("赵工", "deleted") in {(e.by, e.what) for e in fault_history}
 
 
-def test_a_document_the_gate_refuses_is_kept_out_by_id_and_the_rest_merges(
-    laptops: Laptops, tmp_path: Path
-) -> None:
-    seeded = seed(laptops.lead)
-    carry(laptops.lead, laptops.zhang, laptops.stick / "lead.bundle")
-    partition = f"assets/{seeded.site.id}.json"
-    # A bundle made by hand on top of the lead's history.
-    crafted = tmp_path / "crafted.git"
-    shutil.copytree(SyncPaths(laptops.lead.folder).git, crafted)
-    with closing(Repo(str(crafted))) as repo:
+def crafted_bundle(store: Store, file: Path, edit: Callable[[dict[bytes, bytes]], None]) -> None:
+    """A bundle made by hand: one commit on top of ``store``'s history, its files (path ->
+    content) changed by ``edit``, written by dulwich as git would."""
+    copy = file.with_suffix(".git")
+    shutil.copytree(SyncPaths(store.folder).git, copy)
+    with closing(Repo(str(copy))) as repo:
         parent = repo[repo.refs[BRANCH]]
-        files = {e.path: e.sha for e in repo.object_store.iter_tree_contents(parent.tree)}  # type: ignore[attr-defined]
-        tables = orjson.loads(repo[files[partition.encode()]].as_raw_string())
-        mine = tables["assets"][seeded.asset.id]
-        mine["serial_number"] = {"oops": 1}
-        mine["_sync"]["revs"].append("byhand1")
-        tables["assets"]["bad-asset"] = {**mine, "id": "bad-asset", "serial_number": "X"}
-        tables["assets"]["bad-asset"]["warranty_months"] = "many"
-        good = {**mine, "id": "good-asset", "serial_number": "HW2"}
-        tables["assets"]["good-asset"] = good
-        tables["assets"]["misfiled"] = {**good, "id": "misfiled", "site_id": "another-site"}
-        forged = "0" * 64  # an attached file that is not the content its name says
-        blobs = {
-            partition.encode(): Blob.from_string(orjson.dumps(tables)),
-            b"notes.txt": Blob.from_string(b"by hand\n"),
-            f"attachments/00/{forged}".encode(): Blob.from_string(b"not that content"),
+        files = {
+            e.path: repo[e.sha].as_raw_string()
+            for e in repo.object_store.iter_tree_contents(parent.tree)  # type: ignore[attr-defined]
         }
-        for path, blob in blobs.items():
+        edit(files)
+        entries = []
+        for path, content in files.items():
+            blob = Blob.from_string(content)
             repo.object_store.add_object(blob)
-            files[path] = blob.id
+            entries.append((path, blob.id, 0o100644))
         commit = Commit()
-        commit.tree = commit_tree(repo.object_store, [(p, s, 0o100644) for p, s in files.items()])
+        commit.tree = commit_tree(repo.object_store, entries)
         commit.parents = [parent.id]
         commit.author = commit.committer = b"someone <someone@example.com>"
         commit.author_time = commit.commit_time = int(time.time())
@@ -213,9 +200,33 @@ def test_a_document_the_gate_refuses_is_kept_out_by_id_and_the_rest_merges(
         buffer = BytesIO()
         write_bundle(buffer, bundle)
         bundle.close()
-    (tmp_path / "crafted.bundle").write_bytes(buffer.getvalue())
+    file.write_bytes(buffer.getvalue())
 
-    report = import_git_bundle(laptops.zhang, tmp_path / "crafted.bundle")
+
+def test_a_document_the_gate_refuses_is_kept_out_by_id_and_the_rest_merges(
+    laptops: Laptops,
+) -> None:
+    seeded = seed(laptops.lead)
+    carry(laptops.lead, laptops.zhang, laptops.stick / "lead.bundle")
+    partition = f"assets/{seeded.site.id}.json"
+    forged = "0" * 64  # an attached file that is not the content its name says
+
+    def by_hand(files: dict[bytes, bytes]) -> None:
+        tables = orjson.loads(files[partition.encode()])
+        mine = tables["assets"][seeded.asset.id]
+        mine["serial_number"] = {"oops": 1}
+        mine["_sync"]["revs"].append("byhand1")
+        tables["assets"]["bad-asset"] = {**mine, "id": "bad-asset", "serial_number": "X"}
+        tables["assets"]["bad-asset"]["warranty_months"] = "many"
+        good = {**mine, "id": "good-asset", "serial_number": "HW2"}
+        tables["assets"]["good-asset"] = good
+        tables["assets"]["misfiled"] = {**good, "id": "misfiled", "site_id": "another-site"}
+        files[partition.encode()] = orjson.dumps(tables)
+        files[b"notes.txt"] = b"by hand\n"
+        files[f"attachments/00/{forged}".encode()] = b"not that content"
+
+    crafted_bundle(laptops.lead, laptops.stick / "crafted.bundle", by_hand)
+    report = import_git_bundle(laptops.zhang, laptops.stick / "crafted.bundle")
     refused = " | ".join(report.merge.refused)
     assert len(report.merge.refused) == 4, refused
     assert f"asset {seeded.asset.id}: serial_number" in refused and "bad-asset" in refused
@@ -228,6 +239,32 @@ def test_a_document_the_gate_refuses_is_kept_out_by_id_and_the_rest_merges(
     assert zhang.assets.get("bad-asset") is None and zhang.assets.get("misfiled") is None
     assert zhang.assets.get("good-asset") is not None
     assert not (zhang.folder / "attachments" / "00").exists()
+
+
+def test_a_bundle_from_a_newer_assettrack_is_refused_whole(laptops: Laptops) -> None:
+    seeded = seed(laptops.lead)
+    carry(laptops.lead, laptops.zhang, laptops.stick / "lead.bundle")
+    partition = f"assets/{seeded.site.id}.json".encode()
+
+    def newer(files: dict[bytes, bytes]) -> None:
+        tables = orjson.loads(files[partition])
+        tables["assets"][seeded.asset.id]["schema"] = 99
+        tables["assets"][seeded.asset.id]["_sync"]["revs"].append("newer1")
+        files[partition] = orjson.dumps(tables)
+
+    crafted_bundle(laptops.lead, laptops.stick / "newer.bundle", newer)
+    before, was = unchanged_view(laptops.zhang.folder), head(laptops.zhang)
+    with pytest.raises(SyncError) as caught:
+        import_git_bundle(laptops.zhang, laptops.stick / "newer.bundle")
+    assert str(caught.value) == (
+        "the changes in newer.bundle hold documents of schema 99 (this version reads up to "
+        f"{laptops.zhang.db.plan.current}): upgrade assettrack to merge them; nothing was changed"
+    )
+    assert head(laptops.zhang) == was
+    after = unchanged_view(laptops.zhang.folder)
+    assert {k: v for k, v in after.items() if "/git/" not in k} == {
+        k: v for k, v in before.items() if "/git/" not in k
+    }  # the history keeps the bundle's objects, and no branch names them
 
 
 def test_attached_files_travel_in_a_git_bundle(laptops: Laptops, tmp_path: Path) -> None:

@@ -534,6 +534,7 @@ def _plan(
     ours: bytes | None,
     theirs: bytes,
     report: SyncReport,
+    source: str = TEAM,
 ) -> _Plan:
     files_b, files_o, files_t = _files(repo, base), _files(repo, ours), _files(repo, theirs)
     changed_t = {p for p in set(files_b) | set(files_t) if files_b.get(p) != files_t.get(p)}
@@ -567,8 +568,8 @@ def _plan(
                 )
         except NewerDocumentError as exc:
             raise SyncError(
-                f"the team's remote holds documents of schema {exc.schema} (this version "
-                f"reads up to {plan.current}): upgrade assettrack to sync; nothing was changed"
+                f"{source} hold documents of schema {exc.schema} (this version reads up to "
+                f"{plan.current}): upgrade assettrack to merge them; nothing was changed"
             ) from None
         except RefusedDocument as exc:
             merge.refused.append(f"{exc}; kept out")
@@ -618,7 +619,7 @@ def _integrate(
     if ours is not None and base == theirs:
         return ours  # everything of theirs is here already
     progress("merge")
-    plan = _plan(store, repo, base, ours, theirs, report)
+    plan = _plan(store, repo, base, ours, theirs, report, source)
     _store_attachments(store, repo, plan.attachments, report)
     db = store.db
     # Noted before the database changes: a crash after the write leaves the merge to record.

@@ -1,12 +1,21 @@
-"""Store benchmark: assettrack's partitioned store against stock TinyDB on the same data.
+"""Store benchmark: assettrack's store against SQLite and stock TinyDB, on the same fleet.
 
-Builds 10,000 assets on 200 sites and 100,000 maintenance records (about 25 fields and 30
-checklist items each, ~280 MB as one JSON file), then times, for each store:
-open and load the asset list; query assets by site; free-text query over assets; save one
-new record; update one asset. Each store is measured in its own child process so that its
-peak memory (max RSS) is its own.
+For each size (``--assets 1000 10000 50000``; 10 records an asset unless told), builds one
+fleet (50 assets a site, records of about 4.5 KB) into the three stores of
+``store_sides.py``, then measures each store in child processes of its own:
 
-    .venv/bin/python benchmarks/store_bench.py [--assets N] [--records N] [--stock-runs N]
+- open + asset list: a new process opens the store and decodes every asset
+  (``--open-runs`` processes per store, interleaved);
+- query assets by site, one asset's history, save one record (fsynced), update one asset:
+  ``--runs`` times in one process, each time another asset (and, where the fleet has enough,
+  another site), so no answer comes from a cache the previous run filled;
+- peak memory: that process's own high-water mark (VmHWM).
+
+Stock TinyDB rewrites its whole records file to save one record; past ``--stock-max-records``
+(about 0.5 GB, 3.3 GB in memory) its record operations are not run. Every store must give
+the same answers (assets per site, records per asset), or the bench stops.
+
+    python benchmarks/store_bench.py [--assets N ...] [--runs N] [--keep-db] [--db FOLDER ...]
 """
 
 from __future__ import annotations
@@ -20,204 +29,52 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
-from assettrack.domain.codec import to_doc
-from assettrack.domain.models import (
-    Asset,
-    ChecklistResult,
-    Inspection,
-    ItemResult,
-    ParameterChange,
-    SignOff,
-    Site,
+from bench_data import (  # noqa: E402
+    Fleet,
+    OursWriter,
+    SqliteWriter,
+    StockWriter,
+    build,
+    fleet_of,
+    folder_size,
+    make_record,
 )
+from store_sides import NAMES, SIDES  # noqa: E402
 
-SITES = 200
-# A fleet repeats a few dozen models (the warranty rules are looked up per model).
-MODELS = tuple(
-    f"{series}-{n:02d}"
-    for series in ("C9300", "S5735", "MSR36", "EX4300", "FG100F", "RG-S57")
-    for n in range(10)
+STORES = ("ours", "sqlite", "stock")
+TARGETS_VS_SQLITE = {  # assettrack / SQLite at most
+    "open + asset list": 1.0,
+    "query assets by site": 1.5,
+    "save one record": 1.5,
+    "update one asset": 1.5,
+}
+GOLDEN = 0.6180339887
+HISTORY_TARGET_MS = 10.0
+MEMORY_TARGET_MB = 200.0
+OPERATIONS = (
+    "open + asset list",
+    "query assets by site",
+    "one asset's history",
+    "save one record",
+    "update one asset",
 )
+TODAY = datetime(2025, 6, 15, 10)  # within the fleet's four years of records
 
 
-def make_data(
-    n_assets: int, n_records: int, seed: int = 1
-) -> tuple[list[Site], list[Asset], list[Inspection]]:
-    rng = random.Random(seed)
-    sites = [
-        Site(customer=f"Customer {i // 4}", name=f"Site {i:03d} 数据中心") for i in range(SITES)
-    ]
-    vendors = ("Cisco", "Huawei", "H3C", "Juniper", "Fortinet", "Ruijie")
-    assets = [
-        Asset(
-            site_id=sites[i % SITES].id,
-            kind=rng.choice(("router", "switch", "firewall", "gateway")),
-            vendor=rng.choice(vendors),
-            model=rng.choice(MODELS),
-            serial_number=f"SN{i:08d}",
-            hostname=f"dev-{i}",
-            management_address=f"10.{i // 65536}.{i // 256 % 256}.{i % 256}",
-            location=f"Room {i % 7} / Rack {i % 40}",
-            firmware=f"V{rng.randint(1, 9)}.{rng.randint(0, 20)}",
-            installed_on=(datetime(2020, 1, 1) + timedelta(days=rng.randint(0, 2000))).date(),
-            tags=["core"] if i % 5 == 0 else [],
-        )
-        for i in range(n_assets)
-    ]
-    start = datetime(2022, 1, 1)
-    records = []
-    for i in range(n_records):
-        asset = assets[rng.randrange(n_assets)]
-        created = start + timedelta(minutes=rng.randint(0, 60 * 24 * 365 * 4))
-        records.append(
-            Inspection(
-                site_id=asset.site_id,
-                asset_id=asset.id,
-                created_at=created,
-                visit_id=f"visit-{i // 20}",
-                engineer="李工程师",
-                state="signed",
-                items=[
-                    ChecklistResult(
-                        f"item-{k}",
-                        f"Check number {k}",
-                        ItemResult.PASS,
-                        f"{rng.randint(20, 45)}",
-                        "°C",
-                        "ok",
-                    )
-                    for k in range(30)
-                ],
-                readings={
-                    "cpu_percent": rng.randint(1, 90),
-                    "memory_used_percent": rng.randint(10, 90),
-                    "temperatures": {"inlet": rng.randint(20, 40)},
-                    "os_version": asset.firmware,
-                },
-                transcript="show version\n" + "x" * 100,
-                hazards_found=["dust on intake"],
-                hazards_removed=["dust on intake"],
-                parameter_changes=[
-                    ParameterChange("ntp server", "10.0.0.1", "10.0.0.2", "new NTP")
-                ],
-                notes="巡检正常，客户满意。",
-                completed_at=created + timedelta(hours=1),
-                sign_off=SignOff("王经理", created + timedelta(hours=2)),
-            )
-        )
-    return sites, assets, records
+def location(folder: Path, kind: str) -> Path:
+    return folder / {"ours": "ours", "sqlite": "sqlite.db", "stock": "stock"}[kind]
 
 
-def build_ours(folder: Path, sites, assets, records) -> None:
-    from assettrack.store.store import Store
-
-    with Store.open(folder) as store:
-        for site in sites:
-            store.sites.save(site)
-        store.assets.add_many(assets)
-        store.inspections.add_many(records)
-
-
-def build_stock(path: Path, sites, assets, records) -> None:
-    def table(items):
-        return {str(i + 1): to_doc(x) for i, x in enumerate(items)}
-
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(
-            {"sites": table(sites), "assets": table(assets), "inspections": table(records)}, handle
-        )
-
-
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
-
-
-def measure_ours(folder: str, runs: int) -> dict[str, float]:
-    from assettrack.domain.models import Inspection
-    from assettrack.store.store import Store
-
-    t0 = time.perf_counter()
-    store = Store.open(Path(folder))
-    assets = store.assets.all()
-    figures = {"open + asset list": (time.perf_counter() - t0) * 1000}
-    site_id = assets[0].site_id
-    figures["query assets by site"] = median_ms(lambda: store.assets.by_site(site_id), runs)
-
-    def free_text() -> list:
-        needle = "rack 17"
-        return [
-            a
-            for a in store.assets.all()
-            if needle in f"{a.hostname} {a.location} {a.model} {a.serial_number}".lower()
-        ]
-
-    figures["free-text query (assets)"] = median_ms(free_text, runs)
-    sample = store.inspections.for_asset(site_id, assets[0].id)[0]
-
-    def save_record() -> None:
-        record = Inspection(
-            site_id=site_id,
-            asset_id=assets[0].id,
-            created_at=datetime(2025, 6, 1),
-            items=sample.items,
-            readings=sample.readings,
-            notes="bench",
-        )
-        store.inspections.save(record)
-
-    figures["save one record"] = median_ms(save_record, runs)
-    asset = assets[1]
-
-    def update_asset() -> None:
-        asset.firmware = f"V{time.perf_counter_ns() % 1000}"
-        store.assets.save(asset)
-
-    figures["update one asset"] = median_ms(update_asset, runs)
-    figures["asset history (one site)"] = median_ms(
-        lambda: store.inspections.for_asset(site_id, assets[0].id), 5
-    )
-    store.close()
-    return figures
-
-
-def measure_stock(path: str, runs: int) -> dict[str, float]:
-    from tinydb import Query, TinyDB
-
-    t0 = time.perf_counter()
-    db = TinyDB(path)
-    assets = db.table("assets").all()
-    figures = {"open + asset list": (time.perf_counter() - t0) * 1000}
-    site_id = assets[0]["site_id"]
-    q = Query()
-    figures["query assets by site"] = median_ms(
-        lambda: (db.table("assets").clear_cache(), db.table("assets").search(q.site_id == site_id)),
-        runs,
-    )
-    needle = "rack 17"
-    figures["free-text query (assets)"] = median_ms(
-        lambda: db.table("assets").search(q.location.test(lambda v: needle in v.lower())), runs
-    )
-    record = db.table("inspections").get(doc_id=1)
-    figures["save one record"] = median_ms(
-        lambda: db.table("inspections").insert(dict(record)), runs
-    )
-    figures["update one asset"] = median_ms(
-        lambda: db.table("assets").update({"firmware": "V9"}, doc_ids=[2]), runs
-    )
-    figures["asset history (one site)"] = median_ms(
-        lambda: db.table("inspections").search(q.asset_id == assets[0]["id"]), 1
-    )
-    return figures
+# -- the children ----------------------------------------------------------------------------
 
 
 def peak_memory_mb() -> float:
@@ -232,69 +89,280 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(kind: str, target: str, runs: int) -> None:
-    figures = measure_ours(target, runs) if kind == "ours" else measure_stock(target, runs)
-    figures["peak memory MB"] = peak_memory_mb()
-    print(json.dumps(figures))
+def child_open(kind: str, target: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    side = SIDES[kind](Path(target))
+    assets = side.open_list()
+    ms = (time.perf_counter() - started) * 1000
+    side.close()
+    return {"open + asset list": ms, "assets": len(assets), "peak MB": peak_memory_mb()}
 
 
-def run_child(kind: str, target: Path, runs: int) -> dict[str, float]:
+def picks(assets: list, runs: int) -> list:
+    """``runs`` assets spread over the fleet by golden-ratio steps through the serial
+    numbers: every store picks the same ones, and fewer runs pick the first of them.
+    Consecutive serial numbers sit on consecutive sites."""
+    ordered = sorted(assets, key=lambda a: a.serial_number)
+    return [ordered[int(k * GOLDEN * len(ordered)) % len(ordered)] for k in range(runs)]
+
+
+def timed(action: Callable[[Any], Any], items: list) -> tuple[list[float], list[Any]]:
+    times, answers = [], []
+    for item in items:
+        started = time.perf_counter()
+        answers.append(action(item))
+        times.append((time.perf_counter() - started) * 1000)
+    return times, answers
+
+
+def child_ops(kind: str, target: str, runs: int) -> dict[str, Any]:
+    side = SIDES[kind](Path(target))
+    started = time.perf_counter()
+    assets = side.open_list()
+    figures: dict[str, Any] = {"open + asset list": [(time.perf_counter() - started) * 1000]}
+    chosen = picks(assets, runs)
+    times, answers = timed(lambda a: side.by_site(a.site_id), chosen)
+    figures["query assets by site"] = times
+    figures["answers"] = {"assets per site": [len(x) for x in answers]}
+    has_records = kind != "stock" or (Path(target) / "records.json").exists()
+    if has_records:
+        times, answers = timed(lambda a: side.history(a.site_id, a.id), chosen)
+        figures["one asset's history"] = times
+        figures["answers"]["records per asset"] = [len(x) for x in answers]
+        # Today's record goes into a month that already holds records, as it would.
+        rng = random.Random(7)
+        records = [make_record(a, TODAY, rng, "visit-bench") for a in chosen]
+        for record in records:
+            # Filed with the asset's site and month, but under an asset of its own: the
+            # fleet's histories stay as built, run after run on a kept database.
+            record.asset_id = f"bench-{record.asset_id}"
+        figures["save one record"], _ = timed(side.save_record, records)
+    for asset in chosen:
+        asset.firmware = "V9.99-bench"
+    figures["update one asset"], _ = timed(side.update_asset, chosen)
+    side.close()
+    figures["peak MB"] = peak_memory_mb()
+    return figures
+
+
+def run_child(*args: str) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(target), str(runs)],
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True
     )
+    if out.returncode != 0:
+        raise SystemExit(f"child {' '.join(args)} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout)
+
+
+# -- one size --------------------------------------------------------------------------------
+
+
+def build_all(folder: Path, fleet: Fleet, stock_max_records: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    stock_records = fleet.records <= stock_max_records
+    started = time.perf_counter()
+    build(
+        fleet,
+        [
+            OursWriter(location(folder, "ours")),
+            SqliteWriter(location(folder, "sqlite")),
+            StockWriter(location(folder, "stock"), records=stock_records),
+        ],
+    )
+    (folder / "fleet.json").write_text(
+        json.dumps({"assets": fleet.assets, "records": fleet.records, "seed": fleet.seed})
+    )
+    print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def read_fleet(folder: Path) -> Fleet:
+    try:
+        spec = json.loads((folder / "fleet.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise SystemExit(
+            f"{folder} is not a database this bench kept (fleet.json: {exc})"
+        ) from None
+    return Fleet(spec["assets"], spec["records"], spec["seed"])
+
+
+def measure(folder: Path, runs: int, open_runs: int, stock_runs: int) -> dict[str, Any]:
+    fleet = read_fleet(folder)
+    print(f"\n{fleet.label()}")
+    for kind in STORES:
+        path = location(folder, kind)
+        files = sum(1 for p in path.rglob("*") if p.is_file()) if path.is_dir() else 1
+        print(f"  {NAMES[kind]:13} {folder_size(path) / 1e6:8,.0f} MB in {files:,} file(s)")
+    results: dict[str, dict[str, Any]] = {k: {"open + asset list": []} for k in STORES}
+    # Interleaved, so a slow spell of this shared machine weighs on every store alike.
+    for _ in range(open_runs):
+        for kind in STORES:
+            opened = run_child("open", kind, str(location(folder, kind)))
+            if opened["assets"] != fleet.assets:
+                raise SystemExit(
+                    f"{NAMES[kind]} lists {opened['assets']} assets, not {fleet.assets}"
+                )
+            results[kind]["open + asset list"].append(opened["open + asset list"])
+            results[kind]["open peak MB"] = opened["peak MB"]
+    for kind in STORES:
+        ops = run_child(
+            "ops", kind, str(location(folder, kind)), str(stock_runs if kind == "stock" else runs)
+        )
+        ops.pop("open + asset list")
+        results[kind].update(ops)
+    check_answers(results)
+    return {"fleet": fleet.__dict__, "results": results}
+
+
+def check_answers(results: dict[str, dict[str, Any]]) -> None:
+    """Every store gives the same answers (stock, with fewer runs, for the first picks)."""
+    ours = results["ours"]["answers"]
+    if 0 in ours["assets per site"] or 0 in ours.get("records per asset", [1]):
+        raise SystemExit(f"assettrack found nothing for some picks: {ours}")
+    for kind in ("sqlite", "stock"):
+        for what, counts in results[kind]["answers"].items():
+            if ours[what][: len(counts)] != counts:
+                raise SystemExit(f"{NAMES[kind]} {what}: {counts}; assettrack: {ours[what]}")
+
+
+def stats(values: list[float]) -> tuple[float, float, float]:
+    return statistics.median(values), min(values), max(values)
+
+
+def cell(values: list[float] | None, unit: str = "ms") -> str:
+    if not values:
+        return "not run"
+    mid, low, high = stats(values)
+    if len(values) == 1:
+        return f"{num(mid)} {unit}"
+    return f"{num(mid)} {unit} ({num(low)}-{num(high)})"
+
+
+def num(x: float) -> str:
+    return f"{x:.2f}" if x < 1 else f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
+
+
+def report(measured: dict[str, Any]) -> bool:
+    results = measured["results"]
+    ours, sqlite = results["ours"], results["sqlite"]
+    print(
+        f"\n  {'median (fastest-slowest)':24} {'assettrack':>24} {'SQLite':>24} "
+        f"{'stock TinyDB':>26} {'ours/SQLite':>11}  target"
+    )
+    met = True
+    for op in OPERATIONS:
+        row = f"  {op:24}"
+        for kind, width in (("ours", 24), ("sqlite", 24), ("stock", 26)):
+            row += f" {cell(results[kind].get(op)):>{width}}"
+        ratio = statistics.median(ours[op]) / statistics.median(sqlite[op])
+        row += f" {ratio:>10.2f}x"
+        if op in TARGETS_VS_SQLITE:
+            ok = ratio <= TARGETS_VS_SQLITE[op]
+            row += f"  <= {TARGETS_VS_SQLITE[op]:g}x SQLite: {'met' if ok else 'MISSED'}"
+        else:
+            ok = statistics.median(ours[op]) <= HISTORY_TARGET_MS
+            row += f"  <= {HISTORY_TARGET_MS:g} ms: {'met' if ok else 'MISSED'}"
+        met = met and ok
+        print(row)
+    peaks = [results[k]["peak MB"] for k in STORES]
+    ok = ours["peak MB"] <= MEMORY_TARGET_MB
+    met = met and ok
+    print(
+        f"  {'peak memory':24}"
+        + "".join(f" {num(p) + ' MB':>{w}}" for p, w in zip(peaks, (24, 24, 26), strict=True))
+        + f" {ours['peak MB'] / sqlite['peak MB']:>10.2f}x  <= {MEMORY_TARGET_MB:g} MB: "
+        + ("met" if ok else "MISSED")
+    )
+    return met
+
+
+def curve(all_measured: list[dict[str, Any]]) -> None:
+    sizes = [m["fleet"]["assets"] for m in all_measured]
+    print("\ncost curve, median ms (peak memory MB):")
+    print(f"  {'':24} {'':13}" + "".join(f" {f'{n:,} assets':>16}" for n in sizes))
+    for op in (*OPERATIONS, "peak MB"):
+        for kind in STORES:
+            row = f"  {op if kind == 'ours' else '':24} {NAMES[kind]:13}"
+            for measured in all_measured:
+                values = measured["results"][kind].get(op)
+                if isinstance(values, list):
+                    text = num(statistics.median(values)) if values else "not run"
+                else:
+                    text = num(values) if values is not None else "not run"
+                row += f" {text:>16}"
+            print(row)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assets", type=int, default=10_000)
-    parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=30, help="repetitions for assettrack's store")
+    parser.add_argument("--assets", type=int, nargs="+", default=[10_000], metavar="N")
+    parser.add_argument("--records-per-asset", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=30, help="repetitions per operation")
+    parser.add_argument("--open-runs", type=int, default=5, help="processes that open a store")
+    parser.add_argument("--stock-runs", type=int, default=3, help="repetitions for stock TinyDB")
     parser.add_argument(
-        "--stock-runs", type=int, default=3, help="repetitions for stock TinyDB (slow)"
+        "--stock-max-records",
+        type=int,
+        default=100_000,
+        help="largest record count stock TinyDB gets a records file for (default 100,000)",
     )
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--keep-db", action="store_true", help="keep the built databases")
+    parser.add_argument(
+        "--db", type=Path, nargs="+", metavar="FOLDER", help="measure databases a run kept"
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], args.child[1], int(args.child[2]))
+        kind, *rest = args.child
+        if kind == "open":
+            print(json.dumps(child_open(*rest)))
+        else:
+            print(json.dumps(child_ops(rest[0], rest[1], int(rest[2]))))
         return
-    with tempfile.TemporaryDirectory(prefix="assettrack-bench-") as tmp:
-        t0 = time.perf_counter()
-        sites, assets, records = make_data(args.assets, args.records)
-        ours, stock = Path(tmp) / "ours", Path(tmp) / "stock.json"
-        build_ours(ours, sites, assets, records)
-        build_stock(stock, sites, assets, records)
-        del sites, assets, records
-        ours_size = sum(p.stat().st_size for p in ours.rglob("*.json"))
-        files = sum(1 for _ in ours.rglob("*.json"))
-        print(
-            f"data: {args.assets:,} assets, {args.records:,} records; stock file "
-            f"{stock.stat().st_size / 1e6:.0f} MB; "
-            f"assettrack {ours_size / 1e6:.0f} MB in {files:,} files "
-            f"(built in {time.perf_counter() - t0:.0f} s)"
-        )
-        mine = run_child("ours", ours, args.runs)
-        theirs = run_child("stock", stock, args.stock_runs)
-    print(f"\n{'operation (median)':28} {'assettrack':>12} {'stock TinyDB':>14} {'speed-up':>10}")
-    for key in mine:
-        unit = "MB" if "memory" in key else "ms"
-        ratio = theirs[key] / mine[key] if mine[key] else float("inf")
-        label = f"{ratio:,.0f}x" if "memory" not in key else f"{ratio:.1f}x less"
-        print(f"{key:28} {mine[key]:>9.1f} {unit} {theirs[key]:>11.1f} {unit} {label:>10}")
+    if min(args.runs, args.open_runs, args.stock_runs) < 1:
+        raise SystemExit("--runs, --open-runs and --stock-runs need at least 1")
+
+    all_measured = []
+    met = True
+    if args.db:
+        folders = args.db
+        for folder in folders:
+            all_measured.append(measure(folder, args.runs, args.open_runs, args.stock_runs))
+            met = report(all_measured[-1]) and met
+    else:
+        root = Path(tempfile.mkdtemp(prefix="assettrack-store-bench-"))
+        folders = []
+        try:
+            for n in args.assets:
+                fleet = fleet_of(n, n * args.records_per_asset)
+                folder = root / f"assets-{n}"
+                print(f"building {fleet.label()}", flush=True)
+                build_all(folder, fleet, args.stock_max_records)
+                folders.append(folder)
+                all_measured.append(measure(folder, args.runs, args.open_runs, args.stock_runs))
+                met = report(all_measured[-1]) and met
+        finally:
+            if not args.keep_db:
+                import shutil
+
+                shutil.rmtree(root, ignore_errors=True)
+        if args.keep_db:
+            print(f"\nkept: {root}")
+            print(f"  rerun:   python benchmarks/store_bench.py --db {' '.join(map(str, folders))}")
+            print(
+                f"  one side, raw figures: python benchmarks/store_bench.py --child ops ours "
+                f"{folders[0] / 'ours'} {args.runs}"
+            )
+            print(f"  the app on it: assettrack --db {folders[0] / 'ours'}")
+    if len(all_measured) > 1:
+        curve(all_measured)
+    if args.json:
+        args.json.write_text(json.dumps(all_measured, indent=1))
     print(
-        "\ntargets: save one record <= 20 ms and >= 400x stock; open + asset list <= 300 ms; "
-        "peak memory <= 300 MB"
+        f"\ntargets: history <= {HISTORY_TARGET_MS:g} ms; query by site, save and update each "
+        f"<= 1.5x SQLite; open + asset list <= SQLite; peak memory <= {MEMORY_TARGET_MB:g} MB"
     )
-    ok = (
-        mine["save one record"] <= 20
-        and theirs["save one record"] / mine["save one record"] >= 400
-        and mine["open + asset list"] <= 300
-        and mine["peak memory MB"] <= 300
-    )
-    print("all targets met" if ok else "SOME TARGETS MISSED")
+    print("all targets met" if met else "SOME TARGETS MISSED")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ lead's exchange changes on a USB stick, merged by the same rules as ``sync``."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +19,13 @@ from dulwich import porcelain
 from dulwich.bundle import create_bundle_from_repo, write_bundle
 from dulwich.index import commit_tree
 from dulwich.objects import Blob, Commit
-from dulwich.pack import write_pack_objects
+from dulwich.pack import (
+    REF_DELTA,
+    create_delta,
+    write_pack_header,
+    write_pack_object,
+    write_pack_objects,
+)
 from dulwich.repo import Repo
 
 from assettrack.errors import AssetTrackError
@@ -330,6 +337,23 @@ def test_a_damaged_or_foreign_file_changes_nothing_and_says_why(
         "is a damaged git bundle (object ",
     )
     lacking = {e.sha.decode()[:10] for e in tree.iteritems()}  # type: ignore[attr-defined]
+    # One whose files come as changes to a version no laptop has (git's thin data).
+    with closing(Repo(str(SyncPaths(laptops.lead.folder).git))) as repo:
+        blobs = [repo[e.sha] for e in tree.iteritems()]  # type: ignore[attr-defined]
+        unknown = Blob.from_string(b"a version no laptop has\n")
+        pack = BytesIO()
+        write_pack_header(pack.write, 2 + len(blobs))
+        for obj in (commit, tree, *blobs[1:]):
+            write_pack_object(pack.write, obj.type_num, [obj.as_raw_string()], repo.object_format)
+        change = list(create_delta(unknown.as_raw_string(), blobs[0].as_raw_string()))
+        write_pack_object(
+            pack.write, REF_DELTA, (unknown.sha().digest(), change), repo.object_format
+        )
+    files["thin.bundle"] = (
+        b"# v2 git bundle\n" + commit.id + b" refs/heads/main\n\n"
+        + pack.getvalue() + hashlib.sha1(pack.getvalue()).digest(),
+        f"is a damaged git bundle (its data builds on objects not here ({unknown.id.decode()[:10]}",
+    )  # fmt: skip
     seed(laptops.zhang)  # a database with data and no history yet
     init_sync(laptops.li, str(laptops.remote))  # and one that syncs (empty)
     cli = Cli(tmp_path)

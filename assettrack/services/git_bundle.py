@@ -31,8 +31,9 @@ from pathlib import Path
 
 from dulwich.bundle import Bundle, create_bundle_from_repo, read_bundle, write_bundle
 from dulwich.errors import ApplyDeltaError, ChecksumMismatch, ObjectFormatException
+from dulwich.object_store import BaseObjectStore
 from dulwich.objects import S_ISGITLINK, Commit, ShaFile, Tree, valid_hexsha
-from dulwich.pack import PackInflater
+from dulwich.pack import PackInflater, UnresolvedDeltas
 from dulwich.repo import Repo
 
 from assettrack.errors import AssetTrackError
@@ -119,24 +120,34 @@ def export_git_bundle(
     to ``path`` (whole or not at all)."""
     paths = SyncPaths(store.folder)
     identity = _identity(store.db.author, email)
-    with _one_sync(paths), closing(open_history(paths)) as repo:
-        _finish_pending(store, repo, paths, identity)
-        before = _ref(repo, BRANCH)
-        head = _commit_local(store, repo, paths, identity)
-        if head is None:
-            raise SyncError(f"the database {store.folder} holds no data yet: nothing to export")
-        progress("pack")
-        bundle = create_bundle_from_repo(repo, refs=[_HEAD, BRANCH])
-        try:
-            buffer = BytesIO()
-            write_bundle(buffer, bundle)
-        finally:
-            bundle.close()
-        data = buffer.getvalue()
-        write_user_file(path, data)
-        commits = _count(repo, head, None)
-        _tidy(repo)
-    return BundleExport(Path(path), len(data), head.decode(), commits, head != before)
+    with _one_sync(paths):
+        made_history = not paths.git.is_dir()
+        with closing(open_history(paths)) as repo:
+            _finish_pending(store, repo, paths, identity)
+            before = _ref(repo, BRANCH)
+            head = _commit_local(store, repo, paths, identity)
+            if head is not None:
+                return _write(repo, path, head, head != before, progress)
+        if made_history:
+            shutil.rmtree(paths.git, ignore_errors=True)  # nothing was ever committed
+    raise SyncError(f"the database {store.folder} holds no data yet: nothing to export")
+
+
+def _write(
+    repo: Repo, path: Path, head: bytes, committed: bool, progress: Progress
+) -> BundleExport:
+    progress("pack")
+    bundle = create_bundle_from_repo(repo, refs=[_HEAD, BRANCH])
+    try:
+        buffer = BytesIO()
+        write_bundle(buffer, bundle)
+    finally:
+        bundle.close()
+    data = buffer.getvalue()
+    write_user_file(path, data)
+    commits = _count(repo, head, None)
+    _tidy(repo)
+    return BundleExport(Path(path), len(data), head.decode(), commits, committed)
 
 
 # -- import -------------------------------------------------------------------------------
@@ -179,6 +190,7 @@ def import_git_bundle(
 
 
 def _damaged(path: Path, reason: str) -> SyncError:
+    reason = " ".join(reason.split())[:200]  # one line, whatever dulwich said
     return SyncError(f"{path} is a damaged git bundle ({reason}); nothing was changed")
 
 
@@ -238,6 +250,9 @@ def _take_in(repo: Repo, path: Path, bundle: Bundle, head: bytes) -> None:
         )
     try:
         objects = list(PackInflater.for_pack_data(bundle.pack_data, store.get_raw))  # type: ignore[arg-type]
+    except UnresolvedDeltas as exc:  # deltas against objects neither in it nor here
+        shown = ", ".join(_hex(sha)[:10] for sha in exc.shas[:3])
+        raise _damaged(path, f"its data builds on objects not here ({shown})") from None
     except _DAMAGED as exc:
         raise _damaged(path, f"an object cannot be read: {exc}") from None
     brought = {obj.id: obj for obj in objects}
@@ -251,7 +266,13 @@ def _take_in(repo: Repo, path: Path, bundle: Bundle, head: bytes) -> None:
         store.add_objects(new)
 
 
-def _first_missing(store: object, brought: dict[bytes, ShaFile], head: bytes) -> bytes | None:
+def _hex(sha: bytes) -> str:
+    return sha.hex() if len(sha) == 20 else sha.decode("ascii", "replace")
+
+
+def _first_missing(
+    store: BaseObjectStore, brought: dict[bytes, ShaFile], head: bytes
+) -> bytes | None:
     """An object the head's history needs that is neither in the bundle nor here (None: it
     is complete). What was here before is complete already: the walk stops there."""
     todo, seen = [head], set()
@@ -260,7 +281,7 @@ def _first_missing(store: object, brought: dict[bytes, ShaFile], head: bytes) ->
         if sha in seen:
             continue
         seen.add(sha)
-        if sha in store:  # type: ignore[operator]
+        if sha in store:
             continue  # here already, with its history
         obj = brought.get(sha)
         if obj is None:

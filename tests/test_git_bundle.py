@@ -247,6 +247,18 @@ def test_a_document_the_gate_refuses_is_kept_out_by_id_and_the_rest_merges(
     assert zhang.assets.get("good-asset") is not None
     assert not (zhang.folder / "attachments" / "00").exists()
 
+    def only_bad(files: dict[bytes, bytes]) -> None:
+        tables = orjson.loads(files[partition.encode()])
+        tables["assets"][seeded.asset.id]["installed_on"] = "2023-02-30"
+        files[partition.encode()] = orjson.dumps(tables)
+
+    crafted_bundle(laptops.lead, laptops.stick / "bad.bundle", only_bad)
+    nothing = import_git_bundle(zhang, laptops.stick / "bad.bundle")
+    assert nothing.lines() == [
+        f"Nothing merged from {laptops.stick / 'bad.bundle'}: what it brings was kept out"
+    ]
+    assert f"asset {seeded.asset.id}: installed_on" in nothing.merge.refused[0]
+
 
 def test_a_bundle_from_a_newer_assettrack_is_refused_whole(laptops: Laptops) -> None:
     seeded = seed(laptops.lead)
@@ -542,5 +554,6 @@ def test_an_empty_database_has_nothing_to_export(laptops: Laptops) -> None:
     with pytest.raises(SyncError, match="holds no data yet: nothing to export"):
         export_git_bundle(laptops.li, laptops.stick / "li.bundle")
     assert not (laptops.stick / "li.bundle").exists()
+    assert not SyncPaths(laptops.li.folder).git.exists()  # no history of nothing is kept
     # An old JSON bundle of the same is still written, as before.
     assert export_bundle(laptops.li, laptops.stick / "li.json") == 0

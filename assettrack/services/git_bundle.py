@@ -79,6 +79,8 @@ class BundleReport(SyncReport):
     def lines(self) -> list[str]:
         if self.merged:
             return [f"Merged {self.remote}: {self.merge.summary()}"]
+        if self.merge.refused or self.ignored:
+            return [f"Nothing merged from {self.remote}: what it brings was kept out"]
         return [f"Up to date: everything in {self.remote} is here already"]
 
 

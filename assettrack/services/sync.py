@@ -1,6 +1,8 @@
-"""Merging another laptop's data: export a bundle, import one, resolve conflicts.
+"""Merging another laptop's data: the old JSON bundles, the merge git sync shares, conflicts.
 
-A bundle is one JSON file holding every stored document of a database - live ones and
+``export-bundle`` writes git bundles by default now (``services.git_bundle``); this module
+keeps the JSON format (``--format json``, and every old bundle still read). A JSON bundle is
+one file holding every stored document of a database - live ones and
 tombstones - each with its partition, table and ``_sync`` history (``revs``: the ids of its
 last revisions, ``by``, ``at``). Importing compares each incoming document with the local one
 of the same table and id, wherever it is filed (an asset moves between site files):

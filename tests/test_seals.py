@@ -5,15 +5,20 @@ checked by its seal. Real stores, real git repositories (dulwich), the real CLI.
 from __future__ import annotations
 
 import json
+import time
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
 import orjson
 import pytest
+from dulwich.index import commit_tree
+from dulwich.objects import Blob, Commit
+from dulwich.repo import Repo
 
 from assettrack.domain.models import Contact, Visit
 from assettrack.domain.seal import content_seal, recorded_seal, refused_change
-from assettrack.services.git_sync import init_sync, sync
+from assettrack.services.git_sync import BRANCH, init_sync, sync
 from assettrack.services.inspections import InspectionService
 from assettrack.services.report_render import to_markdown
 from assettrack.services.reports import ReportService
@@ -210,3 +215,69 @@ def test_records_signed_before_seals_are_counted_not_failed(store: Store, site) 
     report = verify(store)
     assert report.intact and report.unsealed == 1
     assert "signed before seals were kept" in "\n".join(report.lines())
+
+
+def commit_by_hand(remote: Path, partition: str, table: str, doc_id: str, **fields: object) -> str:
+    """Someone with write access to the team's repository changes a record with git alone,
+    as a newer revision of it (so a plain merge would take it)."""
+    with closing(Repo(str(remote))) as repo:
+        head = repo[repo.refs[BRANCH]]
+        files = {e.path: e.sha for e in repo.object_store.iter_tree_contents(head.tree)}
+        tables = orjson.loads(repo[files[partition.encode()]].as_raw_string())
+        tables[table][doc_id].update(fields)
+        tables[table][doc_id]["_sync"]["revs"].append("byhand1")
+        blob = Blob.from_string(orjson.dumps(tables))
+        repo.object_store.add_object(blob)
+        files[partition.encode()] = blob.id
+        commit = Commit()
+        commit.tree = commit_tree(repo.object_store, [(p, s, 0o100644) for p, s in files.items()])
+        commit.parents = [head.id]
+        commit.author = commit.committer = b"mallory <mallory@example.com>"
+        commit.author_time = commit.commit_time = int(time.time())
+        commit.author_timezone = commit.commit_timezone = 0
+        commit.message = b"tidy the records\n"
+        repo.object_store.add_object(commit)
+        repo.refs[BRANCH] = commit.id
+        return commit.id.decode()
+
+
+def test_a_signed_record_tampered_with_in_the_remote_is_kept_out_and_reported(
+    store: Store, signed: Visit, tmp_path: Path
+) -> None:
+    remote = tmp_path / "team.git"
+    remote.mkdir()
+    init_sync(store, str(remote))
+    with Store.open(tmp_path / "li", author="李工") as li:
+        init_sync(li, str(remote))
+        assert li.visits.get(signed.site_id, signed.id).sign_off.seal == signed.sign_off.seal
+        partition = li.visits.partition_of(signed)
+        inspection_id = next(iter(signed.sign_off.records))
+        inspection = li.inspections.get(signed.site_id, inspection_id)
+        tampered = commit_by_hand(remote, partition, "visits", signed.id, notes="all fine")
+        report = sync(li)
+        (refused,) = report.merge.refused
+        assert refused.startswith(f"visit {signed.id}: its content is not the content")
+        assert li.visits.get(signed.site_id, signed.id).notes == signed.notes
+        found = verify(li)
+        (finding,) = found.findings
+        assert (finding.doc_id, finding.commit.id, finding.commit.by) == (
+            signed.id,
+            tampered,
+            "mallory",
+        )
+        assert [(c.field, c.after) for c in finding.changes] == [("notes", "all fine")]
+        # The seal taken again by hand, on an inspection of the signed visit this time.
+        commit_by_hand(
+            remote,
+            li.inspections.partition_of(inspection),
+            "inspections",
+            inspection_id,
+            notes="checked again",
+        )
+        report = sync(li)
+        assert [r.split(":")[0] for r in report.merge.refused] == [f"inspection {inspection_id}"]
+        assert "its visit is signed here" in report.merge.refused[0]
+        assert li.inspections.get(signed.site_id, inspection_id).notes == inspection.notes
+    assert verify(store).intact  # nothing of it reached the laptop that signed
+    sync(store)
+    assert store.visits.get(signed.site_id, signed.id).notes == signed.notes

@@ -676,6 +676,7 @@ def _add_up(total: MergeReport, more: MergeReport) -> None:
     for name in ("added", "updated", "deleted", "conflicts", "unchanged", "merged"):
         setattr(total, name, getattr(total, name) + getattr(more, name))
     total.conflict_ids += more.conflict_ids
+    total.refused += more.refused
 
 
 def _finish_pending(store: Store, repo: Repo, paths: SyncPaths, identity: bytes) -> None:

@@ -42,6 +42,13 @@ import orjson
 
 from assettrack.domain.gate import ID, check_document, describe
 from assettrack.domain.models import SCHEMA_VERSION, new_id
+from assettrack.domain.seal import (
+    SEALED_TABLES,
+    broken_seal,
+    is_signed,
+    refused_change,
+    sealed_records,
+)
 from assettrack.errors import AssetTrackError
 from assettrack.files import write_user_file
 from assettrack.store.database import Database
@@ -53,6 +60,7 @@ from assettrack.store.repositories import (
     remove_documents,
     write_documents,
 )
+from assettrack.store.repositories import visits as visits_repository
 from assettrack.store.schema import SchemaPlan
 from assettrack.store.store import Store
 
@@ -393,10 +401,16 @@ def merge_into(
     writes = _Writes(db)
     new_conflicts: list[dict[str, Any]] = []
     settled: list[str] = []
+    incoming = list(incoming)
+    signed_with = _sealed_by_incoming_visits(incoming)
     for theirs in incoming:
         doc = theirs.doc
         key = (theirs.table, doc["id"])
         here = local.get(key)
+        refusal = _signed_refusal(db, theirs, here, signed_with)
+        if refusal:
+            report.refused.append(f"{_singular(theirs.table)} {doc['id']}: {refusal}; kept out")
+            continue
         if here is None:
             writes.write(theirs.partition, theirs.table, doc)
             if is_live(doc):
@@ -434,7 +448,9 @@ def merge_into(
         elif (theirs.table, doc["id"], their_last) in open_conflicts:
             report.unchanged += 1  # met before, still waiting to be resolved
         else:
-            merged = _field_merge(db, before, here, theirs) if before is not None else None
+            # A signed record is the customer's as a whole: never a mix of two copies.
+            whole = is_signed(mine) or is_signed(doc)
+            merged = _field_merge(db, before, here, theirs) if before and not whole else None
             if merged is not None and not merged.conflicting:
                 writes.write(merged.partition, theirs.table, merged.doc)
                 writes.move_from(here, merged.partition)
@@ -457,6 +473,32 @@ def merge_into(
     if settled:
         remove_documents(db, CATALOG, CONFLICTS, sorted(set(settled)), pinned=True)
     return report
+
+
+def _sealed_by_incoming_visits(incoming: list[Located]) -> dict[str, str]:
+    """The inspections that signed visits among the incoming documents seal."""
+    sealed: dict[str, str] = {}
+    for theirs in incoming:
+        if theirs.table == "visits" and not broken_seal(theirs.doc):
+            sealed.update(sealed_records(theirs.doc))
+    return sealed
+
+
+def _signed_refusal(
+    db: Database, theirs: Located, here: Located | None, signed_with: Mapping[str, str]
+) -> str:
+    """Why an incoming copy may not replace a signed record ("" when it may): a signed
+    record does not change, here or on another laptop (``domain.seal``)."""
+    if theirs.table not in SEALED_TABLES:
+        return ""
+    doc = theirs.doc
+    sealed = signed_with.get(doc["id"], "")
+    visit_id, site_id = doc.get("visit_id"), doc.get("site_id")
+    if theirs.table == "inspections" and isinstance(visit_id, str) and isinstance(site_id, str):
+        visit = visits_repository(db).get(site_id, visit_id)
+        if visit is not None and visit.sign_off is not None:
+            sealed = visit.sign_off.records.get(doc["id"], sealed)
+    return refused_change(theirs.table, doc, here.doc if here else None, sealed)
 
 
 # -- field by field -----------------------------------------------------------------------

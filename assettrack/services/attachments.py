@@ -4,8 +4,9 @@ A photo of a dusty fan or of rodent damage, a vendor's RMA form: attached by pat
 dropping it into the database's inbox folder. The file is kept once per content in the
 database folder (``store.attachment_files``); the attachment document says what it belongs
 to, who added it and when. A signed visit or inspection is the customer's record: nothing
-more is attached to it. A bundle carries the documents, not the files: on another computer
-an attachment is listed as "file not on this computer" until its file is there.
+more is attached to it. Team sync and git bundles carry the files; an old JSON bundle carries
+only the documents, and another computer then lists the attachment as "file not on this
+computer" until its file is there.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def content_path(folder: Path, sha256: str) -> Path:
 
 
 def is_present(folder: Path, sha256: str) -> bool:
-    """Whether the content is on this computer (a bundle brings documents, not files)."""
+    """Whether the content is on this computer (a JSON bundle brings documents, not files)."""
     return content_path(folder, sha256).is_file()
 
 

@@ -37,9 +37,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/console_bench.py
 	$(BIN)/python benchmarks/tui_bench.py
 
-# kill -9 writing commands 200 times at random moments; every count must be 0 (a few minutes)
+# kill -9 writing commands 200 times and sync 60 times at random moments; every count must
+# be 0 (several minutes)
 stress: $(STAMP)
 	$(BIN)/python benchmarks/crash_bench.py --kills 200
+	$(BIN)/python benchmarks/sync_crash_bench.py --kills 60
 
 clean:
 	rm -rf $(VENV)

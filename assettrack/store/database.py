@@ -14,6 +14,8 @@ Layout (every JSON file is a TinyDB database saved by ``atomic_write``)::
     .journal-*.jsonl                a change across several files, while it runs
     .changes                        who wrote last: lets an open app notice others' saves
     .sync/                          the team sync's git history (``services.git_sync``)
+    .index/                         which record files hold each asset's records: a cache
+                                    (``store.record_index``), rebuilt when lost
 
 Splitting keeps every save small: saving a maintenance record rewrites one site-month file
 (kilobytes), not years of history; and a question about faults or one month reads only
@@ -72,6 +74,7 @@ from assettrack.store.quarantine import (
     print_warning,
     set_aside,
 )
+from assettrack.store.record_index import INDEX_FOLDER
 from assettrack.store.schema import CURRENT_PLAN, SchemaPlan
 from assettrack.store.storage import PartitionDB, Signature, open_partition, signature
 
@@ -154,7 +157,9 @@ class Database:
         try:
             self._depth = 1
             self.removed_temp_files = remove_orphan_temp_files(
-                self.folder, unlocked=(QUARANTINE, ATTACHMENTS), ignored=(INBOX, SYNC_FOLDER)
+                self.folder,
+                unlocked=(QUARANTINE, ATTACHMENTS, INDEX_FOLDER),
+                ignored=(INBOX, SYNC_FOLDER),
             )
             if new:
                 self._write_header()

@@ -31,6 +31,7 @@ from assettrack.store.errors import (
     StaleDocumentError,
     StoreError,
 )
+from assettrack.store.record_index import RecordIndex
 
 T = TypeVar("T")
 CATALOG = "catalog.json"
@@ -286,7 +287,8 @@ class AssetRepository:
         self.db = db
         self._assets: dict[str, Asset] = {}
         self._saved: dict[str, tuple[str, int]] = {}
-        self._files: dict[str, set[str]] = {}  # partition -> ids of the assets read from it
+        # partition -> ids of the assets read from it (a dict: an ordered set)
+        self._files: dict[str, dict[str, None]] = {}
         self._versions: dict[str, int] = {}  # partition -> the load of it those came from
         # Grows with every change, so screens can tell whether to rebuild their rows.
         self.generation = 0
@@ -306,7 +308,9 @@ class AssetRepository:
         return self._assets.get(asset_id)
 
     def by_site(self, site_id: str) -> list[Asset]:
-        return [a for a in self._assets.values() if a.site_id == site_id]
+        # The site's file says which: a look-up, not a pass over every asset.
+        found = (self._assets.get(i) for i in self._files.get(self.partition_of(site_id), {}))
+        return [a for a in found if a is not None and a.site_id == site_id]
 
     def refresh(self) -> bool:
         """Take in the asset files read again since (another process saved them); whether
@@ -327,7 +331,7 @@ class AssetRepository:
         return changed
 
     def _forget_file(self, name: str) -> None:
-        for asset_id in self._files.pop(name, set()):
+        for asset_id in self._files.pop(name, {}):
             self._assets.pop(asset_id, None)
             self._saved.pop(asset_id, None)
         self._versions.pop(name, None)
@@ -392,10 +396,10 @@ class AssetRepository:
         self.generation += 1
         saved = self._saved.get(asset.id)
         if saved is not None:
-            self._files.get(self.partition_of(saved[0]), set()).discard(asset.id)
+            self._files.get(self.partition_of(saved[0]), {}).pop(asset.id, None)
         self._assets[asset.id] = asset
         self._saved[asset.id] = (asset.site_id, asset.revision)
-        self._files.setdefault(name or self.partition_of(asset.site_id), set()).add(asset.id)
+        self._files.setdefault(name or self.partition_of(asset.site_id), {})[asset.id] = None
 
     def add_many(self, assets: Iterable[Asset]) -> list[Asset]:
         """Insert new assets with one save per site file; all or nothing, through a crash too."""
@@ -457,6 +461,7 @@ class RecordRepository(Generic[T]):
         self.table_name = table
         self.model = model
         self.dated_by = dated_by
+        self.index = RecordIndex(db, table)
 
     def partition_of(self, record: T) -> str:
         month = f"{self.dated_by(record):%Y-%m}"
@@ -506,7 +511,16 @@ class RecordRepository(Generic[T]):
         return [r for name in self._site_partitions(site_id, start, end) for r in self._read(name)]
 
     def for_asset(self, site_id: str, asset_id: str) -> list[T]:
-        return [r for r in self.for_site(site_id) if getattr(r, "asset_id", None) == asset_id]
+        """An asset's records, oldest month first: only the files that hold them are read
+        (``store.record_index``)."""
+        found = []
+        for name, ids in sorted(self.index.files_for(site_id, asset_id).items()):
+            docs = _current(self.db, name, self.table_name, False)
+            for doc_id in ids:
+                doc = docs.get(doc_id)
+                if doc is not None and is_live(doc) and doc.get("asset_id") == asset_id:
+                    found.append(_decode(self.db, name, self.model, doc))
+        return found
 
     def iter_all(self, start: date | None = None, end: date | None = None) -> Iterator[T]:
         """Every record (of the months from start to end), a file at a time: memory stays

@@ -1,0 +1,144 @@
+"""Which of a site's record files hold which asset's records: one asset's history reads only
+those files, whatever the size of the site's history.
+
+An index per table and site (``.index/<table>.<site>.json``) lists, for each month file, the
+file's stat signature when it was indexed and the ids of each asset's records in it. It is
+derived data, never the truth: before use, each month file's signature is compared with the
+one indexed, and a file that changed (or is new) is indexed again from its content, one
+file at a time. A lost, damaged or stale index therefore costs a re-read, never a wrong
+answer, and saves never have to update it: it is kept as a cache is, written atomically
+without an fsync, and never synced between laptops.
+
+A file read while it showed another process's unfinished change (``store.journal``) is
+indexed for this answer only: its signature does not change when the change finishes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from assettrack.store.durable import temp_path_for
+from assettrack.store.storage import Signature, signature
+
+INDEX_FOLDER = ".index"
+FORMAT = 1
+
+
+@dataclass
+class _FileEntry:
+    signature: Signature
+    by_asset: dict[str, list[str]]
+
+
+@dataclass
+class _SiteIndex:
+    path: Path
+    seen: Signature = None  # the index file's own signature when it was read
+    files: dict[str, _FileEntry] = field(default_factory=dict)
+    dirty: bool = False
+
+
+class RecordIndex:
+    """The index of one table's record files (``records/<table>/<site>/<YYYY-MM>.json``)."""
+
+    def __init__(self, db: Any, table: str) -> None:
+        self.db = db
+        self.table = table
+        self._sites: dict[str, _SiteIndex] = {}
+
+    def files_for(self, site_id: str, asset_id: str) -> dict[str, list[str]]:
+        """The site's record files that hold the asset's records, each with their ids."""
+        index = self._current(site_id)
+        found = {
+            name: entry.by_asset[asset_id]
+            for name, entry in index.files.items()
+            if asset_id in entry.by_asset
+        }
+        if index.dirty:
+            self._save(index)
+        return found
+
+    # -- keeping it current -------------------------------------------------------------------
+
+    def _current(self, site_id: str) -> _SiteIndex:
+        index = self._load(site_id)
+        folder = f"records/{self.table}/{site_id}"
+        on_disk: dict[str, Signature] = {}
+        try:
+            with os.scandir(self.db.folder / folder) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".json") and not entry.name.startswith("."):
+                        st = entry.stat()
+                        on_disk[f"{folder}/{entry.name}"] = (
+                            st.st_size,
+                            st.st_mtime_ns,
+                            st.st_ino,
+                        )
+        except FileNotFoundError:
+            pass
+        for name in set(index.files) - set(on_disk):
+            del index.files[name]
+            index.dirty = True
+        for name, seen in on_disk.items():
+            entry = index.files.get(name)
+            if entry is None or entry.signature != seen:
+                index.files[name] = self._index_file(name)
+                index.dirty = True
+        return index
+
+    def _index_file(self, name: str) -> _FileEntry:
+        self.db.refresh_partition(name)  # the copy held may predate the change seen
+        storage = self.db.partition(name).partition_storage
+        data = storage.read() or {}
+        by_asset: dict[str, list[str]] = {}
+        for doc_id, doc in data.get(self.table, {}).items():
+            asset_id = doc.get("asset_id") if not doc.get("_deleted") else None
+            if isinstance(asset_id, str):
+                by_asset.setdefault(asset_id, []).append(doc_id)
+        # What another's unfinished change hides is not the file: index it for now only.
+        indexed = storage.signature if not storage.hidden_by else None
+        return _FileEntry(indexed, by_asset)
+
+    # -- the index file -----------------------------------------------------------------------
+
+    def _path(self, site_id: str) -> Path:
+        return self.db.folder / INDEX_FOLDER / f"{self.table}.{site_id}.json"
+
+    def _load(self, site_id: str) -> _SiteIndex:
+        path = self._path(site_id)
+        seen = signature(path)
+        known = self._sites.get(site_id)
+        if known is not None and (known.seen == seen or known.dirty):
+            return known
+        index = _SiteIndex(path, seen)
+        try:
+            raw = orjson.loads(path.read_bytes()) if seen is not None else {}
+            if raw.get("format") == FORMAT:
+                for name, (indexed, by_asset) in raw["files"].items():
+                    index.files[name] = _FileEntry(tuple(indexed) if indexed else None, by_asset)
+        except (OSError, orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
+            index.files.clear()  # damaged: rebuilt from the record files
+        self._sites[site_id] = index
+        return index
+
+    def _save(self, index: _SiteIndex) -> None:
+        index.dirty = False
+        if self.db.read_only:
+            return
+        data = {
+            "format": FORMAT,
+            "files": {n: [e.signature, e.by_asset] for n, e in sorted(index.files.items())},
+        }
+        temp = temp_path_for(index.path)
+        try:
+            index.path.parent.mkdir(exist_ok=True)
+            temp.write_bytes(orjson.dumps(data))
+            os.replace(temp, index.path)  # whole or not at all; a cache needs no fsync
+            index.seen = signature(index.path)
+        except OSError:
+            temp.unlink(missing_ok=True)  # a read-only or full disk: answered all the same

@@ -1,0 +1,83 @@
+"""One asset's history reads only the record files that hold its records (``store.record_index``);
+the index is a cache: lost, damaged or stale, it costs a re-read and never a wrong answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from assettrack.domain.models import Asset, Inspection, Site
+from assettrack.store.record_index import INDEX_FOLDER
+from assettrack.store.store import Store
+from tests.file_opens import opened_files
+
+
+def _site_with_history(store: Store) -> tuple[Site, list[Asset]]:
+    site = store.sites.save(Site("华东医院集团", "门诊楼机房"))
+    assets = store.assets.add_many(
+        Asset(site.id, "switch", "Huawei", "S5735", f"HW{n}") for n in range(6)
+    )
+    records = [
+        # Asset n is inspected in months n+1 and n+7 only (of twelve).
+        Inspection(site.id, asset.id, datetime(2025, month, 3, 10), notes=f"{asset.serial_number}")
+        for n, asset in enumerate(assets)
+        for month in (n + 1, n + 7)
+    ]
+    store.inspections.add_many(records)
+    return site, assets
+
+
+def _record_files(opened: list[str]) -> set[str]:
+    return {p for p in opened if p.startswith("records/")}
+
+
+def test_history_reads_only_the_files_that_hold_the_assets_records(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db") as store:
+        site, assets = _site_with_history(store)
+    with Store.open(tmp_path / "db") as store:
+        with opened_files(tmp_path / "db") as first:
+            history = store.inspections.for_asset(site.id, assets[2].id)
+        assert [r.created_at.month for r in history] == [3, 9]
+        assert all(r.asset_id == assets[2].id for r in history)
+        # The first question builds the index: every month file is read once.
+        assert len(_record_files(first)) == 12
+    with Store.open(tmp_path / "db") as store:
+        with opened_files(tmp_path / "db") as later:
+            history = store.inspections.for_asset(site.id, assets[4].id)
+        assert [r.notes for r in history] == ["HW4", "HW4"]
+        folder = f"records/inspections/{site.id}"
+        assert _record_files(later) == {f"{folder}/2025-05.json", f"{folder}/2025-11.json"}
+
+
+def test_a_lost_or_damaged_index_is_rebuilt_with_the_same_answer(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db") as store:
+        site, assets = _site_with_history(store)
+        expected = [r.id for r in store.inspections.for_asset(site.id, assets[1].id)]
+    index = tmp_path / "db" / INDEX_FOLDER / f"inspections.{site.id}.json"
+    assert index.is_file()
+    for damage in (b"", b"{not json", b'{"format": 1, "files": {"x": 3}}', None):
+        if damage is None:
+            index.unlink()
+        else:
+            index.write_bytes(damage)
+        with Store.open(tmp_path / "db") as store:
+            found = [r.id for r in store.inspections.for_asset(site.id, assets[1].id)]
+        assert found == expected
+    assert index.is_file()  # written again
+
+
+def test_records_saved_by_another_process_are_in_the_next_answer(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db") as store:
+        site, assets = _site_with_history(store)
+        assert len(store.inspections.for_asset(site.id, assets[0].id)) == 2
+        with Store.open(tmp_path / "db") as other:  # another laptop window, the CLI
+            other.inspections.save(Inspection(site.id, assets[0].id, datetime(2025, 4, 9)))
+            other.inspections.save(Inspection(site.id, assets[0].id, datetime(2026, 1, 9)))
+            gone = other.inspections.for_asset(site.id, assets[0].id)[0]
+            other.inspections.delete(gone)
+        store.db.refresh()
+        months = [
+            r.created_at.strftime("%Y-%m")
+            for r in store.inspections.for_asset(site.id, assets[0].id)
+        ]
+        assert months == ["2025-04", "2025-07", "2026-01"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import orjson
+
 from assettrack.domain.models import Asset, Inspection, Site
 from assettrack.store.record_index import INDEX_FOLDER
 from assettrack.store.store import Store
@@ -81,3 +83,18 @@ def test_records_saved_by_another_process_are_in_the_next_answer(tmp_path: Path)
             for r in store.inspections.for_asset(site.id, assets[0].id)
         ]
         assert months == ["2025-04", "2025-07", "2026-01"]
+
+
+def test_a_damaged_record_in_the_history_is_set_aside_as_any_read_would(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db") as store:
+        site, assets = _site_with_history(store)
+    month = tmp_path / "db" / f"records/inspections/{site.id}/2025-02.json"
+    data = orjson.loads(month.read_bytes())
+    (damaged_id,) = [i for i, d in data["inspections"].items() if d["asset_id"] == assets[1].id]
+    data["inspections"][damaged_id]["created_at"] = "9999-02-03T10:00:00"
+    month.write_bytes(orjson.dumps(data))
+    with Store.open(tmp_path / "db") as store:
+        history = store.inspections.for_asset(site.id, assets[1].id)
+        assert [r.created_at.month for r in history] == [8]  # the damaged one is not served
+        assert any(damaged_id in notice for notice in store.db.notices)
+    assert any((tmp_path / "db" / "quarantine").iterdir())

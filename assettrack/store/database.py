@@ -401,6 +401,15 @@ class Database:
     def live_journal_names(self) -> set[str]:
         return {p.name for p in unfinished_journals(self.folder)}
 
+    def hides_changes_in(self, partition: str) -> bool:
+        """Whether another's unfinished change touches the partition (its reads are hidden)."""
+        own = self._journal.path.name if self._journal is not None else None
+        return any(
+            partition in contents.hidden()
+            for contents in self._journal_contents()
+            if contents.path.name != own
+        )
+
     def hide_unfinished(self, partition: str, data: dict[str, Any]) -> frozenset[str]:
         """Serve the documents of others' unfinished changes as they were before them."""
         own = self._journal.path.name if self._journal is not None else None

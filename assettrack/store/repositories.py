@@ -515,7 +515,10 @@ class RecordRepository(Generic[T]):
         (``store.record_index``)."""
         found = []
         for name, ids in sorted(self.index.files_for(site_id, asset_id).items()):
-            docs = _current(self.db, name, self.table_name, False)
+            storage = self.db.partition(name).partition_storage
+            docs = storage.peek(self.table_name, ids)
+            if docs is None:
+                docs = _current(self.db, name, self.table_name, False)
             for doc_id in ids:
                 doc = docs.get(doc_id)
                 if doc is not None and is_live(doc) and doc.get("asset_id") == asset_id:

@@ -85,8 +85,9 @@ def main() -> None:
         raise SystemExit("--runs needs at least 1")
 
     from bytecode import compile_bytecode
+    from machine import load_line
 
-    print(f"measured {compile_bytecode()}", flush=True)
+    print(f"measured {compile_bytecode()}\n{load_line()}", flush=True)
     results = []
     tmp = None
     try:
@@ -123,6 +124,7 @@ def main() -> None:
             row += f" {text:>24}"
         print(row)
     print("all targets met" if met else "SOME TARGETS MISSED")
+    print(f"at the end, {load_line()}")
 
 
 if __name__ == "__main__":

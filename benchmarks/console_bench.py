@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from machine import load_line  # benchmarks/, this script's folder
+
 from assettrack.console.simulator import PtySimulator, Simulator, TcpSimulator
 from assettrack.console.transcript import Transcript
 from assettrack.domain.models import Asset
@@ -267,6 +269,7 @@ def main() -> None:
     reader = ConsoleReader(extensions)
     netmiko = import_netmiko() if HAS_PTY else None
 
+    print(load_line())
     where = "TCP 127.0.0.1" if tcp else "a pseudo-terminal"
     print(
         f"Simulated Cisco switch, {len(driver.commands)} commands of the {DRIVER} driver "
@@ -329,6 +332,7 @@ def main() -> None:
         )
     else:
         print("All targets met." if all(verdicts) else "Targets NOT all met.")
+    print(f"At the end, {load_line()}")
 
 
 if __name__ == "__main__":

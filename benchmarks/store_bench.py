@@ -48,6 +48,7 @@ from bench_data import (  # noqa: E402
     folder_size,
     make_record,
 )
+from machine import load_line  # noqa: E402
 from store_sides import NAMES, SIDES  # noqa: E402
 
 STORES = ("ours", "sqlite", "stock")
@@ -187,7 +188,7 @@ def read_fleet(folder: Path) -> Fleet:
 
 def measure(folder: Path, runs: int, open_runs: int, stock_runs: int) -> dict[str, Any]:
     fleet = read_fleet(folder)
-    print(f"\n{fleet.label()}")
+    print(f"\n{fleet.label()}; {load_line()}")
     for kind in STORES:
         path = location(folder, kind)
         files = sum(1 for p in path.rglob("*") if p.is_file()) if path.is_dir() else 1
@@ -363,6 +364,7 @@ def main() -> None:
         f"<= 1.5x SQLite; open + asset list <= SQLite; peak memory <= {MEMORY_TARGET_MB:g} MB"
     )
     print("all targets met" if met else "SOME TARGETS MISSED")
+    print(f"at the end, {load_line()}")
 
 
 if __name__ == "__main__":

@@ -324,8 +324,9 @@ def main() -> None:
         return
 
     from bytecode import compile_bytecode
+    from machine import load_line
 
-    print(f"start-up {compile_bytecode()}", flush=True)
+    print(f"start-up {compile_bytecode()}\n{load_line()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="assettrack-tui-bench-") as tmp:
         db = args.db or Path(tmp) / "db"
         if args.db is None:
@@ -378,6 +379,7 @@ def main() -> None:
     ]
     print("targets: " + "; ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in checks))
     print("all targets met" if all(ok for _, ok in checks) else "SOME TARGETS MISSED")
+    print(f"at the end, {load_line()}")
 
 
 if __name__ == "__main__":

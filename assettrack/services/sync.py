@@ -120,7 +120,8 @@ class Conflict:
 
 
 def _pinned(partition: str) -> bool:
-    return not partition.startswith("records/")
+    # The catalog stays in memory; the asset repository holds assets decoded, not raw.
+    return partition == CATALOG
 
 
 def _partitions(db: Database) -> list[str]:

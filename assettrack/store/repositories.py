@@ -14,6 +14,7 @@ does not bring it back.
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
@@ -32,6 +33,7 @@ from assettrack.store.errors import (
     StoreError,
 )
 from assettrack.store.record_index import RecordIndex
+from assettrack.store.storage import Signature
 
 T = TypeVar("T")
 CATALOG = "catalog.json"
@@ -279,7 +281,13 @@ class CatalogRepository(Generic[T]):
 
 
 class AssetRepository:
-    """Assets, one partition file per site, all held in memory for the screens."""
+    """Assets, one partition file per site, all held in memory for the screens.
+
+    Only the decoded assets are held: a site's file is read, decoded and left to the
+    partition cache's eviction, so 50,000 assets are not also kept as raw documents. Each
+    file's stat signature when read tells, at the next ``refresh``, which files another
+    process replaced since (one ``scandir`` of the folder).
+    """
 
     TABLE = "assets"
 
@@ -289,7 +297,8 @@ class AssetRepository:
         self._saved: dict[str, tuple[str, int]] = {}
         # partition -> ids of the assets read from it (a dict: an ordered set)
         self._files: dict[str, dict[str, None]] = {}
-        self._versions: dict[str, int] = {}  # partition -> the load of it those came from
+        # partition -> its signature when read, and the unfinished changes its read hid
+        self._read_as: dict[str, tuple[Signature, frozenset[str]]] = {}
         # Grows with every change, so screens can tell whether to rebuild their rows.
         self.generation = 0
         self.refresh()
@@ -313,38 +322,61 @@ class AssetRepository:
         return [a for a in found if a is not None and a.site_id == site_id]
 
     def refresh(self) -> bool:
-        """Take in the asset files read again since (another process saved them); whether
-        anything changed."""
-        names = self.db.partition_names("assets")
+        """Take in the asset files replaced since they were read (another process saved
+        them); whether anything changed."""
+        on_disk = self._signatures()
         changed = False
-        for name in set(self._files) - set(names):
+        for name in set(self._read_as) - set(on_disk):
             self._forget_file(name)
             changed = True
-        for name in names:
-            storage = self.db.partition(name, pinned=True).partition_storage
-            storage.read()
-            if self._versions.get(name) != storage.version:
-                self._read_file(name, storage.version)
-                changed = True
+        live: set[str] | None = None
+        for name, seen in sorted(on_disk.items()):  # the same order on every machine
+            known = self._read_as.get(name)
+            if known is not None and known[0] == seen:
+                if not known[1]:
+                    continue
+                live = self.db.live_journal_names() if live is None else live
+                if known[1] <= live:
+                    continue  # the change it hid is still unfinished
+            self.db.refresh_partition(name)
+            self._read_file(name)
+            changed = True
         if changed:
             self.generation += 1
         return changed
+
+    def _signatures(self) -> dict[str, Signature]:
+        found: dict[str, Signature] = {}
+        try:
+            with os.scandir(self.db.folder / self.TABLE) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".json") and not entry.name.startswith("."):
+                        st = entry.stat()
+                        found[f"{self.TABLE}/{entry.name}"] = (
+                            st.st_size,
+                            st.st_mtime_ns,
+                            st.st_ino,
+                        )
+        except FileNotFoundError:
+            pass
+        return found
 
     def _forget_file(self, name: str) -> None:
         for asset_id in self._files.pop(name, {}):
             self._assets.pop(asset_id, None)
             self._saved.pop(asset_id, None)
-        self._versions.pop(name, None)
+        self._read_as.pop(name, None)
 
-    def _read_file(self, name: str, version: int) -> None:
+    def _read_file(self, name: str) -> None:
         self._forget_file(name)
-        self._versions[name] = version
-        for doc in live_documents(self.db, name, self.TABLE, pinned=True):
+        storage = self.db.partition(name).partition_storage
+        for doc in live_documents(self.db, name, self.TABLE):
             asset = _decode(self.db, name, Asset, doc)
             known = self._assets.get(asset.id)
             # A move between sites writes the new file first: keep the newer copy.
             if known is None or asset.revision > known.revision:
                 self._remember(asset, name)
+        self._read_as[name] = (storage.signature, storage.hidden_by)
 
     def save(self, asset: Asset) -> Asset:
         # Where the asset was last saved: the caller may have changed the very object held
@@ -360,7 +392,7 @@ class AssetRepository:
                 previous = None
                 if moved_from is not None:
                     old_doc = _current(
-                        self.db, self.partition_of(moved_from), self.TABLE, True
+                        self.db, self.partition_of(moved_from), self.TABLE, False
                     ).get(asset.id)
                     previous = {asset.id: dict(old_doc)} if old_doc is not None else None
                 reread = write_documents(
@@ -368,7 +400,7 @@ class AssetRepository:
                     name,
                     self.TABLE,
                     [to_doc(asset)],
-                    pinned=True,
+                    pinned=False,
                     previous=previous,
                     present=[asset.id] if saved is not None and moved_from is None else [],
                 )
@@ -380,7 +412,7 @@ class AssetRepository:
                         self.partition_of(moved_from),
                         self.TABLE,
                         [asset.id],
-                        pinned=True,
+                        pinned=False,
                         expected={asset.id: revision},
                         present=[asset.id],
                     )
@@ -388,18 +420,29 @@ class AssetRepository:
             asset.revision = revision
             raise
         self._remember(asset, name)
-        if reread or moved_from is not None:
-            self.refresh()  # others' assets in the files this save read again
+        if not reread:
+            self._note_written(name)
+        if moved_from is not None:
+            self._note_written(self.partition_of(moved_from))
+        if reread:
+            self.refresh()  # others' assets in the file this save read again
         return asset
+
+    def _note_written(self, name: str) -> None:
+        """This process's own save: what is held is the file as written, not to be read
+        again (unless another's change was taken in with it: then ``refresh``)."""
+        storage = self.db.partition(name).partition_storage
+        self._read_as[name] = (storage.signature, storage.hidden_by)
 
     def _remember(self, asset: Asset, name: str | None = None) -> None:
         self.generation += 1
+        name = name or self.partition_of(asset.site_id)
         saved = self._saved.get(asset.id)
-        if saved is not None:
+        if saved is not None and self.partition_of(saved[0]) != name:
             self._files.get(self.partition_of(saved[0]), {}).pop(asset.id, None)
         self._assets[asset.id] = asset
         self._saved[asset.id] = (asset.site_id, asset.revision)
-        self._files.setdefault(name or self.partition_of(asset.site_id), {})[asset.id] = None
+        self._files.setdefault(name, {})[asset.id] = None  # keeps its place in the site
 
     def add_many(self, assets: Iterable[Asset]) -> list[Asset]:
         """Insert new assets with one save per site file; all or nothing, through a crash too."""
@@ -412,11 +455,11 @@ class AssetRepository:
         for asset in assets:
             asset.revision += 1
         try:
+            reread = set()
             with self.db.transaction("import") if len(by_partition) > 1 else nullcontext():
                 for name, group in by_partition.items():
-                    write_documents(
-                        self.db, name, self.TABLE, [to_doc(a) for a in group], pinned=True
-                    )
+                    if write_documents(self.db, name, self.TABLE, [to_doc(a) for a in group]):
+                        reread.add(name)
         except BaseException:
             for asset in assets:
                 asset.revision -= 1
@@ -425,6 +468,8 @@ class AssetRepository:
         for name, group in by_partition.items():
             for asset in group:
                 self._remember(asset, name)
+            if name not in reread:
+                self._note_written(name)
         self.refresh()
         return assets
 
@@ -437,7 +482,7 @@ class AssetRepository:
             self.partition_of(saved[0]),
             self.TABLE,
             [asset_id],
-            pinned=True,
+            pinned=False,
             expected={asset_id: saved[1]},
         )
         del self._assets[asset_id]

@@ -30,6 +30,7 @@ another changed since it read it, and never saves over another's edit of the sam
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import threading
@@ -47,8 +48,8 @@ from assettrack.store.attachment_files import ATTACHMENTS, INBOX
 from assettrack.store.durable import (
     atomic_write,
     fsync_folder,
+    overwrite_note,
     remove_orphan_temp_files,
-    temp_path_for,
 )
 from assettrack.store.errors import (
     CorruptStoreError,
@@ -336,13 +337,10 @@ class Database:
         except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
             entries = []
         entries = [*entries[-(CHANGES_KEPT - 1) :], [self._token, time.time_ns()]]
-        temp = temp_path_for(path)
-        try:
-            # Not fsynced: it only prompts a re-read; the data files are durable.
-            temp.write_bytes(orjson.dumps({"writes": entries}))
-            os.replace(temp, path)
-        except OSError:
-            temp.unlink(missing_ok=True)
+        # In place, not fsynced: it only prompts a re-read (a reader that catches it half
+        # written re-reads too); the data files are durable.
+        with contextlib.suppress(OSError):
+            overwrite_note(path, orjson.dumps({"writes": entries}))
         self._changes_seen = signature(path)
 
     def changes_signature(self) -> Signature:

@@ -105,3 +105,15 @@ def _writer_alive(temp_name: str) -> bool:
     except OSError:
         return True  # another user's process
     return True
+
+
+def overwrite_note(path: Path, data: bytes) -> None:
+    """Rewrite a small advisory file in place (no new file, no rename, no fsync): cheap
+    enough for every save. A reader may catch it half written and must treat that as
+    "unknown", never as an error; data files never go this way."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        os.write(fd, data)
+        os.ftruncate(fd, len(data))
+    finally:
+        os.close(fd)

@@ -10,6 +10,7 @@ alive, and on Linux the kernel's own list of locks names the live holder.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import socket
@@ -22,7 +23,7 @@ from typing import Any
 import orjson
 from filelock import FileLock, Timeout
 
-from assettrack.store.durable import temp_path_for
+from assettrack.store.durable import overwrite_note
 from assettrack.store.errors import StoreLockedError
 
 LOCK_NAME = ".writer.lock"
@@ -68,12 +69,13 @@ class WriterLock:
 
     def release(self) -> None:
         if self._lock.is_locked:
-            (self.folder / HOLDER_NAME).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                overwrite_note(self.folder / HOLDER_NAME, b"")  # nobody: an empty note
             self._lock.release(force=True)
 
     def _note_holder(self) -> None:
-        # Advisory only (the OS lock is what excludes): replaced without fsync, as it is
-        # written at every save.
+        # Advisory only (the OS lock is what excludes): rewritten in place without fsync,
+        # as it is written at every save.
         note = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
@@ -81,13 +83,8 @@ class WriterLock:
             "since": datetime.now().isoformat(timespec="seconds"),
             "command": _command(sys.argv),
         }
-        path = self.folder / HOLDER_NAME
-        temp = temp_path_for(path)
-        try:
-            temp.write_bytes(orjson.dumps(note))
-            os.replace(temp, path)
-        except OSError:
-            temp.unlink(missing_ok=True)  # the note is a courtesy; the lock still holds
+        with contextlib.suppress(OSError):  # the note is a courtesy; the lock still holds
+            overwrite_note(self.folder / HOLDER_NAME, orjson.dumps(note))
 
 
 def busy_message(folder: Path, waited: float) -> str:

@@ -282,10 +282,8 @@ def test_an_unreachable_remote_is_one_line_and_changes_nothing(team: Team, tmp_p
     git = SyncPaths(team.zhang.folder).git
     refs_before = {p.name: p.read_bytes() for p in (git / "refs").rglob("*") if p.is_file()}
     team.remote.rename(tmp_path / "moved.git")  # the shared folder is not mounted
-    started = time.monotonic()
     with pytest.raises(RemoteUnreachable) as caught:
         sync(team.zhang)
-    assert time.monotonic() - started < 2
     message = str(caught.value)
     assert "\n" not in message and str(team.remote) in message and "nothing was changed" in message
     assert data_files(team.zhang.folder) == before

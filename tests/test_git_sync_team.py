@@ -12,10 +12,8 @@ its own, sync through one bare repository, served:
 
 Credentials are git's own: each person's git configuration (a file named by
 ``GIT_CONFIG_GLOBAL``, a home of its own) holds them, never assettrack. dulwich 1.2 does not
-run git's credential helpers (``credential.helper``); it applies URL rewrites
-(``url.<base>.insteadOf``), so the configuration gives each person's account that way. The
-tests marked ``xfail(strict=True)`` say what the sync should do and does not yet: once it
-does, the test reports the unexpected pass as a failure, and its mark goes.
+run git's credential helpers (``credential.helper``), so the sync asks them itself
+(``services.git_credentials``); URL rewrites (``url.<base>.insteadOf``) work too.
 """
 
 from __future__ import annotations
@@ -549,10 +547,6 @@ def test_wrong_credentials_or_a_revoked_account_stop_in_one_line_and_change_noth
     assert [(r["by"], r["what"]) for r in rows] == [("赵工", "changed"), ("王经理", "created")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the line reads 'cannot reach ...: No valid credentials provided' (dulwich's words)",
-)
 def test_the_message_says_the_remote_refused_the_credentials(
     team: Team, http_remote: HttpRemote
 ) -> None:
@@ -564,11 +558,6 @@ def test_the_message_says_the_remote_refused_the_credentials(
     assert str(caught.value).endswith("nothing was changed here")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a push the server refuses is told as 'cannot reach ...; nothing was changed here' "
-    "although the team's changes were merged into the database just before",
-)
 def test_a_push_the_server_refuses_says_what_was_merged_and_what_was_not_pushed(
     team: Team, http_remote: HttpRemote
 ) -> None:
@@ -587,11 +576,6 @@ def test_a_push_the_server_refuses_says_what_was_merged_and_what_was_not_pushed(
     assert "push" in message and "merged" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a password in the remote's URL is written into the sync history's config (and "
-    "printed in 'Pushed to ...'); it belongs in git's own configuration",
-)
 def test_a_password_in_the_remote_url_is_refused_and_never_kept(
     team: Team, http_remote: HttpRemote
 ) -> None:
@@ -611,10 +595,6 @@ def test_a_password_in_the_remote_url_is_refused_and_never_kept(
         assert files_holding(zhang.folder, "s3cret-in-url") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dulwich 1.2 runs no credential helper (credential.helper), and the sync asks none",
-)
 def test_a_credential_helper_in_git_configuration_signs_in(
     team: Team, http_remote: HttpRemote
 ) -> None:
@@ -753,12 +733,6 @@ def test_an_ssh_that_cannot_reach_the_host_is_one_line_and_changes_nothing(
 # -- the history's merge base ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dulwich's find_merge_base walks by commit time and, when commits share a second, "
-    "can give an older common ancestor first; the sync takes bases[0], so it merges (and "
-    "pushes a needless merge) where it should take the team's head",
-)
 def test_a_sync_whose_head_the_team_already_holds_takes_the_team_head(
     team: Team, tmp_path: Path
 ) -> None:

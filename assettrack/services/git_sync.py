@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from dulwich.client import HTTPProxyUnauthorized, HTTPUnauthorized, get_transport_and_path
@@ -65,6 +66,7 @@ from filelock import FileLock, Timeout
 
 from assettrack.domain.attachments import MAX_SIZE
 from assettrack.errors import AssetTrackError
+from assettrack.services.git_credentials import credentials_for
 from assettrack.services.sync import (
     CONFLICTS,
     Located,
@@ -400,13 +402,27 @@ def _client(repo: Repo, url: str, operation: str) -> tuple[Any, str]:
             config.get((b"core",), b"sshCommand")
         except KeyError:
             ssh = "ssh -o ConnectTimeout=10"  # offline is normal: said within seconds
+    username, password = credentials_for(config, url)
     try:
-        return get_transport_and_path(url, config=config, operation=operation, ssh_command=ssh)
+        return get_transport_and_path(
+            url,
+            config=config,
+            operation=operation,
+            ssh_command=ssh,
+            username=username,
+            password=password,
+        )
     except ValueError as exc:
         raise SyncError(f"{url} is not a path or a git URL ({exc})") from exc
 
 
 def _unreachable(url: str, exc: BaseException) -> RemoteUnreachable:
+    if isinstance(exc, (HTTPUnauthorized, HTTPProxyUnauthorized)):
+        who = "the proxy of" if isinstance(exc, HTTPProxyUnauthorized) else "the team's remote"
+        return RemoteUnreachable(
+            f"{who} {url} refused the credentials (git's own: your git configuration or "
+            "credential helper); nothing was changed here"
+        )
     reason = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, NotGitRepository):
         missing = not _is_url(url) and not Path(url).exists()
@@ -601,6 +617,22 @@ def _store_attachments(
         atomic_write(target, data)
 
 
+def _reaches(repo: Repo, descendant: bytes, ancestor: bytes) -> bool:
+    return any(w.commit.id == ancestor for w in repo.get_walker(include=[descendant]))
+
+
+def _merge_base(repo: Repo, ours: bytes | None, theirs: bytes) -> bytes | None:
+    """The lowest common ancestor. dulwich's find_merge_base walks by commit time and, when
+    commits share a second (or a laptop's clock is off), can name an older ancestor first."""
+    if ours is None:
+        return None
+    if _reaches(repo, theirs, ours):
+        return ours
+    bases = find_merge_base(repo, [ours, theirs])
+    lowest = [b for b in bases if not any(o != b and _reaches(repo, o, b) for o in bases)]
+    return lowest[0] if lowest else None
+
+
 def _integrate(
     store: Store,
     repo: Repo,
@@ -614,8 +646,7 @@ def _integrate(
 ) -> bytes | None:
     """Merge the team's head (or a bundle's: ``source``) into the database and the history;
     the new head."""
-    bases = find_merge_base(repo, [ours, theirs]) if ours is not None else []
-    base = bases[0] if bases else None
+    base = _merge_base(repo, ours, theirs)
     if ours is not None and base == theirs:
         return ours  # everything of theirs is here already
     progress("merge")
@@ -693,12 +724,11 @@ def _finish_pending(store: Store, repo: Repo, paths: SyncPaths, identity: bytes)
     with store.db.writing():
         tree = _snapshot(store.db, repo, paths)
     if tree != _tree_of(repo, ours_id):  # the database holds the merge: record it
-        bases = find_merge_base(repo, [ours_id, theirs.encode()]) if ours_id else []
         _record_merge(
             repo,
             ours_id,
             theirs.encode(),
-            bases[0] if bases else None,
+            _merge_base(repo, ours_id, theirs.encode()),
             tree,
             identity,
             "completed after an interruption",
@@ -746,7 +776,16 @@ def _run(
         if head is None or head == theirs:
             break
         progress("push")
-        if _push(repo, url, head, theirs):
+        try:
+            pushed = _push(repo, url, head, theirs)
+        except RemoteUnreachable as exc:
+            said = str(exc).removesuffix("; nothing was changed here")
+            merged = "the team's changes were merged here; " if report.merged else ""
+            raise SyncError(
+                f"{said}; {merged}your changes were not pushed: they are kept here and go "
+                "out with a sync the remote lets push"
+            ) from exc
+        if pushed:
             report.pushed = True
             break
         report.retries += 1
@@ -821,6 +860,12 @@ def init_sync(
 ) -> SyncReport:
     """Set this database to sync with the team's remote: an empty remote gets this
     database's history; one with data is joined (merged as by ``sync``)."""
+    if _is_url(remote) and urlsplit(remote).password is not None:
+        raise SyncError(
+            "the remote's URL holds a password, and assettrack keeps none: give the URL "
+            "without it; git's credentials (a credential helper, or your git "
+            "configuration) sign you in"
+        )
     paths = SyncPaths(store.folder)
     identity = _identity(store.db.author, email)
     made_root = not paths.root.exists()

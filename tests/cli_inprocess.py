@@ -62,5 +62,5 @@ def database_files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*.json"))
-        if p.is_file()
+        if p.is_file() and ".index" not in p.relative_to(folder).parts  # caches, not data
     }

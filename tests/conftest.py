@@ -127,5 +127,5 @@ def data_files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(HOUSEKEEPING)
+        if p.is_file() and not p.name.startswith(HOUSEKEEPING) and ".index" not in p.parts
     }

@@ -98,3 +98,17 @@ def test_a_damaged_record_in_the_history_is_set_aside_as_any_read_would(tmp_path
         assert [r.created_at.month for r in history] == [8]  # the damaged one is not served
         assert any(damaged_id in notice for notice in store.db.notices)
     assert any((tmp_path / "db" / "quarantine").iterdir())
+
+
+def test_a_file_damaged_after_it_was_checked_is_checked_again(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db") as store:
+        site, assets = _site_with_history(store)
+    asset_file = tmp_path / "db" / f"assets/{site.id}.json"
+    with Store.open(tmp_path / "db") as store:  # read and checked: remembered as checked
+        assert len(store.assets) == 6
+    data = orjson.loads(asset_file.read_bytes())
+    data["assets"][assets[3].id]["installed_on"] = "9999-01-01"
+    asset_file.write_bytes(orjson.dumps(data))  # edited by hand: another signature
+    with Store.open(tmp_path / "db") as store:
+        assert len(store.assets) == 5 and store.assets.get(assets[3].id) is None
+        assert any(assets[3].id in notice for notice in store.db.notices)

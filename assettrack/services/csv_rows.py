@@ -86,8 +86,18 @@ def write_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     columns = list(columns)
     writer.writerow(columns)
+    risky = frozenset(_FORMULA_START)
     for row in rows:
-        writer.writerow([csv_cell(row.get(c)) for c in columns])
+        # csv_cell inlined: 50,000 assets are 1.5 million cells, and most need no change.
+        cells = []
+        for column in columns:
+            value = row.get(column)
+            if value is None:
+                cells.append("")
+                continue
+            text = value if type(value) is str else str(value)
+            cells.append(neutralise(text) if text and text[0] in risky else text)
+        writer.writerow(cells)
     return out.getvalue()
 
 

@@ -45,6 +45,7 @@ from typing import Any
 import orjson
 
 from assettrack.store.attachment_files import ATTACHMENTS, INBOX
+from assettrack.store.checked_files import CheckedFiles
 from assettrack.store.durable import (
     atomic_write,
     fsync_folder,
@@ -121,6 +122,7 @@ class Database:
         self.rolled_back = 0  # documents of unfinished changes put back as they were
         self.set_aside: list[SetAside] = []  # damaged documents found since opening
         self.notices: list[str] = []  # every warning reported, in order
+        self.checked = CheckedFiles(self.folder / INDEX_FOLDER)  # files checked as they are
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -181,6 +183,7 @@ class Database:
         for db in self._partitions.values():
             db.close()
         self._partitions.clear()
+        self.checked.save()  # a cache: kept by readers too (a read-only disk keeps none)
         self._lock.release()
         unsaid = len(self.notices) - MAX_LINES
         if self.report is not None and unsaid > 0:

@@ -107,6 +107,7 @@ class PartitionStorage(Storage):
             raise
         self._data = data
         self.signature = signature(self.path)
+        self.db.checked.checked(self.name, self.signature)  # every document passed the gate
         self.db.saved(self.name)
 
     def peek(self, table: str, ids: list[str]) -> dict[str, dict[str, Any]] | None:
@@ -151,7 +152,13 @@ class PartitionStorage(Storage):
     def _finish_load(self, data: dict[str, Any], outdated: bool, seen: Signature) -> Tables:
         if outdated:
             data = self._migrate(data)
-        self._set_aside_damaged(data)
+            seen = signature(self.path)
+        if not self.db.checked.is_checked(self.name, seen):
+            before = len(self.db.set_aside)
+            self._set_aside_damaged(data)
+            if len(self.db.set_aside) == before and not self.unsaved_damage:
+                # Every document passed: this file, as it is, need not be checked again.
+                self.db.checked.checked(self.name, seen)
         self.hidden_by = self.db.hide_unfinished(self.name, data)
         self.signature = seen
         self.version = next(_loads)

@@ -1,0 +1,141 @@
+"""At the size of a large integrator (50,000 assets on 1,000 sites), the questions read only
+the files they should: counted by the files opened, not timed (timings are the benchmarks').
+
+The database is written by a fast builder (the store's own layout, files written directly),
+then used only through the store and the app, as a user would."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+import orjson
+import pytest
+
+from assettrack.domain.codec import to_doc
+from assettrack.domain.models import Asset, Customer, Inspection, Site
+from assettrack.plugins.loader import load_plugins
+from assettrack.services.assets import AssetRegister
+from assettrack.store.store import Store
+from assettrack.tui.app import make_app
+from assettrack.tui.widgets.fast_table import FastTable
+from tests.conftest import TODAY
+from tests.file_opens import opened_files
+
+SITES = 1_000
+PER_SITE = 50
+VENDORS = ("Cisco", "Huawei", "H3C", "Juniper")
+
+
+def _build(folder: Path) -> tuple[list[Site], dict[str, list[Asset]]]:
+    """50,000 assets in the store's layout; a month of records per asset at two sites."""
+    with Store.open(folder):
+        pass  # the header, as init writes it
+    rng = random.Random(5)
+    customer = Customer("华东医院集团")
+    sites = [Site("华东医院集团", f"机房 {n:04d}", customer_id=customer.id) for n in range(SITES)]
+    catalog = {
+        "customers": {customer.id: {**to_doc(customer), "revision": 1}},
+        "sites": {s.id: {**to_doc(s), "revision": 1} for s in sites},
+    }
+    (folder / "catalog.json").write_bytes(orjson.dumps(catalog))
+    (folder / "assets").mkdir()
+    by_site: dict[str, list[Asset]] = {}
+    for site in sites:
+        assets = [
+            Asset(
+                site.id,
+                "switch",
+                rng.choice(VENDORS),
+                "S5735",
+                f"SN{len(by_site):04d}{n:02d}",
+                location=f"rack {n}",
+                installed_on=date(2022, 1, 1 + n % 28),
+                revision=1,
+            )
+            for n in range(PER_SITE)
+        ]
+        by_site[site.id] = assets
+        docs = {a.id: to_doc(a) for a in assets}
+        (folder / "assets" / f"{site.id}.json").write_bytes(orjson.dumps({"assets": docs}))
+    with Store.open(folder) as store:
+        for site in sites[:2]:
+            store.inspections.add_many(
+                Inspection(site.id, asset.id, datetime(2025, month, 2 + n % 20, 10))
+                for n, asset in enumerate(by_site[site.id])
+                for month in (1 + n % 12, 1 + (n + 5) % 12)
+            )
+    return sites, by_site
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Site], dict]:
+    folder = tmp_path_factory.mktemp("scale") / "db"
+    sites, by_site = _build(folder)
+    return folder, sites, by_site
+
+
+def _kinds(opened: list[str]) -> Counter[str]:
+    return Counter(p.split("/")[0] for p in opened)
+
+
+def test_opening_reads_each_asset_file_once_and_no_record(large) -> None:
+    folder, sites, _ = large
+    with opened_files(folder) as opened:
+        store = Store.open(folder)
+    try:
+        assert len(store.assets) == SITES * PER_SITE
+        asset_files = [p for p in opened if p.startswith("assets/")]
+        assert len(asset_files) == SITES and len(set(asset_files)) == SITES
+        assert not [p for p in opened if p.startswith("records/")]
+        store.sites.list()  # the catalog, read once
+        # A site's assets, and the site list again: no file read at all.
+        with opened_files(folder) as asked:
+            assert len(store.assets.by_site(sites[500].id)) == PER_SITE
+            assert len(store.sites.list()) == SITES
+        assert asked == []
+    finally:
+        store.close()
+
+
+def test_one_assets_history_reads_only_its_months(large) -> None:
+    folder, sites, by_site = large
+    asset = by_site[sites[1].id][7]
+    with Store.open(folder) as store:
+        store.inspections.for_asset(sites[1].id, by_site[sites[1].id][0].id)  # builds the index
+    with Store.open(folder) as store, opened_files(folder) as opened:
+        history = store.inspections.for_asset(sites[1].id, asset.id)
+    assert [r.created_at.month for r in history] == [1, 8]
+    months = sorted(p.rsplit("/", 1)[1] for p in opened if p.startswith("records/"))
+    assert months == ["2025-01.json", "2025-08.json"]
+    assert [p for p in opened if p.startswith(".index/")] == [
+        f".index/inspections.{sites[1].id}.json"
+    ]
+    # A site with no records at all reads no record file either.
+    with Store.open(folder) as store, opened_files(folder) as opened:
+        assert store.inspections.for_asset(sites[900].id, by_site[sites[900].id][0].id) == []
+    assert not [p for p in opened if p.startswith("records/")]
+
+
+async def test_the_apps_first_screen_reads_no_record_file(large, settings) -> None:
+    folder, _, _ = large
+    extensions = load_plugins({})
+    with opened_files(folder) as opened:
+        store = Store.open(folder)
+        try:
+            register = AssetRegister(
+                store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
+            )
+            app = make_app(register, extensions, TODAY, engineer="李工")
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                table = app.screen.query_one(FastTable)
+                assert len(table.rows) == SITES * PER_SITE
+        finally:
+            store.close()
+    kinds = _kinds(opened)
+    assert kinds["records"] == 0
+    asset_files = [p for p in opened if p.startswith("assets/")]
+    assert len(asset_files) == SITES  # each once: the register is not read twice

@@ -14,8 +14,9 @@ Layout (every JSON file is a TinyDB database saved by ``atomic_write``)::
     .journal-*.jsonl                a change across several files, while it runs
     .changes                        who wrote last: lets an open app notice others' saves
     .sync/                          the team sync's git history (``services.git_sync``)
-    .index/                         which record files hold each asset's records: a cache
-                                    (``store.record_index``), rebuilt when lost
+    .index/                         caches, rebuilt when lost: which record files hold each
+                                    asset's records (``store.record_index``), which files
+                                    were checked as they are (``store.checked_files``)
 
 Splitting keeps every save small: saving a maintenance record rewrites one site-month file
 (kilobytes), not years of history; and a question about faults or one month reads only

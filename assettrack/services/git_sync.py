@@ -57,6 +57,7 @@ import orjson
 from dulwich.client import HTTPProxyUnauthorized, HTTPUnauthorized, get_transport_and_path
 from dulwich.diff_tree import tree_changes
 from dulwich.errors import GitProtocolError, HangupException, NotGitRepository
+from dulwich.file import FileLocked
 from dulwich.graph import find_merge_base
 from dulwich.index import commit_tree
 from dulwich.object_store import tree_lookup_path
@@ -81,7 +82,7 @@ from assettrack.services.sync import (
     merge_into,
 )
 from assettrack.store.database import SYNC_FOLDER, Database
-from assettrack.store.durable import atomic_write
+from assettrack.store.durable import TEMP_MARK, atomic_write
 from assettrack.store.repositories import CATALOG, SYNC
 from assettrack.store.store import Store
 
@@ -103,6 +104,7 @@ _UNREACHABLE = (
     HTTPUnauthorized,
     HTTPProxyUnauthorized,
 )
+PUSH_LOCK_WATCH = 2.0  # seconds: a live push holds the remote's branch lock for milliseconds
 LOOSE_OBJECTS_KEPT = 500  # packed beyond this, so the folder stays a few files
 TEAM = "the team's changes"  # what a sync merges, in commit messages
 
@@ -269,9 +271,45 @@ def _one_sync(paths: SyncPaths):
             f"another sync of the database {paths.database} is running; try again when it ends"
         ) from None
     try:
+        _clear_killed_sync(paths)
         yield
     finally:
         lock.release()
+
+
+def _clear_killed_sync(paths: SyncPaths) -> None:
+    """Remove what a sync killed mid-write left: git's ``*.lock`` files (an object, a ref,
+    the config being replaced), unfinished packs and this folder's temporary files. Only a
+    sync writes here, and this one holds ``sync.lock``: every one of them is a dead one's."""
+    leftovers = [p for p in paths.root.iterdir() if p.is_file() and TEMP_MARK in p.name]
+    if paths.git.is_dir():
+        for parent, _folders, names in os.walk(paths.git):
+            leftovers += [
+                Path(parent) / name
+                for name in names
+                if name.endswith(".lock") or name.startswith(("tmp_pack_", "tmp_idx_"))
+            ]
+    for leftover in leftovers:
+        leftover.unlink(missing_ok=True)
+
+
+def _clear_killed_push(folder: Path) -> None:
+    """A push to a shared folder moves the team's branch through ``main.lock``, for
+    milliseconds. One that stays, unchanged, while we watch it for a moment is a killed
+    push's, and would stop every engineer's push until removed by hand. (Watched, not
+    dated: a laptop's clock and the file server's need not agree.)"""
+    lock = folder / "refs" / "heads" / "main.lock"
+    try:
+        first = lock.stat()
+        deadline = time.monotonic() + PUSH_LOCK_WATCH
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            now = lock.stat()
+            if (now.st_ino, now.st_mtime_ns) != (first.st_ino, first.st_mtime_ns):
+                return  # another engineer's push is at work: ours waits its turn
+        lock.unlink()
+    except OSError:
+        pass  # none (or gone meanwhile), or not ours to remove: the push says why it failed
 
 
 def _identity(author: str, email: str) -> bytes:
@@ -457,6 +495,8 @@ def _fetch(repo: Repo, url: str) -> bytes | None:
 def _push(repo: Repo, url: str, head: bytes, expected: bytes | None) -> bool:
     """Push ``head`` if the team's branch is still at ``expected``; False if another
     engineer pushed first (the caller fetches, merges and tries again)."""
+    if not _is_url(url):
+        _clear_killed_push(Path(url))
     client, path = _client(repo, url, "push")
     lost: list[bytes | None] = []
 
@@ -472,6 +512,8 @@ def _push(repo: Repo, url: str, head: bytes, expected: bytes | None) -> bool:
 
     try:
         result = client.send_pack(path, update_refs, generate_pack_data=pack)
+    except FileLocked:
+        return False  # another engineer's push is moving the branch now: merge and retry
     except _UNREACHABLE as exc:
         raise _unreachable(url, exc) from exc
     refused = (result.ref_status or {}).get(BRANCH)

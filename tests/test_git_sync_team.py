@@ -352,6 +352,7 @@ def state_of(folder: Path) -> dict[str, bytes]:
         if p.is_file()
         and not p.name.startswith(".writer")
         and p.name != "sync.lock"
+        and ".index" not in p.parts  # caches
         and (".sync" not in p.parts or "refs" in p.parts or p.name in ("config", "HEAD"))
     }
 

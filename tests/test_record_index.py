@@ -9,9 +9,11 @@ from pathlib import Path
 import orjson
 
 from assettrack.domain.models import Asset, Inspection, Site
+from assettrack.store.checked_files import CheckedFiles
 from assettrack.store.record_index import INDEX_FOLDER
+from assettrack.store.storage import signature
 from assettrack.store.store import Store
-from tests.file_opens import opened_files
+from tests.file_opens import age, opened_files
 
 
 def _site_with_history(store: Store) -> tuple[Site, list[Asset]]:
@@ -26,6 +28,7 @@ def _site_with_history(store: Store) -> tuple[Site, list[Asset]]:
         for month in (n + 1, n + 7)
     ]
     store.inspections.add_many(records)
+    age(store.folder)  # written before today's session: the index may trust them
     return site, assets
 
 
@@ -112,3 +115,16 @@ def test_a_file_damaged_after_it_was_checked_is_checked_again(tmp_path: Path) ->
     with Store.open(tmp_path / "db") as store:
         assert len(store.assets) == 5 and store.assets.get(assets[3].id) is None
         assert any(assets[3].id in notice for notice in store.db.notices)
+
+
+def test_a_file_changed_this_very_second_is_not_trusted_to_the_cache(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db") as store:
+        site, _ = _site_with_history(store)  # dated an hour back
+        store.assets.save(Asset(site.id, "router", "Cisco", "ISR4331", "FDO1"))  # just now
+        store.db.refresh()
+        store.inspections.for_site(site.id)  # every month file read, and checked
+    checked = CheckedFiles(tmp_path / "db" / INDEX_FOLDER)
+    fresh = signature(tmp_path / "db" / f"assets/{site.id}.json")
+    old = signature(tmp_path / "db" / f"records/inspections/{site.id}/2025-03.json")
+    assert not checked.is_checked(f"assets/{site.id}.json", fresh)
+    assert checked.is_checked(f"records/inspections/{site.id}/2025-03.json", old)

@@ -22,7 +22,7 @@ from assettrack.store.store import Store
 from assettrack.tui.app import make_app
 from assettrack.tui.widgets.fast_table import FastTable
 from tests.conftest import TODAY
-from tests.file_opens import opened_files
+from tests.file_opens import age, opened_files
 
 SITES = 1_000
 PER_SITE = 50
@@ -67,6 +67,7 @@ def _build(folder: Path) -> tuple[list[Site], dict[str, list[Asset]]]:
                 for n, asset in enumerate(by_site[site.id])
                 for month in (1 + n % 12, 1 + (n + 5) % 12)
             )
+    age(folder)  # written before today's session
     return sites, by_site
 
 

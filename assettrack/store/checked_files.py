@@ -6,14 +6,16 @@ half the start-up's time, though, and most files are exactly as assettrack wrote
 checked them. This remembers each checked file's stat signature (size, modification time in
 nanoseconds, inode): a file read again with the same signature is not checked again; any
 change to it (an edit, a copy over it, another process's save) changes the signature and so
-gets it checked. Another laptop's copy of the database never comes with it: it is a cache
-kept in ``.index/checked.json``, lost or damaged, it only costs the checks again.
+gets it checked. A file changed within the last seconds is not remembered: a clock that
+ticks coarsely could give its next change the same time (git's "racily clean" files). It is
+a cache kept in ``.index/checked.json``: lost or damaged, it only costs the checks again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 
 import orjson
@@ -23,6 +25,7 @@ from assettrack.store.storage import Signature
 
 NAME = "checked.json"
 FORMAT = 1
+RACY_NS = 2_000_000_000  # a file changed this recently may change again with the same time
 
 
 class CheckedFiles:
@@ -48,7 +51,7 @@ class CheckedFiles:
 
     def checked(self, name: str, seen: Signature) -> None:
         known = self._load()
-        if seen is None:
+        if seen is None or is_racy(seen):
             self._dirty |= known.pop(name, None) is not None
         elif known.get(name) != list(seen):
             known[name] = list(seen)
@@ -67,3 +70,8 @@ class CheckedFiles:
         except OSError:
             with contextlib.suppress(OSError):
                 temp.unlink()
+
+
+def is_racy(seen: Signature) -> bool:
+    """Whether a file's signature is too recent to tell its next change apart."""
+    return seen is not None and seen[1] > time.time_ns() - RACY_NS

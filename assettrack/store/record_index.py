@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from assettrack.store.checked_files import is_racy
 from assettrack.store.durable import temp_path_for
 from assettrack.store.storage import Signature, signature
 
@@ -100,8 +101,10 @@ class RecordIndex:
             asset_id = doc.get("asset_id") if not doc.get("_deleted") else None
             if isinstance(asset_id, str):
                 by_asset.setdefault(asset_id, []).append(doc_id)
-        # What another's unfinished change hides is not the file: index it for now only.
-        indexed = storage.signature if not storage.hidden_by else None
+        # What another's unfinished change hides is not the file, and a file changed this
+        # very moment may change again with the same signature: index those for now only.
+        racy = storage.hidden_by or is_racy(storage.signature)
+        indexed = storage.signature if not racy else None
         return _FileEntry(indexed, by_asset)
 
     # -- the index file -----------------------------------------------------------------------

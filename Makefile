@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # exactly as a third party's would be (the template is copied, never installed).
 PLUGIN_DIRS := $(filter-out plugins/_template/,$(dir $(wildcard plugins/*/pyproject.toml)))
 
-.PHONY: demo test lint bench stress setup clean api-docs
+.PHONY: demo test lint bench stress setup clean api-docs i18n-extract i18n-compile
 
 $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "assettrack needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -30,6 +30,19 @@ test: $(STAMP)
 # The plugin API reference, from the code's docstrings (a test fails when it is out of date).
 api-docs: $(STAMP)
 	$(BIN)/python -m assettrack.api_docs > docs/api.md
+
+# Interface languages (docs/glossary.md). i18n-extract: the messages marked in the code and
+# the shipped texts into assettrack/locale/assettrack.pot, merged into every catalog (new ones
+# empty, changed ones fuzzy): then translate assettrack/locale/*/LC_MESSAGES/assettrack.po.
+# i18n-compile: .mo files beside them, optional (the app compiles a catalog at first use).
+LOCALE := assettrack/locale
+i18n-extract: $(STAMP)
+	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg -c Translators: --no-location \
+		--sort-output --project assettrack -o $(LOCALE)/assettrack.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/assettrack.pot -d $(LOCALE) -D assettrack --ignore-obsolete
+
+i18n-compile: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D assettrack
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -4,6 +4,9 @@ Every layer is TOML. ``settings.toml`` holds general settings; warranty rules li
 ``warranty.toml`` (or a ``[warranty]`` table of a --config file), the names people write for
 vendors in ``vendors.toml`` (or ``[vendors]``). Tables merge key by key, so a user file only
 needs the values it changes.
+
+The interface's language is ``[interface] language``, else the locale's (``LANG``);
+reports have their own, ``[reports] language`` (else the interface's): see ``i18n``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 import platformdirs
 
+from assettrack import i18n
 from assettrack.domain.errors import ValidationError
 from assettrack.domain.vendors import VendorAliases
 from assettrack.domain.warranty import WarrantyRules
@@ -49,6 +53,18 @@ class Settings:
     sources: tuple[Path, ...] = ()
     # The configured alias table; ``warranty`` already looks vendors up through it.
     vendors: VendorAliases = field(default_factory=VendorAliases)
+    # ``[interface] language`` and ``[reports] language`` as catalog names (en, zh_CN);
+    # "" when not set: the locale's, and the interface's, decide.
+    language: str = ""
+    report_language: str = ""
+
+    def interface_language(self, env: Mapping[str, str] | None = None) -> str:
+        """The language the screens and the command line speak."""
+        return i18n.choose_language(self.language, os.environ if env is None else env)
+
+    def reports_language(self, env: Mapping[str, str] | None = None) -> str:
+        """The language reports are written in (a customer may read another)."""
+        return self.report_language or self.interface_language(env)
 
 
 def _login_name() -> str:
@@ -63,9 +79,15 @@ def read_toml(path: Path) -> dict[str, Any]:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise AssetTrackError(f"config file {path} is not valid TOML: {exc}") from exc
+        raise AssetTrackError(
+            i18n._("config file {path} is not valid TOML: {error}").format(path=path, error=exc)
+        ) from exc
     except OSError as exc:
-        raise AssetTrackError(f"cannot read config file {path}: {exc.strerror}") from exc
+        raise AssetTrackError(
+            i18n._("cannot read config file {path}: {reason}").format(
+                path=path, reason=exc.strerror
+            )
+        ) from exc
 
 
 def merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
@@ -112,7 +134,9 @@ def load_settings(
     )
     if config_file is not None:
         if not config_file.is_file():
-            raise AssetTrackError(f"config file {config_file} does not exist")
+            raise AssetTrackError(
+                i18n._("config file {path} does not exist").format(path=config_file)
+            )
         users = merge(users, read_toml(config_file))
         sources.append(config_file)
     raw = merge(shipped, users)
@@ -129,7 +153,9 @@ def load_settings(
             shipped=shipped.get("warranty", {}).get("vendors", {}),
         ).with_aliases(vendors)
     except ValidationError as exc:
-        raise AssetTrackError(f"{exc} (in {', '.join(map(str, sources))})") from exc
+        raise AssetTrackError(
+            i18n._("{error} (in {sources})").format(error=exc, sources=", ".join(map(str, sources)))
+        ) from exc
     configured_db = str(raw.get("database", {}).get("path", "") or "")
     chosen = db_path or (Path(env["ASSETTRACK_DB"]) if env.get("ASSETTRACK_DB") else None)
     if chosen is None:
@@ -141,4 +167,45 @@ def load_settings(
         raw=raw,
         sources=tuple(sources),
         vendors=vendors,
+        language=_language_setting(raw, "interface", sources),
+        report_language=_language_setting(raw, "reports", sources),
     )
+
+
+def _language_setting(raw: Mapping[str, Any], table: str, sources: list[Path]) -> str:
+    section = raw.get(table, {})
+    value = section.get("language", "") if isinstance(section, Mapping) else ""
+    try:
+        if isinstance(value, str):
+            return i18n.normalize_language(value) or ""
+    except i18n.UnknownLanguage:
+        pass
+    raise AssetTrackError(
+        i18n._(
+            "[{table}] language {value!r} is not a language assettrack speaks: {known} "
+            "(or leave it empty for the locale's) (in {sources})"
+        ).format(
+            table=table,
+            value=value,
+            known=", ".join(i18n.LANGUAGES),
+            sources=", ".join(map(str, sources)),
+        )
+    )
+
+
+def startup_language(env: Mapping[str, str] | None = None) -> str:
+    """The interface's language before the command line is read (for ``--help`` and
+    usage errors): the settings files that can be read without it, else the locale."""
+    env = os.environ if env is None else env
+    setting = ""
+    try:
+        sources: list[Path] = []
+        raw = merge(
+            _folder_layer(shipped_config_dir(), sources), _folder_layer(user_config_dir(), sources)
+        )
+        if env.get("ASSETTRACK_CONFIG"):
+            raw = merge(raw, read_toml(Path(env["ASSETTRACK_CONFIG"])))
+        setting = _language_setting(raw, "interface", sources)
+    except AssetTrackError:
+        pass  # said properly once the settings are loaded for the command
+    return i18n.choose_language(setting, env)

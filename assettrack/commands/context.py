@@ -33,6 +33,10 @@ class Context:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(config_file=self.config_file, db_path=self.db_option)
+            # Now with --config: the language may differ from the one chosen at start-up.
+            from assettrack.i18n import set_language
+
+            set_language(self._settings.interface_language())
         return self._settings
 
     @property

@@ -15,11 +15,15 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from assettrack.i18n import N_, _
 from assettrack.store.database import SYNC_FOLDER
 from assettrack.tui.context import Services, TuiContext
 from assettrack.tui.screens.assets import AssetsScreen
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.app import SystemCommand
     from textual.command import Provider
 
     from assettrack.domain.models import Asset
@@ -55,23 +59,29 @@ class AssetTrackApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {_main_actions}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1,question_mark", "help", "Help"),
-        Binding("f2", "sites", "Sites"),
-        Binding("f3", "assets", "Assets"),
-        Binding("f4", "warranty", "Warranty"),
-        Binding("f5", "visits", "Visits"),
-        Binding("f6", "faults", "Faults"),
-        Binding("f7", "conflicts", "Conflicts", show=False),
-        Binding("f8", "charges", "Charges", show=False),
-        Binding("f9", "known_problems", "Known problems", show=False),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
-        Binding("ctrl+g", "sync", "Sync", show=False),
+        Binding("f1,question_mark", "help", N_("Help")),
+        Binding("f2", "sites", N_("Sites")),
+        Binding("f3", "assets", N_("Assets")),
+        Binding("f4", "warranty", N_("Warranty")),
+        Binding("f5", "visits", N_("Visits")),
+        Binding("f6", "faults", N_("Faults")),
+        Binding("f7", "conflicts", N_("Conflicts"), show=False),
+        Binding("f8", "charges", N_("Charges"), show=False),
+        Binding("f9", "known_problems", N_("Known problems"), show=False),
+        Binding("ctrl+t", "toggle_theme", N_("Theme"), show=False),
+        Binding("ctrl+g", "sync", N_("Sync"), show=False),
     ]
 
-    def __init__(self, context: TuiContext, start: str = "assets") -> None:
+    def __init__(
+        self, context: TuiContext, start: str = "assets", language: str | None = None
+    ) -> None:
         super().__init__()
         self.context = context
         self.start = start
+        if language:  # the process's language otherwise (chosen by the command line)
+            from assettrack.i18n import set_language
+
+            set_language(language)
         # Why loading the store failed, for the command line to report after the app ends.
         self.load_error: BaseException | None = None
         self.first_start_checked = False
@@ -159,8 +169,10 @@ class AssetTrackApp(App[None]):
             self.notify(line.removeprefix("warning: "), severity="warning", timeout=15)
         if len(notices) > MAX_NOTICES and self.notices_shown < len(notices):
             self.notify(
-                f"{len(notices) - max(self.notices_shown, MAX_NOTICES)} more warning(s): "
-                "every damaged document is in the database's quarantine folder",
+                _(
+                    "{count} more warning(s): every damaged document is in the database's "
+                    "quarantine folder"
+                ).format(count=len(notices) - max(self.notices_shown, MAX_NOTICES)),
                 severity="warning",
                 timeout=15,
             )
@@ -179,8 +191,8 @@ class AssetTrackApp(App[None]):
                 continue
             self.plugin_failure_kinds.add(failure.kind)
             self.notify(
-                f"{failure} (assettrack plugins --traceback shows more)",
-                title="Plugin failure",
+                _("{failure} (assettrack plugins --traceback shows more)").format(failure=failure),
+                title=_("Plugin failure"),
                 severity="warning",
                 timeout=20,
                 markup=False,
@@ -263,11 +275,34 @@ class AssetTrackApp(App[None]):
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
+    # -- the interface's language ----------------------------------------------------------
+
+    def action_language(self, language: str) -> None:
+        """Speak ``language`` on every screen now (for this run; the setting is
+        ``[interface] language``)."""
+        from assettrack.tui.language import switch_language
+
+        switch_language(self, language)
+        self.show_last_sync()
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's own entries (theme, quit, keys, screenshot) in the current language.
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
+
     # -- team sync -------------------------------------------------------------------------
 
     def show_last_sync(self) -> None:
         """The sub-title: the day the app evaluates, and when the database last synced."""
-        said = f"as of {self.context.today}"
+        said = _("as of {day}").format(day=self.context.today)
         if self.context.ready:
             state = self.context.register.store.folder / SYNC_FOLDER / "state.json"
             try:
@@ -275,7 +310,7 @@ class AssetTrackApp(App[None]):
             except (OSError, ValueError, AttributeError):
                 last = ""
             if last:
-                said += f" · last sync {last.replace('T', ' ')[:16]}"
+                said += _(" · last sync {moment}").format(moment=last.replace("T", " ")[:16])
         self.sub_title = said
 
     def action_sync(self) -> None:
@@ -286,12 +321,12 @@ class AssetTrackApp(App[None]):
         store = self.context.register.store
         if not (store.folder / SYNC_FOLDER / "git").is_dir():
             self.notify(
-                "This database does not sync with a team yet: assettrack sync init REMOTE",
+                _("This database does not sync with a team yet: assettrack sync init REMOTE"),
                 severity="warning",
                 timeout=10,
             )
             return
-        self.notify("Syncing with the team…", timeout=3)
+        self.notify(_("Syncing with the team…"), timeout=3)
         self.run_worker(
             partial(_sync_in_thread, store.folder, store.db.author),
             name="sync",
@@ -303,18 +338,25 @@ class AssetTrackApp(App[None]):
 
     def synced(self, worker: Worker[Any], state: WorkerState) -> None:
         if state is WorkerState.ERROR:
-            self.notify(str(worker.error), title="Sync", severity="error", timeout=15)
+            self.notify(str(worker.error), title=_("Sync"), severity="error", timeout=15)
             return
         if state is not WorkerState.SUCCESS or worker.result is None:
             return
         report = worker.result
-        self.notify("\n".join(report.lines()), title="Sync", timeout=8, markup=False)
+        self.notify("\n".join(report.lines()), title=_("Sync"), timeout=8, markup=False)
         for line in report.merge.refused:
-            self.notify(f"refused {line}", title="Sync", severity="warning", timeout=15)
+            self.notify(
+                _("refused {what}").format(what=line),
+                title=_("Sync"),
+                severity="warning",
+                timeout=15,
+            )
         if report.merge.conflicts:
             self.notify(
-                f"{report.merge.conflicts} record(s) changed differently on two laptops: F7",
-                title="Sync",
+                _("{count} record(s) changed differently on two laptops: F7").format(
+                    count=report.merge.conflicts
+                ),
+                title=_("Sync"),
                 severity="warning",
                 timeout=15,
             )
@@ -368,8 +410,10 @@ def make_app(
     start: str = "assets",
     clock: Callable[[], datetime] = datetime.now,
     service_settings: Mapping[str, Any] | None = None,
+    language: str | None = None,
 ) -> AssetTrackApp:
-    """The app on a store that is already open (the tests; ``tui.launch`` for the CLI)."""
+    """The app on a store that is already open (the tests; ``tui.launch`` for the CLI);
+    ``language`` (``en``, ``zh_CN``) is made the process's when given."""
     services = make_services(
         register,
         extensions,
@@ -385,4 +429,4 @@ def make_app(
         demo_console=demo_console,
         idle_timeout=idle_timeout,
     )
-    return AssetTrackApp(context, start=start)
+    return AssetTrackApp(context, start=start, language=language)

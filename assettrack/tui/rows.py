@@ -12,7 +12,9 @@ from datetime import date
 from rich.text import Text
 
 from assettrack.bulk import bulk_build
-from assettrack.domain.warranty import WarrantyState, status_label, status_on
+from assettrack.domain.warranty import WarrantyState, status_on
+from assettrack.i18n import N_
+from assettrack.i18n.terms import warranty_label
 from assettrack.tui.asset_facts import AssetFacts
 from assettrack.tui.widgets.fast_table import Column, Row
 
@@ -24,16 +26,16 @@ STATUS_STYLE = {
 }
 
 ASSET_COLUMNS = (
-    Column("site", "Site", max_width=16),
-    Column("kind", "Kind", max_width=8),
-    Column("vendor", "Vendor", max_width=9),
-    Column("model", "Model", max_width=18),
-    Column("serial", "Serial", max_width=15),
-    Column("status", "Warranty", min_width=8),
-    Column("ends", "Ends", min_width=10),
-    Column("inspected", "Inspected", min_width=10),
-    Column("location", "Location", max_width=18),
-    Column("firmware", "Firmware", max_width=18),
+    Column("site", N_("Site"), max_width=16),
+    Column("kind", N_("Kind"), max_width=8),
+    Column("vendor", N_("Vendor"), max_width=9),
+    Column("model", N_("Model"), max_width=18),
+    Column("serial", N_("Serial"), max_width=15),
+    Column("status", N_("Warranty"), min_width=8),
+    Column("ends", N_("Ends"), min_width=10),
+    Column("inspected", N_("Inspected"), min_width=10),
+    Column("location", N_("Location"), max_width=18),
+    Column("firmware", N_("Firmware"), max_width=18),
 )
 
 
@@ -114,7 +116,7 @@ def _rows(
         if shared is None:
             end = date.fromisoformat(f.ends) if f.ends else None
             state, days_left, band = status_on(end, thresholds, today)
-            label = labels[f.ends] = status_label(state, band)
+            label = labels[f.ends] = warranty_label(state.value, band)
             # Only the columns whose text does not sort right need keys of their own:
             # warranty by days left, unknown ends last.
             days = _NO_END if days_left is None else days_left

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from assettrack.domain.visits import VisitDue
+from assettrack.i18n import _
 
 OVERDUE_STYLE = "bold red"
 
@@ -12,7 +13,7 @@ OVERDUE_STYLE = "bold red"
 def due_cell(due: VisitDue | None) -> Text:
     """``2026-12-16``, ``2026-12-16 overdue`` (the day it fell due), or ``no plan``."""
     if due is None:
-        return Text("no plan", style="dim")
+        return Text(_("no plan"), style="dim")
     if due.overdue:
-        return Text(f"{due.on} overdue", style=OVERDUE_STYLE)
+        return Text(_("{day} overdue").format(day=due.on), style=OVERDUE_STYLE)
     return Text(str(due.on))

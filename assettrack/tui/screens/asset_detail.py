@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from assettrack.domain.models import Asset, Inspection, InspectionState, ItemResult
 from assettrack.tui.context import TuiContext
 from assettrack.tui.rows import STATUS_STYLE
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+from assettrack.tui.widgets.footer import Footer
 
 HISTORY_COLUMNS = (
     Column("date", "Date", min_width=16),

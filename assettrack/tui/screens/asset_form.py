@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import Asset, AssetStatus, Site
 from assettrack.domain.validation import asset_values
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.record_form import FIELD_KEYS, next_field
+from assettrack.tui.widgets.footer import Footer
 
 TEXT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("vendor", "Vendor", "Cisco, Huawei, H3C…"),

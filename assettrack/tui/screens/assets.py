@@ -10,13 +10,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from assettrack.bulk import bulk_build
+from assettrack.i18n import N_, _
+from assettrack.i18n.formats import format_number
 from assettrack.tui.asset_facts import AssetFacts, register_facts
 from assettrack.tui.context import TuiContext
 from assettrack.tui.rows import ASSET_COLUMNS, AssetRows
 from assettrack.tui.widgets.fast_table import FastTable
+from assettrack.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from assettrack.domain.models import Site
@@ -28,14 +31,14 @@ TABLE_MOVES = {"down": 1, "up": -1}
 
 class AssetsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("enter", "open", "Open", show=False),
-        Binding("n", "new_asset", "New asset"),
-        Binding("i", "inspect", "Inspect"),
-        Binding("v", "start_visit", "Start visit"),  # a site's assets only
-        Binding("s", "sort_next", "Sort"),
-        Binding("r", "sort_reverse", "Reverse", show=False),
+        Binding("slash", "focus_filter", N_("Filter")),
+        Binding("escape", "clear_filter", N_("Clear filter"), show=False),
+        Binding("enter", "open", N_("Open"), show=False),
+        Binding("n", "new_asset", N_("New asset")),
+        Binding("i", "inspect", N_("Inspect")),
+        Binding("v", "start_visit", N_("Start visit")),  # a site's assets only
+        Binding("s", "sort_next", N_("Sort")),
+        Binding("r", "sort_reverse", N_("Reverse"), show=False),
     ]
 
     def __init__(self, context: TuiContext, site: Site | None = None) -> None:
@@ -52,7 +55,7 @@ class AssetsScreen(Screen[None]):
         yield Header()
         with Horizontal(id="filter-bar"):
             yield Input(
-                placeholder="Type to filter: site, vendor, model, serial, status…",
+                placeholder=_("Type to filter: site, vendor, model, serial, status…"),
                 id="filter",
                 select_on_focus=False,  # keep the first letter typed in the table
             )
@@ -61,7 +64,7 @@ class AssetsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Assets" + (f" · {self.site.customer} / {self.site.name}" if self.site else "")
+        self.retranslate()
         self._show_visit()
         first_rows = self.context.first_rows if self.site is None else None
         if first_rows is None:
@@ -76,6 +79,12 @@ class AssetsScreen(Screen[None]):
         # A watcher runs as the value changes, so the table is redrawn in the same frame
         # as the filter box (an Input.Changed message would wait for the next frame).
         self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
+
+    def retranslate(self) -> None:
+        """The title (a language switch calls it too)."""
+        self.title = _("Assets")
+        if self.site:
+            self.title += f" · {self.site.customer} / {self.site.name}"
 
     @on(FastTable.RowsPainted)
     def _rows_on_screen(self) -> None:
@@ -167,7 +176,10 @@ class AssetsScreen(Screen[None]):
         if not (key and table.move_to_key(key)):
             table.cursor_row = 0
         self.query_one("#count", Static).update(
-            f"{len(rows):,} of {len(self.all_rows):,}", layout=False
+            _("{shown} of {total}").format(
+                shown=format_number(len(rows)), total=format_number(len(self.all_rows))
+            ),
+            layout=False,
         )
 
     def _filter_changed(self, _old: str, _new: str) -> None:

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from assettrack.domain.charges import CapLevel, cap_message
 from assettrack.services.charges import ChargeService, ContractCharges
@@ -20,6 +20,7 @@ from assettrack.services.customers import CustomerBase
 from assettrack.tui import customer_flows
 from assettrack.tui.context import TuiContext
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+from assettrack.tui.widgets.footer import Footer
 
 LEVEL_STYLE = {
     "ok": "green",

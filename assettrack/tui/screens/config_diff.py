@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from assettrack.domain.models import ConfigSnapshot
 from assettrack.services.config_capture import summary
+from assettrack.tui.widgets.footer import Footer
 
 STYLES = {"+": "green", "-": "red", "@": "cyan"}
 

@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from assettrack.errors import AssetTrackError
 from assettrack.services.sync import Conflict, list_conflicts, resolve_conflict
 from assettrack.tui.context import TuiContext
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+from assettrack.tui.widgets.footer import Footer
 
 COLUMNS = (
     Column("what", "Record", max_width=36),

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from assettrack.domain.attachments import AttachmentTarget
 from assettrack.domain.faults import (
@@ -32,6 +32,7 @@ from assettrack.tui.context import TuiContext
 from assettrack.tui.fault_flows import edit_times, shown, stamp_now
 from assettrack.tui.key_lines import key_lines
 from assettrack.tui.screens import fault_forms
+from assettrack.tui.widgets.footer import Footer
 
 SLA_STYLE = {"met": "green", "missed": "bold red", "pending": "yellow", "no_target": "dim"}
 CHECK_OF = {"responded_at": "respond", "on_site_at": "on_site", "resolved_at": "resolve"}

@@ -11,10 +11,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from assettrack.domain.models import ReportedVia
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
+from assettrack.i18n.terms import FAULT_STATES, REPORTED_VIA, SLA, term
 from assettrack.services.faults import FaultView
 from assettrack.services.service_common import parse_time
 from assettrack.tui.context import TuiContext
@@ -22,25 +24,26 @@ from assettrack.tui.fault_flows import stamp_now
 from assettrack.tui.screens.fault_detail import SLA_STYLE, duration
 from assettrack.tui.screens.form_modal import Field, FormModal
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+from assettrack.tui.widgets.footer import Footer
 
 COLUMNS = (
-    Column("reported", "Reported", min_width=16),
-    Column("sev", "Sev", justify="right"),
+    Column("reported", N_("Reported"), min_width=16),
+    Column("sev", N_("Sev"), justify="right"),
     # The targets come first: at 80 columns a late fault shows without scrolling.
-    Column("respond", "Response", min_width=8),
-    Column("on_site", "On site", min_width=8),
-    Column("resolve", "Resolve", min_width=8),
-    Column("site", "Site", max_width=16),
-    Column("asset", "Asset", max_width=14),
-    Column("symptom", "Symptom", max_width=30),
-    Column("state", "State", min_width=8),
+    Column("respond", N_("Response"), min_width=8),
+    Column("on_site", N_("On site"), min_width=8),
+    Column("resolve", N_("Resolve"), min_width=8),
+    Column("site", N_("Site"), max_width=16),
+    Column("asset", N_("Asset"), max_width=14),
+    Column("symptom", N_("Symptom"), max_width=30),
+    Column("state", N_("State"), min_width=8),
 )
 # The filters the keys step through: None is "all".
 TARGETS = (None, "late", "missed")
-TARGET_SHOWN = {"late": "at risk or missed", "missed": "missed"}
+TARGET_SHOWN = {"late": N_("at risk or missed"), "missed": N_("missed")}
 STATUSES = (None, "open", "resolved")
 # Every key, on screen: the footer cannot hold them at 80 columns.
-HINT = "⏎ open the fault   1 / 2 / 3 responded / on site / resolved now"
+HINT = N_("⏎ open the fault   1 / 2 / 3 responded / on site / resolved now")
 
 
 def _took(view: FaultView, target: str) -> Text:
@@ -48,9 +51,9 @@ def _took(view: FaultView, target: str) -> Text:
     if check is None:
         return Text("")
     if check.at_risk:
-        return Text("at risk", style="bold dark_orange")
+        return Text(_("at risk"), style="bold dark_orange")
     took = duration(check.took)
-    return Text(f"{took or check.status.value}", style=SLA_STYLE.get(check.status.value, ""))
+    return Text(took or term(SLA, check.status.value), style=SLA_STYLE.get(check.status.value, ""))
 
 
 def _step(values: tuple[object, ...], current: object) -> object:
@@ -62,15 +65,15 @@ class FaultsScreen(Screen[None]):
     FaultsScreen #faults-keys { height: auto; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", show=False),
-        Binding("n", "report", "Report"),
-        Binding("m", "targets", "Late"),
-        Binding("o", "status", "Status"),
-        Binding("l", "level", "Level"),
-        Binding("s", "site", "Site"),
-        Binding("1", "stamp('responded_at')", "Responded now", show=False),
-        Binding("2", "stamp('on_site_at')", "On site now", show=False),
-        Binding("3", "stamp('resolved_at')", "Resolved now", show=False),
+        Binding("enter", "open", N_("Open"), show=False),
+        Binding("n", "report", N_("Report")),
+        Binding("m", "targets", N_("Late")),
+        Binding("o", "status", N_("Status")),
+        Binding("l", "level", N_("Level")),
+        Binding("s", "site", N_("Site")),
+        Binding("1", "stamp('responded_at')", N_("Responded now"), show=False),
+        Binding("2", "stamp('on_site_at')", N_("On site now"), show=False),
+        Binding("3", "stamp('resolved_at')", N_("Resolved now"), show=False),
     ]
 
     def __init__(self, context: TuiContext) -> None:
@@ -84,12 +87,12 @@ class FaultsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="faults-summary")
-        yield Static(HINT, id="faults-keys")
+        yield Static(_(HINT), id="faults-keys")
         yield FastTable(COLUMNS, id="faults")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Faults"
+        self.title = _("Faults")
         self.reload()
         self.query_one(FastTable).focus()
 
@@ -111,7 +114,7 @@ class FaultsScreen(Screen[None]):
         rows = []
         for view in views:
             fault = view.fault
-            state = "resolved" if fault.resolved_at else "open"
+            state = term(FAULT_STATES, "resolved" if fault.resolved_at else "open")
             rows.append(
                 Row(
                     fault.id,
@@ -137,24 +140,27 @@ class FaultsScreen(Screen[None]):
         missed = sum(1 for v in views if v.sla.any_missed)
         at_risk = sum(1 for v in views if v.sla.at_risk and not v.sla.any_missed)
         return Text.assemble(
-            f"{len(views)} fault(s) in 12 months · ",
-            (f"{missed} missed a target", "bold red" if missed else "green"),
+            _("{count} fault(s) in 12 months").format(count=len(views)) + " · ",
+            (_("{count} missed a target").format(count=missed), "bold red" if missed else "green"),
             " · ",
-            (f"{at_risk} at risk", "bold dark_orange" if at_risk else "green"),
+            (
+                _("{count} at risk").format(count=at_risk),
+                "bold dark_orange" if at_risk else "green",
+            ),
         )
 
     def _filters(self) -> Text:
         filters = [
-            TARGET_SHOWN[self.targets] if self.targets else "",
-            self.status or "",
-            f"level {self.level}" if self.level else "",
-            f"site {self._site_name()}" if self.site_id else "",
+            _(TARGET_SHOWN[self.targets]) if self.targets else "",
+            term(FAULT_STATES, self.status) if self.status else "",
+            _("level {level}").format(level=self.level) if self.level else "",
+            _("site {name}").format(name=self._site_name()) if self.site_id else "",
         ]
         return Text.assemble(
-            "Filters: ",
-            (", ".join(f for f in filters if f) or "none", "bold"),
-            " (m targets, o status, l level, s site)\n",
-            HINT,
+            _("Filters: "),
+            (", ".join(f for f in filters if f) or _("none"), "bold"),
+            _(" (m targets, o status, l level, s site)") + "\n",
+            _(HINT),
         )
 
     def _site_name(self) -> str:
@@ -180,7 +186,7 @@ class FaultsScreen(Screen[None]):
 
     def action_site(self) -> None:
         sites = [(f"{s.customer} / {s.name}", s.id) for s in self.context.register.sites()]
-        field = Field("site", "Site (blank: all)", self.site_id or "", choices=sites)
+        field = Field("site", _("Site (blank: all)"), self.site_id or "", choices=sites)
 
         def chosen(site_id: object) -> None:
             if site_id is not None:
@@ -188,7 +194,7 @@ class FaultsScreen(Screen[None]):
                 self.reload()
 
         self.app.push_screen(
-            FormModal("Only the faults of", [field], lambda values: values["site"]), chosen
+            FormModal(_("Only the faults of"), [field], lambda values: values["site"]), chosen
         )
 
     # -- one fault -------------------------------------------------------------------------
@@ -233,24 +239,24 @@ class FaultsScreen(Screen[None]):
         register = self.context.register
         sites = [(f"{s.customer} / {s.name}", s.id) for s in register.sites()]
         levels = [
-            (f"{lvl.level} — {lvl.name}", str(lvl.level))
+            (f"{lvl.level} — {_(lvl.name)}", str(lvl.level))
             for lvl in service.config.severity.levels.values()
         ]
-        ways = [(w.value.replace("_", " "), w.value) for w in ReportedVia]
+        ways = [(term(REPORTED_VIA, w.value), w.value) for w in ReportedVia]
         now = service.clock().replace(second=0, microsecond=0)
         fields = [
             # One site: nothing to choose.
-            Field("site", "Site", sites[0][1] if len(sites) == 1 else "", choices=sites),
-            Field("asset", "Asset serial", "", "optional"),
-            Field("severity", "Severity", levels[0][1] if levels else "1", choices=levels),
-            Field("via", "Reported by", ReportedVia.PHONE.value, choices=ways),
-            Field("at", "Reported at", f"{now:%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
-            Field("symptom", "Symptom", ""),
+            Field("site", _("Site"), sites[0][1] if len(sites) == 1 else "", choices=sites),
+            Field("asset", _("Asset serial"), "", _("optional")),
+            Field("severity", _("Severity"), levels[0][1] if levels else "1", choices=levels),
+            Field("via", _("Reported by"), ReportedVia.PHONE.value, choices=ways),
+            Field("at", _("Reported at"), f"{now:%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),  # no-i18n
+            Field("symptom", _("Symptom"), ""),
         ]
 
         def submit(values: dict[str, str]) -> object:
             if not values["site"]:
-                raise AssetTrackError("choose the site")
+                raise AssetTrackError(_("choose the site"))
             extra = {"symptom": values["symptom"]}
             if values["asset"]:
                 extra["asset_id"] = register.find_asset(values["asset"]).id
@@ -271,12 +277,15 @@ class FaultsScreen(Screen[None]):
             if matches:
                 best = matches[0]
                 self.notify(
-                    f"Known problem: {best.problem.title} — {best.problem.solution}\n"
-                    "Enter opens the fault; k there attaches it.",
-                    title="Seen before",
+                    _("Known problem: {title} — {solution}").format(
+                        title=best.problem.title, solution=best.problem.solution
+                    )
+                    + "\n"
+                    + _("Enter opens the fault; k there attaches it."),
+                    title=_("Seen before"),
                     timeout=15,
                 )
             else:
-                self.notify("Fault recorded")
+                self.notify(_("Fault recorded"))
 
-        self.app.push_screen(FormModal("Report a fault", fields, submit), done)
+        self.app.push_screen(FormModal(_("Report a fault"), fields, submit), done)

@@ -14,11 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Button, Header, Label, Static
 
 from assettrack.tui import customer_flows
 from assettrack.tui.context import TuiContext
 from assettrack.tui.customer_flows import Progress
+from assettrack.tui.widgets.footer import Footer
 
 NEEDS = (
     "assettrack keeps, in this order:\n"

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, RichLog, Static
+from textual.widgets import Header, Input, Label, RichLog, Static
 from textual.worker import Worker, WorkerState
 
 from assettrack.console.errors import ConsoleError
@@ -37,6 +37,7 @@ from assettrack.tui.context import TuiContext
 from assettrack.tui.inspection_text import item_line, read_only_reason, record_log, value_problem
 from assettrack.tui.screens.modals import LoginModal, SignOffModal
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+from assettrack.tui.widgets.footer import Footer
 
 
 def files_count(files: list[Attachment]) -> str:

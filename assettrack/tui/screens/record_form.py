@@ -18,11 +18,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Header, Input, Label, Select, SelectionList, Static
 
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.errors import AssetTrackError
 from assettrack.tui.widgets.contacts_editor import ContactsEditor
+from assettrack.tui.widgets.footer import Footer
 
 T = TypeVar("T")
 Kind = Literal["text", "choice", "choices", "contacts"]

@@ -9,26 +9,28 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from assettrack.domain.models import Customer, Site
 from assettrack.domain.warranty import WarrantyState
+from assettrack.i18n import N_, _
 from assettrack.services.customers import CustomerBase
 from assettrack.tui import customer_flows, visit_flows
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.first_start import GettingStarted
 from assettrack.tui.visit_due import due_cell
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+from assettrack.tui.widgets.footer import Footer
 
 # The next visit comes right after the site, so it stays on screen at 80 columns.
 COLUMNS = (
-    Column("customer", "Customer", max_width=24),
-    Column("site", "Site", max_width=24),
-    Column("due", "Next visit due", min_width=10),
-    Column("assets", "Assets", justify="right"),
-    Column("expiring", "Expiring ≤90d", justify="right"),
-    Column("expired", "Expired", justify="right"),
-    Column("last", "Last inspection", min_width=10),
+    Column("customer", N_("Customer"), max_width=24),
+    Column("site", N_("Site"), max_width=24),
+    Column("due", N_("Next visit due"), min_width=10),
+    Column("assets", N_("Assets"), justify="right"),
+    Column("expiring", N_("Expiring ≤90d"), justify="right"),
+    Column("expired", N_("Expired"), justify="right"),
+    Column("last", N_("Last inspection"), min_width=10),
 )
 
 
@@ -38,13 +40,13 @@ CUSTOMER_ROW = "customer:"
 
 class SitesScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Assets of site", show=False),
-        Binding("v", "start_visit", "Visit"),
-        Binding("n", "new_site", "New site"),
-        Binding("e", "edit_site", "Edit"),
-        Binding("d", "remove_site", "Remove"),
-        Binding("c", "new_customer", "Customer"),
-        Binding("C", "edit_customer", "Edit customer"),
+        Binding("enter", "open", N_("Assets of site"), show=False),
+        Binding("v", "start_visit", N_("Visit")),
+        Binding("n", "new_site", N_("New site")),
+        Binding("e", "edit_site", N_("Edit")),
+        Binding("d", "remove_site", N_("Remove")),
+        Binding("c", "new_customer", N_("Customer")),
+        Binding("C", "edit_customer", N_("Edit customer")),
     ]
 
     def __init__(self, context: TuiContext) -> None:
@@ -61,7 +63,7 @@ class SitesScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Sites"
+        self.title = _("Sites")
         self.reload()
         self._show_guide()
 
@@ -94,7 +96,7 @@ class SitesScreen(Screen[None]):
                         str(len(mine)),
                         Text(str(expiring), style="bold yellow" if expiring else "dim"),
                         Text(str(expired), style="red" if expired else "dim"),
-                        str(last or "never"),
+                        str(last or _("never")),
                     ),
                 )
             )
@@ -102,8 +104,10 @@ class SitesScreen(Screen[None]):
         rows.extend(self._customers_without_sites())
         self.query_one(FastTable).set_rows(rows)
         self.query_one("#sites-summary", Static).update(
-            f" {sites} sites · {len(views)} assets · {overdue} site(s) due for a visit"
-            f" · as of {today}"
+            " "
+            + _(
+                "{sites} sites · {assets} assets · {overdue} site(s) due for a visit · as of {day}"
+            ).format(sites=sites, assets=len(views), overdue=overdue, day=today)
         )
 
     def _customers_without_sites(self) -> list[Row]:
@@ -113,7 +117,7 @@ class SitesScreen(Screen[None]):
         return [
             Row(
                 f"{CUSTOMER_ROW}{c.id}",
-                (c.name, Text("no site yet: n adds one", style="dim italic"), "", "", "", "", ""),
+                (c.name, Text(_("no site yet: n adds one"), style="dim italic"), *[""] * 5),
             )
             for c in CustomerBase(self.context.register).customers()
             if c.id not in with_sites
@@ -167,10 +171,13 @@ class SitesScreen(Screen[None]):
         hint = self.query_one("#sites-next", Static)
         hint.display = bool(now.customers) and not now.assets
         hint.update(
-            " No assets yet: F3 then n adds one by hand; F3 also offers to import a"
-            " spreadsheet of assets with their sites."
+            " "
+            + _(
+                "No assets yet: F3 then n adds one by hand; F3 also offers to import a"
+                " spreadsheet of assets with their sites."
+            )
             if now.sites
-            else " No sites yet: n adds the selected customer's first site."
+            else " " + _("No sites yet: n adds the selected customer's first site.")
         )
         if guide.display:
             guide.focus_first()
@@ -186,7 +193,7 @@ class SitesScreen(Screen[None]):
         key = self.query_one(FastTable).current_key
         site = self.context.register.site(key) if key else None
         if site is None:
-            self.notify("No site selected", severity="warning")
+            self.notify(_("No site selected"), severity="warning")
         return site
 
     def _selected_customer(self) -> Customer | None:
@@ -245,6 +252,8 @@ class SitesScreen(Screen[None]):
     def action_edit_customer(self) -> None:
         customer = self._selected_customer()
         if customer is None:
-            self.notify("This site's customer has no record yet: add it with c", severity="warning")
+            self.notify(
+                _("This site's customer has no record yet: add it with c"), severity="warning"
+            )
             return
         customer_flows.edit_customer(self.app, self.context, customer, self._saved)

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from assettrack.domain.models import Asset, Inspection, InspectionState, Visit
 from assettrack.errors import AssetTrackError
@@ -25,6 +25,7 @@ from assettrack.tui.context import TuiContext
 from assettrack.tui.key_lines import key_lines
 from assettrack.tui.visit_parts import DEVICE_COLUMNS, VisitParts, when
 from assettrack.tui.widgets.fast_table import FastTable
+from assettrack.tui.widgets.footer import Footer
 
 INBOX_EVERY = 2.0  # seconds between looks into the inbox folder
 # Every key on screen, in two lines that fit 80 columns (the footer cannot hold them).

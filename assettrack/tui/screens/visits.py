@@ -10,54 +10,51 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from assettrack.domain.models import Visit, VisitKind
+from assettrack.i18n import N_, _
+from assettrack.i18n.terms import COMPLIANCE, VISIT_KINDS, VISIT_KINDS_SHORT, term
 from assettrack.services.service_common import parse_time
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.form_modal import Field, FormModal
 from assettrack.tui.visit_due import due_cell
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+from assettrack.tui.widgets.footer import Footer
 
 STATUS_STYLE = {"met": "green", "on_track": "cyan", "behind": "bold yellow", "missed": "bold red"}
 COLUMNS = (
-    Column("customer", "Customer", max_width=22),
-    Column("site", "Site", max_width=18),
-    Column("period", "Period", min_width=7),
-    Column("what", "Requirement", max_width=30),
-    Column("done", "Done", justify="right"),
-    Column("status", "Status", min_width=8),
+    Column("customer", N_("Customer"), max_width=22),
+    Column("site", N_("Site"), max_width=18),
+    Column("period", N_("Period"), min_width=7),
+    Column("what", N_("Requirement"), max_width=30),
+    Column("done", N_("Done"), justify="right"),
+    Column("status", N_("Status"), min_width=8),
     # The site's next visit, on the row of the requirement that calls for it (this month).
-    Column("next", "Next visit", min_width=10),
-    Column("engineer", "Engineer", max_width=16),
+    Column("next", N_("Next visit"), min_width=10),
+    Column("engineer", N_("Engineer"), max_width=16),
 )
 
 
 LIST_COLUMNS = (
-    Column("customer", "Customer", max_width=22),
-    Column("site", "Site", max_width=18),
-    Column("started", "Started", min_width=11),
-    Column("kind", "Kind", max_width=16),
-    Column("engineer", "Engineer", max_width=12),
-    Column("state", "State", max_width=26),
+    Column("customer", N_("Customer"), max_width=22),
+    Column("site", N_("Site"), max_width=18),
+    Column("started", N_("Started"), min_width=11),
+    Column("kind", N_("Kind"), max_width=16),
+    Column("engineer", N_("Engineer"), max_width=12),
+    Column("state", N_("State"), max_width=26),
 )
-KIND_SHORT = {
-    "scheduled": "scheduled",
-    "follow_up": "follow-up",
-    "phone_follow_up": "phone follow-up",
-    "fault_call_out": "call-out",
-}
 
 
 class VisitsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Short labels, so that all six fit 80 columns (F1 help says more).
-        Binding("l", "toggle_list", "Visits/plan"),
-        Binding("n", "record", "Record"),
-        Binding("r", "month_report", "Report"),
-        Binding("o", "toggle_overdue", "Overdue"),
-        Binding("left_square_bracket", "month(-1)", "Prev"),
-        Binding("right_square_bracket", "month(1)", "Next"),
+        Binding("l", "toggle_list", N_("Visits/plan")),
+        Binding("n", "record", N_("Record")),
+        Binding("r", "month_report", N_("Report")),
+        Binding("o", "toggle_overdue", N_("Overdue")),
+        Binding("left_square_bracket", "month(-1)", N_("Prev")),
+        Binding("right_square_bracket", "month(1)", N_("Next")),
     ]
 
     def __init__(self, context: TuiContext) -> None:
@@ -75,7 +72,7 @@ class VisitsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Visits"
+        self.title = _("Visits")
         self.query_one("#visit-list").display = False
         self.reload()
         self.query_one("#visits", FastTable).focus()
@@ -118,7 +115,7 @@ class VisitsScreen(Screen[None]):
                             site.customer,
                             site.name,
                             f"{visit.started_at:%m-%d %H:%M}",
-                            KIND_SHORT.get(visit.kind.value, visit.kind.value),
+                            term(VISIT_KINDS_SHORT, visit.kind.value),
                             visit.engineer,
                             state,
                         ),
@@ -128,8 +125,10 @@ class VisitsScreen(Screen[None]):
         rows.sort(key=lambda r: r.sort_keys[2], reverse=True)
         self.query_one("#visit-list", FastTable).set_rows(rows)
         self.query_one("#visits-summary", Static).update(
-            f" {self.month:%Y-%m} · {len(rows)} visits, {open_count} not signed"
-            " · Enter opens · l plan · [ ] month"
+            f" {self.month:%Y-%m} · "
+            + _("{count} visits, {open} not signed · Enter opens · l plan · [ ] month").format(
+                count=len(rows), open=open_count
+            ),
         )
 
     @on(FastTable.RowSelected, "#visit-list")
@@ -156,10 +155,10 @@ class VisitsScreen(Screen[None]):
                         row.site.customer,
                         row.site.name,
                         r.period,
-                        r.label,
+                        _(r.label),
                         f"{r.done}/{r.required}",
                         Text(
-                            r.status.value.replace("_", " "),
+                            term(COMPLIANCE, r.status.value),
                             style=STATUS_STYLE.get(r.status.value, ""),
                         ),
                         due_cell(row.next_visit) if row.next_visit else "",
@@ -168,11 +167,13 @@ class VisitsScreen(Screen[None]):
                 )
             )
         self.query_one("#visits", FastTable).set_rows(rows)
-        behind = sum(1 for r in rows if str(r.cells[5]) in ("behind", "missed"))
+        late = {term(COMPLIANCE, "behind"), term(COMPLIANCE, "missed")}
+        behind = sum(1 for r in rows if str(r.cells[5]) in late)
         self.query_one("#visits-summary", Static).update(
-            f" {self.month:%Y-%m} · {behind} requirement(s) behind or missed"
-            f"{' · overdue only' if self.overdue_only else ''}"
-            " · [ ] month · l lists the visits"
+            f" {self.month:%Y-%m} · "
+            + _("{count} requirement(s) behind or missed").format(count=behind)
+            + (_(" · overdue only") if self.overdue_only else "")
+            + _(" · [ ] month · l lists the visits"),
         )
 
     def action_month_report(self) -> None:
@@ -200,9 +201,9 @@ class VisitsScreen(Screen[None]):
             target.parent.mkdir(parents=True, exist_ok=True)
             write_report(report, "pdf", target)
         except (AssetTrackError, OSError) as exc:
-            self.notify(f"No report: {exc}", severity="error")
+            self.notify(_("No report: {reason}").format(reason=exc), severity="error")
             return
-        self.notify(f"Month report written to {target}", timeout=8)
+        self.notify(_("Month report written to {path}").format(path=target), timeout=8)
 
     def action_toggle_overdue(self) -> None:
         self.overdue_only = not self.overdue_only
@@ -219,25 +220,25 @@ class VisitsScreen(Screen[None]):
         service = self.context.visits
         assert service is not None
         sites = [(f"{s.customer} / {s.name}", s.id) for s in self.context.register.sites()]
-        kinds = [(k.value.replace("_", " "), k.value) for k in VisitKind]
+        kinds = [(term(VISIT_KINDS, k.value), k.value) for k in VisitKind]
         now = self.context.inspections.clock().replace(second=0, microsecond=0)
         fields = [
             # One site: nothing to choose.
-            Field("site", "Site", sites[0][1] if len(sites) == 1 else "", choices=sites),
-            Field("kind", "Kind", VisitKind.SCHEDULED.value, choices=kinds),
-            Field("engineer", "Engineer", service.engineer),
-            Field("start", "Started", f"{now:%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
-            Field("end", "Ended", "", "YYYY-MM-DD HH:MM (empty: still on site)"),
-            Field("found", "Hazards found", "", "separated by ;"),
-            Field("removed", "Hazards removed", "", "separated by ;"),
-            Field("opinion", "Customer's opinion", ""),
+            Field("site", _("Site"), sites[0][1] if len(sites) == 1 else "", choices=sites),
+            Field("kind", _("Kind"), VisitKind.SCHEDULED.value, choices=kinds),
+            Field("engineer", _("Engineer"), service.engineer),
+            Field("start", _("Started"), f"{now:%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),  # no-i18n
+            Field("end", _("Ended"), "", _("YYYY-MM-DD HH:MM (empty: still on site)")),
+            Field("found", _("Hazards found"), "", _("separated by ;")),
+            Field("removed", _("Hazards removed"), "", _("separated by ;")),
+            Field("opinion", _("Customer's opinion"), ""),
         ]
 
         def submit(values: dict[str, str]) -> object:
             from assettrack.errors import AssetTrackError
 
             if not values["site"]:
-                raise AssetTrackError("choose the site")
+                raise AssetTrackError(_("choose the site"))
             return service.record(
                 values["site"],
                 values["kind"],
@@ -251,18 +252,19 @@ class VisitsScreen(Screen[None]):
 
         def done(visit: object) -> None:
             if visit is not None:
-                self.notify("Visit recorded")
+                self.notify(_("Visit recorded"))
                 self.reload()
 
-        self.app.push_screen(FormModal("Record a visit", fields, submit), done)
+        self.app.push_screen(FormModal(_("Record a visit"), fields, submit), done)
 
 
 def _state(visit: Visit) -> Text:
     if visit.sign_off is not None:
-        return Text(f"signed · {visit.sign_off.representative}", style="green")
+        return Text(_("signed · {name}").format(name=visit.sign_off.representative), style="green")
     if visit.completed_at is not None:
-        return Text("complete, not signed", style="cyan")
+        return Text(_("complete, not signed"), style="cyan")
     if visit.ended_at is not None:
-        return Text("ended, not signed", style="cyan")  # recorded, never completed
-    amends = " (amendment)" if visit.amends else ""
-    return Text(f"not complete{amends}", style="bold yellow")
+        return Text(_("ended, not signed"), style="cyan")  # recorded, never completed
+    if visit.amends:
+        return Text(_("not complete (amendment)"), style="bold yellow")
+    return Text(_("not complete"), style="bold yellow")

@@ -13,39 +13,42 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
+from assettrack.i18n.terms import warranty_label
 from assettrack.services.asset_transfer import assets_csv
 from assettrack.services.assets import AssetView
 from assettrack.tui.context import TuiContext
 from assettrack.tui.rows import STATUS_STYLE
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
+from assettrack.tui.widgets.footer import Footer
 
 COLUMNS = (
-    Column("group", "Group", max_width=22),
-    Column("ends", "Ends", min_width=10),
-    Column("days", "Days", justify="right"),
-    Column("status", "Status", min_width=8),
-    Column("customer", "Customer", max_width=20),
-    Column("site", "Site", max_width=16),
-    Column("vendor", "Vendor", max_width=10),
-    Column("model", "Model", max_width=20),
-    Column("serial", "Serial", max_width=16),
+    Column("group", N_("Group"), max_width=22),
+    Column("ends", N_("Ends"), min_width=10),
+    Column("days", N_("Days"), justify="right"),
+    Column("status", N_("Status"), min_width=8),
+    Column("customer", N_("Customer"), max_width=20),
+    Column("site", N_("Site"), max_width=16),
+    Column("vendor", N_("Vendor"), max_width=10),
+    Column("model", N_("Model"), max_width=20),
+    Column("serial", N_("Serial"), max_width=16),
 )
 WINDOWS = (30, 60, 90)
 
 
 class WarrantyScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("3", "window(30)", "30d"),
-        Binding("6", "window(60)", "60d"),
-        Binding("9", "window(90)", "90d"),
+        Binding("3", "window(30)", N_("30d")),
+        Binding("6", "window(60)", N_("60d")),
+        Binding("9", "window(90)", N_("90d")),
         # One key, two labels: the footer says what x will do now.
-        Binding("x", "show_expired(True)", "Show expired"),
-        Binding("x", "show_expired(False)", "Hide expired"),
-        Binding("g", "toggle_grouping", "Group"),
-        Binding("e", "export", "Export CSV"),
+        Binding("x", "show_expired(True)", N_("Show expired")),
+        Binding("x", "show_expired(False)", N_("Hide expired")),
+        Binding("g", "toggle_grouping", N_("Group")),
+        Binding("e", "export", N_("Export CSV")),
     ]
 
     def __init__(self, context: TuiContext) -> None:
@@ -63,7 +66,7 @@ class WarrantyScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Warranty review"
+        self.title = _("Warranty review")
         self.reload()
         self.query_one(FastTable).focus()
 
@@ -85,7 +88,7 @@ class WarrantyScreen(Screen[None]):
             if self.by_site:
                 return f"{view.customer} / {view.site_name}"
             if view.warranty.days_left is not None and view.warranty.days_left < 0:
-                return "expired"
+                return _("expired")
             return f"{view.warranty.end:%Y-%m}"
 
         rows = []
@@ -99,7 +102,10 @@ class WarrantyScreen(Screen[None]):
                             Text(group, style="bold") if index == 0 else "",
                             str(w.end),
                             str(w.days_left),
-                            Text(w.label, style=STATUS_STYLE[w.state.value]),
+                            Text(
+                                warranty_label(w.state.value, w.band),
+                                style=STATUS_STYLE[w.state.value],
+                            ),
                             view.customer,
                             view.site_name,
                             a.vendor,
@@ -114,16 +120,17 @@ class WarrantyScreen(Screen[None]):
             n: sum(1 for v in self.views if 0 <= (v.warranty.days_left or 0) <= n) for n in WINDOWS
         }
         # One line at 80 columns, even with four-digit counts.
+        grouping = _("by site") if self.by_site else _("by month")
         summary = Text.assemble(
-            f" next {self.within} days · by {'site' if self.by_site else 'month'} · ",
-            (f"≤30d: {counts[30]}", "bold red"),
+            " " + _("next {days} days").format(days=self.within) + f" · {grouping} · ",
+            (_("≤30d: {count}").format(count=counts[30]), "bold red"),
             " ",
-            (f"≤60d: {counts[60]}", "bold yellow"),
+            (_("≤60d: {count}").format(count=counts[60]), "bold yellow"),
             " ",
-            (f"≤90d: {counts[90]}", "yellow"),
+            (_("≤90d: {count}").format(count=counts[90]), "yellow"),
             " · ",
-            (f"expired: {expired}", "red"),
-            " shown" if self.include_expired else " (x shows)",
+            (_("expired: {count}").format(count=expired), "red"),
+            " " + (_("shown") if self.include_expired else _("(x shows)")),
         )
         self.query_one("#warranty-summary", Static).update(summary)
 
@@ -155,10 +162,14 @@ class WarrantyScreen(Screen[None]):
             write_user_file(target, assets_csv(self.views, excel_bom=True).encode("utf-8"))
         except OSError as exc:
             self.notify(
-                str(AssetTrackError(f"cannot write {target}: {exc.strerror}")), severity="error"
+                _("cannot write {path}: {reason}").format(path=target, reason=exc.strerror),
+                severity="error",
             )
             return
         except AssetTrackError as exc:  # whole or not at all: an older export stays as it was
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"Exported {len(self.views)} asset(s) to {target}", timeout=8)
+        self.notify(
+            _("Exported {count} asset(s) to {path}").format(count=len(self.views), path=target),
+            timeout=8,
+        )

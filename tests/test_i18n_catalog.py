@@ -1,0 +1,323 @@
+"""The catalogs against the code: every message translated, no user-visible text unmarked.
+
+The messages are extracted from the code exactly as ``make i18n-extract`` does (Babel and
+``assettrack/locale/babel.cfg``). A message missing from the Chinese catalog, or left fuzzy
+or empty there, fails; so does a catalog entry the code no longer has (run
+``make i18n-extract``), and a translation whose ``{placeholders}`` or markup differ from
+its message's.
+
+Unmarked text: the scan below reads the interface's code and fails on English text written
+where people read it - Textual binding descriptions, labels and other widget texts, table
+column titles, form fields, notifications, screen titles, command-line output and raised
+user errors - unless it goes through ``_``/``N_``. A line may say ``# no-i18n (why)``.
+``UNMARKED`` is the work left, file by file: a file may not get worse, and a file that got
+better must lower its number here (so the list only shrinks).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from assettrack import i18n
+from assettrack.i18n.catalogs import LOCALE_DIR, compile_po, po_path
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("zh_CN", "en")
+
+
+@cache
+def extracted() -> dict[str, set[str]]:
+    """Every message of the code and shipped texts -> the files that hold it."""
+    with open(LOCALE_DIR / "babel.cfg") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    found: dict[str, set[str]] = {}
+    for filename, _line, message, _comments, context in extract_from_dir(
+        ROOT, method_map, options_map, keywords=DEFAULT_KEYWORDS
+    ):
+        key = message if isinstance(message, str) else message[0]
+        found.setdefault(f"{context}\x04{key}" if context else key, set()).add(filename)
+    return found
+
+
+@cache
+def catalog(language: str) -> Catalog:
+    with open(po_path(LOCALE_DIR, language, i18n.DOMAIN), "rb") as handle:
+        return read_po(handle)
+
+
+def entries(language: str) -> dict[str, str]:
+    """msgid (with its context) -> translation, fuzzy ones as empty."""
+    found = {}
+    for message in catalog(language):
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        key = f"{message.context}\x04{key}" if message.context else key
+        text = message.string if isinstance(message.string, str) else message.string[0]
+        found[key] = "" if message.fuzzy else text
+    return found
+
+
+def test_extraction_finds_the_interface_messages() -> None:
+    messages = extracted()
+    assert len(messages) > 500
+    # One of each kind: a binding (N_), a notification (_), a command's help (a docstring),
+    # a checklist item (data), a survey question (TOML).
+    for text in (
+        "New asset",
+        "Fault recorded",
+        "Warranties that expire soon, soonest first.",
+        "Room temperature",
+        "The engineer came at the agreed time",
+    ):
+        assert text in messages, text
+
+
+def test_every_message_is_in_the_chinese_catalog() -> None:
+    chinese = entries("zh_CN")
+    missing = sorted(m for m in extracted() if not chinese.get(m))
+    assert not missing, (
+        f"{len(missing)} message(s) without a Chinese translation (make i18n-extract, then "
+        f"translate them in {po_path(LOCALE_DIR, 'zh_CN', i18n.DOMAIN)}): {missing[:20]}"
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalog_lists_exactly_the_code_messages(language: str) -> None:
+    held = set(entries(language))
+    stale = sorted(held - set(extracted()))
+    absent = sorted(set(extracted()) - held)
+    assert not stale, f"{language}: messages the code no longer has (make i18n-extract): {stale}"
+    assert not absent, f"{language}: messages not in the catalog (make i18n-extract): {absent}"
+
+
+def _fields(text: str) -> Counter[str]:
+    try:
+        return Counter(
+            f"{name}!{conversion or ''}"
+            for _literal, name, _spec, conversion in string.Formatter().parse(text)
+            if name is not None
+        )
+    except ValueError:
+        return Counter({"<unbalanced braces>": 1})
+
+
+MARKUP = re.compile(r"\[/?[a-z][a-z ]*\]|\[/\]")
+
+
+def test_translations_keep_placeholders_and_markup() -> None:
+    wrong = []
+    for message in catalog("zh_CN"):
+        if not message.id or not message.string:
+            continue
+        source = message.id if isinstance(message.id, str) else message.id[0]
+        text = message.string if isinstance(message.string, str) else message.string[0]
+        if "python-brace-format" in message.flags and _fields(source) != _fields(text):
+            wrong.append((source, text, "placeholders"))
+        if Counter(MARKUP.findall(source)) != Counter(MARKUP.findall(text)):
+            wrong.append((source, text, "markup"))
+    assert not wrong, wrong
+
+
+def test_the_catalogs_compile_and_are_used(tmp_path: Path) -> None:
+    for language in LANGUAGES:
+        assert compile_po(po_path(LOCALE_DIR, language, i18n.DOMAIN))
+    with i18n.using("zh_CN"):
+        assert i18n._("Sites") == "站点"
+        assert i18n._("{count} fault(s) in 12 months").format(count=3) == "12 个月内 3 个故障"
+    with i18n.using("en"):
+        assert i18n._("Sites") == "Sites"
+
+
+# -- text people read that does not go through the catalog ------------------------------------
+
+SCANNED = ("assettrack/tui", "assettrack/commands", "assettrack/config.py", "assettrack/cli.py")
+SCANNED_FILES = (
+    "assettrack/services/reports.py",
+    "assettrack/services/report_render.py",
+)
+MARKERS = {"_", "N_", "gettext", "ngettext", "pgettext"}
+# Calls whose arguments people read: name -> (positions, keywords).
+SHOWN = {
+    "Binding": ((2,), ("description", "tooltip")),
+    "notify": ((0,), ("message", "title")),
+    "Static": ((0,), ("tooltip",)),
+    "Label": ((0,), ("tooltip",)),
+    "Button": ((0,), ("label", "tooltip")),
+    "Checkbox": ((0,), ("label",)),
+    "Input": ((), ("placeholder",)),
+    "Text": ((0,), ()),
+    "assemble": (tuple(range(12)), ()),
+    "update": ((0,), ()),
+    "Column": ((1,), ("label",)),
+    "Field": ((1, 3), ("label", "hint")),
+    "FormModal": ((0,), ("title",)),
+    "ConfirmModal": ((0,), ()),
+    "echo": ((0,), ("message",)),
+    "secho": ((0,), ("message",)),
+    "BadParameter": ((0,), ("message",)),
+    "UsageError": ((0,), ("message",)),
+    "ClickException": ((0,), ("message",)),
+}
+# Exceptions that end in a person's sight (the others are bugs, said in English).
+USER_ERRORS = re.compile(r"(AssetTrack|Import|Export|Report|FileWrite|Validation)\w*Error$")
+WORD = re.compile(r"[A-Za-z]{2,}")
+
+# The work left: file -> texts still unmarked (lower a number when you mark some).
+UNMARKED: dict[str, int] = {
+    "assettrack/tui/attach_flows.py": 5,
+    "assettrack/tui/customer_flows.py": 5,
+    "assettrack/tui/discard_draft.py": 3,
+    "assettrack/tui/fault_flows.py": 6,
+    "assettrack/tui/screens/asset_detail.py": 15,
+    "assettrack/tui/screens/asset_form.py": 7,
+    "assettrack/tui/screens/charges.py": 22,
+    "assettrack/tui/screens/config_diff.py": 3,
+    "assettrack/tui/screens/conflicts.py": 9,
+    "assettrack/tui/screens/contract_form.py": 13,
+    "assettrack/tui/screens/customer_form.py": 5,
+    "assettrack/tui/screens/dialogs.py": 3,
+    "assettrack/tui/screens/fault_detail.py": 30,
+    "assettrack/tui/screens/fault_forms.py": 23,
+    "assettrack/tui/screens/first_start.py": 6,
+    "assettrack/tui/screens/form_modal.py": 4,
+    "assettrack/tui/screens/import_sheet.py": 6,
+    "assettrack/tui/screens/inspection.py": 42,
+    "assettrack/tui/screens/known_problem_picker.py": 3,
+    "assettrack/tui/screens/known_problems.py": 9,
+    "assettrack/tui/screens/modals.py": 14,
+    "assettrack/tui/screens/record_form.py": 8,
+    "assettrack/tui/screens/site_form.py": 11,
+    "assettrack/tui/screens/visit.py": 34,
+    "assettrack/tui/screens/visit_kind.py": 2,
+    "assettrack/tui/visit_flows.py": 6,
+    "assettrack/tui/visit_forms.py": 54,
+    "assettrack/tui/visit_parts.py": 16,
+    "assettrack/tui/widgets/contacts_editor.py": 3,
+    "assettrack/commands/assets.py": 10,
+    "assettrack/commands/attachments.py": 6,
+    "assettrack/commands/charges.py": 4,
+    "assettrack/commands/common.py": 1,
+    "assettrack/commands/context.py": 1,
+    "assettrack/commands/contracts.py": 2,
+    "assettrack/commands/customers.py": 3,
+    "assettrack/commands/demo.py": 2,
+    "assettrack/commands/fault_output.py": 3,
+    "assettrack/commands/faults.py": 13,
+    "assettrack/commands/init.py": 4,
+    "assettrack/commands/inspect.py": 10,
+    "assettrack/commands/known_problems.py": 2,
+    "assettrack/commands/merge.py": 11,
+    "assettrack/commands/plugins.py": 9,
+    "assettrack/commands/reports.py": 2,
+    "assettrack/commands/settings.py": 3,
+    "assettrack/commands/sites.py": 3,
+    "assettrack/commands/sync.py": 10,
+    "assettrack/commands/verify.py": 2,
+    "assettrack/commands/visits.py": 5,
+    "assettrack/cli.py": 5,
+}
+
+
+def _words(node: ast.AST) -> bool:
+    """Whether ``node`` writes English text itself (a literal, an f-string, a sum of them)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and bool(WORD.search(node.value))
+    if isinstance(node, ast.JoinedStr):
+        return any(_words(v) for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.BinOp):
+        return _words(node.left) or _words(node.right)
+    if isinstance(node, ast.IfExp):
+        return _words(node.body) or _words(node.orelse)
+    if isinstance(node, ast.Tuple):  # Text.assemble(("text", "style"))
+        return bool(node.elts) and _words(node.elts[0])
+    return False
+
+
+def _name(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+
+
+def unmarked_in(path: Path) -> list[tuple[int, str]]:
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found: list[tuple[int, str]] = []
+
+    def flag(node: ast.AST) -> None:
+        line = getattr(node, "lineno", 0)
+        end = getattr(node, "end_lineno", line) or line
+        said = (line, ast.unparse(node)[:70])
+        if said not in found and not any("no-i18n" in lines[n - 1] for n in range(line, end + 1)):
+            found.append(said)
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and _name(node) in SHOWN:
+            positions, keywords = SHOWN[_name(node)]
+            values = [node.args[p] for p in positions if p < len(node.args)]
+            values += [k.value for k in node.keywords if k.arg in keywords]
+            for value in values:
+                if _words(value):
+                    flag(value)
+        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            if USER_ERRORS.search(_name(node.exc)) or _name(node.exc) in SHOWN:
+                for value in node.exc.args[:1]:
+                    if _words(value):
+                        flag(value)
+        elif isinstance(node, ast.Assign) and _words(node.value):
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr in ("title", "sub_title"):
+                    flag(node.value)
+    return sorted(found)
+
+
+def scanned_files() -> list[Path]:
+    files = [ROOT / f for f in SCANNED_FILES]
+    for where in SCANNED:
+        path = ROOT / where
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return files
+
+
+def test_no_user_visible_text_is_left_unmarked() -> None:
+    counts = {}
+    worse = []
+    for path in scanned_files():
+        found = unmarked_in(path)
+        relative = path.relative_to(ROOT).as_posix()
+        counts[relative] = len(found)
+        if len(found) > UNMARKED.get(relative, 0):
+            worse.append(f"{relative}: {found[:12]}")
+    assert not worse, "text people read, not marked for translation:\n" + "\n".join(worse)
+    better = {f: (n, counts.get(f, 0)) for f, n in UNMARKED.items() if counts.get(f, 0) < n}
+    assert not better, f"fewer unmarked texts than UNMARKED says - lower it: {better}"
+
+
+def test_the_scan_catches_unmarked_text(tmp_path: Path) -> None:
+    sample = tmp_path / "screen.py"
+    sample.write_text(
+        "from textual.binding import Binding\n"
+        "B = [Binding('n', 'new', 'New asset'), Binding('e', 'edit', N_('Edit'))]\n"
+        "def f(self, exc, n):\n"
+        "    self.notify(f'Saved {n} assets')\n"
+        "    self.notify(_('Saved {n} assets').format(n=n))\n"
+        "    self.notify(str(exc))\n"
+        "    self.title = 'Sites'\n"
+        "    Static('·')\n"
+        "    Static('kept as is')  # no-i18n (a product name)\n"
+        "    raise AssetTrackError(f'no site {n}')\n"
+        "    raise ValueError('a bug, said in English')\n",
+        encoding="utf-8",
+    )
+    assert [line for line, _text in unmarked_in(sample)] == [2, 4, 7, 10]

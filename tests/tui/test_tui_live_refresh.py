@@ -152,7 +152,10 @@ async def test_a_damaged_document_found_while_the_app_runs_is_shown_not_printed(
     with open_tui(context, db_path, cache_folder=tmp_path / "cache") as app:
         async with app.run_test(size=SIZE) as pilot:
             await wait_until_loaded(app, pilot)
-            await pilot.pause()
+            for _ in range(100):  # the notice follows the load's end: a busy machine lags
+                if any(bad_id in n.message for n in app._notifications):
+                    break
+                await pilot.pause(0.05)
             assert any(bad_id in n.message for n in app._notifications)
             assert app.context.register.store.assets.get(bad_id) is None
     assert bad_id not in capfd.readouterr().err

@@ -14,7 +14,8 @@ from assettrack import i18n
 from assettrack.config import load_settings, startup_language
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import catalogs, formats
-from assettrack.i18n.click_help import cells, wrap_cells
+from assettrack.i18n.click_help import wrap_cells
+from assettrack.i18n.formats import cells
 from tests.conftest import run_cli
 
 

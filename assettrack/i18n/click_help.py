@@ -21,6 +21,7 @@ import click
 from click.formatting import iter_rows, measure_table, wrap_text
 
 from assettrack.i18n import N_, _, current_language
+from assettrack.i18n.formats import cells
 
 # Click's own words (it asks the stdlib's gettext, which has no catalog for them).
 CLICK_TEXTS = (
@@ -38,10 +39,6 @@ CLICK_TEXTS = (
 NO_LINE_START = set("，。、；：！？）》」』】,.;:!?)%")
 _EXTRA = re.compile(r"^(?P<help>.*?)(?:\s*\[(?P<extra>[^\[\]]*)\])?$", re.DOTALL)
 _ORIGINAL_SHORT: weakref.WeakKeyDictionary[click.Command, str | None] = weakref.WeakKeyDictionary()
-
-
-def cells(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _is_wide(char: str) -> bool:

@@ -11,6 +11,7 @@ holds the shortcut to Babel's answer.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 
 from assettrack.i18n import current_language
@@ -21,6 +22,11 @@ DATE_PATTERNS: dict[str, dict[str, str | None]] = {
     "en": {"short": "yyyy-MM-dd", "medium": "yyyy-MM-dd", "long": "d MMMM yyyy"},
     "zh_CN": {"short": "yyyy-MM-dd", "medium": None, "long": None},
 }
+
+
+def cells(text: str) -> int:
+    """How many terminal columns ``text`` takes: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def babel_locale(language: str | None = None) -> str:

@@ -8,7 +8,7 @@ showed (the value with spaces for underscores); the Chinese words are the glossa
 
 from __future__ import annotations
 
-from assettrack.i18n import N_, _
+from assettrack.i18n import N_, _, pgettext
 
 # Warranty states, as the asset table's Warranty column shows them.
 WARRANTY_STATES = {
@@ -42,6 +42,7 @@ SLA = {
     "pending": N_("pending"),
     "no_target": N_("no target"),
 }
+SLA_TARGETS = {"respond": N_("respond"), "on_site": N_("on site"), "resolve": N_("resolve")}
 REQUIREMENTS = (  # domain.visits' requirement labels
     N_("scheduled on-site visits"),
     N_("follow-ups (phone counts)"),
@@ -59,11 +60,20 @@ REPORTED_VIA = {
     "phone": N_("phone"),
     "email": N_("email"),
     "fax": N_("fax"),
-    "on_site": N_("on site"),
+    "on_site": "on_site",  # see reported_via: "on site" means another thing elsewhere
 }
 ITEM_RESULTS = {"pass": N_("pass"), "fail": N_("fail"), "n/a": N_("n/a")}
 INSPECTION_STATES = {"draft": N_("draft"), "complete": N_("complete"), "signed": N_("signed")}
 FAULT_STATES = {"open": N_("open"), "resolved": N_("resolved")}
+REPAIR_ACTIONS = {"repair": N_("repair"), "replace": N_("replace"), "refund": N_("refund")}
+CAP_LEVELS = {  # a contract's labour against its cap
+    "ok": N_("ok"),
+    "warning": N_("warning"),
+    "exceeded": N_("exceeded"),
+    "in_warranty": N_("in warranty"),
+    "no_cap": N_("no cap"),
+    "unknown": N_("unknown"),
+}
 ASSET_KINDS = {  # the built-in kinds (plugins' kinds come with their own catalogs)
     "router": N_("router"),
     "switch": N_("switch"),
@@ -74,7 +84,41 @@ ASSET_KINDS = {  # the built-in kinds (plugins' kinds come with their own catalo
 
 def term(table: dict[str, str], value: str) -> str:
     """``value`` of one of the tables above, in words of the current language."""
+    if table is REPORTED_VIA and value == "on_site":
+        return pgettext("reported via", "on site")
     return _(table.get(value, value.replace("_", " ")))
+
+
+def time_name(field: str) -> str:
+    """A fault's time by its field (``domain.faults.TIME_LABELS``): "reported", "on site"...
+    A name of a time, which Chinese says differently from the state ("resolved")."""
+    names = {
+        "reported_at": pgettext("fault time", "reported"),
+        "responded_at": pgettext("fault time", "responded"),
+        "on_site_at": pgettext("fault time", "on site"),
+        "resolved_at": pgettext("fault time", "resolved"),
+        "loaner_out_at": pgettext("fault time", "loaner out"),
+        "loaner_returned_at": pgettext("fault time", "loaner back"),
+        "sent_for_repair_at": pgettext("fault time", "sent for repair"),
+        "unit_returned_at": pgettext("fault time", "unit returned"),
+    }
+    return names.get(field, field.removesuffix("_at").replace("_", " "))
+
+
+def survey_scale(survey: object) -> str:
+    """``1 (very dissatisfied) … 5 (very satisfied)`` with its words in the current language
+    (``domain.survey.Survey.scale``)."""
+    low, high = getattr(survey, "lowest", 1), getattr(survey, "highest", 5)
+    low_means = getattr(survey, "lowest_means", "")
+    high_means = getattr(survey, "highest_means", "")
+    low_text = f"{low} ({_(low_means)})" if low_means else str(low)
+    high_text = f"{high} ({_(high_means)})" if high_means else str(high)
+    return f"{low_text} … {high_text}"
+
+
+def asset_kind(kind: str) -> str:
+    """A built-in kind in words; a plugin's kind through its catalog, else as it is."""
+    return _(ASSET_KINDS.get(kind, kind))
 
 
 def warranty_label(state: str, band: int | None) -> str:

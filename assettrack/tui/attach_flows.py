@@ -13,6 +13,7 @@ from textual.app import App
 from assettrack.domain.attachments import Attachment, AttachmentTarget
 from assettrack.domain.models import Inspection
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
 from assettrack.services.attachments import AttachmentService, describe
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.form_modal import Field, FormModal
@@ -49,7 +50,7 @@ def attach_file(
     """Ask for a file (or take the inbox's), attach it, say what was attached, then ``done``."""
     service = context.attachments
     if service is None:
-        app.notify("Attachments are not available here", severity="error")
+        app.notify(_("Attachments are not available here"), severity="error")
         return
     try:
         record = service.check_target(target, target_id, item_id)
@@ -58,17 +59,21 @@ def attach_file(
         return
     kind = AttachmentTarget(target)
     inbox = service.inbox_folder()
-    title = f"Attach a photo or file to the {kind.value}"
+    title = {
+        AttachmentTarget.VISIT: _("Attach a photo or file to the visit"),
+        AttachmentTarget.FAULT: _("Attach a photo or file to the fault"),
+        AttachmentTarget.INSPECTION: _("Attach a photo or file to the inspection"),
+    }[kind]
     if item_id and isinstance(record, Inspection):
         label = next((e.label for e in record.items if e.item_id == item_id), item_id)
-        title = f"Attach a photo or file to “{label}”"
-    intro = (
+        title = _("Attach a photo or file to “{item}”").format(item=_(label))
+    intro = _(
         "Type or paste the file's path (up to 50 MB). Or drop files into\n"
-        f"{inbox}\nand leave the path empty to attach every file there."
-    )
+        "{inbox}\nand leave the path empty to attach every file there."
+    ).format(inbox=inbox)
     fields = [
-        Field("path", "File", placeholder="e.g. ~/Pictures/dust.jpg"),
-        Field("caption", "Caption", placeholder="what it shows (optional)"),
+        Field("path", _("File"), placeholder=_("e.g. ~/Pictures/dust.jpg")),
+        Field("caption", _("Caption"), placeholder=_("what it shows (optional)")),
     ]
 
     def submit(values: dict[str, str]) -> tuple[str, list[str]]:
@@ -80,7 +85,11 @@ def attach_file(
         said, problems = result
         app.notify(said)
         for problem in problems:
-            app.notify(f"Left in the inbox: {problem}", severity="warning", timeout=10)
+            app.notify(
+                _("Left in the inbox: {problem}").format(problem=problem),
+                severity="warning",
+                timeout=10,
+            )
         done()
 
     app.push_screen(FormModal(title, fields, submit, intro=intro), finished)
@@ -101,21 +110,24 @@ def _attach(
             path, kind, target_id, item_id=item_id, caption=values["caption"]
         )
         if not new:
-            return f"{describe(attachment)} was already attached", []
-        return f"Attached {describe(attachment)}", []
+            return _("{file} was already attached").format(file=describe(attachment)), []
+        return _("Attached {file}").format(file=describe(attachment)), []
     problems: list[str] = []
     taken = service.scan_inbox(kind, target_id, item_id=item_id, problems=problems)
     if not taken and problems:
         raise AssetTrackError(problems[0])
     if not taken:
         raise AssetTrackError(
-            f"Give a file's path, or drop files into {service.inbox_folder()} "
-            "(none is waiting there; a file copied in the last seconds is taken next time)"
+            _(
+                "Give a file's path, or drop files into {inbox} (none is waiting there; a file "
+                "copied in the last seconds is taken next time)"
+            ).format(inbox=service.inbox_folder())
         )
     return _said(taken), problems
 
 
 def _said(taken: list[Attachment]) -> str:
     if len(taken) == 1:
-        return f"Attached {describe(taken[0])}"
-    return f"Attached {len(taken)} files: " + ", ".join(describe(a) for a in taken)
+        return _("Attached {file}").format(file=describe(taken[0]))
+    files = ", ".join(describe(a) for a in taken)
+    return _("Attached {count} files: {files}").format(count=len(taken), files=files)

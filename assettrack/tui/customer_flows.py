@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assettrack.i18n import _
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 Then = Callable[[Any], None]
 
 
-def _nothing(_: Any) -> None:
+def _nothing(_value: Any) -> None:
     pass
 
 
@@ -97,19 +99,24 @@ def remove_site(app: App[Any], context: TuiContext, site: Site, then: Then = _no
         try:
             removed = CustomerBase(context.register).remove_site(site.id)
         except StillInUse as exc:
-            app.push_screen(MessageModal("The site stays", str(exc), error=True))
+            app.push_screen(MessageModal(_("The site stays"), str(exc), error=True))
             then(None)
             return
-        app.notify(f"Removed site {removed.customer} / {removed.name}")
+        app.notify(
+            _("Removed site {customer} / {site}").format(
+                customer=removed.customer, site=removed.name
+            )
+        )
         then(removed)
 
     app.push_screen(
         ConfirmModal(
-            f"Remove the site {site.name}?",
-            f"{site.customer} / {site.name} goes from the register. A site with assets or "
-            "records is kept.",
-            yes="Remove",
-            no="Keep",
+            _("Remove the site {site}?").format(site=site.name),
+            _(
+                "{customer} / {site} goes from the register. A site with assets or records is kept."
+            ).format(customer=site.customer, site=site.name),
+            yes=_("Remove"),
+            no=_("Keep"),
         ),
         answered,
     )
@@ -129,19 +136,20 @@ def remove_customer(
         try:
             removed = CustomerBase(context.register).remove_customer(customer.id)
         except StillInUse as exc:
-            app.push_screen(MessageModal("The customer stays", str(exc), error=True))
+            app.push_screen(MessageModal(_("The customer stays"), str(exc), error=True))
             then(None)
             return
-        app.notify(f"Removed customer {removed.name}")
+        app.notify(_("Removed customer {customer}").format(customer=removed.name))
         then(removed)
 
     app.push_screen(
         ConfirmModal(
-            f"Remove the customer {customer.name}?",
-            f"{customer.name} goes from the register. A customer with sites or contracts is "
-            "kept.",
-            yes="Remove",
-            no="Keep",
+            _("Remove the customer {customer}?").format(customer=customer.name),
+            _(
+                "{customer} goes from the register. A customer with sites or contracts is kept."
+            ).format(customer=customer.name),
+            yes=_("Remove"),
+            no=_("Keep"),
         ),
         answered,
     )
@@ -190,10 +198,12 @@ def start_by_hand(app: App[Any], context: TuiContext, then: Then = _nothing) -> 
 
         app.push_screen(
             ConfirmModal(
-                "Site saved",
-                f"Add the first asset of {site.customer} / {site.name} now?",
-                yes="Add an asset",
-                no="Later",
+                _("Site saved"),
+                _("Add the first asset of {customer} / {site} now?").format(
+                    customer=site.customer, site=site.name
+                ),
+                yes=_("Add an asset"),
+                no=_("Later"),
             ),
             answered,
         )

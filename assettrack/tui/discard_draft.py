@@ -14,6 +14,8 @@ from textual.widgets import Button
 
 from assettrack.domain.models import Inspection, InspectionState
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
+from assettrack.i18n.terms import INSPECTION_STATES, term
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.dialogs import ConfirmModal
 
@@ -24,21 +26,33 @@ def ask_to_discard(
     """Ask (saying what would go) and discard the draft; ``done`` runs once it is gone."""
     if record.state is not InspectionState.DRAFT:
         screen.notify(
-            f"This inspection is {record.state.value}: it is the maintenance record and is "
-            "never discarded (only a draft can be)",
+            _(
+                "This inspection is {state}: it is the maintenance record and is never "
+                "discarded (only a draft can be)"
+            ).format(state=term(INSPECTION_STATES, record.state.value)),
             severity="warning",
             timeout=8,
         )
         return
     answered = sum(1 for e in record.items if e.result is not None)
-    readings = ", console readings" if record.readings else ""
+    said = (
+        _(
+            "The draft started {moment} ({answered} of {items} items answered, console "
+            "readings) is removed. Completed and signed records are never removed."
+        )
+        if record.readings
+        else _(
+            "The draft started {moment} ({answered} of {items} items answered) is removed. "
+            "Completed and signed records are never removed."
+        )
+    )
     confirm = ConfirmModal(
-        "Discard this draft?",
-        f"The draft started {record.created_at:%Y-%m-%d %H:%M} ({answered} of "
-        f"{len(record.items)} items answered{readings}) is removed. Completed and signed "
-        "records are never removed.",
-        yes="Discard",
-        no="Keep",
+        _("Discard this draft?"),
+        said.format(
+            moment=f"{record.created_at:%Y-%m-%d %H:%M}", answered=answered, items=len(record.items)
+        ),
+        yes=_("Discard"),
+        no=_("Keep"),
     )
 
     def confirmed(discard: bool | None) -> None:
@@ -49,7 +63,7 @@ def ask_to_discard(
         except AssetTrackError as exc:
             screen.notify(str(exc), severity="error")
             return
-        screen.notify("Draft discarded")
+        screen.notify(_("Draft discarded"))
         done()
 
     screen.app.push_screen(confirm, confirmed)

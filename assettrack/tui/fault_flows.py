@@ -16,6 +16,8 @@ from textual.screen import Screen
 from assettrack.domain.faults import RESPONSE_TIMES, TIME_LABELS, time_differences
 from assettrack.domain.models import Fault
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
+from assettrack.i18n.terms import time_name
 from assettrack.services.faults import FaultService, TimeAlreadySet
 from assettrack.services.service_common import parse_time
 from assettrack.tui.screens.dialogs import ConfirmModal
@@ -23,6 +25,11 @@ from assettrack.tui.screens.form_modal import Field, FormModal
 
 Done = Callable[[], None]
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def time_label(name: str) -> str:
+    """A time's name, "Responded", "On site"..., in the current language."""
+    return time_name(name).capitalize()
 
 
 def shown(moment: datetime | None) -> str:
@@ -46,9 +53,9 @@ def time_fields(fault: Fault, names: tuple[str, ...]) -> list[Field]:
     return [
         Field(
             name,
-            TIME_LABELS[name].capitalize(),
+            time_label(name),
             f"{getattr(fault, name):{TIME_FORMAT}}" if getattr(fault, name) else "",
-            "YYYY-MM-DD HH:MM",
+            _("YYYY-MM-DD HH:MM"),
         )
         for name in names
     ]
@@ -56,7 +63,7 @@ def time_fields(fault: Fault, names: tuple[str, ...]) -> list[Field]:
 
 def describe_changes(fault: Fault, changes: dict[str, Any]) -> str:
     return "\n".join(
-        f"{TIME_LABELS[name].capitalize()}: {shown(old)} → {shown(new)}"
+        f"{time_label(name)}: {shown(old)} → {shown(new)}"
         for name, old, new in time_differences(fault, changes)
     )
 
@@ -67,29 +74,32 @@ def confirm_and_save(
     fault: Fault,
     changes: dict[str, Any],
     done: Done,
-    title: str = "Change these times?",
+    title: str = N_("Change these times?"),
 ) -> None:
     """Ask with each time's old -> new, then save; the change is kept on the fault."""
 
     def answered(yes: bool | None) -> None:
         if not yes:
-            screen.notify("Times left as they were")
+            screen.notify(_("Times left as they were"))
             return
         try:
             service.update(fault, **changes)
         except AssetTrackError as exc:
             screen.notify(str(exc), severity="error")
             return
-        screen.notify("Times saved; the change is kept on the fault")
+        screen.notify(_("Times saved; the change is kept on the fault"))
         done()
 
     screen.app.push_screen(
         ConfirmModal(
-            title,
+            _(title),
             describe_changes(fault, changes)
-            + f"\n\nRecorded as changed by {service.engineer or 'you'} now.",
-            yes="Change",
-            no="Keep",
+            + "\n\n"
+            + _("Recorded as changed by {engineer} now.").format(
+                engineer=service.engineer or _("you")
+            ),
+            yes=_("Change"),
+            no=_("Keep"),
         ),
         answered,
     )
@@ -99,17 +109,21 @@ def stamp_now(
     screen: Screen[Any], service: FaultService, fault: Fault, name: str, done: Done
 ) -> None:
     """Record a time as now; one already recorded is replaced only after asking."""
-    label = TIME_LABELS[name]
+    label = time_label(name)
     try:
         service.stamp(fault, name)
     except TimeAlreadySet as exc:
-        title = f"{label.capitalize()} was already recorded at {shown(exc.old)}. Replace it?"
+        title = _("{time} was already recorded at {moment}. Replace it?").format(
+            time=label, moment=shown(exc.old)
+        )
         confirm_and_save(screen, service, fault, {name: service.clock()}, done, title)
         return
     except AssetTrackError as exc:
         screen.notify(str(exc), severity="error")
         return
-    screen.notify(f"{label.capitalize()} recorded: {shown(getattr(fault, name))}")
+    screen.notify(
+        _("{time} recorded: {moment}").format(time=label, moment=shown(getattr(fault, name)))
+    )
     done()
 
 
@@ -131,8 +145,8 @@ def edit_times(
         if changes:
             confirm_and_save(screen, service, fault, changes, done)
         elif changes is not None:
-            screen.notify("No time changed")
+            screen.notify(_("No time changed"))
 
     screen.app.push_screen(
-        FormModal("Fault times (empty: not yet)", time_fields(fault, names), submit), typed
+        FormModal(_("Fault times (empty: not yet)"), time_fields(fault, names), submit), typed
     )

@@ -7,13 +7,16 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from assettrack.i18n import _
+
 
 def key_lines(lines: Sequence[Sequence[tuple[str, str]]]) -> Text:
-    """``[[("1", "responded"), …], …]`` as lines of reversed keys and their labels."""
+    """``[[("1", "responded"), …], …]`` as lines of reversed keys and their labels (msgids,
+    shown in the current language)."""
     text = Text()
     for number, keys in enumerate(lines):
         text.append("\n" if number else "")
         for key, label in keys:
             text.append(key, style="bold reverse")
-            text.append(f" {label}  ")
+            text.append(f" {_(label)}  ")
     return text

@@ -4,7 +4,8 @@ Screens compose their fixed texts through ``_`` and build the rest in ``reload``
 descriptions and table titles stay English msgids translated where they are drawn. So a
 switch (1) translates, in every screen made so far, the fixed texts still showing the old
 language (labels, buttons, placeholders, titles: each looked up back to its msgid),
-(2) calls a screen's ``retranslate`` if it has texts of its own making, then its ``reload``,
+(2) calls ``retranslate`` of every screen or widget that has texts of its own making, then
+each screen's ``reload``,
 and (3) refreshes the bindings and tables, which redraw themselves in the new language.
 Nothing is recomposed: a half-filled form keeps what was typed.
 """
@@ -37,24 +38,36 @@ def screens_made(app: App[object]) -> Iterator[Screen[object]]:
 
 
 def reverse_catalog(language: str) -> dict[str, str]:
-    """Each translation in ``language`` -> its msgid (English needs none: text is msgid)."""
+    """Each translation in ``language`` -> its msgid (English needs none: text is msgid).
+    A translation of two msgids ("保修检查": "Warranty review", "warranty review") is left
+    out: which one a text was is not known, and guessing could change its English."""
     catalog = getattr(i18n.translation(language), "_catalog", {})
-    return {text: key for key, text in catalog.items() if isinstance(key, str) and key and text}
+    found: dict[str, str] = {}
+    twice: set[str] = set()
+    for key, text in catalog.items():
+        if isinstance(key, str) and key and text:
+            if text in found:
+                twice.add(text)
+            found[text] = key
+    return {text: key for text, key in found.items() if text not in twice}
 
 
 def switch_language(app: App[object], language: str) -> str:
     """Speak ``language`` on every screen; returns the language now spoken."""
     old = i18n.current_language()
+    with i18n.using(old):
+        old_titles = {id(s): i18n._(s.TITLE) for s in screens_made(app) if s.TITLE}
     new = i18n.set_language(language)
     if new == old:
         return new
     back = reverse_catalog(old)
     for screen in screens_made(app):
         for widget in [screen, *screen.walk_children()]:
-            _translate_fixed(widget, back)
-        own = getattr(screen, "retranslate", None)
-        if callable(own):
-            own()
+            _translate_fixed(widget, back, old_titles)
+        for widget in [screen, *screen.walk_children()]:
+            own = getattr(widget, "retranslate", None)
+            if callable(own):
+                own()
         reload = getattr(screen, "reload", None)
         if callable(reload) and screen.is_mounted:
             reload()
@@ -72,8 +85,14 @@ def _again(text: str, back: dict[str, str]) -> str | None:
     return translated if translated != text else None
 
 
-def _translate_fixed(widget: Widget | Screen[object], back: dict[str, str]) -> None:
+def _translate_fixed(
+    widget: Widget | Screen[object], back: dict[str, str], old_titles: dict[int, str]
+) -> None:
     if isinstance(widget, Screen):
+        # A screen titled by its TITLE msgid (the main screens) is titled again from it.
+        if widget.TITLE and widget.title == old_titles.get(id(widget)):
+            widget.title = _(widget.TITLE)
+            return
         for attribute in ("title", "sub_title"):
             value = getattr(widget, attribute)
             if isinstance(value, str) and (new := _again(value, back)):

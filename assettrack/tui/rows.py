@@ -14,7 +14,7 @@ from rich.text import Text
 from assettrack.bulk import bulk_build
 from assettrack.domain.warranty import WarrantyState, status_on
 from assettrack.i18n import N_
-from assettrack.i18n.terms import warranty_label
+from assettrack.i18n.terms import asset_kind, warranty_label
 from assettrack.tui.asset_facts import AssetFacts
 from assettrack.tui.widgets.fast_table import Column, Row
 
@@ -74,7 +74,10 @@ class AssetRows:
         if not words:
             return list(self.rows)
         if self._haystacks is None:
-            self._haystacks = [_haystack(f, self._labels[f.ends]) for f in self.facts]
+            kinds = {kind: asset_kind(kind) for kind in {f.kind for f in self.facts}}
+            self._haystacks = [
+                _haystack(f, self._labels[f.ends], kinds[f.kind]) for f in self.facts
+            ]
         # One plain pass per word over what the previous words left (no generator per row).
         matches = list(zip(self.rows, self._haystacks, strict=True))
         for word in words:
@@ -82,12 +85,13 @@ class AssetRows:
         return [row for row, _text in matches]
 
 
-def _haystack(f: AssetFacts, label: str) -> str:
+def _haystack(f: AssetFacts, label: str, kind: str) -> str:
     return " ".join(
         (
             f.site,
             f.customer,
             f.kind,
+            kind,  # in words of the current language
             f.vendor,
             f.model,
             f.serial,
@@ -110,6 +114,7 @@ def _rows(
     # the status cell and the sort keys, shared by every row with that end date.
     by_end: dict[str, tuple[Text, tuple[object, ...]]] = {}
     labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}  # each kind in words, looked up once
     rows = []
     for f in facts:
         shared = by_end.get(f.ends)
@@ -125,7 +130,7 @@ def _rows(
         status, sort_keys = shared
         cells = (
             f.site,
-            f.kind,
+            kinds.get(f.kind) or kinds.setdefault(f.kind, asset_kind(f.kind)),
             f.vendor,
             f.model,
             f.serial,

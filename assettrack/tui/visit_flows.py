@@ -8,6 +8,8 @@ from textual.app import App
 
 from assettrack.domain.models import Site, Visit, VisitKind
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
+from assettrack.i18n.terms import VISIT_KINDS, term
 from assettrack.tui.context import TuiContext
 
 
@@ -19,8 +21,8 @@ def open_visit_line(context: TuiContext, site: Site) -> str:
 
 
 def describe(visit: Visit) -> str:
-    return (
-        f"{visit.kind.value.replace('_', ' ')} visit open since {visit.started_at:%Y-%m-%d %H:%M}"
+    return _("{kind} visit open since {moment}").format(
+        kind=term(VISIT_KINDS, visit.kind.value), moment=f"{visit.started_at:%Y-%m-%d %H:%M}"
     )
 
 
@@ -36,7 +38,7 @@ def start_visit(
     assert service is not None
     running = service.open_at(site.id)
     if running is not None:
-        app.notify(f"{site.name}: the {describe(running)}")
+        app.notify(_("{site}: the {visit}").format(site=site.name, visit=describe(running)))
         app.push_screen(VisitScreen(context, running))
         return
 
@@ -46,7 +48,11 @@ def start_visit(
         except AssetTrackError as exc:
             app.notify(str(exc), severity="error")
             return
-        app.notify(f"{site.name}: {describe(visit)}; inspections and faults here join it")
+        app.notify(
+            _("{site}: {visit}; inspections and faults here join it").format(
+                site=site.name, visit=describe(visit)
+            )
+        )
         done(visit)
         app.push_screen(VisitScreen(context, visit))
 
@@ -70,21 +76,21 @@ def _pick_fault(
     assert faults is not None
     open_faults = faults.open_at(site.id)
     if not open_faults:
-        app.notify("No open fault at this site: record the fault first", severity="warning")
+        app.notify(_("No open fault at this site: record the fault first"), severity="warning")
         return
     choices = [
-        (f"{f.reported_at:%m-%d %H:%M} S{f.severity} {f.symptom or 'no symptom'}"[:60], f.id)
+        (f"{f.reported_at:%m-%d %H:%M} S{f.severity} {f.symptom or _('no symptom')}"[:60], f.id)
         for f in open_faults
     ]
-    fields = [Field("fault", "Fault it answers", open_faults[0].id, choices=choices)]
+    fields = [Field("fault", _("Fault it answers"), open_faults[0].id, choices=choices)]
 
     def submit(values: dict[str, str]) -> object:
         if not values["fault"]:
-            raise AssetTrackError("choose the fault")
+            raise AssetTrackError(_("choose the fault"))
         return values["fault"]
 
     def done(fault_id: object) -> None:
         if isinstance(fault_id, str):
             chosen(fault_id)
 
-    app.push_screen(FormModal("Fault call-out", fields, submit), done)
+    app.push_screen(FormModal(_("Fault call-out"), fields, submit), done)

@@ -15,6 +15,8 @@ from textual.screen import Screen
 from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import ReportedVia, Visit, VisitKind
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
+from assettrack.i18n.terms import VISIT_KINDS, survey_scale, term
 from assettrack.services.faults import FaultService
 from assettrack.services.service_common import parse_time
 from assettrack.services.visit_record import VisitIncomplete, VisitRecordService
@@ -64,11 +66,16 @@ def device_choices(
 
 def add_hazard(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
     fields = [
-        Field("hazard", "Hazard found", "", "what and where, e.g. boxes blocking rack A's intake"),
+        Field(
+            "hazard",
+            _("Hazard found"),
+            "",
+            _("what and where, e.g. boxes blocking rack A's intake"),
+        ),
         Field(
             "removed",
-            "Removed now?",
-            "no",
+            _("Removed now?"),
+            _("no"),
             choices=[("no, still there", "no"), ("yes, removed", "yes")],
         ),
     ]
@@ -76,20 +83,20 @@ def add_hazard(screen: Screen[Any], record: VisitRecordService, visit: Visit, do
     def save(values: dict[str, str]) -> Visit:
         return record.add_hazard(visit, values["hazard"], removed=values["removed"] == "yes")
 
-    _open(screen, "Hazard", fields, _guard(save), done)
+    _open(screen, _("Hazard"), fields, _guard(save), done)
 
 
 def mark_removed(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
     still = [h for h in visit.hazards_found if h not in visit.hazards_removed]
     if not still:
-        screen.notify("No hazard left to remove (h records one)", severity="warning")
+        screen.notify(_("No hazard left to remove (h records one)"), severity="warning")
         return
     fields = [
-        Field("hazard", "Hazard", still[0], choices=[(h[:60], h) for h in still]),
+        Field("hazard", _("Hazard"), still[0], choices=[(h[:60], h) for h in still]),
         Field(
             "what",
-            "Now",
-            "removed",
+            _("Now"),
+            _("removed"),
             choices=[("removed", "removed"), ("recorded by mistake: drop it", "drop")],
         ),
     ]
@@ -99,18 +106,20 @@ def mark_removed(screen: Screen[Any], record: VisitRecordService, visit: Visit, 
             return record.drop_hazard(visit, values["hazard"])
         return record.mark_removed(visit, values["hazard"])
 
-    _open(screen, "Hazard removed", fields, _guard(save), done)
+    _open(screen, _("Hazard removed"), fields, _guard(save), done)
 
 
 def add_parameter_change(
     screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done
 ) -> None:
     fields = [
-        Field("device", "Device", NO_DEVICE, choices=device_choices(record, visit, optional=True)),
-        Field("parameter", "What", "", "e.g. Gi1/0/24 speed, SNMP community, ACL 110"),
-        Field("old", "From", ""),
-        Field("new", "To", ""),
-        Field("reason", "Why", "", "the customer signs this"),
+        Field(
+            "device", _("Device"), NO_DEVICE, choices=device_choices(record, visit, optional=True)
+        ),
+        Field("parameter", _("What"), "", _("e.g. Gi1/0/24 speed, SNMP community, ACL 110")),
+        Field("old", _("From"), ""),
+        Field("new", _("To"), ""),
+        Field("reason", _("Why"), "", _("the customer signs this")),
     ]
 
     def save(values: dict[str, str]) -> Visit:
@@ -124,7 +133,7 @@ def add_parameter_change(
             None if device in ("", NO_DEVICE) else device,
         )
 
-    _open(screen, "Parameter change", fields, _guard(save), done)
+    _open(screen, _("Parameter change"), fields, _guard(save), done)
 
 
 def add_firmware_upgrade(
@@ -132,18 +141,18 @@ def add_firmware_upgrade(
 ) -> None:
     choices = device_choices(record, visit, optional=False)
     if not choices:
-        screen.notify("No device at this site", severity="warning")
+        screen.notify(_("No device at this site"), severity="warning")
         return
     fields = [
-        Field("device", "Device", choices[0][1], choices=choices),
-        Field("new", "Firmware now", "", "the version the device runs after the upgrade"),
-        Field("reason", "Why", "", "e.g. vendor advisory, bug fix"),
+        Field("device", _("Device"), choices[0][1], choices=choices),
+        Field("new", _("Firmware now"), "", _("the version the device runs after the upgrade")),
+        Field("reason", _("Why"), "", _("e.g. vendor advisory, bug fix")),
     ]
 
     def save(values: dict[str, str]) -> Visit:
         return record.add_firmware_upgrade(visit, values["device"], values["new"], values["reason"])
 
-    _open(screen, "Firmware upgrade", fields, _guard(save), done)
+    _open(screen, _("Firmware upgrade"), fields, _guard(save), done)
 
 
 def answer_survey(
@@ -151,19 +160,25 @@ def answer_survey(
 ) -> None:
     survey = record.config.survey
     if not survey.questions:
-        screen.notify("No survey is set up (survey.toml)", severity="warning")
+        screen.notify(_("No survey is set up (survey.toml)"), severity="warning")
         return
     answers = {a.question_id: a for a in visit.survey}
     fields: list[Field] = []
     for n, question in enumerate(survey.questions, 1):
         answer = answers.get(question.id)
         score = "" if answer is None or answer.score is None else str(answer.score)
-        fields.append(Field(f"score-{question.id}", f"{n}. score", score, survey.scale()))
         fields.append(
-            Field(f"comment-{question.id}", f"{n}. comment", answer.comment if answer else "")
+            Field(f"score-{question.id}", _("{n}. score").format(n=n), score, survey_scale(survey))
         )
-    fields.append(Field("opinion", "Opinion in words", visit.customer_opinion))
-    intro = "\n".join(f"{n}. {q.text}" for n, q in enumerate(survey.questions, 1))
+        fields.append(
+            Field(
+                f"comment-{question.id}",
+                _("{n}. comment").format(n=n),
+                answer.comment if answer else "",
+            )
+        )
+    fields.append(Field("opinion", _("Opinion in words"), visit.customer_opinion))
+    intro = "\n".join(f"{n}. {_(q.text)}" for n, q in enumerate(survey.questions, 1))
 
     def save(values: dict[str, str]) -> Visit:
         given = [
@@ -174,31 +189,36 @@ def answer_survey(
         return record.answer_survey(visit, given)
 
     _open(
-        screen, f"The customer's survey ({survey.scale()})", fields, _guard(save), done, intro=intro
+        screen,
+        _("The customer's survey ({scale})").format(scale=survey_scale(survey)),
+        fields,
+        _guard(save),
+        done,
+        intro=intro,
     )
 
 
 def edit_visit(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
-    kinds = [(k.value.replace("_", " "), k.value) for k in VisitKind]
+    kinds = [(term(VISIT_KINDS, k.value), k.value) for k in VisitKind]
     fields = [
-        Field("kind", "Kind", visit.kind.value, choices=kinds),
-        Field("engineer", "Engineer", visit.engineer),
-        Field("start", "Started", f"{visit.started_at:%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
+        Field("kind", _("Kind"), visit.kind.value, choices=kinds),
+        Field("engineer", _("Engineer"), visit.engineer),
+        Field("start", _("Started"), f"{visit.started_at:%Y-%m-%d %H:%M}", _("YYYY-MM-DD HH:MM")),
         Field(
             "end",
-            "Ended",
+            _("Ended"),
             f"{visit.ended_at:%Y-%m-%d %H:%M}" if visit.ended_at else "",
-            "empty: still on site",
+            _("empty: still on site"),
         ),
-        Field("checks", "Checks done", "; ".join(visit.checks), "separated by ;"),
-        Field("notes", "Notes", visit.notes),
+        Field("checks", _("Checks done"), "; ".join(visit.checks), _("separated by ;")),
+        Field("notes", _("Notes"), visit.notes),
     ]
 
     def save(values: dict[str, str]) -> Visit:
         started = parse_time(values["start"], "started")
         if started.strftime("%Y-%m") != visit.started_at.strftime("%Y-%m"):
             # The start month files the visit: moving it would leave it in the wrong file.
-            raise AssetTrackError("the start can move within its month only")
+            raise AssetTrackError(_("the start can move within its month only"))
         visit.kind = VisitKind(values["kind"])
         visit.engineer = values["engineer"].strip()
         visit.started_at = started
@@ -207,7 +227,7 @@ def edit_visit(screen: Screen[Any], record: VisitRecordService, visit: Visit, do
         visit.notes = values["notes"].strip()
         return record.visits.save(visit)
 
-    _open(screen, "Edit the visit", fields, _guard(save), done)
+    _open(screen, _("Edit the visit"), fields, _guard(save), done)
 
 
 def complete(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
@@ -219,33 +239,39 @@ def complete(screen: Screen[Any], record: VisitRecordService, visit: Visit, done
     except AssetTrackError as exc:
         screen.notify(str(exc), severity="error")
         return
-    intro = "Still missing:\n" + "\n".join(f"• {m}" for m in missing)
+    intro = _("Still missing:") + "\n" + "\n".join(f"• {m}" for m in missing)
     fields = [
         Field(
-            "why", "Complete anyway: why", "", "e.g. core switch locked in the customer's cabinet"
+            "why",
+            _("Complete anyway: why"),
+            "",
+            _("e.g. core switch locked in the customer's cabinet"),
         )
     ]
 
     def save(values: dict[str, str]) -> Visit:
         if not values["why"].strip():
-            raise AssetTrackError("say why, or Esc and finish the visit first")
+            raise AssetTrackError(_("say why, or Esc and finish the visit first"))
         return record.complete(visit, anyway=values["why"])
 
-    _open(screen, "Not complete yet", fields, _guard(save), done, intro=intro)
+    _open(screen, _("Not complete yet"), fields, _guard(save), done, intro=intro)
 
 
 def sign(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
     if visit.completed_at is None:
         screen.notify(
-            "Complete the visit first (c): the customer signs a finished record", severity="warning"
+            _("Complete the visit first (c): the customer signs a finished record"),
+            severity="warning",
         )
         return
     now = record.clock().replace(second=0, microsecond=0)
     fields = [
-        Field("name", "Customer's name", record.signer(visit), "the representative who signs"),
-        Field("at", "Signed at", f"{now:%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
+        Field(
+            "name", _("Customer's name"), record.signer(visit), _("the representative who signs")
+        ),
+        Field("at", _("Signed at"), f"{now:%Y-%m-%d %H:%M}", _("YYYY-MM-DD HH:MM")),
     ]
-    intro = (
+    intro = _(
         "The customer's representative confirms the maintenance record. "
         "Once signed, the visit and its inspections are locked; a correction is an amendment."
     )
@@ -254,12 +280,12 @@ def sign(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Do
         at: datetime = parse_time(values["at"], "signed at")
         return record.sign(visit, values["name"], at)
 
-    _open(screen, "Customer sign-off", fields, _guard(save), done, intro=intro)
+    _open(screen, _("Customer sign-off"), fields, _guard(save), done, intro=intro)
 
 
 def amend(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
-    fields = [Field("why", "What it corrects", "", "e.g. wrong rack named for the hazard")]
-    intro = (
+    fields = [Field("why", _("What it corrects"), "", _("e.g. wrong rack named for the hazard"))]
+    intro = _(
         "A signed visit is kept as the customer signed it. The amendment is a copy to correct "
         "and sign again; the record then shows both."
     )
@@ -267,34 +293,36 @@ def amend(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: D
     def save(values: dict[str, str]) -> Visit:
         return record.amend(visit, values["why"])
 
-    _open(screen, "Amend the signed visit", fields, _guard(save), done, intro=intro)
+    _open(screen, _("Amend the signed visit"), fields, _guard(save), done, intro=intro)
 
 
 def record_fault(
     screen: Screen[Any], faults: FaultService, record: VisitRecordService, visit: Visit, done: Done
 ) -> None:
     levels = faults.config.severity.levels.values()
-    choices = [(f"{lvl.level} — {lvl.name}", str(lvl.level)) for lvl in levels]
+    choices = [(f"{lvl.level} — {_(lvl.name)}", str(lvl.level)) for lvl in levels]
     # Found on a visit: most often minor. The least urgent level that still has a fix target.
     with_target = [lvl.level for lvl in levels if lvl.resolve_within is not None]
     default = str(max(with_target)) if with_target else (choices[-1][1] if choices else "3")
     fields = [
-        Field("device", "Device", NO_DEVICE, choices=device_choices(record, visit, optional=True)),
-        Field("severity", "Severity", default, choices=choices),
-        Field("symptom", "Symptom", "", "what is wrong, as seen"),
-        Field("cause", "Cause", "", "if found"),
-        Field("result", "Result", "", "what was done and how it ended"),
+        Field(
+            "device", _("Device"), NO_DEVICE, choices=device_choices(record, visit, optional=True)
+        ),
+        Field("severity", _("Severity"), default, choices=choices),
+        Field("symptom", _("Symptom"), "", _("what is wrong, as seen")),
+        Field("cause", _("Cause"), "", _("if found")),
+        Field("result", _("Result"), "", _("what was done and how it ended")),
         Field(
             "fixed",
-            "Fixed now?",
-            "yes",
+            _("Fixed now?"),
+            _("yes"),
             choices=[("yes: resolved on this visit", "yes"), ("no: still open", "no")],
         ),
     ]
 
     def save(values: dict[str, str]) -> Any:
         if not values["symptom"].strip():
-            raise AssetTrackError("describe the symptom")
+            raise AssetTrackError(_("describe the symptom"))
         now = faults.clock()
         extra: dict[str, Any] = {
             "symptom": values["symptom"].strip(),
@@ -307,7 +335,7 @@ def record_fault(
         }
         if values["fixed"] == "yes":
             if not extra["result"]:
-                raise AssetTrackError("a fault fixed now needs its result (what was done)")
+                raise AssetTrackError(_("a fault fixed now needs its result (what was done)"))
             extra["resolved_at"] = now
         if values["device"] not in ("", NO_DEVICE):
             extra["asset_id"] = values["device"]
@@ -315,4 +343,4 @@ def record_fault(
             visit.site_id, int(values["severity"]), ReportedVia.ON_SITE, now, **extra
         )
 
-    _open(screen, "Fault found on site", fields, _guard(save), done)
+    _open(screen, _("Fault found on site"), fields, _guard(save), done)

@@ -8,17 +8,19 @@ from rich.table import Table
 from rich.text import Text
 
 from assettrack.domain.models import Visit, VisitKind
+from assettrack.i18n import N_, _
+from assettrack.i18n.terms import FAULT_STATES, INSPECTION_STATES, survey_scale, term
 from assettrack.services.attachments import AttachmentService, describe
 from assettrack.services.visit_record import Progress, VisitRecordService
 from assettrack.tui.widgets.fast_table import Column, Row
 
 DEVICE_COLUMNS = (
     Column("state", "", min_width=1, max_width=1),
-    Column("device", "Device", max_width=22),
-    Column("serial", "Serial", max_width=16),
-    Column("location", "Location", max_width=18),
-    Column("record", "Inspection", min_width=9),
-    Column("failed", "Failed items", max_width=36),
+    Column("device", N_("Device"), max_width=22),
+    Column("serial", N_("Serial"), max_width=16),
+    Column("location", N_("Location"), max_width=18),
+    Column("record", N_("Inspection"), min_width=9),
+    Column("failed", N_("Failed items"), max_width=36),
 )
 RECORD_STYLE = {"draft": "yellow", "complete": "green", "signed": "bold green"}
 
@@ -44,29 +46,39 @@ class VisitParts:
     def head(self, visit: Visit, progress: Progress) -> Text:
         if visit.sign_off is not None:
             state = Text(
-                f"Signed by {visit.sign_off.representative} "
-                f"{visit.sign_off.signed_at:%m-%d %H:%M} · A amends",
+                _("Signed by {name} {moment} · A amends").format(
+                    name=visit.sign_off.representative,
+                    moment=f"{visit.sign_off.signed_at:%m-%d %H:%M}",
+                ),
                 style="bold green",
             )
         elif visit.completed_at is not None:
-            state = Text("Complete · s: the customer signs", style="cyan")
+            state = Text(_("Complete · s: the customer signs"), style="cyan")
         else:
-            state = Text("Open · c completes it", style="bold")
+            state = Text(_("Open · c completes it"), style="bold")
         remaining = progress.remaining
         count_style = "green" if not remaining else "yellow"
         line = Text.assemble(
             state,
             " · ",
             (progress.line(), count_style),
-            f" · {visit.engineer or 'no engineer'} · {visit.started_at:%m-%d %H:%M}",
+            f" · {visit.engineer or _('no engineer')} · {visit.started_at:%m-%d %H:%M}",
             f"→{visit.ended_at:%H:%M}" if visit.ended_at else "",
         )
         if visit.amends:
-            line.append(f"\nAmends the signed visit {visit.amends[:8]}: {visit.amendment_reason}")
+            line.append(
+                "\n"
+                + _("Amends the signed visit {visit}: {reason}").format(
+                    visit=visit.amends[:8], reason=visit.amendment_reason
+                )
+            )
         if remaining and visit.kind is not VisitKind.PHONE_FOLLOW_UP and visit.sign_off is None:
             names = ", ".join(a.hostname or a.serial_number for a in remaining[:6])
             more = f" +{len(remaining) - 6}" if len(remaining) > 6 else ""
-            line.append(f"\nStill to inspect: {names}{more}", style="yellow")
+            line.append(
+                "\n" + _("Still to inspect: {devices}").format(devices=names + more),
+                style="yellow",
+            )
         return line
 
     def device_rows(self, progress: Progress) -> list[Row]:
@@ -75,8 +87,9 @@ class VisitParts:
             inspection = progress.inspections.get(asset.id)
             done = progress.done(asset.id)
             state = inspection.state.value if inspection else "to do"
+            shown_state = term(INSPECTION_STATES, state) if inspection else _("to do")
             failed = (
-                [i.label for i in inspection.items if i.result and i.result.value == "fail"]
+                [_(i.label) for i in inspection.items if i.result and i.result.value == "fail"]
                 if inspection
                 else []
             )
@@ -88,7 +101,7 @@ class VisitParts:
                         asset.hostname or asset.model,
                         asset.serial_number,
                         asset.location,
-                        Text(state, style=RECORD_STYLE.get(state, "dim")),
+                        Text(shown_state, style=RECORD_STYLE.get(state, "dim")),
                         Text("; ".join(failed), style="red") if failed else "",
                     ),
                 )
@@ -98,37 +111,37 @@ class VisitParts:
     def faults(self, visit: Visit) -> Group | Text:
         faults = self.record.faults_of(visit)
         if not faults:
-            return Text("Faults: none on this visit (f records one found on site)", style="dim")
+            return Text(_("Faults: none on this visit (f records one found on site)"), style="dim")
         table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold", expand=True)
-        for column in ("Level", "Symptom", "Cause", "Result", "State"):
-            table.add_column(column, overflow="fold")
+        for column in (N_("Level"), N_("Symptom"), N_("Cause"), N_("Result"), N_("State")):
+            table.add_column(_(column), overflow="fold")
         for fault in faults:
-            answered = " (answered)" if fault.id == visit.fault_id else ""
+            answered = " " + _("(answered)") if fault.id == visit.fault_id else ""
             table.add_row(
                 f"{fault.severity}{answered}",
                 fault.symptom or "—",
                 fault.cause or "—",
                 fault.result or "—",
-                "resolved" if fault.resolved_at else "open",
+                term(FAULT_STATES, "resolved" if fault.resolved_at else "open"),
             )
-        return Group(Text("Faults (F opens one)", style="bold"), table)
+        return Group(Text(_("Faults (F opens one)"), style="bold"), table)
 
     def hazards(self, visit: Visit) -> Table:
         found, removed = self.record.hazards(visit)
         still = [h for h in found if h not in removed]
         grid = _grid()
-        grid.add_row("Hazards found", "\n".join(found) or Text("none", style="dim"))
-        grid.add_row("Removed", "\n".join(removed) or Text("none", style="dim"))
+        grid.add_row(_("Hazards found"), "\n".join(found) or Text(_("none"), style="dim"))
+        grid.add_row(_("Removed"), "\n".join(removed) or Text(_("none"), style="dim"))
         if still:
-            grid.add_row("Still there", Text("\n".join(still), style="yellow"))
+            grid.add_row(_("Still there"), Text("\n".join(still), style="yellow"))
         return grid
 
     def changes(self, visit: Visit) -> Group:
         changes = self.record.parameter_changes(visit)
         upgrades = self.record.firmware_upgrades(visit)
         table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold", expand=True)
-        for column in ("Device", "Changed", "From", "To", "Why"):
-            table.add_column(column, overflow="fold")
+        for column in (N_("Device"), N_("Changed"), N_("From"), N_("To"), N_("Why")):
+            table.add_column(_(column), overflow="fold")
         for change in changes:
             table.add_row(
                 self.device(change.asset_id),
@@ -140,14 +153,14 @@ class VisitParts:
         for upgrade in upgrades:
             table.add_row(
                 self.device(upgrade.asset_id),
-                "firmware",
+                _("firmware"),
                 upgrade.old or "—",
                 upgrade.new,
                 upgrade.reason,
             )
         if not changes and not upgrades:
-            return Group(Text("Parameter changes and firmware upgrades: none", style="dim"))
-        return Group(Text("Parameter changes and firmware upgrades", style="bold"), table)
+            return Group(Text(_("Parameter changes and firmware upgrades: none"), style="dim"))
+        return Group(Text(_("Parameter changes and firmware upgrades"), style="bold"), table)
 
     def survey(self, visit: Visit) -> Group | None:
         survey = self.record.config.survey
@@ -163,21 +176,22 @@ class VisitParts:
                 else Text("—", style="dim")
             )
             comment = f"  {answer.comment}" if answer and answer.comment else ""
-            grid.add_row(score, Text.assemble(question.text, (comment, "italic")))
+            grid.add_row(score, Text.assemble(_(question.text), (comment, "italic")))
         if visit.customer_opinion:
-            grid.add_row("Opinion", visit.customer_opinion)
-        return Group(Text(f"The customer's survey ({survey.scale()})", style="bold"), grid)
+            grid.add_row(_("Opinion"), visit.customer_opinion)
+        title = _("The customer's survey ({scale})").format(scale=survey_scale(survey))
+        return Group(Text(title, style="bold"), grid)
 
     def notes(self, visit: Visit) -> Table | None:
         if not (visit.notes or visit.not_done or visit.checks):
             return None
         grid = _grid()
         if visit.checks:
-            grid.add_row("Checks", "; ".join(visit.checks))
+            grid.add_row(_("Checks"), "; ".join(visit.checks))
         if visit.not_done:
-            grid.add_row("Not done", Text("\n".join(visit.not_done), style="yellow"))
+            grid.add_row(_("Not done"), Text("\n".join(visit.not_done), style="yellow"))
         if visit.notes:
-            grid.add_row("Notes", visit.notes)
+            grid.add_row(_("Notes"), visit.notes)
         return grid
 
     def evidence(self, visit: Visit) -> Text:
@@ -186,16 +200,16 @@ class VisitParts:
             return Text("")
         found = [(a, "") for a in service.for_record("visit", visit)]
         for fault in self.record.faults_of(visit):
-            found += [(a, "fault") for a in service.for_record("fault", fault)]
+            found += [(a, _("fault")) for a in service.for_record("fault", fault)]
         for inspection in self.record.inspections_of(visit):
             device = self.device(inspection.asset_id)
             found += [(a, device) for a in service.for_record("inspection", inspection)]
-        text = Text("Photos and files", style="bold")
+        text = Text(_("Photos and files"), style="bold")
         if not found:
-            text.append(" none", style="dim")
+            text.append(" " + _("none"), style="dim")
         for attachment, where in found:
             on = f" · {where}" if where else ""
-            missing = "" if service.is_on_disk(attachment) else " · not on this computer"
+            missing = "" if service.is_on_disk(attachment) else " · " + _("not on this computer")
             text.append(
                 f"\n{describe(attachment)} {attachment.added_at:%H:%M}{on}"
                 f"{' — ' + attachment.caption if attachment.caption else ''}{missing}",
@@ -203,7 +217,8 @@ class VisitParts:
             )
         if visit.sign_off is None:
             text.append(
-                "\na attaches a file (it names the folder where dropped files join this visit)",
+                "\n"
+                + _("a attaches a file (it names the folder where dropped files join this visit)"),
                 style="dim",
             )
         return text

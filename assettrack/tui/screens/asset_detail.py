@@ -18,17 +18,27 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from assettrack.domain.models import Asset, Inspection, InspectionState, ItemResult
+from assettrack.i18n import N_, _
+from assettrack.i18n.terms import (
+    ASSET_STATUSES,
+    FAULT_STATES,
+    INSPECTION_STATES,
+    SLA,
+    asset_kind,
+    term,
+    warranty_label,
+)
 from assettrack.tui.context import TuiContext
 from assettrack.tui.rows import STATUS_STYLE
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
 from assettrack.tui.widgets.footer import Footer
 
 HISTORY_COLUMNS = (
-    Column("date", "Date", min_width=16),
-    Column("state", "State", min_width=8),
-    Column("engineer", "Engineer", max_width=16),
-    Column("failed", "Failed", justify="right"),
-    Column("signed", "Signed by", max_width=20),
+    Column("date", N_("Date"), min_width=16),
+    Column("state", N_("State"), min_width=8),
+    Column("engineer", N_("Engineer"), max_width=16),
+    Column("failed", N_("Failed"), justify="right"),
+    Column("signed", N_("Signed by"), max_width=20),
 )
 STATE_STYLE = {"draft": "bold yellow", "complete": "", "signed": "green"}
 SHOWN_RECORDS = 8  # rows of the list before it scrolls
@@ -39,9 +49,9 @@ class RecordList(FastTable, inherit_bindings=False):
     Page Up and Down, Home and End scroll the whole detail screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("enter", "select", "Open"),
+        Binding("up", "cursor(-1)", N_("Up"), show=False),
+        Binding("down", "cursor(1)", N_("Down"), show=False),
+        Binding("enter", "select", N_("Open")),
     ]
 
     def action_cursor(self, delta: int) -> None:
@@ -59,10 +69,10 @@ def vendor_shown(typed: str, resolved: str) -> str:
 class AssetDetailScreen(Screen[None]):
     AUTO_FOCUS = ""  # the list of inspections has it (below), else the scrolling detail
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("e", "edit", "Edit"),
-        Binding("i", "inspect", "Inspect"),
-        Binding("d", "discard", "Discard draft"),
+        Binding("escape", "app.pop_screen", N_("Back")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("i", "inspect", N_("Inspect")),
+        Binding("d", "discard", N_("Discard draft")),
     ]
 
     def __init__(self, context: TuiContext, asset: Asset) -> None:
@@ -94,6 +104,9 @@ class AssetDetailScreen(Screen[None]):
             self.asset = fresh
         self.refresh_detail()
 
+    def retranslate(self) -> None:
+        self.refresh_detail()
+
     def refresh_detail(self) -> None:
         view = self.context.register.view(self.asset, self.context.today)
         a = self.asset
@@ -103,42 +116,44 @@ class AssetDetailScreen(Screen[None]):
         identity.add_column()
         console = a.console
         for label, value in (
-            ("Site", f"{view.customer} / {view.site_name}"),
-            ("Kind", a.kind),
-            ("Vendor / model", f"{vendor_shown(a.vendor, view.vendor_resolved)} {a.model}"),
-            ("Serial number", a.serial_number),
-            ("Hostname", a.hostname),
-            ("Management address", a.management_address),
-            ("Location", a.location),
-            ("Firmware", a.firmware),
-            ("Status", a.status.value.replace("_", " ")),
-            ("Installed on", str(a.installed_on or "")),
+            (_("Site"), f"{view.customer} / {view.site_name}"),
+            (_("Kind"), asset_kind(a.kind)),
+            (_("Vendor / model"), f"{vendor_shown(a.vendor, view.vendor_resolved)} {a.model}"),
+            (_("Serial number"), a.serial_number),
+            (_("Hostname"), a.hostname),
+            (_("Management address"), a.management_address),
+            (_("Location"), a.location),
+            (_("Firmware"), a.firmware),
+            (_("Status"), term(ASSET_STATUSES, a.status.value)),
+            (_("Installed on"), str(a.installed_on or "")),
             (
-                "Console",
+                _("Console"),
                 " ".join(filter(None, [console.port, str(console.baud or ""), console.framing]))
-                or "(not set)",
+                or _("(not set)"),
             ),
-            ("Driver", a.driver or "(best match)"),
-            ("Tags", ", ".join(a.tags)),
-            ("Notes", a.notes),
+            (_("Driver"), a.driver or _("(best match)")),
+            (_("Tags"), ", ".join(a.tags)),
+            (_("Notes"), a.notes),
         ):
             if value:
                 identity.add_row(label, value)
         self.query_one("#identity", Static).update(identity)
 
         w = view.warranty
-        text = Text("Warranty: ", style="bold")
-        text.append(w.label, style=STATUS_STYLE[w.state.value])
+        text = Text(_("Warranty: "), style="bold")
+        text.append(warranty_label(w.state.value, w.band), style=STATUS_STYLE[w.state.value])
         if w.end:
             days = (
-                f"{w.days_left} days left" if w.days_left >= 0 else f"ended {-w.days_left} days ago"
+                _("{days} days left").format(days=w.days_left)
+                if w.days_left >= 0
+                else _("ended {days} days ago").format(days=-w.days_left)
             )
-            text.append(f"  ends {w.end} ({days})")
+            text.append("  " + _("ends {day} ({days})").format(day=w.end, days=days))
         if w.start:
             text.append(
-                f"\nfrom {w.start}, {w.months} months"
+                "\n" + _("from {day}, {months} months").format(day=w.start, months=w.months)
                 if w.months is not None
-                else f"\nfrom {w.start}"
+                else "\n" + _("from {day}").format(day=w.start)
             )
         if w.source:
             text.append(f" — {w.source}", style="dim")
@@ -150,13 +165,13 @@ class AssetDetailScreen(Screen[None]):
     def _show_records(self) -> None:
         records = self.context.inspections.history(self.asset)
         self.records = {r.id: r for r in records}
-        title = Text("Inspections", style="bold")
+        title = Text(_("Inspections"), style="bold")
         if not records:
-            title.append("  (none yet — press i to inspect)", style="dim")
+            title.append("  " + _("(none yet — press i to inspect)"), style="dim")
         elif any(r.state is InspectionState.DRAFT for r in records):
-            title.append("  enter opens one, d discards a draft", style="dim")
+            title.append("  " + _("enter opens one, d discards a draft"), style="dim")
         else:
-            title.append("  enter opens one (read-only once complete)", style="dim")
+            title.append("  " + _("enter opens one (read-only once complete)"), style="dim")
         heading = self.query_one("#history-title", Static)
         heading.update(title)
         heading.styles.margin = (0, 0, 0 if records else 1, 0)  # the list's own space below
@@ -173,9 +188,16 @@ class AssetDetailScreen(Screen[None]):
             table.move_to_key(key)
 
     def _faults_table(self) -> Table:
-        table = Table(title="Faults", title_justify="left", expand=True, box=None)
-        for column in ("Reported", "Sev", "Symptom", "Response", "Resolved", "Warranty"):
-            table.add_column(column)
+        table = Table(title=_("Faults"), title_justify="left", expand=True, box=None)
+        for column in (
+            N_("Reported"),
+            N_("Sev"),
+            N_("Symptom"),
+            N_("Response"),
+            N_("Resolved"),
+            N_("Warranty"),
+        ):
+            table.add_column(_(column))
         service = self.context.faults
         faults = [
             f
@@ -184,22 +206,25 @@ class AssetDetailScreen(Screen[None]):
         ]
         for fault in sorted(faults, key=lambda f: f.reported_at.isoformat(), reverse=True):
             sla = service.sla(fault) if service else None
-            response = ("missed" if sla.missed else "met" if sla.met else "pending") if sla else ""
+            status = ("missed" if sla.missed else "met" if sla.met else "pending") if sla else ""
+            response = term(SLA, status) if status else ""
             covered = {
-                True: "covered",
-                False: f"not covered {fault.warranty_exclusion}".strip(),
+                True: _("covered"),
+                False: (_("not covered") + f" {fault.warranty_exclusion}").strip(),
                 None: "",
             }[fault.warranty_covered]
             table.add_row(
                 f"{fault.reported_at:%Y-%m-%d %H:%M}",
                 str(fault.severity),
                 fault.symptom,
-                Text(response, style="bold red" if response == "missed" else ""),
-                f"{fault.resolved_at:%Y-%m-%d}" if fault.resolved_at else "open",
+                Text(response, style="bold red" if status == "missed" else ""),
+                f"{fault.resolved_at:%Y-%m-%d}"
+                if fault.resolved_at
+                else term(FAULT_STATES, "open"),
                 covered,
             )
         if not faults:
-            table.add_row("(none)", "", "", "", "", "")
+            table.add_row(_("(none)"), "", "", "", "", "")
         return table
 
     def action_edit(self) -> None:
@@ -233,7 +258,7 @@ class AssetDetailScreen(Screen[None]):
 
         record = self._highlighted()
         if record is None:
-            self.notify("No inspection to discard", severity="warning")
+            self.notify(_("No inspection to discard"), severity="warning")
             return
         ask_to_discard(self, self.context, record, self.refresh_detail)
 
@@ -245,7 +270,7 @@ def _record_row(record: Inspection) -> Row:
         record.id,
         (
             f"{record.created_at:%Y-%m-%d %H:%M}",
-            Text(state, style=STATE_STYLE.get(state, "")),
+            Text(term(INSPECTION_STATES, state), style=STATE_STYLE.get(state, "")),
             record.engineer,
             str(failed),
             record.sign_off.representative if record.sign_off else "",

@@ -13,37 +13,43 @@ from textual.widgets import Button, Header, Input, Label, Select, Static
 from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import Asset, AssetStatus, Site
 from assettrack.domain.validation import asset_values
+from assettrack.i18n import N_, _
+from assettrack.i18n.terms import ASSET_STATUSES, asset_kind, term
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.record_form import FIELD_KEYS, next_field
 from assettrack.tui.widgets.footer import Footer
 
 TEXT_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("vendor", "Vendor", "Cisco, Huawei, H3C…"),
-    ("model", "Model", "e.g. C9300-48P"),
-    ("serial_number", "Serial number", "as on the chassis label"),
-    ("hostname", "Hostname", ""),
-    ("management_address", "Management address", "IP address or host name"),
-    ("location", "Location", "room / rack"),
-    ("firmware", "Firmware", ""),
-    ("installed_on", "Installed on", "YYYY-MM-DD"),
-    ("warranty_start", "Warranty start", "YYYY-MM-DD (default: installed on)"),
-    ("warranty_months", "Warranty months", "empty: from the vendor's rules"),
-    ("warranty_end", "Warranty end", "YYYY-MM-DD, overrides the rules"),
-    ("warranty_extension_months", "Extension months", ""),
-    ("console_port", "Console port", "/dev/ttyUSB0, COM3, socket://host:port"),
-    ("console_baud", "Console baud", "9600"),
-    ("console_framing", "Console framing", "8N1"),
-    ("console_credentials_ref", "Credentials ref", "env:USER,PASS · keyring:svc/user · prompt"),
-    ("driver", "Driver", "empty: best match"),
-    ("tags", "Tags", "separated by ;"),
-    ("notes", "Notes", ""),
+    ("vendor", N_("Vendor"), N_("Cisco, Huawei, H3C…")),
+    ("model", N_("Model"), N_("e.g. C9300-48P")),
+    ("serial_number", N_("Serial number"), N_("as on the chassis label")),
+    ("hostname", N_("Hostname"), ""),
+    ("management_address", N_("Management address"), N_("IP address or host name")),
+    ("location", N_("Location"), N_("room / rack")),
+    ("firmware", N_("Firmware"), ""),
+    ("installed_on", N_("Installed on"), "YYYY-MM-DD"),
+    ("warranty_start", N_("Warranty start"), N_("YYYY-MM-DD (default: installed on)")),
+    ("warranty_months", N_("Warranty months"), N_("empty: from the vendor's rules")),
+    ("warranty_end", N_("Warranty end"), N_("YYYY-MM-DD, overrides the rules")),
+    ("warranty_extension_months", N_("Extension months"), ""),
+    ("console_port", N_("Console port"), "/dev/ttyUSB0, COM3, socket://host:port"),
+    ("console_baud", N_("Console baud"), "9600"),
+    ("console_framing", N_("Console framing"), "8N1"),
+    (
+        "console_credentials_ref",
+        N_("Credentials ref"),
+        N_("env:USER,PASS · keyring:svc/user · prompt"),
+    ),
+    ("driver", N_("Driver"), N_("empty: best match")),
+    ("tags", N_("Tags"), N_("separated by ;")),
+    ("notes", N_("Notes"), ""),
 )
 
 
 class AssetFormScreen(Screen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("escape", "cancel", N_("Cancel")),
         *FIELD_KEYS,
     ]
 
@@ -63,22 +69,24 @@ class AssetFormScreen(Screen[str | None]):
             site_options = [(f"{s.customer} / {s.name}", s.id) for s in register.sites()]
             chosen_site = values.get("site_id") or (self.site.id if self.site else Select.NULL)
             yield from self._row(
-                "site_id", "Site", Select(site_options, value=chosen_site, id="field-site_id")
+                "site_id", _("Site"), Select(site_options, value=chosen_site, id="field-site_id")
             )
-            kinds = [(k, k) for k in register.kinds]
+            kinds = [(asset_kind(k), k) for k in register.kinds]
             yield from self._row(
                 "kind",
-                "Kind",
+                _("Kind"),
                 Select(kinds, value=values.get("kind") or Select.NULL, id="field-kind"),
             )
             for name, label, hint in TEXT_FIELDS:
                 yield from self._row(
-                    name, label, Input(values.get(name, ""), placeholder=hint, id=f"field-{name}")
+                    name,
+                    _(label),
+                    Input(values.get(name, ""), placeholder=_(hint), id=f"field-{name}"),
                 )
-            statuses = [(s.value.replace("_", " "), s.value) for s in AssetStatus]
+            statuses = [(term(ASSET_STATUSES, s.value), s.value) for s in AssetStatus]
             yield from self._row(
                 "status",
-                "Status",
+                _("Status"),
                 Select(
                     statuses,
                     value=values.get("status", AssetStatus.IN_SERVICE.value),
@@ -87,8 +95,8 @@ class AssetFormScreen(Screen[str | None]):
                 ),
             )
             with Horizontal(id="form-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
         yield Footer()
 
     @staticmethod
@@ -99,7 +107,7 @@ class AssetFormScreen(Screen[str | None]):
         yield Static("", id=f"error-{name}", classes="form-error")
 
     def on_mount(self) -> None:
-        self.title = "Edit asset" if self.asset else "New asset"
+        self.title = _("Edit asset") if self.asset else _("New asset")
         self.query_one("#field-site_id").focus()  # a form opens ready to type in
 
     def values(self) -> dict[str, str]:
@@ -129,9 +137,16 @@ class AssetFormScreen(Screen[str | None]):
                     self.notify(str(problem), severity="error")
             if first:
                 self.query_one(f"#field-{first}").focus()
-            self.notify(f"{len(exc.problems)} field(s) need attention", severity="error")
+            self.notify(
+                _("{count} field(s) need attention").format(count=len(exc.problems)),
+                severity="error",
+            )
             return
-        self.notify(f"Saved {asset.vendor} {asset.model} {asset.serial_number}")
+        self.notify(
+            _("Saved {vendor} {model} {serial}").format(
+                vendor=asset.vendor, model=asset.model, serial=asset.serial_number
+            )
+        )
         self.dismiss(asset.id)
 
     def action_next_field(self) -> None:

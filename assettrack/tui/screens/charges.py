@@ -15,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from assettrack.domain.charges import CapLevel, cap_message
+from assettrack.i18n import N_, _
+from assettrack.i18n.terms import CAP_LEVELS, term
 from assettrack.services.charges import ChargeService, ContractCharges
 from assettrack.services.customers import CustomerBase
 from assettrack.tui import customer_flows
@@ -30,15 +32,15 @@ LEVEL_STYLE = {
     "no_cap": "dim",
 }
 COLUMNS = (
-    Column("customer", "Customer", max_width=24),
-    Column("contract", "Contract", max_width=16),
-    Column("value", "Value", justify="right"),
-    Column("warranty", "Warranty ends", min_width=10),
-    Column("year", "Year after", justify="right"),
-    Column("cap", "Labour cap", justify="right"),
-    Column("used", "Labour used", justify="right"),
-    Column("level", "Cap", min_width=8),
-    Column("ends", "Term ends", min_width=10),
+    Column("customer", N_("Customer"), max_width=24),
+    Column("contract", N_("Contract"), max_width=16),
+    Column("value", N_("Value"), justify="right"),
+    Column("warranty", N_("Warranty ends"), min_width=10),
+    Column("year", N_("Year after"), justify="right"),
+    Column("cap", N_("Labour cap"), justify="right"),
+    Column("used", N_("Labour used"), justify="right"),
+    Column("level", N_("Cap"), min_width=8),
+    Column("ends", N_("Term ends"), min_width=10),
 )
 
 
@@ -47,11 +49,12 @@ RENEWAL_WINDOWS = (30, 60, 90, 180, 365)
 
 
 class ChargesScreen(Screen[None]):
+    TITLE = N_("Contracts and charges")  # translated where shown (tui.language)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_contract", "New contract"),
-        Binding("e", "edit_contract", "Edit"),
-        Binding("r", "renewals", "Renewals"),
-        Binding("w", "window", "Window"),
+        Binding("n", "new_contract", N_("New contract")),
+        Binding("e", "edit_contract", N_("Edit")),
+        Binding("r", "renewals", N_("Renewals")),
+        Binding("w", "window", N_("Window")),
     ]
 
     def __init__(self, context: TuiContext) -> None:
@@ -70,7 +73,7 @@ class ChargesScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Contracts and charges"
+        self.title = _(self.TITLE)
         self.reload()
         self.query_one(FastTable).focus()
 
@@ -113,7 +116,7 @@ class ChargesScreen(Screen[None]):
                         str(cap.year) if cap and cap.year else "",
                         f"{cap.cap:,.2f}" if cap and cap.cap is not None else "",
                         f"{cap.used:,.2f}" if cap else f"{item.labour:,.2f}",
-                        Text(level.replace("_", " "), style=LEVEL_STYLE.get(level, "dim")),
+                        Text(term(CAP_LEVELS, level), style=LEVEL_STYLE.get(level, "dim")),
                         str(contract.ends_on or ""),
                     ),
                 )
@@ -122,16 +125,24 @@ class ChargesScreen(Screen[None]):
         alerts = sum(1 for c in summary if c.cap and c.cap.alert)
         if self.renewals:
             shown = Text.assemble(
-                (f" Renewals: {len(summary)} contract(s) ending within {self.window} days", "bold"),
-                " · w: another window · r: every contract",
+                (
+                    _(" Renewals: {count} contract(s) ending within {days} days").format(
+                        count=len(summary), days=self.window
+                    ),
+                    "bold",
+                ),
+                _(" · w: another window · r: every contract"),
             )
         elif not summary:
-            shown = Text(" No contracts yet: n adds one (a customer is needed first)")
+            shown = Text(_(" No contracts yet: n adds one (a customer is needed first)"))
         else:
             shown = Text.assemble(
-                f" {len(summary)} contract(s) · ",
-                (f"{alerts} near or over the labour cap", "bold red" if alerts else "green"),
-                " · r: renewals · record charges with: assettrack charge add",
+                _(" {count} contract(s) · ").format(count=len(summary)),
+                (
+                    _("{count} near or over the labour cap").format(count=alerts),
+                    "bold red" if alerts else "green",
+                ),
+                _(" · r: renewals · record charges with: assettrack charge add"),
             )
         self.query_one("#charges-summary", Static).update(shown)
 
@@ -146,11 +157,14 @@ class ChargesScreen(Screen[None]):
             [cap_message(item.cap, item.contract.currency)]
             if item.cap
             else [
-                "no warranty end known for this contract or its assets: the cap cannot be checked"
+                _(
+                    "no warranty end known for this contract or its assets: the cap cannot be "
+                    "checked"
+                )
             ]
         )
         if item.cap and item.cap.level is CapLevel.IN_WARRANTY:
-            lines = ["in warranty: labour is free"]
+            lines = [_("in warranty: labour is free")]
         for charge in item.charges[-5:]:
             lines.append(
                 f"{charge.charged_on}  {charge.kind.value:8} {charge.amount:>12,.2f}  "
@@ -168,7 +182,7 @@ class ChargesScreen(Screen[None]):
 
     def action_new_contract(self) -> None:
         if not CustomerBase(self.context.register).customers():
-            self.notify("A contract is a customer's: add the customer first (F2, c)")
+            self.notify(_("A contract is a customer's: add the customer first (F2, c)"))
             customer_flows.add_customer(self.app, self.context, self._customer_added)
             return
         customer_flows.add_contract(self.app, self.context, self._saved)
@@ -180,7 +194,7 @@ class ChargesScreen(Screen[None]):
     def action_edit_contract(self) -> None:
         item = self.rows.get(self.query_one(FastTable).current_key or "")
         if item is None:
-            self.notify("No contract selected", severity="warning")
+            self.notify(_("No contract selected"), severity="warning")
             return
         customer_flows.edit_contract(self.app, self.context, item.contract, self._saved)
 

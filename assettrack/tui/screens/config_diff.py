@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from assettrack.domain.models import ConfigSnapshot
+from assettrack.i18n import N_, _
 from assettrack.services.config_capture import summary
 from assettrack.tui.widgets.footer import Footer
 
@@ -23,31 +24,33 @@ STYLES = {"+": "green", "-": "red", "@": "cyan"}
 def config_text(shot: ConfigSnapshot) -> Text:
     """The diff, then the configuration, as one styled text."""
     saved = {
-        True: "saved (the device boots with it)",
-        False: "NOT SAVED: a reboot loses the changes",
-        None: "not known whether saved",
+        True: _("saved (the device boots with it)"),
+        False: _("NOT SAVED: a reboot loses the changes"),
+        None: _("not known whether saved"),
     }[shot.saved]
     line = summary(shot)
     text = Text.assemble(
         (line[:1].upper() + line[1:], "bold"),
         "\n",
-        f"read {shot.read_at:%Y-%m-%d %H:%M} with `{shot.command}`; ",
+        _("read {moment} with `{command}`; ").format(
+            moment=f"{shot.read_at:%Y-%m-%d %H:%M}", command=shot.command
+        ),
         (saved, "bold red" if shot.saved is False else ""),
-        "; secrets masked as ******\n\n",
+        _("; secrets masked as ******\n\n"),
     )
     if shot.config_diff:
-        text.append("— what changed —\n", style="dim")
+        text.append(_("— what changed —") + "\n", style="dim")
         for line in shot.config_diff.splitlines():
             style = "dim" if line.startswith(("---", "+++")) else STYLES.get(line[:1], "")
             text.append(line + "\n", style=style)
         text.append("\n")
-    text.append("— the configuration —\n", style="dim")
+    text.append(_("— the configuration —") + "\n", style="dim")
     text.append(shot.config_text.rstrip() + "\n")
     return text
 
 
 class ConfigScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", N_("Back"))]
 
     def __init__(self, shot: ConfigSnapshot, title: str) -> None:
         super().__init__()

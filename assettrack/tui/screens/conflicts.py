@@ -12,23 +12,25 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
 from assettrack.services.sync import Conflict, list_conflicts, resolve_conflict
 from assettrack.tui.context import TuiContext
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
 from assettrack.tui.widgets.footer import Footer
 
 COLUMNS = (
-    Column("what", "Record", max_width=36),
-    Column("fields", "Fields that differ", max_width=30),
-    Column("local", "Here (by, at)", max_width=28),
-    Column("theirs", "Theirs (by, at)", max_width=28),
+    Column("what", N_("Record"), max_width=36),
+    Column("fields", N_("Fields that differ"), max_width=30),
+    Column("local", N_("Here (by, at)"), max_width=28),
+    Column("theirs", N_("Theirs (by, at)"), max_width=28),
 )
 
 
 class ConflictsScreen(Screen[None]):
+    TITLE = N_("Merge conflicts")  # translated where shown (tui.language)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "keep('local')", "Keep ours"),
-        Binding("t", "keep('theirs')", "Keep theirs"),
+        Binding("l", "keep('local')", N_("Keep ours")),
+        Binding("t", "keep('theirs')", N_("Keep theirs")),
     ]
 
     def __init__(self, context: TuiContext) -> None:
@@ -44,7 +46,7 @@ class ConflictsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Merge conflicts"
+        self.title = _(self.TITLE)
         self.reload()
         self.query_one(FastTable).focus()
 
@@ -69,10 +71,12 @@ class ConflictsScreen(Screen[None]):
             ]
         )
         self.query_one("#conflicts-summary", Static).update(
-            f" {len(found)} record(s) were changed both here and on another laptop; "
-            "nothing was overwritten. l keeps ours, t keeps theirs."
+            _(
+                " {count} record(s) were changed both here and on another laptop; nothing was "
+                "overwritten. l keeps ours, t keeps theirs."
+            ).format(count=len(found))
             if found
-            else " No conflicts: every merge so far went through on its own."
+            else _(" No conflicts: every merge so far went through on its own.")
         )
 
     @on(FastTable.RowHighlighted)
@@ -89,7 +93,7 @@ class ConflictsScreen(Screen[None]):
         for name in conflict.fields:
             table.add_row(
                 name,
-                str((conflict.local or {}).get(name, "(deleted)")),
+                str((conflict.local or {}).get(name, _("(deleted)"))),
                 str(conflict.theirs.get(name, "")),
             )
         detail.update(table)
@@ -106,5 +110,5 @@ class ConflictsScreen(Screen[None]):
         # The kept copy may be an asset or a site: let every screen see it.
         self.context.register.store.assets.reload()
         self.context.register.refresh()
-        self.notify("Kept " + ("ours" if side == "local" else "theirs"))
+        self.notify(_("Kept ours") if side == "local" else _("Kept theirs"))
         self.reload()

@@ -9,6 +9,7 @@ from textual.widgets import Select, SelectionList
 
 from assettrack.domain.models import Contract
 from assettrack.domain.validation import contract_values, parse_id_list
+from assettrack.i18n import _
 from assettrack.services.customers import CustomerBase
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.record_form import Field, Heading, Part, RecordForm
@@ -18,33 +19,39 @@ from assettrack.tui.screens.site_form import customer_choices
 def caps_hint(context: TuiContext) -> str:
     faults = context.faults
     if faults is None:
-        return "percent of the value, one per band; empty: the configured caps"
+        return _("percent of the value, one per band; empty: the configured caps")
     bands = faults.config.caps.bands
     shown = ";".join(f"{b.percent}" for b in bands)
-    years = ", ".join(f"years {b.from_year}-{b.to_year}" for b in bands)
-    return f"empty: {shown} ({years} after warranty)"
+    years = ", ".join(
+        _("years {first}-{last}").format(first=b.from_year, last=b.to_year) for b in bands
+    )
+    return _("empty: {caps} ({years} after warranty)").format(caps=shown, years=years)
 
 
 def contract_parts(context: TuiContext, customers: CustomerBase) -> list[Part]:
     sites = [(f"{s.customer} / {s.name}", s.id) for s in context.register.sites()]
     return [
-        Field("number", "Contract number", "as printed on the contract"),
+        Field("number", _("Contract number"), _("as printed on the contract")),
         Field(
-            "customer_id", "Customer", "Choose the customer", "choice", customer_choices(customers)
+            "customer_id",
+            _("Customer"),
+            _("Choose the customer"),
+            "choice",
+            customer_choices(customers),
         ),
-        Field("value", "Value", "the contract total, e.g. 1,200,000"),
-        Field("currency", "Currency", "CNY"),
-        Heading("Term and warranty"),
-        Field("starts_on", "Starts", "YYYY-MM-DD"),
-        Field("ends_on", "Ends", "YYYY-MM-DD; empty: from the service years"),
-        Field("service_years", "Service years", "usually 3-5"),
-        Field("warranty_months", "Warranty months", "per vendor"),
-        Field("warranty_ends_on", "Warranty ends", "YYYY-MM-DD; empty: from the assets"),
-        Heading("What it covers", "every asset of the sites ticked (space ticks a site)"),
-        Field("site_ids", "Sites", kind="choices", choices=sites),
-        Heading("Charges after warranty"),
-        Field("cap_percents", "Labour caps %", caps_hint(context)),
-        Field("notes", "Notes", ""),
+        Field("value", _("Value"), _("the contract total, e.g. 1,200,000")),
+        Field("currency", _("Currency"), _("CNY")),
+        Heading(_("Term and warranty")),
+        Field("starts_on", _("Starts"), _("YYYY-MM-DD")),
+        Field("ends_on", _("Ends"), _("YYYY-MM-DD; empty: from the service years")),
+        Field("service_years", _("Service years"), _("usually 3-5")),
+        Field("warranty_months", _("Warranty months"), _("per vendor")),
+        Field("warranty_ends_on", _("Warranty ends"), _("YYYY-MM-DD; empty: from the assets")),
+        Heading(_("What it covers"), _("every asset of the sites ticked (space ticks a site)")),
+        Field("site_ids", _("Sites"), kind="choices", choices=sites),
+        Heading(_("Charges after warranty")),
+        Field("cap_percents", _("Labour caps %"), caps_hint(context)),
+        Field("notes", _("Notes"), ""),
     ]
 
 
@@ -59,11 +66,13 @@ class ContractForm(RecordForm[Contract]):
             known = customers.customers()
             values["customer_id"] = known[0].id if len(known) == 1 else ""
         super().__init__(
-            "Edit contract" if contract else "New contract",
+            _("Edit contract") if contract else _("New contract"),
             contract_parts(context, customers),
             values,
             lambda typed: customers.save_contract(typed, base=contract),
-            saved=lambda saved: f"Saved contract {saved.number} of {saved.customer}",
+            saved=lambda saved: _("Saved contract {number} of {customer}").format(
+                number=saved.number, customer=saved.customer
+            ),
         )
         self.context = context
 

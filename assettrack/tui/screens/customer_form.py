@@ -6,17 +6,18 @@ from dataclasses import asdict
 
 from assettrack.domain.models import Customer
 from assettrack.domain.validation import customer_values
+from assettrack.i18n import N_, _
 from assettrack.services.customers import CustomerBase
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.record_form import Field, Heading, Part, RecordForm
 
 PARTS: tuple[Part, ...] = (
-    Field("name", "Name", "as the customer writes it, e.g. 华东医院集团"),
-    Field("name_en", "English name", "if any"),
-    Field("code", "Code", "short and unique, e.g. HDYY"),
-    Field("notes", "Notes", ""),
-    Heading("Contacts", "the customer's own people (each site has its contacts too)"),
-    Field("contacts", "Contacts", kind="contacts"),
+    Field("name", N_("Name"), N_("as the customer writes it, e.g. 华东医院集团")),
+    Field("name_en", N_("English name"), N_("if any")),
+    Field("code", N_("Code"), N_("short and unique, e.g. HDYY")),
+    Field("notes", N_("Notes"), ""),
+    Heading(N_("Contacts"), N_("the customer's own people (each site has its contacts too)")),
+    Field("contacts", N_("Contacts"), kind="contacts"),
 )
 
 
@@ -25,9 +26,9 @@ def customer_form(context: TuiContext, customer: Customer | None = None) -> Reco
     values: dict[str, object] = dict(customer_values(customer)) if customer else {}
     values["contacts"] = [asdict(c) for c in customer.contacts] if customer else []
     return RecordForm(
-        "Edit customer" if customer else "New customer",
+        _("Edit customer") if customer else _("New customer"),
         PARTS,
         values,
         lambda typed: customers.save_customer(typed, base=customer),
-        saved=lambda saved: f"Saved customer {saved.name}",
+        saved=lambda saved: _("Saved customer {name}").format(name=saved.name),
     )

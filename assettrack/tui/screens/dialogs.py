@@ -10,11 +10,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from assettrack.i18n import N_, _
+
 
 class ConfirmModal(ModalScreen[bool]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "no", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "no", N_("Cancel"))]
 
-    def __init__(self, title: str, text: str, *, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, title: str, text: str, *, yes: str = N_("Yes"), no: str = N_("No")) -> None:
         super().__init__()
         self.question = title
         self.text = text
@@ -26,8 +28,9 @@ class ConfirmModal(ModalScreen[bool]):
             yield Label(self.question, classes="dialog-title")
             yield Static(self.text)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes_label, variant="primary", id="yes")
-                yield Button(self.no_label, id="no")
+                # The callers' words are translated already; the defaults are msgids.
+                yield Button(_(self.yes_label), variant="primary", id="yes")
+                yield Button(_(self.no_label), id="no")
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()
@@ -40,7 +43,7 @@ class ConfirmModal(ModalScreen[bool]):
 
 
 class MessageModal(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", N_("Close"))]
 
     def __init__(self, title: str, text: str, *, error: bool = False) -> None:
         super().__init__()
@@ -53,7 +56,7 @@ class MessageModal(ModalScreen[None]):
             yield Label(self.heading, classes="dialog-title")
             yield Static(self.text, classes="dialog-error" if self.error else "")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", variant="primary", id="ok")
+                yield Button(_("OK"), variant="primary", id="ok")
 
     def on_mount(self) -> None:
         self.query_one("#ok", Button).focus()

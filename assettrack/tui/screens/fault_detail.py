@@ -19,17 +19,18 @@ from textual.widgets import Header, Static
 from assettrack.domain.attachments import AttachmentTarget
 from assettrack.domain.faults import (
     RESPONSE_TIMES,
-    TIME_LABELS,
     SlaCheck,
     exclusion_label,
 )
 from assettrack.domain.models import Fault
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
+from assettrack.i18n.terms import FAULT_STATES, REPORTED_VIA, SLA, SLA_TARGETS, term, time_name
 from assettrack.services.attachments import NOT_HERE
 from assettrack.services.faults import FaultDetail, FaultService
 from assettrack.tui.attach_flows import attach_file
 from assettrack.tui.context import TuiContext
-from assettrack.tui.fault_flows import edit_times, shown, stamp_now
+from assettrack.tui.fault_flows import edit_times, shown, stamp_now, time_label
 from assettrack.tui.key_lines import key_lines
 from assettrack.tui.screens import fault_forms
 from assettrack.tui.widgets.footer import Footer
@@ -39,20 +40,20 @@ CHECK_OF = {"responded_at": "respond", "on_site_at": "on_site", "resolved_at": "
 # Every key of the screen, on screen (the footer cannot hold them at 80 columns): two lines.
 KEY_LINES = (
     (
-        ("1", "responded"),
-        ("2", "on site"),
-        ("3", "resolved now"),
-        ("t", "type times"),
-        ("e", "details"),
-        ("w", "warranty"),
+        ("1", N_("responded")),
+        ("2", N_("on site")),
+        ("3", N_("resolved now")),
+        ("t", N_("type times")),
+        ("e", N_("details")),
+        ("w", N_("warranty")),
     ),
     (
-        ("k", "attach known problem"),
-        ("p", "make known problem"),
-        ("l", "loaner"),
-        ("r", "RMA/escalation"),
+        ("k", N_("attach known problem")),
+        ("p", N_("make known problem")),
+        ("l", N_("loaner")),
+        ("r", N_("RMA/escalation")),
     ),
-    (("a", "attach a photo or file (or those dropped into the inbox folder)"),),
+    (("a", N_("attach a photo or file (or those dropped into the inbox folder)")),),
 )
 
 
@@ -60,13 +61,15 @@ def duration(delta: timedelta | None) -> str:
     if delta is None:
         return ""
     total = int(delta / timedelta(minutes=1))
-    return f"{total // 60}h{total % 60:02d}" if total >= 60 else f"{total} min"
+    if total >= 60:
+        return _("{hours}h{minutes:02d}").format(hours=total // 60, minutes=total % 60)
+    return _("{minutes} min").format(minutes=total)
 
 
 def _state(check: SlaCheck) -> Text:
     if check.at_risk:
-        return Text("at risk", style="bold dark_orange")
-    return Text(check.status.value.replace("_", " "), style=SLA_STYLE[check.status.value])
+        return Text(_("at risk"), style="bold dark_orange")
+    return Text(term(SLA, check.status.value), style=SLA_STYLE[check.status.value])
 
 
 def _grid() -> Table:
@@ -84,18 +87,18 @@ class FaultDetailScreen(Screen[None]):
     FaultDetailScreen #fault-keys { height: auto; padding: 0 1; background: $boost; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("1", "stamp('responded_at')", "Responded", show=False),
-        Binding("2", "stamp('on_site_at')", "On site", show=False),
-        Binding("3", "stamp('resolved_at')", "Resolved", show=False),
-        Binding("t", "times", "Times", show=False),
-        Binding("e", "details", "Details", show=False),
-        Binding("w", "warranty", "Warranty", show=False),
-        Binding("k", "attach", "Known problem", show=False),
-        Binding("p", "make_known", "Make known problem", show=False),
-        Binding("l", "loaner", "Loaner", show=False),
-        Binding("r", "escalation", "RMA", show=False),
-        Binding("a", "attach_file", "Attach", show=False),
+        Binding("escape", "app.pop_screen", N_("Back")),
+        Binding("1", "stamp('responded_at')", N_("Responded"), show=False),
+        Binding("2", "stamp('on_site_at')", N_("On site"), show=False),
+        Binding("3", "stamp('resolved_at')", N_("Resolved"), show=False),
+        Binding("t", "times", N_("Times"), show=False),
+        Binding("e", "details", N_("Details"), show=False),
+        Binding("w", "warranty", N_("Warranty"), show=False),
+        Binding("k", "attach", N_("Known problem"), show=False),
+        Binding("p", "make_known", N_("Make known problem"), show=False),
+        Binding("l", "loaner", N_("Loaner"), show=False),
+        Binding("r", "escalation", N_("RMA"), show=False),
+        Binding("a", "attach_file", N_("Attach"), show=False),
     ]
 
     def __init__(self, context: TuiContext, fault: Fault) -> None:
@@ -125,12 +128,18 @@ class FaultDetailScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_detail()
 
+    def retranslate(self) -> None:
+        self.query_one("#fault-keys", Static).update(key_lines(KEY_LINES))
+        self.refresh_detail()
+
     def refresh_detail(self) -> None:
         stored = self.context.register.store.faults.get(self.fault.site_id, self.fault.id)
         self.fault = stored or self.fault
         detail = self.detail = self.service.detail(self.fault)
         fault, level = detail.fault, detail.sla.level
-        self.title = f"Fault · level {fault.severity} {level.name} · {detail.site_name}"
+        self.title = _("Fault · level {level} {name} · {site}").format(
+            level=fault.severity, name=_(level.name), site=detail.site_name
+        )
         self._show("notice", self._notice(detail))
         self._show("head", self._head(detail))
         self._show("times", self._times(detail))
@@ -152,47 +161,61 @@ class FaultDetailScreen(Screen[None]):
         resolve = detail.sla.resolution
         if detail.escalation_proposed:
             return Text(
-                f"⚠ Escalation to the manufacturer proposed: the {duration(resolve.within)} "
-                f"resolution target passed at {shown(resolve.deadline)} with the fault open. "
-                "Press r to record the RMA or case."
+                _(
+                    "⚠ Escalation to the manufacturer proposed: the {target} resolution target "
+                    "passed at {moment} with the fault open. Press r to record the RMA or case."
+                ).format(target=duration(resolve.within), moment=shown(resolve.deadline))
             )
         late = [c for c in detail.sla.all_checks if c.at_risk]
         if late:
-            names = ", ".join(f"{c.target.replace('_', ' ')} by {shown(c.deadline)}" for c in late)
-            return Text(f"⚠ At risk: {names}")
+            names = ", ".join(
+                _("{target} by {moment}").format(
+                    target=term(SLA_TARGETS, c.target), moment=shown(c.deadline)
+                )
+                for c in late
+            )
+            return Text(_("⚠ At risk: {targets}").format(targets=names))
         return None
 
     @staticmethod
     def _head(detail: FaultDetail) -> Text:
         fault, level = detail.fault, detail.sla.level
-        state = ("resolved", "green") if fault.resolved_at else ("open", "bold")
+        state = (
+            (term(FAULT_STATES, "resolved"), "green")
+            if fault.resolved_at
+            else (term(FAULT_STATES, "open"), "bold")
+        )
         site = f"{detail.site.customer} / {detail.site.name}" if detail.site else "?"
         asset = detail.asset
+        via = term(REPORTED_VIA, fault.reported_via.value)
         return Text.assemble(
-            (f"Level {fault.severity} {level.name}", "bold"),
-            f" ({level.description})" if level.description else "",
+            (
+                _("Level {level} {name}").format(level=fault.severity, name=_(level.name)),
+                "bold",
+            ),
+            f" ({_(level.description)})" if level.description else "",
             "\n",
             state,
-            f" · reported by {fault.reported_via.value.replace('_', ' ')} · {site}",
+            _(" · reported by {via} · {site}").format(via=via, site=site),
             f" · {asset.serial_number} {asset.vendor} {asset.model}" if asset else "",
-            f" · engineer {fault.engineer}" if fault.engineer else "",
+            _(" · engineer {name}").format(name=fault.engineer) if fault.engineer else "",
         )
 
     @staticmethod
     def _times(detail: FaultDetail) -> Table:
         table = Table(box=None, expand=False, padding=(0, 2, 0, 0), header_style="bold")
-        for column in ("Time", "When", "Took", "Target", "State", "Due"):
-            table.add_column(column, no_wrap=True)
+        for column in (N_("Time"), N_("When"), N_("Took"), N_("Target"), N_("State"), N_("Due")):
+            table.add_column(_(column), no_wrap=True)
         checks = {c.target: c for c in detail.sla.all_checks}
         for name in RESPONSE_TIMES:
             when = shown(getattr(detail.fault, name))
             check = checks.get(CHECK_OF.get(name, ""))
             if check is None or check.within is None:
-                table.add_row(TIME_LABELS[name].capitalize(), when, "", "", "", "")
+                table.add_row(time_label(name), when, "", "", "", "")
                 continue
             due = shown(check.deadline) if check.took is None else ""
             table.add_row(
-                TIME_LABELS[name].capitalize(),
+                time_label(name),
                 when,
                 duration(check.took),
                 duration(check.within),
@@ -205,12 +228,12 @@ class FaultDetailScreen(Screen[None]):
     def _report(fault: Fault) -> Table:
         grid = _grid()
         for label, value in (
-            ("Symptom", fault.symptom),
-            ("Cause", fault.cause),
-            ("Result", fault.result),
-            ("Diagnosis", fault.diagnosis),
-            ("Resolution", fault.resolution),
-            ("Spare parts", ", ".join(fault.spare_parts)),
+            (_("Symptom"), fault.symptom),
+            (_("Cause"), fault.cause),
+            (_("Result"), fault.result),
+            (_("Diagnosis"), fault.diagnosis),
+            (_("Resolution"), fault.resolution),
+            (_("Spare parts"), ", ".join(fault.spare_parts)),
         ):
             grid.add_row(label, Text(value) if value else Text("—", style="dim"))
         return grid
@@ -221,16 +244,16 @@ class FaultDetailScreen(Screen[None]):
         known = detail.known_problem
         if known:
             grid.add_row(
-                "Known problem", Text.assemble((known.title, "bold"), f" — {known.solution}")
+                _("Known problem"), Text.assemble((known.title, "bold"), f" — {known.solution}")
             )
         else:
-            grid.add_row("Known problem", Text("none attached (k attaches one)", style="dim"))
+            grid.add_row(_("Known problem"), Text(_("none attached (k attaches one)"), style="dim"))
         if detail.made_problem and detail.made_problem is not known:
-            grid.add_row("Made into", detail.made_problem.title)
+            grid.add_row(_("Made into"), detail.made_problem.title)
         if not known:
             for number, match in enumerate(detail.suggestions[:3], 1):
                 grid.add_row(
-                    "Seen before" if number == 1 else "",
+                    _("Seen before") if number == 1 else "",
                     f"{match.score:.2f} {match.problem.title} — {match.problem.solution}",
                 )
         return grid
@@ -240,23 +263,25 @@ class FaultDetailScreen(Screen[None]):
         fault = detail.fault
         grid = _grid()
         if fault.loaner_serial:
-            loaner = (
-                f"{fault.loaner_serial} · out {shown(fault.loaner_out_at)}"
-                f" · back {shown(fault.loaner_returned_at)}"
+            loaner = _("{serial} · out {out} · back {back}").format(
+                serial=fault.loaner_serial,
+                out=shown(fault.loaner_out_at),
+                back=shown(fault.loaner_returned_at),
             )
         else:
-            loaner = "none"
-        grid.add_row("Loaner", loaner)
+            loaner = _("none")
+        grid.add_row(_("Loaner"), loaner)
         if fault.escalation_rma or fault.escalation_case or fault.sent_for_repair_at:
-            escalation = (
-                f"RMA {fault.escalation_rma or '—'} · case {fault.escalation_case or '—'}"
-                f" · sent {shown(fault.sent_for_repair_at)}"
-                f" · returned {shown(fault.unit_returned_at)}"
+            escalation = _("RMA {rma} · case {case} · sent {sent} · returned {returned}").format(
+                rma=fault.escalation_rma or "—",
+                case=fault.escalation_case or "—",
+                sent=shown(fault.sent_for_repair_at),
+                returned=shown(fault.unit_returned_at),
             )
         else:
-            escalation = "not escalated"
-        grid.add_row("Manufacturer", escalation)
-        grid.add_row("Warranty", FaultDetailScreen._warranty(detail))
+            escalation = _("not escalated")
+        grid.add_row(_("Manufacturer"), escalation)
+        grid.add_row(_("Warranty"), FaultDetailScreen._warranty(detail))
         return grid
 
     @staticmethod
@@ -264,13 +289,22 @@ class FaultDetailScreen(Screen[None]):
         fault = detail.fault
         action = f" · {fault.repair_action}" if fault.repair_action else ""
         if fault.warranty_covered is True:
-            return Text(f"covered{action}", style="green")
+            return Text(_("covered") + action, style="green")
         if fault.warranty_covered is False:
-            label = exclusion_label(fault.warranty_exclusion)
-            return Text(f"not covered: {label} (billable){action}", style="bold")
-        register = {True: "under warranty", False: "out of warranty", None: "warranty unknown"}
+            label = _(exclusion_label(fault.warranty_exclusion))
+            return Text(
+                _("not covered: {reason} (billable)").format(reason=label) + action, style="bold"
+            )
+        register = {
+            True: _("under warranty"),
+            False: _("out of warranty"),
+            None: _("warranty unknown"),
+        }
         return Text(
-            f"not decided · the register says {register[detail.asset_in_warranty]}{action}",
+            _("not decided · the register says {status}").format(
+                status=register[detail.asset_in_warranty]
+            )
+            + action,
             style="yellow",
         )
 
@@ -281,10 +315,10 @@ class FaultDetailScreen(Screen[None]):
             return None
         listed = service.listed(service.for_record(AttachmentTarget.FAULT, self.fault))
         if not listed:
-            return Text("Files: none (a attaches a photo or a document)", style="dim")
+            return Text(_("Files: none (a attaches a photo or a document)"), style="dim")
         table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold")
-        for column in ("File", "Size", "Added", "By"):
-            table.add_column(column, no_wrap=column != "File")
+        for column in (N_("File"), N_("Size"), N_("Added"), N_("By")):
+            table.add_column(_(column), no_wrap=column != "File")
         for entry in listed:
             name = Text(entry.attachment.name)
             if entry.attachment.caption:
@@ -292,23 +326,23 @@ class FaultDetailScreen(Screen[None]):
             if not entry.on_disk:
                 name.append(f" ({NOT_HERE})", style="yellow")
             table.add_row(name, entry.size, entry.added, entry.attachment.added_by)
-        return Group(Text(f"Files ({len(listed)})", style="bold"), table)
+        return Group(Text(_("Files ({count})").format(count=len(listed)), style="bold"), table)
 
     @staticmethod
     def _audit(fault: Fault) -> Group | Text:
         if not fault.time_changes:
-            return Text("Time changes: none", style="dim")
+            return Text(_("Time changes: none"), style="dim")
         table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold")
-        for column in ("Changed", "By", "Time", "Old → new"):
-            table.add_column(column, no_wrap=True)
+        for column in (N_("Changed"), N_("By"), N_("Time"), N_("Old → new")):
+            table.add_column(_(column), no_wrap=True)
         for change in reversed(fault.time_changes):  # newest first
             table.add_row(
                 shown(change.at),
                 change.by or "?",
-                TIME_LABELS.get(change.name, change.name),
+                time_name(change.name),
                 f"{shown(change.old)} → {shown(change.new)}",
             )
-        return Group(Text("Time changes", style="bold"), table)
+        return Group(Text(_("Time changes"), style="bold"), table)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -337,7 +371,7 @@ class FaultDetailScreen(Screen[None]):
         detail = self.detail or self.service.detail(self.fault)
         others = self.service.known_problems.all()  # after the similar ones
         if not others and not self.fault.known_problem_id:
-            self.notify("The known-problem base is empty (F9)", severity="warning")
+            self.notify(_("The known-problem base is empty (F9)"), severity="warning")
             return
 
         def chosen(problem_id: str | None) -> None:
@@ -351,7 +385,11 @@ class FaultDetailScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             known = self.service.known_problem(self.fault)
-            self.notify(f"Known problem: {known.title}" if known else "Known problem detached")
+            self.notify(
+                _("Known problem: {title}").format(title=known.title)
+                if known
+                else _("Known problem detached")
+            )
             self.refresh_detail()
 
         self.app.push_screen(
@@ -373,5 +411,5 @@ class FaultDetailScreen(Screen[None]):
         except AssetTrackError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"New known problem: {problem.title}")
+        self.notify(_("New known problem: {title}").format(title=problem.title))
         self.refresh_detail()

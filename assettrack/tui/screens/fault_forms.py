@@ -11,15 +11,18 @@ from textual.screen import Screen
 
 from assettrack.domain.faults import REPAIR_ACTIONS, WARRANTY_EXCLUSIONS
 from assettrack.domain.models import Fault, ReportedVia
+from assettrack.i18n import N_, _
+from assettrack.i18n.terms import REPAIR_ACTIONS as REPAIR_WORDS
+from assettrack.i18n.terms import REPORTED_VIA, term
 from assettrack.services.faults import FaultService
 from assettrack.tui.fault_flows import time_fields, typed_times
 from assettrack.tui.screens.form_modal import Field, FormModal
 
 Done = Callable[[], None]
 DECISIONS = (
-    ("covered by warranty", "covered"),
-    ("not covered: billable (give the reason)", "not_covered"),
-    ("not decided yet", "undecided"),
+    (N_("covered by warranty"), "covered"),
+    (N_("not covered: billable (give the reason)"), "not_covered"),
+    (N_("not decided yet"), "undecided"),
 )
 
 
@@ -36,7 +39,7 @@ def _open(
 ) -> None:
     def saved(result: Any) -> None:
         if result is not None:
-            screen.notify(f"{title}: saved")
+            screen.notify(_("{title}: saved").format(title=title))
             done()
 
     screen.app.push_screen(FormModal(title, fields, save), saved)
@@ -44,19 +47,19 @@ def _open(
 
 def edit_details(screen: Screen[Any], service: FaultService, fault: Fault, done: Done) -> None:
     levels = [
-        (f"{lvl.level} — {lvl.name}", str(lvl.level))
+        (f"{lvl.level} — {_(lvl.name)}", str(lvl.level))
         for lvl in service.config.severity.levels.values()
     ]
-    ways = [(w.value.replace("_", " "), w.value) for w in ReportedVia]
+    ways = [(term(REPORTED_VIA, w.value), w.value) for w in ReportedVia]
     fields = [
-        Field("severity", "Severity", str(fault.severity), choices=levels),
-        Field("via", "Reported by", fault.reported_via.value, choices=ways),
-        Field("symptom", "Symptom", fault.symptom),
-        Field("cause", "Cause", fault.cause),
-        Field("result", "Result", fault.result, "what the fault did to the service"),
-        Field("diagnosis", "Diagnosis", fault.diagnosis, "what was found"),
-        Field("resolution", "Resolution", fault.resolution, "what was done"),
-        Field("parts", "Spare parts", "; ".join(fault.spare_parts), "part; part"),
+        Field("severity", _("Severity"), str(fault.severity), choices=levels),
+        Field("via", _("Reported by"), fault.reported_via.value, choices=ways),
+        Field("symptom", _("Symptom"), fault.symptom),
+        Field("cause", _("Cause"), fault.cause),
+        Field("result", _("Result"), fault.result, _("what the fault did to the service")),
+        Field("diagnosis", _("Diagnosis"), fault.diagnosis, _("what was found")),
+        Field("resolution", _("Resolution"), fault.resolution, _("what was done")),
+        Field("parts", _("Spare parts"), "; ".join(fault.spare_parts), _("part; part")),
     ]
 
     def save(values: dict[str, str]) -> Fault:
@@ -72,17 +75,17 @@ def edit_details(screen: Screen[Any], service: FaultService, fault: Fault, done:
             spare_parts=_parts(values["parts"]),
         )
 
-    _open(screen, "Fault report and diagnosis", fields, save, done)
+    _open(screen, _("Fault report and diagnosis"), fields, save, done)
 
 
 def edit_loaner(screen: Screen[Any], service: FaultService, fault: Fault, done: Done) -> None:
     times = ("loaner_out_at", "loaner_returned_at")
-    fields = [Field("serial", "Loaner serial", fault.loaner_serial, "the spare left on site")]
+    fields = [Field("serial", _("Loaner serial"), fault.loaner_serial, _("the spare left on site"))]
     fields += time_fields(fault, times)
     if not fault.loaner_serial and fault.loaner_out_at is None:  # a new loaner goes out now
         now = service.clock()
         fields[1] = Field(
-            "loaner_out_at", "Loaner out", f"{now:%Y-%m-%d %H:%M}", fields[1].placeholder
+            "loaner_out_at", _("Loaner out"), f"{now:%Y-%m-%d %H:%M}", fields[1].placeholder
         )
 
     def save(values: dict[str, str]) -> Fault:
@@ -90,14 +93,14 @@ def edit_loaner(screen: Screen[Any], service: FaultService, fault: Fault, done: 
             fault, loaner_serial=values["serial"], **typed_times(fault, values, times)
         )
 
-    _open(screen, "Loaner unit", fields, save, done)
+    _open(screen, _("Loaner unit"), fields, save, done)
 
 
 def edit_escalation(screen: Screen[Any], service: FaultService, fault: Fault, done: Done) -> None:
     times = ("sent_for_repair_at", "unit_returned_at")
     fields = [
-        Field("rma", "RMA number", fault.escalation_rma, "the manufacturer's return number"),
-        Field("case", "Case number", fault.escalation_case, "the manufacturer's case"),
+        Field("rma", _("RMA number"), fault.escalation_rma, _("the manufacturer's return number")),
+        Field("case", _("Case number"), fault.escalation_case, _("the manufacturer's case")),
         *time_fields(fault, times),
     ]
 
@@ -109,23 +112,32 @@ def edit_escalation(screen: Screen[Any], service: FaultService, fault: Fault, do
             **typed_times(fault, values, times),
         )
 
-    _open(screen, "Escalation to the manufacturer", fields, save, done)
+    _open(screen, _("Escalation to the manufacturer"), fields, save, done)
 
 
 def edit_warranty(
     screen: Screen[Any], service: FaultService, fault: Fault, done: Done, in_warranty: bool | None
 ) -> None:
     decided = {True: "covered", False: "not_covered", None: "undecided"}[fault.warranty_covered]
-    register = {True: "under warranty", False: "out of warranty", None: "warranty unknown"}
+    register = {
+        True: _("under warranty"),
+        False: _("out of warranty"),
+        None: _("warranty unknown"),
+    }
     fields = [
-        Field("decision", "Decision", decided, choices=DECISIONS),
+        Field("decision", _("Decision"), decided, choices=[(_(s), v) for s, v in DECISIONS]),
         Field(
             "exclusion",
-            "Not covered because",
+            _("Not covered because"),
             fault.warranty_exclusion,
-            choices=[(label, code) for code, label in WARRANTY_EXCLUSIONS],
+            choices=[(_(label), code) for code, label in WARRANTY_EXCLUSIONS],
         ),
-        Field("action", "Action", fault.repair_action, choices=[(a, a) for a in REPAIR_ACTIONS]),
+        Field(
+            "action",
+            _("Action"),
+            fault.repair_action,
+            choices=[(term(REPAIR_WORDS, a), a) for a in REPAIR_ACTIONS],
+        ),
     ]
 
     def save(values: dict[str, str]) -> Fault:
@@ -139,5 +151,7 @@ def edit_warranty(
             repair_action=values["action"],
         )
 
-    title = f"Warranty decision (the register says: {register[in_warranty]})"
+    title = _("Warranty decision (the register says: {status})").format(
+        status=register[in_warranty]
+    )
     _open(screen, title, fields, save, done)

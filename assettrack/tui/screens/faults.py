@@ -61,6 +61,7 @@ def _step(values: tuple[object, ...], current: object) -> object:
 
 
 class FaultsScreen(Screen[None]):
+    TITLE = N_("Faults")  # translated where shown (tui.language)
     DEFAULT_CSS = """
     FaultsScreen #faults-keys { height: auto; padding: 0 1; color: $text-muted; }
     """
@@ -92,7 +93,7 @@ class FaultsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = _("Faults")
+        self.title = _(self.TITLE)
         self.reload()
         self.query_one(FastTable).focus()
 

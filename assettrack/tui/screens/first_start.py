@@ -16,12 +16,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Header, Label, Static
 
+from assettrack.i18n import N_, _
 from assettrack.tui import customer_flows
 from assettrack.tui.context import TuiContext
 from assettrack.tui.customer_flows import Progress
 from assettrack.tui.widgets.footer import Footer
 
-NEEDS = (
+NEEDS = N_(
     "assettrack keeps, in this order:\n"
     "  1. customers: who you work for (name, short code, contacts)\n"
     "  2. sites: each customer's places you visit (address, contacts, visit plan)\n"
@@ -29,11 +30,11 @@ NEEDS = (
     "and, if service after warranty is charged, a contract per customer (F8)."
 )
 WAYS: tuple[tuple[str, str, str], ...] = (
-    ("by-hand", "c", "a customer, then its site, then its first asset"),
-    ("import", "i", "a CSV of assets with their sites; or of customers, sites, contracts"),
-    ("demo", "d", "made-up data in a database of its own; yours stays as it is"),
+    ("by-hand", "c", N_("a customer, then its site, then its first asset")),
+    ("import", "i", N_("a CSV of assets with their sites; or of customers, sites, contracts")),
+    ("demo", "d", N_("made-up data in a database of its own; yours stays as it is")),
 )
-DEMO_TEXT = (
+DEMO_TEXT = N_(
     "The demo is a database of its own: made-up customers, sites, about 200 assets and a "
     "year of visits and faults. Your database stays as it is.\n\n"
     "To open it later, run:  assettrack demo"
@@ -42,10 +43,10 @@ DEMO_TEXT = (
 
 def by_hand_label(now: Progress | None) -> str:
     if now is None or not now.customers:
-        return "Add a customer and a site"
+        return _("Add a customer and a site")
     if not now.sites:
-        return "Add a site"
-    return "Add an asset"
+        return _("Add a site")
+    return _("Add an asset")
 
 
 class GettingStarted(VerticalScroll):
@@ -72,16 +73,16 @@ class GettingStarted(VerticalScroll):
         self.take_focus = take_focus
 
     def compose(self) -> ComposeResult:
-        yield Label("Getting started", classes="guide-title")
-        yield Static(NEEDS, classes="guide-text")
+        yield Label(_("Getting started"), classes="guide-title")
+        yield Static(_(NEEDS), classes="guide-text")
         yield Static("", classes="guide-progress")
         for way, key, what in WAYS:
             with Horizontal(classes="guide-way"):
                 yield Button(self._label(way, key, None), id=way, classes="guide-button")
-                yield Static(what, classes="guide-what")
+                yield Static(_(what), classes="guide-what")
 
     def _label(self, way: str, key: str, now: Progress | None) -> str:
-        text = {"import": "Import a spreadsheet", "demo": "About the demo"}.get(way)
+        text = {"import": _("Import a spreadsheet"), "demo": _("About the demo")}.get(way)
         text = text or by_hand_label(now)
         return f"{text} ({key})" if self.keys else text
 
@@ -95,11 +96,18 @@ class GettingStarted(VerticalScroll):
         now = customer_flows.progress(self.context) if self.context.ready else None
         self.query_one("#by-hand", Button).label = self._label("by-hand", "c", now)
         text = (
-            f"So far: {now.customers} customer(s) · {now.sites} site(s) · {now.assets} asset(s)"
+            _("So far: {customers} customer(s) · {sites} site(s) · {assets} asset(s)").format(
+                customers=now.customers, sites=now.sites, assets=now.assets
+            )
             if now
             else ""
         )
         self.query_one(".guide-progress", Static).update(text)
+
+    def retranslate(self) -> None:
+        for way, key, _what in WAYS:
+            self.query_one(f"#{way}", Button).label = self._label(way, key, None)
+        self.show_progress()
 
     def focus_first(self) -> None:
         self.query_one("#by-hand", Button).focus()
@@ -120,7 +128,7 @@ class GettingStarted(VerticalScroll):
         elif way == "demo":
             from assettrack.tui.screens.dialogs import MessageModal
 
-            app.push_screen(MessageModal("The demo", DEMO_TEXT))
+            app.push_screen(MessageModal(_("The demo"), _(DEMO_TEXT)))
 
     def _changed(self, result: Any) -> None:
         self.show_progress()
@@ -128,11 +136,12 @@ class GettingStarted(VerticalScroll):
 
 
 class FirstStartScreen(Screen[None]):
+    TITLE = N_("Welcome to assettrack")  # translated where shown (tui.language)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "way('by-hand')", "By hand"),
-        Binding("i", "way('import')", "Import"),
-        Binding("d", "way('demo')", "Demo"),
-        Binding("escape", "close", "Close"),
+        Binding("c", "way('by-hand')", N_("By hand")),
+        Binding("i", "way('import')", N_("Import")),
+        Binding("d", "way('demo')", N_("Demo")),
+        Binding("escape", "close", N_("Close")),
     ]
 
     def __init__(self, context: TuiContext) -> None:
@@ -145,7 +154,7 @@ class FirstStartScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Welcome to assettrack"
+        self.title = _(self.TITLE)
         self.query_one(GettingStarted).focus_first()
 
     def action_way(self, way: str) -> None:

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ Submit = Callable[[dict[str, str]], Any]
 
 class FormModal(ModalScreen[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
     ]
 
     def __init__(
@@ -50,7 +51,7 @@ class FormModal(ModalScreen[Any]):
                 yield Static(self.intro, classes="form-intro", markup=False)
             for field in self.fields:
                 with Horizontal(classes="form-row"):
-                    yield Label(field.label, classes="form-label")
+                    yield Label(_(field.label), classes="form-label")
                     if field.choices:
                         yield Select(
                             list(field.choices),
@@ -59,12 +60,12 @@ class FormModal(ModalScreen[Any]):
                         )
                     else:
                         yield Input(
-                            field.value, placeholder=field.placeholder, id=f"field-{field.name}"
+                            field.value, placeholder=_(field.placeholder), id=f"field-{field.name}"
                         )
             yield Static("", id="form-problem", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         # The scrolling dialog itself can take the focus and would by default: the first

@@ -17,24 +17,33 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
 from assettrack.tui.context import TuiContext
 
 KINDS: tuple[tuple[str, str], ...] = (
-    ("Assets with their sites (new sites and customers are made)", "assets"),
-    ("Customers", "customers"),
-    ("Sites (their customers first)", "sites"),
-    ("Contracts (their customers and sites first)", "contracts"),
+    (N_("Assets with their sites (new sites and customers are made)"), "assets"),
+    (N_("Customers"), "customers"),
+    (N_("Sites (their customers first)"), "sites"),
+    (N_("Contracts (their customers and sites first)"), "contracts"),
 )
+IMPORTED = {"customers": N_("customers"), "sites": N_("sites"), "contracts": N_("contracts")}
+# The column names are the files' own (the same in both languages): only the words around.
 COLUMNS = {
-    "assets": "columns: customer, site, kind, vendor, model, serial_number; optional: "
-    "hostname, location, installed_on, warranty_end, notes…",
-    "customers": "columns: name; optional: name_en, code, notes, contacts (see below)",
-    "sites": "columns: customer, name; optional: address, directions, contacts, "
-    "scheduled_per_month, preferred_weekdays, engineer…",
-    "contracts": "columns: number, customer, value; optional: starts_on, ends_on, "
-    "service_years, warranty_months, warranty_ends_on, sites, cap_percents, notes",
+    "assets": N_(
+        "columns: customer, site, kind, vendor, model, serial_number; optional: "
+        "hostname, location, installed_on, warranty_end, notes…"
+    ),
+    "customers": N_("columns: name; optional: name_en, code, notes, contacts (see below)"),
+    "sites": N_(
+        "columns: customer, name; optional: address, directions, contacts, "
+        "scheduled_per_month, preferred_weekdays, engineer…"
+    ),
+    "contracts": N_(
+        "columns: number, customer, value; optional: starts_on, ends_on, "
+        "service_years, warranty_months, warranty_ends_on, sites, cap_percents, notes"
+    ),
 }
-CONTACTS_HINT = "contacts: name | role | mobile | office phone | e-mail | signs, joined by ;"
+CONTACTS_HINT = N_("contacts: name | role | mobile | office phone | e-mail | signs, joined by ;")
 
 
 def import_file(context: TuiContext, kind: str, path: Path) -> str:
@@ -46,21 +55,24 @@ def import_file(context: TuiContext, kind: str, path: Path) -> str:
 
         done, _encoding = import_assets(register, path, create_sites=True)
         register.refresh()
-        return (
-            f"Imported {len(done.assets)} asset(s), {len(done.sites)} new site(s) and "
-            f"{len(done.customers)} new customer(s)"
-        )
+        return _(
+            "Imported {assets} asset(s), {sites} new site(s) and {customers} new customer(s)"
+        ).format(assets=len(done.assets), sites=len(done.sites), customers=len(done.customers))
     from assettrack.services.catalog_transfer import import_catalog_file
 
     result, _encoding = import_catalog_file(kind, register, path)
     register.refresh()
-    return f"Imported {kind}: {len(result.added)} added, {len(result.updated)} updated"
+    return _("Imported {kind}: {added} added, {updated} updated").format(
+        kind=_(IMPORTED.get(kind, kind)),
+        added=len(result.added),
+        updated=len(result.updated),
+    )
 
 
 class ImportScreen(ModalScreen[str | None]):
     """Dismissed with what was imported, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", N_("Close"))]
 
     def __init__(self, context: TuiContext) -> None:
         super().__init__()
@@ -69,18 +81,25 @@ class ImportScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog import-dialog"):
-            yield Label("Import a spreadsheet", classes="dialog-title")
+            yield Label(_("Import a spreadsheet"), classes="dialog-title")
             yield Static(
-                "Save it as CSV, column names in the first row. One bad row and nothing "
-                "is written.",
+                _(
+                    "Save it as CSV, column names in the first row. One bad row and nothing "
+                    "is written."
+                ),
                 classes="dim",
             )
-            yield Select(KINDS, value="assets", allow_blank=False, id="import-kind")
-            yield Static(COLUMNS["assets"], id="import-columns", classes="dim")
-            yield Input(placeholder="the CSV file, e.g. ~/assets.csv", id="import-path")
+            yield Select(
+                [(_(shown), kind) for shown, kind in KINDS],
+                value="assets",
+                allow_blank=False,
+                id="import-kind",
+            )
+            yield Static(_(COLUMNS["assets"]), id="import-columns", classes="dim")
+            yield Input(placeholder=_("the CSV file, e.g. ~/assets.csv"), id="import-path")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Import", variant="primary", id="import")
-                yield Button("Close", id="close")
+                yield Button(_("Import"), variant="primary", id="import")
+                yield Button(_("Close"), id="close")
             yield Static("", id="import-result")
 
     def on_mount(self) -> None:
@@ -89,8 +108,8 @@ class ImportScreen(ModalScreen[str | None]):
     @on(Select.Changed, "#import-kind")
     def _kind_chosen(self, event: Select.Changed) -> None:
         kind = str(event.value)
-        contacts = f"\n{CONTACTS_HINT}" if kind in ("customers", "sites") else ""
-        self.query_one("#import-columns", Static).update(COLUMNS.get(kind, "") + contacts)
+        contacts = f"\n{_(CONTACTS_HINT)}" if kind in ("customers", "sites") else ""
+        self.query_one("#import-columns", Static).update(_(COLUMNS.get(kind, "")) + contacts)
 
     @on(Input.Submitted, "#import-path")
     def _path_given(self) -> None:
@@ -107,7 +126,7 @@ class ImportScreen(ModalScreen[str | None]):
         text = self.query_one("#import-path", Input).value.strip()
         result.remove_class("import-failed")
         if not text:
-            self._failed(["give the path of the CSV file"])
+            self._failed([_("give the path of the CSV file")])
             return
         kind = str(self.query_one("#import-kind", Select).value)
         try:
@@ -115,7 +134,10 @@ class ImportScreen(ModalScreen[str | None]):
         except AssetTrackError as exc:
             problems = [str(p) for p in getattr(exc, "problems", ())]
             if problems:
-                self._failed(problems, f"Nothing imported: {len(problems)} problem(s) to fix")
+                self._failed(
+                    problems,
+                    _("Nothing imported: {count} problem(s) to fix").format(count=len(problems)),
+                )
             else:
                 self._failed([str(exc)])
             return

@@ -28,6 +28,8 @@ from assettrack.domain.checklist import ChecklistItem, ItemKind
 from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import Asset, ChecklistResult, Inspection, InspectionState, ItemResult
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _, ngettext
+from assettrack.i18n.terms import INSPECTION_STATES, ITEM_RESULTS, term
 from assettrack.services.attachments import describe
 from assettrack.services.config_capture import summary as config_summary
 from assettrack.services.console_reader import ConsoleReader, ReadCancelled, ReadOptions, ReadResult
@@ -41,16 +43,16 @@ from assettrack.tui.widgets.footer import Footer
 
 
 def files_count(files: list[Attachment]) -> str:
-    return f"{len(files)} file" + ("" if len(files) == 1 else "s")
+    return ngettext("{count} file", "{count} files", len(files)).format(count=len(files))
 
 
 RESULT_STYLE = {"pass": "bold green", "fail": "bold red", "n/a": "dim"}
 COLUMNS = (
-    Column("section", "Section", max_width=16),
-    Column("item", "Item", max_width=34),
-    Column("result", "Result", min_width=6),
-    Column("value", "Value", max_width=14),
-    Column("note", "Note / source", max_width=40),
+    Column("section", N_("Section"), max_width=16),
+    Column("item", N_("Item"), max_width=34),
+    Column("result", N_("Result"), min_width=6),
+    Column("value", N_("Value"), max_width=14),
+    Column("note", N_("Note / source"), max_width=40),
 )
 # Keys that would change the record: a completed or signed one refuses them, saying why.
 CHANGE_KEYS = {"p", "f", "n", "v", "t", "r", "c", "a", "d"}
@@ -66,20 +68,20 @@ class InspectionScreen(Screen[None]):
     # Esc (back, or cancel a read) is in the F1 help, and in the footer only on a read-only
     # record.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "result('pass')", "Pass"),
-        Binding("f", "result('fail')", "Fail"),
-        Binding("n", "result('n/a')", "N/A"),
-        Binding("v", "edit('value')", "Value"),
-        Binding("t", "edit('note')", "Note"),
-        Binding("r", "read_console", "Read"),
-        Binding("c", "complete", "Complete"),
-        Binding("s", "sign", "Sign"),
-        Binding("a", "accept_firmware", "Accept"),
-        Binding("d", "discard", "Discard"),
-        Binding("e", "attach_file", "Attach"),
-        Binding("g", "show_config", "Config"),
-        Binding("escape", "back_shown", "Back"),
-        Binding("escape", "back", "Back", show=False),
+        Binding("p", "result('pass')", N_("Pass")),
+        Binding("f", "result('fail')", N_("Fail")),
+        Binding("n", "result('n/a')", N_("N/A")),
+        Binding("v", "edit('value')", N_("Value")),
+        Binding("t", "edit('note')", N_("Note")),
+        Binding("r", "read_console", N_("Read")),
+        Binding("c", "complete", N_("Complete")),
+        Binding("s", "sign", N_("Sign")),
+        Binding("a", "accept_firmware", N_("Accept")),
+        Binding("d", "discard", N_("Discard")),
+        Binding("e", "attach_file", N_("Attach")),
+        Binding("g", "show_config", N_("Config")),
+        Binding("escape", "back_shown", N_("Back")),
+        Binding("escape", "back", N_("Back"), show=False),
     ]
 
     def __init__(self, context: TuiContext, asset: Asset, record: Inspection | None = None) -> None:
@@ -118,13 +120,22 @@ class InspectionScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         self.items = self.context.inspections.checklist(a)
-        what = "Record" if self.read_only else "Inspect"
-        self.title = f"{what} {a.hostname or a.serial_number} · {a.vendor} {a.model}"
+        self.retitle()
         self._show_record_log(self.inspection)
         self._read_files()
         self.refresh_view()
         self.set_focus(self.query_one(FastTable))
         self._tell_plugin_failures()  # the checklist's plugins were just asked
+
+    def retitle(self) -> None:
+        a = self.asset
+        what = _("Record") if self.read_only else _("Inspect")
+        self.title = f"{what} {a.hostname or a.serial_number} · {a.vendor} {a.model}"
+
+    def retranslate(self) -> None:
+        if self.inspection is not None:
+            self.retitle()
+            self.refresh_view()
 
     def _tell_plugin_failures(self) -> None:
         show = getattr(self.app, "show_plugin_failures", None)
@@ -163,6 +174,7 @@ class InspectionScreen(Screen[None]):
         for entry in inspection.items:
             item = self.items.get(entry.item_id)
             result = entry.result.value if entry.result else "—"
+            shown_result = term(ITEM_RESULTS, result) if entry.result else "—"
             value = f"{entry.value} {entry.unit}".strip() if entry.value else ""
             note = entry.note
             if entry.filled_from:
@@ -173,9 +185,9 @@ class InspectionScreen(Screen[None]):
                 Row(
                     entry.item_id,
                     (
-                        item.section if item else "",
-                        entry.label,
-                        Text(result, style=RESULT_STYLE.get(result, "")),
+                        _(item.section) if item else "",
+                        _(entry.label),
+                        Text(shown_result, style=RESULT_STYLE.get(result, "")),
                         value,
                         note,
                     ),
@@ -186,19 +198,24 @@ class InspectionScreen(Screen[None]):
         answered = sum(1 for e in inspection.items if e.result is not None)
         failed = sum(1 for e in inspection.items if e.result is ItemResult.FAIL)
         status = Text.assemble(
-            (f" {inspection.state.value.upper()} ", "reverse"),
-            (" read-only" if self.read_only else "", "bold"),
-            f"  {answered}/{len(inspection.items)} answered, ",
-            (f"{failed} failed", "bold red" if failed else ""),
-            f"  · started {inspection.created_at:%Y-%m-%d %H:%M}",
+            (f" {term(INSPECTION_STATES, inspection.state.value).upper()} ", "reverse"),
+            (" " + _("read-only") if self.read_only else "", "bold"),
+            "  "
+            + _("{answered}/{items} answered, ").format(
+                answered=answered, items=len(inspection.items)
+            ),
+            (_("{count} failed").format(count=failed), "bold red" if failed else ""),
+            "  " + _("· started {moment}").format(moment=f"{inspection.created_at:%Y-%m-%d %H:%M}"),
         )
         if inspection.sign_off:
-            status.append(f"  · signed by {inspection.sign_off.representative}")
+            status.append(
+                "  " + _("· signed by {name}").format(name=inspection.sign_off.representative)
+            )
         self.query_one("#inspection-status", Static).update(status)
         flags = self.query_one("#flags", Static)
         lines = [f"⚠ {self._flag_text(f)}" for f in inspection.flags]
         if inspection.configuration is not None:
-            lines.append(f"⚙ {config_summary(inspection.configuration)} — g shows it")
+            lines.append(f"⚙ {config_summary(inspection.configuration)} — " + _("g shows it"))
         flags.update("\n".join(lines))
         flags.display = bool(lines)
         self._show_item()
@@ -206,7 +223,7 @@ class InspectionScreen(Screen[None]):
 
     def _flag_text(self, flag: str) -> str:
         if flag.startswith(FIRMWARE_FLAGS) and not self.read_only:
-            return f"{flag} — a accepts it into the register"
+            return f"{flag} — " + _("a accepts it into the register")
         return flag
 
     @on(FastTable.RowHighlighted, "#checklist")
@@ -218,9 +235,9 @@ class InspectionScreen(Screen[None]):
         line = item_line(entry, self.items.get(entry.item_id)) if entry else ""
         files = self.files.get(item_id or "", [])
         if files:
-            line += " · files: " + ", ".join(describe(a) for a in files)
+            line += " · " + _("files: {files}").format(files=", ".join(describe(a) for a in files))
         elif entry and not self.read_only:
-            line += " · e attaches a photo"
+            line += " · " + _("e attaches a photo")
         detail.update(line)
 
     def _entry(self, item_id: str) -> ChecklistResult | None:
@@ -276,7 +293,8 @@ class InspectionScreen(Screen[None]):
         elif item and item.kind is ItemKind.CHOICE:
             hint = f" ({' / '.join(item.choices)})"
         self.editing = what
-        self.query_one("#edit-label", Label).update(f"{what.title()} for {entry.label}{hint}: ")
+        label = _("Value for {item}") if what == "value" else _("Note for {item}")
+        self.query_one("#edit-label", Label).update(label.format(item=_(entry.label)) + f"{hint}: ")
         field = self.query_one("#edit-input", Input)
         field.value = entry.value if what == "value" else entry.note
         self.query_one("#edit-bar").display = True
@@ -327,10 +345,10 @@ class InspectionScreen(Screen[None]):
 
     def action_read_console(self) -> None:
         if self.inspection is None or self.inspection.state is not InspectionState.DRAFT:
-            self.notify("Only a draft can take new readings", severity="warning")
+            self.notify(_("Only a draft can take new readings"), severity="warning")
             return
         if self.reader is not None:
-            self.notify("Already reading the console")
+            self.notify(_("Already reading the console"))
             return
         if self.asset.console.credentials_ref.strip().lower() == "prompt":
             self.app.push_screen(LoginModal(), self._login_given)
@@ -345,8 +363,10 @@ class InspectionScreen(Screen[None]):
         port = self.context.console_port(self.asset)
         if not port:
             self.notify(
-                "This asset has no console port: press e on its detail screen to "
-                "set one (e.g. /dev/ttyUSB0)",
+                _(
+                    "This asset has no console port: press e on its detail screen to "
+                    "set one (e.g. /dev/ttyUSB0)"
+                ),
                 severity="error",
                 timeout=8,
             )
@@ -368,7 +388,7 @@ class InspectionScreen(Screen[None]):
             credentials_ref="prompt" if login else None,
             prompt=answer if login else None,
         )
-        self.sub_title = "reading the console… (Esc cancels)"
+        self.sub_title = _("reading the console… (Esc cancels)")
         self._read(self.reader, options)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="console")
@@ -415,22 +435,31 @@ class InspectionScreen(Screen[None]):
         filled = sum(1 for e in self.inspection.items if e.filled_from.startswith("readings"))
         self.query_one("#console-log", RichLog).write(
             Text(
-                f"✔ read with driver {result.driver} in {result.seconds:.1f} s: "
-                f"{filled} item(s) filled — check them, then answer the rest",
+                "✔ "
+                + _(
+                    "read with driver {driver} in {seconds:.1f} s: {filled} item(s) filled — "
+                    "check them, then answer the rest"
+                ).format(driver=result.driver, seconds=result.seconds, filled=filled),
                 style="bold green",
             )
         )
         for problem in result.problems:
-            self.query_one("#console-log", RichLog).write(Text(f"note: {problem}", style="yellow"))
+            self.query_one("#console-log", RichLog).write(
+                Text(_("note: {problem}").format(problem=problem), style="yellow")
+            )
         for failure in self.inspection.reads[-1].plugin_failures if self.inspection.reads else ():
             self.query_one("#console-log", RichLog).write(Text(f"✖ {failure}", style="yellow"))
         self.refresh_view()
-        self.notify(f"Readings saved; {filled} item(s) filled from the device")
+        self.notify(
+            _("Readings saved; {filled} item(s) filled from the device").format(filled=filled)
+        )
         change = self.context.inspections.pending_firmware(self.inspection)
         if change is not None:
             self.notify(
-                f"Firmware: the device reports {change.new_value}, the register has "
-                f"{change.old_value or 'none'}. Press a to accept it into the register.",
+                _(
+                    "Firmware: the device reports {new}, the register has {old}. Press a to "
+                    "accept it into the register."
+                ).format(new=change.new_value, old=change.old_value or _("none")),
                 severity="warning",
                 timeout=15,
             )
@@ -439,14 +468,20 @@ class InspectionScreen(Screen[None]):
         log = self.query_one("#console-log", RichLog)
         transcript = getattr(error, "transcript", "")
         if isinstance(error, ReadCancelled):
-            log.write(Text("✖ cancelled", style="bold yellow"))
-            self.notify("Console read cancelled", severity="warning")
+            log.write(Text(_("✖ cancelled"), style="bold yellow"))
+            self.notify(_("Console read cancelled"), severity="warning")
         elif isinstance(error, ConsoleError | AssetTrackError):
             log.write(Text(f"✖ {error}", style="bold red"))
             self.notify(str(error), severity="error", timeout=10)
         else:
-            log.write(Text(f"✖ unexpected error: {error!r}", style="bold red"))
-            self.notify(f"Console read failed: {error!r}", severity="error", timeout=10)
+            log.write(
+                Text("✖ " + _("unexpected error: {error!r}").format(error=error), style="bold red")
+            )
+            self.notify(
+                _("Console read failed: {error!r}").format(error=error),
+                severity="error",
+                timeout=10,
+            )
         if self.inspection is not None and (transcript or isinstance(error, ConsoleError)):
             # The failed read is kept beside the earlier ones; a good read's transcript stays.
             self.context.inspections.record_failed_read(
@@ -476,7 +511,9 @@ class InspectionScreen(Screen[None]):
             first = exc.problems[0].field
             self.query_one(FastTable).move_to_key(first)
             self.notify(
-                f"{len(exc.problems)} item(s) have no result yet (n marks one not applicable)",
+                _("{count} item(s) have no result yet (n marks one not applicable)").format(
+                    count=len(exc.problems)
+                ),
                 severity="error",
             )
             return
@@ -487,18 +524,20 @@ class InspectionScreen(Screen[None]):
         self._tell_plugin_failures()  # the plugins told of the completion
         if self.inspection.visit_id:
             # The customer signs the visit, and with it all its maintenance records.
-            message = "Inspection complete — Esc back to the visit, where the customer signs"
+            message = _("Inspection complete — Esc back to the visit, where the customer signs")
         else:
-            message = "Inspection complete — press s for the customer's sign-off"
+            message = _("Inspection complete — press s for the customer's sign-off")
         if self.context.inspections.pending_firmware(self.inspection) is not None:
-            message += f" (firmware not accepted: the register keeps {self.asset.firmware})"
+            message += " " + _("(firmware not accepted: the register keeps {firmware})").format(
+                firmware=self.asset.firmware
+            )
         self.notify(message)
 
     def action_sign(self) -> None:
         if self.inspection is None:
             return
         if self.inspection.state is not InspectionState.COMPLETE:
-            self.notify("Complete the inspection first (c)", severity="warning")
+            self.notify(_("Complete the inspection first (c)"), severity="warning")
             return
         self.app.push_screen(SignOffModal(), self._signed)
 
@@ -511,7 +550,7 @@ class InspectionScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         self.refresh_view()
-        self.notify(f"Signed off by {representative}")
+        self.notify(_("Signed off by {name}").format(name=representative))
         self._tell_plugin_failures()
 
     # -- the configuration the read captured ------------------------------------------------
@@ -521,11 +560,16 @@ class InspectionScreen(Screen[None]):
 
         shot = self.inspection.configuration if self.inspection else None
         if shot is None:
-            self.notify("No configuration read yet: r reads the console", severity="warning")
+            self.notify(_("No configuration read yet: r reads the console"), severity="warning")
             return
         a = self.asset
         self.app.push_screen(
-            ConfigScreen(shot, f"Configuration {a.hostname or a.serial_number} · {a.model}")
+            ConfigScreen(
+                shot,
+                _("Configuration {device} · {model}").format(
+                    device=a.hostname or a.serial_number, model=a.model
+                ),
+            )
         )
 
     # -- the firmware read from the device ------------------------------------------------
@@ -535,7 +579,7 @@ class InspectionScreen(Screen[None]):
             return
         change = self.context.inspections.pending_firmware(self.inspection)
         if change is None:
-            self.notify("No firmware change to accept", severity="warning")
+            self.notify(_("No firmware change to accept"), severity="warning")
             return
         try:
             self.asset = self.context.inspections.accept_firmware(self.inspection, self.asset)
@@ -544,7 +588,9 @@ class InspectionScreen(Screen[None]):
             return
         self.refresh_view()
         self.notify(
-            f"The register's firmware is now {change.new_value} (was {change.old_value or 'none'})"
+            _("The register's firmware is now {new} (was {old})").format(
+                new=change.new_value, old=change.old_value or _("none")
+            )
         )
 
     # -- evidence ------------------------------------------------------------------------------
@@ -582,7 +628,7 @@ class InspectionScreen(Screen[None]):
         if self.inspection is None:
             return
         if self.reader is not None:
-            self.notify("A console read is under way: Esc cancels it first", severity="warning")
+            self.notify(_("A console read is under way: Esc cancels it first"), severity="warning")
             return
         ask_to_discard(self, self.context, self.inspection, self._discarded)
 

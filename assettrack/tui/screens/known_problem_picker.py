@@ -13,6 +13,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assettrack.domain.known_problems import KnownProblem, Match
+from assettrack.i18n import N_, _
 
 DETACH = "-"
 
@@ -23,7 +24,7 @@ class KnownProblemPicker(ModalScreen[str | None]):
     DEFAULT_CSS = """
     KnownProblemPicker OptionList { height: auto; max-height: 14; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(
         self, matches: list[Match], others: list[KnownProblem], attached: str | None
@@ -36,7 +37,7 @@ class KnownProblemPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         options: list[Option] = []
         if self.attached:
-            options.append(Option("(none: detach the known problem)", id=DETACH))
+            options.append(Option(_("(none: detach the known problem)"), id=DETACH))
         seen = set()
         for match in self.matches:
             p = match.problem
@@ -44,11 +45,11 @@ class KnownProblemPicker(ModalScreen[str | None]):
             options.append(Option(Text.assemble((f"{match.score:.2f} ", "bold"), p.title), p.id))
         options += [Option(p.title, p.id) for p in self.others if p.id not in seen]
         with Vertical(classes="dialog"):
-            yield Label("Attach a known problem", classes="dialog-title")
+            yield Label(_("Attach a known problem"), classes="dialog-title")
             yield Static(
-                "The most similar first, with their score, then the rest of the base."
+                _("The most similar first, with their score, then the rest of the base.")
                 if self.matches
-                else "None is like this fault's symptom: the whole base, by title.",
+                else _("None is like this fault's symptom: the whole base, by title."),
                 classes="dim",
             )
             yield OptionList(*options, id="known-choices")

@@ -12,20 +12,22 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from assettrack.domain.known_problems import KnownProblem
+from assettrack.i18n import N_, _
 from assettrack.services.known_problems import KnownProblemService
 from assettrack.tui.context import TuiContext
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
 from assettrack.tui.widgets.footer import Footer
 
 COLUMNS = (
-    Column("title", "Problem", max_width=34),
-    Column("vendor", "Vendor", max_width=10),
-    Column("symptom", "Symptom", max_width=40),
-    Column("solution", "Solution", max_width=50),
+    Column("title", N_("Problem"), max_width=34),
+    Column("vendor", N_("Vendor"), max_width=10),
+    Column("symptom", N_("Symptom"), max_width=40),
+    Column("solution", N_("Solution"), max_width=50),
 )
 
 
 class KnownProblemsScreen(Screen[None]):
+    TITLE = N_("Known problems")  # translated where shown (tui.language)
     BINDINGS: ClassVar[list[BindingType]] = []
 
     def __init__(self, context: TuiContext) -> None:
@@ -36,7 +38,7 @@ class KnownProblemsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(
-            placeholder="Describe the symptom: the most similar problems come first",
+            placeholder=_("Describe the symptom: the most similar problems come first"),
             id="problem-search",
         )
         yield FastTable(COLUMNS, id="problems")
@@ -44,7 +46,7 @@ class KnownProblemsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Known problems"
+        self.title = _(self.TITLE)
         self.reload()
         self.query_one("#problem-search", Input).focus()
 
@@ -73,8 +75,8 @@ class KnownProblemsScreen(Screen[None]):
         self.query_one("#problem-detail", Static).update(
             Text.assemble(
                 (problem.title, "bold"),
-                f"\nSymptom: {problem.symptom}",
-                f"\nCause: {problem.cause or '?'}",
-                f"\nSolution: {problem.solution}",
+                "\n" + _("Symptom: {text}").format(text=problem.symptom),
+                "\n" + _("Cause: {text}").format(text=problem.cause or "?"),
+                "\n" + _("Solution: {text}").format(text=problem.solution),
             )
         )

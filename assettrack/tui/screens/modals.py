@@ -10,18 +10,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from assettrack.i18n import N_, _
+
 
 class SignOffModal(ModalScreen[str | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Customer sign-off", classes="dialog-title")
-            yield Label("The customer's representative confirms the maintenance record.")
-            yield Input(placeholder="Representative's name", id="representative")
+            yield Label(_("Customer sign-off"), classes="dialog-title")
+            yield Label(_("The customer's representative confirms the maintenance record."))
+            yield Input(placeholder=_("Representative's name"), id="representative")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Sign", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Sign"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#representative", Input).focus()
@@ -38,7 +40,7 @@ class SignOffModal(ModalScreen[str | None]):
     def _done(self) -> None:
         name = self.query_one("#representative", Input).value.strip()
         if not name:
-            self.notify("Enter the representative's name", severity="warning")
+            self.notify(_("Enter the representative's name"), severity="warning")
             return
         self.dismiss(name)
 
@@ -49,17 +51,17 @@ class SignOffModal(ModalScreen[str | None]):
 class LoginModal(ModalScreen[tuple[str, str, str] | None]):
     """Asks for console credentials; they are used for this read only, never stored."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Console login", classes="dialog-title")
-            yield Input(placeholder="Username", id="username")
-            yield Input(placeholder="Password", password=True, id="password")
-            yield Input(placeholder="Enable secret (if any)", password=True, id="enable")
+            yield Label(_("Console login"), classes="dialog-title")
+            yield Input(placeholder=_("Username"), id="username")
+            yield Input(placeholder=_("Password"), password=True, id="password")
+            yield Input(placeholder=_("Enable secret (if any)"), password=True, id="enable")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Log in", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Log in"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()

@@ -22,6 +22,7 @@ from textual.widgets import Button, Header, Input, Label, Select, SelectionList,
 
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _, ngettext
 from assettrack.tui.widgets.contacts_editor import ContactsEditor
 from assettrack.tui.widgets.footer import Footer
 
@@ -54,9 +55,9 @@ Part = Field | Heading
 # Priority bindings move the focus before the next key is dispatched, so text typed or
 # pasted after an Enter or a Tab lands in the next box, not in the one it left.
 FIELD_KEYS: list[BindingType] = [
-    Binding("enter", "next_field", "Next", show=False, priority=True),
-    Binding("tab", "app.focus_next", "Next", show=False, priority=True),
-    Binding("shift+tab", "app.focus_previous", "Previous", show=False, priority=True),
+    Binding("enter", "next_field", N_("Next"), show=False, priority=True),
+    Binding("tab", "app.focus_next", N_("Next"), show=False, priority=True),
+    Binding("shift+tab", "app.focus_previous", N_("Previous"), show=False, priority=True),
 ]
 
 
@@ -70,8 +71,8 @@ def next_field(screen: Screen[Any]) -> None:
 
 class RecordForm(Screen[T | None], Generic[T]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("escape", "cancel", N_("Cancel")),
         *FIELD_KEYS,
     ]
 
@@ -82,7 +83,7 @@ class RecordForm(Screen[T | None], Generic[T]):
         values: Mapping[str, Any],
         submit: Callable[[dict[str, Any]], T],
         *,
-        saved: Callable[[T], str] = lambda _: "Saved",
+        saved: Callable[[T], str] = lambda _result: _("Saved"),
     ) -> None:
         super().__init__()
         self.form_title = title
@@ -99,16 +100,17 @@ class RecordForm(Screen[T | None], Generic[T]):
         yield Header()
         with VerticalScroll(id="form", classes="record-form"):
             for part in self.parts:
+                # Texts may be msgids (N_, forms made at import) or translated already.
                 if isinstance(part, Heading):
-                    yield Label(part.text, classes="form-heading")
+                    yield Label(_(part.text), classes="form-heading")
                     if part.note:
-                        yield Label(part.note, classes="form-note")
+                        yield Label(_(part.note), classes="form-note")
                 else:
                     yield from self._row(part)
             yield Static("", id="error-form", classes="form-error")
             with Horizontal(id="form-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), variant="primary", id="save")
+                yield Button(_("Cancel"), id="cancel")
         yield Footer()
 
     def _row(self, field: Field) -> ComposeResult:
@@ -118,7 +120,7 @@ class RecordForm(Screen[T | None], Generic[T]):
             yield Static("", id=f"error-{field.name}", classes="form-error")
             return
         with Horizontal(classes="form-row" + (" form-row-tall" if field.kind == "choices" else "")):
-            yield Label(field.label, classes="form-label")
+            yield Label(_(field.label), classes="form-label")
             yield self._widget(field, value)
         yield Static("", id=f"error-{field.name}", classes="form-error")
 
@@ -129,13 +131,13 @@ class RecordForm(Screen[T | None], Generic[T]):
             return Select(
                 list(field.choices),
                 value=value if value in known else Select.NULL,
-                prompt=field.placeholder or "Select",
+                prompt=_(field.placeholder) if field.placeholder else _("Select"),
                 id=wid,
             )
         if field.kind == "choices":
             chosen = set(value or ())
             return SelectionList[str](*((s, v, v in chosen) for s, v in field.choices), id=wid)
-        return Input("" if value is None else str(value), placeholder=field.placeholder, id=wid)
+        return Input("" if value is None else str(value), placeholder=_(field.placeholder), id=wid)
 
     def on_mount(self) -> None:
         self.title = self.form_title
@@ -218,7 +220,12 @@ class RecordForm(Screen[T | None], Generic[T]):
         if first is not None:
             first[1].focus()
         count = len(problems)
-        self.notify(f"{count} problem{'s' if count != 1 else ''} to fix", severity="error")
+        self.notify(
+            ngettext("{count} problem to fix", "{count} problems to fix", count).format(
+                count=count
+            ),
+            severity="error",
+        )
 
     def _show_error(self, name: str, text: str) -> None:
         error = self.query_one(f"#error-{name}", Static)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from assettrack.domain.models import Site
 from assettrack.domain.validation import site_values
 from assettrack.domain.visits import VisitPlan
+from assettrack.i18n import _
 from assettrack.services.customers import CustomerBase
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.record_form import Field, Heading, Part, RecordForm
@@ -22,23 +23,37 @@ def site_parts(context: TuiContext, customers: CustomerBase) -> list[Part]:
     plan = visits.config.visit_plan if visits is not None else VisitPlan()
     return [
         Field(
-            "customer_id", "Customer", "Choose the customer", "choice", customer_choices(customers)
+            "customer_id",
+            _("Customer"),
+            _("Choose the customer"),
+            "choice",
+            customer_choices(customers),
         ),
-        Field("name", "Site name", "e.g. 门诊楼机房 / main building server room"),
-        Field("address", "Address", ""),
-        Field("directions", "Directions", "gate, floor, who has the key"),
-        Heading("Contacts at the site", "the person who signs off visits is ticked"),
-        Field("contacts", "Contacts", kind="contacts"),
-        Heading("Visit plan", "empty: the default plan"),
-        Field("scheduled_per_month", "Visits a month", f"default {plan.scheduled_per_month}"),
-        Field("follow_ups_per_month", "Follow-ups a month", f"default {plan.follow_ups_per_month}"),
+        Field("name", _("Site name"), _("e.g. 门诊楼机房 / main building server room")),
+        Field("address", _("Address"), ""),
+        Field("directions", _("Directions"), _("gate, floor, who has the key")),
+        Heading(_("Contacts at the site"), _("the person who signs off visits is ticked")),
+        Field("contacts", _("Contacts"), kind="contacts"),
+        Heading(_("Visit plan"), _("empty: the default plan")),
+        Field(
+            "scheduled_per_month",
+            _("Visits a month"),
+            _("default {count}").format(count=plan.scheduled_per_month),
+        ),
+        Field(
+            "follow_ups_per_month",
+            _("Follow-ups a month"),
+            _("default {count}").format(count=plan.follow_ups_per_month),
+        ),
         Field(
             "on_site_follow_ups_per_quarter",
-            "On site a quarter",
-            f"default {plan.on_site_follow_ups_per_quarter} follow-ups on site",
+            _("On site a quarter"),
+            _("default {count} follow-ups on site").format(
+                count=plan.on_site_follow_ups_per_quarter
+            ),
         ),
-        Field("preferred_weekdays", "Weekdays", "any day; or e.g. tue;thu"),
-        Field("engineer", "Engineer", "who usually goes; empty: anyone"),
+        Field("preferred_weekdays", _("Weekdays"), _("any day; or e.g. tue;thu")),
+        Field("engineer", _("Engineer"), _("who usually goes; empty: anyone")),
     ]
 
 
@@ -54,9 +69,11 @@ def site_form(
         chosen = customer_id or (known[0].id if len(known) == 1 else "")
         values["customer_id"] = chosen
     return RecordForm(
-        "Edit site" if site else "New site",
+        _("Edit site") if site else _("New site"),
         site_parts(context, customers),
         values,
         lambda typed: customers.save_site(typed, base=site),
-        saved=lambda saved: f"Saved site {saved.customer} / {saved.name}",
+        saved=lambda saved: _("Saved site {customer} / {site}").format(
+            customer=saved.customer, site=saved.name
+        ),
     )

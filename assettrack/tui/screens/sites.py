@@ -39,6 +39,7 @@ CUSTOMER_ROW = "customer:"
 
 
 class SitesScreen(Screen[None]):
+    TITLE = N_("Sites")  # translated where shown (tui.language)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", N_("Assets of site"), show=False),
         Binding("v", "start_visit", N_("Visit")),
@@ -63,7 +64,7 @@ class SitesScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = _("Sites")
+        self.title = _(self.TITLE)
         self.reload()
         self._show_guide()
 

@@ -16,6 +16,7 @@ from textual.widgets import Header, Static
 
 from assettrack.domain.models import Asset, Inspection, InspectionState, Visit
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
 from assettrack.services.attachments import describe
 from assettrack.services.faults import FaultService
 from assettrack.services.reports import KIND_LABELS
@@ -31,23 +32,23 @@ INBOX_EVERY = 2.0  # seconds between looks into the inbox folder
 # Every key on screen, in two lines that fit 80 columns (the footer cannot hold them).
 KEY_LINES = (
     (
-        ("Enter", "inspect"),
-        ("f", "fault"),
-        ("F", "open fault"),
-        ("h", "hazard"),
-        ("x", "removed"),
-        ("p", "change"),
-        ("u", "upgrade"),
+        ("Enter", N_("inspect")),
+        ("f", N_("fault")),
+        ("F", N_("open fault")),
+        ("h", N_("hazard")),
+        ("x", N_("removed")),
+        ("p", N_("change")),
+        ("u", N_("upgrade")),
     ),
     (
-        ("q", "survey"),
-        ("a", "attach"),
-        ("e", "edit"),
-        ("c", "complete"),
-        ("s", "sign"),
-        ("r", "record"),
-        ("A", "amend"),
-        ("D", "remove"),
+        ("q", N_("survey")),
+        ("a", N_("attach")),
+        ("e", N_("edit")),
+        ("c", N_("complete")),
+        ("s", N_("sign")),
+        ("r", N_("record")),
+        ("A", N_("amend")),
+        ("D", N_("remove")),
     ),
 )
 
@@ -61,22 +62,22 @@ class VisitScreen(Screen[None]):
     VisitScreen #visit-keys { height: auto; padding: 0 1; background: $boost; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("f", "fault", "Fault", show=False),
-        Binding("F", "open_fault", "Open fault", show=False),
-        Binding("h", "hazard", "Hazard", show=False),
-        Binding("x", "removed", "Removed", show=False),
-        Binding("p", "change", "Change", show=False),
-        Binding("u", "upgrade", "Upgrade", show=False),
-        Binding("q", "survey", "Survey", show=False),
-        Binding("a", "attach", "Attach", show=False),
-        Binding("e", "edit", "Edit", show=False),
-        Binding("c", "complete", "Complete", show=False),
-        Binding("s", "sign", "Sign", show=False),
-        Binding("r", "write_record", "Record", show=False),
-        Binding("o", "open_record", "Open record", show=False),
-        Binding("A", "amend", "Amend", show=False),
-        Binding("D", "remove", "Remove", show=False),
+        Binding("escape", "app.pop_screen", N_("Back")),
+        Binding("f", "fault", N_("Fault"), show=False),
+        Binding("F", "open_fault", N_("Open fault"), show=False),
+        Binding("h", "hazard", N_("Hazard"), show=False),
+        Binding("x", "removed", N_("Removed"), show=False),
+        Binding("p", "change", N_("Change"), show=False),
+        Binding("u", "upgrade", N_("Upgrade"), show=False),
+        Binding("q", "survey", N_("Survey"), show=False),
+        Binding("a", "attach", N_("Attach"), show=False),
+        Binding("e", "edit", N_("Edit"), show=False),
+        Binding("c", "complete", N_("Complete"), show=False),
+        Binding("s", "sign", N_("Sign"), show=False),
+        Binding("r", "write_record", N_("Record"), show=False),
+        Binding("o", "open_record", N_("Open record"), show=False),
+        Binding("A", "amend", N_("Amend"), show=False),
+        Binding("D", "remove", N_("Remove"), show=False),
     ]
 
     def __init__(self, context: TuiContext, visit: Visit) -> None:
@@ -120,13 +121,19 @@ class VisitScreen(Screen[None]):
 
     # -- the view ----------------------------------------------------------------------------
 
+    def retranslate(self) -> None:
+        self.query_one("#visit-keys", Static).update(key_lines(KEY_LINES))
+        self.refresh_visit()
+
     def refresh_visit(self) -> None:
         store = self.context.register.store
         self.visit = store.visits.get(self.visit.site_id, self.visit.id) or self.visit
         visit, record = self.visit, self.record
         site = record.site_of(visit)
-        kind = KIND_LABELS.get(visit.kind.value, visit.kind.value)
-        self.title = f"Visit · {kind}{' · amendment' if visit.amends else ''}"
+        kind = _(KIND_LABELS.get(visit.kind.value, visit.kind.value))
+        self.title = (
+            _("Visit · {kind} · amendment") if visit.amends else _("Visit · {kind}")
+        ).format(kind=kind)
         self.sub_title = f"{site.customer} / {site.name}"
         progress = self.progress = record.progress(visit)
         self.query_one("#visit-head", Static).update(self.parts.head(visit, progress))
@@ -169,12 +176,14 @@ class VisitScreen(Screen[None]):
             taken = []
         if taken:
             names = ", ".join(describe(a) for a in taken)
-            self.notify(f"Attached from the inbox: {names}")
+            self.notify(_("Attached from the inbox: {files}").format(files=names))
             self.refresh_visit()
         for problem in problems:
             if problem not in self.warned:  # a file that stays is said once, not every look
                 self.warned.add(problem)
-                self.notify(f"Inbox: {problem}", severity="warning", timeout=8)
+                self.notify(
+                    _("Inbox: {problem}").format(problem=problem), severity="warning", timeout=8
+                )
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -183,8 +192,9 @@ class VisitScreen(Screen[None]):
         if signed is None:
             return True
         self.notify(
-            f"Signed by {signed.representative} on {when(signed.signed_at)}: "
-            "A makes an amendment to correct it",
+            _("Signed by {name} on {moment}: A makes an amendment to correct it").format(
+                name=signed.representative, moment=when(signed.signed_at)
+            ),
             severity="warning",
         )
         return False
@@ -211,12 +221,12 @@ class VisitScreen(Screen[None]):
         try:
             if self.visit.sign_off is not None:
                 if existing is None:
-                    self.notify("Not inspected on this signed visit", severity="warning")
+                    self.notify(_("Not inspected on this signed visit"), severity="warning")
                     return
                 record: Inspection = existing  # read only: the customer signed it
             elif self.visit.amends and existing is not None and existing.visit_id != self.visit.id:
                 record = self.record.amend_inspection(self.visit, existing)
-                self.notify("A copy of the signed record, to correct in this amendment")
+                self.notify(_("A copy of the signed record, to correct in this amendment"))
             elif existing is not None and existing.state is not InspectionState.DRAFT:
                 record = existing
             else:
@@ -233,7 +243,7 @@ class VisitScreen(Screen[None]):
                 self.faults,
                 self.record,
                 self.visit,
-                self._saved("Fault recorded on this visit"),
+                self._saved(_("Fault recorded on this visit")),
             )
 
     def action_open_fault(self) -> None:
@@ -242,7 +252,7 @@ class VisitScreen(Screen[None]):
 
         faults = self.record.faults_of(self.visit)
         if not faults:
-            self.notify("No fault on this visit", severity="warning")
+            self.notify(_("No fault on this visit"), severity="warning")
             return
         if len(faults) == 1:
             self.app.push_screen(FaultDetailScreen(self.context, faults[0]))
@@ -256,8 +266,8 @@ class VisitScreen(Screen[None]):
 
         self.app.push_screen(
             FormModal(
-                "Open a fault",
-                [Field("fault", "Fault", faults[0].id, choices=choices)],
+                _("Open a fault"),
+                [Field("fault", _("Fault"), faults[0].id, choices=choices)],
                 lambda v: v["fault"],
             ),
             opened,
@@ -265,16 +275,18 @@ class VisitScreen(Screen[None]):
 
     def action_hazard(self) -> None:
         if self._changeable():
-            visit_forms.add_hazard(self, self.record, self.visit, self._saved("Hazard recorded"))
+            visit_forms.add_hazard(self, self.record, self.visit, self._saved(_("Hazard recorded")))
 
     def action_removed(self) -> None:
         if self._changeable():
-            visit_forms.mark_removed(self, self.record, self.visit, self._saved("Hazard updated"))
+            visit_forms.mark_removed(
+                self, self.record, self.visit, self._saved(_("Hazard updated"))
+            )
 
     def action_change(self) -> None:
         if self._changeable():
             visit_forms.add_parameter_change(
-                self, self.record, self.visit, self._saved("Parameter change recorded")
+                self, self.record, self.visit, self._saved(_("Parameter change recorded"))
             )
 
     def action_upgrade(self) -> None:
@@ -283,13 +295,13 @@ class VisitScreen(Screen[None]):
                 self,
                 self.record,
                 self.visit,
-                self._saved("Firmware upgrade recorded; the register has the new version"),
+                self._saved(_("Firmware upgrade recorded; the register has the new version")),
             )
 
     def action_survey(self) -> None:
         if self._changeable():
             visit_forms.answer_survey(
-                self, self.record, self.visit, self._saved("Survey answers kept")
+                self, self.record, self.visit, self._saved(_("Survey answers kept"))
             )
 
     def action_attach(self) -> None:
@@ -300,16 +312,19 @@ class VisitScreen(Screen[None]):
 
     def action_edit(self) -> None:
         if self._changeable():
-            visit_forms.edit_visit(self, self.record, self.visit, self._saved("Visit saved"))
+            visit_forms.edit_visit(self, self.record, self.visit, self._saved(_("Visit saved")))
 
     def action_complete(self) -> None:
         if not self._changeable():
             return
         if self.visit.completed_at is not None:
-            self.notify("Already complete: s has the customer sign it", severity="information")
+            self.notify(_("Already complete: s has the customer sign it"), severity="information")
             return
         visit_forms.complete(
-            self, self.record, self.visit, self._saved("Visit complete: s has the customer sign it")
+            self,
+            self.record,
+            self.visit,
+            self._saved(_("Visit complete: s has the customer sign it")),
         )
 
     def action_sign(self) -> None:
@@ -318,12 +333,12 @@ class VisitScreen(Screen[None]):
                 self,
                 self.record,
                 self.visit,
-                self._saved("Signed: the visit and its inspections are locked"),
+                self._saved(_("Signed: the visit and its inspections are locked")),
             )
 
     def action_amend(self) -> None:
         if self.visit.sign_off is None:
-            self.notify("Not signed yet: change the visit directly", severity="warning")
+            self.notify(_("Not signed yet: change the visit directly"), severity="warning")
             return
 
         def opened(amendment: object) -> None:
@@ -338,7 +353,9 @@ class VisitScreen(Screen[None]):
         if not self._changeable():
             return
         if not self.record.is_empty(self.visit):
-            self.notify("This visit holds records and is kept: e corrects it", severity="warning")
+            self.notify(
+                _("This visit holds records and is kept: e corrects it"), severity="warning"
+            )
             return
 
         def answered(yes: bool | None) -> None:
@@ -349,11 +366,13 @@ class VisitScreen(Screen[None]):
             except AssetTrackError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify("Visit removed")
+            self.notify(_("Visit removed"))
             self.app.pop_screen()
 
         self.app.push_screen(
-            ConfirmModal("Remove this visit?", "It holds nothing yet. Remove it?", yes="Remove"),
+            ConfirmModal(
+                _("Remove this visit?"), _("It holds nothing yet. Remove it?"), yes=_("Remove")
+            ),
             answered,
         )
 
@@ -375,20 +394,24 @@ class VisitScreen(Screen[None]):
             write_report(report, "pdf", folder / f"{stem}.pdf")
             write_report(report, "md", folder / f"{stem}.md")
         except (AssetTrackError, FileWriteError, OSError) as exc:
-            self.notify(f"No record written: {exc}", severity="error")
+            self.notify(_("No record written: {reason}").format(reason=exc), severity="error")
             return
         self.written = folder / f"{stem}.pdf"
-        unsigned = "" if visit.sign_off else " (not signed yet)"
-        self.notify(
-            f"Maintenance record{unsigned} written to {self.written} and .md · o opens it",
-            timeout=10,
+        said = (
+            _("Maintenance record written to {path} and .md · o opens it")
+            if visit.sign_off
+            else _("Maintenance record (not signed yet) written to {path} and .md · o opens it")
         )
+        self.notify(said.format(path=self.written), timeout=10)
 
     def action_open_record(self) -> None:
         import click
 
         if self.written is None or not self.written.exists():
-            self.notify("Write the record first (r)", severity="warning")
+            self.notify(_("Write the record first (r)"), severity="warning")
             return
         if click.launch(str(self.written)) != 0:
-            self.notify(f"No viewer opened it: the file is {self.written}", severity="warning")
+            self.notify(
+                _("No viewer opened it: the file is {path}").format(path=self.written),
+                severity="warning",
+            )

@@ -47,6 +47,7 @@ LIST_COLUMNS = (
 
 
 class VisitsScreen(Screen[None]):
+    TITLE = N_("Visits")  # translated where shown (tui.language)
     BINDINGS: ClassVar[list[BindingType]] = [
         # Short labels, so that all six fit 80 columns (F1 help says more).
         Binding("l", "toggle_list", N_("Visits/plan")),
@@ -72,7 +73,7 @@ class VisitsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = _("Visits")
+        self.title = _(self.TITLE)
         self.query_one("#visit-list").display = False
         self.reload()
         self.query_one("#visits", FastTable).focus()

@@ -40,6 +40,7 @@ WINDOWS = (30, 60, 90)
 
 
 class WarrantyScreen(Screen[None]):
+    TITLE = N_("Warranty review")  # translated where shown (tui.language)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("3", "window(30)", N_("30d")),
         Binding("6", "window(60)", N_("60d")),
@@ -66,7 +67,7 @@ class WarrantyScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = _("Warranty review")
+        self.title = _(self.TITLE)
         self.reload()
         self.query_one(FastTable).focus()
 

@@ -16,13 +16,15 @@ from textual.containers import Grid, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-# (part, label, placeholder): the parts of a Contact, in the order they are typed.
+from assettrack.i18n import N_, _
+
+# (part, label, placeholder): the parts of a Contact, in the order they are typed (msgids).
 PARTS: tuple[tuple[str, str, str], ...] = (
-    ("name", "Name", "who to ask for"),
-    ("role", "Role", "e.g. IT manager"),
-    ("mobile", "Mobile", "e.g. 138 0013 8000"),
-    ("phone", "Office", "e.g. 021 6321 5678-12"),
-    ("email", "E-mail", "name@example.com"),
+    ("name", N_("Name"), N_("who to ask for")),
+    ("role", N_("Role"), N_("e.g. IT manager")),
+    ("mobile", N_("Mobile"), "e.g. 138 0013 8000"),
+    ("phone", N_("Office"), "e.g. 021 6321 5678-12"),
+    ("email", N_("E-mail"), "name@example.com"),
 )
 FIRST_BLOCKS = 2
 
@@ -41,18 +43,18 @@ class ContactBlock(Vertical):
         self.contact = contact or {}
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Contact {self.number}", classes="contact-title")
+        yield Label(_("Contact {number}").format(number=self.number), classes="contact-title")
         with Grid(classes="contact-grid"):
             for part, label, hint in PARTS:
-                yield Label(label, classes="contact-label")
+                yield Label(_(label), classes="contact-label")
                 yield Input(
                     _text(self.contact, part),
-                    placeholder=hint,
+                    placeholder=_(hint),
                     id=f"field-contacts-{self.number}-{part}",
                     classes="contact-input",
                 )
             yield Checkbox(
-                "signs off visits",
+                _("signs off visits"),
                 bool(self.contact.get("signs_off")),
                 id=f"field-contacts-{self.number}-signs_off",
                 classes="contact-signs",
@@ -62,7 +64,7 @@ class ContactBlock(Vertical):
     def value(self) -> dict[str, Any]:
         found: dict[str, Any] = {
             part: self.query_one(f"#field-contacts-{self.number}-{part}", Input).value.strip()
-            for part, _, _ in PARTS
+            for part, _label, _hint in PARTS
         }
         found["signs_off"] = self.signs().value
         return found
@@ -94,7 +96,7 @@ class ContactsEditor(Widget):
             yield ContactBlock(
                 number, self.first[number - 1] if number <= len(self.first) else None
             )
-        yield Button("+ Another contact", id="add-contact", classes="add-contact")
+        yield Button(_("+ Another contact"), id="add-contact", classes="add-contact")
 
     def blocks(self) -> list[ContactBlock]:
         return list(self.query(ContactBlock))
@@ -126,7 +128,7 @@ class ContactsEditor(Widget):
             text = reason
         else:
             target_block = self.blocks()[self.sent_from[index - 1] - 1]
-            label = dict((p, lbl) for p, lbl, _ in PARTS).get(part or "", part or "")
+            label = {p: _(lbl) for p, lbl, _hint in PARTS}.get(part or "", part or "")
             text = f"{label}: {reason}" if label else reason
         shown = self.problems.setdefault(target_block.number, [])
         shown.append(f"⚠ {text}")

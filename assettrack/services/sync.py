@@ -357,7 +357,15 @@ class _Writes:
 
     def apply(self) -> None:
         for (partition, table), docs in self.put.items():
-            write_documents(self.db, partition, table, docs, pinned=_pinned(partition), stamp=False)
+            write_documents(
+                self.db,
+                partition,
+                table,
+                docs,
+                pinned=_pinned(partition),
+                stamp=False,
+                checked=True,  # admitted (or merged field by field and checked) already
+            )
         for (partition, table), ids in self.remove.items():
             remove_documents(self.db, partition, table, ids, pinned=_pinned(partition))
 

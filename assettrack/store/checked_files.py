@@ -6,9 +6,10 @@ half the start-up's time, though, and most files are exactly as assettrack wrote
 checked them. This remembers each checked file's stat signature (size, modification time in
 nanoseconds, inode): a file read again with the same signature is not checked again; any
 change to it (an edit, a copy over it, another process's save) changes the signature and so
-gets it checked. A file changed within the last seconds is not remembered: a clock that
-ticks coarsely could give its next change the same time (git's "racily clean" files). It is
-a cache kept in ``.index/checked.json``: lost or damaged, it only costs the checks again.
+gets it checked. A file changed within the last seconds is remembered by this process only,
+never written down for others: a clock that ticks coarsely could give its next change the
+same time (git's "racily clean" files). It is a cache kept in ``.index/checked.json``: lost
+or damaged, it only costs the checks again.
 """
 
 from __future__ import annotations
@@ -51,21 +52,23 @@ class CheckedFiles:
 
     def checked(self, name: str, seen: Signature) -> None:
         known = self._load()
-        if seen is None or is_racy(seen):
+        if seen is None:
             self._dirty |= known.pop(name, None) is not None
         elif known.get(name) != list(seen):
             known[name] = list(seen)
             self._dirty = True
 
     def save(self) -> None:
-        """Write what was learnt (whole or not at all; a cache needs no fsync)."""
+        """Write what was learnt (whole or not at all; a cache needs no fsync). A file
+        changed within the last seconds is trusted by this process only, not written."""
         if not self._dirty or self._known is None:
             return
         self._dirty = False
+        kept = {n: v for n, v in self._known.items() if not is_racy(tuple(v))}  # type: ignore[arg-type]
         temp = temp_path_for(self.path)
         try:
             self.path.parent.mkdir(exist_ok=True)
-            temp.write_bytes(orjson.dumps({"format": FORMAT, "files": self._known}))
+            temp.write_bytes(orjson.dumps({"format": FORMAT, "files": kept}))
             os.replace(temp, self.path)
         except OSError:
             with contextlib.suppress(OSError):

@@ -383,9 +383,14 @@ class Database:
     # -- unfinished changes ----------------------------------------------------------------
 
     def _journal_contents(self) -> list[JournalContents]:
+        """Others' unfinished changes. This process's own journal is not read back: it grows
+        with every file of a large merge, and reading it at each file's load was quadratic."""
         found = []
+        own = self._journal.path.name if self._journal is not None else None
         live = unfinished_journals(self.folder)
         for path in live:
+            if path.name == own:
+                continue
             seen = signature(path)
             cached = self._journals.get(path.name)
             if cached is None or cached[0] != seen:

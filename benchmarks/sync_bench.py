@@ -70,6 +70,7 @@ from store_bench import peak_memory_mb  # noqa: E402
 
 TARGET_S = 1.0  # an incremental sync after one visit: at most this plus transfer
 ENGINEERS = 20
+MONTH_VISITS = ENGINEERS * 20  # 20 engineers, 20 working days, a visit a day
 
 
 # -- measured in a child process ------------------------------------------------------------
@@ -301,6 +302,10 @@ def measure(n: int, work: Path, args: argparse.Namespace, keep: bool) -> dict[st
     out["month"] = run_child("month", a, b, args.month_visits, 7, memory_gb=args.memory_limit)
     new = head_of(remote)
     out["commits"] = commits_between(remote, old, new)
+    out["pack_files"] = {
+        name: len(list((path / "objects" / "pack").glob("*.pack")))
+        for name, path in (("remote", remote), ("laptop", a / ".sync" / "git"))
+    }
     out["packs"] = month_packs(remote, old, new, root)
     after_git = git_gc_size(remote, root / "gc-scratch")
     out["git_gc"] = None if before_git is None else (before_git, after_git)
@@ -324,6 +329,12 @@ def row(name: str, f: dict[str, Any]) -> None:
     print(f"{name:44}{cells}{f['peak_mb']:>6.0f} MB")
 
 
+def grown(size: float, visits: int) -> str:
+    """Growth by ``visits`` simulated visits, a visit and a month of the team's."""
+    month = size * MONTH_VISITS / visits
+    return f"{size / visits / 1e3:,.1f} KB a visit, {month / 1e6:,.1f} MB a month"
+
+
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     for r in results:
         push, clone = r["push"], r["clone"]
@@ -345,29 +356,34 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
             )
         m = r["month"]
         commits, merges = r["commits"]
+        tenth = max(1, len(m["times"]) // 10)
         print(
-            f"a month, {args.month_visits} visits on two laptops: {commits} commits ({merges} "
-            f"merges); sync median {median(m['times']):.2f} s (transfer "
-            f"{median(m['transfers']):.2f} s), slowest {max(m['times']):.2f} s"
+            f"{args.month_visits} visits on two laptops, each synced at once: {commits} commits "
+            f"({merges} merges); sync median {median(m['times']):.2f} s (transfer "
+            f"{median(m['transfers']):.2f} s), slowest {max(m['times']):.2f} s\n"
+            f"  median of the first {tenth} syncs {median(m['times'][:tenth]):.2f} s (transfer "
+            f"{median(m['transfers'][:tenth]):.2f} s), of the last {tenth} "
+            f"{median(m['times'][-tenth:]):.2f} s (transfer "
+            f"{median(m['transfers'][-tenth:]):.2f} s); pack files at the end: "
+            f"{r['pack_files']['remote']} in the remote, {r['pack_files']['laptop']} on a laptop"
         )
         packs = r["packs"]
-        per = args.month_visits or 1
+        visits = args.month_visits or 1
         print(
             f"  remote after the first push: {r['remote_mb']:,.0f} MB (one pack, as pushed)\n"
-            f"  month's growth, dulwich pack of its {packs['objects']:,} new objects: "
-            f"{packs['whole'] / 1e6:,.1f} MB whole (what dulwich's gc adds), "
-            f"{packs['deltas'] / 1e6:,.1f} MB with deltas among them; "
-            f"{packs['whole'] / per / 1e3:,.0f} / {packs['deltas'] / per / 1e3:,.0f} KB a visit"
+            f"  growth (a month: {MONTH_VISITS} visits), dulwich pack of the "
+            f"{packs['objects']:,} new objects: whole (what dulwich's gc adds) "
+            f"{grown(packs['whole'], visits)}; with deltas among them "
+            f"{grown(packs['deltas'], visits)}"
         )
         if r["git_gc"] is None:
             print("  git gc: git is not installed here; not measured")
         else:
             before, after = r["git_gc"]
             print(
-                f"  git gc (git's deltas against everything): {before / 1e6:,.0f} MB before, "
-                f"{after / 1e6:,.0f} MB after: {(after - before) / 1e6:,.1f} MB a month, "
-                f"{(after - before) / per / 1e3:,.1f} KB a visit; ratio to the first push's "
-                f"pack {after / 1e6 / r['remote_mb']:.2f}x"
+                f"  git gc of a copy (git's deltas against everything): {before / 1e6:,.1f} MB "
+                f"before, {after / 1e6:,.1f} MB after: {grown(after - before, visits)}; "
+                f"{after / before:.3f}x the size before"
             )
     if len(results) > 1:
         first, last = results[0], results[-1]
@@ -390,7 +406,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--runs", type=int, default=3, help="syncs after one visit, each side")
-    parser.add_argument("--month-visits", type=int, default=ENGINEERS * 20)
+    parser.add_argument(
+        "--month-visits", type=int, default=MONTH_VISITS, help="visits simulated (a month: 400)"
+    )
     parser.add_argument("--clone-timeout", type=float, default=1800, help="seconds")
     parser.add_argument("--memory-limit", type=float, default=8, help="GB for each process")
     parser.add_argument("--work", type=Path, help="keep (and reuse) the databases here")

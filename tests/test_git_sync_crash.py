@@ -111,10 +111,10 @@ def test_what_a_sync_killed_while_writing_its_history_leaves_does_not_stop_the_n
     assert not lock.exists() and not temp.exists()
     with closing(Repo(str(remote))) as repo:
         files = {
-            e.path.decode()
+            e.path.decode(): e.sha.decode()
             for e in repo.object_store.iter_tree_contents(repo[repo.refs[BRANCH]].tree)
         }
-    assert partition in files
+    assert files[partition] == blob  # the very object whose write was cut short
     with Store.open(tmp_path / "b", author="李工") as b:
         init_sync(b, str(remote))
         assert b.assets.get(added.id) is not None

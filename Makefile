@@ -35,14 +35,23 @@ api-docs: $(STAMP)
 # the shipped texts into assettrack/locale/assettrack.pot, merged into every catalog (new ones
 # empty, changed ones fuzzy): then translate assettrack/locale/*/LC_MESSAGES/assettrack.po.
 # i18n-compile: .mo files beside them, optional (the app compiles a catalog at first use).
+# The first-party plugins' catalogs are made the same way, each in its package's locale/.
 LOCALE := assettrack/locale
+PLUGIN_PACKAGES := $(filter-out plugins/_template/%,$(wildcard plugins/*/assettrack_*))
 i18n-extract: $(STAMP)
 	$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg -c Translators: --no-location \
 		--sort-output --project assettrack -o $(LOCALE)/assettrack.pot .
 	$(BIN)/pybabel update -i $(LOCALE)/assettrack.pot -d $(LOCALE) -D assettrack --ignore-obsolete
+	for package in $(PLUGIN_PACKAGES); do name=$$(basename $$package) && \
+		$(BIN)/pybabel extract -F $(LOCALE)/plugin-babel.cfg --no-location --sort-output \
+			--project $$name -o $$package/locale/$$name.pot $$package && \
+		$(BIN)/pybabel update -i $$package/locale/$$name.pot -d $$package/locale -D $$name \
+			--ignore-obsolete || exit 1; done
 
 i18n-compile: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D assettrack
+	for package in $(PLUGIN_PACKAGES); do \
+		$(BIN)/pybabel compile -d $$package/locale -D $$(basename $$package) || exit 1; done
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -47,6 +47,9 @@ class Context:
             from assettrack.plugins.loader import load_plugins
 
             self._extensions = load_plugins(self.settings.raw, failure_log=FailureLog())
+            from assettrack.i18n import add_plugin_catalogs
+
+            add_plugin_catalogs(self._extensions.host.pm.get_plugins())
             if self.tell_refusals:
                 for failure in self._extensions.host.failures:
                     if failure.stage == API:

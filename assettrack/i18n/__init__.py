@@ -15,8 +15,9 @@ assettrack.po``, compiled on first use (``catalogs``); plugins add theirs with
 from __future__ import annotations
 
 import gettext as _gettext
+import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -36,6 +37,7 @@ __all__ = [
     "UnknownLanguage",
     "_",
     "add_catalogs",
+    "add_plugin_catalogs",
     "choose_language",
     "current_language",
     "gettext",
@@ -135,6 +137,21 @@ def add_catalogs(folder: Path, domain: str) -> None:
         if _extra.get(domain) != folder:
             _extra[domain] = folder
             _translations.clear()
+
+
+def add_plugin_catalogs(plugins: Iterable[object]) -> None:
+    """The catalogs the loaded plugins ship: ``<package>/locale/<language>/LC_MESSAGES/
+    <package>.po`` beside each plugin's module (docs/glossary.md, for plugin authors)."""
+    for plugin in plugins:
+        name = getattr(plugin, "__name__", "") or type(plugin).__module__
+        module = sys.modules.get(name) or sys.modules.get(type(plugin).__module__)
+        file = getattr(module, "__file__", None)
+        if not file:
+            continue
+        package = name.split(".")[0]
+        folder = Path(file).resolve().parent / "locale"
+        if folder.is_dir():
+            add_catalogs(folder, package)
 
 
 def translation(language: str | None = None) -> _gettext.NullTranslations:

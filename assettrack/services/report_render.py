@@ -6,6 +6,9 @@ photos) and rendered to each format from the same structure, so the formats neve
 PDF: ReportLab with its built-in CID font ``STSong-Light`` (Adobe's Song font for Simplified
 Chinese, which also has Latin glyphs). A PDF reader supplies the glyphs, so no font file is
 shipped and Chinese text stays extractable (searchable, copyable) in the PDF.
+
+A report carries its language (``Report.language``); the few words the renderers add
+themselves (the signature table's heads, an empty table's note) are written in it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from assettrack.i18n import N_, _, pgettext, using
 
 PDF_FONT = "STSong-Light"
 IMAGE_MAX_HEIGHT_MM = 90  # two photos and their captions fit an A4 page
@@ -31,7 +36,7 @@ class Fields:
 class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    empty: str = "none"
+    empty: str = N_("none")  # said when there are no rows (translated when written)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class Report:
     title: str
     subtitle: str = ""
     sections: list[Section] = field(default_factory=list)
+    language: str = ""  # the catalog it was written in; "" for the current one
 
 
 # -- Markdown -----------------------------------------------------------------------------
@@ -90,6 +96,11 @@ def _uri(path: Path) -> str:
 
 
 def to_markdown(report: Report) -> str:
+    with using(report.language or None):
+        return _to_markdown(report)
+
+
+def _to_markdown(report: Report) -> str:
     out = [f"# {report.title}", ""]
     if report.subtitle:
         out += [report.subtitle, ""]
@@ -101,7 +112,7 @@ def to_markdown(report: Report) -> str:
                 out += [f"| **{_md_cell(k)}** | {_md_cell(v)} |" for k, v in block.rows]
             elif isinstance(block, Table):
                 if not block.rows:
-                    out.append(f"_{block.empty}_")
+                    out.append(f"_{_(block.empty)}_")
                 else:
                     out.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
                     out.append("|" + "---|" * len(block.headers))
@@ -140,11 +151,21 @@ figcaption { color: #555; font-size: 0.9em; }
 """
 
 
+def _signature_heads() -> tuple[str, str, str]:
+    # "Role" here is who signs (engineer, customer), not a contact's job title.
+    return (pgettext("signatures", "Role"), _("Name"), _("Date"))
+
+
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
 def to_html(report: Report) -> str:
+    with using(report.language or None):
+        return _to_html(report)
+
+
+def _to_html(report: Report) -> str:
     out = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
@@ -162,7 +183,7 @@ def to_html(report: Report) -> str:
                 out.append("</table>")
             elif isinstance(block, Table):
                 if not block.rows:
-                    out.append(f'<p class="empty">{_e(block.empty)}</p>')
+                    out.append(f'<p class="empty">{_e(_(block.empty))}</p>')
                     continue
                 out.append("<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in block.headers))
                 out.append("</tr>")
@@ -180,7 +201,8 @@ def to_html(report: Report) -> str:
                     for path, caption in block.rows
                 ]
             else:
-                out.append('<table class="sign"><tr><th>Role</th><th>Name</th><th>Date</th></tr>')
+                heads = "".join(f"<th>{_e(h)}</th>" for h in _signature_heads())
+                out.append(f'<table class="sign"><tr>{heads}</tr>')
                 out += [
                     f"<tr><td>{_e(role)}</td><td>{_e(name)}</td><td>{_e(when)}</td></tr>"
                     for role, name, when in block.rows
@@ -195,6 +217,11 @@ def to_html(report: Report) -> str:
 
 def to_pdf(report: Report) -> bytes:
     """The report as an A4 PDF whose text (Chinese included) can be extracted."""
+    with using(report.language or None):
+        return _to_pdf(report)
+
+
+def _to_pdf(report: Report) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -234,7 +261,7 @@ def to_pdf(report: Report) -> bytes:
                 story.append(table)
             elif isinstance(block, Table):
                 if not block.rows:
-                    story.append(para(block.empty))
+                    story.append(para(_(block.empty)))
                     continue
                 data = [[para(h, bold) for h in block.headers]]
                 data += [[para(c) for c in row] for row in block.rows]
@@ -248,7 +275,7 @@ def to_pdf(report: Report) -> bytes:
                 for path, caption in block.rows:
                     story += _pdf_image(path, caption, width, IMAGE_MAX_HEIGHT_MM * mm, para)
             else:
-                data = [[para("Role", bold), para("Name", bold), para("Date", bold)]]
+                data = [[para(head, bold) for head in _signature_heads()]]
                 data += [[para(r), para(n), para(w)] for r, n, w in block.rows]
                 table = T(
                     data,
@@ -284,7 +311,8 @@ def _pdf_image(
     try:
         data, (pixels_wide, pixels_high) = _pdf_image_data(Path(path))
     except Exception as exc:  # any unreadable image is one line, not a failed report
-        return [para(f"{caption} (image could not be read: {_image_problem(exc)})")]
+        said = _("{caption} (image could not be read: {reason})")
+        return [para(said.format(caption=caption, reason=_image_problem(exc)))]
     # One pixel is one point unless that is too big: small images are not blown up.
     scale = min(1.0, width / pixels_wide, height / pixels_high)
     image = Image(data, width=pixels_wide * scale, height=pixels_high * scale)
@@ -317,7 +345,7 @@ def _pdf_image_data(path: Path) -> tuple[io.BytesIO, tuple[int, int]]:
 
 def _image_problem(exc: Exception) -> str:
     if isinstance(exc, FileNotFoundError):
-        return "file not on this computer"
+        return _("file not on this computer")
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     text = str(exc).split(" '")[0].strip() or type(exc).__name__

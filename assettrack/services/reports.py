@@ -1,5 +1,10 @@
 """Reports: the visit report (the maintenance record form the customer signs) and the monthly
-service summary of a site. Built as ``report_render.Report`` and rendered to md/html/pdf."""
+service summary of a site. Built as ``report_render.Report`` and rendered to md/html/pdf.
+
+A report speaks its own language (``language``: the ``[reports] language`` setting), which
+may differ from the screens': a customer may want Chinese while the engineer reads English.
+Its headings are the commitment's (维修保养记录单, 故障现象, 故障原因, 处理结果, 客户签字).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,17 @@ from assettrack.domain.charges import Charge
 from assettrack.domain.faults import EXCLUSION_LABELS
 from assettrack.domain.models import Fault, Inspection, Visit, VisitKind
 from assettrack.domain.visits import month_end
+from assettrack.i18n import N_, _, using
+from assettrack.i18n.terms import (
+    COMPLIANCE,
+    INSPECTION_STATES,
+    ITEM_RESULTS,
+    REPORTED_VIA,
+    SLA,
+    SLA_TARGETS,
+    survey_scale,
+    term,
+)
 from assettrack.services.attachments import AttachmentService, evidence_blocks
 from assettrack.services.config_capture import configuration_blocks
 from assettrack.services.faults import FaultService
@@ -30,10 +46,16 @@ from assettrack.services.visits import VisitService
 from assettrack.store.store import Store
 
 KIND_LABELS = {
-    "scheduled": "scheduled on-site visit",
-    "follow_up": "on-site follow-up",
-    "phone_follow_up": "phone follow-up",
-    "fault_call_out": "fault call-out",
+    "scheduled": N_("scheduled on-site visit"),
+    "follow_up": N_("on-site follow-up"),
+    "phone_follow_up": N_("phone follow-up"),
+    "fault_call_out": N_("fault call-out"),
+}
+CHARGE_KINDS = {
+    "labour": N_("labour"),
+    "parts": N_("parts"),
+    "travel": N_("travel"),
+    "other": N_("other"),
 }
 
 
@@ -51,11 +73,11 @@ def _duration(visit: Visit) -> str:
     from assettrack.domain.faults import elapsed
 
     minutes = int(elapsed(visit.started_at, visit.ended_at).total_seconds() // 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+    return _("{hours} h {minutes:02d} min").format(hours=minutes // 60, minutes=minutes % 60)
 
 
 def _lines(items: list[str]) -> str:
-    return "\n".join(f"- {i}" for i in items) if items else "none"
+    return "\n".join(f"- {i}" for i in items) if items else _("none")
 
 
 class ReportService:
@@ -64,10 +86,14 @@ class ReportService:
         store: Store,
         config: ServiceConfig,
         clock: Callable[[], datetime] = datetime.now,
+        *,
+        language: str | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self.clock = clock
+        # The reports' own language (None: the interface's).
+        self.language = language
         self.visits = VisitService(store, config, clock=clock)
         self.faults = FaultService(store, config, clock=clock)
         self.record = VisitRecordService(store, config, clock=clock)
@@ -79,54 +105,69 @@ class ReportService:
         return self.visit_record_report(self.visits.find(visit_ref))
 
     def visit_record_report(self, visit: Visit) -> Report:
+        with using(self.language) as language:
+            report = self._visit_record_report(visit)
+        report.language = language
+        return report
+
+    def _visit_record_report(self, visit: Visit) -> Report:
         site = self.record.site_of(visit)
         inspections = self.record.inspections_of(visit)
         progress = self.record.progress(visit)
-        title = "Maintenance record" + (" (amendment)" if visit.amends else "")
+        title = _("Maintenance record (amendment)") if visit.amends else _("Maintenance record")
         report = Report(
             title,
-            f"{site.customer} · {site.name} · {_t(visit.started_at)} · visit {visit.id[:8]}",
+            f"{site.customer} · {site.name} · {_t(visit.started_at)} · "
+            + _("visit {id}").format(id=visit.id[:8]),
+        )
+        devices = _("{inspected} of {devices} in service").format(
+            inspected=progress.inspected, devices=len(progress.devices)
         )
         fields = [
-            ("Customer", site.customer),
-            ("Site", site.name),
-            ("Address", site.address),
-            ("Kind", KIND_LABELS.get(visit.kind.value, visit.kind.value)),
-            ("Engineer", visit.engineer),
-            ("Started", _t(visit.started_at)),
-            ("Ended", _t(visit.ended_at)),
-            ("Duration", _duration(visit)),
-            ("Devices inspected", f"{progress.inspected} of {len(progress.devices)} in service"),
+            (_("Customer"), site.customer),
+            (_("Site"), site.name),
+            (_("Address"), site.address),
+            (_("Kind"), _(KIND_LABELS.get(visit.kind.value, visit.kind.value))),
+            (_("Engineer"), visit.engineer),
+            (_("Started"), _t(visit.started_at)),
+            (_("Ended"), _t(visit.ended_at)),
+            (_("Duration"), _duration(visit)),
+            (_("Devices inspected"), devices),
         ]
         if visit.amends:
-            fields.append(("Amends", self._amended(visit)))
-            fields.append(("Correction", visit.amendment_reason))
-        report.sections.append(Section("Visit", [Fields(tuple(fields))]))
+            fields.append((_("Amends"), self._amended(visit)))
+            fields.append((_("Correction"), visit.amendment_reason))
+        report.sections.append(Section(_("Visit"), [Fields(tuple(fields))]))
         checks: list[Block] = [Paragraph(_lines(visit.checks))] if visit.checks else []
         checks.append(
             Table(
-                ("Asset", "Serial", "Firmware", "State", "Failed items"),
+                (_("Asset"), _("Serial"), _("Firmware"), _("State"), _("Failed items")),
                 tuple(self._inspection_row(i) for i in inspections),
-                empty="No devices inspected on this visit.",
+                empty=_("No devices inspected on this visit."),
             )
         )
         if progress.remaining and visit.kind is not VisitKind.PHONE_FOLLOW_UP:
             checks.append(
                 Paragraph(
-                    "Not inspected: "
-                    + ", ".join(self._asset_label(a.id)[0] for a in progress.remaining)
+                    _("Not inspected: {devices}").format(
+                        devices=", ".join(self._asset_label(a.id)[0] for a in progress.remaining)
+                    )
                 )
             )
-        report.sections.append(Section("Checks and inspections", checks))
+        report.sections.append(Section(_("Checks and inspections"), checks))
         for inspection in inspections:
             report.sections.append(self._inspection_section(inspection))
         found, removed = self.record.hazards(visit)
         report.sections.append(
             Section(
-                "Hazards",
+                _("Hazards"),
                 [
-                    Table(("Hazard found",), tuple((h,) for h in found), empty="None found."),
-                    Table(("Hazard removed",), tuple((h,) for h in removed), empty="None removed."),
+                    Table((_("Hazard found"),), tuple((h,) for h in found), empty=_("None found.")),
+                    Table(
+                        (_("Hazard removed"),),
+                        tuple((h,) for h in removed),
+                        empty=_("None removed."),
+                    ),
                 ],
             )
         )
@@ -134,10 +175,10 @@ class ReportService:
         upgrades = self.record.firmware_upgrades(visit)
         report.sections.append(
             Section(
-                "Parameter changes and firmware upgrades",
+                _("Parameter changes and firmware upgrades"),
                 [
                     Table(
-                        ("Device", "Parameter", "From", "To", "Why"),
+                        (_("Device"), _("Parameter"), _("From"), _("To"), _("Why")),
                         tuple(
                             (
                                 self._asset_label(c.asset_id)[0] if c.asset_id else "",
@@ -148,15 +189,15 @@ class ReportService:
                             )
                             for c in changes
                         ),
-                        empty="No parameters changed.",
+                        empty=_("No parameters changed."),
                     ),
                     Table(
-                        ("Device", "Firmware from", "To", "Why"),
+                        (_("Device"), _("Firmware from"), _("To"), _("Why")),
                         tuple(
                             (self._asset_label(u.asset_id)[0], u.old, u.new, u.reason)
                             for u in upgrades
                         ),
-                        empty="No firmware upgraded.",
+                        empty=_("No firmware upgraded."),
                     ),
                 ],
             )
@@ -166,23 +207,23 @@ class ReportService:
         report.sections.append(self._feedback_section(visit))
         evidence = self._evidence("visit", visit.id)
         if evidence:
-            report.sections.append(Section("Photos and documents", evidence))
+            report.sections.append(Section(_("Photos and documents"), evidence))
         if visit.not_done:
             report.sections.append(
-                Section("Not done, as completed", [Paragraph(_lines(visit.not_done))])
+                Section(_("Not done, as completed"), [Paragraph(_lines(visit.not_done))])
             )
         if visit.notes:
-            report.sections.append(Section("Notes", [Paragraph(visit.notes)]))
+            report.sections.append(Section(_("Notes"), [Paragraph(visit.notes)]))
         signed = visit.sign_off
         report.sections.append(
             Section(
-                "Sign-off",
+                _("Sign-off"),
                 [
                     Signatures(
                         (
-                            ("Engineer", visit.engineer, _t(visit.ended_at or visit.started_at)),
+                            (_("Engineer"), visit.engineer, _t(visit.ended_at or visit.started_at)),
                             (
-                                "Customer representative",
+                                _("Customer representative"),
                                 signed.representative if signed else "",
                                 _t(signed.signed_at) if signed else "",
                             ),
@@ -201,15 +242,16 @@ class ReportService:
         if not line:
             return []
         check = f"assettrack verify --seal {short(line.split()[1])}"
-        return [Paragraph(f"{line}. To check this copy: {check}")]
+        return [Paragraph(_("{seal}. To check this copy: {check}").format(seal=line, check=check))]
 
     def _amended(self, visit: Visit) -> str:
         original = self.store.visits.get(visit.site_id, visit.amends or "")
         if original is None or original.sign_off is None:
-            return f"visit {(visit.amends or '')[:8]}"
-        return (
-            f"visit {original.id[:8]}, signed by {original.sign_off.representative} on "
-            f"{_t(original.sign_off.signed_at)} (kept unchanged)"
+            return _("visit {id}").format(id=(visit.amends or "")[:8])
+        return _("visit {id}, signed by {name} on {moment} (kept unchanged)").format(
+            id=original.id[:8],
+            name=original.sign_off.representative,
+            moment=_t(original.sign_off.signed_at),
         )
 
     def _feedback_section(self, visit: Visit) -> Section:
@@ -218,22 +260,29 @@ class ReportService:
         if visit.survey or survey.asked_on(visit.kind):
             answers = {a.question_id: a for a in visit.survey}
             rows = [
-                (a.question, "" if a.score is None else f"{a.score} / {survey.highest}", a.comment)
+                (
+                    _(a.question),
+                    "" if a.score is None else f"{a.score} / {survey.highest}",
+                    a.comment,
+                )
                 for a in visit.survey
             ]
             rows += (
-                [(q.text, "", "") for q in survey.questions if q.id not in answers]
+                [(_(q.text), "", "") for q in survey.questions if q.id not in answers]
                 if survey.asked_on(visit.kind)
                 else []
             )
-            blocks.append(Paragraph(f"Scale: {survey.scale()}"))
-            blocks.append(Table(("Question", "Score", "Comment"), tuple(rows)))
-        blocks.append(Paragraph(visit.customer_opinion or "(no opinion recorded)"))
+            blocks.append(Paragraph(_("Scale: {scale}").format(scale=survey_scale(survey))))
+            blocks.append(Table((_("Question"), _("Score"), _("Comment")), tuple(rows)))
+        blocks.append(Paragraph(visit.customer_opinion or _("(no opinion recorded)")))
         if visit.feedback:
             blocks.append(
-                Table(("Question", "Answer"), tuple((k, str(v)) for k, v in visit.feedback.items()))
+                Table(
+                    (_("Question"), _("Answer")),
+                    tuple((k, str(v)) for k, v in visit.feedback.items()),
+                )
             )
-        return Section("Customer's feedback", blocks)
+        return Section(_("Customer's feedback"), blocks)
 
     def _asset_label(self, asset_id: str) -> tuple[str, str, str]:
         asset = self.store.assets.get(asset_id)
@@ -244,30 +293,31 @@ class ReportService:
 
     def _inspection_row(self, inspection: Inspection) -> tuple[str, ...]:
         name, serial, firmware = self._asset_label(inspection.asset_id)
-        failed = [i.label for i in inspection.items if i.result and i.result.value == "fail"]
-        return (name, serial, firmware, inspection.state.value, "; ".join(failed) or "none")
+        failed = [_(i.label) for i in inspection.items if i.result and i.result.value == "fail"]
+        state = term(INSPECTION_STATES, inspection.state.value)
+        return (name, serial, firmware, state, "; ".join(failed) or _("none"))
 
     def _inspection_section(self, inspection: Inspection) -> Section:
-        name, serial, _ = self._asset_label(inspection.asset_id)
+        name, serial, _firmware = self._asset_label(inspection.asset_id)
         blocks: list = [
             Table(
-                ("Item", "Result", "Value", "Note"),
+                (_("Item"), _("Result"), _("Value"), _("Note")),
                 tuple(
                     (
-                        item.label,
-                        item.result.value if item.result else "",
+                        _(item.label),
+                        term(ITEM_RESULTS, item.result.value) if item.result else "",
                         f"{item.value} {item.unit}".strip(),
                         item.note,
                     )
                     for item in inspection.items
                 ),
-                empty="No checklist items.",
+                empty=_("No checklist items."),
             )
         ]
         if inspection.parameter_changes:
             blocks.append(
                 Table(
-                    ("Parameter", "Old", "New", "Reason"),
+                    (_("Parameter"), _("Old"), _("New"), _("Reason")),
                     tuple(
                         (c.parameter, c.old_value, c.new_value, c.reason)
                         for c in inspection.parameter_changes
@@ -282,31 +332,45 @@ class ReportService:
         if inspection.notes:
             blocks.append(Paragraph(inspection.notes))
         blocks += self._evidence("inspection", inspection.id)
-        return Section(f"Maintenance record: {name} ({serial})", blocks)
+        return Section(
+            _("Maintenance record: {device} ({serial})").format(device=name, serial=serial), blocks
+        )
 
     def _fault_section(self, fault: Fault) -> Section:
         sla = self.faults.sla(fault, self.clock())
-        exclusion = EXCLUSION_LABELS.get(fault.warranty_exclusion, fault.warranty_exclusion)
-        warranty = {True: "covered", False: f"not covered: {exclusion}", None: "not decided"}
+        exclusion = _(EXCLUSION_LABELS.get(fault.warranty_exclusion, fault.warranty_exclusion))
+        warranty = {
+            True: _("covered"),
+            False: _("not covered: {reason}").format(reason=exclusion),
+            None: _("not decided"),
+        }
+        targets = ", ".join(
+            f"{term(SLA_TARGETS, c.target)} {term(SLA, c.status.value)}" for c in sla.checks
+        )
         rows = [
-            ("Severity", f"{fault.severity} ({sla.level.name})"),
-            ("Reported", f"{_t(fault.reported_at)} by {fault.reported_via.value}"),
-            ("Responded", _t(fault.responded_at)),
-            ("On site", _t(fault.on_site_at)),
-            ("Resolved", _t(fault.resolved_at)),
-            ("Response targets", ", ".join(f"{c.target} {c.status.value}" for c in sla.checks)),
-            ("Symptom", fault.symptom),
-            ("Cause", fault.cause),
-            ("Diagnosis", fault.diagnosis),
-            ("Resolution", fault.resolution),
-            ("Result", fault.result),
-            ("Spare parts", ", ".join(fault.spare_parts)),
-            ("Manufacturer RMA", fault.escalation_rma),
-            ("Loaner unit", fault.loaner_serial),
-            ("Warranty", warranty[fault.warranty_covered]),
+            (_("Severity"), f"{fault.severity} ({_(sla.level.name)})"),
+            (
+                _("Reported"),
+                _("{moment} by {via}").format(
+                    moment=_t(fault.reported_at), via=term(REPORTED_VIA, fault.reported_via.value)
+                ),
+            ),
+            (_("Responded"), _t(fault.responded_at)),
+            (_("On site"), _t(fault.on_site_at)),
+            (_("Resolved"), _t(fault.resolved_at)),
+            (_("Response targets"), targets),
+            (_("Symptom"), fault.symptom),
+            (_("Cause"), fault.cause),
+            (_("Diagnosis"), fault.diagnosis),
+            (_("Resolution"), fault.resolution),
+            (_("Result"), fault.result),
+            (_("Spare parts"), ", ".join(fault.spare_parts)),
+            (_("Manufacturer RMA"), fault.escalation_rma),
+            (_("Loaner unit"), fault.loaner_serial),
+            (_("Warranty"), warranty[fault.warranty_covered]),
         ]
         return Section(
-            "Fault",
+            _("Fault"),
             [Fields(tuple((k, v) for k, v in rows if v)), *self._evidence("fault", fault.id)],
         )
 
@@ -317,21 +381,36 @@ class ReportService:
     # -- the monthly summary ---------------------------------------------------------------
 
     def month_report(self, site_ref: str, month: date, today: date) -> Report:
+        with using(self.language) as language:
+            report = self._month_report(site_ref, month, today)
+        report.language = language
+        return report
+
+    def _month_report(self, site_ref: str, month: date, today: date) -> Report:
         site = find_site(self.store, site_ref)
         first, last = month.replace(day=1), month_end(month.replace(day=1))
-        report = Report(f"Monthly service summary {first:%Y-%m}", f"{site.customer} · {site.name}")
+        report = Report(
+            _("Monthly service summary {month}").format(month=f"{first:%Y-%m}"),
+            f"{site.customer} · {site.name}",
+        )
         compliance = self.visits.compliance(site, first, today)
         report.sections.append(
             Section(
-                "Visit plan",
+                _("Visit plan"),
                 [
                     Table(
-                        ("Requirement", "Period", "Required", "Done", "Status"),
+                        (_("Requirement"), _("Period"), _("Required"), _("Done"), _("Status")),
                         tuple(
-                            (r.label, r.period, str(r.required), str(r.done), r.status.value)
+                            (
+                                _(r.label),
+                                r.period,
+                                str(r.required),
+                                str(r.done),
+                                term(COMPLIANCE, r.status.value),
+                            )
                             for r in compliance.requirements
                         ),
-                        empty="This site has no visit plan.",
+                        empty=_("This site has no visit plan."),
                     )
                 ],
             )
@@ -339,14 +418,21 @@ class ReportService:
         visits = self.visits.visits_for(site.id, first, last)
         report.sections.append(
             Section(
-                "Visits",
+                _("Visits"),
                 [
                     Table(
-                        ("Date", "Kind", "Engineer", "Hazards found", "Removed", "Signed by"),
+                        (
+                            _("Date"),
+                            _("Kind"),
+                            _("Engineer"),
+                            _("Hazards found"),
+                            _("Removed"),
+                            _("Signed by"),
+                        ),
                         tuple(
                             (
                                 _t(v.started_at),
-                                KIND_LABELS.get(v.kind.value, v.kind.value),
+                                _(KIND_LABELS.get(v.kind.value, v.kind.value)),
                                 v.engineer,
                                 "; ".join(v.hazards_found),
                                 "; ".join(v.hazards_removed),
@@ -354,7 +440,7 @@ class ReportService:
                             )
                             for v in visits
                         ),
-                        empty="No visits this month.",
+                        empty=_("No visits this month."),
                     )
                 ],
             )
@@ -370,12 +456,19 @@ class ReportService:
         now = self.clock()
         report.sections.append(
             Section(
-                "Faults",
+                _("Faults"),
                 [
                     Table(
-                        ("Reported", "Severity", "Symptom", "Response", "On site", "Resolved"),
+                        (
+                            _("Reported"),
+                            _("Severity"),
+                            _("Symptom"),
+                            _("Response"),
+                            _("On site"),
+                            _("Resolved"),
+                        ),
                         tuple(self._fault_row(f, now) for f in faults),
-                        empty="No faults this month.",
+                        empty=_("No faults this month."),
                     )
                 ],
             )
@@ -391,17 +484,17 @@ class ReportService:
         contracts = {c.id: c for c in self.store.contracts.list()}
         report.sections.append(
             Section(
-                "Charges",
+                _("Charges"),
                 [
                     Table(
-                        ("Date", "Contract", "Kind", "Amount", "Description"),
+                        (_("Date"), _("Contract"), _("Kind"), _("Amount"), _("Description")),
                         tuple(
                             (
                                 _t(c.charged_on),
                                 contracts[c.contract_id].number
                                 if c.contract_id in contracts
                                 else c.contract_id[:8],
-                                c.kind.value,
+                                _(CHARGE_KINDS.get(c.kind.value, c.kind.value)),
                                 f"{c.amount} "
                                 + (
                                     contracts[c.contract_id].currency
@@ -412,7 +505,7 @@ class ReportService:
                             )
                             for c in charges
                         ),
-                        empty="No charges this month.",
+                        empty=_("No charges this month."),
                     )
                 ],
             )
@@ -421,18 +514,18 @@ class ReportService:
         removed = sum(len(v.hazards_removed) for v in visits)
         report.sections.append(
             Section(
-                "Totals",
+                _("Totals"),
                 [
                     Fields(
                         (
-                            ("Visits", str(len(visits))),
-                            ("Hazards found / removed", f"{found} / {removed}"),
-                            ("Faults", str(len(faults))),
+                            (_("Visits"), str(len(visits))),
+                            (_("Hazards found / removed"), f"{found} / {removed}"),
+                            (_("Faults"), str(len(faults))),
                             (
-                                "Faults that missed a response target",
+                                _("Faults that missed a response target"),
                                 str(sum(self.faults.sla(f, now).missed for f in faults)),
                             ),
-                            ("Visit plan met", "yes" if compliance.ok else "no"),
+                            (_("Visit plan met"), _("yes") if compliance.ok else _("no")),
                         )
                     )
                 ],
@@ -446,7 +539,7 @@ class ReportService:
             _t(fault.reported_at),
             str(fault.severity),
             fault.symptom,
-            respond.status.value,
-            on_site.status.value,
+            term(SLA, respond.status.value),
+            term(SLA, on_site.status.value),
             _t(fault.resolved_at),
         )

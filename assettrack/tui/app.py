@@ -380,12 +380,14 @@ def make_services(
     clock: Callable[[], datetime] = datetime.now,
     service_settings: Mapping[str, Any] | None = None,
 ) -> Services:
+    from assettrack.i18n import add_plugin_catalogs
     from assettrack.services.attachments import AttachmentService
     from assettrack.services.faults import FaultService
     from assettrack.services.inspections import InspectionService
     from assettrack.services.service_config import load_service_config
     from assettrack.services.visits import VisitService
 
+    add_plugin_catalogs(extensions.host.pm.get_plugins())  # their checklist items' words
     config = load_service_config(service_settings or {})
     store: Store = register.store
     return Services(
@@ -411,6 +413,7 @@ def make_app(
     clock: Callable[[], datetime] = datetime.now,
     service_settings: Mapping[str, Any] | None = None,
     language: str | None = None,
+    report_language: str | None = None,
 ) -> AssetTrackApp:
     """The app on a store that is already open (the tests; ``tui.launch`` for the CLI);
     ``language`` (``en``, ``zh_CN``) is made the process's when given."""
@@ -428,5 +431,6 @@ def make_app(
         thresholds=register.rules.thresholds,
         demo_console=demo_console,
         idle_timeout=idle_timeout,
+        report_language=report_language,
     )
     return AssetTrackApp(context, start=start, language=language)

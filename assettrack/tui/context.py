@@ -58,6 +58,7 @@ class TuiContext:
         on_asset_rows: Callable[[list[AssetFacts]], None] | None = None,
         demo_console: Callable[[Asset], str] | None = None,
         idle_timeout: float = 3.0,
+        report_language: str | None = None,
     ) -> None:
         if (services is None) == (load is None):
             raise ValueError("give either the services or a way to load them")
@@ -76,6 +77,8 @@ class TuiContext:
         # In the demo, every asset's console is a simulator started on demand.
         self.demo_console = demo_console
         self.idle_timeout = idle_timeout
+        # ``[reports] language``; None: reports speak the screens' language of the moment.
+        self.report_language = report_language
 
     # -- the services ----------------------------------------------------------------------
 

@@ -109,6 +109,7 @@ def open_tui(
             thresholds=settings.warranty.thresholds,
             on_asset_rows=snapshot.save,
             demo_console=consoles.url_for if consoles else None,
+            report_language=settings.report_language or None,
         )
         try:
             yield AssetTrackApp(tui)

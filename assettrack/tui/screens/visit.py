@@ -388,7 +388,10 @@ class VisitScreen(Screen[None]):
         folder = self.context.export_folder
         try:
             report = ReportService(
-                self.context.register.store, self.record.config, self.record.clock
+                self.context.register.store,
+                self.record.config,
+                self.record.clock,
+                language=self.context.report_language,
             ).visit_record_report(visit)
             folder.mkdir(parents=True, exist_ok=True)
             write_report(report, "pdf", folder / f"{stem}.pdf")

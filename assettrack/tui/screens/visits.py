@@ -197,7 +197,10 @@ class VisitsScreen(Screen[None]):
         )
         try:
             report = ReportService(
-                self.context.register.store, service.config, service.clock
+                self.context.register.store,
+                service.config,
+                service.clock,
+                language=self.context.report_language,
             ).month_report(site_id, self.month, self.context.today)
             target.parent.mkdir(parents=True, exist_ok=True)
             write_report(report, "pdf", target)

@@ -15,7 +15,7 @@ from assettrack.domain.charges import Charge
 from assettrack.domain.faults import EXCLUSION_LABELS
 from assettrack.domain.models import Fault, Inspection, Visit, VisitKind
 from assettrack.domain.visits import month_end
-from assettrack.i18n import N_, _, using
+from assettrack.i18n import N_, _, pgettext, using
 from assettrack.i18n.terms import (
     COMPLIANCE,
     INSPECTION_STATES,
@@ -363,7 +363,7 @@ class ReportService:
             (_("Cause"), fault.cause),
             (_("Diagnosis"), fault.diagnosis),
             (_("Resolution"), fault.resolution),
-            (_("Result"), fault.result),
+            (pgettext("fault", "Result"), fault.result),
             (_("Spare parts"), ", ".join(fault.spare_parts)),
             (_("Manufacturer RMA"), fault.escalation_rma),
             (_("Loaner unit"), fault.loaner_serial),

@@ -184,9 +184,7 @@ class VisitRecordService:
             or visit.survey
             or visit.customer_opinion
             or visit.notes
-            or any(
-                a.target_id == visit.id for a in self.store.attachments.for_site(visit.site_id)
-            )
+            or any(a.target_id == visit.id for a in self.store.attachments.for_site(visit.site_id))
         )
 
     # -- the record form ----------------------------------------------------------------------

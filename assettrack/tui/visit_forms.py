@@ -15,7 +15,7 @@ from textual.screen import Screen
 from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import ReportedVia, Visit, VisitKind
 from assettrack.errors import AssetTrackError
-from assettrack.i18n import _
+from assettrack.i18n import _, pgettext
 from assettrack.i18n.terms import VISIT_KINDS, survey_scale, term
 from assettrack.services.faults import FaultService
 from assettrack.services.service_common import parse_time
@@ -311,7 +311,7 @@ def record_fault(
         Field("severity", _("Severity"), default, choices=choices),
         Field("symptom", _("Symptom"), "", _("what is wrong, as seen")),
         Field("cause", _("Cause"), "", _("if found")),
-        Field("result", _("Result"), "", _("what was done and how it ended")),
+        Field("result", pgettext("fault", "Result"), "", _("what was done and how it ended")),
         Field(
             "fixed",
             _("Fixed now?"),

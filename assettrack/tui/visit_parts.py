@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assettrack.domain.models import Visit, VisitKind
-from assettrack.i18n import N_, _
+from assettrack.i18n import N_, _, pgettext
 from assettrack.i18n.terms import FAULT_STATES, INSPECTION_STATES, survey_scale, term
 from assettrack.services.attachments import AttachmentService, describe
 from assettrack.services.visit_record import Progress, VisitRecordService
@@ -61,7 +61,12 @@ class VisitParts:
         line = Text.assemble(
             state,
             " · ",
-            (progress.line(), count_style),
+            (
+                _("{inspected}/{devices} devices inspected").format(
+                    inspected=progress.inspected, devices=len(progress.devices)
+                ),
+                count_style,
+            ),
             f" · {visit.engineer or _('no engineer')} · {visit.started_at:%m-%d %H:%M}",
             f"→{visit.ended_at:%H:%M}" if visit.ended_at else "",
         )
@@ -113,8 +118,9 @@ class VisitParts:
         if not faults:
             return Text(_("Faults: none on this visit (f records one found on site)"), style="dim")
         table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold", expand=True)
-        for column in (N_("Level"), N_("Symptom"), N_("Cause"), N_("Result"), N_("State")):
-            table.add_column(_(column), overflow="fold")
+        heads = (_("Level"), _("Symptom"), _("Cause"), pgettext("fault", "Result"), _("State"))
+        for head in heads:
+            table.add_column(head, overflow="fold")
         for fault in faults:
             answered = " " + _("(answered)") if fault.id == visit.fault_id else ""
             table.add_row(
@@ -140,8 +146,10 @@ class VisitParts:
         changes = self.record.parameter_changes(visit)
         upgrades = self.record.firmware_upgrades(visit)
         table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold", expand=True)
-        for column in (N_("Device"), N_("Changed"), N_("From"), N_("To"), N_("Why")):
-            table.add_column(_(column), overflow="fold")
+        # "Changed" is the parameter changed here (in a fault's audit it is when).
+        heads = (_("Device"), pgettext("parameter change", "Changed"), _("From"), _("To"), _("Why"))
+        for head in heads:
+            table.add_column(head, overflow="fold")
         for change in changes:
             table.add_row(
                 self.device(change.asset_id),

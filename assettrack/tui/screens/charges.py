@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from assettrack.domain.charges import CapLevel, cap_message
-from assettrack.i18n import N_, _
+from assettrack.i18n import N_, _, pgettext
 from assettrack.i18n.terms import CAP_LEVELS, term
 from assettrack.services.charges import ChargeService, ContractCharges
 from assettrack.services.customers import CustomerBase
@@ -34,7 +34,7 @@ LEVEL_STYLE = {
 COLUMNS = (
     Column("customer", N_("Customer"), max_width=24),
     Column("contract", N_("Contract"), max_width=16),
-    Column("value", N_("Value"), justify="right"),
+    Column("value", lambda: pgettext("contract", "Value"), justify="right"),
     Column("warranty", N_("Warranty ends"), min_width=10),
     Column("year", N_("Year after"), justify="right"),
     Column("cap", N_("Labour cap"), justify="right"),

@@ -9,7 +9,7 @@ from textual.widgets import Select, SelectionList
 
 from assettrack.domain.models import Contract
 from assettrack.domain.validation import contract_values, parse_id_list
-from assettrack.i18n import _
+from assettrack.i18n import _, pgettext
 from assettrack.services.customers import CustomerBase
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.record_form import Field, Heading, Part, RecordForm
@@ -39,7 +39,7 @@ def contract_parts(context: TuiContext, customers: CustomerBase) -> list[Part]:
             "choice",
             customer_choices(customers),
         ),
-        Field("value", _("Value"), _("the contract total, e.g. 1,200,000")),
+        Field("value", pgettext("contract", "Value"), _("the contract total, e.g. 1,200,000")),
         Field("currency", _("Currency"), _("CNY")),
         Heading(_("Term and warranty")),
         Field("starts_on", _("Starts"), _("YYYY-MM-DD")),

@@ -24,7 +24,7 @@ from assettrack.domain.faults import (
 )
 from assettrack.domain.models import Fault
 from assettrack.errors import AssetTrackError
-from assettrack.i18n import N_, _
+from assettrack.i18n import N_, _, pgettext
 from assettrack.i18n.terms import FAULT_STATES, REPORTED_VIA, SLA, SLA_TARGETS, term, time_name
 from assettrack.services.attachments import NOT_HERE
 from assettrack.services.faults import FaultDetail, FaultService
@@ -230,7 +230,7 @@ class FaultDetailScreen(Screen[None]):
         for label, value in (
             (_("Symptom"), fault.symptom),
             (_("Cause"), fault.cause),
-            (_("Result"), fault.result),
+            (pgettext("fault", "Result"), fault.result),
             (_("Diagnosis"), fault.diagnosis),
             (_("Resolution"), fault.resolution),
             (_("Spare parts"), ", ".join(fault.spare_parts)),

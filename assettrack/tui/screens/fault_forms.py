@@ -11,7 +11,7 @@ from textual.screen import Screen
 
 from assettrack.domain.faults import REPAIR_ACTIONS, WARRANTY_EXCLUSIONS
 from assettrack.domain.models import Fault, ReportedVia
-from assettrack.i18n import N_, _
+from assettrack.i18n import N_, _, pgettext
 from assettrack.i18n.terms import REPAIR_ACTIONS as REPAIR_WORDS
 from assettrack.i18n.terms import REPORTED_VIA, term
 from assettrack.services.faults import FaultService
@@ -56,7 +56,12 @@ def edit_details(screen: Screen[Any], service: FaultService, fault: Fault, done:
         Field("via", _("Reported by"), fault.reported_via.value, choices=ways),
         Field("symptom", _("Symptom"), fault.symptom),
         Field("cause", _("Cause"), fault.cause),
-        Field("result", _("Result"), fault.result, _("what the fault did to the service")),
+        Field(
+            "result",
+            pgettext("fault", "Result"),
+            fault.result,
+            _("what the fault did to the service"),
+        ),
         Field("diagnosis", _("Diagnosis"), fault.diagnosis, _("what was found")),
         Field("resolution", _("Resolution"), fault.resolution, _("what was done")),
         Field("parts", _("Spare parts"), "; ".join(fault.spare_parts), _("part; part")),

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from assettrack.i18n import N_, _
+from assettrack.i18n import N_, _, pgettext
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -179,6 +179,13 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+def key_help(text: str) -> str:
+    """What a key does; "open" is the action here, not a fault's state."""
+    if text == "open":
+        return pgettext("key help", "open")
+    return _(text)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,f1,question_mark", "dismiss", N_("Close")),
@@ -197,7 +204,7 @@ class HelpScreen(ModalScreen[None]):
         for section, keys in KEYS:
             table.add_row(f"[b u]{_(section)}[/]", "")
             for key, what in keys:
-                table.add_row(_(key), _(what))
+                table.add_row(_(key), key_help(what))
         return table
 
     def retranslate(self) -> None:

@@ -22,8 +22,8 @@ from assettrack.i18n import N_, _
 PARTS: tuple[tuple[str, str, str], ...] = (
     ("name", N_("Name"), N_("who to ask for")),
     ("role", N_("Role"), N_("e.g. IT manager")),
-    ("mobile", N_("Mobile"), "e.g. 138 0013 8000"),
-    ("phone", N_("Office"), "e.g. 021 6321 5678-12"),
+    ("mobile", N_("Mobile"), N_("e.g. 138 0013 8000")),
+    ("phone", N_("Office"), N_("e.g. 021 6321 5678-12")),
     ("email", N_("E-mail"), "name@example.com"),
 )
 FIRST_BLOCKS = 2

@@ -35,7 +35,9 @@ Cell = str | Text
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str  # the English msgid (N_): shown in the current language
+    # The English msgid (N_), shown in the current language; or, for a word that needs its
+    # context to translate ("Value" of a contract), a function giving it (a pgettext call).
+    label: str | Callable[[], str]
     min_width: int = 4
     max_width: int = 40
     justify: str = "left"
@@ -47,6 +49,11 @@ class Row(NamedTuple):
     cells: tuple[Cell, ...]
     # What sorting by each column compares; None (or no keys) means the cell's text.
     sort_keys: tuple[Any, ...] = ()
+
+
+def title(column: Column) -> str:
+    """A column's title in the current language."""
+    return column.label() if callable(column.label) else _(column.label)
 
 
 def _plain(cell: Cell) -> str:
@@ -133,7 +140,7 @@ class FastTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.columns = list(columns)
         self.rows: list[Row] = []
-        self.widths = [max(c.min_width, cell_len(_(c.label))) for c in self.columns]
+        self.widths = [max(c.min_width, cell_len(title(c))) for c in self.columns]
         self.sort_column: int | None = None
         self.sort_reverse = False
         self._line_cache: dict[tuple[int, bool], Strip] = {}
@@ -156,7 +163,7 @@ class FastTable(ScrollView, can_focus=True):
         self.post_message(self.RowHighlighted(self, self.current_key))
 
     def _measure(self) -> None:
-        widths = [max(c.min_width, cell_len(_(c.label)) + 1) for c in self.columns]
+        widths = [max(c.min_width, cell_len(title(c)) + 1) for c in self.columns]
         if self.rows:
             # Column by column over the distinct texts (kinds, vendors, statuses repeat);
             # set() and map() keep the 10,000-row passes out of the interpreter loop.
@@ -240,7 +247,7 @@ class FastTable(ScrollView, can_focus=True):
         sorted_style = self.rich_style + self.get_component_rich_style("fast-table--sorted")
         segments = []
         for i, (column, width) in enumerate(zip(self.columns, self.widths, strict=True)):
-            label = _(column.label)
+            label = title(column)
             if i == self.sort_column:
                 label += " ▼" if self.sort_reverse else " ▲"
             style = sorted_style if i == self.sort_column else base

@@ -229,3 +229,46 @@ def test_help_stays_english_when_the_setting_says_so(tmp_path: Path) -> None:
     )
     assert result.stdout.startswith("Usage: ") and "warranty [OPTIONS]" in result.stdout
     assert "Warranties that expire soon, soonest first." in result.stdout
+
+
+# -- spreadsheets: stable column names, Chinese titles on request --------------------------------
+
+
+def test_every_column_of_every_spreadsheet_has_one_chinese_title() -> None:
+    from assettrack.i18n.csv_titles import NAMES_OF_TITLES, TITLES_ZH
+    from assettrack.services.asset_transfer import EXPORT_COLUMNS
+    from assettrack.services.catalog_transfer import (
+        CONTRACT_COLUMNS,
+        CUSTOMER_COLUMNS,
+        SITE_COLUMNS,
+    )
+
+    for columns in (EXPORT_COLUMNS, CUSTOMER_COLUMNS, SITE_COLUMNS, CONTRACT_COLUMNS):
+        assert not [c for c in columns if c not in TITLES_ZH], columns
+    assert len(NAMES_OF_TITLES) == len(TITLES_ZH)  # one name per title: read back exactly
+
+
+def test_titles_replace_the_header_row_only_and_read_back() -> None:
+    from assettrack.i18n.csv_titles import names_of, with_titles
+
+    text = '\ufeffsite,serial_number,notes\r\n门诊楼机房,FOC1,"site, serial"\r\n'
+    titled = with_titles(text)
+    assert titled == '\ufeff站点,序列号,备注\r\n门诊楼机房,FOC1,"site, serial"\r\n'
+    assert names_of(["站点", " 序列号", "plugin_column"]) == [
+        "site",
+        "serial_number",
+        "plugin_column",
+    ]
+
+
+def test_export_with_chinese_headers(tmp_path: Path, demo_source: Path) -> None:
+    names = run_cli("--db", str(demo_source), "export", "assets")
+    titled = run_cli("--db", str(demo_source), "export", "assets", "--headers", "zh")
+    assert titled.returncode == 0, titled.stderr
+    assert names.stdout.splitlines()[0].startswith("id,customer,site,kind,vendor,model")
+    assert titled.stdout.splitlines()[0].startswith("编号,客户,站点,类型,厂商,型号,序列号")
+    assert names.stdout.splitlines()[1:] == titled.stdout.splitlines()[1:]
+    refused = run_cli(
+        "--db", str(demo_source), "export", "customers", "--format", "json", "--headers", "zh"
+    )
+    assert refused.returncode == 2 and "--headers zh is for CSV exports" in refused.stderr

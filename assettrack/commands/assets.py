@@ -13,11 +13,21 @@ import click
 from assettrack.commands.context import Context, pass_context
 from assettrack.commands.database import require_database
 from assettrack.files import write_user_file
+from assettrack.i18n import _
 from assettrack.services.asset_transfer import assets_csv, assets_json, import_assets
 from assettrack.services.assets import AssetView
 from assettrack.store.store import Store
 
 CATALOG_KINDS = ("customers", "sites", "contracts")
+# The header row: the column names scripts and imports read (the same in every language),
+# or Chinese titles for people (i18n.csv_titles).
+headers_option = click.option(
+    "--headers",
+    type=click.Choice(["names", "zh"]),
+    default="names",
+    show_default=True,
+    help="The CSV's first row: the column names, or zh for Chinese titles (for people).",
+)
 
 
 @click.command()
@@ -197,6 +207,7 @@ def export_group() -> None:
 @click.option(
     "--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel reads Chinese text right."
 )
+@headers_option
 @click.option(
     "--output",
     "-o",
@@ -205,7 +216,7 @@ def export_group() -> None:
 )
 @pass_context
 def export_assets(
-    context: Context, fmt: str, site: str | None, excel: bool, output: Path | None
+    context: Context, fmt: str, site: str | None, excel: bool, headers: str, output: Path | None
 ) -> None:
     """Export every asset with its warranty status."""
     with Store.open(require_database(context), read_only=True) as store:
@@ -224,9 +235,24 @@ def export_assets(
             param_hint="--format",
         )
     text = exporters[fmt].render(views, context.today)
-    write_output(text, output)
+    write_output(_titled(text, headers, fmt), output)
     if output is not None:
         click.echo(f"Wrote {len(views)} asset(s) to {output}", err=True)
+
+
+def _titled(text: str, headers: str, fmt: str) -> str:
+    """The export with its header row in Chinese when asked (CSV formats only)."""
+    if headers == "names":
+        return text
+    if "csv" not in fmt:
+        raise click.UsageError(
+            _("--headers {headers} is for CSV exports, not {format}").format(
+                headers=headers, format=fmt
+            )
+        )
+    from assettrack.i18n.csv_titles import with_titles
+
+    return with_titles(text)
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -243,6 +269,7 @@ def _export_catalog(kind: str) -> click.Command:
     @click.option(
         "--excel", is_flag=True, help="CSV with a UTF-8 BOM, so Excel reads Chinese text right."
     )
+    @headers_option
     @click.option(
         "--output",
         "-o",
@@ -250,7 +277,7 @@ def _export_catalog(kind: str) -> click.Command:
         help="Write to this file instead of standard output.",
     )
     @pass_context
-    def command(context: Context, fmt: str, excel: bool, output: Path | None) -> None:
+    def command(context: Context, fmt: str, excel: bool, headers: str, output: Path | None) -> None:
         from assettrack.services.catalog_transfer import catalog_csv, catalog_json
         from assettrack.services.customers import CustomerBase
 
@@ -260,7 +287,7 @@ def _export_catalog(kind: str) -> click.Command:
                 text = catalog_json(kind, base)
             else:
                 text = catalog_csv(kind, base, excel_bom=excel)
-        write_output(text, output)
+        write_output(_titled(text, headers, fmt), output)
         if output is not None:
             click.echo(f"Wrote {kind} to {output}", err=True)
 

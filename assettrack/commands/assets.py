@@ -123,7 +123,9 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | Non
             check_encoding_name(value)
         except LookupError:
             raise click.BadParameter(
-                f"{value!r} is not an encoding (e.g. utf-8, gb18030, latin-1, cp1252)"
+                _("{value!r} is not an encoding (e.g. utf-8, gb18030, latin-1, cp1252)").format(
+                    value=value
+                )
             ) from None
     return value
 
@@ -153,14 +155,27 @@ def import_assets_command(
         done, encoding = import_assets(
             context.register(store), file, create_sites=create_sites, encoding=encoding
         )
-    created = ""
-    if done.customers or done.sites:
-        created = f", {len(done.customers)} new customer(s) and {len(done.sites)} new site(s)"
-    click.echo(f"Imported {len(done.assets)} asset(s){created} from {file}{_read_as(encoding)}")
+    said = (
+        _(
+            "Imported {count} asset(s), {customers} new customer(s) and {sites} new site(s) "
+            "from {file}{read_as}"
+        )
+        if done.customers or done.sites
+        else _("Imported {count} asset(s) from {file}{read_as}")
+    )
+    click.echo(
+        said.format(
+            count=len(done.assets),
+            customers=len(done.customers),
+            sites=len(done.sites),
+            file=file,
+            read_as=_read_as(encoding),
+        )
+    )
 
 
 def _read_as(encoding: str) -> str:
-    return "" if encoding == "utf-8-sig" else f" (read as {encoding})"
+    return "" if encoding == "utf-8-sig" else _(" (read as {encoding})").format(encoding=encoding)
 
 
 def _import_catalog(kind: str) -> click.Command:
@@ -174,8 +189,13 @@ def _import_catalog(kind: str) -> click.Command:
         with Store.open(context.settings.db_path, author=context.settings.engineer) as store:
             done, encoding = import_catalog_file(kind, context.register(store), file, encoding)
         click.echo(
-            f"Imported {kind} from {file}{_read_as(encoding)}: {len(done.added)} added,"
-            f" {len(done.updated)} updated"
+            _("Imported {kind} from {file}{read_as}: {added} added, {updated} updated").format(
+                kind=_(kind),
+                file=file,
+                read_as=_read_as(encoding),
+                added=len(done.added),
+                updated=len(done.updated),
+            )
         )
 
     command.help = (
@@ -231,13 +251,18 @@ def export_assets(
         fmt = "excel-csv"
     if fmt not in exporters:
         raise click.BadParameter(
-            f"{fmt!r} is not an export format (known: {', '.join(exporters)})",
+            _("{fmt!r} is not an export format (known: {known})").format(
+                fmt=fmt, known=", ".join(exporters)
+            ),
             param_hint="--format",
         )
     text = exporters[fmt].render(views, context.today)
     write_output(_titled(text, headers, fmt), output)
     if output is not None:
-        click.echo(f"Wrote {len(views)} asset(s) to {output}", err=True)
+        click.echo(
+            _("Wrote {count} asset(s) to {output}").format(count=len(views), output=output),
+            err=True,
+        )
 
 
 def _titled(text: str, headers: str, fmt: str) -> str:
@@ -289,7 +314,7 @@ def _export_catalog(kind: str) -> click.Command:
                 text = catalog_csv(kind, base, excel_bom=excel)
         write_output(_titled(text, headers, fmt), output)
         if output is not None:
-            click.echo(f"Wrote {kind} to {output}", err=True)
+            click.echo(_("Wrote {kind} to {output}").format(kind=_(kind), output=output), err=True)
 
     command.help = (
         f"Export {kind} for a spreadsheet (edit, then 'assettrack import {kind}' updates them"
@@ -321,12 +346,20 @@ def asset_move(context: Context, asset: str, to_site: str) -> None:
         site = base.find_site(to_site)
         old = base.register.site(found.site_id)
         if found.site_id == site.id:
-            click.echo(f"{found.serial_number} is already at {site.name}; nothing changed")
+            click.echo(
+                _("{serial_number} is already at {name}; nothing changed").format(
+                    serial_number=found.serial_number, name=site.name
+                )
+            )
             return
         # The repository moves the document between the sites' files.
         store.assets.save(dataclasses.replace(found, site_id=site.id))
     was = f"{old.customer} / {old.name}" if old else "an unknown site"
-    click.echo(f"Moved {found.serial_number} from {was} to {site.customer} / {site.name}")
+    click.echo(
+        _("Moved {serial_number} from {was} to {customer} / {name}").format(
+            serial_number=found.serial_number, was=was, customer=site.customer, name=site.name
+        )
+    )
 
 
 # The asset's fields as options, named as the asset form and the CSV name them.
@@ -377,11 +410,21 @@ def _save_asset(context: Context, given: dict[str, str | None], asset_ref: str |
             saved = register.save_asset(values, base=base)
         except ValidationError as exc:
             # One line per problem, in the options' names.
-            flags = {name: flag for name, flag, _ in ASSET_OPTIONS} | {"site_id": "--site"}
+            flags = {name: flag for name, flag, _hint in ASSET_OPTIONS} | {"site_id": "--site"}
             lines = [f"{flags.get(p.field, p.field)}: {p.value!r} {p.reason}" for p in exc.problems]
-            raise AssetTrackError("the asset was not saved:\n  " + "\n  ".join(lines)) from None
-    what = "Saved" if base else "Added"
-    click.echo(f"{what} {saved.vendor} {saved.model} {saved.serial_number}, id {saved.id}")
+            said = _("the asset was not saved:")
+            raise AssetTrackError(said + "\n  " + "\n  ".join(lines)) from None
+    said = _("Saved {vendor} {model} {serial_number}, id {id}")
+    if base is None:
+        said = _("Added {vendor} {model} {serial_number}, id {id}")
+    click.echo(
+        said.format(
+            vendor=saved.vendor,
+            model=saved.model,
+            serial_number=saved.serial_number,
+            id=saved.id,
+        )
+    )
 
 
 @asset_group.command(name="add")

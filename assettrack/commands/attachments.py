@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from assettrack.commands.common import emit, open_store
+from assettrack.i18n import _
 
 TARGET_OPTIONS = ("visit", "fault", "inspection")
 LIST_COLUMNS = ("name", "size", "added", "by", "item", "file")
@@ -31,7 +32,7 @@ def chosen_target(
         if value is not None
     ]
     if len(given) != 1:
-        raise click.UsageError("give exactly one of --visit ID, --fault ID or --inspection ID")
+        raise click.UsageError(_("give exactly one of --visit ID, --fault ID or --inspection ID"))
     return given[0]
 
 
@@ -64,9 +65,9 @@ def attach_command(
 
     target, target_id = chosen_target(visit_id, fault_id, inspection_id)
     if item_id and target != "inspection":
-        raise click.UsageError("--item goes with --inspection")
+        raise click.UsageError(_("--item goes with --inspection"))
     if not files and not inbox:
-        raise click.UsageError("give FILE... to attach, or --inbox")
+        raise click.UsageError(_("give FILE... to attach, or --inbox"))
     with open_store(context) as store:
         service = AttachmentService(store, context.settings.engineer)
         for path in files:
@@ -84,7 +85,7 @@ def _print_stored(attachment: Any, new: bool) -> None:
     from assettrack.domain.attachments import human_size
 
     line = f"{attachment.name}  {human_size(attachment.size)}  {attachment.sha256[:12]}"
-    click.echo(line if new else f"{line}  (already attached)")
+    click.echo(line if new else _("{line}  (already attached)").format(line=line))
 
 
 def _take_inbox(service: Any, target: str, target_id: str, item_id: str) -> None:
@@ -93,9 +94,13 @@ def _take_inbox(service: Any, target: str, target_id: str, item_id: str) -> None
     for attachment in taken:
         _print_stored(attachment, True)
     if not taken and not problems:
-        click.echo(f"No files waiting in the inbox folder {service.inbox_folder()}")
+        click.echo(
+            _("No files waiting in the inbox folder {inbox_folder}").format(
+                inbox_folder=service.inbox_folder()
+            )
+        )
     for problem in problems:
-        click.echo(f"left in the inbox: {problem}", err=True)
+        click.echo(_("left in the inbox: {problem}").format(problem=problem), err=True)
     if problems:
         raise SystemExit(1)
 

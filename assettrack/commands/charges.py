@@ -14,6 +14,7 @@ from assettrack.commands.common import (
     open_store,
     service_config,
 )
+from assettrack.i18n import _
 
 if TYPE_CHECKING:
     from assettrack.services.charges import ChargeService
@@ -87,8 +88,10 @@ def charges_command(context: Any, contract: str | None, fmt: str) -> None:
             from assettrack.domain.charges import cap_message
 
             click.echo(
-                f"WARNING: contract {row.contract.number}: "
-                f"{cap_message(row.cap, row.contract.currency)}",
+                _("WARNING: contract {number}: {cap_message}").format(
+                    number=row.contract.number,
+                    cap_message=cap_message(row.cap, row.contract.currency),
+                ),
                 err=True,
             )
 
@@ -142,7 +145,9 @@ def charge_add(
     try:
         day = date.fromisoformat(charged_on) if charged_on else None
     except ValueError:
-        raise click.BadParameter(f"{charged_on!r} is not YYYY-MM-DD", param_hint="--on") from None
+        raise click.BadParameter(
+            _("{charged_on!r} is not YYYY-MM-DD").format(charged_on=charged_on), param_hint="--on"
+        ) from None
     with open_store(context) as store:
         service = charge_service(context, store)
         fault_id = FaultService(store, service.config).find(fault_ref).id if fault_ref else None
@@ -156,11 +161,15 @@ def charge_add(
             fault_id=fault_id,
         )
         currency = service.find_contract(contract).currency
-    click.echo(f"Recorded charge {result.charge.id}: {result.charge.amount} {currency}")
+    click.echo(
+        _("Recorded charge {id}: {amount} {currency}").format(
+            id=result.charge.id, amount=result.charge.amount, currency=currency
+        )
+    )
     if result.cap is not None and not result.warnings:
         click.echo(f"  {cap_message(result.cap, currency)}")
     for warning in result.warnings:
-        click.echo(f"WARNING: {warning}", err=True)
+        click.echo(_("WARNING: {warning}").format(warning=warning), err=True)
 
 
 # -- reports ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from assettrack.commands.database import require_database
+from assettrack.i18n import _
 from assettrack.services.csv_rows import write_csv
 from assettrack.services.service_common import parse_time
 from assettrack.services.service_config import ServiceConfig, load_service_config
@@ -84,7 +85,9 @@ def split_pairs(values: Sequence[str], option: str) -> dict[str, str]:
     for value in values:
         key, sep, text = value.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"{value!r} is not KEY=VALUE", param_hint=option)
+            raise click.BadParameter(
+                _("{value!r} is not KEY=VALUE").format(value=value), param_hint=option
+            )
         pairs[key.strip()] = text.strip()
     return pairs
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from assettrack.config import Settings, load_settings
+from assettrack.i18n import _
 
 if TYPE_CHECKING:
     from assettrack.domain.warranty import WarrantyRules
@@ -53,7 +54,7 @@ class Context:
             if self.tell_refusals:
                 for failure in self._extensions.host.failures:
                     if failure.stage == API:
-                        click.echo(f"warning: {failure}", err=True)
+                        click.echo(_("warning: {failure}").format(failure=failure), err=True)
         return self._extensions
 
     @property

@@ -12,6 +12,7 @@ from assettrack.commands.common import FORMATS, emit, service_config
 from assettrack.domain.codec import to_doc
 from assettrack.domain.models import Contract
 from assettrack.domain.validation import contract_values
+from assettrack.i18n import _
 from assettrack.services.catalog_transfer import site_ids_for
 from assettrack.services.customers import CustomerBase
 
@@ -103,7 +104,11 @@ def contract_add(
     with customer_base(context, write=True, create=True) as base:
         values = _values(base, given({"customer_id": customer}, **_typed(options)), sites, assets)
         contract = base.save_contract(values)
-    click.echo(f"Added contract {contract.number} of {contract.customer}, id {contract.id}")
+    click.echo(
+        _("Added contract {number} of {customer}, id {id}").format(
+            number=contract.number, customer=contract.customer, id=contract.id
+        )
+    )
 
 
 @contract_group.command(name="edit")
@@ -129,7 +134,11 @@ def contract_edit(
         if typed["ends_on"] is None and (typed["starts_on"] or typed["service_years"]):
             values["ends_on"] = ""  # a new start or term moves the end with it
         saved = base.save_contract(_values(base, values, sites, assets), base=contract)
-    click.echo(f"Saved contract {saved.number} of {saved.customer}, id {saved.id}")
+    click.echo(
+        _("Saved contract {number} of {customer}, id {id}").format(
+            number=saved.number, customer=saved.customer, id=saved.id
+        )
+    )
 
 
 def _row(base: CustomerBase, contract: Contract, today: Any) -> dict[str, Any]:

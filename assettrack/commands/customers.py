@@ -20,6 +20,7 @@ from assettrack.commands.catalog import (
 from assettrack.commands.common import FORMATS, emit
 from assettrack.domain.codec import to_doc
 from assettrack.domain.validation import customer_values
+from assettrack.i18n import _
 
 
 @click.group(name="customer")
@@ -64,7 +65,11 @@ def customer_add(
             }
         )
     code_text = f" ({customer.code})" if customer.code else ""
-    click.echo(f"Added customer {customer.name}{code_text}, id {customer.id}")
+    click.echo(
+        _("Added customer {name}{code_text}, id {id}").format(
+            name=customer.name, code_text=code_text, id=customer.id
+        )
+    )
 
 
 @customer_group.command(name="edit")
@@ -93,7 +98,7 @@ def customer_edit(
             contacts=contacts_cell(contacts) if contacts else None,
         )
         saved = base.save_customer(values, base=customer)
-    click.echo(f"Saved customer {saved.name}, id {saved.id}")
+    click.echo(_("Saved customer {name}, id {id}").format(name=saved.name, id=saved.id))
 
 
 @customer_group.command(name="list")
@@ -177,4 +182,4 @@ def customer_remove(context: Any, key: str) -> None:
     """Remove a customer that has no sites or contracts left."""
     with customer_base(context, write=True) as base:
         customer = base.remove_customer(key)
-    click.echo(f"Removed customer {customer.name}")
+    click.echo(_("Removed customer {name}").format(name=customer.name))

@@ -9,6 +9,7 @@ import click
 from assettrack.commands.context import Context, pass_context
 from assettrack.commands.database import DEMO_MARKER, demo_folder
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
 from assettrack.store.store import Store
 from assettrack.tui.launch import run_tui
 
@@ -30,7 +31,9 @@ def demo(context: Context, fresh: bool, no_tui: bool) -> None:
     clear_interrupted(folder)
     if folder.exists() and any(folder.iterdir()) and not marker.exists():
         raise AssetTrackError(
-            f"{folder} holds a database that is not a demo; choose another folder with --db"
+            _(
+                "{folder} holds a database that is not a demo; choose another folder with --db"
+            ).format(folder=folder)
         )
 
     def fill(new: Path) -> None:
@@ -43,6 +46,6 @@ def demo(context: Context, fresh: bool, no_tui: bool) -> None:
     if fresh or not marker.exists():
         # Built beside the folder and swapped in whole: a kill leaves the old demo or none.
         build_demo_folder(folder, fill)
-        click.echo(f"Demo database created in {folder}", err=True)
+        click.echo(_("Demo database created in {folder}").format(folder=folder), err=True)
     if not no_tui:
         run_tui(context, folder, demo=True)

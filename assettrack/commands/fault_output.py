@@ -16,6 +16,7 @@ from assettrack.domain.faults import (
     escalation_proposed,
     exclusion_label,
 )
+from assettrack.i18n import _
 
 if TYPE_CHECKING:
     from assettrack.domain.known_problems import KnownProblem
@@ -181,17 +182,18 @@ def _rows(detail: FaultDetail) -> list[tuple[str, str]]:
 
 def print_fault_page(detail: FaultDetail) -> None:
     fault = detail.fault
-    click.echo(f"Fault {fault.id}")
+    click.echo(_("Fault {id}").format(id=fault.id))
     if detail.escalation_proposed:
         resolve = detail.sla.resolution
         click.echo(
-            f"  ESCALATION PROPOSED: the {minutes(resolve.within)} resolution target passed "
-            f"at {_when(resolve.deadline)} unresolved; take it to the manufacturer "
-            "(fault update --rma/--case)"
+            _(
+                "  ESCALATION PROPOSED: the {minutes} resolution target passed at {when} "
+                "unresolved; take it to the manufacturer (fault update --rma/--case)"
+            ).format(minutes=minutes(resolve.within), when=_when(resolve.deadline))
         )
     for label, value in _rows(detail):
         click.echo(f"  {label:16}{value}")
-    click.echo("  Time changes" + ("" if fault.time_changes else "    -"))
+    click.echo("  " + _("Time changes") + ("" if fault.time_changes else "    -"))
     for change in fault.time_changes:
         what = TIME_LABELS.get(change.name, change.name)
         click.echo(

@@ -17,8 +17,10 @@ from assettrack.commands.common import (
     service_config,
 )
 from assettrack.commands.fault_output import fault_record, print_fault_page
-from assettrack.domain.faults import TIME_LABELS, escalation_proposed
+from assettrack.domain.faults import escalation_proposed
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
+from assettrack.i18n.terms import time_name
 from assettrack.services.service_common import parse_time
 from assettrack.store.store import Store
 
@@ -84,9 +86,11 @@ def faults_command(
     try:
         since_day = date.fromisoformat(since) if since else None
     except ValueError:
-        raise click.BadParameter(f"{since!r} is not YYYY-MM-DD", param_hint="--since") from None
+        raise click.BadParameter(
+            _("{since!r} is not YYYY-MM-DD").format(since=since), param_hint="--since"
+        ) from None
     if open_only and status == "resolved":
-        raise click.BadParameter("--open and --status resolved exclude each other")
+        raise click.BadParameter(_("--open and --status resolved exclude each other"))
     with open_store(context, read_only=True) as store:
         service = FaultService(store, service_config(context))
         views = service.views(
@@ -193,7 +197,7 @@ def _fault_changes(store: Store, context: Any, values: dict[str, Any]) -> dict[s
         ref = values["known_problem"].strip()
         matches = [p.id for p in store.known_problems.list() if p.id.startswith(ref)]
         if len(matches) != 1:
-            raise AssetTrackError(f"no single known problem with id {ref!r}")
+            raise AssetTrackError(_("no single known problem with id {ref!r}").format(ref=ref))
         changes["known_problem_id"] = matches[0]
     if values.get("spare_parts"):
         changes["spare_parts"] = list(values["spare_parts"])
@@ -206,19 +210,31 @@ def _fault_changes(store: Store, context: Any, values: dict[str, Any]) -> dict[s
 
 def _print_fault(service: Any, fault: Any, now: datetime) -> None:
     sla = service.sla(fault, now)
-    click.echo(f"Fault {fault.id} (severity {fault.severity}, {sla.level.name})")
+    click.echo(
+        _("Fault {id} (severity {severity}, {name})").format(
+            id=fault.id, severity=fault.severity, name=sla.level.name
+        )
+    )
     for check in sla.all_checks:
         if check.within is None:
             continue
         took = f" in {minutes(check.took)}" if check.took is not None else ""
         state = "at risk" if check.at_risk else check.status.value
-        click.echo(f"  {check.target:8} target {minutes(check.within)}: {state}{took}")
+        click.echo(
+            _("  {target:8} target {minutes}: {state}{took}").format(
+                target=check.target, minutes=minutes(check.within), state=state, took=took
+            )
+        )
     if escalation_proposed(fault, sla):
-        click.echo("  escalation to the manufacturer proposed: the resolution target passed")
+        click.echo(_("  escalation to the manufacturer proposed: the resolution target passed"))
     if fault.warranty_covered is None:
         covered = service.in_warranty(fault)
         if covered is not None:
-            click.echo(f"  asset {'is' if covered else 'is NOT'} under warranty; decision pending")
+            click.echo(
+                _("  asset is under warranty; decision pending")
+                if covered
+                else _("  asset is NOT under warranty; decision pending")
+            )
 
 
 def _print_time_changes(before: list[Any], fault: Any) -> None:
@@ -226,7 +242,11 @@ def _print_time_changes(before: list[Any], fault: Any) -> None:
     for change in fault.time_changes[len(before) :]:
         old = f"{change.old:%Y-%m-%d %H:%M}" if change.old else "-"
         new = f"{change.new:%Y-%m-%d %H:%M}" if change.new else "-"
-        click.echo(f"  {TIME_LABELS[change.name]}: {old} -> {new} (by {change.by or '?'})")
+        click.echo(
+            _("  {time}: {old} -> {new} (by {who})").format(
+                time=time_name(change.name), old=old, new=new, who=change.by or "?"
+            )
+        )
 
 
 @fault_group.command(name="add")
@@ -257,9 +277,13 @@ def fault_add(
         matches = service.suggestions(fault)
         for match in matches:
             p = match.problem
-            click.echo(f"  known problem {p.id[:8]} ({match.score:.2f}) {p.title}: {p.solution}")
+            click.echo(
+                _("  known problem {id} ({score:.2f}) {title}: {solution}").format(
+                    id=p.id[:8], score=match.score, title=p.title, solution=p.solution
+                )
+            )
         if matches:
-            click.echo("  attach one with: assettrack fault update FAULT --known-problem ID")
+            click.echo(_("  attach one with: assettrack fault update FAULT --known-problem ID"))
 
 
 @fault_group.command(name="update")
@@ -277,7 +301,7 @@ def fault_update(context: Any, fault_ref: str, severity: int | None, **values: A
         if severity is not None:
             changes["severity"] = severity
         if not changes:
-            raise AssetTrackError("nothing to change: give at least one option")
+            raise AssetTrackError(_("nothing to change: give at least one option"))
         before = list(fault.time_changes)
         fault = service.update(fault, **changes)
         _print_fault(service, fault, now_of(context))
@@ -285,7 +309,11 @@ def fault_update(context: Any, fault_ref: str, severity: int | None, **values: A
         if fault.asset_id:
             asset = store.assets.get(fault.asset_id)
             if asset is not None:
-                click.echo(f"  asset {asset.serial_number}: {asset.status.value}")
+                click.echo(
+                    _("  asset {serial_number}: {status}").format(
+                        serial_number=asset.serial_number, status=asset.status.value
+                    )
+                )
 
 
 @fault_group.command(name="show")
@@ -330,9 +358,17 @@ def fault_levels(context: Any) -> None:
     """The configured severity levels and their response targets."""
     for level in service_config(context).severity.levels.values():
         click.echo(
-            f"{level.level}  {level.name:10} respond {minutes(level.respond_within) or '-':6} "
-            f"on site {minutes(level.on_site_within) or '-':6} "
-            f"resolve {minutes(level.resolve_within) or '-':6} {level.description}"
+            _(
+                "{level}  {name:10} respond {respond:6} on site {on_site:6} resolve {resolve:6} "
+                "{description}"
+            ).format(
+                level=level.level,
+                name=_(level.name),
+                respond=minutes(level.respond_within) or "-",
+                on_site=minutes(level.on_site_within) or "-",
+                resolve=minutes(level.resolve_within) or "-",
+                description=_(level.description),
+            )
         )
 
 

@@ -10,6 +10,7 @@ import click
 
 from assettrack.commands.database import database_exists
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
 from assettrack.store.store import Store
 
 
@@ -28,17 +29,21 @@ def init_command(context: Any, db_option: Path | None) -> None:
     named = db_option is not None or context.db_option is not None
     prefix = f"assettrack --db {shlex.quote(str(folder))}" if named else "assettrack"
     if database_exists(folder):
-        click.echo(f"There is already a database at {folder}; nothing was changed.")
-        click.echo(f"See what it holds with '{prefix} customer list'.")
+        click.echo(
+            _("There is already a database at {folder}; nothing was changed.").format(folder=folder)
+        )
+        click.echo(_("See what it holds with '{prefix} customer list'.").format(prefix=prefix))
         return
     if folder.is_dir() and any(folder.iterdir()):
         raise AssetTrackError(
-            f"{folder} is not empty and holds no assettrack database; choose another folder"
-            " with --db"
+            _(
+                "{folder} is not empty and holds no assettrack database; choose another folder "
+                "with --db"
+            ).format(folder=folder)
         )
     with Store.open(folder, author=context.settings.engineer):
         pass  # opening for writing lays down the header: an empty, valid database
-    click.echo(f"Created an empty database in {folder}.")
+    click.echo(_("Created an empty database in {folder}.").format(folder=folder))
     click.echo(_next_steps(prefix))
 
 

@@ -13,6 +13,7 @@ import click
 
 from assettrack.commands.context import Context, pass_context
 from assettrack.commands.database import require_database
+from assettrack.i18n import _
 from assettrack.services.console_reader import MAX_BAUD, MIN_BAUD
 from assettrack.store.store import Store
 
@@ -108,17 +109,18 @@ def inspect(
     plan = reader.prepare(asset, options)
     if transcript_file is not None and not transcript_file.parent.resolve().is_dir():
         raise click.BadParameter(
-            f"the folder {transcript_file.parent} does not exist", param_hint="--save-transcript"
+            _("the folder {parent} does not exist").format(parent=transcript_file.parent),
+            param_hint="--save-transcript",
         )
     try:
         if autobaud:
             speed = find_speed(plan.port, plan.driver.console, idle_timeout=min(idle_timeout, 1.0))
-            click.echo(f"… line speed {speed} baud", err=True)
+            click.echo(_("… line speed {speed} baud").format(speed=speed), err=True)
             plan = dataclasses.replace(plan, baud=speed)
         result = reader.read(asset, options, on_progress=show_progress, plan=plan)
     except ConsoleError as exc:
         # What the device did say is kept with the draft, beside any earlier good read.
-        with _draft(context, asset) as (service, draft, _):
+        with _draft(context, asset) as (service, draft, _store):
             service.record_failed_read(
                 draft,
                 str(exc),
@@ -176,7 +178,11 @@ def _explain_driver(context: Context, asset: Asset, name: str | None, fmt: str) 
         )
         return
     vendor = asset.vendor if resolved == asset.vendor else f"{asset.vendor} (→ {resolved})"
-    click.echo(f"Drivers for {asset.hostname or asset.serial_number}: {vendor} {asset.model}")
+    click.echo(
+        _("Drivers for {device}: {vendor} {model}").format(
+            device=asset.hostname or asset.serial_number, vendor=vendor, model=asset.model
+        )
+    )
     width = max((len(s.driver) for s in choice.scores), default=6)
     for score in sorted(choice.scores, key=lambda s: -(s.score if s.score is not None else -1)):
         shown = "error" if score.score is None else str(score.score)
@@ -186,7 +192,7 @@ def _explain_driver(context: Context, asset: Asset, name: str | None, fmt: str) 
         click.echo(f"{line}  ({note})" if note else line)
     click.echo(verdict)
     for failure in ext.host.failures:
-        click.echo(f"plugin failure: {failure}")
+        click.echo(_("plugin failure: {failure}").format(failure=failure))
 
 
 def _save_transcript(path: Path | None, transcript: str) -> None:
@@ -251,8 +257,12 @@ def _print_inspection(inspection: Any, result: Any, fmt: str) -> None:
         return
     r = result.readings
     click.echo(
-        f"Read with driver {result.driver} in {result.seconds:.1f} s "
-        f"(maintenance record {inspection.id}, {inspection.state.value})"
+        _("Read with driver {driver} in {seconds:.1f} s (maintenance record {id}, {state})").format(
+            driver=result.driver,
+            seconds=result.seconds,
+            id=inspection.id,
+            state=inspection.state.value,
+        )
     )
     rows = [
         ("hostname", r.hostname),
@@ -272,21 +282,21 @@ def _print_inspection(inspection: Any, result: Any, fmt: str) -> None:
         if value:
             click.echo(f"  {label:16} {value}")
     filled = [i for i in inspection.items if i.filled_from.startswith("readings")]
-    click.echo(f"Checklist items filled from the readings: {len(filled)}")
+    click.echo(_("Checklist items filled from the readings: {count}").format(count=len(filled)))
     for item in filled:
         # A value with no verdict (result None) is left for the engineer to judge.
         verdict = item.result.value if item.result else "?"
         click.echo(f"  [{verdict:4}] {item.label}: {item.value} {item.note}".rstrip())
     if result.configuration is not None and inspection.configuration is not None:
-        click.echo(f"Configuration: {summary(inspection.configuration)}")
+        click.echo(_("Configuration: {summary}").format(summary=summary(inspection.configuration)))
         for line in inspection.configuration.config_diff.splitlines()[2:]:
             click.echo(f"  {line}")
     for flag in inspection.flags:
-        click.echo(f"WARNING: {flag}")
+        click.echo(_("WARNING: {flag}").format(flag=flag))
     for problem in result.problems:
-        click.echo(f"note: {problem}")
+        click.echo(_("note: {problem}").format(problem=problem))
     for failure in _plugin_failures(inspection):
-        click.echo(f"plugin failure: {failure}")
+        click.echo(_("plugin failure: {failure}").format(failure=failure))
 
 
 def _plugin_failures(inspection: Any) -> list[str]:

@@ -12,6 +12,7 @@ from assettrack.commands.common import (
     open_store,
     service_config,
 )
+from assettrack.i18n import _
 
 
 @click.group(name="known-problems")
@@ -72,7 +73,7 @@ def known_add(context: Any, **values: Any) -> None:
             model=values["model"],
             tags=values["tags"],
         )
-    click.echo(f"Added known problem {problem.id}")
+    click.echo(_("Added known problem {id}").format(id=problem.id))
 
 
 @known_group.command(name="from-fault")
@@ -87,7 +88,7 @@ def known_from_fault(context: Any, fault_ref: str, title: str) -> None:
     with open_store(context) as store:
         service = FaultService(store, service_config(context), context.settings.engineer)
         problem = service.make_known_problem(service.find(fault_ref), title)
-    click.echo(f"Added known problem {problem.id}")
+    click.echo(_("Added known problem {id}").format(id=problem.id))
 
 
 # -- charges ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections import Counter
 import click
 
 from assettrack.commands.context import Context, pass_context
+from assettrack.i18n import _
 
 
 @click.command(name="plugins")
@@ -99,7 +100,7 @@ def list_plugins(context: Context, fmt: str, show_tracebacks: bool, clear_failur
         )
         return
     failed_while_working = {entry.failure.plugin for entry in recent}
-    click.echo(f"assettrack plugin API {API_VERSION}")
+    click.echo(_("assettrack plugin API {api_version}").format(api_version=API_VERSION))
     for row in rows:
         if row["blocked"]:
             state = "blocked"
@@ -116,26 +117,26 @@ def list_plugins(context: Context, fmt: str, show_tracebacks: bool, clear_failur
         version = f" {row['version']}" if row["version"] else ""
         click.echo(f"{row['name']}{version}  [{row['source']}]  {state}")
         if row["api"]:
-            click.echo(f"    api: {row['api']}")
+            click.echo(_("    api: {api}").format(api=row["api"]))
         hooks = ", ".join(h.removeprefix("assettrack_") for h in row["hooks"])
         if hooks:
-            click.echo(f"    hooks: {hooks}")
+            click.echo(_("    hooks: {hooks}").format(hooks=hooks))
         for warning in row["warnings"]:
-            click.echo(f"    warning: {warning}")
+            click.echo(_("    warning: {warning}").format(warning=warning))
         for error in row["errors"]:
-            click.echo(f"    error: {error}")
+            click.echo(_("    error: {error}").format(error=error))
     if show_tracebacks:
         for failure in host.failures:
             if failure.details:
                 click.echo(f"\n--- {failure.plugin} ({failure.stage})\n{failure.details}")
     if recent:
-        click.echo("failures while working (the app, inspect; --clear-failures forgets them):")
+        click.echo(_("failures while working (the app, inspect; --clear-failures forgets them):"))
         for entry in recent:
             times = counts[entry.failure.kind]
             seen = f"{times} times, last" if times > 1 else "at"
             click.echo(f"  {entry.failure} ({seen} {entry.at:%Y-%m-%d %H:%M})")
             if show_tracebacks and entry.failure.details:
                 click.echo(entry.failure.details.rstrip("\n"))
-    click.echo(f"drivers: {', '.join(sorted(ext.drivers))}")
-    click.echo(f"export formats: {', '.join(sorted(ext.exporters))}")
-    click.echo(f"asset kinds: {', '.join(ext.kinds)}")
+    click.echo(_("drivers: {names}").format(names=", ".join(sorted(ext.drivers))))
+    click.echo(_("export formats: {names}").format(names=", ".join(sorted(ext.exporters))))
+    click.echo(_("asset kinds: {names}").format(names=", ".join(ext.kinds)))

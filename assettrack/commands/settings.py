@@ -6,6 +6,7 @@ import click
 
 from assettrack.commands.context import Context, pass_context
 from assettrack.config import user_config_dir
+from assettrack.i18n import _
 
 
 @click.command(name="config")
@@ -13,7 +14,7 @@ from assettrack.config import user_config_dir
 def show_config(context: Context) -> None:
     """Show where settings and the database live."""
     settings = context.settings
-    click.echo(f"database:     {settings.db_path}")
-    click.echo(f"user config:  {user_config_dir()}")
+    click.echo(_("database:     {db_path}").format(db_path=settings.db_path))
+    click.echo(_("user config:  {user_config_dir}").format(user_config_dir=user_config_dir()))
     for source in settings.sources:
-        click.echo(f"read:         {source}")
+        click.echo(_("read:         {source}").format(source=source))

@@ -20,6 +20,7 @@ from assettrack.commands.common import FORMATS, emit, service_config
 from assettrack.domain.codec import to_doc
 from assettrack.domain.models import Site
 from assettrack.domain.validation import plan_values, site_values
+from assettrack.i18n import _
 
 PLAN_KEYS = (
     "scheduled_per_month",
@@ -70,7 +71,11 @@ def site_add(
     values.update(customer_id=customer, name=name, contacts=contacts_cell(contacts))
     with customer_base(context, write=True, create=True) as base:
         site = base.save_site(values)
-    click.echo(f"Added site {site.name} of {site.customer}, id {site.id}")
+    click.echo(
+        _("Added site {name} of {customer}, id {id}").format(
+            name=site.name, customer=site.customer, id=site.id
+        )
+    )
 
 
 @site_group.command(name="edit")
@@ -98,7 +103,11 @@ def site_edit(
             **fields,
         )
         saved = base.save_site(values, base=site)
-    click.echo(f"Saved site {saved.name} of {saved.customer}, id {saved.id}")
+    click.echo(
+        _("Saved site {name} of {customer}, id {id}").format(
+            name=saved.name, customer=saved.customer, id=saved.id
+        )
+    )
 
 
 @site_group.command(name="list")
@@ -204,4 +213,6 @@ def site_remove(context: Any, key: str) -> None:
     """Remove a site that has no assets, records or contracts left."""
     with customer_base(context, write=True) as base:
         site = base.remove_site(key)
-    click.echo(f"Removed site {site.name} of {site.customer}")
+    click.echo(
+        _("Removed site {name} of {customer}").format(name=site.name, customer=site.customer)
+    )

@@ -14,6 +14,7 @@ from assettrack.commands.common import (
     service_config,
     split_pairs,
 )
+from assettrack.i18n import _
 from assettrack.services.service_common import parse_time, short
 
 
@@ -146,7 +147,7 @@ def visit_add(
             fault_id=fault.id if fault else None,
             notes=notes,
         )
-    click.echo(f"Recorded visit {visit.id}")
+    click.echo(_("Recorded visit {id}").format(id=visit.id))
 
 
 @visit_group.command(name="sign")
@@ -170,7 +171,11 @@ def visit_sign(
         if visit.completed_at is None:
             visit = record.complete(visit, anyway=anyway)
         visit = record.sign(visit, representative, optional_time(at, "--at"))
-    click.echo(f"Visit {short(visit.id)} signed by {representative}")
+    click.echo(
+        _("Visit {short} signed by {representative}").format(
+            short=short(visit.id), representative=representative
+        )
+    )
 
 
 @visit_group.command(name="complete")
@@ -185,8 +190,15 @@ def visit_complete(context: Any, visit_ref: str, anyway: str) -> None:
     with open_store(context) as store:
         record = _record_service(context, store)
         visit = record.complete(record.visits.find(visit_ref), anyway=anyway)
-    done = f"Visit {short(visit.id)} complete"
-    click.echo(done + (f"; not done: {'; '.join(visit.not_done)}" if visit.not_done else ""))
+    done = _("Visit {short} complete").format(short=short(visit.id))
+    click.echo(
+        done
+        + (
+            _("; not done: {items}").format(items="; ".join(visit.not_done))
+            if visit.not_done
+            else ""
+        )
+    )
 
 
 @visit_group.command(name="show")
@@ -231,7 +243,11 @@ def visit_amend(context: Any, visit_ref: str, reason: str) -> None:
     with open_store(context) as store:
         record = _record_service(context, store)
         amendment = record.amend(record.visits.find(visit_ref), reason)
-    click.echo(f"Amendment {amendment.id} of visit {short(amendment.amends or '')}: sign it again")
+    click.echo(
+        _("Amendment {id} of visit {short}: sign it again").format(
+            id=amendment.id, short=short(amendment.amends or "")
+        )
+    )
 
 
 @visit_group.command(name="remove")
@@ -243,7 +259,7 @@ def visit_remove(context: Any, visit_ref: str) -> None:
         record = _record_service(context, store)
         visit = record.visits.find(visit_ref)
         record.remove(visit)
-    click.echo(f"Visit {short(visit.id)} removed")
+    click.echo(_("Visit {short} removed").format(short=short(visit.id)))
 
 
 def _record_service(context: Any, store: Any) -> Any:

@@ -201,6 +201,7 @@ SHOWN = {
     "MessageModal": ((0, 1), ()),
     "_open": ((1,), ("intro",)),  # the form dialogs' helpers: (screen, title, ...)
     "echo": ((0,), ("message",)),
+    "emit": ((3,), ("empty",)),  # the command line's tables: what an empty one says
     "secho": ((0,), ("message",)),
     "BadParameter": ((0,), ("message",)),
     "UsageError": ((0,), ("message",)),

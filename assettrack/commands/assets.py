@@ -84,11 +84,13 @@ def _print_table(rows: list[AssetView]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from assettrack.i18n.terms import warranty_label
+
     styles = {"active": "green", "expiring": "yellow", "expired": "red", "unknown": "dim"}
     table = Table(box=None, header_style="bold")
     for column in ("Ends", "Days", "Status", "Customer", "Site", "Vendor", "Model", "Serial"):
         table.add_column(
-            column,
+            _(column),
             justify="right" if column == "Days" else "left",
             no_wrap=column in ("Ends", "Days", "Status", "Serial"),
         )
@@ -97,7 +99,7 @@ def _print_table(rows: list[AssetView]) -> None:
         table.add_row(
             str(w.end or ""),
             "" if w.days_left is None else str(w.days_left),
-            f"[{styles[w.state.value]}]{w.label}[/]",
+            f"[{styles[w.state.value]}]{warranty_label(w.state.value, w.band)}[/]",
             view.customer,
             view.site_name,
             view.asset.vendor,
@@ -107,7 +109,7 @@ def _print_table(rows: list[AssetView]) -> None:
     # Piped output is read by people in wide pagers and by grep: do not squeeze it to 80.
     console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)
-    console.print(f"{len(rows)} asset(s)", style="dim")
+    console.print(_("{count} asset(s)").format(count=len(rows)), style="dim")
 
 
 @click.group(name="import")

@@ -8,9 +8,10 @@ from typing import Any
 import click
 
 from assettrack.commands.common import emit, open_store
-from assettrack.i18n import _
+from assettrack.i18n import N_, _
 
 TARGET_OPTIONS = ("visit", "fault", "inspection")
+TARGET_WORDS = {"visit": N_("visit"), "fault": N_("fault"), "inspection": N_("inspection")}
 LIST_COLUMNS = ("name", "size", "added", "by", "item", "file")
 
 
@@ -129,5 +130,5 @@ def attachments_command(
         [entry.row() for entry in listed],
         LIST_COLUMNS,
         "json" if as_json else "table",
-        f"No files attached to this {target}.",
+        _("No files attached to this {target}.").format(target=_(TARGET_WORDS[target])),
     )

@@ -81,7 +81,7 @@ def charges_command(context: Any, contract: str | None, fmt: str) -> None:
             "status",
         ),
         fmt,
-        "No contracts.",
+        _("No contracts."),
     )
     for row in rows:
         if row.cap is not None and row.cap.alert and fmt == "table":

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from assettrack.commands.database import require_database
-from assettrack.i18n import _
+from assettrack.i18n import N_, _, pgettext
 from assettrack.services.csv_rows import write_csv
 from assettrack.services.service_common import parse_time
 from assettrack.services.service_config import ServiceConfig, load_service_config
@@ -55,6 +55,29 @@ def minutes(delta: Any) -> str:
     return f"{sign}{hours}h{minutes:02d}" if hours else f"{sign}{minutes}m"
 
 
+# The tables' column titles, for the catalog: emit() shows each column key in words
+# ("warranty_end" -> "Warranty end"); JSON and CSV keep the keys.
+TABLE_TITLES = (
+    N_("Added"), N_("Address"), N_("Asset"), N_("Assets"), N_("By"), N_("Cap"), N_("Charges"),
+    N_("Code"), N_("Contacts"), N_("Contract"), N_("Contracts"), N_("Covered assets"),
+    N_("Currency"), N_("Customer"), N_("Days left"), N_("Done"), N_("Ended at"), N_("Ends on"),
+    N_("Engineer"), N_("File"), N_("Id"), N_("Item"), N_("Kind"), N_("Known problem"),
+    N_("Labour in period"), N_("Name"), N_("Name en"), N_("Next visit"), N_("Number"),
+    N_("On site"), N_("On site in"), N_("Own plan"), N_("Period"), N_("Reported at"),
+    N_("Required"), N_("Requirement"), N_("Resolve"), N_("Resolved at"), N_("Respond"),
+    N_("Responded in"), N_("Score"), N_("Severity"), N_("Signed by"), N_("Site"), N_("Sites"),
+    N_("Size"), N_("Solution"), N_("Started at"), N_("Starts on"), N_("Status"), N_("Symptom"),
+    N_("Title"), N_("Total"), N_("Warranty end"), N_("Year"),
+)  # fmt: skip
+
+
+def column_title(column: str) -> str:
+    """A table column's title in the current language."""
+    if column == "value":  # the contract's value, everywhere a table shows one
+        return pgettext("contract", "Value")
+    return _(column.replace("_", " ").capitalize())
+
+
 def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, empty: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
@@ -73,11 +96,11 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, empty
         return
     table = Table(box=None, header_style="bold")
     for column in columns:
-        table.add_column(column.replace("_", " ").capitalize())
+        table.add_column(column_title(column))
     for row in rows:
         table.add_row(*(str(row.get(c, "")) for c in columns))
     console.print(table)
-    console.print(f"{len(rows)} row(s)", style="dim")
+    console.print(_("{count} row(s)").format(count=len(rows)), style="dim")
 
 
 def split_pairs(values: Sequence[str], option: str) -> dict[str, str]:

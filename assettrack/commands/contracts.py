@@ -182,7 +182,7 @@ def contract_list(context: Any, customer: str | None, fmt: str) -> None:
             owner = base.require_customer(customer)
             contracts = [c for c in contracts if c.customer_id == owner.id]
         rows = [_row(base, c, context.today) for c in contracts]
-    emit(rows, COLUMNS, fmt, "No contracts.")
+    emit(rows, COLUMNS, fmt, _("No contracts."))
 
 
 @click.command(name="contracts")

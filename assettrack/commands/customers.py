@@ -129,7 +129,7 @@ def customer_list(context: Any, fmt: str) -> None:
         rows,
         ("name", "name_en", "code", "sites", "contracts", "contacts", "id"),
         fmt,
-        "No customers yet: add one with 'assettrack customer add --name …'.",
+        _("No customers yet: add one with 'assettrack customer add --name …'."),
     )
 
 

@@ -45,7 +45,7 @@ def known_search(context: Any, text: str, limit: int, fmt: str) -> None:
         ],
         ("score", "title", "symptom", "solution"),
         fmt,
-        "No known problem matches.",
+        _("No known problem matches."),
     )
 
 

@@ -18,3 +18,9 @@ def show_config(context: Context) -> None:
     click.echo(_("user config:  {user_config_dir}").format(user_config_dir=user_config_dir()))
     for source in settings.sources:
         click.echo(_("read:         {source}").format(source=source))
+    # Which language, and why: the setting, else the locale (LANG).
+    click.echo(
+        _("language:     {interface} (interface), {reports} (reports)").format(
+            interface=settings.interface_language(), reports=settings.reports_language()
+        )
+    )

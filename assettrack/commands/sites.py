@@ -137,7 +137,7 @@ def site_list(context: Any, customer: str | None, fmt: str) -> None:
         rows,
         ("customer", "name", "address", "assets", "contacts", "own_plan", "id"),
         fmt,
-        "No sites yet: add one with 'assettrack site add --customer … --name …'.",
+        _("No sites yet: add one with 'assettrack site add --customer … --name …'."),
     )
 
 

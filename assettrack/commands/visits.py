@@ -76,7 +76,7 @@ def visits_command(
             "next_visit",
         ),
         fmt,
-        "Nothing is behind." if overdue else "No sites.",
+        _("Nothing is behind.") if overdue else _("No sites."),
     )
 
 
@@ -309,7 +309,7 @@ def visit_list(context: Any, site: str | None, month: str | None, fmt: str) -> N
         ],
         ("id", "site", "kind", "engineer", "started_at", "ended_at", "signed_by"),
         fmt,
-        "No visits.",
+        _("No visits."),
     )
 
 

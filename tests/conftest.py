@@ -93,6 +93,13 @@ def site(register: AssetRegister) -> Site:
     return register.add_site(Site(customer="华东医院集团", name="门诊楼机房", address="上海"))
 
 
+# The suite speaks English whatever the machine's locale (a zh_CN machine would otherwise
+# turn every asserted English line Chinese); tests of the Chinese interface set their own.
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
+
 def run_cli(
     *args: str, env: dict[str, str] | None = None, input: str | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:

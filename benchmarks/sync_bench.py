@@ -10,7 +10,8 @@ command does:
    (every data file read in canonical form and stored as a blob) and pushed.
 2. **first clone**: ``sync init`` of an empty database joining that remote: everything
    fetched, then merged into the database in one transaction. Stopped after
-   ``--clone-timeout`` seconds or ``--memory-limit`` GB (so a shared machine never runs out).
+   ``--clone-timeout`` seconds or past ``--memory-limit`` GB of resident memory (so a
+   shared machine never runs out), saying how far it got.
 3. **sync after one visit** (a visit with 3 inspections and 1 fault at one site): the engineer
    who made it (commit, fetch, push) and a teammate (fetch, merge, commit), ``--runs`` times
    each; medians. Target: at most 1 s plus transfer. The teammate's database is a copy of
@@ -48,7 +49,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -134,7 +134,14 @@ def child(op: str, args: list[str]) -> dict[str, Any]:
             record_visit(store, random.Random(int(args[1])), "B", when)
         t1 = time.perf_counter()
         figures["not_counted"] = t1 - t0 - figures["open"]
-        report = init_sync(store, args[1]) if op == "init" else sync(store)
+
+        def told(step: str) -> None:  # where a process stopped from outside had got to
+            print(f"step:{step} {time.perf_counter() - t1:.1f}", file=sys.stderr, flush=True)
+
+        if op == "init":
+            report = init_sync(store, args[1], progress=told)
+        else:
+            report = sync(store, progress=told)
         figures["sync"] = time.perf_counter() - t1
     figures.update(spent)
     figures["peak_mb"] = peak_memory_mb()
@@ -170,33 +177,53 @@ def month(a: Path, b: Path, visits: int, seed: int, spent: dict[str, float]) -> 
     return {"times": times, "transfers": transfers, "merges": merges, "peak_mb": peak_memory_mb()}
 
 
+def rss_gb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    return 0.0
+
+
 def run_child(
     op: str, *args: str | Path, timeout: float | None = None, memory_gb: float | None = None
 ) -> dict[str, Any]:
-    """One operation in a fresh process; its figures, and the command's whole time."""
-
-    def limit() -> None:
-        if memory_gb:
-            size = int(memory_gb * 2**30)
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
-
+    """One operation in a fresh process; its figures, and the command's whole time. Stopped
+    (SIGKILL) past ``timeout`` seconds or ``memory_gb`` of resident memory, where it says so."""
     t0 = time.perf_counter()
-    try:
-        done = subprocess.run(
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child_process = subprocess.Popen(
             [sys.executable, __file__, "--child", op, *map(str, args)],
-            capture_output=True,
+            stdout=out,
+            stderr=err,
             text=True,
-            timeout=timeout,
-            preexec_fn=limit,
         )
-    except subprocess.TimeoutExpired:
-        return {"stopped": f"stopped after {timeout:.0f} s"}
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["?"])[-1]
-        if "MemoryError" in done.stderr:
-            return {"stopped": f"out of the {memory_gb:g} GB allowed"}
+        stopped, peak = "", 0.0
+        while child_process.poll() is None:
+            peak = max(peak, rss_gb(child_process.pid))
+            if memory_gb and peak > memory_gb:
+                stopped = f"past the {memory_gb:g} GB limit"
+            elif timeout and time.perf_counter() - t0 > timeout:
+                stopped = f"at the {timeout:.0f} s limit"
+            if stopped:
+                child_process.kill()
+                child_process.wait()
+                break
+            time.sleep(0.2)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if stopped:
+        steps = [line.split()[0][5:] for line in stderr.splitlines() if line.startswith("step:")]
+        reached = f", in its {steps[-1]}" if steps else ""
+        took = time.perf_counter() - t0
+        return {"stopped": f"stopped {stopped}: {took:.0f} s{reached}, {peak:.1f} GB"}
+    if child_process.returncode != 0:
+        last = (stderr.strip().splitlines() or [f"exit status {child_process.returncode}"])[-1]
         raise SystemExit(f"{op} failed: {last}")
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures = json.loads(stdout.strip().splitlines()[-1])
     figures["command"] = time.perf_counter() - t0 - figures.get("not_counted", 0.0)
     return figures
 
@@ -410,7 +437,7 @@ def main() -> None:
         "--month-visits", type=int, default=MONTH_VISITS, help="visits simulated (a month: 400)"
     )
     parser.add_argument("--clone-timeout", type=float, default=1800, help="seconds")
-    parser.add_argument("--memory-limit", type=float, default=8, help="GB for each process")
+    parser.add_argument("--memory-limit", type=float, default=12, help="GB for each process")
     parser.add_argument("--work", type=Path, help="keep (and reuse) the databases here")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()

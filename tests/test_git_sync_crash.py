@@ -146,6 +146,30 @@ def test_a_push_killed_while_it_moved_the_remote_branch_does_not_stop_the_team(
         assert b.assets.get(added.id) is not None
 
 
+def test_a_push_killed_while_it_indexed_its_pack_does_not_stop_the_next_push(
+    tmp_path: Path,
+) -> None:
+    """A push moves its pack into the shared folder, then writes the pack's index through
+    ``pack-<sha>.idx.lock``. Killed in between, the lock stays; and as a pack is named by its
+    content, the next push of the same objects met the same lock, every time: a killed
+    push's lock, unchanged while watched, is removed."""
+    remote = tmp_path / "team.git"
+    remote.mkdir()
+    with Store.open(tmp_path / "a", author="张工") as a:
+        site = a.sites.save(Site("华东医院集团", "门诊楼机房"))
+        init_sync(a, str(remote))
+        added = a.assets.save(Asset(site.id, "switch", "Huawei", "S5735", "HW1"))
+    lock = remote / "objects" / "pack" / f"pack-{'0' * 40}.idx.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    lock.write_bytes(b"cut short")
+    done = cli(tmp_path / "a", "sync")
+    assert done.returncode == 0, done.stderr
+    assert not lock.exists()
+    with Store.open(tmp_path / "b", author="李工") as b:
+        init_sync(b, str(remote))
+        assert b.assets.get(added.id) is not None
+
+
 # -- the remote vanishing mid-fetch ----------------------------------------------------------
 
 

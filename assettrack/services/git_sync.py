@@ -40,6 +40,7 @@ repository with no remote (``open_history``); ``sync init`` later joins the team
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -294,22 +295,33 @@ def _clear_killed_sync(paths: SyncPaths) -> None:
 
 
 def _clear_killed_push(folder: Path) -> None:
-    """A push to a shared folder moves the team's branch through ``main.lock``, for
-    milliseconds. One that stays, unchanged, while we watch it for a moment is a killed
-    push's, and would stop every engineer's push until removed by hand. (Watched, not
-    dated: a laptop's clock and the file server's need not agree.)"""
-    lock = folder / "refs" / "heads" / "main.lock"
+    """A push to a shared folder moves the team's branch through ``refs/heads/main.lock``
+    and writes a pack's index through ``objects/pack/pack-<sha>.idx.lock``, each for
+    milliseconds. A lock that stays, unchanged, while we watch it for a moment is a killed
+    push's: left there, it would stop every push of the same branch (or the same objects:
+    the pack's name is its content's) until removed by hand. Watched, not dated: a laptop's
+    clock and the file server's need not agree."""
+    locks = [*folder.glob("refs/heads/*.lock"), *folder.glob("objects/pack/*.lock")]
     try:
-        first = lock.stat()
-        deadline = time.monotonic() + PUSH_LOCK_WATCH
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
-            now = lock.stat()
-            if (now.st_ino, now.st_mtime_ns) != (first.st_ino, first.st_mtime_ns):
-                return  # another engineer's push is at work: ours waits its turn
-        lock.unlink()
+        first = {lock: lock.stat() for lock in locks}
     except OSError:
-        pass  # none (or gone meanwhile), or not ours to remove: the push says why it failed
+        return  # gone meanwhile: a live push finished
+    if not first:
+        return
+    deadline = time.monotonic() + PUSH_LOCK_WATCH
+    while first and time.monotonic() < deadline:
+        time.sleep(0.05)
+        for lock, seen in list(first.items()):
+            try:
+                now = lock.stat()
+            except OSError:
+                del first[lock]  # released: another engineer's push at work
+                continue
+            if (now.st_ino, now.st_mtime_ns) != (seen.st_ino, seen.st_mtime_ns):
+                del first[lock]
+    for lock in first:
+        with contextlib.suppress(OSError):  # not ours to remove: the push says why
+            lock.unlink()
 
 
 def _identity(author: str, email: str) -> bytes:

@@ -24,7 +24,7 @@ import orjson
 
 from assettrack.store.checked_files import is_racy
 from assettrack.store.durable import temp_path_for
-from assettrack.store.storage import Signature, signature
+from assettrack.store.storage import Signature, signature, signatures_in
 
 INDEX_FOLDER = ".index"
 FORMAT = 1
@@ -68,20 +68,7 @@ class RecordIndex:
 
     def _current(self, site_id: str) -> _SiteIndex:
         index = self._load(site_id)
-        folder = f"records/{self.table}/{site_id}"
-        on_disk: dict[str, Signature] = {}
-        try:
-            with os.scandir(self.db.folder / folder) as entries:
-                for entry in entries:
-                    if entry.name.endswith(".json") and not entry.name.startswith("."):
-                        st = entry.stat()
-                        on_disk[f"{folder}/{entry.name}"] = (
-                            st.st_size,
-                            st.st_mtime_ns,
-                            st.st_ino,
-                        )
-        except FileNotFoundError:
-            pass
+        on_disk = signatures_in(self.db.folder, f"records/{self.table}/{site_id}")
         for name in set(index.files) - set(on_disk):
             del index.files[name]
             index.dirty = True

@@ -14,7 +14,6 @@ does not bring it back.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
@@ -33,7 +32,7 @@ from assettrack.store.errors import (
     StoreError,
 )
 from assettrack.store.record_index import RecordIndex
-from assettrack.store.storage import Signature
+from assettrack.store.storage import Signature, signatures_in
 
 T = TypeVar("T")
 CATALOG = "catalog.json"
@@ -326,7 +325,7 @@ class AssetRepository:
     def refresh(self) -> bool:
         """Take in the asset files replaced since they were read (another process saved
         them); whether anything changed."""
-        on_disk = self._signatures()
+        on_disk = signatures_in(self.db.folder, self.TABLE)
         changed = False
         for name in set(self._read_as) - set(on_disk):
             self._forget_file(name)
@@ -346,22 +345,6 @@ class AssetRepository:
         if changed:
             self.generation += 1
         return changed
-
-    def _signatures(self) -> dict[str, Signature]:
-        found: dict[str, Signature] = {}
-        try:
-            with os.scandir(self.db.folder / self.TABLE) as entries:
-                for entry in entries:
-                    if entry.name.endswith(".json") and not entry.name.startswith("."):
-                        st = entry.stat()
-                        found[f"{self.TABLE}/{entry.name}"] = (
-                            st.st_size,
-                            st.st_mtime_ns,
-                            st.st_ino,
-                        )
-        except FileNotFoundError:
-            pass
-        return found
 
     def _forget_file(self, name: str) -> None:
         for asset_id in self._files.pop(name, {}):

@@ -54,6 +54,21 @@ def signature(path: Path) -> Signature:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+def signatures_in(root: Path, folder: str) -> dict[str, Signature]:
+    """The stat signature of each partition file directly in ``folder`` (relative to the
+    database ``root``), by name: one scandir, to tell which files changed since read."""
+    found: dict[str, Signature] = {}
+    try:
+        with os.scandir(root / folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".json") and not entry.name.startswith("."):
+                    st = entry.stat()
+                    found[f"{folder}/{entry.name}"] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    except FileNotFoundError:
+        pass
+    return found
+
+
 class PartitionStorage(Storage):
     def __init__(self, path: Path, *, db: Database, name: str) -> None:
         self.path = path

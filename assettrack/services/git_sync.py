@@ -69,16 +69,14 @@ from filelock import FileLock, Timeout
 from assettrack.domain.attachments import MAX_SIZE
 from assettrack.errors import AssetTrackError
 from assettrack.services.git_credentials import credentials_for
+from assettrack.services.git_merge_plan import files_of, load_blob, plan_merge
+from assettrack.services.git_paths import tracked_path
 from assettrack.services.sync import (
     CONFLICTS,
-    Located,
     MergeReport,
     NewerDocumentError,
-    RefusedDocument,
     _pinned,
-    _safe_partition,
     _table_fits,
-    admit,
     list_conflicts,
     merge_into,
 )
@@ -92,9 +90,6 @@ TRACKING = b"refs/remotes/origin/main"
 FILE_MODE = 0o100644
 EMPTY_TREE = Tree().id
 ATTEMPTS = 4  # pushes that may lose a race to another engineer's before giving up
-RECORD_KINDS = "inspections|visits|faults|charges|attachments"
-_RECORD_PATH = re.compile(rf"records/(?:{RECORD_KINDS})/[^/]+/\d{{4}}-\d{{2}}\.json")
-_ATTACHMENT_PATH = re.compile(r"attachments/([0-9a-f]{2})/([0-9a-f]{64})")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[^/\\]+@[^/\\]+:")
 # What a transport raises when the remote cannot be reached or refuses us.
 _UNREACHABLE = (
@@ -183,18 +178,6 @@ class SyncPaths:
     @property
     def lock(self) -> Path:
         return self.root / "sync.lock"
-
-
-def tracked_path(path: str) -> bool:
-    """Whether a file of the database is committed: the data files only (see the module)."""
-    if path == CATALOG:
-        return True
-    if path.startswith("assets/"):
-        return _safe_partition(path)
-    if path.startswith("records/"):
-        return _safe_partition(path) and _RECORD_PATH.fullmatch(path) is not None
-    found = _ATTACHMENT_PATH.fullmatch(path)
-    return found is not None and found[2].startswith(found[1])
 
 
 def _local_files(db: Database) -> list[str]:
@@ -349,16 +332,6 @@ def _tree_of(repo: Repo, commit: bytes | None) -> bytes:
     return EMPTY_TREE if commit is None else repo[commit].tree
 
 
-def _files(repo: Repo, commit: bytes | None) -> dict[str, bytes]:
-    """Every file of a commit: path -> blob id."""
-    if commit is None:
-        return {}
-    return {
-        entry.path.decode("utf-8", "replace"): entry.sha
-        for entry in repo.object_store.iter_tree_contents(repo[commit].tree)
-    }
-
-
 # -- a commit of the database -------------------------------------------------------------
 
 
@@ -428,7 +401,7 @@ def _commit_local(store: Store, repo: Repo, paths: SyncPaths, identity: bytes) -
 
 
 def _describe(repo: Repo, head: bytes | None, tree: bytes) -> str:
-    before = _files(repo, head)
+    before = files_of(repo, head)
     after = {e.path.decode(): e.sha for e in repo.object_store.iter_tree_contents(tree)}
     changed = [p for p in set(before) | set(after) if before.get(p) != after.get(p)]
     kinds: dict[str, int] = {}
@@ -542,117 +515,6 @@ class _ChangedMeanwhile(Exception):
     """The database changed between the commit and the merge: commit and merge again."""
 
 
-@dataclass
-class _Plan:
-    """What a merge brings in, decided from the trees before the database is touched."""
-
-    base: dict[tuple[str, str], Located]
-    ours: dict[tuple[str, str], Located]
-    incoming: list[Located]
-    attachments: dict[str, bytes]  # path -> blob id, files to add here
-
-
-def _load(repo: Repo, blob_id: bytes, cache: dict[bytes, Any]) -> Any:
-    if blob_id not in cache:
-        try:
-            cache[blob_id] = orjson.loads(repo.object_store[blob_id].as_raw_string())
-        except (orjson.JSONDecodeError, KeyError):
-            cache[blob_id] = None
-    return cache[blob_id]
-
-
-def _index(
-    repo: Repo,
-    files: dict[str, bytes],
-    names: Iterable[str],
-    cache: dict[bytes, Any],
-    unreadable: list[str] | None = None,
-) -> dict[tuple[str, str], Located]:
-    index: dict[tuple[str, str], Located] = {}
-    for name in sorted(names):
-        blob = files.get(name)
-        if blob is None or not name.endswith(".json"):
-            continue
-        data = _load(repo, blob, cache)
-        if not isinstance(data, dict) or not all(isinstance(d, dict) for d in data.values()):
-            if unreadable is not None:
-                unreadable.append(name)
-            continue
-        for table, docs in data.items():
-            for doc_id, doc in docs.items():
-                if not isinstance(doc, dict):
-                    doc = {"id": doc_id, "schema": None, "shape": doc}  # refused by the gate
-                found = Located(name, table, doc)
-                known = index.get((table, doc_id))
-                # A document caught half-way through a move is in two files: the longer
-                # history is the later copy.
-                if known is None or len(_revs(doc)) > len(_revs(known.doc)):
-                    index[(table, doc_id)] = found
-    return index
-
-
-def _revs(doc: dict[str, Any]) -> list[Any]:
-    sync = doc.get(SYNC)
-    revs = sync.get("revs") if isinstance(sync, dict) else None
-    return revs if isinstance(revs, list) else []
-
-
-def _plan(
-    store: Store,
-    repo: Repo,
-    base: bytes | None,
-    ours: bytes | None,
-    theirs: bytes,
-    report: SyncReport,
-    source: str = TEAM,
-) -> _Plan:
-    files_b, files_o, files_t = _files(repo, base), _files(repo, ours), _files(repo, theirs)
-    changed_t = {p for p in set(files_b) | set(files_t) if files_b.get(p) != files_t.get(p)}
-    changed_o = {p for p in set(files_b) | set(files_o) if files_b.get(p) != files_o.get(p)}
-    for path in sorted(p for p in changed_t if p in files_t and not tracked_path(p)):
-        report.ignored.append(f"{path} is not a file of an assettrack database; left out")
-    both = {p for p in changed_t | changed_o if tracked_path(p)}
-    cache: dict[bytes, Any] = {}
-    base_index = _index(repo, files_b, both, cache)
-    ours_index = _index(repo, files_o, both, cache)
-    unreadable: list[str] = []
-    theirs_index = _index(
-        repo, files_t, {p for p in changed_t if tracked_path(p)}, cache, unreadable
-    )
-    merge = report.merge
-    for name in unreadable:
-        merge.refused.append(
-            f"{name}: not a file of documents (damaged); its changes were left out"
-        )
-    plan = store.db.plan
-    incoming = []
-    for (table, doc_id), found in sorted(theirs_index.items()):
-        before = base_index.get((table, doc_id))
-        if before is not None and (before.partition, before.doc) == (found.partition, found.doc):
-            continue  # not changed on their side (another document of its file was)
-        try:
-            doc = admit(found.partition, table, found.doc, plan)
-            if doc["id"] != doc_id:
-                raise RefusedDocument(
-                    table, doc_id, f"{table} {doc_id}: filed under another id", bundle=""
-                )
-        except NewerDocumentError as exc:
-            raise SyncError(
-                f"{source} hold documents of schema {exc.schema} (this version reads up to "
-                f"{plan.current}): upgrade assettrack to merge them; nothing was changed"
-            ) from None
-        except RefusedDocument as exc:
-            merge.refused.append(f"{exc}; kept out")
-            continue
-        incoming.append(Located(found.partition, table, doc))
-    attachments = {
-        p: files_t[p]
-        for p in changed_t
-        if p in files_t and p not in files_o and _ATTACHMENT_PATH.fullmatch(p) and tracked_path(p)
-    }
-    return _Plan(base_index, ours_index, incoming, attachments)
-
-
 def _store_attachments(
     store: Store, repo: Repo, wanted: dict[str, bytes], report: SyncReport
 ) -> None:
@@ -704,19 +566,34 @@ def _integrate(
     if ours is not None and base == theirs:
         return ours  # everything of theirs is here already
     progress("merge")
-    plan = _plan(store, repo, base, ours, theirs, report, source)
-    _store_attachments(store, repo, plan.attachments, report)
     db = store.db
+    try:
+        plan = plan_merge(repo, db.plan, (base, ours, theirs), report.ignored, report.merge)
+    except NewerDocumentError as exc:
+        raise SyncError(
+            f"{source} hold documents of schema {exc.schema} (this version reads up to "
+            f"{db.plan.current}): upgrade assettrack to merge them; nothing was changed"
+        ) from None
+    _store_attachments(store, repo, plan.attachments, report)
     # Noted before the database changes: a crash after the write leaves the merge to record.
     pending = {"ours": _hex(ours), "theirs": _hex(theirs)}
     _write_json(paths.merging, pending)
+    came_in = bool(plan.attachments)
+    merged = MergeReport()  # this merge's, for its commit message
     try:
         with db.writing():
             if _snapshot(db, repo, paths) != _tree_of(repo, ours):
                 raise _ChangedMeanwhile
             with db.transaction("sync"):
                 db.refresh()  # decide on what is on disk now
-                merged = merge_into(db, plan.incoming, plan.ours, plan.base)
+                for batch in plan.batches(report.merge):
+                    _add_up(
+                        merged,
+                        merge_into(
+                            db, batch.incoming, batch.ours, batch.base, signed_with=plan.signed_with
+                        ),
+                    )
+                    came_in |= bool(batch.incoming)
             tree = _snapshot(db, repo, paths)
     except _ChangedMeanwhile:
         paths.merging.unlink(missing_ok=True)
@@ -724,7 +601,7 @@ def _integrate(
     finally:
         store.assets.reload()
     _add_up(report.merge, merged)
-    report.merged |= bool(plan.incoming or plan.attachments)
+    report.merged |= came_in
     head = _record_merge(repo, ours, theirs, base, tree, identity, merged.summary(), source)
     paths.merging.unlink(missing_ok=True)
     return head
@@ -1099,7 +976,7 @@ def _matching(
             _mode, blob = tree_lookup_path(repo.object_store.__getitem__, tree, name.encode())
         except KeyError:
             continue
-        data = _load(repo, blob, cache)
+        data = load_blob(repo, blob, cache)
         if not isinstance(data, dict):
             continue
         for table, docs in data.items():

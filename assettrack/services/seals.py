@@ -232,7 +232,7 @@ class _History:
             _mode, blob = tree_lookup_path(self.repo.object_store.__getitem__, tree, name.encode())
         except KeyError:
             return
-        data = git_sync._load(self.repo, blob, self.cache)
+        data = git_sync.load_blob(self.repo, blob, self.cache)
         if not isinstance(data, dict):
             return
         for table, docs in data.items():
@@ -388,7 +388,7 @@ def _commit_of(
                 )
             except KeyError:
                 break
-            data = git_sync._load(repo, blob, cache)
+            data = git_sync.load_blob(repo, blob, cache)
             doc = (data or {}).get(table, {}).get(doc_id) if isinstance(data, dict) else None
             if not isinstance(doc, dict) or recorded_seal(doc) != seal:
                 break

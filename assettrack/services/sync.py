@@ -397,12 +397,16 @@ def merge_into(
     incoming: Iterable[Located],
     local: Mapping[tuple[str, str], Located],
     base: Mapping[tuple[str, str], Located] | None = None,
+    *,
+    signed_with: Mapping[str, str] | None = None,
 ) -> MergeReport:
     """Merge incoming documents (already past the gate: ``admit``) into the database.
 
     ``local`` finds the local copy of a document by table and id; ``base`` the version both
     sides started from, where it is known (a git merge base): then an edit made on both sides
-    is merged field by field. The caller holds the writer lock, inside a transaction.
+    is merged field by field. ``signed_with`` names what the incoming signed visits seal
+    of their inspections, when the incoming documents come in batches (else read from
+    ``incoming``). The caller holds the writer lock, inside a transaction.
     """
     conflict_docs = _conflict_docs(db)
     open_conflicts = {(c["table"], c["doc_id"], _last(c["theirs"])) for c in conflict_docs}
@@ -411,7 +415,8 @@ def merge_into(
     new_conflicts: list[dict[str, Any]] = []
     settled: list[str] = []
     incoming = list(incoming)
-    signed_with = _sealed_by_incoming_visits(incoming)
+    if signed_with is None:
+        signed_with = _sealed_by_incoming_visits(incoming)
     for theirs in incoming:
         doc = theirs.doc
         key = (theirs.table, doc["id"])

@@ -24,7 +24,7 @@ from dulwich.repo import Repo
 from dulwich.server import DictBackend, TCPGitServer
 
 from assettrack.domain.models import Asset, Fault, ReportedVia, Site
-from assettrack.services import git_sync
+from assettrack.services import git_snapshot
 from assettrack.services.git_sync import BRANCH, SyncPaths, init_sync, sync
 from assettrack.store.store import Store
 from tests.conftest import TODAY
@@ -96,7 +96,7 @@ def test_what_a_sync_killed_while_writing_its_history_leaves_does_not_stop_the_n
         added = a.assets.save(Asset(site.id, "switch", "Huawei", "S5735", "HW2"))
         # The blob the next commit writes: the asset file as the history holds it.
         partition = f"assets/{site.id}.json"
-        data = git_sync._canonical(a.db, partition)
+        data = git_snapshot.canonical(a.db, partition)
         assert data is not None
         blob = Blob.from_string(data).id.decode()
     paths = SyncPaths(tmp_path / "a")

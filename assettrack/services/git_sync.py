@@ -60,9 +60,8 @@ from dulwich.diff_tree import tree_changes
 from dulwich.errors import GitProtocolError, HangupException, NotGitRepository
 from dulwich.file import FileLocked
 from dulwich.graph import find_merge_base
-from dulwich.index import commit_tree
 from dulwich.object_store import tree_lookup_path
-from dulwich.objects import Blob, Commit, Tree
+from dulwich.objects import Commit, Tree
 from dulwich.repo import Repo
 from filelock import FileLock, Timeout
 
@@ -71,12 +70,11 @@ from assettrack.errors import AssetTrackError
 from assettrack.services.git_credentials import credentials_for
 from assettrack.services.git_merge_plan import files_of, load_blob, plan_merge
 from assettrack.services.git_paths import tracked_path
+from assettrack.services.git_snapshot import snapshot as take_snapshot
+from assettrack.services.git_snapshot import stamps
 from assettrack.services.sync import (
-    CONFLICTS,
     MergeReport,
     NewerDocumentError,
-    _pinned,
-    _table_fits,
     list_conflicts,
     merge_into,
 )
@@ -87,7 +85,6 @@ from assettrack.store.store import Store
 
 BRANCH = b"refs/heads/main"
 TRACKING = b"refs/remotes/origin/main"
-FILE_MODE = 0o100644
 EMPTY_TREE = Tree().id
 ATTEMPTS = 4  # pushes that may lose a race to another engineer's before giving up
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[^/\\]+@[^/\\]+:")
@@ -180,17 +177,6 @@ class SyncPaths:
         return self.root / "sync.lock"
 
 
-def _local_files(db: Database) -> list[str]:
-    names = [CATALOG] if (db.folder / CATALOG).exists() else []
-    names += db.partition_names("assets") + db.partition_names("records")
-    root = db.folder / "attachments"
-    if root.is_dir():
-        for parent, _folders, files in os.walk(root):
-            prefix = Path(parent).relative_to(db.folder).as_posix()
-            names += [f"{prefix}/{name}" for name in files]
-    return [n for n in names if tracked_path(n)]
-
-
 # -- the repository -----------------------------------------------------------------------
 
 
@@ -213,9 +199,11 @@ def _open_repo(paths: SyncPaths) -> Repo:
             "assettrack sync init REMOTE"
         )
     try:
-        return Repo(str(paths.git))
+        repo = Repo(str(paths.git))
     except NotGitRepository as exc:
         raise SyncError(f"the sync history in {paths.git} is damaged ({exc})") from exc
+    repo.object_store.fsync_object_files = True  # the snapshot cache names them: on disk first
+    return repo
 
 
 def open_history(paths: SyncPaths) -> Repo:
@@ -335,56 +323,8 @@ def _tree_of(repo: Repo, commit: bytes | None) -> bytes:
 # -- a commit of the database -------------------------------------------------------------
 
 
-def _canonical(db: Database, name: str) -> bytes | None:
-    """A data file as committed: the store's view of it, the tables a merge carries."""
-    if name.startswith("attachments/"):
-        return (db.folder / name).read_bytes()
-    data = db.partition(name, pinned=_pinned(name)).partition_storage.read() or {}
-    tables = {
-        table: docs
-        for table, docs in data.items()
-        if docs and table != CONFLICTS and _table_fits(name, table)
-    }
-    if not tables:
-        return None
-    return orjson.dumps(tables, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
-
-
 def _snapshot(db: Database, repo: Repo, paths: SyncPaths) -> bytes:
-    """The tree of the database as it is. The caller holds the writer lock: nobody's change
-    is under way, and what dead writers left half done has been undone."""
-    assert db.holds_lock
-    db.refresh()
-    known = _read_json(paths.snapshot).get("files", {})
-    seen: dict[str, list[Any]] = {}
-    entries = []
-    for name in _local_files(db):
-        try:
-            st = os.stat(db.folder / name)
-        except FileNotFoundError:
-            continue
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
-        cached = known.get(name)
-        if (
-            isinstance(cached, list)
-            and cached[:3] == stamp
-            and (cached[3] is None or cached[3].encode() in repo.object_store)
-        ):
-            blob_id = cached[3]
-        else:
-            data = _canonical(db, name)
-            if data is None:
-                blob_id = None
-            else:
-                blob = Blob.from_string(data)
-                repo.object_store.add_object(blob)
-                blob_id = blob.id.decode()
-        seen[name] = [*stamp, blob_id]
-        if blob_id is not None:
-            entries.append((name.encode(), blob_id.encode(), FILE_MODE))
-    tree = commit_tree(repo.object_store, entries)
-    _write_json(paths.snapshot, {"files": seen})
-    return tree
+    return take_snapshot(db, repo, paths.snapshot)
 
 
 def _commit_local(store: Store, repo: Repo, paths: SyncPaths, identity: bytes) -> bytes | None:
@@ -856,13 +796,7 @@ def sync_status(store: Store) -> SyncStatus:
         behind = _count(repo, remote, head)
         url = _remote_url(repo)
     known = _read_json(paths.snapshot).get("files", {})
-    current = {}
-    for name in _local_files(store.db):
-        try:
-            st = os.stat(store.folder / name)
-        except FileNotFoundError:
-            continue
-        current[name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    current = stamps(store.db)
     unsynced = sum(
         1
         for name in set(current) | set(known)

@@ -6,6 +6,8 @@ then used only through the store and the app, as a user would."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import random
 from collections import Counter
 from datetime import date, datetime
@@ -27,6 +29,7 @@ from tests.file_opens import age, opened_files
 SITES = 1_000
 PER_SITE = 50
 VENDORS = ("Cisco", "Huawei", "H3C", "Juniper")
+COLUMNS = ".index/assets.columns"
 
 
 def _build(folder: Path) -> tuple[list[Site], dict[str, list[Asset]]]:
@@ -83,7 +86,8 @@ def _kinds(opened: list[str]) -> Counter[str]:
 
 
 def test_opening_reads_each_asset_file_once_and_no_record(large) -> None:
-    folder, sites, _ = large
+    folder, sites, by_site = large
+    (folder / COLUMNS).unlink(missing_ok=True)  # as after an upgrade: no columns file yet
     with opened_files(folder) as opened:
         store = Store.open(folder)
     try:
@@ -99,6 +103,31 @@ def test_opening_reads_each_asset_file_once_and_no_record(large) -> None:
         assert asked == []
     finally:
         store.close()
+    # The next open reads the columns file those reads recorded, and no asset file.
+    with opened_files(folder) as opened, Store.open(folder, read_only=True) as store:
+        assert len(store.assets) == SITES * PER_SITE
+        assert store.assets.get(by_site[sites[7].id][3].id) == by_site[sites[7].id][3]
+    assert COLUMNS in opened
+    assert not [p for p in opened if p.startswith(("assets/", "records/"))]
+
+
+def test_one_site_edited_elsewhere_is_the_one_file_read_again(large) -> None:
+    folder, sites, by_site = large
+    with Store.open(folder):
+        pass  # the columns file, as recorded
+    asset = dataclasses.replace(by_site[sites[42].id][0], firmware="V9", revision=2)
+    path = folder / "assets" / f"{sites[42].id}.json"
+    was = path.stat()
+    docs = orjson.loads(path.read_bytes())
+    docs["assets"][asset.id] = to_doc(asset)
+    path.write_bytes(orjson.dumps(docs))
+    os.utime(path, ns=(was.st_atime_ns, was.st_mtime_ns))  # in place, time kept: its size tells
+    with opened_files(folder) as opened, Store.open(folder, read_only=True) as store:
+        assert store.assets.get(asset.id).firmware == "V9"
+    assert [p for p in opened if p.startswith("assets/")] == [f"assets/{sites[42].id}.json"]
+    with opened_files(folder) as opened, Store.open(folder, read_only=True) as store:
+        assert store.assets.get(asset.id).firmware == "V9"
+    assert not [p for p in opened if p.startswith("assets/")]
 
 
 def test_one_assets_history_reads_only_its_months(large) -> None:
@@ -122,6 +151,8 @@ def test_one_assets_history_reads_only_its_months(large) -> None:
 
 async def test_the_apps_first_screen_reads_no_record_file(large, settings) -> None:
     folder, _, _ = large
+    with Store.open(folder):
+        pass  # the columns file, as any earlier open leaves it
     extensions = load_plugins({})
     with opened_files(folder) as opened:
         store = Store.open(folder)
@@ -138,5 +169,5 @@ async def test_the_apps_first_screen_reads_no_record_file(large, settings) -> No
             store.close()
     kinds = _kinds(opened)
     assert kinds["records"] == 0
-    asset_files = [p for p in opened if p.startswith("assets/")]
-    assert len(asset_files) == SITES  # each once: the register is not read twice
+    # The columns file recorded by an earlier open, once; no site's asset file.
+    assert kinds["assets"] == 0 and opened.count(COLUMNS) == 1

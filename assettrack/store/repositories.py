@@ -20,10 +20,13 @@ from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+from assettrack.bulk import bulk_build
 from assettrack.domain.attachments import Attachment
 from assettrack.domain.codec import from_doc, to_doc
-from assettrack.domain.gate import check_document, describe
 from assettrack.domain.models import Asset, Fault, Inspection, Visit
+from assettrack.store import asset_columns
+from assettrack.store.asset_columns import AssetRow, decode, row_of
+from assettrack.store.checked_files import is_racy
 from assettrack.store.database import Database
 from assettrack.store.errors import (
     CorruptStoreError,
@@ -31,7 +34,7 @@ from assettrack.store.errors import (
     StaleDocumentError,
     StoreError,
 )
-from assettrack.store.record_index import RecordIndex
+from assettrack.store.record_index import INDEX_FOLDER, RecordIndex
 from assettrack.store.storage import Signature, signatures_in
 
 T = TypeVar("T")
@@ -77,6 +80,9 @@ def saving(db: Database, partition: str) -> Iterator[None]:
 
 def check_documents(table_name: str, docs: Iterable[dict[str, Any]]) -> None:
     """The gate (``domain.gate``): refuse the whole save if one document is bad."""
+    # Imported at the first save: a listing reads held rows and needs no gate of its own.
+    from assettrack.domain.gate import check_document, describe
+
     for doc in docs:
         problems = check_document(table_name, doc)
         if problems:
@@ -282,24 +288,32 @@ class CatalogRepository(Generic[T]):
 
 
 class AssetRepository:
-    """Assets, one partition file per site, all held in memory for the screens.
+    """Assets, one partition file per site, held as rows for the screens and listings.
 
-    Only the decoded assets are held: a site's file is read, decoded and left to the
-    partition cache's eviction, so 50,000 assets are not also kept as raw documents. Each
-    file's stat signature when read tells, at the next ``refresh``, which files another
-    process replaced since (one ``scandir`` of the folder).
+    Each asset is held as its stored fields (``store.asset_columns.AssetRow``), decoded into
+    an ``Asset`` only when asked for: ``get``, ``by_site`` and ``all`` give new objects each
+    time, so a caller's change to one never reaches what is held. Opening takes the rows of
+    every file unchanged since ``.index/assets.columns`` recorded it from that one file; a
+    file changed since (or never recorded) is read through the storage and the gate, decoded
+    into ``Asset`` objects to check it, and recorded again. Each file's stat signature when
+    read tells, at the next ``refresh``, which files another process replaced since (one
+    ``scandir`` of the folder).
     """
 
     TABLE = "assets"
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._assets: dict[str, Asset] = {}
-        self._saved: dict[str, tuple[str, int]] = {}
-        # partition -> ids of the assets read from it (a dict: an ordered set)
-        self._files: dict[str, dict[str, None]] = {}
+        # partition -> the rows read from it, by id (an asset moving site may briefly be in
+        # two files: ``_where`` names the one whose copy is served)
+        self._files: dict[str, dict[str, AssetRow]] = {}
+        self._where: dict[str, str] = {}
         # partition -> its signature when read, and the unfinished changes its read hid
         self._read_as: dict[str, tuple[Signature, frozenset[str]]] = {}
+        # Files whose rows may be recorded in the columns file, and what it holds now.
+        self._trusted: set[str] = set()
+        self._recorded: frozenset[tuple[str, Signature]] | None = None
+        self._columns = asset_columns.path_in(db.folder / INDEX_FOLDER)
         # Grows with every change, so screens can tell whether to rebuild their rows.
         self.generation = 0
         self.refresh()
@@ -308,24 +322,49 @@ class AssetRepository:
     def partition_of(site_id: str) -> str:
         return f"assets/{site_id}.json"
 
+    # -- reading -----------------------------------------------------------------------------
+
+    def rows(self) -> list[AssetRow]:
+        """Every asset's row (read-only): what a listing needs without decoding each asset."""
+        files = self._files
+        return [files[name][asset_id] for asset_id, name in self._where.items()]
+
+    def row(self, asset_id: str) -> AssetRow | None:
+        name = self._where.get(asset_id)
+        return None if name is None else self._files[name][asset_id]
+
+    def rows_at(self, site_id: str) -> list[AssetRow]:
+        # The site's file says which: a look-up, not a pass over every asset.
+        name = self.partition_of(site_id)
+        where = self._where
+        return [
+            row
+            for asset_id, row in self._files.get(name, {}).items()
+            if where.get(asset_id) == name and row.site_id == site_id
+        ]
+
     def all(self) -> list[Asset]:
-        return list(self._assets.values())
+        with bulk_build():
+            return list(map(decode, self.rows()))
 
     def __len__(self) -> int:
-        return len(self._assets)
+        return len(self._where)
 
     def get(self, asset_id: str) -> Asset | None:
-        return self._assets.get(asset_id)
+        row = self.row(asset_id)
+        return None if row is None else decode(row)
 
     def by_site(self, site_id: str) -> list[Asset]:
-        # The site's file says which: a look-up, not a pass over every asset.
-        found = (self._assets.get(i) for i in self._files.get(self.partition_of(site_id), {}))
-        return [a for a in found if a is not None and a.site_id == site_id]
+        return list(map(decode, self.rows_at(site_id)))
 
     def refresh(self) -> bool:
         """Take in the asset files replaced since they were read (another process saved
         them); whether anything changed."""
         on_disk = signatures_in(self.db.folder, self.TABLE)
+        recorded: asset_columns.Entries = {}
+        if self._recorded is None:  # the first read: what the columns file holds
+            recorded = asset_columns.load(self._columns, self.db.plan.current)
+            self._recorded = frozenset((n, seen) for n, (seen, _rows) in recorded.items())
         changed = False
         for name in set(self._read_as) - set(on_disk):
             self._forget_file(name)
@@ -339,62 +378,102 @@ class AssetRepository:
                 live = self.db.live_journal_names() if live is None else live
                 if known[1] <= live:
                     continue  # the change it hid is still unfinished
-            self.db.refresh_partition(name)
-            self._read_file(name)
+            entry = recorded.get(name)
+            if known is None and entry is not None and entry[0] == seen:
+                self._take(name, entry[1])  # unchanged since recorded
+                self._read_as[name] = (seen, frozenset())
+                self._trusted.add(name)
+            else:
+                self.db.refresh_partition(name)
+                self._read_file(name)
             changed = True
         if changed:
             self.generation += 1
+        self._record()
         return changed
 
     def _forget_file(self, name: str) -> None:
         for asset_id in self._files.pop(name, {}):
-            self._assets.pop(asset_id, None)
-            self._saved.pop(asset_id, None)
+            if self._where.get(asset_id) == name:
+                del self._where[asset_id]
         self._read_as.pop(name, None)
+        self._trusted.discard(name)
 
     def _read_file(self, name: str) -> None:
         self._forget_file(name)
         storage = self.db.partition(name).partition_storage
+        rows = []
         for doc in live_documents(self.db, name, self.TABLE):
-            asset = _decode(self.db, name, Asset, doc)
-            known = self._assets.get(asset.id)
-            # A move between sites writes the new file first: keep the newer copy.
-            if known is None or asset.revision > known.revision:
-                self._remember(asset, name)
-        self._read_as[name] = (storage.signature, storage.hidden_by)
+            _decode(self.db, name, Asset, doc)  # the domain object's own check of the document
+            rows.append(row_of(doc))
+        self._take(name, rows)
+        seen = storage.signature
+        self._read_as[name] = (seen, storage.hidden_by)
+        # Recorded only as the file is now with every document past the gate: not a file
+        # with a damaged document, one showing another's unfinished change, nor one changed
+        # this very moment (its next change could keep the same signature).
+        if not storage.hidden_by and not is_racy(seen) and self.db.checked.is_checked(name, seen):
+            self._trusted.add(name)
+
+    def _take(self, name: str, rows: Iterable[AssetRow]) -> None:
+        held = self._files.setdefault(name, {})
+        files, where = self._files, self._where
+        for row in rows:
+            other = where.get(row.id)
+            held[row.id] = row
+            # A move between sites writes the new file first: serve the newer copy.
+            if other is None or other == name or files[other][row.id].revision < row.revision:
+                where[row.id] = name
+
+    def _record(self) -> None:
+        """Write the columns file if what it should hold changed (never inside this
+        process's own write: a change not yet finished must not be trusted by others)."""
+        if self.db.holds_lock:
+            return
+        trusted = sorted(n for n in self._trusted if n in self._files)
+        now = frozenset((n, self._read_as[n][0]) for n in trusted)
+        if now == self._recorded:
+            return
+        asset_columns.save(
+            self._columns,
+            self.db.plan.current,
+            ((n, self._read_as[n][0], self._files[n].values()) for n in trusted),
+        )
+        self._recorded = now
+
+    # -- writing -----------------------------------------------------------------------------
 
     def save(self, asset: Asset) -> Asset:
-        # Where the asset was last saved: the caller may have changed the very object held
-        # here, so the object itself cannot tell. Its revision is the one the caller read.
-        saved = self._saved.get(asset.id)
+        # Where the asset was last saved: the held row, not the object (the caller may have
+        # changed it). Its revision is the one the caller read.
+        where = self._where.get(asset.id)
         revision = asset.revision
         asset.revision = revision + 1
-        moved_from = saved[0] if saved is not None and saved[0] != asset.site_id else None
         name = self.partition_of(asset.site_id)
+        moved_from = where if where is not None and where != name else None
+        doc = to_doc(asset)
         try:
             # A move touches two files: both or neither, through a crash too.
             with self.db.transaction("asset move") if moved_from else nullcontext():
                 previous = None
                 if moved_from is not None:
-                    old_doc = _current(
-                        self.db, self.partition_of(moved_from), self.TABLE, False
-                    ).get(asset.id)
+                    old_doc = _current(self.db, moved_from, self.TABLE, False).get(asset.id)
                     previous = {asset.id: dict(old_doc)} if old_doc is not None else None
                 reread = write_documents(
                     self.db,
                     name,
                     self.TABLE,
-                    [to_doc(asset)],
+                    [doc],
                     pinned=False,
                     previous=previous,
-                    present=[asset.id] if saved is not None and moved_from is None else [],
+                    present=[asset.id] if where is not None and moved_from is None else [],
                 )
                 if moved_from is not None:
                     # The old file keeps no copy (nor a tombstone, which would hide the asset
                     # from a merge).
                     remove_documents(
                         self.db,
-                        self.partition_of(moved_from),
+                        moved_from,
                         self.TABLE,
                         [asset.id],
                         pinned=False,
@@ -404,74 +483,75 @@ class AssetRepository:
         except BaseException:
             asset.revision = revision
             raise
-        self._remember(asset, name)
+        self._remember(row_of(doc), name)
         if not reread:
             self._note_written(name)
         if moved_from is not None:
-            self._note_written(self.partition_of(moved_from))
+            self._note_written(moved_from)
         if reread:
             self.refresh()  # others' assets in the file this save read again
         return asset
 
     def _note_written(self, name: str) -> None:
         """This process's own save: what is held is the file as written, not to be read
-        again (unless another's change was taken in with it: then ``refresh``)."""
+        again (unless another's change was taken in with it: then ``refresh``). Not recorded
+        in the columns file: the next process to open reads it again."""
         storage = self.db.partition(name).partition_storage
         self._read_as[name] = (storage.signature, storage.hidden_by)
+        self._trusted.discard(name)
 
-    def _remember(self, asset: Asset, name: str | None = None) -> None:
+    def _remember(self, row: AssetRow, name: str) -> None:
         self.generation += 1
-        name = name or self.partition_of(asset.site_id)
-        saved = self._saved.get(asset.id)
-        if saved is not None and self.partition_of(saved[0]) != name:
-            self._files.get(self.partition_of(saved[0]), {}).pop(asset.id, None)
-        self._assets[asset.id] = asset
-        self._saved[asset.id] = (asset.site_id, asset.revision)
-        self._files.setdefault(name, {})[asset.id] = None  # keeps its place in the site
+        where = self._where.get(row.id)
+        if where is not None and where != name:
+            self._files.get(where, {}).pop(row.id, None)
+        self._files.setdefault(name, {})[row.id] = row  # keeps its place in the site
+        self._where[row.id] = name
 
     def add_many(self, assets: Iterable[Asset]) -> list[Asset]:
         """Insert new assets with one save per site file; all or nothing, through a crash too."""
         by_partition: dict[str, list[Asset]] = {}
         assets = list(assets)
         for asset in assets:
-            if asset.id in self._assets:
+            if asset.id in self._where:
                 raise StoreError(f"asset {asset.id} already exists")
             by_partition.setdefault(self.partition_of(asset.site_id), []).append(asset)
         for asset in assets:
             asset.revision += 1
+        docs = {name: [to_doc(a) for a in group] for name, group in by_partition.items()}
         try:
             reread = set()
             with self.db.transaction("import") if len(by_partition) > 1 else nullcontext():
-                for name, group in by_partition.items():
-                    if write_documents(self.db, name, self.TABLE, [to_doc(a) for a in group]):
+                for name, group_docs in docs.items():
+                    if write_documents(self.db, name, self.TABLE, group_docs):
                         reread.add(name)
         except BaseException:
             for asset in assets:
                 asset.revision -= 1
             self.refresh()
             raise
-        for name, group in by_partition.items():
-            for asset in group:
-                self._remember(asset, name)
+        for name, group_docs in docs.items():
+            for doc in group_docs:
+                self._remember(row_of(doc), name)
             if name not in reread:
                 self._note_written(name)
         self.refresh()
         return assets
 
     def delete(self, asset_id: str) -> None:
-        saved = self._saved.get(asset_id)
-        if saved is None:
+        where = self._where.get(asset_id)
+        if where is None:
             return
         delete_documents(
             self.db,
-            self.partition_of(saved[0]),
+            where,
             self.TABLE,
             [asset_id],
             pinned=False,
-            expected={asset_id: saved[1]},
+            expected={asset_id: self._files[where][asset_id].revision},
         )
-        del self._assets[asset_id]
-        del self._saved[asset_id]
+        del self._where[asset_id]
+        self._files[where].pop(asset_id, None)
         self.generation += 1
 
     def reload(self) -> None:

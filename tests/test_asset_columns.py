@@ -1,0 +1,226 @@
+"""The asset columns file (``.index/assets.columns``): a second open reads it instead of every
+site's asset file, and a columns file that is stale, truncated or damaged is rebuilt from the
+asset files, never trusted. Counted by the files opened, on real databases."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from datetime import date
+from pathlib import Path
+
+import orjson
+import pytest
+
+from assettrack.domain.codec import from_doc, to_doc
+from assettrack.domain.models import Asset, AssetStatus, ConsoleSettings, Site
+from assettrack.store import asset_columns
+from assettrack.store.asset_columns import AssetRow, columns_of, decode, row_of
+from assettrack.store.store import Store
+from tests.file_opens import age, opened_files
+
+COLUMNS = ".index/assets.columns"
+SITES = 4
+
+
+def _assets(site_id: str, n: int) -> list[Asset]:
+    return [
+        Asset(
+            site_id,
+            "switch",
+            "华为" if i % 2 else "Cisco",
+            "S5735",
+            f"SN-{site_id[:4]}-{i}",
+            hostname=f"核心-{i}",
+            installed_on=date(2022, 1, 1 + i),
+            warranty_end=date(2027, 3, 31) if i == 1 else None,
+            warranty_extension_months=12 if i == 2 else 0,
+            console=ConsoleSettings("/dev/ttyUSB0", 9600, "8N1", "env:U,P")
+            if i == 0
+            else ConsoleSettings(),
+            status=AssetStatus.SPARE if i == 3 else AssetStatus.IN_SERVICE,
+            tags=["核心", "dc"] if i == 0 else [],
+            last_inspection=date(2026, 5, 2) if i == 0 else None,
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        for n in range(SITES):
+            site = store.sites.save(Site("华东医院集团", f"机房 {n}"))
+            store.assets.add_many(_assets(site.id, 5))
+    age(folder)  # written before today's session: signatures that can be trusted
+    (folder / COLUMNS).unlink(missing_ok=True)
+    return folder
+
+
+def _listing(store: Store) -> dict[str, dict]:
+    return {a.id: to_doc(a) for a in store.assets.all()}
+
+
+def _opened(folder: Path) -> tuple[dict[str, dict], list[str]]:
+    with opened_files(folder) as opened, Store.open(folder, read_only=True) as store:
+        listing = _listing(store)
+    return listing, opened
+
+
+def _write_long_ago(path: Path, data: bytes) -> None:
+    """Replace a file behind the store's back, dated as long ago: only its signature (a new
+    size, time or inode) tells it changed."""
+    path.write_bytes(data)
+    then = path.stat().st_mtime - 7200
+    os.utime(path, (then, then))
+
+
+def _asset_files(opened: list[str]) -> list[str]:
+    return [p for p in opened if p.startswith("assets/")]
+
+
+def test_rows_decode_to_what_the_documents_decode_to(db: Path) -> None:
+    for path in sorted((db / "assets").iterdir()):
+        for doc in orjson.loads(path.read_bytes())["assets"].values():
+            assert to_doc(decode(row_of(doc))) == to_doc(from_doc(Asset, doc))
+            assert decode(row_of(doc)) == from_doc(Asset, doc)
+    # A document that leaves out optional fields gets the model's defaults, as the codec does.
+    short = {"id": "a1", "site_id": "s1", "kind": "router", "vendor": "Cisco", "model": "M"}
+    short |= {"serial_number": "X", "schema": 1, "revision": 1}
+    assert decode(row_of(short)) == from_doc(Asset, short)
+    with pytest.raises(KeyError):
+        row_of({k: v for k, v in short.items() if k != "serial_number"})
+
+
+def test_the_row_follows_the_models_fields() -> None:
+    names = [name if sub is None else f"{name}_{sub}" for name, sub, _f in columns_of(Asset)]
+    assert list(AssetRow._fields) == names
+
+
+def test_a_decoded_asset_is_the_callers_own(db: Path) -> None:
+    with Store.open(db) as store:
+        asset = next(a for a in store.assets.all() if a.tags)
+        asset.tags.append("changed")
+        asset.console.port = "COM9"
+        asset.firmware = "changed"
+        held = store.assets.get(asset.id)
+        assert "changed" not in held.tags and held.console.port == "/dev/ttyUSB0"
+        assert held.firmware == ""
+
+
+def test_a_second_open_reads_the_columns_file_and_no_asset_file(db: Path) -> None:
+    first, opened = _opened(db)
+    assert len(set(_asset_files(opened))) == SITES
+    assert (db / COLUMNS).exists()
+    second, opened = _opened(db)
+    assert second == first and len(second) == SITES * 5
+    assert _asset_files(opened) == [] and COLUMNS in opened
+
+
+def test_a_file_edited_behind_its_back_is_read_again_alone(db: Path) -> None:
+    before, _ = _opened(db)
+    path = sorted((db / "assets").iterdir())[2]
+    data = orjson.loads(path.read_bytes())
+    edited = next(iter(data["assets"]))
+    data["assets"][edited]["firmware"] = "V200R022 edited by hand"
+    _write_long_ago(path, orjson.dumps(data))
+    after, opened = _opened(db)
+    assert after[edited]["firmware"] == "V200R022 edited by hand"
+    assert {k: v for k, v in after.items() if k != edited} == {
+        k: v for k, v in before.items() if k != edited
+    }
+    assert _asset_files(opened) == [f"assets/{path.name}"]
+    # Recorded again: the next open reads no asset file.
+    again, opened = _opened(db)
+    assert again == after and _asset_files(opened) == []
+
+
+def test_a_site_file_added_or_removed_behind_its_back_shows(db: Path) -> None:
+    before, _ = _opened(db)
+    gone = sorted((db / "assets").iterdir())[0]
+    lost = set(orjson.loads(gone.read_bytes())["assets"])
+    gone.unlink()
+    after, opened = _opened(db)
+    assert set(after) == set(before) - lost and _asset_files(opened) == []
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[: len(raw) // 2],  # truncated
+        lambda raw: b"",  # emptied
+        lambda raw: raw[:-40] + b"\x00" * 40,  # garbage, same length
+        lambda raw: raw.replace(b"S5735", b"S5736", 1),  # one value changed, still JSON
+        lambda raw: b"not a columns file at all\n{}",
+    ],
+    ids=["truncated", "empty", "garbage", "changed", "foreign"],
+)
+def test_a_damaged_columns_file_is_rebuilt_never_trusted(db: Path, damage) -> None:
+    before, _ = _opened(db)
+    columns = db / COLUMNS
+    columns.write_bytes(damage(columns.read_bytes()))
+    after, opened = _opened(db)
+    assert after == before
+    assert len(set(_asset_files(opened))) == SITES  # every file read again
+    assert asset_columns.load(columns, 1)  # and rebuilt whole
+    _again, opened = _opened(db)
+    assert _asset_files(opened) == []
+
+
+def test_another_schema_version_is_not_trusted(db: Path) -> None:
+    _opened(db)
+    assert asset_columns.load(db / COLUMNS, 1)
+    assert asset_columns.load(db / COLUMNS, 2) == {}
+
+
+def test_a_file_with_a_damaged_document_is_never_recorded(db: Path) -> None:
+    _opened(db)
+    path = sorted((db / "assets").iterdir())[1]
+    data = orjson.loads(path.read_bytes())
+    bad = next(iter(data["assets"]))
+    data["assets"][bad]["serial_number"] = {"not": "text"}
+    _write_long_ago(path, orjson.dumps(data))
+    for _ in range(2):  # each open checks it again and sets the document aside again
+        with opened_files(db) as opened, Store.open(db, read_only=True, report=None) as store:
+            assert bad not in _listing(store)
+            assert [s.doc_id for s in store.db.set_aside] == [bad]
+        assert _asset_files(opened) == [f"assets/{path.name}"]
+
+
+def test_a_file_changed_this_very_moment_is_not_recorded(db: Path) -> None:
+    _opened(db)
+    with Store.open(db) as store:
+        asset = store.assets.all()[0]
+        store.assets.save(dataclasses.replace(asset, firmware="V2"))
+    # Just written: a coarse clock could give its next change the same signature.
+    after, opened = _opened(db)
+    assert after[asset.id]["firmware"] == "V2"
+    assert _asset_files(opened) == [f"assets/{asset.site_id}.json"]
+    _again, opened = _opened(db)
+    assert _asset_files(opened) == [f"assets/{asset.site_id}.json"]
+
+
+def test_a_move_between_sites_shows_once_in_the_new_site(db: Path) -> None:
+    _opened(db)
+    with Store.open(db) as store:
+        sites = [s.id for s in store.sites.list()]
+        asset = store.assets.by_site(sites[0])[0]
+        store.assets.save(dataclasses.replace(asset, site_id=sites[1]))
+        assert asset.id not in {a.id for a in store.assets.by_site(sites[0])}
+        assert asset.id in {a.id for a in store.assets.by_site(sites[1])}
+    age(db)
+    with Store.open(db, read_only=True) as store:
+        assert [a.site_id for a in store.assets.all() if a.id == asset.id] == [sites[1]]
+        assert len(store.assets) == SITES * 5
+
+
+def test_the_columns_file_is_not_written_by_an_unfinished_change(db: Path) -> None:
+    _opened(db)
+    columns = db / COLUMNS
+    recorded = columns.read_bytes()
+    with Store.open(db) as store, store.transaction("import"):
+        sites = [s.id for s in store.sites.list()]
+        store.assets.add_many(_assets(sites[0], 1) + _assets(sites[1], 1))
+        assert columns.read_bytes() == recorded  # others must not trust a change in progress
+    assert os.path.exists(columns)

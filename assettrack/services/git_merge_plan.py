@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from dulwich.diff_tree import tree_changes
 from dulwich.repo import Repo
 
 from assettrack.domain.seal import broken_seal, sealed_records
@@ -98,7 +99,7 @@ def plan_merge(
 ) -> MergePlan:
     """Read the three commits (base, ours, theirs) once and plan the batches. Raises
     ``NewerDocumentError`` before anything changes when theirs hold a newer schema."""
-    base, ours, theirs = (files_of(repo, commit) for commit in trees)
+    base, ours, theirs = _changed_files(repo, trees)
     changed_t = {p for p in set(base) | set(theirs) if base.get(p) != theirs.get(p)}
     changed_o = {p for p in set(base) | set(ours) if base.get(p) != ours.get(p)}
     for path in sorted(p for p in changed_t if p in theirs and not tracked_path(p)):
@@ -204,14 +205,36 @@ def _parsed(raw: bytes) -> dict[str, dict[str, Any]] | None:
     return data
 
 
-def files_of(repo: Repo, commit: bytes | None) -> dict[str, bytes]:
-    """Every file of a commit: path -> blob id."""
-    if commit is None:
-        return {}
-    return {
-        entry.path.decode("utf-8", "replace"): entry.sha
-        for entry in repo.object_store.iter_tree_contents(repo[commit].tree)
-    }
+def _changed_files(
+    repo: Repo, commits: tuple[bytes | None, bytes | None, bytes]
+) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, bytes]]:
+    """The files changed on either side since the base, as each of the three commits holds
+    them (path -> blob id; absent: not in that commit). Tree diffs skip the subtrees both
+    commits share, so a sync after one visit reads a few trees, not 6,000."""
+    base_tree, ours_tree, theirs_tree = (repo[c].tree if c is not None else None for c in commits)
+    base: dict[str, bytes] = {}
+    sides: tuple[dict[str, bytes], dict[str, bytes]] = ({}, {})
+    touched: tuple[set[str], set[str]] = (set(), set())
+    for side, tree in enumerate((ours_tree, theirs_tree)):
+        for change in tree_changes(repo.object_store, base_tree, tree):
+            old, new = _entry(change.old), _entry(change.new)
+            if old is not None:
+                base[old[0]] = old[1]
+                touched[side].add(old[0])
+            if new is not None:
+                sides[side][new[0]] = new[1]
+                touched[side].add(new[0])
+    for side in (0, 1):  # a file the other side changed, unchanged on this one: as in the base
+        for path, blob in base.items():
+            if path not in touched[side]:
+                sides[side][path] = blob
+    return base, sides[0], sides[1]
+
+
+def _entry(entry: Any) -> tuple[str, bytes] | None:
+    if entry is None or entry.path is None or entry.sha is None:
+        return None
+    return entry.path.decode("utf-8", "replace"), entry.sha
 
 
 def load_blob(repo: Repo, blob_id: bytes, cache: dict[bytes, Any]) -> Any:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from dulwich.index import commit_tree
 from dulwich.objects import Blob
 from dulwich.repo import Repo
 
+from assettrack.services.git_objects import has_object
 from assettrack.services.git_paths import tracked_path
 from assettrack.services.sync import CONFLICTS, _pinned, _table_fits
 from assettrack.store.database import Database
@@ -39,8 +41,9 @@ PACKED_FROM = 64  # new blobs past this go in one pack, not one file each
 PACK_BYTES = 64 * 2**20  # a pack's worth of blobs held at once
 
 
-def stamps(db: Database) -> dict[str, Stamp]:
-    """Each committed file of the database and its stat, by path."""
+def stamps(db: Database, known: Container[str] = ()) -> dict[str, Stamp]:
+    """Each committed file of the database and its stat, by path (``known``: paths already
+    found to be committed files, not checked again)."""
     found: dict[str, Stamp] = {}
     catalog = db.folder / CATALOG
     try:
@@ -50,7 +53,7 @@ def stamps(db: Database) -> dict[str, Stamp]:
         pass
     for top in ("assets", "records", "attachments"):
         _walk(db.folder / top, top, found)
-    return {name: stamp for name, stamp in found.items() if tracked_path(name)}
+    return {name: stamp for name, stamp in found.items() if name in known or tracked_path(name)}
 
 
 def _walk(folder: Path, prefix: str, found: dict[str, Stamp]) -> None:
@@ -106,11 +109,12 @@ def snapshot(db: Database, repo: Repo, cache_path: Path) -> bytes:
     assert db.holds_lock
     db.refresh()
     made_for = history_id(repo)
-    cached = _read_cache(cache_path, made_for)
+    cache = _read_cache(cache_path, made_for)
+    cached = cache.get("files", {})
     seen: dict[str, list[Any]] = {}
     entries = []
     writer = BlobWriter(repo)
-    for name, stamp in sorted(stamps(db).items()):
+    for name, stamp in sorted(stamps(db, cached).items()):
         known = cached.get(name)
         if isinstance(known, list) and len(known) == 4 and known[:3] == stamp:
             blob_id = known[3]
@@ -125,9 +129,15 @@ def snapshot(db: Database, repo: Repo, cache_path: Path) -> bytes:
         if blob_id is not None:
             entries.append((name.encode(), blob_id.encode(), FILE_MODE))
     writer.close()
-    tree = commit_tree(repo.object_store, entries)
-    atomic_write(cache_path, orjson.dumps({"history": made_for, "files": seen}))
-    return tree
+    tree = cache.get("tree")
+    if (
+        seen != cached
+        or not isinstance(tree, str)
+        or not has_object(repo.object_store, tree.encode())
+    ):
+        tree = commit_tree(repo.object_store, entries).decode()
+        atomic_write(cache_path, orjson.dumps({"history": made_for, "files": seen, "tree": tree}))
+    return tree.encode()
 
 
 def _read_cache(path: Path, made_for: str) -> dict[str, Any]:
@@ -137,8 +147,9 @@ def _read_cache(path: Path, made_for: str) -> dict[str, Any]:
         return {}
     if not isinstance(found, dict) or found.get("history") != made_for:
         return {}
-    files = found.get("files")
-    return files if isinstance(files, dict) else {}
+    if not isinstance(found.get("files"), dict):
+        return {}
+    return found
 
 
 class BlobWriter:
@@ -153,7 +164,7 @@ class BlobWriter:
         self.packed = False
 
     def add(self, blob: Blob) -> None:
-        if blob.id in self.added or self._present(blob.id):
+        if blob.id in self.added or has_object(self.store, blob.id):
             return
         self.added.add(blob.id)
         self.waiting.append((blob, None))
@@ -177,9 +188,3 @@ class BlobWriter:
     def _pack(self) -> None:
         self.store.add_objects(self.waiting)
         self.waiting, self.waiting_bytes, self.packed = [], 0, True
-
-    def _present(self, blob_id: bytes) -> bool:
-        if self.store.contains_packed(blob_id):
-            return True
-        hexid = blob_id.decode()
-        return os.path.exists(os.path.join(self.store.path, hexid[:2], hexid[2:]))

@@ -68,7 +68,14 @@ from filelock import FileLock, Timeout
 from assettrack.domain.attachments import MAX_SIZE
 from assettrack.errors import AssetTrackError
 from assettrack.services.git_credentials import credentials_for
-from assettrack.services.git_merge_plan import files_of, load_blob, plan_merge
+from assettrack.services.git_merge_plan import load_blob, plan_merge
+from assettrack.services.git_objects import (
+    consolidate_packs,
+    copy_objects,
+    has_object,
+    new_objects,
+    pack_data_for,
+)
 from assettrack.services.git_paths import tracked_path
 from assettrack.services.git_snapshot import snapshot as take_snapshot
 from assettrack.services.git_snapshot import stamps
@@ -78,7 +85,7 @@ from assettrack.services.sync import (
     list_conflicts,
     merge_into,
 )
-from assettrack.store.database import SYNC_FOLDER, Database
+from assettrack.store.database import CHANGES_NAME, SYNC_FOLDER, Database
 from assettrack.store.durable import TEMP_MARK, atomic_write
 from assettrack.store.repositories import CATALOG, SYNC
 from assettrack.store.store import Store
@@ -327,27 +334,43 @@ def _snapshot(db: Database, repo: Repo, paths: SyncPaths) -> bytes:
     return take_snapshot(db, repo, paths.snapshot)
 
 
+def _changes_mark(db: Database) -> bytes:
+    """The store's ``.changes`` note, which every save rewrites: the same bytes later (read
+    under the writer lock both times) mean nobody saved in between."""
+    try:
+        return (db.folder / CHANGES_NAME).read_bytes()
+    except OSError:
+        return b""
+
+
 def _commit_local(store: Store, repo: Repo, paths: SyncPaths, identity: bytes) -> bytes | None:
     """Commit what changed here since the last commit; the head (None: nothing ever)."""
+    return _commit_marked(store, repo, paths, identity)[0]
+
+
+def _commit_marked(
+    store: Store, repo: Repo, paths: SyncPaths, identity: bytes
+) -> tuple[bytes | None, bytes]:
+    """``_commit_local``, and the ``.changes`` mark its snapshot was taken at."""
     head = _ref(repo, BRANCH)
     with store.db.writing():
         tree = _snapshot(store.db, repo, paths)
+        mark = _changes_mark(store.db)
     if tree == _tree_of(repo, head):
-        return head
+        return head, mark
     message = f"{store.db.author or 'assettrack'}: {_describe(repo, head, tree)}"
     commit = _commit(repo, tree, [head] if head else [], identity, message)
     repo.refs[BRANCH] = commit
-    return commit
+    return commit, mark
 
 
 def _describe(repo: Repo, head: bytes | None, tree: bytes) -> str:
-    before = files_of(repo, head)
-    after = {e.path.decode(): e.sha for e in repo.object_store.iter_tree_contents(tree)}
-    changed = [p for p in set(before) | set(after) if before.get(p) != after.get(p)]
     kinds: dict[str, int] = {}
-    for path in changed:
-        parts = path.split("/")
-        kind = "catalog" if path == CATALOG else parts[1] if parts[0] == "records" else parts[0]
+    before = repo[head].tree if head is not None else None
+    for change in tree_changes(repo.object_store, before, tree):
+        entry = change.new if change.new is not None and change.new.path else change.old
+        parts = entry.path.decode("utf-8", "replace").split("/")
+        kind = "catalog" if parts == [CATALOG] else parts[1] if parts[0] == "records" else parts[0]
         kinds[kind] = kinds.get(kind, 0) + 1
     return ", ".join(f"{kind} {count} file(s)" for kind, count in sorted(kinds.items()))
 
@@ -401,27 +424,81 @@ def _unreachable(url: str, exc: BaseException) -> RemoteUnreachable:
 
 def _fetch(repo: Repo, url: str) -> bytes | None:
     """Bring the team's branch in; its head (None: the remote is empty)."""
+    fetch = _fetch_over_network if _is_url(url) else _fetch_from_folder
+    head = fetch(repo, url)
+    if head is not None:
+        repo.refs[TRACKING] = head
+    return head
+
+
+def _fetch_over_network(repo: Repo, url: str) -> bytes | None:
     client, path = _client(repo, url, "pull")
 
     def wants(refs: dict[bytes, bytes], depth: Any = None) -> list[bytes]:
         head = refs.get(BRANCH)
-        return [head] if head and head not in repo.object_store else []
+        return [head] if head and not has_object(repo.object_store, head) else []
 
     try:
         result = client.fetch(path, repo, determine_wants=wants)
     except _UNREACHABLE as exc:
         raise _unreachable(url, exc) from exc
-    head = (result.refs or {}).get(BRANCH)
-    if head is not None:
-        repo.refs[TRACKING] = head
+    return (result.refs or {}).get(BRANCH)
+
+
+def _fetch_from_folder(repo: Repo, url: str) -> bytes | None:
+    """A shared folder's branch, its new objects copied across (``services.git_objects``)."""
+    try:
+        with closing(Repo(url)) as remote:
+            head = _ref(remote, BRANCH)
+            if head is not None and not has_object(repo.object_store, head):
+                haves = [h for h in (_ref(repo, BRANCH), _ref(repo, TRACKING)) if h]
+                copy_objects(repo.object_store, new_objects(remote.object_store, [head], haves))
+    except _UNREACHABLE as exc:
+        raise _unreachable(url, exc) from exc
+    except KeyError as exc:
+        raise SyncError(
+            f"the team's remote {url} lacks an object of its own history ({exc}): it is "
+            "damaged; nothing was changed here"
+        ) from exc
     return head
 
 
 def _push(repo: Repo, url: str, head: bytes, expected: bytes | None) -> bool:
     """Push ``head`` if the team's branch is still at ``expected``; False if another
     engineer pushed first (the caller fetches, merges and tries again)."""
-    if not _is_url(url):
-        _clear_killed_push(Path(url))
+    try:
+        if not _is_url(url):
+            return _push_to_folder(repo, url, head, expected)
+        return _push_over_network(repo, url, head, expected)
+    except FileLocked:
+        return False  # another engineer's push is moving the branch now: merge and retry
+    except _UNREACHABLE as exc:
+        raise _unreachable(url, exc) from exc
+
+
+def _push_to_folder(repo: Repo, url: str, head: bytes, expected: bytes | None) -> bool:
+    _clear_killed_push(Path(url))
+    with closing(Repo(url)) as remote:
+        remote.object_store.fsync_object_files = True
+        current = _ref(remote, BRANCH)
+        if current not in (expected, head):
+            return False
+        if current != head:
+            haves = [current] if current is not None else []
+            copy_objects(remote.object_store, new_objects(repo.object_store, [head], haves))
+            moved = (
+                remote.refs.add_if_new(BRANCH, head)
+                if current is None
+                else remote.refs.set_if_equals(BRANCH, current, head)
+            )
+            if not moved:
+                return False
+        consolidate_packs(remote.object_store)
+    repo.refs[TRACKING] = head
+    return True
+
+
+def _push_over_network(repo: Repo, url: str, head: bytes, expected: bytes | None) -> bool:
     client, path = _client(repo, url, "push")
     lost: list[bytes | None] = []
 
@@ -432,15 +509,9 @@ def _push(repo: Repo, url: str, head: bytes, expected: bytes | None) -> bool:
             return {}
         return {BRANCH: head}
 
-    def pack(have: Any, want: Any, *, ofs_delta: bool = False, progress: Any = None) -> Any:
-        return repo.generate_pack_data(set(have), set(want), progress=progress, ofs_delta=ofs_delta)
-
-    try:
-        result = client.send_pack(path, update_refs, generate_pack_data=pack)
-    except FileLocked:
-        return False  # another engineer's push is moving the branch now: merge and retry
-    except _UNREACHABLE as exc:
-        raise _unreachable(url, exc) from exc
+    result = client.send_pack(
+        path, update_refs, generate_pack_data=pack_data_for(repo.object_store)
+    )
     refused = (result.ref_status or {}).get(BRANCH)
     if lost or refused:
         return False
@@ -499,9 +570,10 @@ def _integrate(
     report: SyncReport,
     progress: Progress,
     source: str = TEAM,
+    mark: bytes | None = None,
 ) -> bytes | None:
     """Merge the team's head (or a bundle's: ``source``) into the database and the history;
-    the new head."""
+    the new head. ``mark``: the ``.changes`` note when ``ours`` was committed."""
     base = _merge_base(repo, ours, theirs)
     if ours is not None and base == theirs:
         return ours  # everything of theirs is here already
@@ -522,7 +594,7 @@ def _integrate(
     merged = MergeReport()  # this merge's, for its commit message
     try:
         with db.writing():
-            if _snapshot(db, repo, paths) != _tree_of(repo, ours):
+            if _changes_mark(db) != mark and _snapshot(db, repo, paths) != _tree_of(repo, ours):
                 raise _ChangedMeanwhile
             with db.transaction("sync"):
                 db.refresh()  # decide on what is on disk now
@@ -688,12 +760,14 @@ def merge_head(
     ``import-bundle``: the caller holds ``_one_sync`` and has called ``_finish_pending``."""
     for _ in range(3):
         before = _ref(repo, BRANCH)
-        head = _commit_local(store, repo, paths, identity)
+        head, mark = _commit_marked(store, repo, paths, identity)
         report.committed |= head != before
         if theirs is None:
             return head
         try:
-            return _integrate(store, repo, paths, head, theirs, identity, report, progress, source)
+            return _integrate(
+                store, repo, paths, head, theirs, identity, report, progress, source, mark
+            )
         except _ChangedMeanwhile:
             continue  # saved meanwhile (the app is open): commit that and merge again
     raise SyncError(
@@ -705,6 +779,7 @@ def _tidy(repo: Repo) -> None:
     store = repo.object_store
     if store.count_loose_objects() > LOOSE_OBJECTS_KEPT:
         store.pack_loose_objects()
+    consolidate_packs(store)
 
 
 def _is_url(remote: str) -> bool:

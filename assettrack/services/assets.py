@@ -12,8 +12,14 @@ from assettrack.bulk import bulk_build
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import BUILTIN_ASSET_KINDS, Asset, Site
 from assettrack.domain.validation import build_asset
-from assettrack.domain.warranty import WarrantyRules, WarrantyState, WarrantyStatus, warranty_status
+from assettrack.domain.warranty import (
+    WarrantyRules,
+    WarrantyStatus,
+    add_months,
+    warranty_status,
+)
 from assettrack.errors import AssetTrackError
+from assettrack.store.asset_columns import AssetRow, decode
 from assettrack.store.store import Store
 
 
@@ -100,10 +106,83 @@ class AssetRegister:
         )
 
     def views(self, today: date, assets: Iterable[Asset] | None = None) -> list[AssetView]:
+        if assets is not None:
+            with bulk_build():
+                return [self.view(a, today) for a in assets]
+        return self.views_of(self.store.assets.rows(), today)
+
+    def views_of(self, rows: Iterable[AssetRow], today: date) -> list[AssetView]:
+        """Views of held rows (``store.assets.rows()``), each asset decoded once, its
+        warranty worked out once for all the assets that share what decides it."""
+        statuses = self.statuses(today)
+        sites = self._sites
+        vendors: dict[str, str] = {}  # a few dozen spellings among 50,000 assets
+        vendor_of = self.rules.vendor_of
+
+        def resolved(vendor: str) -> str:
+            found = vendors.get(vendor)
+            if found is None:
+                found = vendors[vendor] = vendor_of(vendor)
+            return found
+
         with bulk_build():
             return [
-                self.view(a, today) for a in (self.store.assets.all() if assets is None else assets)
+                AssetView(decode(row), sites.get(row.site_id), statuses(row), resolved(row.vendor))
+                for row in rows
             ]
+
+    def warranty_ends(self) -> Callable[[AssetRow], date | None]:
+        """The last day of a held row's warranty (None: unknown), the end
+        ``warranty_status`` gives the decoded asset, without decoding it or working out
+        the rest of its status: the asset table and the expiry list need only this for most
+        rows. The same few thousand (start, months) pairs recur across 50,000 assets."""
+        known: dict[tuple[str, int], date] = {}
+        period_for = self.rules.period_for
+
+        def end_of(row: AssetRow) -> date | None:
+            extension = row.warranty_extension_months or 0
+            if row.warranty_end is not None:  # the asset's own end date beats the rules
+                key = (row.warranty_end, extension)
+            else:
+                start = row.warranty_start or row.installed_on
+                if start is None:
+                    return None
+                months = row.warranty_months
+                if months is None:
+                    months = period_for(row.vendor, row.model)[0]
+                key = (start, months + extension)
+            found = known.get(key)
+            if found is None:
+                found = known[key] = add_months(date.fromisoformat(key[0]), key[1])
+            return found
+
+        return end_of
+
+    def statuses(self, today: date) -> Callable[[AssetRow], WarrantyStatus]:
+        """The warranty status of a held row as of ``today``, as ``warranty_status`` gives it
+        for the decoded asset. It depends only on the dates and periods keyed here (the
+        vendor and model through the period the rules give them), so assets that share
+        them share one (frozen) status: 50,000 assets have a few thousand."""
+        known: dict[tuple[Any, ...], WarrantyStatus] = {}
+        period_for = self.rules.period_for
+        rules = self.rules
+
+        def status(row: AssetRow) -> WarrantyStatus:
+            key = (
+                row.warranty_end,
+                row.warranty_start or row.installed_on,
+                row.warranty_extension_months,
+                row.warranty_months,
+                None
+                if row.warranty_end or row.warranty_months is not None
+                else period_for(row.vendor, row.model),
+            )
+            found = known.get(key)
+            if found is None:
+                found = known[key] = warranty_status(decode(row), rules, today)
+            return found
+
+        return status
 
     def find_asset(self, ref: str) -> Asset:
         """An asset by id, serial number or hostname (ignoring case); it must be unambiguous."""
@@ -112,8 +191,8 @@ class AssetRegister:
         if by_id is not None:
             return by_id
         matches = [
-            a
-            for a in self.store.assets.all()
+            decode(a)
+            for a in self.store.assets.rows()
             if wanted in (a.serial_number.casefold(), a.hostname.casefold())
         ]
         if len(matches) == 1:
@@ -143,7 +222,9 @@ class AssetRegister:
         return problems
 
     def serials(self) -> dict[tuple[str, str], str]:
-        return {serial_key(a, self.rules.vendor_of): a.id for a in self.store.assets.all()}
+        # Rows have the asset's vendor and serial number: no asset need be decoded.
+        rows: Iterable[Any] = self.store.assets.rows()
+        return {serial_key(a, self.rules.vendor_of): a.id for a in rows}
 
     def save_asset(self, values: Mapping[str, Any], base: Asset | None = None) -> Asset:
         asset = build_asset(values, kinds=self.kinds, base=base)
@@ -169,22 +250,29 @@ class AssetRegister:
         within = max(self.rules.thresholds) if within_days is None else within_days
         if within < 0:
             raise AssetTrackError(f"--within must be 0 or more days, not {within}")
-        rows = []
-        for view in self.views(today):
-            w = view.warranty
-            if w.state is WarrantyState.UNKNOWN or w.days_left is None:
+        ends = self.warranty_ends()
+        days: dict[date, int] = {}  # days left, by end date
+        sites = self._sites
+        kept = []
+        for row in self.store.assets.rows():
+            end = ends(row)
+            if end is None:
+                continue  # unknown
+            left = days.get(end)
+            if left is None:
+                left = days[end] = (end - today).days
+            if (left < 0 and not include_expired) or left > within:
                 continue
-            if w.days_left < 0 and not include_expired:
+            found = sites.get(row.site_id)
+            if site and not _contains(site, found.name if found else "?", row.site_id):
                 continue
-            if w.days_left > within:
+            if vendor and not _contains(vendor, row.vendor):
                 continue
-            if site and not _contains(site, view.site_name, view.asset.site_id):
+            if customer and not _contains(customer, found.customer if found else "?"):
                 continue
-            if vendor and not _contains(vendor, view.asset.vendor):
-                continue
-            if customer and not _contains(customer, view.customer):
-                continue
-            rows.append(view)
+            kept.append(row)
+        # Only the assets listed are decoded.
+        rows = self.views_of(kept, today)
         rows.sort(key=lambda v: (v.warranty.end, v.customer, v.site_name, v.asset.serial_number))
         return rows
 

@@ -415,9 +415,14 @@ class AssetRepository:
         if not storage.hidden_by and not is_racy(seen) and self.db.checked.is_checked(name, seen):
             self._trusted.add(name)
 
-    def _take(self, name: str, rows: Iterable[AssetRow]) -> None:
+    def _take(self, name: str, rows: list[AssetRow]) -> None:
         held = self._files.setdefault(name, {})
         files, where = self._files, self._where
+        ids = [row.id for row in rows]
+        if where.keys().isdisjoint(ids):  # the usual case, as one pass in C
+            held.update(zip(ids, rows, strict=True))
+            where.update(dict.fromkeys(ids, name))
+            return
         for row in rows:
             other = where.get(row.id)
             held[row.id] = row

@@ -422,6 +422,14 @@ def _unreachable(url: str, exc: BaseException) -> RemoteUnreachable:
     )
 
 
+def _cut(url: str, exc: BaseException) -> RemoteUnreachable:
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return RemoteUnreachable(
+        f"the connection to the team's remote {url} was cut during the transfer "
+        f"({reason[:200]}); nothing was changed here"
+    )
+
+
 def _fetch(repo: Repo, url: str) -> bytes | None:
     """Bring the team's branch in; its head (None: the remote is empty)."""
     fetch = _fetch_over_network if _is_url(url) else _fetch_from_folder
@@ -433,15 +441,18 @@ def _fetch(repo: Repo, url: str) -> bytes | None:
 
 def _fetch_over_network(repo: Repo, url: str) -> bytes | None:
     client, path = _client(repo, url, "pull")
+    reached = False
 
     def wants(refs: dict[bytes, bytes], depth: Any = None) -> list[bytes]:
+        nonlocal reached
+        reached = True
         head = refs.get(BRANCH)
         return [head] if head and not has_object(repo.object_store, head) else []
 
     try:
         result = client.fetch(path, repo, determine_wants=wants)
     except _UNREACHABLE as exc:
-        raise _unreachable(url, exc) from exc
+        raise (_cut(url, exc) if reached else _unreachable(url, exc)) from exc
     return (result.refs or {}).get(BRANCH)
 
 
@@ -502,16 +513,25 @@ def _push_over_network(repo: Repo, url: str, head: bytes, expected: bytes | None
     client, path = _client(repo, url, "push")
     lost: list[bytes | None] = []
 
+    reached = False
+
     def update_refs(refs: dict[bytes, bytes]) -> dict[bytes, bytes]:
+        nonlocal reached
+        reached = True
         current = refs.get(BRANCH)
         if current not in (expected, head):
             lost.append(current)
             return {}
         return {BRANCH: head}
 
-    result = client.send_pack(
-        path, update_refs, generate_pack_data=pack_data_for(repo.object_store)
-    )
+    try:
+        result = client.send_pack(
+            path, update_refs, generate_pack_data=pack_data_for(repo.object_store)
+        )
+    except _UNREACHABLE as exc:
+        if reached and not isinstance(exc, (HTTPUnauthorized, HTTPProxyUnauthorized)):
+            raise _cut(url, exc) from exc
+        raise
     refused = (result.ref_status or {}).get(BRANCH)
     if lost or refused:
         return False

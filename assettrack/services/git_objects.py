@@ -22,13 +22,14 @@ from typing import Any
 
 from dulwich.object_store import BaseObjectStore
 from dulwich.objects import Commit, ShaFile, Tree
-from dulwich.pack import pack_objects_to_data
+from dulwich.pack import full_unpacked_object, pack_objects_to_data
 from dulwich.walk import Walker
 
 from assettrack.store.durable import fsync_folder
 
 PACK_BYTES = 64 * 2**20  # objects held at once before they are written as one pack
 PACKS_KEPT = 16  # packs a repository may hold before the small ones are combined
+BIG_PACK = 16 * 2**20  # bytes on disk: a pack this large is never rewritten
 
 
 def new_objects(
@@ -107,33 +108,37 @@ def has_object(store: Any, object_id: bytes) -> bool:
 
 
 def consolidate_packs(store: Any) -> int:
-    """Roll the small packs of a disk object store into one, git's geometric way: a push or
-    fetch adds a pack, and each object looked up asks every pack, so a month of syncs would
-    slow each later one. Past ``PACKS_KEPT`` packs, the smallest are combined until every
-    remaining pack is at least twice the size of all smaller ones together: a pack's objects
-    are rewritten a few times over its life, never the large first one. The new pack is
-    written before the old ones go, so a reader (another engineer's fetch from the same
-    shared folder) always finds every object; dulwich looks again when a pack disappears.
-    Nothing is pruned. How many packs were combined."""
-    packs = sorted(store.packs, key=lambda p: os.path.getsize(p._data_path))
+    """Roll small packs of a disk object store into one, git's geometric way. Each push and
+    fetch adds a pack, and an object looked up may ask every pack: a month of syncs would
+    slow each later one. Past ``PACKS_KEPT`` packs, the smallest (below ``BIG_PACK``) are
+    combined until each remaining small pack is at least twice all smaller ones together,
+    so an object is rewritten a few times in its life; large packs (a first commit's) are
+    left alone. The new pack is written, streamed, before the old ones go: a reader (another
+    engineer's fetch from the same shared folder) always finds every object, and dulwich
+    looks again when a pack it knew disappears. Nothing is pruned. How many were combined."""
+    packs = store.packs
     if len(packs) <= PACKS_KEPT:
         return 0
-    sizes = [os.path.getsize(p._data_path) for p in packs]
-    below = [sum(sizes[:i]) for i in range(len(sizes))]
-    keep_from = len(packs)
-    while keep_from > 0 and sizes[keep_from - 1] >= 2 * below[keep_from - 1]:
+    small = sorted(
+        (os.path.getsize(p._data_path), n, p)
+        for n, p in enumerate(packs)
+        if os.path.getsize(p._data_path) < BIG_PACK
+    )
+    keep_from, below = len(small), sum(size for size, _n, _p in small)
+    while keep_from > 0:
+        size = small[keep_from - 1][0]
+        below -= size
+        if size < 2 * below:
+            break
         keep_from -= 1
-    rolled = packs[: max(keep_from, 2)]
-    copy_objects(store, _once(obj for pack in rolled for obj in pack.iterobjects()))
+    rolled = [pack for _size, _n, pack in small[: max(keep_from, 2)]]
+    if len(rolled) < 2:
+        return 0
+    ids = sorted(set().union(*(set(pack) for pack in rolled)))
+    unpacked = (full_unpacked_object(store[object_id]) for object_id in ids)
+    store.add_pack_data(len(ids), unpacked)
+    fsync_folder(Path(store.pack_dir))
     for pack in rolled:
         with contextlib.suppress(OSError):  # held open elsewhere (Windows): left, harmless
             store._remove_pack(pack)
     return len(rolled)
-
-
-def _once(objects: Iterable[ShaFile]) -> Iterator[ShaFile]:
-    seen: set[bytes] = set()
-    for obj in objects:
-        if obj.id not in seen:
-            seen.add(obj.id)
-            yield obj

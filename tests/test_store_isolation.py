@@ -21,8 +21,16 @@ import pytest
 
 from assettrack.domain.models import Asset, Site
 from assettrack.services.sync import export_bundle
+from assettrack.store.redo_log import LOG_NAME
 from assettrack.store.store import Store
-from tests.conftest import data_files, run_cli
+from tests.conftest import data_files as all_files
+from tests.conftest import run_cli
+
+
+def data_files(folder: Path) -> dict[str, bytes]:
+    """The data files: the redo log is housekeeping (what it holds is in the files too)."""
+    return {k: v for k, v in all_files(folder).items() if k != LOG_NAME}
+
 
 # Holds the bare OS lock: a writer that is alive, so readers may not undo anyone's change.
 LOCK_HOLDER = """

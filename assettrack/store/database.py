@@ -1,6 +1,6 @@
 """A database folder: a header file, the writer lock and TinyDB partition files.
 
-Layout (every JSON file is a TinyDB database saved by ``atomic_write``)::
+Layout (every JSON file is a TinyDB database, replaced whole by a rename)::
 
     assettrack.json                 header: format and schema version
     catalog.json                    sites, contracts and other small reference tables
@@ -12,11 +12,16 @@ Layout (every JSON file is a TinyDB database saved by ``atomic_write``)::
     backups/                        copies made before a migration
     quarantine/                     damaged documents set aside, each with why
     .journal-*.jsonl                a change across several files, while it runs
+    .redo.log                       saves not yet flushed in their own files (``store.redo_log``)
     .changes                        who wrote last: lets an open app notice others' saves
     .sync/                          the team sync's git history (``services.git_sync``)
     .index/                         caches, rebuilt when lost: which record files hold each
                                     asset's records (``store.record_index``), which files
                                     were checked as they are (``store.checked_files``)
+
+A save is durable once its frame is in the redo log (one flush); the partition files are
+flushed at the log's checkpoints (``checkpoint``), and the log is replayed when the database
+is opened after a power cut.
 
 Splitting keeps every save small: saving a maintenance record rewrites one site-month file
 (kilobytes), not years of history; and a question about faults or one month reads only
@@ -49,9 +54,11 @@ from assettrack.store.attachment_files import ATTACHMENTS, INBOX
 from assettrack.store.checked_files import CheckedFiles
 from assettrack.store.durable import (
     atomic_write,
+    explain,
     fsync_folder,
     overwrite_note,
     remove_orphan_temp_files,
+    write_temp,
 )
 from assettrack.store.errors import (
     CorruptStoreError,
@@ -78,6 +85,7 @@ from assettrack.store.quarantine import (
     set_aside,
 )
 from assettrack.store.record_index import INDEX_FOLDER
+from assettrack.store.redo_log import LOG_NAME, NewerLogError, RedoLog, Replayed
 from assettrack.store.schema import CURRENT_PLAN, SchemaPlan
 from assettrack.store.storage import PartitionDB, Signature, open_partition, signature
 
@@ -124,6 +132,9 @@ class Database:
         self.set_aside: list[SetAside] = []  # damaged documents found since opening
         self.notices: list[str] = []  # every warning reported, in order
         self.checked = CheckedFiles(self.folder / INDEX_FOLDER)  # files checked as they are
+        self._redo = RedoLog(self.folder)
+        self._logged = False  # this Database appended to the redo log since its checkpoint
+        self._checkpoint_failed = False
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -169,6 +180,7 @@ class Database:
                 self._write_header()
             elif not self.read_only:
                 self._upgrade_header()
+            self._replay()
             self._roll_back_dead_journals()
         except CorruptStoreError as exc:
             # A file a dead writer's change touched is damaged: readers still hide that
@@ -185,7 +197,10 @@ class Database:
             db.close()
         self._partitions.clear()
         self.checked.save()  # a cache: kept by readers too (a read-only disk keeps none)
+        self._checkpoint_at_close()
+        self._redo.close()
         self._lock.release()
+        self._lock.close()
         unsaid = len(self.notices) - MAX_LINES
         if self.report is not None and unsaid > 0:
             self.notices = self.notices[:MAX_LINES]  # said once, even if closed twice
@@ -266,6 +281,7 @@ class Database:
             self._lock.acquire(self.lock_wait)
             self._depth = 1
             try:
+                self._redo.refresh()  # what other processes logged since
                 self._roll_back_dead_journals()
                 yield
             finally:
@@ -306,6 +322,7 @@ class Database:
     def _undo_own(self, journal: Journal) -> bool:
         journal.close()
         try:
+            self._redo.checkpoint()  # undo writes past the log: no frame may outlive it
             _, touched = undo(self.folder, read_journal(journal.path))
         except (OSError, StoreError):
             for name in list(self._partitions):
@@ -332,6 +349,107 @@ class Database:
 
     def saved(self, partition: str) -> None:
         self._wrote = True
+
+    def save_file(self, name: str, data: bytes) -> None:
+        """Replace partition file ``name`` with ``data``, durably, under the writer lock: the
+        new content is written beside it, logged and flushed in the redo log (the save is
+        durable from there), then renamed into place; nothing is flushed but the log."""
+        path = self.folder / name
+        temp, inode = write_temp(path, data)
+        try:
+            frame, previous = self._redo.append(name, data, inode)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        try:
+            os.replace(temp, path)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            self._redo.withdraw(frame, previous)
+            raise StoreWriteError(explain(path, exc)) from exc
+        self._logged = True
+        if self._redo.due():
+            self._checkpoint_now()
+
+    def checkpoint(self) -> None:
+        """Flush every file the redo log names, then empty the log. Never needed for
+        correctness (a save is durable once logged, and its file is complete on disk for any
+        reader at once); it bounds the log and the replay after a power cut."""
+        if self.read_only:
+            return
+        with self.writing():
+            self._checkpoint_now()
+
+    def _checkpoint_now(self) -> None:
+        try:
+            restored = self._redo.checkpoint()
+        except StoreWriteError as exc:
+            # The save that got here is durable (its frame is flushed): say it, go on.
+            if not self._checkpoint_failed:
+                self._checkpoint_failed = True
+                self._notice(f"warning: {exc}")
+            return
+        self._checkpoint_failed = False
+        self._logged = False
+        if restored:
+            self._notice(
+                f"warning: {len(restored)} file(s) had been removed since they were saved "
+                f"and were written again from {LOG_NAME}: {', '.join(restored[:3])}"
+            )
+
+    def _checkpoint_at_close(self) -> None:
+        """Leave the log empty if this Database logged saves and nobody is writing (a busy
+        writer, or a later close, checkpoints them)."""
+        if not self._logged or self.read_only or self._depth:
+            return
+        if not self._thread_lock.acquire(blocking=False):
+            return
+        try:
+            if not self._lock.try_acquire():
+                return
+            self._depth = 1
+            try:
+                self._redo.refresh()
+                self._checkpoint_now()
+            except (OSError, StoreError):
+                pass  # the frames stay in the log, durable; the next opening replays them
+            finally:
+                self._depth = 0
+                self._lock.release()
+        finally:
+            self._thread_lock.release()
+
+    def _replay(self) -> None:
+        """After a crash: bring the files to what the redo log holds (opening, locked)."""
+        try:
+            done = self._redo.replay()
+        except NewerLogError as exc:
+            if not self.read_only:
+                raise
+            self._notice(f"warning: {exc}")
+            return
+        self._say_replayed(done)
+
+    def _say_replayed(self, done: Replayed) -> None:
+        if done.restored:
+            self._wrote = True
+            for name in done.restored:
+                self.discard(name)
+            why = (
+                "after the computer stopped"
+                if done.restarted
+                else "(they differed from their last save)"
+            )
+            self._notice(
+                f"warning: {len(done.restored)} file(s) were brought back to their last save "
+                f"from {LOG_NAME} {why}: {', '.join(done.restored[:3])}"
+                + (f"; the versions found are in {', '.join(done.kept[:3])}" if done.kept else "")
+            )
+        if done.damage:
+            self._notice(
+                f"warning: {LOG_NAME} was damaged ({done.damage}); what could be read was "
+                f"replayed and a copy of the log set aside in {QUARANTINE}/"
+            )
 
     def _note_change(self) -> None:
         """Add this write to ``.changes``, which an open app polls to notice others' saves."""
@@ -443,9 +561,12 @@ class Database:
 
     def _roll_back_dead_journals(self) -> None:
         own = self._journal.path.name if self._journal is not None else None
-        for path in unfinished_journals(self.folder):
-            if path.name == own:
-                continue
+        dead = [p for p in unfinished_journals(self.folder) if p.name != own]
+        if dead:
+            # Undoing writes past the log: every frame is flushed to its file first, else a
+            # replay after a power cut would bring the undone change back.
+            self._redo.checkpoint()
+        for path in dead:
             try:
                 contents = read_journal(path)
             except FileNotFoundError:

@@ -1,8 +1,10 @@
 """Crash-safe file replacement.
 
-A save writes a temporary file beside the target, flushes and fsyncs it, renames it over the
-target (atomic on POSIX and Windows) and fsyncs the folder so the rename itself survives a
-power cut. A reader therefore always sees the old or the new file, never a mix.
+``atomic_write`` writes a temporary file beside the target, flushes and fsyncs it, renames it
+over the target (atomic on POSIX and Windows) and fsyncs the folder so the rename itself
+survives a power cut. A reader therefore always sees the old or the new file, never a mix.
+A partition file's save renames the same way but flushes neither: its content is made durable
+first by the redo log (``store.redo_log``), which flushes the files at its checkpoints.
 """
 
 from __future__ import annotations
@@ -32,27 +34,54 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new content."""
-    temp = temp_path_for(path)
+    temp, _inode = write_temp(path, data, flush=True)
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StoreWriteError(explain(path, exc)) from exc
+    fsync_folder(path.parent)
+
+
+def write_temp(path: Path, data: bytes, *, flush: bool = False) -> tuple[Path, int]:
+    """``data`` in a new temporary file beside ``path`` (its folders made if missing), to be
+    renamed over it; fsynced if ``flush``. Nothing is left behind if it fails. Returns the
+    file and its inode number, which it keeps once renamed."""
+    temp = temp_path_for(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        try:
+            fd = os.open(temp, flags, 0o644)
+        except FileNotFoundError:  # a new site or month: its folder first
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(temp, flags, 0o644)
         try:
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
-            os.fsync(fd)
+            if flush:
+                os.fsync(fd)
+            inode = os.fstat(fd).st_ino
         finally:
             os.close(fd)
-        os.replace(temp, path)
     except OSError as exc:
         temp.unlink(missing_ok=True)
-        raise StoreWriteError(_explain(path, exc)) from exc
-    fsync_folder(path.parent)
+        raise StoreWriteError(explain(path, exc)) from exc
+    return temp, inode
 
 
-def _explain(path: Path, exc: OSError) -> str:
+def explain(path: Path, exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         cause = "the disk is full (or the file size limit was reached)"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

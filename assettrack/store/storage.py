@@ -1,9 +1,10 @@
 """A TinyDB storage that keeps one partition file in memory and saves it durably.
 
 Stock TinyDB re-reads and re-parses the whole file on every query; this storage parses once,
-serves reads from memory and writes through ``atomic_write``. If a save fails, the cached copy
-(which TinyDB has already changed in place) is dropped, so memory never claims what the disk
-does not hold.
+serves reads from memory and saves through the database (``Database.save_file``: a frame in
+the redo log, then the file renamed into place). If a save fails, the cached copy (which
+TinyDB has already changed in place) is dropped, so memory never claims what the disk does not
+hold.
 
 Reading is tolerant: a file that cannot be parsed at all is refused (``CorruptStoreError``,
 the file left as it is), but a damaged *document* is set aside (``store.quarantine``) and the
@@ -27,7 +28,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from assettrack.store.durable import atomic_write, fsync_folder
+from assettrack.store.durable import fsync_folder, fsync_path
 from assettrack.store.errors import (
     CorruptStoreError,
     NewerSchemaError,
@@ -115,8 +116,7 @@ class PartitionStorage(Storage):
             self._data = None
             raise StoreWriteError(f"{self.path} was not saved: {problem}. Nothing was changed.")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, orjson.dumps(data))
+            self.db.save_file(self.name, orjson.dumps(data))
         except BaseException:
             self._data = None
             raise
@@ -237,7 +237,7 @@ class PartitionStorage(Storage):
                     raise CorruptStoreError(self.path, f"cannot be migrated: {exc}") from exc
         if not self.db.read_only and self.db.holds_lock:
             self._back_up()
-            atomic_write(self.path, orjson.dumps(migrated))
+            self.db.save_file(self.name, orjson.dumps(migrated))
             self.db.saved(self.name)
         return migrated
 
@@ -245,13 +245,11 @@ class PartitionStorage(Storage):
         backups = self.db.folder / "backups"
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
         backups.mkdir(parents=True, exist_ok=True)
-        target = backups / f"{self.path.stem}.{stamp}{self.path.suffix}"
+        # Named by the whole partition: every site has a 2025-06.json.
+        flat = self.name.removesuffix(self.path.suffix).replace("/", "~")
+        target = backups / f"{flat}.{stamp}{self.path.suffix}"
         shutil.copy2(self.path, target)
-        fd = os.open(target, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_path(target)
         fsync_folder(backups)
 
 

@@ -1,0 +1,479 @@
+"""The redo log: a save is durable after one flush of the log; the files catch up at checkpoints.
+
+Replacing a partition file durably takes two flushes: the new file's content, then its folder
+(so the rename survives a power cut), and each is a commit of the file system's own journal.
+Instead, a save first appends one *frame* to ``.redo.log`` - the file's name in the
+database, its whole new content and a checksum - and flushes the log once (``fdatasync`` of
+blocks the log already owns: no file-system metadata changes, the cheapest flush there is).
+Then the partition file is replaced by a rename as before, so every other process sees the old
+file or the new one; but neither it nor its folder is flushed: until a checkpoint, the log is
+what makes the save durable.
+
+A *checkpoint* fsyncs every file the log names and each folder above them up to the
+database's, then begins a new *generation*: a new random number in the log's header, flushed.
+Frames carry their generation, so those of earlier generations are dead and their bytes are
+simply overwritten by the next frames (the log keeps its size; it grows by ``GROW`` zeroed
+bytes at a time and stays near ``CHECKPOINT_BYTES``). A checkpoint runs after
+``CHECKPOINT_FRAMES`` frames or ``CHECKPOINT_BYTES`` bytes, when a database that saved is
+closed (if no other process is writing), before a change is undone (``store.journal``: its
+writes bypass the log), and after a replay.
+
+*Replay*, when a database is opened by a process that gets the writer lock: each file a
+frame names is brought to its last frame if it differs (or is gone), then a checkpoint. The
+header names the boot of the computer its generation began in: after a restart (a power cut)
+every file is compared with its frame, and this puts back what the page cache lost. On the
+same boot a file is compared only if it is no longer the very file its save renamed into place
+(a frame records that file's inode): a writer killed between its frame and its rename (a save
+never reported done), a removable disk pulled out and put back, a hand edit. Then the version
+found is kept in ``backups/`` before it is replaced.
+
+A frame counts only whole: a torn or garbage tail (a save being written when the power went,
+never reported done) fails its checksum or sequence number and ends the log. Valid frames of
+the same generation found beyond such a break mean the log was damaged after it was written:
+they are replayed too (each is a file's whole content), a copy of the log is set aside in
+``quarantine/``, and it is said. A log written by a newer format is refused for writing (the
+newer version replays it), never overwritten.
+
+Every method is called under the writer lock (``store.lock``): one process appends at a time,
+and learns at each lock what the others appended since (``refresh``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import struct
+import uuid
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from assettrack.store.durable import atomic_write, explain, fsync_folder, fsync_path, write_temp
+from assettrack.store.errors import StoreError, StoreWriteError
+
+LOG_NAME = ".redo.log"
+FORMAT = 1
+HEADER = struct.Struct("<16sI8s16sI")  # magic, format, generation, boot id, crc32 of the rest
+HEADER_MAGIC = b"assettrack redo\n"
+# magic, generation, sequence number, name and data lengths, inode of the file it wrote
+FRAME = struct.Struct("<4s8sIIIQ")
+CRC = struct.Struct("<I")  # after the frame's header: crc32 of header, name and data
+FRAME_MAGIC = b"ATRF"
+FRAMES_START = 4096  # the header has a block of its own: a new generation rewrites only it
+GROW = 1 << 20  # zeroed room added at a time, so that frames overwrite blocks the log owns
+CHECKPOINT_FRAMES = 256
+CHECKPOINT_BYTES = 8 << 20
+MAX_NAME = 1024
+MAX_DATA = (1 << 31) - 1
+BACKUPS = "backups"
+
+
+class NewerLogError(StoreError):
+    def __init__(self, path: Path, found: int) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} was written by a newer assettrack (redo log format {found}; this version "
+            f"reads format {FORMAT}). It holds saves that version replays when it opens the "
+            "database: open it once with that version (or upgrade). Nothing was changed."
+        )
+
+
+@dataclass
+class Frame:
+    offset: int
+    seq: int
+    name: str
+    size: int  # of the data
+    inode: int  # of the file the save renamed into place
+    end: int  # offset of what follows
+
+
+@dataclass
+class Replayed:
+    """What a replay found and did, for the database to say."""
+
+    restored: list[str] = field(default_factory=list)  # files written again from the log
+    kept: list[str] = field(default_factory=list)  # versions found, copied to backups/
+    damage: str | None = None  # why the log was set aside in quarantine/
+    restarted: bool = False  # the computer restarted since the log's generation began
+
+
+@cache
+def boot_id() -> bytes:
+    """This boot of the computer (Linux); zeros where it cannot be told."""
+    try:
+        return uuid.UUID(Path("/proc/sys/kernel/random/boot_id").read_text().strip()).bytes
+    except (OSError, ValueError):
+        return bytes(16)
+
+
+def valid_name(name: str) -> bool:
+    """A partition file's name inside the database: never absolute, hidden or climbing out."""
+    parts = name.split("/")
+    return (
+        name.endswith(".json")
+        and "\\" not in name
+        and "\0" not in name
+        and all(p and not p.startswith(".") for p in parts)
+    )
+
+
+class RedoLog:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / LOG_NAME
+        self._fd = -1
+        self._opened: tuple[int, int] = (0, 0)  # (pid, inode) the descriptor was opened as
+        self._size = 0  # bytes the log file holds; frames below this overwrite in place
+        self._forget()
+
+    def _forget(self) -> None:
+        self.generation: bytes | None = None
+        self.end = FRAMES_START
+        self.seq = 0
+        self.latest: dict[str, Frame] = {}  # each file's last frame in this generation
+        self.frames = 0
+        self.stopped_at: bytes = b""  # the bytes where the last scan ended
+
+    # -- the file ---------------------------------------------------------------------------
+
+    def _open(self, create: bool) -> bool:
+        """Whether the log is open (created first if asked); reopened after a fork, or if
+        the file at the path is no longer the one open."""
+        if self._fd >= 0:
+            try:
+                inode = os.stat(self.path).st_ino
+            except FileNotFoundError:
+                inode = -1
+            if self._opened == (os.getpid(), inode):
+                return True
+            self.close()
+        try:
+            fd = os.open(self.path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+        except FileNotFoundError:
+            if not create:
+                return False
+            # Whole or not at all, flushed with its folder: frames go only into a log that
+            # is there after a power cut.
+            header = self._header(secrets.token_bytes(8))
+            atomic_write(self.path, header + bytes(FRAMES_START - len(header) + GROW))
+            fd = os.open(self.path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+        st = os.fstat(fd)
+        self._fd, self._opened, self._size = fd, (os.getpid(), st.st_ino), st.st_size
+        return True
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+        self._fd = -1
+        self._forget()
+
+    def _read(self, offset: int, size: int) -> bytes:
+        return os.pread(self._fd, size, offset)
+
+    def _write(self, parts: list[bytes], offset: int) -> None:
+        for part in parts:
+            view = memoryview(part)
+            while view:
+                written = os.pwrite(self._fd, view, offset)
+                view, offset = view[written:], offset + written
+
+    @staticmethod
+    def _header(generation: bytes) -> bytes:
+        body = HEADER.pack(HEADER_MAGIC, FORMAT, generation, boot_id(), 0)[:-4]
+        return body + CRC.pack(zlib.crc32(body))
+
+    def _read_header(self) -> tuple[bytes, bytes] | None:
+        """(generation, boot id) from the header, None if it is damaged; refuses a newer
+        format."""
+        raw = self._read(0, HEADER.size)
+        if len(raw) < HEADER.size:
+            return None
+        magic, version, generation, boot, crc = HEADER.unpack(raw)
+        if magic != HEADER_MAGIC or crc != zlib.crc32(raw[:-4]):
+            return None
+        if version > FORMAT:
+            raise NewerLogError(self.path, version)
+        return generation, boot
+
+    def _current(self) -> tuple[bytes | None, bytes | None]:
+        """The generation in force and the boot it began in. A damaged header (a new
+        generation cut short by a power cut, after its checkpoint had flushed every file)
+        gives way to the first frame's: replaying a generation already checkpointed only
+        writes the files as they are."""
+        header = self._read_header()
+        if header is not None:
+            return header
+        first = self._frame_at(FRAMES_START, None, 0)
+        return (first[0], None) if first else (None, None)
+
+    # -- frames -----------------------------------------------------------------------------
+
+    def _frame_at(
+        self, offset: int, generation: bytes | None, seq: int | None
+    ) -> tuple[bytes, Frame, bytes] | None:
+        """The whole, valid frame at ``offset`` (of ``generation`` and numbered ``seq`` when
+        given): its generation, the frame and its data; None where the log ends."""
+        raw = self._read(offset, FRAME.size + CRC.size)
+        if len(raw) < FRAME.size + CRC.size or raw[:4] != FRAME_MAGIC:
+            return None
+        _, found, number, name_size, data_size, inode = FRAME.unpack_from(raw)
+        if (generation is not None and found != generation) or (seq is not None and number != seq):
+            return None
+        if name_size > MAX_NAME or data_size > MAX_DATA:
+            return None
+        rest = self._read(offset + len(raw), name_size + data_size)
+        if len(rest) < name_size + data_size:
+            return None
+        (crc,) = CRC.unpack_from(raw, FRAME.size)
+        if zlib.crc32(rest, zlib.crc32(raw[: FRAME.size])) != crc:
+            return None
+        try:
+            name = rest[:name_size].decode("utf-8")
+        except UnicodeDecodeError:
+            name = ""
+        end = offset + len(raw) + len(rest)
+        return found, Frame(offset, number, name, data_size, inode, end), rest[name_size:]
+
+    def _scan(self, bad_names: list[str] | None = None) -> None:
+        """Take in the frames from ``end`` on. A frame with a valid checksum but a name no
+        partition can have is passed over (said in ``bad_names``), never written."""
+        while (found := self._frame_at(self.end, self.generation, self.seq + 1)) is not None:
+            _, frame, _data = found
+            self.end, self.seq = frame.end, frame.seq
+            self.frames += 1
+            if valid_name(frame.name):
+                self.latest[frame.name] = frame
+            elif bad_names is not None:
+                bad_names.append(repr(frame.name))
+        self.stopped_at = self._read(self.end, FRAME.size)
+
+    def data(self, frame: Frame) -> bytes:
+        return self._read(frame.end - frame.size, frame.size)
+
+    def refresh(self) -> None:
+        """Take in the frames others appended since, or the new generation one began."""
+        if not self._open(create=False):
+            self._forget()
+            return
+        generation, _boot = self._current()
+        if generation != self.generation:
+            self._forget()
+            self.generation = generation
+        if generation is not None:
+            self._scan()
+
+    def append(self, name: str, data: bytes, inode: int) -> tuple[Frame, Frame | None]:
+        """Add a file's new content to the log and flush it: from here the save is durable.
+        ``inode`` is the new file's, about to be renamed into place. Returns the frame and
+        the file's previous one, for ``withdraw``."""
+        try:
+            if self._fd < 0:  # refresh (at the lock) opened it if it was there
+                self._open(create=True)
+            if self.generation is None:
+                self._new_generation()
+            encoded = name.encode("utf-8")
+            head = FRAME.pack(
+                FRAME_MAGIC, self.generation, self.seq + 1, len(encoded), len(data), inode
+            )
+            crc = CRC.pack(zlib.crc32(data, zlib.crc32(encoded, zlib.crc32(head))))
+            parts = [head, crc, encoded, data]
+            end = self.end + len(head) + len(crc) + len(encoded) + len(data)
+            if end > self._size:  # grown once, with room for the next frames
+                parts.append(bytes(GROW))
+            self._write(parts, self.end)
+            _flush(self._fd)
+        except OSError as exc:
+            self._void(self.end)  # a frame not flushed must not be taken in later
+            raise StoreWriteError(explain(self.folder / name, exc)) from exc
+        self._size = max(self._size, end + (GROW if len(parts) > 4 else 0))
+        frame = Frame(self.end, self.seq + 1, name, len(data), inode, end)
+        previous = self.latest.get(name)
+        self.latest[name] = frame
+        self.end, self.seq = end, frame.seq
+        self.frames += 1
+        return frame, previous
+
+    def withdraw(self, frame: Frame, previous: Frame | None) -> None:
+        """Take back the last frame: its save failed after it was logged (the rename)."""
+        self._void(frame.offset)
+        with contextlib.suppress(OSError):
+            _flush(self._fd)
+        self.end, self.seq = frame.offset, frame.seq - 1
+        self.frames -= 1
+        if previous is None:
+            self.latest.pop(frame.name, None)
+        else:
+            self.latest[frame.name] = previous
+
+    def _void(self, offset: int) -> None:
+        with contextlib.suppress(OSError):
+            if self._fd >= 0:
+                os.pwrite(self._fd, bytes(len(FRAME_MAGIC)), offset)
+
+    def due(self) -> bool:
+        return self.frames >= CHECKPOINT_FRAMES or self.end - FRAMES_START >= CHECKPOINT_BYTES
+
+    # -- checkpoints ------------------------------------------------------------------------
+
+    def checkpoint(self) -> list[str]:
+        """Flush every file the log names and the folders above them, then begin a new
+        generation. A file that is gone is written again from its frame first: nothing a
+        save reported done is dropped. Returns the names written again."""
+        if not self.latest:
+            if self.frames:  # only frames passed over (bad names): drop them
+                self._new_generation()
+            return []
+        restored = []
+        try:
+            for name, frame in self.latest.items():
+                path = self.folder / name
+                try:
+                    fsync_path(path)
+                except (FileNotFoundError, NotADirectoryError):
+                    _put_back(path, self.data(frame))
+                    fsync_path(path)
+                    restored.append(name)
+            for folder in _folders_above(self.folder, self.latest):
+                fsync_folder(folder)
+            self._new_generation()
+        except OSError as exc:
+            # The log keeps every frame: the next checkpoint tries again.
+            raise StoreWriteError(
+                f"could not flush the database's files to disk ({exc.strerror}); every save "
+                f"is still kept in {LOG_NAME}, and the next save or opening tries again"
+            ) from exc
+        return restored
+
+    def _new_generation(self) -> None:
+        self._open(create=True)
+        generation = secrets.token_bytes(8)
+        self._write([self._header(generation)], 0)
+        _flush(self._fd)
+        self._forget()
+        self.generation = generation
+
+    # -- after a crash ----------------------------------------------------------------------
+
+    def replay(self) -> Replayed:
+        """Bring every file the log names to its last frame (opening, under the writer lock).
+
+        After a restart of the computer each file's content is compared with its frame. On
+        the same boot the page cache lost nothing: a file is taken as written if it is still
+        the very file its last save renamed into place (inode and size), and compared only
+        if not (a writer killed between its frame and its rename, a disk unplugged and put
+        back, a hand edit). The log is checkpointed only if something was written again, or
+        after a restart (so that its header names this boot): otherwise the frames stay,
+        durable, and the files need no flush now."""
+        done = Replayed()
+        if not self._open(create=False):
+            self._forget()
+            return done
+        self._forget()
+        self.generation, boot = self._current()
+        if self.generation is None:
+            return done
+        done.restarted = boot != boot_id() or boot_id() == bytes(16)
+        bad_names: list[str] = []
+        self._scan(bad_names)
+        beyond = list(self._frames_beyond())
+        for frame in beyond:  # the log was damaged: what can be read still counts
+            self.latest[frame.name] = frame
+        if beyond or bad_names:
+            done.damage = (
+                f"{len(beyond)} save(s) found past a damaged frame at byte {self.end}"
+                if beyond
+                else f"frame(s) naming no database file: {', '.join(bad_names[:3])}"
+            )
+            self._set_aside()
+        for name, frame in sorted(self.latest.items()):
+            path = self.folder / name
+            if not done.restarted and not beyond and _is_written(path, frame):
+                continue
+            data = self.data(frame)
+            try:
+                found: bytes | None = path.read_bytes()
+            except (FileNotFoundError, NotADirectoryError):
+                found = None
+            if found == data:
+                continue
+            if found and not done.restarted:
+                done.kept.append(_keep(self.folder, name, found))
+            _put_back(path, data)
+            done.restored.append(name)
+        if done.restored or done.restarted or done.damage:
+            self.checkpoint()
+        return done
+
+    def _frames_beyond(self) -> Iterator[Frame]:
+        """Valid frames of this generation past where the log stopped, if it stopped at a
+        frame of this generation that is damaged (not at a torn last frame: nothing follows
+        one of those)."""
+        if self.stopped_at[:4] != FRAME_MAGIC or self.stopped_at[4:12] != self.generation:
+            return
+        assert self.generation is not None
+        mark = FRAME_MAGIC + self.generation
+        rest = self._read(self.end + 1, max(0, os.fstat(self._fd).st_size - self.end - 1))
+        start = 0
+        while (at := rest.find(mark, start)) >= 0:
+            found = self._frame_at(self.end + 1 + at, self.generation, None)
+            if found is not None and valid_name(found[1].name):
+                yield found[1]
+                start = found[1].end - self.end - 1
+            else:
+                start = at + 1
+
+    def _set_aside(self) -> None:
+        target = self.folder / "quarantine" / f"redo-{datetime.now():%Y%m%dT%H%M%S}.log"
+        with contextlib.suppress(OSError):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.path, target)
+            fsync_path(target)
+
+
+def _flush(fd: int) -> None:
+    # fdatasync: the data and what is needed to read it back, not the file's times.
+    (getattr(os, "fdatasync", None) or os.fsync)(fd)
+
+
+def _is_written(path: Path, frame: Frame) -> bool:
+    """Whether the file at ``path`` is the one the frame's save renamed into place."""
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return st.st_ino == frame.inode and st.st_size == frame.size
+
+
+def _put_back(path: Path, data: bytes) -> None:
+    """The file as its frame has it: renamed into place, flushed by the checkpoint."""
+    temp, _inode = write_temp(path, data)
+    try:
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StoreWriteError(explain(path, exc)) from exc
+
+
+def _keep(folder: Path, name: str, found: bytes) -> str:
+    """A copy of a file about to be replaced by its frame; its name in the database."""
+    kept = f"{BACKUPS}/{name.replace('/', '~')}.{datetime.now():%Y%m%dT%H%M%S%f}.found"
+    atomic_write(folder / kept, found)
+    return kept
+
+
+def _folders_above(root: Path, names: dict[str, Frame]) -> set[Path]:
+    """Each folder holding a named file, and each above it up to ``root``: a folder made
+    since the last checkpoint is durable only once its parent is flushed."""
+    folders = {root}
+    for name in names:
+        parts = name.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folders.add(root.joinpath(*parts[:depth]))
+    return folders

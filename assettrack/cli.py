@@ -18,6 +18,7 @@ from assettrack.commands import COMMANDS
 from assettrack.commands.context import Context
 from assettrack.commands.lazy import LazyGroup
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
 
 
 def _parse_today(value: str | None) -> date:
@@ -26,10 +27,16 @@ def _parse_today(value: str | None) -> date:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+        raise click.BadParameter(
+            _("{value} is not a date in the form YYYY-MM-DD").format(value=repr(value))
+        ) from None
     if not 1970 <= day.year <= 2200:
         # Schedules and warranty bands add years to today: keep them inside what dates hold.
-        raise click.BadParameter(f"{value!r} is outside the years 1970-2200")
+        raise click.BadParameter(
+            _("{value} is outside the years {first}-{last}").format(
+                value=repr(value), first=1970, last=2200
+            )
+        )
     return day
 
 
@@ -70,13 +77,15 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except AssetTrackError as exc:
-        click.echo(f"error: {exc}", err=True)
+        from assettrack.i18n.errors import error_text
+
+        click.echo(_("error: {message}").format(message=error_text(exc)), err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -84,8 +93,9 @@ def main() -> None:
         raise
     except Exception as exc:  # a bug: one line for the user, the traceback in a file
         report = _write_crash_report(exc)
-        where = f"; details in {report}" if report else ""
-        click.echo(f"error: unexpected {type(exc).__name__}: {exc}{where}", err=True)
+        where = _("; details in {file}").format(file=report) if report else ""
+        said = _("unexpected {kind}: {message}").format(kind=type(exc).__name__, message=exc)
+        click.echo(_("error: {message}").format(message=said + where), err=True)
         sys.exit(1)
 
 

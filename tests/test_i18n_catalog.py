@@ -174,11 +174,15 @@ def test_the_catalogs_compile_and_are_used(tmp_path: Path) -> None:
 
 # -- text people read that does not go through the catalog ------------------------------------
 
-SCANNED = ("assettrack/tui", "assettrack/commands", "assettrack/config.py", "assettrack/cli.py")
-SCANNED_FILES = (
-    "assettrack/services/reports.py",
-    "assettrack/services/report_render.py",
+SCANNED = (
+    "assettrack/tui",
+    "assettrack/commands",
+    "assettrack/services",
+    "assettrack/domain",
+    "assettrack/config.py",
+    "assettrack/cli.py",
 )
+SCANNED_FILES: tuple[str, ...] = ()
 MARKERS = {"_", "N_", "gettext", "ngettext", "pgettext"}
 # Calls whose arguments people read: name -> (positions, keywords).
 SHOWN = {
@@ -206,18 +210,26 @@ SHOWN = {
     "BadParameter": ((0,), ("message",)),
     "UsageError": ((0,), ("message",)),
     "ClickException": ((0,), ("message",)),
+    # A field's problem, as a form, an import or an error names it: (field, value, reason);
+    # the validation's collector takes the same three; an import's row problem, its line first.
+    "FieldProblem": ((2,), ("reason",)),
+    "add": ((2,), ()),
+    "RowProblem": ((3,), ("reason",)),
 }
-# Exceptions that end in a person's sight (the others are bugs, said in English).
+# Exceptions that end in a person's sight (the others are bugs, said in English): every
+# kind of AssetTrackError (the user errors of the command line and the app), by name.
 USER_ERRORS = re.compile(r"(AssetTrack|Import|Export|Report|FileWrite|Validation)\w*Error$")
 WORD = re.compile(r"[A-Za-z]{2,}")
 NOT_TEXT = {"text", "choice", "choices", "contacts"}  # a record form field's kind
 
 # The work left: file -> texts still unmarked (lower a number when you mark some).
-UNMARKED: dict[str, int] = {
-    "assettrack/commands/merge.py": 11,
-    "assettrack/commands/sync.py": 10,
-    "assettrack/commands/verify.py": 2,
-    "assettrack/cli.py": 5,
+UNMARKED: dict[str, int | None] = {
+    # Team sync and bundles, rewritten by another change at the same time (15, 11 and 8
+    # texts when this list was last lowered): their messages are marked with it, and until
+    # then they are not counted (None).
+    "assettrack/services/git_sync.py": None,
+    "assettrack/services/sync.py": None,
+    "assettrack/services/git_bundle.py": None,
 }
 
 
@@ -242,6 +254,30 @@ def _name(call: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
 
 
+@cache
+def user_errors() -> frozenset[str]:
+    """The names of every ``AssetTrackError`` subclass the scanned code defines."""
+    import importlib
+
+    from assettrack.errors import AssetTrackError
+
+    for path in scanned_files():
+        module = path.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".")
+        if not module.endswith("__init__"):
+            importlib.import_module(module)
+    found: set[str] = set()
+    todo = [AssetTrackError]
+    while todo:
+        kind = todo.pop()
+        found.add(kind.__name__)
+        todo += kind.__subclasses__()
+    return frozenset(found)
+
+
+def _user_error(name: str) -> bool:
+    return bool(USER_ERRORS.search(name)) or name in user_errors()
+
+
 def unmarked_in(path: Path) -> list[tuple[int, str]]:
     source = path.read_text(encoding="utf-8")
     lines = source.splitlines()
@@ -263,7 +299,7 @@ def unmarked_in(path: Path) -> list[tuple[int, str]]:
                 if _words(value):
                     flag(value)
         elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-            if USER_ERRORS.search(_name(node.exc)) or _name(node.exc) in SHOWN:
+            if _user_error(_name(node.exc)) or _name(node.exc) in SHOWN:
                 for value in node.exc.args[:1]:
                     if _words(value):
                         flag(value)
@@ -289,10 +325,15 @@ def test_no_user_visible_text_is_left_unmarked() -> None:
         found = unmarked_in(path)
         relative = path.relative_to(ROOT).as_posix()
         counts[relative] = len(found)
-        if len(found) > UNMARKED.get(relative, 0):
+        allowed = UNMARKED.get(relative, 0)
+        if allowed is not None and len(found) > allowed:
             worse.append(f"{relative}: {found[:12]}")
     assert not worse, "text people read, not marked for translation:\n" + "\n".join(worse)
-    better = {f: (n, counts.get(f, 0)) for f, n in UNMARKED.items() if counts.get(f, 0) < n}
+    better = {
+        f: (n, counts.get(f, 0))
+        for f, n in UNMARKED.items()
+        if n is not None and counts.get(f, 0) < n
+    }
     assert not better, f"fewer unmarked texts than UNMARKED says - lower it: {better}"
 
 

@@ -15,6 +15,7 @@ from assettrack.commands.common import (
     service_config,
 )
 from assettrack.i18n import _
+from assettrack.i18n.errors import translated
 
 if TYPE_CHECKING:
     from assettrack.services.charges import ChargeService
@@ -90,7 +91,7 @@ def charges_command(context: Any, contract: str | None, fmt: str) -> None:
             click.echo(
                 _("WARNING: contract {number}: {cap_message}").format(
                     number=row.contract.number,
-                    cap_message=cap_message(row.cap, row.contract.currency),
+                    cap_message=translated(cap_message(row.cap, row.contract.currency)),
                 ),
                 err=True,
             )
@@ -167,7 +168,7 @@ def charge_add(
         )
     )
     if result.cap is not None and not result.warnings:
-        click.echo(f"  {cap_message(result.cap, currency)}")
+        click.echo(f"  {translated(cap_message(result.cap, currency))}")
     for warning in result.warnings:
         click.echo(_("WARNING: {warning}").format(warning=warning), err=True)
 

@@ -13,6 +13,9 @@ from assettrack.commands.common import (
     open_store,
 )
 from assettrack.commands.sync import email_of, tell
+from assettrack.i18n import _
+from assettrack.i18n.formats import cells, format_number
+from assettrack.i18n.terms import TABLES, term
 from assettrack.services.service_common import short
 
 
@@ -42,7 +45,7 @@ def export_bundle_command(context: Any, file: Path, fmt: str | None) -> None:
 
         with open_store(context, read_only=True) as store:
             count = export_bundle(store, file)
-        click.echo(f"Exported {count} document(s) to {file}")
+        click.echo(_("Exported {count} document(s) to {file}").format(count=count, file=file))
         return
     from assettrack.commands.database import require_database
     from assettrack.services.git_bundle import export_git_bundle
@@ -51,19 +54,24 @@ def export_bundle_command(context: Any, file: Path, fmt: str | None) -> None:
     with open_store(context) as store:
         done = export_git_bundle(store, file, email=email_of(context))
     if done.committed:
-        click.echo(f"Committed this database's changes as {store.db.author or 'assettrack'}")
+        click.echo(
+            _("Committed this database's changes as {author}").format(
+                author=store.db.author or "assettrack"
+            )
+        )
     click.echo(
-        f"Wrote {file}: a git bundle of branch main, {_size(done.size)}, head "
-        f"{done.head[:10]} ({done.commits} commit(s))"
+        _(
+            "Wrote {file}: a git bundle of branch main, {size}, head {head} ({count} commit(s))"
+        ).format(file=file, size=_size(done.size), head=done.head[:10], count=done.commits)
     )
 
 
 def _size(count: int) -> str:
     if count < 1000:
-        return f"{count} bytes"
+        return _("{count} bytes").format(count=count)
     if count < 1_000_000:
-        return f"{count / 1000:.1f} kB"
-    return f"{count / 1_000_000:.1f} MB"
+        return _("{size} kB").format(size=format_number(count / 1000, 1))
+    return _("{size} MB").format(size=format_number(count / 1_000_000, 1))
 
 
 @click.command(name="import-bundle")
@@ -96,11 +104,13 @@ def import_bundle_command(context: Any, file: Path) -> None:
 
     with open_store(context) as store:
         merged = import_bundle(store, file)
-    click.echo(f"Imported {file}: {merged.summary()}")
+    click.echo(_("Imported {file}: {summary}").format(file=file, summary=merged.summary()))
     if merged.conflicts:
         click.echo(
-            f"{merged.conflicts} record(s) were changed on both laptops: "
-            "see 'assettrack conflicts' and resolve them",
+            _(
+                "{count} record(s) were changed on both laptops: see 'assettrack conflicts' "
+                "and resolve them"
+            ).format(count=merged.conflicts),
             err=True,
         )
 
@@ -141,16 +151,28 @@ def conflicts_group(ctx: click.Context, fmt: str) -> None:
         )
         return
     if not conflicts:
-        click.echo("No conflicts.")
+        click.echo(_("No conflicts."))
         return
+    local, theirs = _("local:"), _("theirs:")
+    width = max(cells(local), cells(theirs)) + 1
     for c in conflicts:
-        click.echo(f"{short(c.id)}  {c.table} {short(c.doc_id)} {c.label}")
-        click.echo(f"    local:  {c.local_by or '?'} at {c.local_at or '?'}")
-        click.echo(f"    theirs: {c.theirs_by or '?'} at {c.theirs_at or '?'}")
+        click.echo(f"{short(c.id)}  {term(TABLES, c.table)} {short(c.doc_id)} {c.label}")
+        for label, by, at in ((local, c.local_by, c.local_at), (theirs, c.theirs_by, c.theirs_at)):
+            said = _("{who} at {moment}").format(who=by or "?", moment=at or "?")
+            click.echo(f"    {label}{' ' * (width - cells(label))}{said}")
         for name in c.fields:
             mine = (c.local or {}).get(name)
-            click.echo(f"    {name}: local {mine!r} | theirs {c.theirs.get(name)!r}")
-    click.echo(f"{len(conflicts)} conflict(s): assettrack conflicts resolve ID --keep local|theirs")
+            click.echo(
+                "    "
+                + _("{field}: local {mine} | theirs {theirs}").format(
+                    field=name, mine=repr(mine), theirs=repr(c.theirs.get(name))
+                )
+            )
+    click.echo(
+        _("{count} conflict(s): assettrack conflicts resolve ID --keep local|theirs").format(
+            count=len(conflicts)
+        )
+    )
 
 
 @conflicts_group.command(name="resolve")
@@ -163,4 +185,8 @@ def conflicts_resolve(context: Any, conflict_ref: str, keep: str) -> None:
 
     with open_store(context) as store:
         conflict = resolve_conflict(store, conflict_ref, keep)
-    click.echo(f"Kept {keep} copy of {conflict.table} {short(conflict.doc_id)} {conflict.label}")
+    said = _("Kept local copy of {what} {id} {label}")
+    if keep != "local":
+        said = _("Kept theirs copy of {what} {id} {label}")
+    what = term(TABLES, conflict.table)
+    click.echo(said.format(what=what, id=short(conflict.doc_id), label=conflict.label))

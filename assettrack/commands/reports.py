@@ -15,6 +15,7 @@ from assettrack.commands.common import (
     service_config,
 )
 from assettrack.i18n import LANGUAGES, UnknownLanguage, _, normalize_language
+from assettrack.i18n.errors import error_text
 
 REPORT_FORMATS = click.Choice(["md", "html", "pdf"])
 
@@ -98,7 +99,7 @@ def report_month(
     try:
         first = parse_month(month)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="MONTH") from None
+        raise click.BadParameter(error_text(exc), param_hint="MONTH") from None
     with open_store(context, read_only=True) as store:
         service = ReportService(
             store,

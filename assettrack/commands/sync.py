@@ -8,6 +8,9 @@ from typing import Any
 import click
 
 from assettrack.commands.common import open_store
+from assettrack.i18n import _
+from assettrack.i18n.formats import cells
+from assettrack.i18n.terms import HISTORY_CHANGES, RECORD_KINDS, term
 
 
 def email_of(context: Any) -> str:
@@ -21,13 +24,16 @@ def tell(report: Any) -> None:
     for line in report.lines():
         click.echo(line)
     for line in report.merge.refused:
-        click.echo(f"warning: refused {line}", err=True)
+        click.echo(_("warning: refused {what}").format(what=line), err=True)
     for line in report.ignored:
-        click.echo(f"warning: {line}", err=True)
+        click.echo(_("warning: {failure}").format(failure=line), err=True)
     if report.merge.conflicts:
+        count = report.merge.conflicts
         click.echo(
-            f"{report.merge.conflicts} record(s) were changed differently on two laptops: "
-            "see 'assettrack conflicts' (or F7 in the app) and resolve them",
+            _(
+                "{count} record(s) were changed differently on two laptops: see "
+                "'assettrack conflicts' (or F7 in the app) and resolve them"
+            ).format(count=count),
             err=True,
         )
 
@@ -75,14 +81,24 @@ def sync_status_command(context: Any, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(status.__dict__, ensure_ascii=False, indent=2))
         return
-    remote = status.remote or "none (bundles only so far: assettrack sync init REMOTE joins a team)"
-    click.echo(f"Remote:     {remote}")
-    click.echo(f"Last sync:  {status.last_sync or 'never'}")
-    click.echo(f"Ahead:      {status.ahead} commit(s) here not yet pushed")
-    click.echo(f"Behind:     {status.behind} commit(s) fetched, not yet merged")
-    click.echo(f"Local:      {status.unsynced_files} file(s) changed since the last sync")
+    remote = status.remote or _(
+        "none (bundles only so far: assettrack sync init REMOTE joins a team)"
+    )
     waiting = ": assettrack conflicts" if status.conflicts else ""
-    click.echo(f"Conflicts:  {status.conflicts} waiting{waiting}")
+    rows = (
+        (_("Remote:"), remote),
+        (_("Last sync:"), status.last_sync or _("never")),
+        (_("Ahead:"), _("{count} commit(s) here not yet pushed").format(count=status.ahead)),
+        (_("Behind:"), _("{count} commit(s) fetched, not yet merged").format(count=status.behind)),
+        (
+            _("Local:"),
+            _("{count} file(s) changed since the last sync").format(count=status.unsynced_files),
+        ),
+        (_("Conflicts:"), _("{count} waiting").format(count=status.conflicts) + waiting),
+    )
+    width = max(cells(label) for label, _value in rows) + 2
+    for label, value in rows:
+        click.echo(label + " " * (width - cells(label)) + value)
 
 
 @click.command(name="history")
@@ -115,13 +131,14 @@ def history_command(context: Any, ref: str, fmt: str) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not entries:
-        click.echo(f"No synced history of {ref!r}.")
+        click.echo(_("No synced history of {ref}.").format(ref=repr(ref)))
         return
     for e in entries:
         what = e.table[:-1] if e.table.endswith("s") else e.table
-        click.echo(
-            f"{e.at:%Y-%m-%d %H:%M %z}  {e.by}  {e.what} {what} {e.doc_id[:8]}  ({e.commit[:7]})"
+        done = _("{change} {what}").format(
+            change=term(HISTORY_CHANGES, e.what), what=term(RECORD_KINDS, what)
         )
+        click.echo(f"{e.at:%Y-%m-%d %H:%M %z}  {e.by}  {done} {e.doc_id[:8]}  ({e.commit[:7]})")
         for change in e.changes:
             click.echo(f"    {change.field}: {_shown(change.before)} -> {_shown(change.after)}")
 

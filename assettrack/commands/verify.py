@@ -8,6 +8,8 @@ from typing import Any
 import click
 
 from assettrack.commands.common import open_store
+from assettrack.i18n import _
+from assettrack.i18n.terms import record_kind
 
 
 @click.command(name="verify")
@@ -44,17 +46,22 @@ def _check_copy(matches: list[Any], printed: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([m.__dict__ for m in matches], ensure_ascii=False, indent=2))
     elif not matches:
-        click.echo(f"No signed record here has the seal {printed}.")
+        click.echo(_("No signed record here has the seal {seal}.").format(seal=printed))
     for match in matches if fmt != "json" else []:
-        what = "visit" if match.table == "visits" else "inspection"
         state = (
-            "the stored record still matches it"
+            _("the stored record still matches it")
             if match.current
-            else "the stored record has CHANGED since: run assettrack verify"
+            else _("the stored record has CHANGED since: run assettrack verify")
         )
         click.echo(
-            f"{what} {match.doc_id} at site {match.site_id}, signed by {match.signed_by} "
-            f"on {match.signed_at[:16].replace('T', ' ')}: {state}"
+            _("{what} {id} at site {site}, signed by {signer} on {moment}: {state}").format(
+                what=record_kind(match.table),
+                id=match.doc_id,
+                site=match.site_id,
+                signer=match.signed_by,
+                moment=match.signed_at[:16].replace("T", " "),
+                state=state,
+            )
         )
     if len(matches) != 1 or not matches[0].current:
         raise SystemExit(1)

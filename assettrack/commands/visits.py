@@ -15,6 +15,7 @@ from assettrack.commands.common import (
     split_pairs,
 )
 from assettrack.i18n import _
+from assettrack.i18n.errors import error_text
 from assettrack.services.service_common import parse_time, short
 
 
@@ -41,7 +42,7 @@ def visits_command(
     try:
         wanted = [parse_month(m) for m in months] or None
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--month") from None
+        raise click.BadParameter(error_text(exc), param_hint="--month") from None
     with open_store(context, read_only=True) as store:
         service = VisitService(store, service_config(context))
         rows = service.compliance_rows(context.today, wanted, site=site, overdue_only=overdue)
@@ -281,7 +282,7 @@ def visit_list(context: Any, site: str | None, month: str | None, fmt: str) -> N
     try:
         first = parse_month(month) if month else None
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--month") from None
+        raise click.BadParameter(error_text(exc), param_hint="--month") from None
     with open_store(context, read_only=True) as store:
         sites = {s.id: s for s in store.sites.list()}
         only = find_site(store, site).id if site else None

@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from assettrack.domain.models import SCHEMA_VERSION, new_id
+from assettrack.domain.texts import N_
 
 MAX_SIZE = 50 * 1024 * 1024  # a phone's photo is a few MB; a video is not evidence we keep
 MAX_SIZE_SHOWN = "50 MB"
@@ -63,13 +64,13 @@ class Attachment:
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot be an attachment's file name (it must name no folder)."""
     if not name.strip():
-        return "is empty"
+        return N_("is empty")
     if len(name) > MAX_NAME:
-        return f"is longer than {MAX_NAME} characters"
+        return N_("is longer than {limit} characters", limit=MAX_NAME)
     if "/" in name or "\\" in name or "\x00" in name:
-        return "must be a file name without folders"
+        return N_("must be a file name without folders")
     if name in (".", ".."):
-        return "is not a file name"
+        return N_("is not a file name")
     return None
 
 

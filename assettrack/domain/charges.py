@@ -33,6 +33,7 @@ from dateutil.relativedelta import relativedelta
 
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import SCHEMA_VERSION, new_id
+from assettrack.domain.texts import N_
 from assettrack.domain.validation import MAX_CONTRACT_VALUE
 
 CENT = Decimal("0.01")
@@ -103,7 +104,7 @@ class CapRules:
         return replace(self, bands=bands)
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], source: str = "charge settings") -> CapRules:
+    def from_mapping(cls, data: Mapping[str, Any], source: str = N_("charge settings")) -> CapRules:
         problems: list[FieldProblem] = []
         bands = []
         for i, band in enumerate(data.get("caps", [])):
@@ -112,20 +113,22 @@ class CapRules:
                 percent = Decimal(str(band["percent"]))
             except (KeyError, TypeError, ValueError, ArithmeticError):
                 problems.append(
-                    FieldProblem(f"caps[{i}]", band, "needs from_year, to_year and percent")
+                    FieldProblem(f"caps[{i}]", band, N_("needs from_year, to_year and percent"))
                 )
                 continue
             if not 1 <= first <= last or percent < 0:
-                problems.append(FieldProblem(f"caps[{i}]", band, "has impossible years or percent"))
+                problems.append(
+                    FieldProblem(f"caps[{i}]", band, N_("has impossible years or percent"))
+                )
                 continue
             bands.append(CapBand(first, last, percent))
         bands.sort(key=lambda b: b.from_year)
         for a, b in itertools.pairwise(bands):
             if b.from_year <= a.to_year:
-                problems.append(FieldProblem("caps", data.get("caps"), "has overlapping years"))
+                problems.append(FieldProblem("caps", data.get("caps"), N_("has overlapping years")))
         period = data.get("period", WINDOW)
         if period not in (*PERIODS, *OLD_PERIODS):
-            problems.append(FieldProblem("period", period, "must be 'window' or 'per_year'"))
+            problems.append(FieldProblem("period", period, N_("must be 'window' or 'per_year'")))
         try:
             warn = Decimal(str(data.get("warn_at_percent", 80)))
         except ArithmeticError:
@@ -180,14 +183,14 @@ def parse_amount(value: str | Decimal) -> Decimal:
     except InvalidOperation:
         amount = Decimal("NaN")
     if not amount.is_finite():  # also nan and inf, which Decimal accepts
-        reason = "is not an amount of money (digits and a decimal point, e.g. 1250.50)"
+        reason = N_("is not an amount of money (digits and a decimal point, e.g. 1250.50)")
     elif amount < 0:
-        reason = "must be 0 or more"
+        reason = N_("must be 0 or more")
     elif amount > MAX_CHARGE:
-        reason = f"is more than {MAX_CHARGE:,f}, the most one charge can be"
+        reason = N_("is more than {limit}, the most one charge can be", limit=f"{MAX_CHARGE:,f}")
     else:
         return money(amount)
-    raise ValidationError([FieldProblem("amount", str(value), reason)], what="charge")
+    raise ValidationError([FieldProblem("amount", str(value), reason)], what=N_("charge"))
 
 
 def year_after_warranty(warranty_end: date, day: date) -> int:
@@ -238,23 +241,35 @@ def cap_status(
 
 
 def cap_message(status: CapStatus, currency: str = "") -> str:
+    """Where the labour stands against the cap, in one line (a ``Text``: the interface
+    translates it)."""
     unit = f" {currency}" if currency else ""
     if status.level is CapLevel.IN_WARRANTY:
-        return "in warranty: labour should not be charged"
+        return N_("in warranty: labour should not be charged")
     if status.level is CapLevel.NO_CAP:
-        return f"year {status.year} after warranty: no cap configured"
+        return N_("year {year} after warranty: no cap configured", year=status.year)
     assert status.cap is not None
     years = (
-        f"years {status.first_year}-{status.last_year} after warranty, now year {status.year}"
+        N_(
+            "years {first}-{last} after warranty, now year {year}",
+            first=status.first_year,
+            last=status.last_year,
+            year=status.year,
+        )
         if status.last_year > status.first_year
-        else f"year {status.year} after warranty"
+        else N_("year {year} after warranty", year=status.year)
     )
-    text = (
-        f"labour {status.used}{unit} of the {status.cap}{unit} cap "
-        f"({status.starts_on} to {status.ends_on}, {years})"
+    text = N_(
+        "labour {used}{unit} of the {cap}{unit} cap ({start} to {end}, {years})",
+        used=status.used,
+        unit=unit,
+        cap=status.cap,
+        start=status.starts_on,
+        end=status.ends_on,
+        years=years,
     )
     if status.level is CapLevel.EXCEEDED:
-        return f"cap exceeded: {text}"
+        return N_("cap exceeded: {text}", text=text)
     if status.level is CapLevel.WARNING:
-        return f"approaching the cap: {text}"
+        return N_("approaching the cap: {text}", text=text)
     return text

@@ -25,6 +25,7 @@ from typing import Any
 
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import Fault, ReportedVia
+from assettrack.domain.texts import N_
 
 # Not covered by warranty (code, label). A fault tagged with one is billable.
 WARRANTY_EXCLUSIONS: tuple[tuple[str, str], ...] = (
@@ -81,7 +82,7 @@ class SeverityRules:
     def from_mapping(
         cls,
         data: Mapping[str, Any],
-        source: str = "fault settings",
+        source: str = N_("fault settings"),
         *,
         require_resolution: bool = False,
     ) -> SeverityRules:
@@ -97,17 +98,19 @@ class SeverityRules:
             try:
                 level = int(key)
             except ValueError:
-                problems.append(FieldProblem("levels", key, "must be a level number"))
+                problems.append(FieldProblem("levels", key, N_("must be a level number")))
                 continue
             if not isinstance(table, Mapping):
-                problems.append(FieldProblem(f"levels.{key}", table, "must be a table"))
+                problems.append(FieldProblem(f"levels.{key}", table, N_("must be a table")))
                 continue
             targets: dict[str, timedelta | None] = {}
             for name in TARGET_MINUTES:
                 value = table.get(name, 0)
                 if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                     problems.append(
-                        FieldProblem(f"levels.{key}.{name}", value, "must be minutes, 0 or more")
+                        FieldProblem(
+                            f"levels.{key}.{name}", value, N_("must be minutes, 0 or more")
+                        )
                     )
                     value = 0
                 targets[name] = timedelta(minutes=value) if value else None
@@ -120,10 +123,12 @@ class SeverityRules:
                 targets["resolve_minutes"],
             )
         if not levels:
-            problems.append(FieldProblem("levels", {}, "must define at least one level"))
+            problems.append(FieldProblem("levels", {}, N_("must define at least one level")))
         if require_resolution:
             problems.extend(
-                FieldProblem(f"levels.{n}.resolve_minutes", 0, "is needed: level 1 needs a target")
+                FieldProblem(
+                    f"levels.{n}.resolve_minutes", 0, N_("is needed: level 1 needs a target")
+                )
                 for n in NEEDS_RESOLUTION
                 if n in levels and levels[n].resolve_within is None
             )
@@ -134,7 +139,9 @@ class SeverityRules:
             or not 0 < percent < 100
         ):
             problems.append(
-                FieldProblem("at_risk_percent", percent, "must be a percentage between 0 and 100")
+                FieldProblem(
+                    "at_risk_percent", percent, N_("must be a percentage between 0 and 100")
+                )
             )
             percent = AT_RISK_PERCENT
         if problems:
@@ -147,8 +154,12 @@ class SeverityRules:
         except KeyError:
             known = ", ".join(map(str, self.levels))
             raise ValidationError(
-                [FieldProblem("severity", level, f"is not a configured level ({known})")],
-                what="fault",
+                [
+                    FieldProblem(
+                        "severity", level, N_("is not a configured level ({known})", known=known)
+                    )
+                ],
+                what=N_("fault"),
             ) from None
 
 
@@ -252,7 +263,7 @@ def fault_sla(fault: Fault, rules: SeverityRules, now: datetime) -> FaultSla:
     # A level no longer configured (settings changed, or another laptop's levels) has no
     # targets: its faults still list, rather than stopping every fault listing.
     level = rules.levels.get(fault.severity) or SeverityLevel(
-        fault.severity, f"level {fault.severity} (not configured)"
+        fault.severity, N_("level {level} (not configured)", level=fault.severity)
     )
     on_site = fault.reported_via is ReportedVia.ON_SITE
     responded = fault.responded_at or (fault.reported_at if on_site else None)
@@ -333,7 +344,12 @@ def timestamp_problems(fault: Fault) -> list[FieldProblem]:
         if value is not None and is_before(value, fault.reported_at):
             problems.append(
                 _time_problem(
-                    name, value, f"is before the fault was reported ({_shown(fault.reported_at)})"
+                    name,
+                    value,
+                    N_(
+                        "is before the fault was reported ({moment})",
+                        moment=_shown(fault.reported_at),
+                    ),
                 )
             )
     if fault.on_site_at and fault.resolved_at and is_before(fault.resolved_at, fault.on_site_at):
@@ -341,7 +357,7 @@ def timestamp_problems(fault: Fault) -> list[FieldProblem]:
             _time_problem(
                 "resolved_at",
                 fault.resolved_at,
-                f"is before on-site arrival ({_shown(fault.on_site_at)})",
+                N_("is before on-site arrival ({moment})", moment=_shown(fault.on_site_at)),
             )
         )
     if (
@@ -353,7 +369,7 @@ def timestamp_problems(fault: Fault) -> list[FieldProblem]:
             _time_problem(
                 "unit_returned_at",
                 fault.unit_returned_at,
-                f"is before it was sent ({_shown(fault.sent_for_repair_at)})",
+                N_("is before it was sent ({moment})", moment=_shown(fault.sent_for_repair_at)),
             )
         )
     if (
@@ -365,11 +381,11 @@ def timestamp_problems(fault: Fault) -> list[FieldProblem]:
             _time_problem(
                 "loaner_returned_at",
                 fault.loaner_returned_at,
-                f"is before the loaner went out ({_shown(fault.loaner_out_at)})",
+                N_("is before the loaner went out ({moment})", moment=_shown(fault.loaner_out_at)),
             )
         )
     if (fault.loaner_out_at or fault.loaner_returned_at) and not fault.loaner_serial:
-        problems.append(FieldProblem("loaner serial", "", "is needed with the loaner's times"))
+        problems.append(FieldProblem("loaner serial", "", N_("is needed with the loaner's times")))
     return problems
 
 
@@ -379,21 +395,25 @@ def warranty_problems(fault: Fault) -> list[FieldProblem]:
     exclusion = fault.warranty_exclusion
     if exclusion and exclusion not in EXCLUSION_LABELS:
         problems.append(
-            FieldProblem("warranty_exclusion", exclusion, "is not a known exclusion reason")
+            FieldProblem("warranty_exclusion", exclusion, N_("is not a known exclusion reason"))
         )
     if fault.warranty_covered is False and not exclusion:
         problems.append(
             FieldProblem(
-                "warranty_exclusion", "", "is needed when the fault is not covered by warranty"
+                "warranty_exclusion", "", N_("is needed when the fault is not covered by warranty")
             )
         )
     if fault.warranty_covered is True and exclusion:
         problems.append(
-            FieldProblem("warranty_exclusion", exclusion, "contradicts 'covered by warranty'")
+            FieldProblem("warranty_exclusion", exclusion, N_("contradicts 'covered by warranty'"))
         )
     if fault.repair_action and fault.repair_action not in REPAIR_ACTIONS:
         problems.append(
-            FieldProblem("repair_action", fault.repair_action, f"must be one of {REPAIR_ACTIONS}")
+            FieldProblem(
+                "repair_action",
+                fault.repair_action,
+                N_("must be one of {values}", values=REPAIR_ACTIONS),
+            )
         )
     return problems
 

@@ -39,6 +39,7 @@ from assettrack.domain.models import (
     Site,
     Visit,
 )
+from assettrack.domain.texts import N_
 from assettrack.domain.validation import FIRST_YEAR, LAST_YEAR
 
 # The tables of the store and the model of each one's documents.
@@ -113,14 +114,14 @@ def check_document(table: str, doc: Any, *, decode: bool = True) -> list[FieldPr
     """
     problems: list[FieldProblem] = []
     if not isinstance(doc, dict):
-        problems.append(FieldProblem("(document)", _preview(doc), "is not an object"))
+        problems.append(FieldProblem("(document)", _preview(doc), N_("is not an object")))
         return problems
     _check_id(doc.get("id"), "id", problems, required=True)
     _check_int(doc.get("schema"), "schema", problems, required=True)
     if SYNC in doc:
         _check_sync(doc[SYNC], problems)
     if doc.get(DELETED) is not None and not isinstance(doc.get(DELETED), bool):
-        problems.append(FieldProblem(DELETED, _preview(doc[DELETED]), "must be true or false"))
+        problems.append(FieldProblem(DELETED, _preview(doc[DELETED]), N_("must be true or false")))
     if problems or doc.get(DELETED):
         return problems  # a tombstone keeps only its id, schema and history
     if table == CONFLICTS:
@@ -128,7 +129,7 @@ def check_document(table: str, doc: Any, *, decode: bool = True) -> list[FieldPr
         return problems
     model = MODELS.get(table)
     if model is None:
-        problems.append(FieldProblem("(table)", table, "is not a table assettrack keeps"))
+        problems.append(FieldProblem("(table)", table, N_("is not a table assettrack keeps")))
         return problems
     _plan(model)(doc, "", problems)
     if model is Site and not problems and doc.get("visit_plan"):
@@ -139,7 +140,9 @@ def check_document(table: str, doc: Any, *, decode: bool = True) -> list[FieldPr
         try:
             from_doc(model, doc)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            problems.append(FieldProblem("(document)", doc.get("id"), f"does not fit ({exc})"))
+            problems.append(
+                FieldProblem("(document)", doc.get("id"), N_("does not fit ({why})", why=exc))
+            )
     return problems
 
 
@@ -148,15 +151,23 @@ def describe(table: str, doc: Any, problems: list[FieldProblem]) -> str:
     what = table[:-1] if table.endswith("s") else table
     doc_id = doc.get("id") if isinstance(doc, dict) else None
     where = f"{what} {doc_id}" if isinstance(doc_id, str) and doc_id else what
-    return f"{where}: {summary(problems)}"
+    return N_("{where}: {summary}", where=where, summary=summary(problems))
 
 
 def summary(problems: list[FieldProblem]) -> str:
     """The first problem, and how many more: ``serial_number must be text (found a list)``."""
     first = problems[0]
-    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-    shown = "" if first.value is None else f" (found {first.value})"
-    return f"{first.field} {first.reason}{shown}{more}"
+    more = (
+        N_(" (and {count} more problem(s))", count=len(problems) - 1) if len(problems) > 1 else ""
+    )
+    shown = "" if first.value is None else N_(" (found {value})", value=first.value)
+    return N_(
+        "{field} {reason}{found}{more}",
+        field=first.field,
+        reason=first.reason,
+        found=shown,
+        more=more,
+    )
 
 
 # -- planning the checks of a model ---------------------------------------------------------
@@ -212,7 +223,7 @@ def prefix_checked(cls: type) -> bool:
 
 
 def _missing(where: str, problems: list[FieldProblem]) -> None:
-    problems.append(FieldProblem(where, None, "is missing"))
+    problems.append(FieldProblem(where, None, N_("is missing")))
 
 
 def _checker(tp: Any, name: str) -> Check:
@@ -277,10 +288,14 @@ def _preview(value: Any) -> str:
 def _text(limit: int) -> Check:
     def check(value: Any, where: str, problems: list[FieldProblem]) -> None:
         if type(value) is not str:
-            problems.append(FieldProblem(where, _preview(value), "must be text"))
+            problems.append(FieldProblem(where, _preview(value), N_("must be text")))
         elif len(value) > limit:
             problems.append(
-                FieldProblem(where, f"{len(value)} characters", f"is longer than {limit:,}")
+                FieldProblem(
+                    where,
+                    f"{len(value)} characters",
+                    N_("is longer than {limit}", limit=f"{limit:,}"),
+                )
             )
 
     return check
@@ -294,7 +309,7 @@ def _check_id(value: Any, where: str, problems: list[FieldProblem], *, required:
             FieldProblem(
                 where,
                 _preview(value),
-                "is not an id (1-128 letters, digits, '.', '_' or '-', not starting with '.')",
+                N_("is not an id (1-128 letters, digits, '.', '_' or '-', not starting with '.')"),
             )
         )
 
@@ -313,14 +328,16 @@ def _check_int(
     if low is None or high is None:
         low, high = INT_RANGES.get(where, (-MAX_NUMBER, MAX_NUMBER))
     if type(value) is not int:
-        problems.append(FieldProblem(where, _preview(value), "must be a whole number"))
+        problems.append(FieldProblem(where, _preview(value), N_("must be a whole number")))
     elif not low <= value <= high:
-        problems.append(FieldProblem(where, value, f"must be between {low} and {high}"))
+        problems.append(
+            FieldProblem(where, value, N_("must be between {low} and {high}", low=low, high=high))
+        )
 
 
 def _flag(value: Any, where: str, problems: list[FieldProblem]) -> None:
     if type(value) is not bool:
-        problems.append(FieldProblem(where, _preview(value), "must be true or false"))
+        problems.append(FieldProblem(where, _preview(value), N_("must be true or false")))
 
 
 def _year_ok(year: int) -> bool:
@@ -337,10 +354,14 @@ def _day(value: Any, where: str, problems: list[FieldProblem]) -> None:
             if _year_ok(day.year):
                 return
             problems.append(
-                FieldProblem(where, value, f"is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+                FieldProblem(
+                    where,
+                    value,
+                    N_("is outside the years {first}-{last}", first=FIRST_YEAR, last=LAST_YEAR),
+                )
             )
             return
-    problems.append(FieldProblem(where, _preview(value), "is not a date (YYYY-MM-DD)"))
+    problems.append(FieldProblem(where, _preview(value), N_("is not a date (YYYY-MM-DD)")))
 
 
 def _moment(value: Any, where: str, problems: list[FieldProblem]) -> None:
@@ -353,10 +374,14 @@ def _moment(value: Any, where: str, problems: list[FieldProblem]) -> None:
             if _year_ok(moment.year):
                 return
             problems.append(
-                FieldProblem(where, value, f"is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+                FieldProblem(
+                    where,
+                    value,
+                    N_("is outside the years {first}-{last}", first=FIRST_YEAR, last=LAST_YEAR),
+                )
             )
             return
-    problems.append(FieldProblem(where, _preview(value), "is not a date and time (ISO 8601)"))
+    problems.append(FieldProblem(where, _preview(value), N_("is not a date and time (ISO 8601)")))
 
 
 def _amount(
@@ -364,17 +389,21 @@ def _amount(
 ) -> None:
     # Stored as text so money never passes through float; whole numbers are read too.
     if type(value) not in (str, int) or (type(value) is str and len(value) > 40):
-        problems.append(FieldProblem(where, _preview(value), "is not an amount"))
+        problems.append(FieldProblem(where, _preview(value), N_("is not an amount")))
         return
     try:
         amount = Decimal(value)
     except InvalidOperation:
-        problems.append(FieldProblem(where, _preview(value), "is not an amount"))
+        problems.append(FieldProblem(where, _preview(value), N_("is not an amount")))
         return
     if not amount.is_finite():
-        problems.append(FieldProblem(where, _preview(value), "is not a finite amount"))
+        problems.append(FieldProblem(where, _preview(value), N_("is not a finite amount")))
     elif not low <= amount <= high:
-        problems.append(FieldProblem(where, _preview(value), f"must be between {low} and {high}"))
+        problems.append(
+            FieldProblem(
+                where, _preview(value), N_("must be between {low} and {high}", low=low, high=high)
+            )
+        )
 
 
 def _choice(kind: type[enum.Enum]) -> Check:
@@ -383,7 +412,9 @@ def _choice(kind: type[enum.Enum]) -> Check:
 
     def check(value: Any, where: str, problems: list[FieldProblem]) -> None:
         if type(value) is not str or value not in values:
-            problems.append(FieldProblem(where, _preview(value), f"must be one of {shown}"))
+            problems.append(
+                FieldProblem(where, _preview(value), N_("must be one of {values}", values=shown))
+            )
 
     return check
 
@@ -391,9 +422,11 @@ def _choice(kind: type[enum.Enum]) -> Check:
 def _list_of(item: Check) -> Check:
     def check(value: Any, where: str, problems: list[FieldProblem]) -> None:
         if type(value) is not list:
-            problems.append(FieldProblem(where, _preview(value), "must be a list"))
+            problems.append(FieldProblem(where, _preview(value), N_("must be a list")))
         elif len(value) > MAX_ITEMS:
-            problems.append(FieldProblem(where, len(value), f"has more than {MAX_ITEMS} items"))
+            problems.append(
+                FieldProblem(where, len(value), N_("has more than {limit} items", limit=MAX_ITEMS))
+            )
         else:
             for i, element in enumerate(value):
                 item(element, f"{where}[{i}]", problems)
@@ -404,9 +437,11 @@ def _list_of(item: Check) -> Check:
 def _mapping_of(item: Check) -> Check:
     def check(value: Any, where: str, problems: list[FieldProblem]) -> None:
         if type(value) is not dict:
-            problems.append(FieldProblem(where, _preview(value), "must be an object"))
+            problems.append(FieldProblem(where, _preview(value), N_("must be an object")))
         elif len(value) > MAX_ITEMS:
-            problems.append(FieldProblem(where, len(value), f"has more than {MAX_ITEMS} keys"))
+            problems.append(
+                FieldProblem(where, len(value), N_("has more than {limit} keys", limit=MAX_ITEMS))
+            )
         else:
             for key, element in value.items():
                 item(element, f"{where}.{key}", problems)
@@ -417,7 +452,7 @@ def _mapping_of(item: Check) -> Check:
 def _nested(cls: type) -> Check:
     def check(value: Any, where: str, problems: list[FieldProblem]) -> None:
         if type(value) is not dict:
-            problems.append(FieldProblem(where, _preview(value), "must be an object"))
+            problems.append(FieldProblem(where, _preview(value), N_("must be an object")))
         else:
             _plan(cls)(value, where + ".", problems)
 
@@ -431,18 +466,22 @@ def _free_value(value: Any, where: str, problems: list[FieldProblem]) -> None:
     def walk(node: Any, depth: int) -> str | None:
         budget[0] -= 1
         if budget[0] < 0:
-            return f"holds more than {MAX_ITEMS} values"
+            return N_("holds more than {limit} values", limit=MAX_ITEMS)
         if depth > MAX_DEPTH:
-            return f"is nested deeper than {MAX_DEPTH} levels"
+            return N_("is nested deeper than {limit} levels", limit=MAX_DEPTH)
         if isinstance(node, str):
-            return f"holds text longer than {MAX_TEXT:,}" if len(node) > MAX_TEXT else None
+            return (
+                N_("holds text longer than {limit}", limit=f"{MAX_TEXT:,}")
+                if len(node) > MAX_TEXT
+                else None
+            )
         if isinstance(node, float):
-            return None if math.isfinite(node) else "holds a number that is not finite"
+            return None if math.isfinite(node) else N_("holds a number that is not finite")
         if node is None or isinstance(node, bool | int):
             return None
         children = node.values() if isinstance(node, dict) else node
         if not isinstance(node, dict | list):
-            return "holds a value JSON cannot"
+            return N_("holds a value JSON cannot")
         for child in children:
             found = walk(child, depth + 1)
             if found:
@@ -456,17 +495,17 @@ def _free_value(value: Any, where: str, problems: list[FieldProblem]) -> None:
 
 def _check_sync(value: Any, problems: list[FieldProblem]) -> None:
     if type(value) is not dict:
-        problems.append(FieldProblem(SYNC, _preview(value), "must be an object"))
+        problems.append(FieldProblem(SYNC, _preview(value), N_("must be an object")))
         return
     revs = value.get("revs", [])
     if type(revs) is not list or len(revs) > MAX_REVISIONS:
-        problems.append(FieldProblem(f"{SYNC}.revs", _preview(revs), "must be a list of ids"))
+        problems.append(FieldProblem(f"{SYNC}.revs", _preview(revs), N_("must be a list of ids")))
     else:
         for i, rev in enumerate(revs):
             _check_id(rev, f"{SYNC}.revs[{i}]", problems, required=True)
     for key in ("by", "at"):
         if key in value and (type(value[key]) is not str or len(value[key]) > 200):
-            problems.append(FieldProblem(f"{SYNC}.{key}", _preview(value[key]), "must be text"))
+            problems.append(FieldProblem(f"{SYNC}.{key}", _preview(value[key]), N_("must be text")))
 
 
 def _check_visit_plan(plan: Mapping[str, Any], problems: list[FieldProblem]) -> None:
@@ -486,14 +525,14 @@ def _check_attachment(doc: dict[str, Any], problems: list[FieldProblem]) -> None
     # reach outside the attachments folder.
     if not SHA256.fullmatch(doc["sha256"]):
         problems.append(
-            FieldProblem("sha256", _preview(doc["sha256"]), "must be 64 lowercase hex digits")
+            FieldProblem("sha256", _preview(doc["sha256"]), N_("must be 64 lowercase hex digits"))
         )
     reason = name_problem(doc["name"])
     if reason:
         problems.append(FieldProblem("name", _preview(doc["name"]), reason))
     if not 0 < len(doc["media_type"]) <= 200:
         problems.append(
-            FieldProblem("media_type", _preview(doc["media_type"]), "must be 1-200 characters")
+            FieldProblem("media_type", _preview(doc["media_type"]), N_("must be 1-200 characters"))
         )
 
 
@@ -501,19 +540,23 @@ def _check_conflict(doc: dict[str, Any], problems: list[FieldProblem]) -> None:
     """A conflict holds the other laptop's copy of a document, itself checked by its model."""
     table = doc.get("table")
     if table not in MODELS:
-        problems.append(FieldProblem("table", _preview(table), "is not a table assettrack keeps"))
+        problems.append(
+            FieldProblem("table", _preview(table), N_("is not a table assettrack keeps"))
+        )
     _check_id(doc.get("doc_id"), "doc_id", problems, required=True)
     for key in ("partition", "local_partition"):
         if type(doc.get(key)) is not str or len(doc[key]) > 300:
-            problems.append(FieldProblem(key, _preview(doc.get(key)), "must name a file"))
+            problems.append(FieldProblem(key, _preview(doc.get(key)), N_("must name a file")))
     if doc.get("local_last") is not None:
         _check_id(doc["local_last"], "local_last", problems, required=True)
     if type(doc.get("detected_at", "")) is not str:
-        problems.append(FieldProblem("detected_at", _preview(doc["detected_at"]), "must be text"))
+        problems.append(
+            FieldProblem("detected_at", _preview(doc["detected_at"]), N_("must be text"))
+        )
     theirs = doc.get("theirs")
     if problems:
         return
     inner = check_document(str(table), theirs)
     problems.extend(FieldProblem(f"theirs.{p.field}", p.value, p.reason) for p in inner)
     if not inner and theirs.get("id") != doc.get("doc_id"):
-        problems.append(FieldProblem("theirs.id", _preview(theirs.get("id")), "is not doc_id"))
+        problems.append(FieldProblem("theirs.id", _preview(theirs.get("id")), N_("is not doc_id")))

@@ -22,6 +22,7 @@ from typing import Any
 
 from assettrack.domain.codec import to_doc
 from assettrack.domain.models import Inspection, Visit
+from assettrack.domain.texts import N_
 
 PREFIX = "sha256:"
 # Bookkeeping, not record: changed by saves, migrations and merges without changing content.
@@ -106,15 +107,15 @@ def refused_change(
     if table not in SEALED_TABLES:
         return ""
     if broken_seal(incoming):
-        return "its content is not the content the customer signed (changed after signing)"
+        return N_("its content is not the content the customer signed (changed after signing)")
     deleted = bool(incoming.get("_deleted"))
     if local is not None and is_signed(local) and not local.get("_deleted"):
         if deleted:
-            return "it is signed here: a signed record is not deleted"
+            return N_("it is signed here: a signed record is not deleted")
         if content_seal(incoming) != content_seal(local):
-            return "it is signed here, and the incoming copy differs from what was signed"
+            return N_("it is signed here, and the incoming copy differs from what was signed")
     if sealed_by_visit and deleted:
-        return "its visit is signed here: a record the customer signed is not deleted"
+        return N_("its visit is signed here: a record the customer signed is not deleted")
     if sealed_by_visit and content_seal(incoming) != sealed_by_visit:
-        return "its visit is signed here, and the incoming copy differs from what was signed"
+        return N_("its visit is signed here, and the incoming copy differs from what was signed")
     return ""

@@ -13,6 +13,7 @@ from typing import Any
 
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import SurveyAnswer, VisitKind
+from assettrack.domain.texts import N_
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,14 @@ class Survey:
                 value = None
             if value is None or not self.lowest <= value <= self.highest:
                 raise ValidationError(
-                    [FieldProblem(question.id, text, f"must be a score from {self.scale()}")],
-                    what="survey answer",
+                    [
+                        FieldProblem(
+                            question.id,
+                            text,
+                            N_("must be a score from {scale}", scale=self.scale()),
+                        )
+                    ],
+                    what=N_("survey answer"),
                 )
         return SurveyAnswer(question.id, question.text, value, comment.strip())
 
@@ -65,11 +72,11 @@ class Survey:
         questions: list[Question] = []
         for n, item in enumerate(raw.get("questions", []), start=1):
             if not isinstance(item, Mapping) or not str(item.get("text", "")).strip():
-                problems.append(FieldProblem(f"questions[{n}]", None, "needs a text"))
+                problems.append(FieldProblem(f"questions[{n}]", None, N_("needs a text")))
                 continue
             qid = str(item.get("id") or f"q{n}").strip()
             if any(q.id == qid for q in questions):
-                problems.append(FieldProblem(f"questions[{n}].id", qid, "is used twice"))
+                problems.append(FieldProblem(f"questions[{n}].id", qid, N_("is used twice")))
             questions.append(Question(qid, str(item["text"]).strip()))
         scale = raw.get("scale", [1, 5])
         if (
@@ -78,7 +85,9 @@ class Survey:
             or not all(isinstance(s, int) for s in scale)
             or scale[0] >= scale[1]
         ):
-            problems.append(FieldProblem("scale", scale, "must be two whole numbers, low first"))
+            problems.append(
+                FieldProblem("scale", scale, N_("must be two whole numbers, low first"))
+            )
             scale = [1, 5]
         kinds: list[VisitKind] = []
         for value in raw.get("kinds", ["scheduled"]):
@@ -86,10 +95,12 @@ class Survey:
                 kinds.append(VisitKind(value))
             except ValueError:
                 names = ", ".join(k.value for k in VisitKind)
-                problems.append(FieldProblem("kinds", value, f"is not a visit kind ({names})"))
+                problems.append(
+                    FieldProblem("kinds", value, N_("is not a visit kind ({names})", names=names))
+                )
         labels = raw.get("scale_labels", ["", ""])
         if problems:
-            raise ValidationError(problems, what="survey settings")
+            raise ValidationError(problems, what=N_("survey settings"))
         return cls(
             tuple(questions),
             scale[0],

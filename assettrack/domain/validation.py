@@ -23,6 +23,7 @@ from assettrack.domain.models import (
     Customer,
     Site,
 )
+from assettrack.domain.texts import N_
 
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
@@ -59,6 +60,13 @@ ASSET_FIELDS: tuple[str, ...] = (
 )
 
 
+REQUIRED = N_("is required")
+
+
+def _longer(limit: int) -> str:
+    return N_("is longer than {limit} characters", limit=limit)
+
+
 class _Collector:
     def __init__(self) -> None:
         self.problems: list[FieldProblem] = []
@@ -79,16 +87,18 @@ def parse_date(name: str, value: Any, problems: _Collector) -> date | None:
         return value
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        problems.add(name, value, "is not a date in the form YYYY-MM-DD")
+        problems.add(name, value, N_("is not a date in the form YYYY-MM-DD"))
         return None
     try:
         day = date.fromisoformat(text)
     except ValueError as exc:
-        problems.add(name, value, f"is not a valid date ({exc})")
+        problems.add(name, value, N_("is not a valid date ({why})", why=str(exc)))
         return None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         # Periods and schedules add years to dates: year 9999 would overflow them later.
-        problems.add(name, value, f"is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+        problems.add(
+            name, value, N_("is outside the years {first}-{last}", first=FIRST_YEAR, last=LAST_YEAR)
+        )
         return None
     return day
 
@@ -99,10 +109,10 @@ def parse_int(name: str, value: Any, problems: _Collector, *, low: int, high: in
     try:
         number = int(str(value).strip())
     except ValueError:
-        problems.add(name, value, "is not a whole number")
+        problems.add(name, value, N_("is not a whole number"))
         return None
     if not low <= number <= high:
-        problems.add(name, value, f"must be between {low} and {high}")
+        problems.add(name, value, N_("must be between {low} and {high}", low=low, high=high))
         return None
     return number
 
@@ -134,33 +144,41 @@ def build_asset(
     kinds = tuple(kinds)
     site_id = _text(values, "site_id")
     if not site_id:
-        p.add("site_id", site_id, "is required")
+        p.add("site_id", site_id, REQUIRED)
     kind = _text(values, "kind").lower()
     if kind not in kinds:
-        p.add("kind", values.get("kind"), f"is not a known kind (known: {', '.join(kinds)})")
+        p.add(
+            "kind",
+            values.get("kind"),
+            N_("is not a known kind (known: {kinds})", kinds=", ".join(kinds)),
+        )
     vendor = _text(values, "vendor")
     if not vendor:
-        p.add("vendor", vendor, "is required")
+        p.add("vendor", vendor, REQUIRED)
     model = _text(values, "model")
     if not model:
-        p.add("model", model, "is required")
+        p.add("model", model, REQUIRED)
     serial = _text(values, "serial_number")
     if not _SERIAL.match(serial):
         p.add(
             "serial_number",
             serial,
-            "must be 2-64 letters, digits or . _ / - (no spaces)" if serial else "is required",
+            N_("must be 2-64 letters, digits or . _ / - (no spaces)") if serial else REQUIRED,
         )
     address = _text(values, "management_address")
     if address and not is_valid_address(address):
-        p.add("management_address", address, "is neither an IP address nor a host name")
+        p.add("management_address", address, N_("is neither an IP address nor a host name"))
     hostname = _text(values, "hostname")
     installed_on = parse_date("installed_on", values.get("installed_on"), p)
     warranty_start = parse_date("warranty_start", values.get("warranty_start"), p)
     warranty_end = parse_date("warranty_end", values.get("warranty_end"), p)
     start = warranty_start or installed_on
     if warranty_end and start and warranty_end < start:
-        p.add("warranty_end", values.get("warranty_end"), f"is before the warranty start {start}")
+        p.add(
+            "warranty_end",
+            values.get("warranty_end"),
+            N_("is before the warranty start {start}", start=start),
+        )
     months = parse_int("warranty_months", values.get("warranty_months"), p, low=0, high=600)
     extension = parse_int(
         "warranty_extension_months", values.get("warranty_extension_months"), p, low=0, high=600
@@ -168,19 +186,29 @@ def build_asset(
     baud = parse_int("console_baud", values.get("console_baud"), p, low=50, high=4_000_000)
     if baud is not None and baud not in STANDARD_BAUDS:
         p.add(
-            "console_baud", baud, f"is not a standard speed ({', '.join(map(str, STANDARD_BAUDS))})"
+            "console_baud",
+            baud,
+            N_("is not a standard speed ({speeds})", speeds=", ".join(map(str, STANDARD_BAUDS))),
         )
     framing = _text(values, "console_framing").upper()
     if framing and not _FRAMING.match(framing):
-        p.add("console_framing", framing, "must look like 8N1 (data bits, parity N/E/O, stop bits)")
+        p.add(
+            "console_framing",
+            framing,
+            N_("must look like 8N1 (data bits, parity N/E/O, stop bits)"),
+        )
     status_text = _text(values, "status") or AssetStatus.IN_SERVICE.value
     try:
         status = AssetStatus(status_text.lower().replace(" ", "_"))
     except ValueError:
         status = AssetStatus.IN_SERVICE
-        p.add("status", status_text, f"must be one of {', '.join(s.value for s in AssetStatus)}")
+        p.add(
+            "status",
+            status_text,
+            N_("must be one of {values}", values=", ".join(s.value for s in AssetStatus)),
+        )
     if p.problems:
-        raise ValidationError(p.problems, what="asset")
+        raise ValidationError(p.problems, what=N_("asset"))
 
     asset = Asset(
         site_id=site_id,
@@ -295,16 +323,16 @@ CONTRACT_FIELDS: tuple[str, ...] = (
 def _name(values: Mapping[str, Any], key: str, p: _Collector, *, required: bool = True) -> str:
     text = _text(values, key)
     if required and not text:
-        p.add(key, text, "is required")
+        p.add(key, text, REQUIRED)
     elif len(text) > MAX_NAME:
-        p.add(key, text[:20] + "…", f"is longer than {MAX_NAME} characters")
+        p.add(key, text[:20] + "…", _longer(MAX_NAME))
     return text
 
 
 def _long_text(values: Mapping[str, Any], key: str, p: _Collector) -> str:
     text = _text(values, key)
     if len(text) > MAX_TEXT:
-        p.add(key, text[:20] + "…", f"is longer than {MAX_TEXT} characters")
+        p.add(key, text[:20] + "…", _longer(MAX_TEXT))
     return text
 
 
@@ -347,18 +375,26 @@ def build_contacts(raw: Any, p: _Collector, prefix: str = "contacts") -> list[Co
         where = f"{prefix}[{i + 1}]"
         name = str(item.get("name", "")).strip()
         if not name:
-            p.add(f"{where}.name", name, "is required")
+            p.add(f"{where}.name", name, REQUIRED)
         elif len(name) > MAX_NAME:
-            p.add(f"{where}.name", name[:20] + "…", f"is longer than {MAX_NAME} characters")
+            p.add(f"{where}.name", name[:20] + "…", _longer(MAX_NAME))
         if item.get("_extra"):
-            p.add(where, item["_extra"], "has more parts than name|role|mobile|phone|email|signs")
+            p.add(
+                where,
+                item["_extra"],
+                N_("has more parts than name|role|mobile|phone|email|signs"),
+            )
         for key in ("mobile", "phone"):
             number = str(item.get(key, "")).strip()
             if number and not _PHONE.match(number):
-                p.add(f"{where}.{key}", number, "is not a phone number (digits, spaces, + - ( ) /)")
+                p.add(
+                    f"{where}.{key}",
+                    number,
+                    N_("is not a phone number (digits, spaces, + - ( ) /)"),
+                )
         email = str(item.get("email", "")).strip()
         if email and not _EMAIL.match(email):
-            p.add(f"{where}.email", email, "is not an e-mail address")
+            p.add(f"{where}.email", email, N_("is not an e-mail address"))
         signs = item.get("signs_off", "")
         contacts.append(
             Contact(
@@ -372,7 +408,9 @@ def build_contacts(raw: Any, p: _Collector, prefix: str = "contacts") -> list[Co
         )
     if sum(c.signs_off for c in contacts) > 1:
         p.add(
-            prefix, [c.name for c in contacts if c.signs_off], "may mark only one person who signs"
+            prefix,
+            [c.name for c in contacts if c.signs_off],
+            N_("may mark only one person who signs"),
         )
     return contacts
 
@@ -383,11 +421,11 @@ def build_customer(values: Mapping[str, Any], base: Customer | None = None) -> C
     name_en = _name(values, "name_en", p, required=False)
     code = _text(values, "code").upper()
     if code and not _CODE.match(code):
-        p.add("code", code, "must be 1-24 letters, digits or . _ - (no spaces)")
+        p.add("code", code, N_("must be 1-24 letters, digits or . _ - (no spaces)"))
     notes = _long_text(values, "notes", p)
     contacts = build_contacts(values.get("contacts"), p)
     if p.problems:
-        raise ValidationError(p.problems, what="customer")
+        raise ValidationError(p.problems, what=N_("customer"))
     customer = Customer(name=name, name_en=name_en, code=code, notes=notes, contacts=contacts)
     if base is not None:
         customer.id, customer.revision = base.id, base.revision
@@ -404,7 +442,11 @@ def parse_weekdays(value: Any, p: _Collector) -> list[str]:
         if not day:
             continue
         if day not in WEEKDAYS:
-            p.add("preferred_weekdays", part, f"is not a weekday ({', '.join(WEEKDAYS)})")
+            p.add(
+                "preferred_weekdays",
+                part,
+                N_("is not a weekday ({weekdays})", weekdays=", ".join(WEEKDAYS)),
+            )
         elif day not in days:
             days.append(day)
     return sorted(days, key=WEEKDAYS.index)
@@ -441,14 +483,14 @@ def build_site(values: Mapping[str, Any], base: Site | None = None) -> Site:
     customer_id = _text(values, "customer_id")
     customer = _text(values, "customer")
     if not customer_id and not customer:
-        p.add("customer_id", customer_id, "is required")
+        p.add("customer_id", customer_id, REQUIRED)
     name = _name(values, "name", p)
     address = _long_text(values, "address", p)
     directions = _long_text(values, "directions", p)
     contacts = build_contacts(values.get("contacts"), p)
     plan = build_visit_plan(values, p)
     if p.problems:
-        raise ValidationError(p.problems, what="site")
+        raise ValidationError(p.problems, what=N_("site"))
     site = Site(
         customer=customer,
         name=name,
@@ -494,13 +536,13 @@ def parse_amount(name: str, value: Any, p: _Collector, *, high: Decimal) -> Deci
     try:
         amount = Decimal(raw)
     except InvalidOperation:
-        p.add(name, value, "is not an amount (use digits and a decimal point)")
+        p.add(name, value, N_("is not an amount (use digits and a decimal point)"))
         return None
     if not amount.is_finite() or amount < 0:
-        p.add(name, value, "must be zero or a positive amount")
+        p.add(name, value, N_("must be zero or a positive amount"))
         return None
     if amount > high:
-        p.add(name, value, f"is larger than {high:,}")
+        p.add(name, value, N_("is larger than {limit}", limit=f"{high:,}"))
         return None
     return amount
 
@@ -522,19 +564,19 @@ def build_contract(values: Mapping[str, Any], base: Contract | None = None) -> C
     customer_id = _text(values, "customer_id")
     customer = _text(values, "customer")
     if not customer_id and not customer:
-        p.add("customer_id", customer_id, "is required")
+        p.add("customer_id", customer_id, REQUIRED)
     number = _name(values, "number", p)
     value = parse_amount("value", values.get("value"), p, high=MAX_CONTRACT_VALUE)
     if value is None and not _text(values, "value"):
-        p.add("value", "", "is required")
+        p.add("value", "", REQUIRED)
     currency = (_text(values, "currency") or "CNY").upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
-        p.add("currency", currency, "must be a three-letter code such as CNY, USD, EUR")
+        p.add("currency", currency, N_("must be a three-letter code such as CNY, USD, EUR"))
     starts_on = parse_date("starts_on", values.get("starts_on"), p)
     ends_on = parse_date("ends_on", values.get("ends_on"), p)
     years = parse_int("service_years", values.get("service_years"), p, low=1, high=30)
     if starts_on and ends_on and ends_on < starts_on:
-        p.add("ends_on", values.get("ends_on"), f"is before the start {starts_on}")
+        p.add("ends_on", values.get("ends_on"), N_("is before the start {start}", start=starts_on))
     if starts_on and not ends_on and years:
         ends_on = _years_later(starts_on, years)
     warranty_text = _text(values, "warranty_months").casefold()
@@ -549,7 +591,7 @@ def build_contract(values: Mapping[str, Any], base: Contract | None = None) -> C
             caps.append(percent)
     notes = _long_text(values, "notes", p)
     if p.problems:
-        raise ValidationError(p.problems, what="contract")
+        raise ValidationError(p.problems, what=N_("contract"))
     contract = Contract(
         customer=customer,
         number=number,

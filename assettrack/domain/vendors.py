@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assettrack.domain.errors import FieldProblem, ValidationError
+from assettrack.domain.texts import N_
 
 # Left between a name and a stripped suffix: "Cisco Systems, Inc." -> "Cisco Systems".
 _SEPARATORS = ",.;、"
@@ -61,28 +62,32 @@ class VendorAliases:
         object.__setattr__(self, "_resolved", {})
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], source: str = "vendor names") -> VendorAliases:
+    def from_mapping(
+        cls, data: Mapping[str, Any], source: str = N_("vendor names")
+    ) -> VendorAliases:
         """From parsed TOML: ``suffixes = [...]`` and a table per vendor with ``name`` (default:
         the table's key) and ``aliases``."""
         problems: list[FieldProblem] = []
         suffixes = data.get("suffixes", [])
         if not isinstance(suffixes, list) or not all(isinstance(s, str) for s in suffixes):
-            problems.append(FieldProblem("suffixes", suffixes, "must be a list of texts"))
+            problems.append(FieldProblem("suffixes", suffixes, N_("must be a list of texts")))
             suffixes = []
         names = []
         for key, raw in data.items():
             if key == "suffixes":
                 continue
             if not isinstance(raw, Mapping):
-                problems.append(FieldProblem(key, raw, "must be a table with name and aliases"))
+                problems.append(FieldProblem(key, raw, N_("must be a table with name and aliases")))
                 continue
             name = raw.get("name", key)
             aliases = raw.get("aliases", [])
             if not isinstance(name, str) or not name.strip():
-                problems.append(FieldProblem(f"{key}.name", name, "must be a vendor name"))
+                problems.append(FieldProblem(f"{key}.name", name, N_("must be a vendor name")))
                 continue
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-                problems.append(FieldProblem(f"{key}.aliases", aliases, "must be a list of texts"))
+                problems.append(
+                    FieldProblem(f"{key}.aliases", aliases, N_("must be a list of texts"))
+                )
                 continue
             names.append(VendorNames(name.strip(), tuple(aliases)))
         if problems:

@@ -31,6 +31,7 @@ from typing import Any
 
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import Visit, VisitKind
+from assettrack.domain.texts import N_
 from assettrack.domain.validation import MAX_NAME, WEEKDAYS
 
 PHONE_RULES = ("when_no_faults", "always", "never")
@@ -54,7 +55,7 @@ class VisitPlan:
 
     @classmethod
     def from_mapping(
-        cls, data: Mapping[str, Any], base: VisitPlan | None = None, source: str = "visit plan"
+        cls, data: Mapping[str, Any], base: VisitPlan | None = None, source: str = N_("visit plan")
     ) -> VisitPlan:
         """A plan from TOML or a site's ``visit_plan``; keys not given come from ``base``."""
         plan = base or cls()
@@ -65,19 +66,23 @@ class VisitPlan:
             if key in data:
                 value = data[key]
                 if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-                    problems.append(FieldProblem(key, value, "must be a whole number, 0-100"))
+                    problems.append(FieldProblem(key, value, N_("must be a whole number, 0-100")))
                 else:
                     changes[key] = value
         if "phone_counts" in data:
             rule = data["phone_counts"]
             if rule not in PHONE_RULES:
-                problems.append(FieldProblem("phone_counts", rule, f"must be one of {PHONE_RULES}"))
+                problems.append(
+                    FieldProblem(
+                        "phone_counts", rule, N_("must be one of {values}", values=PHONE_RULES)
+                    )
+                )
             else:
                 changes["phone_counts"] = data["phone_counts"]
         for key in ("call_outs_count", "enabled"):
             if key in data:
                 if not isinstance(data[key], bool):
-                    problems.append(FieldProblem(key, data[key], "must be true or false"))
+                    problems.append(FieldProblem(key, data[key], N_("must be true or false")))
                 else:
                     changes[key] = data[key]
         if "preferred_weekdays" in data:
@@ -88,14 +93,18 @@ class VisitPlan:
             name = data["engineer"]
             if not isinstance(name, str) or len(name.strip()) > MAX_NAME:
                 problems.append(
-                    FieldProblem("engineer", name, f"must be text of at most {MAX_NAME} characters")
+                    FieldProblem(
+                        "engineer",
+                        name,
+                        N_("must be text of at most {limit} characters", limit=MAX_NAME),
+                    )
                 )
             else:
                 changes["engineer"] = name.strip()
         if "starts_on" in data:
             starts_on = _day(data["starts_on"])
             if starts_on is None:
-                problems.append(FieldProblem("starts_on", data["starts_on"], "is not a date"))
+                problems.append(FieldProblem("starts_on", data["starts_on"], N_("is not a date")))
             else:
                 changes["starts_on"] = starts_on
         if problems:
@@ -117,7 +126,7 @@ def _weekdays(value: Any, problems: list[FieldProblem]) -> tuple[str, ...] | Non
     if isinstance(value, str):
         value = [part for part in re.split(r"[;,\s]+", value) if part]
     if not isinstance(value, list | tuple):
-        problems.append(FieldProblem("preferred_weekdays", value, "must be a list of weekdays"))
+        problems.append(FieldProblem("preferred_weekdays", value, N_("must be a list of weekdays")))
         return None
     days: set[str] = set()
     for part in value:
@@ -125,7 +134,11 @@ def _weekdays(value: Any, problems: list[FieldProblem]) -> tuple[str, ...] | Non
         day = WEEKDAYS[WEEKDAY_NAMES.index(text)] if text in WEEKDAY_NAMES else text
         if day not in WEEKDAYS:
             problems.append(
-                FieldProblem("preferred_weekdays", part, f"is not one of {', '.join(WEEKDAYS)}")
+                FieldProblem(
+                    "preferred_weekdays",
+                    part,
+                    N_("is not one of {values}", values=", ".join(WEEKDAYS)),
+                )
             )
             return None
         days.add(day)
@@ -183,7 +196,7 @@ def parse_month(text: str) -> date:
         year, month = (int(p) for p in text.strip().split("-"))
         return date(year, month, 1)
     except ValueError:
-        raise ValueError(f"{text!r} is not a month in the form YYYY-MM") from None
+        raise ValueError(N_("{text} is not a month in the form YYYY-MM", text=repr(text))) from None
 
 
 def month_end(first: date) -> date:

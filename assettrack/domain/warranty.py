@@ -27,6 +27,7 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from assettrack.domain.errors import FieldProblem, ValidationError
+from assettrack.domain.texts import N_
 from assettrack.domain.vendors import VendorAliases
 
 if TYPE_CHECKING:  # the settings read warranty rules before anything needs an Asset
@@ -81,7 +82,7 @@ class WarrantyRules:
     def from_mapping(
         cls,
         data: Mapping[str, Any],
-        source: str = "warranty rules",
+        source: str = N_("warranty rules"),
         shipped: Mapping[str, Any] | None = None,
     ) -> WarrantyRules:
         """Rules from parsed TOML: ``default_months``, ``expiring_days`` and ``[vendors.X]``;
@@ -91,7 +92,7 @@ class WarrantyRules:
         def months_value(path: str, value: Any) -> int | None:
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 600:
                 problems.append(
-                    FieldProblem(path, value, "must be a whole number of months, 0-600")
+                    FieldProblem(path, value, N_("must be a whole number of months, 0-600"))
                 )
                 return None
             return value
@@ -107,7 +108,7 @@ class WarrantyRules:
         ):
             problems.append(
                 FieldProblem(
-                    "expiring_days", raw_thresholds, "must be a list of positive day counts"
+                    "expiring_days", raw_thresholds, N_("must be a list of positive day counts")
                 )
             )
             raw_thresholds = list(DEFAULT_THRESHOLDS)
@@ -116,7 +117,7 @@ class WarrantyRules:
             vendors: dict[str, VendorRule] = {}
             for key, raw in tables.items():
                 if not isinstance(raw, Mapping):
-                    problems.append(FieldProblem(f"vendors.{key}", raw, "must be a table"))
+                    problems.append(FieldProblem(f"vendors.{key}", raw, N_("must be a table")))
                     continue
                 name = str(raw.get("name", key))
                 months = (
@@ -130,7 +131,7 @@ class WarrantyRules:
                     if not isinstance(pattern, str) or not pattern:
                         problems.append(
                             FieldProblem(
-                                f"vendors.{key}.models[{i}].pattern", pattern, "is required"
+                                f"vendors.{key}.models[{i}].pattern", pattern, N_("is required")
                             )
                         )
                         continue
@@ -197,8 +198,8 @@ class WarrantyRules:
                     return model_rule.months, f"{rule.vendor} {model_rule.pattern}"
         for rule in rules:
             if rule.months is not None:
-                return rule.months, f"{rule.vendor} default"
-        return self.default_months, "general default"
+                return rule.months, f"{rule.vendor}{VENDOR_DEFAULT}"
+        return self.default_months, GENERAL_DEFAULT
 
 
 def _keyed(rules: Iterable[VendorRule], vendor_of: Callable[[str], str]) -> dict[str, VendorRule]:
@@ -222,6 +223,17 @@ def _merged(mine: VendorRule, other: VendorRule) -> VendorRule:
         mine.months if mine.months is not None else other.months,
         mine.models + tuple(m for m in other.models if m.pattern not in known),
     )
+
+
+# Where a warranty period came from (``WarrantyStatus.source``), as data; the screens say
+# it in words of the language (``i18n.terms.warranty_source``). Made once: the register
+# evaluates every asset's warranty at start-up.
+OWN_END = N_("asset's own end date")
+OWN_PERIOD = N_("asset's own period")
+NO_START = N_("no start or installation date")
+GENERAL_DEFAULT = N_("general default")
+VENDOR_DEFAULT = " default"  # after the vendor's name: "Huawei default"
+EXTENSION = " + {months} months extension"
 
 
 class WarrantyState(StrEnum):
@@ -291,17 +303,17 @@ def warranty_status(asset: Asset, rules: WarrantyRules, today: date) -> Warranty
     extension = asset.warranty_extension_months or 0
     if asset.warranty_end is not None:
         end = add_months(asset.warranty_end, extension)
-        months, source = None, "asset's own end date"
+        months, source = None, OWN_END
     elif start is None:
-        return WarrantyStatus(WarrantyState.UNKNOWN, source="no start or installation date")
+        return WarrantyStatus(WarrantyState.UNKNOWN, source=NO_START)
     else:
         if asset.warranty_months is not None:
-            months, source = asset.warranty_months, "asset's own period"
+            months, source = asset.warranty_months, OWN_PERIOD
         else:
             months, source = rules.period_for(asset.vendor, asset.model)
         months += extension
         end = add_months(start, months)
     if extension:
-        source += f" + {extension} months extension"
+        source += EXTENSION.format(months=extension)
     state, days_left, band = status_on(end, rules.thresholds, today)
     return WarrantyStatus(state, start, end, months, days_left, band, source)

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
+from assettrack.domain.texts import Text
 from assettrack.i18n.catalogs import DOMAIN, LOCALE_DIR, load_translations
 
 # The languages assettrack speaks, by catalog name, each named in its own language.
@@ -137,6 +138,13 @@ def add_catalogs(folder: Path, domain: str) -> None:
         if _extra.get(domain) != folder:
             _extra[domain] = folder
             _translations.clear()
+            changed = True
+        else:
+            changed = False
+    if changed:
+        from assettrack.i18n import plugin_catalogs  # its chains end in these catalogs
+
+        plugin_catalogs.forget()
 
 
 def add_plugin_catalogs(plugins: Iterable[object]) -> None:
@@ -167,7 +175,12 @@ def translation(language: str | None = None) -> _gettext.NullTranslations:
 
 
 def gettext(message: str) -> str:
-    """``message`` in the current language (itself when the catalog lacks it)."""
+    """``message`` in the current language (itself when the catalog lacks it); a domain
+    ``Text`` with its values filled in."""
+    if isinstance(message, Text):
+        from assettrack.i18n.errors import translated
+
+        return translated(message)
     return translation().gettext(message) if message else message
 
 

@@ -8,6 +8,8 @@ showed (the value with spaces for underscores); the Chinese words are the glossa
 
 from __future__ import annotations
 
+import re
+
 from assettrack.i18n import N_, _, pgettext
 
 # Warranty states, as the asset table's Warranty column shows them.
@@ -81,6 +83,47 @@ ASSET_KINDS = {  # the built-in kinds (plugins' kinds come with their own catalo
     "gateway": N_("gateway"),
 }
 
+# A kind of record, as the history and the seals name one (a table's name, singular).
+RECORD_KINDS = {
+    "customer": N_("customer"),
+    "site": N_("site"),
+    "contract": N_("contract"),
+    "known_problem": N_("known problem"),
+    "asset": N_("asset"),
+    "inspection": N_("inspection"),
+    "visit": N_("visit"),
+    "fault": N_("fault"),
+    "charge": N_("charge"),
+    "attachment": N_("attachment"),
+    "conflict": N_("conflict"),
+}
+# The tables of records, as a conflict names its record's.
+TABLES = {
+    "customers": N_("customers"),
+    "sites": N_("sites"),
+    "contracts": N_("contracts"),
+    "known_problems": N_("known problems"),
+    "assets": N_("assets"),
+    "inspections": N_("inspections"),
+    "visits": N_("visits"),
+    "faults": N_("faults"),
+    "charges": N_("charges"),
+    "attachments": N_("attachments"),
+}
+# What a commit of the team's history did to a record.
+HISTORY_CHANGES = {
+    "created": N_("created"),
+    "changed": N_("changed"),
+    "deleted": N_("deleted"),
+    "merged": N_("merged"),
+}
+
+
+def record_kind(table: str) -> str:
+    """A table's record in words: "visits" -> visit / 回访."""
+    singular = table[:-1] if table.endswith("s") else table
+    return term(RECORD_KINDS, singular)
+
 
 def term(table: dict[str, str], value: str) -> str:
     """``value`` of one of the tables above, in words of the current language."""
@@ -126,3 +169,20 @@ def warranty_label(state: str, band: int | None) -> str:
     if state == "expiring":
         return _("expiring ≤{days}d").format(days=band)
     return term(WARRANTY_STATES, state)
+
+
+def warranty_source(source: str) -> str:
+    """Where a warranty period came from (``WarrantyStatus.source``) in words: "asset's own
+    period + 6 months extension", "Huawei default", "Cisco C9300*" (a vendor's pattern)."""
+    from assettrack.domain import warranty
+
+    base, extension = source, ""
+    found = re.search(r" \+ (\d+) months extension$", source)
+    if found:
+        base = source[: found.start()]
+        extension = _(" + {months} months extension").format(months=found.group(1))
+    if base in (warranty.OWN_END, warranty.OWN_PERIOD, warranty.NO_START, warranty.GENERAL_DEFAULT):
+        base = _(base)
+    elif base.endswith(warranty.VENDOR_DEFAULT):
+        base = _("{vendor} default").format(vendor=base.removesuffix(warranty.VENDOR_DEFAULT))
+    return base + extension

@@ -23,6 +23,8 @@ from assettrack.domain.validation import (
     build_customer,
     build_site,
 )
+from assettrack.i18n import N_, _
+from assettrack.i18n.errors import translated
 from assettrack.services.assets import AssetRegister, AssetView, serial_key
 from assettrack.services.csv_rows import (
     ImportRejected,
@@ -48,7 +50,9 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "warranty_ends",
     "warranty_days_left",
 )
-CREATE_SITES_HINT = "import with --create-sites to create the sites and customers the file names"
+CREATE_SITES_HINT = N_(
+    "import with --create-sites to create the sites and customers the file names"
+)
 
 
 @dataclass
@@ -93,7 +97,7 @@ class _SiteFinder:
     ) -> tuple[Site | None, list[RowProblem]]:
         site_key, customer_key = values.get("site", ""), values.get("customer", "")
         if not site_key:
-            return None, [RowProblem(line, "site", "", "is required")]
+            return None, [RowProblem(line, "site", "", _("is required"))]
         by_id = self.register.site(site_key)
         if by_id is not None:
             return by_id, []
@@ -118,12 +122,19 @@ class _SiteFinder:
                     line,
                     "customer",
                     customer_key,
-                    f"is not a known customer id, code or name ({CREATE_SITES_HINT})",
+                    _("is not a known customer id, code or name ({hint})").format(
+                        hint=_(CREATE_SITES_HINT)
+                    ),
                 )
             ]
         return None, [
             RowProblem(
-                line, "site", site_key, f"is not a site of {customer.name} ({CREATE_SITES_HINT})"
+                line,
+                "site",
+                site_key,
+                _("is not a site of {customer} ({hint})").format(
+                    customer=customer.name, hint=_(CREATE_SITES_HINT)
+                ),
             )
         ]
 
@@ -136,11 +147,19 @@ class _SiteFinder:
             return planned[0], []
         if self.create:
             return None, [
-                RowProblem(line, "customer", "", f"is required to create the site {site_key!r}")
+                RowProblem(
+                    line,
+                    "customer",
+                    "",
+                    _("is required to create the site {site}").format(site=repr(site_key)),
+                )
             ]
         return None, [
             RowProblem(
-                line, "site", site_key, f"is not a known site name or id ({CREATE_SITES_HINT})"
+                line,
+                "site",
+                site_key,
+                _("is not a known site name or id ({hint})").format(hint=_(CREATE_SITES_HINT)),
             )
         ]
 
@@ -198,20 +217,22 @@ def plan_assets_import(
                     line,
                     "serial_number",
                     asset.serial_number,
-                    f"appears twice in the file (also line {seen_in_file[key]})",
+                    _("appears twice in the file (also line {line})").format(
+                        line=seen_in_file[key]
+                    ),
                 )
             )
             continue
         seen_in_file[key] = line
         planned_site = register.site(site.id) is None
         problems.extend(
-            RowProblem(line, p.field, p.value, p.reason)
+            RowProblem(line, p.field, p.value, translated(p.reason))
             for p in register.check_new_asset(asset, taken)
             if not (planned_site and p.field == "site")
         )
         assets.append(asset)
     if problems:
-        raise ImportRejected(source, problems)
+        raise ImportRejected(source, table.named(problems))
     return AssetImport(assets, list(sites.new_customers.values()), list(sites.new_sites.values()))
 
 

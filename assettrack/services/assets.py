@@ -19,6 +19,7 @@ from assettrack.domain.warranty import (
     warranty_status,
 )
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
 from assettrack.store.asset_columns import AssetRow, decode
 from assettrack.store.store import Store
 
@@ -198,9 +199,15 @@ class AssetRegister:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise AssetTrackError(f"no asset with id, serial number or hostname {ref!r}")
+            raise AssetTrackError(
+                _("no asset with id, serial number or hostname {ref}").format(ref=repr(ref))
+            )
         serials = ", ".join(sorted(a.serial_number for a in matches))
-        raise AssetTrackError(f"{ref!r} matches {len(matches)} assets ({serials}); use the serial")
+        raise AssetTrackError(
+            _("{ref} matches {count} assets ({serials}); use the serial").format(
+                ref=repr(ref), count=len(matches), serials=serials
+            )
+        )
 
     def check_new_asset(
         self, asset: Asset, taken: Mapping[tuple[str, str], str] | None = None
@@ -208,7 +215,7 @@ class AssetRegister:
         """Problems that need the rest of the register: unknown site, a serial already used."""
         problems = []
         if asset.site_id not in self._sites:
-            problems.append(FieldProblem("site", asset.site_id, "is not a known site"))
+            problems.append(FieldProblem("site", asset.site_id, _("is not a known site")))
         taken = self.serials() if taken is None else taken
         owner = taken.get(serial_key(asset, self.rules.vendor_of))
         if owner is not None and owner != asset.id:
@@ -216,7 +223,9 @@ class AssetRegister:
                 FieldProblem(
                     "serial_number",
                     asset.serial_number,
-                    f"is already registered for {asset.vendor} (asset {owner})",
+                    _("is already registered for {vendor} (asset {owner})").format(
+                        vendor=asset.vendor, owner=owner
+                    ),
                 )
             )
         return problems
@@ -230,7 +239,7 @@ class AssetRegister:
         asset = build_asset(values, kinds=self.kinds, base=base)
         problems = self.check_new_asset(asset)
         if problems:
-            raise ValidationError(problems, what="asset")
+            raise ValidationError(problems, what=_("asset"))
         return self.store.assets.save(asset)
 
     def set_status(self, asset: Asset, **changes: Any) -> Asset:
@@ -249,7 +258,9 @@ class AssetRegister:
         """The team lead's expiry list, soonest first."""
         within = max(self.rules.thresholds) if within_days is None else within_days
         if within < 0:
-            raise AssetTrackError(f"--within must be 0 or more days, not {within}")
+            raise AssetTrackError(
+                _("--within must be 0 or more days, not {days}").format(days=within)
+            )
         ends = self.warranty_ends()
         days: dict[date, int] = {}  # days left, by end date
         sites = self._sites

@@ -26,6 +26,7 @@ from assettrack.domain.attachments import (
 from assettrack.domain.attachments import is_image as is_image_type
 from assettrack.domain.models import Fault, Inspection, Visit
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
 from assettrack.services.report_render import Block, Images, Table
 from assettrack.services.service_common import find_record, parse_choice, short
 from assettrack.store.attachment_files import (
@@ -42,7 +43,7 @@ from assettrack.store.errors import ReadOnlyStoreError
 from assettrack.store.store import Store
 
 Target = Visit | Fault | Inspection
-NOT_HERE = "file not on this computer"
+NOT_HERE = N_("file not on this computer")  # as data (JSON, CSV); shown through _
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
@@ -108,7 +109,7 @@ class AttachmentService:
 
     @staticmethod
     def _kind(target: AttachmentTarget | str) -> AttachmentTarget:
-        return parse_choice(AttachmentTarget, target, "something files attach to")
+        return parse_choice(AttachmentTarget, target, N_("something files attach to"))
 
     def check_target(
         self, target: AttachmentTarget | str, target_id: str, item_id: str = ""
@@ -127,10 +128,12 @@ class AttachmentService:
         self._require_unsigned(kind, record)
         if item_id:
             if not isinstance(record, Inspection):
-                raise AssetTrackError("a checklist item can be given only with an inspection")
+                raise AssetTrackError(_("a checklist item can be given only with an inspection"))
             if not any(e.item_id == item_id for e in record.items):
                 raise AssetTrackError(
-                    f"inspection {short(record.id)} has no checklist item {item_id!r}"
+                    _("inspection {id} has no checklist item {item}").format(
+                        id=short(record.id), item=repr(item_id)
+                    )
                 )
         return kind, record
 
@@ -139,16 +142,26 @@ class AttachmentService:
         signed = getattr(record, "sign_off", None)
         if signed is not None:
             raise AssetTrackError(
-                f"this {kind.value} was signed by {signed.representative} on "
-                f"{signed.signed_at:{TIME_FORMAT}} and can no longer change; nothing was attached"
+                _(
+                    "this {what} was signed by {signer} on {moment} and can no longer change; "
+                    "nothing was attached"
+                ).format(
+                    what=_(kind.value),
+                    signer=signed.representative,
+                    moment=f"{signed.signed_at:{TIME_FORMAT}}",
+                )
             )
         visit_id = record.visit_id if isinstance(record, Inspection) else None
         visit = self.store.visits.get(record.site_id, visit_id) if visit_id else None
         if visit is not None and visit.sign_off is not None:
             raise AssetTrackError(
-                f"this inspection belongs to a visit signed by {visit.sign_off.representative} "
-                f"on {visit.sign_off.signed_at:{TIME_FORMAT}} and can no longer change; "
-                "nothing was attached"
+                _(
+                    "this inspection belongs to a visit signed by {signer} on {moment} and can "
+                    "no longer change; nothing was attached"
+                ).format(
+                    signer=visit.sign_off.representative,
+                    moment=f"{visit.sign_off.signed_at:{TIME_FORMAT}}",
+                )
             )
 
     # -- attaching -------------------------------------------------------------------------
@@ -325,7 +338,7 @@ def evidence_blocks(
         )
         for entry in listed
     )
-    blocks.append(Table(("File", "Size", "Added", "By"), rows))
+    blocks.append(Table((_("File"), _("Size"), _("Added"), _("By")), rows))
     return blocks
 
 
@@ -344,5 +357,5 @@ def _file_cell(entry: Listed) -> str:
     if a.caption:
         text += f" — {a.caption}"
     if not entry.on_disk:
-        text += f" ({NOT_HERE})"
+        text += f" ({_(NOT_HERE)})"
     return text

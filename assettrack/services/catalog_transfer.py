@@ -26,6 +26,7 @@ from assettrack.domain.validation import (
     site_values,
 )
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
 from assettrack.services.assets import AssetRegister
 from assettrack.services.csv_rows import (
     ImportRejected,
@@ -192,7 +193,7 @@ class _Customers(_Kind[Customer]):
         customer = build_customer(values, base=base)
         problems = self.base.check_customer(customer)
         if problems:
-            raise ValidationError(problems, what="customer")
+            raise ValidationError(problems, what=_("customer"))
         return customer, values
 
     def unique_keys(self, item: Customer) -> list[tuple[str, Any]]:
@@ -220,15 +221,15 @@ class _Sites(_Kind[Site]):
             problem = FieldProblem(
                 "customer_id",
                 key,
-                "is not a known customer id, code or name (import the customers first)"
+                _("is not a known customer id, code or name (import the customers first)")
                 if key
-                else "is required",
+                else _("is required"),
             )
             try:  # the row's other problems too, so one round of fixes is enough
                 build_site({**values, "customer": key or "?"})
             except ValidationError as exc:
-                raise ValidationError([problem, *exc.problems], what="site") from None
-            raise ValidationError([problem], what="site")
+                raise ValidationError([problem, *exc.problems], what=_("site")) from None
+            raise ValidationError([problem], what=_("site"))
         resolved = {**values, "customer_id": customer.id}
         return self.base.build_site(resolved, base=base), resolved
 
@@ -269,12 +270,12 @@ class _Contracts(_Kind[Contract]):
             if any(p.field in ("site_ids", "asset_ids") for p in exc.problems):
                 raise
             references = self._references(resolved["site_ids"], assets)
-            raise ValidationError(exc.problems + references, what="contract") from None
+            raise ValidationError(exc.problems + references, what=_("contract")) from None
 
     def _references(self, site_ids: list[str], assets: list[str]) -> list[FieldProblem]:
         register = self.base.register
         problems = [
-            FieldProblem("site_ids", key, "is not a known site id or name")
+            FieldProblem("site_ids", key, _("is not a known site id or name"))
             for key in site_ids
             if register.site(key) is None
         ]
@@ -305,7 +306,9 @@ def _kind(name: str, base: CustomerBase) -> _Kind[Any]:
     try:
         return KINDS[name](base)
     except KeyError:
-        raise AssetTrackError(f"{name!r} is not one of {', '.join(KINDS)}") from None
+        raise AssetTrackError(
+            _("{name} is not one of {kinds}").format(name=repr(name), kinds=", ".join(KINDS))
+        ) from None
 
 
 # -- import --------------------------------------------------------------------------------
@@ -334,7 +337,9 @@ def check_catalog_csv(kind_name: str, base: CustomerBase, text: str, source: str
                     line,
                     "id",
                     record_id,
-                    f"is not the id of a {kind.name} here (leave it empty to add a new one)",
+                    _("is not the id of a {what} here (leave it empty to add a new one)").format(
+                        what=_(kind.name)
+                    ),
                 )
             )
             continue
@@ -344,7 +349,9 @@ def check_catalog_csv(kind_name: str, base: CustomerBase, text: str, source: str
                     line,
                     "id",
                     record_id,
-                    f"appears twice in the file (also line {id_lines[record_id]})",
+                    _("appears twice in the file (also line {line})").format(
+                        line=id_lines[record_id]
+                    ),
                 )
             )
             continue
@@ -361,7 +368,7 @@ def check_catalog_csv(kind_name: str, base: CustomerBase, text: str, source: str
         built.append(_Built(line, item, resolved, previous))
     problems.extend(_twice_in_file(kind, built))
     if problems:
-        raise ImportRejected(source, sorted(problems, key=lambda p: p.line))
+        raise ImportRejected(source, table.named(sorted(problems, key=lambda p: p.line)))
     return built
 
 
@@ -377,7 +384,7 @@ def _twice_in_file(kind: _Kind[Any], built: list[_Built]) -> list[RowProblem]:
                         row.line,
                         column,
                         getattr(row.item, column),
-                        f"appears twice in the file (also line {other.line})",
+                        _("appears twice in the file (also line {line})").format(line=other.line),
                     )
                 )
     return problems

@@ -36,6 +36,9 @@ from assettrack.domain.charges import (
 from assettrack.domain.models import Contract
 from assettrack.domain.warranty import WarrantyRules, add_months, warranty_status
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
+from assettrack.i18n.errors import translated
+from assettrack.i18n.formats import format_date
 from assettrack.services.assets import AssetRegister
 from assettrack.services.customers import CustomerBase
 from assettrack.services.service_common import parse_choice
@@ -74,7 +77,7 @@ class ChargeResult:
 
 
 def parse_charge_kind(value: str | ChargeKind) -> ChargeKind:
-    return parse_choice(ChargeKind, value, "a kind of charge")
+    return parse_choice(ChargeKind, value, N_("a kind of charge"))
 
 
 class ChargeService:
@@ -99,8 +102,12 @@ class ChargeService:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise AssetTrackError(f"no contract with id or number {ref!r}")
-        raise AssetTrackError(f"{ref!r} matches {len(matches)} contracts; use the contract id")
+            raise AssetTrackError(_("no contract with id or number {ref}").format(ref=repr(ref)))
+        raise AssetTrackError(
+            _("{ref} matches {count} contracts; use the contract id").format(
+                ref=repr(ref), count=len(matches)
+            )
+        )
 
     @cached_property
     def _customers(self) -> CustomerBase:
@@ -109,11 +116,13 @@ class ChargeService:
     def warranty(self, contract: Contract) -> ContractWarranty:
         """The warranty end the caps count from, and why (see the module docstring)."""
         if contract.warranty_ends_on is not None:
-            return ContractWarranty(contract.warranty_ends_on, "the contract's warranty end")
+            return ContractWarranty(contract.warranty_ends_on, _("the contract's warranty end"))
         if contract.warranty_months is not None and contract.starts_on is not None:
             return ContractWarranty(
                 add_months(contract.starts_on, contract.warranty_months),
-                f"the contract's {contract.warranty_months} months from {contract.starts_on}",
+                _("the contract's {months} months from {start}").format(
+                    months=contract.warranty_months, start=format_date(contract.starts_on)
+                ),
             )
         ends = [
             end
@@ -122,8 +131,10 @@ class ChargeService:
             and (end := warranty_status(asset, self.warranty_rules, self.today()).end)
         ]
         if not ends:
-            return ContractWarranty(None, "no warranty end known for the contract or its assets")
-        return ContractWarranty(max(ends), f"the latest of {len(ends)} covered asset(s)")
+            return ContractWarranty(None, _("no warranty end known for the contract or its assets"))
+        return ContractWarranty(
+            max(ends), _("the latest of {count} covered asset(s)").format(count=len(ends))
+        )
 
     def warranty_end(self, contract: Contract) -> date | None:
         return self.warranty(contract).end
@@ -159,7 +170,7 @@ class ChargeService:
         """Save a charge and say where its contract stands against the labour cap."""
         contract = self.find_contract(contract_ref)
         if self.store.sites.get(site_id) is None:
-            raise AssetTrackError(f"no site with id {site_id!r}")
+            raise AssetTrackError(_("no site with id {id}").format(id=repr(site_id)))
         charge = Charge(
             contract_id=contract.id,
             site_id=site_id,
@@ -175,20 +186,22 @@ class ChargeService:
         if fault_id:
             fault = self.store.faults.get(site_id, fault_id)
             if fault is None:
-                raise AssetTrackError(f"no fault {fault_id} at this site")
+                raise AssetTrackError(_("no fault {id} at this site").format(id=fault_id))
             if fault.warranty_covered:
-                warnings.append("the fault is covered by warranty: service should be free")
+                warnings.append(_("the fault is covered by warranty: service should be free"))
         self.store.charges.save(charge)
         status = self.cap(contract, charge.charged_on)
         if status is None:
             warnings.append(
-                "the contract has no warranty end (set it, or the assets' warranty): "
-                "the labour cap cannot be checked"
+                _(
+                    "the contract has no warranty end (set it, or the assets' warranty): "
+                    "the labour cap cannot be checked"
+                )
             )
         elif charge.kind is ChargeKind.LABOUR and (
             status.alert or status.level is CapLevel.IN_WARRANTY
         ):
-            warnings.append(cap_message(status, contract.currency))
+            warnings.append(translated(cap_message(status, contract.currency)))
         return ChargeResult(charge, status, tuple(warnings))
 
     def summary(

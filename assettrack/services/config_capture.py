@@ -15,13 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assettrack.domain.models import ConfigSnapshot, Inspection
+from assettrack.i18n import N_, _, ngettext
+from assettrack.services import record_texts
 from assettrack.services.report_render import Block, Paragraph, Table
 
+# A flag kept with the record (English data, matched by its start; shown through
+# ``record_texts``).
 NOT_SAVED = "running configuration not saved"
-NOT_SAVED_FLAG = (
-    f"{NOT_SAVED}: the configuration in use differs from the one the device boots with "
-    "(a reboot would lose the changes)"
-)
+NOT_SAVED_FLAG = record_texts.NOT_SAVED
+# The diff's file labels, kept in the stored diff (English); ``diff_label`` says them.
+OLD_LABEL = "inspection of {moment}"
+NEW_LABEL = "this inspection ({moment})"
 DIFF_CONTEXT = 2  # lines of context around each change: enough to see the section
 REPORT_ROWS = 300  # diff lines in a printed record; the whole diff stays with the record
 
@@ -116,24 +120,49 @@ def snapshot(read: ConfigRead, read_at: datetime, previous: Inspection | None) -
             before.config_text,
             read.text,
             read.ignore,
-            old_label=f"inspection of {before.read_at:%Y-%m-%d %H:%M}",
-            new_label=f"this inspection ({read_at:%Y-%m-%d %H:%M})",
+            old_label=OLD_LABEL.format(moment=f"{before.read_at:%Y-%m-%d %H:%M}"),
+            new_label=NEW_LABEL.format(moment=f"{read_at:%Y-%m-%d %H:%M}"),
         )
     return shot
+
+
+def diff_label(line: str) -> str:
+    """A stored diff's line in the current language: its ``---``/``+++`` file labels
+    translated, any other line as it is."""
+    for start, label, message in (
+        ("--- ", OLD_LABEL, N_("inspection of {moment}")),
+        ("+++ ", NEW_LABEL, N_("this inspection ({moment})")),
+    ):
+        head, _sep, tail = label.partition("{moment}")
+        rest = line.removeprefix(start)
+        if line.startswith(start) and rest.startswith(head) and rest.endswith(tail):
+            moment = rest[len(head) : len(rest) - len(tail)]
+            return start + _(message).format(moment=moment)
+    return line
 
 
 def summary(shot: ConfigSnapshot) -> str:
     """One line: what the captured configuration says about changes."""
     if shot.compared_at is None:
-        return f"configuration captured ({shot.command}); no earlier inspection to compare with"
-    since = f"since the inspection of {shot.compared_at:%Y-%m-%d}"
+        return _(
+            "configuration captured ({command}); no earlier inspection to compare with"
+        ).format(command=shot.command)
+    day = f"{shot.compared_at:%Y-%m-%d}"
     if not shot.config_diff:
-        return f"no parameter changes found in the configuration {since}"
+        return _(
+            "no parameter changes found in the configuration since the inspection of {day}"
+        ).format(day=day)
     added, removed = diff_counts(shot.config_diff)
-    return (
-        f"parameter changes found in the configuration {since}: "
-        f"{added} line{'s' if added != 1 else ''} added, {removed} removed"
-    )
+    return ngettext(
+        "parameter changes found in the configuration since the inspection of {day}: "
+        "{added} line added, {removed} removed",
+        "parameter changes found in the configuration since the inspection of {day}: "
+        "{added} lines added, {removed} removed",
+        added,
+    ).format(day=day, added=added, removed=removed)
+
+
+CHANGE_WORDS = {"added": N_("added"), "removed": N_("removed")}
 
 
 def configuration_blocks(inspection: Inspection) -> list[Block]:
@@ -142,13 +171,18 @@ def configuration_blocks(inspection: Inspection) -> list[Block]:
     if shot is None:
         return []
     text = summary(shot)
-    blocks: list[Block] = [Paragraph(text[:1].upper() + text[1:] + " (secrets masked).")]
-    rows = diff_rows(shot.config_diff)
+    said = _("{summary} (secrets masked).").format(summary=text[:1].upper() + text[1:])
+    blocks: list[Block] = [Paragraph(said)]
+    rows = [
+        (_(CHANGE_WORDS[c]) if c in CHANGE_WORDS else c, line)
+        for c, line in diff_rows(shot.config_diff)
+    ]
     if rows:
         shown = rows[:REPORT_ROWS]
         if len(rows) > len(shown):
-            shown.append(("…", f"{len(rows) - len(shown)} more lines, kept with the record"))
-        blocks.append(Table(("Change", "Configuration line"), tuple(shown)))
+            more = len(rows) - len(shown)
+            shown.append(("…", _("{count} more lines, kept with the record").format(count=more)))
+        blocks.append(Table((_("Change"), _("Configuration line")), tuple(shown)))
     return blocks
 
 

@@ -24,6 +24,7 @@ from assettrack.console.transcript import compile_secret_patterns, redact
 from assettrack.domain.models import Asset
 from assettrack.domain.readings import Readings, validate_readings
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
 from assettrack.plugins.extensions import FALLBACK_SCORE, Extensions
 from assettrack.plugins.host import START_UP_STAGES, call_with_deadline, distinct
 from assettrack.plugins.types import DeviceDriver
@@ -40,7 +41,7 @@ NETWORK_SCHEMES = ("socket", "rfc2217")
 class ReadCancelled(AssetTrackError):
     def __init__(self, transcript: str) -> None:
         self.transcript = transcript
-        super().__init__("console read cancelled")
+        super().__init__(_("console read cancelled"))
 
 
 class NoDriver(AssetTrackError):
@@ -92,14 +93,18 @@ class ReadPlan:
 
 def check_baud(baud: int | None) -> None:
     if baud is not None and not MIN_BAUD <= baud <= MAX_BAUD:
-        raise AssetTrackError(f"{baud} is not a line speed (give {MIN_BAUD}-{MAX_BAUD} baud)")
+        raise AssetTrackError(
+            _("{baud} is not a line speed (give {low}-{high} baud)").format(
+                baud=baud, low=MIN_BAUD, high=MAX_BAUD
+            )
+        )
 
 
 def check_port(url: str) -> None:
     """Refuse a port address that cannot name a port: an unknown scheme, a console-server
     address without a host or a TCP port. A device path (/dev/ttyUSB0, COM3) is left to
     the opening, which says whether it exists."""
-    scheme, sep, _ = url.partition("://")
+    scheme, sep, _rest = url.partition("://")
     if not sep:
         return
     scheme = scheme.lower()  # as pyserial reads it
@@ -107,8 +112,10 @@ def check_port(url: str) -> None:
         importlib.util.find_spec(f"serial.urlhandler.protocol_{scheme}") is None
     ):
         raise AssetTrackError(
-            f"{url!r} is not a port address: {scheme}:// is not a kind of port (use "
-            "socket://host:port or rfc2217://host:port for a console server)"
+            _(
+                "{url} is not a port address: {scheme}:// is not a kind of port (use "
+                "socket://host:port or rfc2217://host:port for a console server)"
+            ).format(url=repr(url), scheme=scheme)
         )
     if scheme not in NETWORK_SCHEMES:
         return
@@ -119,8 +126,10 @@ def check_port(url: str) -> None:
         tcp_port = None
     if not parts.hostname or tcp_port is None or tcp_port == 0:
         raise AssetTrackError(
-            f"{url!r} is not a console-server address: write it as {scheme}://host:port,"
-            " the port a number from 1 to 65535"
+            _(
+                "{url} is not a console-server address: write it as {scheme}://host:port, "
+                "the port a number from 1 to 65535"
+            ).format(url=repr(url), scheme=scheme)
         )
 
 
@@ -147,23 +156,34 @@ class ConsoleReader:
         choice = self.extensions.choose_driver(asset, name)
         driver = choice.driver
         wanted = name or asset.driver
-        known = ", ".join(sorted(self.extensions.drivers)) or "none"
+        known = ", ".join(sorted(self.extensions.drivers)) or _("none")
         if driver is None:
             raise NoDriver(
-                f"no driver named {wanted!r} (installed: {known})"
+                _("no driver named {driver} (installed: {known})").format(
+                    driver=repr(wanted), known=known
+                )
                 if wanted
-                else f"no driver handles {asset.vendor} {asset.model} (installed: {known})"
+                else _("no driver handles {vendor} {model} (installed: {known})").format(
+                    vendor=asset.vendor, model=asset.model, known=known
+                )
             )
         declined = choice.declined
         fallback = max((s.score or 0) for s in choice.scores if s.driver == driver.name)
         if not wanted and declined and fallback <= FALLBACK_SCORE:
             tries = " or ".join(f"--driver {d}" for d in declined)
             raise NoDriver(
-                f"{asset.vendor} {asset.model}: driver {', '.join(declined)} reads "
-                f"{asset.vendor} devices but declines this model, and the {driver.name} "
-                f"driver would read nothing; try {tries} (in the app: the asset's driver "
-                f"field), or --driver {driver.name} to only check the console "
-                "(inspect --explain-driver shows every driver's score)"
+                _(
+                    "{vendor} {model}: driver {declined} reads {vendor} devices but declines "
+                    "this model, and the {driver} driver would read nothing; try {tries} (in "
+                    "the app: the asset's driver field), or --driver {driver} to only check "
+                    "the console (inspect --explain-driver shows every driver's score)"
+                ).format(
+                    vendor=asset.vendor,
+                    model=asset.model,
+                    declined=", ".join(declined),
+                    driver=driver.name,
+                    tries=tries,
+                )
             )
         return driver
 
@@ -181,8 +201,10 @@ class ConsoleReader:
         port = options.port or asset.console.port
         if not port:
             raise AssetTrackError(
-                f"no console port for {asset.hostname or asset.serial_number}: give one "
-                "(e.g. /dev/ttyUSB0, COM3, socket://console-server:7001)"
+                _(
+                    "no console port for {asset}: give one (e.g. /dev/ttyUSB0, COM3, "
+                    "socket://console-server:7001)"
+                ).format(asset=asset.hostname or asset.serial_number)
             )
         check_port(port)
         baud = options.baud or asset.console.baud
@@ -227,12 +249,14 @@ class ConsoleReader:
         problems: list[str] = []
         configuration: ConfigRead | None = None
         try:
-            progress(f"opening {port} with driver {driver.name}", "")
+            progress(
+                _("opening {port} with driver {driver}").format(port=port, driver=driver.name), ""
+            )
             session.start(credentials)
-            progress("console ready", session.prompt or "")
+            progress(_("console ready"), session.prompt or "")
             for command in driver.commands:
                 self._check_cancel(session)
-                progress(f"running {command}", "")
+                progress(_("running {command}").format(command=command), "")
                 try:
                     outputs[command] = session.run(command)
                 except CommandRejected as exc:
@@ -289,10 +313,10 @@ class ConsoleReader:
             try:
                 session.enable(credentials.enable_secret if credentials else None)
             except LoginFailed as exc:
-                problems.append(f"configuration not read: {exc}")
+                problems.append(_("configuration not read: {why}").format(why=exc))
                 return None
         patterns = compile_secret_patterns(driver.secret_patterns)
-        progress(f"running {config.running}", "")
+        progress(_("running {command}").format(command=config.running), "")
         try:
             running = session.run(config.running)
         except CommandRejected as exc:
@@ -303,7 +327,7 @@ class ConsoleReader:
         saved: bool | None = None
         if config.saved:
             self._check_cancel(session)
-            progress(f"running {config.saved}", "")
+            progress(_("running {command}").format(command=config.saved), "")
             try:
                 saved = same_configuration(running, session.run(config.saved), config.ignore)
             except CommandRejected as exc:
@@ -324,7 +348,11 @@ class ConsoleReader:
             self.extensions.host.record_failure(
                 self.extensions.plugin_of(driver), f"{driver.name}.parse", exc
             )
-            problems.append(f"driver {driver.name} could not parse the output: {exc}")
+            problems.append(
+                _("driver {driver} could not parse the output: {why}").format(
+                    driver=driver.name, why=exc
+                )
+            )
             return Readings()
         wrong = validate_readings(readings)
         if wrong:
@@ -333,6 +361,10 @@ class ConsoleReader:
                 f"{driver.name}.parse",
                 TypeError("; ".join(wrong)),
             )
-            problems.append(f"driver {driver.name} returned bad readings: {'; '.join(wrong)}")
+            problems.append(
+                _("driver {driver} returned bad readings: {why}").format(
+                    driver=driver.name, why="; ".join(wrong)
+                )
+            )
             return Readings()
         return readings

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
 
 UTF8 = "utf-8-sig"  # reads UTF-8 with or without a BOM
 # charset-normalizer's names for the two readings it judges, and ours.
@@ -56,8 +57,10 @@ def decode(raw: bytes, source: str, encoding: str | None = None) -> tuple[str, s
         return _decode_as(raw, source, "utf-16"), "utf-16"
     if b"\x00" in raw:
         raise EncodingUnclear(
-            f"{source} holds NUL bytes, so it is not CSV text (UTF-16 without a byte-order mark?);"
-            " save it as 'CSV UTF-8'"
+            _(
+                "{source} holds NUL bytes, so it is not CSV text (UTF-16 without a byte-order "
+                "mark?); save it as 'CSV UTF-8'"
+            ).format(source=source)
         )
     try:
         return raw.decode(UTF8), UTF8
@@ -73,8 +76,10 @@ def _decode_as(raw: bytes, source: str, encoding: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         bad = raw[exc.start : min(exc.end, exc.start + 4)]
         raise EncodingUnclear(
-            f"{source} is not {encoding} text: line {line} has bytes {bad.hex(' ')} that"
-            f" {encoding} cannot read; give the file's encoding with --encoding"
+            _(
+                "{source} is not {encoding} text: line {line} has bytes {bytes} that "
+                "{encoding} cannot read; give the file's encoding with --encoding"
+            ).format(source=source, encoding=encoding, line=line, bytes=bad.hex(" "))
         ) from None
 
 
@@ -92,8 +97,10 @@ def _judge(raw: bytes, source: str) -> tuple[str, str]:
     readings.sort(key=lambda r: r.mess)
     if not readings:
         raise EncodingUnclear(
-            f"{source} reads as none of UTF-8, GB18030 or Latin-1 text; give its encoding with"
-            " --encoding (e.g. cp1252, big5, shift_jis), or save it as 'CSV UTF-8'"
+            _(
+                "{source} reads as none of UTF-8, GB18030 or Latin-1 text; give its encoding "
+                "with --encoding (e.g. cp1252, big5, shift_jis), or save it as 'CSV UTF-8'"
+            ).format(source=source)
         )
     if len(readings) == 1:
         return readings[0].text, readings[0].encoding
@@ -143,15 +150,20 @@ def _ambiguous(source: str, one: Reading, other: Reading) -> str:
     for number, (a, b) in enumerate(lines, start=1):
         if a != b:
             start = next(i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y)
-            shown = (
-                f" (line {number} reads {_around(a, start)!r} as {one.encoding},"
-                f" {_around(b, start)!r} as {other.encoding})"
+            shown = _(
+                " (line {line} reads {one} as {encoding}, {other} as {other_encoding})"
+            ).format(
+                line=number,
+                one=repr(_around(a, start)),
+                encoding=one.encoding,
+                other=repr(_around(b, start)),
+                other_encoding=other.encoding,
             )
             break
-    return (
-        f"{source} could be {one.encoding} or {other.encoding} text{shown}; say which with"
-        f" --encoding {one.encoding} or --encoding {other.encoding}"
-    )
+    return _(
+        "{source} could be {encoding} or {other_encoding} text{shown}; say which with "
+        "--encoding {encoding} or --encoding {other_encoding}"
+    ).format(source=source, encoding=one.encoding, other_encoding=other.encoding, shown=shown)
 
 
 def _around(line: str, start: int, width: int = 24) -> str:

@@ -17,6 +17,7 @@ from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import Contract, Customer, Site
 from assettrack.domain.validation import build_contract, build_customer, build_site
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
 from assettrack.services.assets import AssetRegister
 
 
@@ -72,7 +73,9 @@ class CustomerBase:
         found = self.find_customer(key)
         if found is None:
             raise AssetTrackError(
-                f"no customer with id, code or name {key!r} (see 'assettrack customer list')"
+                _(
+                    "no customer with id, code or name {key} (see 'assettrack customer list')"
+                ).format(key=repr(key))
             )
         return found
 
@@ -83,11 +86,17 @@ class CustomerBase:
                 continue
             if _fold(other.name) == _fold(customer.name):
                 problems.append(
-                    FieldProblem("name", customer.name, f"is already the customer {other.id}")
+                    FieldProblem(
+                        "name", customer.name, _("is already the customer {id}").format(id=other.id)
+                    )
                 )
             if customer.code and _fold(other.code) == _fold(customer.code):
                 problems.append(
-                    FieldProblem("code", customer.code, f"is already used by customer {other.id}")
+                    FieldProblem(
+                        "code",
+                        customer.code,
+                        _("is already used by customer {id}").format(id=other.id),
+                    )
                 )
         return problems
 
@@ -95,7 +104,7 @@ class CustomerBase:
         customer = build_customer(values, base=base)
         problems = self.check_customer(customer)
         if problems:
-            raise ValidationError(problems, what="customer")
+            raise ValidationError(problems, what=_("customer"))
         self.store.customers.save(customer)
         if base is not None and base.name != customer.name:
             self._rename_customer(customer)
@@ -117,9 +126,11 @@ class CustomerBase:
         contracts = [c for c in self.store.contracts.list() if c.customer_id == customer.id]
         if sites or contracts:
             raise StillInUse(
-                f"customer {customer.name!r} still has {len(sites)} site(s) and "
-                f"{len(contracts)} contract(s); remove those first"
-                " ('assettrack site remove', or edit the contracts)"
+                _(
+                    "customer {name} still has {sites} site(s) and {contracts} "
+                    "contract(s); remove those first ('assettrack site remove', or "
+                    "edit the contracts)"
+                ).format(name=repr(customer.name), sites=len(sites), contracts=len(contracts))
             )
         self.store.customers.delete(customer.id)
         return customer
@@ -137,8 +148,12 @@ class CustomerBase:
             customer = self.find_customer(key)
             if customer is None:
                 raise ValidationError(
-                    [FieldProblem("customer_id", key, "is not a known customer id, code or name")],
-                    what="site",
+                    [
+                        FieldProblem(
+                            "customer_id", key, _("is not a known customer id, code or name")
+                        )
+                    ],
+                    what=_("site"),
                 )
             resolved["customer_id"] = customer.id
             resolved["customer"] = customer.name
@@ -153,7 +168,11 @@ class CustomerBase:
             ):
                 return [
                     FieldProblem(
-                        "name", site.name, f"is already a site of {site.customer} ({other.id})"
+                        "name",
+                        site.name,
+                        _("is already a site of {customer} ({id})").format(
+                            customer=site.customer, id=other.id
+                        ),
                     )
                 ]
         return []
@@ -166,7 +185,7 @@ class CustomerBase:
             site.visit_plan.setdefault("starts_on", self.register.today.isoformat())
         problems = self.check_site(site)
         if problems:
-            raise ValidationError(problems, what="site")
+            raise ValidationError(problems, what=_("site"))
         return site
 
     def save_site(self, values: Mapping[str, Any], base: Site | None = None) -> Site:
@@ -176,8 +195,10 @@ class CustomerBase:
         site = self.register.find_site(key)
         if site is None:
             raise AssetTrackError(
-                f"no site with id or name {key!r} (a name shared by two customers needs"
-                " 'Customer / Site'; see 'assettrack site list')"
+                _(
+                    "no site with id or name {key} (a name shared by two customers "
+                    "needs 'Customer / Site'; see 'assettrack site list')"
+                ).format(key=repr(key))
             )
         return site
 
@@ -200,21 +221,28 @@ class CustomerBase:
         usage = self.site_usage(site.id)
         if usage.assets:
             raise StillInUse(
-                f"site {site.name!r} still has {usage.assets} asset(s); move them to another"
-                " site first ('assettrack asset move ASSET --to SITE', or Site in the asset"
-                " form); to keep a closed site's history, retire its assets and plan 0 visits"
+                _(
+                    "site {name} still has {assets} asset(s); move them to another "
+                    "site first ('assettrack asset move ASSET --to SITE', or Site in "
+                    "the asset form); to keep a closed site's history, retire its "
+                    "assets and plan 0 visits"
+                ).format(name=repr(site.name), assets=usage.assets)
             )
         if usage.total_records:
             counts = ", ".join(f"{n} {kind}" for kind, n in usage.records.items())
             raise StillInUse(
-                f"site {site.name!r} still has records ({counts}); they are the customer's"
-                " history, so the site stays"
+                _(
+                    "site {name} still has records ({counts}); they are the "
+                    "customer's history, so the site stays"
+                ).format(name=repr(site.name), counts=counts)
             )
         contracts = [c.number for c in self.store.contracts.list() if site.id in c.site_ids]
         if contracts:
             raise StillInUse(
-                f"site {site.name!r} is covered by contract(s) {', '.join(contracts)};"
-                " take it off them first ('assettrack contract edit')"
+                _(
+                    "site {name} is covered by contract(s) {names}; take it off them "
+                    "first ('assettrack contract edit')"
+                ).format(name=repr(site.name), names=", ".join(contracts))
             )
         self.store.sites.delete(site.id)
         self.register.forget_site(site.id)
@@ -237,7 +265,9 @@ class CustomerBase:
         found = self.find_contract(key)
         if found is None:
             raise AssetTrackError(
-                f"no contract with id or number {key!r} (see 'assettrack contract list')"
+                _("no contract with id or number {key} (see 'assettrack contract list')").format(
+                    key=repr(key)
+                )
             )
         return found
 
@@ -248,23 +278,25 @@ class CustomerBase:
         customer = self.find_customer(key) if key else None
         if key and customer is None:
             problems.append(
-                FieldProblem("customer_id", key, "is not a known customer id, code or name")
+                FieldProblem("customer_id", key, _("is not a known customer id, code or name"))
             )
         elif customer is not None:
             resolved["customer_id"], resolved["customer"] = customer.id, customer.name
         try:
             contract = build_contract(resolved, base=base)
         except ValidationError as exc:
-            raise ValidationError(problems + exc.problems, what="contract") from None
+            raise ValidationError(problems + exc.problems, what=_("contract")) from None
         contract.site_ids = self._site_ids(contract.site_ids, customer, problems)
         contract.asset_ids = self._asset_ids(contract.asset_ids, problems)
         for other in self.store.contracts.list():
             if other.id != contract.id and _fold(other.number) == _fold(contract.number):
                 problems.append(
-                    FieldProblem("number", contract.number, f"is already contract {other.id}")
+                    FieldProblem(
+                        "number", contract.number, _("is already contract {id}").format(id=other.id)
+                    )
                 )
         if problems:
-            raise ValidationError(problems, what="contract")
+            raise ValidationError(problems, what=_("contract"))
         return contract
 
     def _site_ids(
@@ -274,11 +306,15 @@ class CustomerBase:
         for key in keys:
             site = self.register.find_site(key)
             if site is None:
-                problems.append(FieldProblem("site_ids", key, "is not a known site id or name"))
+                problems.append(FieldProblem("site_ids", key, _("is not a known site id or name")))
             elif customer is not None and site.customer_id not in (None, customer.id):
                 problems.append(
                     FieldProblem(
-                        "site_ids", key, f"belongs to {site.customer}, not {customer.name}"
+                        "site_ids",
+                        key,
+                        _("belongs to {customer}, not {name}").format(
+                            customer=site.customer, name=customer.name
+                        ),
                     )
                 )
             else:
@@ -300,7 +336,11 @@ class CustomerBase:
     def contracts_ending(self, today: date, within_days: int) -> list[Contract]:
         """The renewal list: contracts whose term ends in the next ``within_days`` days."""
         if within_days < 0:
-            raise AssetTrackError(f"--ending must be 0 or more days, not {within_days}")
+            raise AssetTrackError(
+                _("--ending must be 0 or more days, not {within_days}").format(
+                    within_days=within_days
+                )
+            )
         last = today + timedelta(days=within_days)
         found = [c for c in self.store.contracts.list() if c.ends_on and today <= c.ends_on <= last]
         return sorted(found, key=lambda c: (c.ends_on, c.number))

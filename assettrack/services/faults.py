@@ -46,6 +46,7 @@ from assettrack.domain.known_problems import KnownProblem, Match
 from assettrack.domain.models import Asset, AssetStatus, Fault, ReportedVia, Site, TimeChange
 from assettrack.domain.warranty import WarrantyRules, WarrantyState, warranty_status
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
 from assettrack.services.known_problems import KnownProblemService
 from assettrack.services.open_visit import open_visit
 from assettrack.services.service_common import find_record, find_site, parse_choice
@@ -108,7 +109,7 @@ def parse_reported_via(value: str | ReportedVia) -> ReportedVia:
     return parse_choice(
         ReportedVia,
         value,
-        "a way of reporting",
+        N_("a way of reporting"),
         aliases={"e_mail": "email", "mail": "email", "onsite": "on_site"},
     )
 
@@ -141,7 +142,7 @@ class FaultService:
     ) -> Fault:
         """Record a new fault (any other field may be given too)."""
         if self.store.sites.get(site_id) is None:
-            raise AssetTrackError(f"no site with id {site_id!r}")
+            raise AssetTrackError(_("no site with id {site_id}").format(site_id=repr(site_id)))
         fault = Fault(
             site_id=site_id,
             severity=severity,
@@ -165,7 +166,7 @@ class FaultService:
     ) -> Fault:
         """Record a time (now unless given); one already recorded only with ``replace``."""
         if name not in TIME_LABELS:
-            raise AssetTrackError(f"{name} is not a time of a fault")
+            raise AssetTrackError(_("{name} is not a time of a fault").format(name=name))
         old = getattr(fault, name)
         if old is not None and not replace:
             raise TimeAlreadySet(name, old)
@@ -177,18 +178,20 @@ class FaultService:
         self._apply(copy, changes)
         problems = self.problems(copy)
         if problems:
-            raise ValidationError(problems, what="fault")
+            raise ValidationError(problems, what=_("fault"))
         return copy
 
     def return_unit(self, fault: Fault, at: datetime | None = None) -> Fault:
         if not unit_away(fault):
-            raise AssetTrackError("this fault has no unit away for repair")
+            raise AssetTrackError(_("this fault has no unit away for repair"))
         return self.update(fault, unit_returned_at=at or self.clock())
 
     def _apply(self, fault: Fault, changes: dict[str, Any]) -> None:
         unknown = set(changes) - EDITABLE
         if unknown:
-            raise AssetTrackError(f"cannot change {', '.join(sorted(unknown))} of a fault")
+            raise AssetTrackError(
+                _("cannot change {names} of a fault").format(names=", ".join(sorted(unknown)))
+            )
         if "reported_via" in changes:
             changes["reported_via"] = parse_reported_via(changes["reported_via"])
         for name, value in changes.items():
@@ -201,7 +204,7 @@ class FaultService:
             if before is not None:  # the caller's object goes back to what is stored
                 for name in changes:
                     setattr(fault, name, getattr(before, name))
-            raise ValidationError(problems, what="fault")
+            raise ValidationError(problems, what=_("fault"))
         if before is not None:
             moved = time_differences(before, {n: getattr(fault, n) for n in changes})
             if moved:
@@ -224,12 +227,12 @@ class FaultService:
         if fault.asset_id is not None:
             asset = self.store.assets.get(fault.asset_id)
             if asset is None:
-                problems.append(FieldProblem("asset", fault.asset_id, "is not a known asset"))
+                problems.append(FieldProblem("asset", fault.asset_id, _("is not a known asset")))
             elif asset.site_id != fault.site_id:
-                problems.append(FieldProblem("asset", asset.serial_number, "is at another site"))
+                problems.append(FieldProblem("asset", asset.serial_number, _("is at another site")))
         if (fault.loaner_serial or fault.sent_for_repair_at) and not fault.asset_id:
             problems.append(
-                FieldProblem("asset", None, "is needed to track a unit away for repair")
+                FieldProblem("asset", None, _("is needed to track a unit away for repair"))
             )
         return problems + timestamp_problems(fault) + warranty_problems(fault)
 
@@ -297,14 +300,16 @@ class FaultService:
     def attach_known_problem(self, fault: Fault, problem_id: str | None) -> Fault:
         """Name the known problem whose solution was applied (None: none)."""
         if problem_id and self.store.known_problems.get(problem_id) is None:
-            raise AssetTrackError(f"no known problem with id {problem_id!r}")
+            raise AssetTrackError(
+                _("no known problem with id {problem_id}").format(problem_id=repr(problem_id))
+            )
         return self.update(fault, known_problem_id=problem_id or None)
 
     def make_known_problem(self, fault: Fault, title: str = "") -> KnownProblem:
         """A resolved fault becomes a known problem; a fault with none attached names it
         (one already attached stays: its solution is the one that was applied)."""
         if fault.resolved_at is None:
-            raise AssetTrackError("only a resolved fault becomes a known problem")
+            raise AssetTrackError(_("only a resolved fault becomes a known problem"))
         problem = self.known_problems.from_fault(fault, title)
         if not fault.known_problem_id:
             self.update(fault, known_problem_id=problem.id)
@@ -340,9 +345,15 @@ class FaultService:
         """
         now = now or self.clock()
         if status not in (None, *STATUSES):
-            raise AssetTrackError(f"{status!r} is not a status ({', '.join(STATUSES)})")
+            raise AssetTrackError(
+                _("{status} is not a status ({names})").format(
+                    status=repr(status), names=", ".join(STATUSES)
+                )
+            )
         if targets not in (None, *TARGET_FILTERS):
-            raise AssetTrackError(f"{targets!r} is not a target filter")
+            raise AssetTrackError(
+                _("{targets} is not a target filter").format(targets=repr(targets))
+            )
         targets = targets or ("missed" if sla_missed else None)
         status = status or ("open" if open_only else None)
         site_filter = find_site(self.store, site).id if site else None

@@ -24,7 +24,10 @@ from assettrack.domain.models import (
 from assettrack.domain.readings import Readings
 from assettrack.domain.seal import seal
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
+from assettrack.i18n.terms import INSPECTION_STATES, term
 from assettrack.plugins.extensions import Extensions
+from assettrack.services import record_texts
 from assettrack.services.config_capture import (
     NOT_SAVED,
     NOT_SAVED_FLAG,
@@ -33,9 +36,17 @@ from assettrack.services.config_capture import (
     snapshot,
 )
 from assettrack.services.open_visit import open_visit
+from assettrack.services.record_texts import (
+    FIRMWARE_CHANGED,
+    FIRMWARE_NEW,
+    NEWLY_DOWN,
+    SERIAL_MISMATCH,
+    STILL_DOWN,
+)
 from assettrack.store.store import Store
 
 MANUAL = ""  # filled_from of an answer the engineer gave
+# What a read writes into the record, in English (``record_texts.record_text`` shows it translated).
 INTERFACES_ITEM = "interfaces"
 
 
@@ -43,28 +54,23 @@ def newly_down_proposal(down_now: list[str], down_before: list[str]) -> Proposal
     """Unused ports are down at every visit; only a port that was up last time is news."""
     new = [name for name in down_now if name not in set(down_before)]
     if new:
-        return Proposal(
-            ItemResult.FAIL, str(len(new)), "down since the last inspection: " + ", ".join(new[:8])
-        )
-    note = f"{len(down_now)} down, as at the last inspection" if down_now else ""
+        return Proposal(ItemResult.FAIL, str(len(new)), NEWLY_DOWN.format(ports=", ".join(new[:8])))
+    note = STILL_DOWN.format(count=len(down_now)) if down_now else ""
     return Proposal(ItemResult.PASS, "0", note)
 
 
 def serial_mismatch(asset: Asset, readings: Readings) -> str | None:
     read = (readings.serial_number or "").strip()
     if read and read.casefold() != asset.serial_number.strip().casefold():
-        return (
-            f"serial number mismatch: the device reports {read}, the register has "
-            f"{asset.serial_number} (a swapped unit?)"
-        )
+        return SERIAL_MISMATCH.format(read=read, registered=asset.serial_number)
     return None
 
 
 # A firmware read that differs from the register is news (an upgrade, or a swapped unit):
 # it is proposed as a parameter change, and the register changes only when accepted.
 FIRMWARE = "firmware"
-FIRMWARE_PROPOSED = "read from the console, not accepted into the register"
-FIRMWARE_ACCEPTED = "read from the console, accepted into the register"
+FIRMWARE_PROPOSED = record_texts.FIRMWARE_PROPOSED
+FIRMWARE_ACCEPTED = record_texts.FIRMWARE_ACCEPTED
 FIRMWARE_FLAGS = ("firmware changed", "firmware not in the register")
 
 
@@ -83,11 +89,8 @@ def firmware_change(asset: Asset, readings: Readings) -> tuple[ParameterChange, 
         return None
     change = ParameterChange(FIRMWARE, recorded, read, FIRMWARE_PROPOSED)
     if not recorded:
-        return change, f"firmware not in the register: the device reports {read}"
-    return change, (
-        f"firmware changed: the device reports {read}, the register has {recorded} "
-        "(an upgrade, or a swapped unit?)"
-    )
+        return change, FIRMWARE_NEW.format(read=read)
+    return change, FIRMWARE_CHANGED.format(read=read, registered=recorded)
 
 
 class InspectionService:
@@ -166,7 +169,9 @@ class InspectionService:
         self._require_editable(inspection)
         entry = next((r for r in inspection.items if r.item_id == item_id), None)
         if entry is None:
-            raise AssetTrackError(f"item {item_id!r} is not on this checklist")
+            raise AssetTrackError(
+                _("item {item_id} is not on this checklist").format(item_id=repr(item_id))
+            )
         item = self.checklist(asset).get(item_id)
         if value is not None:
             value = value.strip()
@@ -190,15 +195,27 @@ class InspectionService:
                 number = float(value.replace(",", "."))
             except ValueError:
                 raise ValidationError(
-                    [FieldProblem(item_id, value, f"is not a number ({item.unit or 'no unit'})")],
-                    what="answer",
+                    [
+                        FieldProblem(
+                            item_id,
+                            value,
+                            _("is not a number ({unit})").format(unit=item.unit or _("no unit")),
+                        )
+                    ],
+                    what=_("answer"),
                 ) from None
             return judge_number(item, number)
         if item.kind is ItemKind.CHOICE:
             if value not in item.choices:
                 raise ValidationError(
-                    [FieldProblem(item_id, value, f"must be one of {', '.join(item.choices)}")],
-                    what="answer",
+                    [
+                        FieldProblem(
+                            item_id,
+                            value,
+                            _("must be one of {names}").format(names=", ".join(item.choices)),
+                        )
+                    ],
+                    what=_("answer"),
                 )
             return ItemResult.PASS if value in item.passing else ItemResult.FAIL
         return None
@@ -307,8 +324,8 @@ class InspectionService:
         unanswered = [r for r in inspection.items if r.result is None]
         if unanswered:
             raise ValidationError(
-                [FieldProblem(r.item_id, r.label, "has no result yet") for r in unanswered],
-                what="inspection (answer every item, n/a where it does not apply)",
+                [FieldProblem(r.item_id, r.label, _("has no result yet")) for r in unanswered],
+                what=_("inspection (answer every item, n/a where it does not apply)"),
             )
         inspection.state = InspectionState.COMPLETE
         inspection.completed_at = self.clock()
@@ -319,11 +336,12 @@ class InspectionService:
 
     def sign(self, inspection: Inspection, asset: Asset, representative: str) -> Inspection:
         if inspection.state is not InspectionState.COMPLETE:
-            raise AssetTrackError("only a completed inspection can be signed off")
+            raise AssetTrackError(_("only a completed inspection can be signed off"))
         self._require_visit_unsigned(inspection)
         if not representative.strip():
             raise ValidationError(
-                [FieldProblem("representative", representative, "is required")], what="sign-off"
+                [FieldProblem("representative", representative, _("is required"))],
+                what=_("sign-off"),
             )
         inspection.sign_off = SignOff(representative.strip(), self.clock())
         inspection.state = InspectionState.SIGNED
@@ -363,7 +381,7 @@ class InspectionService:
         self._require_editable(inspection)
         change = self.pending_firmware(inspection)
         if change is None:
-            raise AssetTrackError("no firmware change to accept: the read matches the register")
+            raise AssetTrackError(_("no firmware change to accept: the read matches the register"))
         fresh = self.store.assets.get(asset.id) or asset
         saved = self.store.assets.save(dataclasses.replace(fresh, firmware=change.new_value))
         change.old_value = fresh.firmware
@@ -381,7 +399,9 @@ class InspectionService:
         for record in (inspection, stored):
             if record is not None and record.state is not InspectionState.DRAFT:
                 raise AssetTrackError(
-                    f"this inspection is {record.state.value}: only a draft can be discarded"
+                    _("this inspection is {state}: only a draft can be discarded").format(
+                        state=term(INSPECTION_STATES, record.state.value)
+                    )
                 )
         if stored is not None:
             self.store.inspections.delete(stored)
@@ -389,7 +409,9 @@ class InspectionService:
     def _require_editable(self, inspection: Inspection) -> None:
         if inspection.state is not InspectionState.DRAFT:
             raise AssetTrackError(
-                f"this inspection is {inspection.state.value} and can no longer change"
+                _("this inspection is {state} and can no longer change").format(
+                    state=term(INSPECTION_STATES, inspection.state.value)
+                )
             )
         self._require_visit_unsigned(inspection)
 
@@ -402,8 +424,13 @@ class InspectionService:
         )
         if visit is not None and visit.sign_off is not None:
             raise AssetTrackError(
-                f"this inspection belongs to a visit signed by {visit.sign_off.representative} "
-                f"on {visit.sign_off.signed_at:%Y-%m-%d %H:%M} and can no longer change"
+                _(
+                    "this inspection belongs to a visit signed by {representative} on "
+                    "{signed_at} and can no longer change"
+                ).format(
+                    representative=visit.sign_off.representative,
+                    signed_at=f"{visit.sign_off.signed_at:%Y-%m-%d %H:%M}",
+                )
             )
 
 

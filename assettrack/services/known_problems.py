@@ -9,6 +9,7 @@ from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.known_problems import KnownProblem, Match, search
 from assettrack.domain.models import Fault
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
 from assettrack.services.service_config import ServiceConfig
 from assettrack.store.store import Store
 
@@ -54,12 +55,12 @@ class KnownProblemService:
             author=self.author,
         )
         problems = [
-            FieldProblem(name, "", "is needed")
+            FieldProblem(name, "", _("is needed"))
             for name in ("title", "symptom", "solution")
             if not getattr(problem, name)
         ]
         if problems:
-            raise ValidationError(problems, what="known problem")
+            raise ValidationError(problems, what=_("known problem"))
         return self.store.known_problems.save(problem)
 
     def from_fault(self, fault: Fault, title: str = "") -> KnownProblem:
@@ -67,10 +68,12 @@ class KnownProblemService:
         its result when no resolution was written: the record form asks for the result)."""
         solution = fault.resolution or fault.result
         if not fault.symptom or not solution:
-            raise AssetTrackError("the fault needs a symptom and a result (what fixed it) first")
+            raise AssetTrackError(_("the fault needs a symptom and a result (what fixed it) first"))
         made = self.from_fault_of(fault.id)
         if made is not None:  # one fault, one known problem: a second would split the base
-            raise AssetTrackError(f"this fault is already the known problem {made.title!r}")
+            raise AssetTrackError(
+                _("this fault is already the known problem {title}").format(title=repr(made.title))
+            )
         asset = self.store.assets.get(fault.asset_id) if fault.asset_id else None
         return self.add(
             title or fault.symptom[:60],

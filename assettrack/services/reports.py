@@ -15,7 +15,8 @@ from assettrack.domain.charges import Charge
 from assettrack.domain.faults import EXCLUSION_LABELS
 from assettrack.domain.models import Fault, Inspection, Visit, VisitKind
 from assettrack.domain.visits import month_end
-from assettrack.i18n import N_, _, pgettext, using
+from assettrack.i18n import N_, _, current_language, pgettext, using
+from assettrack.i18n.formats import format_date, format_datetime, format_money, format_month
 from assettrack.i18n.terms import (
     COMPLIANCE,
     INSPECTION_STATES,
@@ -29,6 +30,7 @@ from assettrack.i18n.terms import (
 from assettrack.services.attachments import AttachmentService, evidence_blocks
 from assettrack.services.config_capture import configuration_blocks
 from assettrack.services.faults import FaultService
+from assettrack.services.record_texts import record_text
 from assettrack.services.report_render import (
     Block,
     Fields,
@@ -60,8 +62,12 @@ CHARGE_KINDS = {
 
 
 def _t(value: datetime | date | None) -> str:
+    """A date or time as the report's language writes it: ``2026-12-01 09:30`` (with its
+    zone, when it has one) in English, ``2026年12月1日 09:30`` in Chinese."""
     if value is None:
         return ""
+    if current_language() != "en":
+        return format_datetime(value) if isinstance(value, datetime) else format_date(value)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="minutes")
     return value.isoformat()
@@ -185,7 +191,7 @@ class ReportService:
                                 c.parameter,
                                 c.old_value,
                                 c.new_value,
-                                c.reason,
+                                record_text(c.reason),
                             )
                             for c in changes
                         ),
@@ -194,7 +200,7 @@ class ReportService:
                     Table(
                         (_("Device"), _("Firmware from"), _("To"), _("Why")),
                         tuple(
-                            (self._asset_label(u.asset_id)[0], u.old, u.new, u.reason)
+                            (self._asset_label(u.asset_id)[0], u.old, u.new, record_text(u.reason))
                             for u in upgrades
                         ),
                         empty=_("No firmware upgraded."),
@@ -307,7 +313,7 @@ class ReportService:
                         _(item.label),
                         term(ITEM_RESULTS, item.result.value) if item.result else "",
                         f"{item.value} {item.unit}".strip(),
-                        item.note,
+                        record_text(item.note),
                     )
                     for item in inspection.items
                 ),
@@ -319,7 +325,7 @@ class ReportService:
                 Table(
                     (_("Parameter"), _("Old"), _("New"), _("Reason")),
                     tuple(
-                        (c.parameter, c.old_value, c.new_value, c.reason)
+                        (c.parameter, c.old_value, c.new_value, record_text(c.reason))
                         for c in inspection.parameter_changes
                     ),
                 )
@@ -328,7 +334,7 @@ class ReportService:
         blocks += configuration_blocks(inspection)
         if inspection.flags:
             # What the engineer was asked to look at (a serial or firmware that differs).
-            blocks.append(Paragraph(_lines(inspection.flags)))
+            blocks.append(Paragraph(_lines([record_text(f) for f in inspection.flags])))
         if inspection.notes:
             blocks.append(Paragraph(inspection.notes))
         blocks += self._evidence("inspection", inspection.id)
@@ -390,7 +396,7 @@ class ReportService:
         site = find_site(self.store, site_ref)
         first, last = month.replace(day=1), month_end(month.replace(day=1))
         report = Report(
-            _("Monthly service summary {month}").format(month=f"{first:%Y-%m}"),
+            _("Monthly service summary {month}").format(month=format_month(first)),
             f"{site.customer} · {site.name}",
         )
         compliance = self.visits.compliance(site, first, today)
@@ -495,7 +501,7 @@ class ReportService:
                                 if c.contract_id in contracts
                                 else c.contract_id[:8],
                                 _(CHARGE_KINDS.get(c.kind.value, c.kind.value)),
-                                f"{c.amount} "
+                                f"{format_money(c.amount)} "
                                 + (
                                     contracts[c.contract_id].currency
                                     if c.contract_id in contracts

@@ -34,12 +34,19 @@ from assettrack.domain.seal import (
     sealed_records,
     short,
 )
+from assettrack.domain.texts import N_
+from assettrack.i18n import _
+from assettrack.i18n.errors import translated
+from assettrack.i18n.terms import record_kind
 from assettrack.services import git_sync
 from assettrack.services.git_sync import BRANCH, FieldChange, SyncPaths
 from assettrack.store.repositories import live_documents
 from assettrack.store.store import Store
 
 Key = tuple[str, str]  # (table, document id)
+# What is wrong with a signed record, as a finding says it (``N_``: JSON keeps the English).
+CHANGED = N_("changed after the customer signed it")
+VISIT_CHANGED = N_("changed after its visit {visit} was signed")  # filled in where found
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,9 @@ class HistoryCommit:
     at: datetime
 
     def said(self) -> str:
-        return f"commit {self.id[:10]} by {self.by}, {self.at:%Y-%m-%d %H:%M}"
+        return _("commit {commit} by {author}, {moment}").format(
+            commit=self.id[:10], author=self.by, moment=f"{self.at:%Y-%m-%d %H:%M}"
+        )
 
 
 @dataclass(frozen=True)
@@ -59,13 +68,20 @@ class Finding:
     table: str
     doc_id: str
     site_id: str
-    problem: str  # one line: what is wrong
+    problem: str  # one line: what is wrong (English, as JSON says it; ``lines`` translate)
     commit: HistoryCommit | None = None  # the commit that brought it (None: not in the history)
     changes: tuple[FieldChange, ...] = ()  # against the version that was signed
 
     def lines(self) -> list[str]:
-        where = self.commit.said() if self.commit else "changed on this computer, not synced"
-        said = [f"{_singular(self.table)} {self.doc_id}: {self.problem} ({where})"]
+        where = self.commit.said() if self.commit else _("changed on this computer, not synced")
+        said = [
+            _("{what} {id}: {problem} ({where})").format(
+                what=record_kind(self.table),
+                id=self.doc_id,
+                problem=translated(self.problem),
+                where=where,
+            )
+        ]
         said += [f"    {c.field}: {_value(c.before)} -> {_value(c.after)}" for c in self.changes]
         return said
 
@@ -83,23 +99,32 @@ class VerifyReport:
         return not self.findings
 
     def lines(self) -> list[str]:
-        said = [
-            f"Checked {self.visits} signed visit(s) and {self.inspections} signed "
-            f"inspection(s) against their seals"
-            + (
-                f" and {self.commits} commit(s) of the history"
-                if self.commits is not None
-                else " (no sync history here to check against)"
+        checked = (
+            _(
+                "Checked {visits} signed visit(s) and {inspections} signed inspection(s) "
+                "against their seals and {commits} commit(s) of the history"
             )
+            if self.commits is not None
+            else _(
+                "Checked {visits} signed visit(s) and {inspections} signed inspection(s) "
+                "against their seals (no sync history here to check against)"
+            )
+        )
+        said = [
+            checked.format(visits=self.visits, inspections=self.inspections, commits=self.commits)
         ]
         if self.unsealed:
-            said.append(f"{self.unsealed} signed before seals were kept: not checkable")
+            said.append(
+                _("{count} signed before seals were kept: not checkable").format(
+                    count=self.unsealed
+                )
+            )
         for finding in self.findings:
             said += finding.lines()
         said.append(
-            "All signed records are as signed."
+            _("All signed records are as signed.")
             if self.intact
-            else f"{len(self.findings)} problem(s) with signed records."
+            else _("{count} problem(s) with signed records.").format(count=len(self.findings))
         )
         return said
 
@@ -127,7 +152,7 @@ def verify(store: Store) -> VerifyReport:
             report.unsealed += 1
             continue
         if content_seal(doc) != recorded_seal(doc):
-            local.append(("visits", doc, "changed after the customer signed it"))
+            local.append(("visits", doc, CHANGED))
         for inspection_id, seal in sealed_records(doc).items():
             expected[inspection_id] = (doc["id"], seal)
     for _name, doc in _documents(store, "inspections"):
@@ -139,9 +164,9 @@ def verify(store: Store) -> VerifyReport:
         if visit is None and not own:
             report.unsealed += 1
         elif own and content_seal(doc) != own:
-            local.append(("inspections", doc, "changed after the customer signed it"))
+            local.append(("inspections", doc, CHANGED))
         elif visit is not None and content_seal(doc) != visit[1]:
-            local.append(("inspections", doc, f"changed after its visit {visit[0]} was signed"))
+            local.append(("inspections", doc, N_(VISIT_CHANGED, visit=visit[0])))
     for inspection_id, (visit_id, _seal) in sorted(expected.items()):
         report.inspections += 1
         report.findings.append(
@@ -149,7 +174,10 @@ def verify(store: Store) -> VerifyReport:
                 "inspections",
                 inspection_id,
                 "",
-                f"missing: it was part of visit {visit_id} when the customer signed it",
+                N_(
+                    "missing: it was part of visit {visit} when the customer signed it",
+                    visit=visit_id,
+                ),
             )
         )
     history = _History.of(store)
@@ -250,19 +278,19 @@ class _History:
         if signed and content_seal(doc) != recorded_seal(signed[0].doc):
             first = signed[0]
             if seal and seal != recorded_seal(first.doc) and content_seal(doc) == seal:
-                problem = "sealed again after a change: its seal is not the one signed"
+                problem = N_("sealed again after a change: its seal is not the one signed")
             elif not seal:
-                problem = "its signature and seal were taken off after signing"
+                problem = N_("its signature and seal were taken off after signing")
             else:
-                problem = "changed after the customer signed it"
+                problem = CHANGED
             self._find(table, doc, problem, where, first.doc)
         elif seal and content_seal(doc) != seal:
-            self._find(table, doc, "changed after the customer signed it", where, None)
+            self._find(table, doc, CHANGED, where, None)
         elif table == "inspections" and not seal and doc["id"] in self.expected:
             visit_id, sealed = self.expected[doc["id"]]
             if content_seal(doc) != sealed:
                 at_signing = next((v.doc for v in earlier if content_seal(v.doc) == sealed), None)
-                problem = f"changed after its visit {visit_id} was signed"
+                problem = N_(VISIT_CHANGED, visit=visit_id)
                 self._find(table, doc, problem, where, at_signing)
         if table == "visits" and not _broken(doc):
             for inspection_id, sealed in sealed_records(doc).items():
@@ -327,12 +355,8 @@ def _commit(commit: Commit) -> HistoryCommit:
     return HistoryCommit(commit.id.decode(), by, at)
 
 
-def _singular(table: str) -> str:
-    return {"visits": "visit", "inspections": "inspection"}.get(table, table)
-
-
 def _value(value: Any) -> str:
-    text = "(none)" if value in (None, "", [], {}) else str(value)
+    text = _("(none)") if value in (None, "", [], {}) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -348,9 +372,9 @@ class SealState:
     def line(self) -> str:
         if not self.seal:
             return ""
-        where = self.commit.said() if self.commit else "not in the team's history yet"
-        state = "" if self.intact else " (CHANGED SINCE SIGNING: run assettrack verify)"
-        return f"Seal {self.seal} · {where}{state}"
+        where = self.commit.said() if self.commit else _("not in the team's history yet")
+        state = "" if self.intact else _(" (CHANGED SINCE SIGNING: run assettrack verify)")
+        return _("Seal {seal} · {where}{state}").format(seal=self.seal, where=where, state=state)
 
 
 def seal_state(store: Store, table: str, record: Any) -> SealState:

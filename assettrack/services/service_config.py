@@ -23,6 +23,8 @@ from assettrack.domain.models import Site
 from assettrack.domain.survey import Survey
 from assettrack.domain.visits import VisitPlan
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
+from assettrack.i18n.errors import error_text
 
 SECTIONS = ("visits", "faults", "charges", "survey")
 
@@ -41,7 +43,9 @@ class ServiceConfig:
         if not site.visit_plan:
             return self.visit_plan
         return VisitPlan.from_mapping(
-            site.visit_plan, base=self.visit_plan, source=f"visit plan of site {site.name}"
+            site.visit_plan,
+            base=self.visit_plan,
+            source=_("visit plan of site {site}").format(site=site.name),
         )
 
 
@@ -66,7 +70,7 @@ def load_service_config(
     try:
         known = tables["faults"].get("known_problems", {})
         return ServiceConfig(
-            visit_plan=VisitPlan.from_mapping(tables["visits"], source="visit settings"),
+            visit_plan=VisitPlan.from_mapping(tables["visits"], source=_("visit settings")),
             severity=SeverityRules.from_mapping(tables["faults"], require_resolution=True),
             caps=CapRules.from_mapping(tables["charges"]),
             survey=Survey.from_mapping(tables["survey"]),
@@ -74,6 +78,6 @@ def load_service_config(
             known_problem_limit=int(known.get("limit", 5)),
         )
     except ValidationError as exc:
-        raise AssetTrackError(str(exc)) from exc
+        raise AssetTrackError(error_text(exc)) from exc
     except (TypeError, ValueError) as exc:
-        raise AssetTrackError(f"invalid service settings: {exc}") from exc
+        raise AssetTrackError(_("invalid service settings: {why}").format(why=exc)) from exc

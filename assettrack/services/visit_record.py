@@ -28,6 +28,7 @@ from assettrack.domain.models import (
     new_id,
 )
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
 from assettrack.services.inspections import FIRMWARE_ACCEPTED
 from assettrack.services.service_config import ServiceConfig
 from assettrack.services.visits import VisitService
@@ -42,7 +43,7 @@ class VisitIncomplete(AssetTrackError):
     """Completing found what the visit still lacks; ``missing`` lists it in words."""
 
     def __init__(self, missing: list[str]) -> None:
-        super().__init__("not complete yet: " + "; ".join(missing))
+        super().__init__(_("not complete yet: {missing}").format(missing="; ".join(missing)))
         self.missing = missing
 
 
@@ -66,7 +67,9 @@ class Progress:
         return [a for a in self.devices if not self.done(a.id)]
 
     def line(self) -> str:
-        return f"{self.inspected}/{len(self.devices)} devices inspected"
+        return _("{done}/{total} devices inspected").format(
+            done=self.inspected, total=len(self.devices)
+        )
 
 
 class VisitRecordService:
@@ -88,7 +91,9 @@ class VisitRecordService:
     def site_of(self, visit: Visit) -> Site:
         site = self.store.sites.get(visit.site_id)
         if site is None:
-            raise AssetTrackError(f"the visit's site {visit.site_id} is not in the database")
+            raise AssetTrackError(
+                _("the visit's site {site_id} is not in the database").format(site_id=visit.site_id)
+            )
         return site
 
     def inspections_of(self, visit: Visit) -> list[Inspection]:
@@ -192,9 +197,9 @@ class VisitRecordService:
     def add_hazard(self, visit: Visit, hazard: str, *, removed: bool) -> Visit:
         text = hazard.strip()
         if not text:
-            raise AssetTrackError("describe the hazard (what, where)")
+            raise AssetTrackError(_("describe the hazard (what, where)"))
         if removed and visit.kind is VisitKind.PHONE_FOLLOW_UP:
-            raise AssetTrackError("a hazard is removed on site, not on a phone follow-up")
+            raise AssetTrackError(_("a hazard is removed on site, not on a phone follow-up"))
         if text not in visit.hazards_found:
             visit.hazards_found.append(text)
         if removed and text not in visit.hazards_removed:
@@ -203,7 +208,7 @@ class VisitRecordService:
 
     def mark_removed(self, visit: Visit, hazard: str) -> Visit:
         if hazard not in visit.hazards_found:
-            raise AssetTrackError(f"no hazard {hazard!r} on this visit")
+            raise AssetTrackError(_("no hazard {hazard} on this visit").format(hazard=repr(hazard)))
         if hazard not in visit.hazards_removed:
             visit.hazards_removed.append(hazard)
         return self.visits.save(visit)
@@ -224,11 +229,13 @@ class VisitRecordService:
     ) -> Visit:
         what = parameter.strip()
         if not what:
-            raise AssetTrackError("name the parameter changed (e.g. a port's speed, an ACL)")
+            raise AssetTrackError(_("name the parameter changed (e.g. a port's speed, an ACL)"))
         if not new.strip():
-            raise AssetTrackError(f"{what}: give the new value")
+            raise AssetTrackError(_("{what}: give the new value").format(what=what))
         if not reason.strip():
-            raise AssetTrackError(f"{what}: say why it was changed (the customer signs it)")
+            raise AssetTrackError(
+                _("{what}: say why it was changed (the customer signs it)").format(what=what)
+            )
         if asset_id is not None:
             self._asset_at_site(visit, asset_id)
         visit.parameter_changes.append(
@@ -243,13 +250,17 @@ class VisitRecordService:
     def add_firmware_upgrade(self, visit: Visit, asset_id: str, new: str, reason: str) -> Visit:
         """The engineer upgraded a device's firmware: the record and the register say so."""
         if visit.kind is VisitKind.PHONE_FOLLOW_UP:
-            raise AssetTrackError("firmware is upgraded on site, not on a phone follow-up")
+            raise AssetTrackError(_("firmware is upgraded on site, not on a phone follow-up"))
         asset = self._asset_at_site(visit, asset_id)
         version = new.strip()
         if not version:
-            raise AssetTrackError("give the firmware version now running")
+            raise AssetTrackError(_("give the firmware version now running"))
         if version == asset.firmware:
-            raise AssetTrackError(f"the register already has firmware {version} for this device")
+            raise AssetTrackError(
+                _("the register already has firmware {version} for this device").format(
+                    version=version
+                )
+            )
         visit.firmware_upgrades.append(
             FirmwareUpgrade(asset.id, asset.firmware, version, reason.strip())
         )
@@ -271,7 +282,7 @@ class VisitRecordService:
     def _asset_at_site(self, visit: Visit, asset_id: str) -> Asset:
         asset = self.store.assets.get(asset_id)
         if asset is None or asset.site_id != visit.site_id:
-            raise AssetTrackError("that device is not at this visit's site")
+            raise AssetTrackError(_("that device is not at this visit's site"))
         return asset
 
     # -- completion and sign-off --------------------------------------------------------------
@@ -284,30 +295,49 @@ class VisitRecordService:
             remaining = progress.remaining
             if remaining:
                 names = ", ".join(_device(a) for a in remaining[:5])
-                more = f" and {len(remaining) - 5} more" if len(remaining) > 5 else ""
+                more = (
+                    _(" and {count} more").format(count=len(remaining) - 5)
+                    if len(remaining) > 5
+                    else ""
+                )
                 missing.append(
-                    f"{len(remaining)} of {len(progress.devices)} devices not inspected "
-                    f"({names}{more})"
+                    _("{count} of {total} devices not inspected ({names}{more})").format(
+                        count=len(remaining), total=len(progress.devices), names=names, more=more
+                    )
                 )
         drafts = [i for i in self.inspections_of(visit) if i.state is InspectionState.DRAFT]
         for draft in drafts:
             asset = self.store.assets.get(draft.asset_id)
             missing.append(
-                f"the inspection of {_device(asset) if asset else draft.asset_id} is a draft"
+                _("the inspection of {device} is a draft").format(
+                    device=_device(asset) if asset else draft.asset_id
+                )
             )
         if self.config.survey.asked_on(visit.kind):
             unanswered = self.config.survey.unanswered(visit.survey)
             if unanswered:
-                missing.append(f"the customer's survey: {len(unanswered)} question(s) unanswered")
+                missing.append(
+                    _("the customer's survey: {count} question(s) unanswered").format(
+                        count=len(unanswered)
+                    )
+                )
         if visit.kind is VisitKind.FAULT_CALL_OUT and visit.fault_id:
             fault = self.store.faults.get(visit.site_id, visit.fault_id)
             if fault is not None:
                 lacking = [n for n in ("cause", "result") if not getattr(fault, n).strip()]
-                if lacking:
-                    missing.append(f"the fault it answers has no {' or '.join(lacking)}")
+                if len(lacking) == 2:
+                    missing.append(_("the fault it answers has no cause or result"))
+                elif lacking == ["cause"]:
+                    missing.append(_("the fault it answers has no cause"))
+                elif lacking:
+                    missing.append(_("the fault it answers has no result"))
         for fault in self.faults_of(visit):
             if not fault.symptom.strip():
-                missing.append(f"a fault reported {fault.reported_at:%H:%M} has no symptom")
+                missing.append(
+                    _("a fault reported {time} has no symptom").format(
+                        time=f"{fault.reported_at:%H:%M}"
+                    )
+                )
         return missing
 
     def complete(self, visit: Visit, *, anyway: str = "") -> Visit:
@@ -341,7 +371,7 @@ class VisitRecordService:
 
     def sign(self, visit: Visit, representative: str, at: datetime | None = None) -> Visit:
         if visit.completed_at is None:
-            raise AssetTrackError("complete the visit before the customer signs it")
+            raise AssetTrackError(_("complete the visit before the customer signs it"))
         return self.visits.sign(visit, representative, at)
 
     # -- amendments and removal ---------------------------------------------------------------
@@ -359,9 +389,9 @@ class VisitRecordService:
         """A correction of a signed visit: a new visit that copies it and amends it, to be
         signed again. The signed original is kept unchanged."""
         if visit.sign_off is None:
-            raise AssetTrackError("this visit is not signed yet: change it directly")
+            raise AssetTrackError(_("this visit is not signed yet: change it directly"))
         if not reason.strip():
-            raise AssetTrackError("say what the amendment corrects")
+            raise AssetTrackError(_("say what the amendment corrects"))
         for existing in self.amendments_of(visit):
             if existing.sign_off is None:
                 return existing  # one correction at a time: go on with the open one
@@ -389,7 +419,7 @@ class VisitRecordService:
     def amend_inspection(self, amendment: Visit, inspection: Inspection) -> Inspection:
         """A draft copy of a signed visit's record, to correct within its amendment."""
         if amendment.amends is None or amendment.sign_off is not None:
-            raise AssetTrackError("records are corrected within an unsigned amendment")
+            raise AssetTrackError(_("records are corrected within an unsigned amendment"))
         for record in self.visits.inspections_of(amendment):
             if record.amends == inspection.id:
                 return record
@@ -416,11 +446,13 @@ class VisitRecordService:
         """Remove a visit started by mistake; one that holds anything is kept."""
         stored = self.store.visits.get(visit.site_id, visit.id) or visit
         if stored.sign_off is not None:
-            raise AssetTrackError("a signed visit is the customer's record and is kept")
+            raise AssetTrackError(_("a signed visit is the customer's record and is kept"))
         if not self.is_empty(stored):
             raise AssetTrackError(
-                "this visit holds records (inspections, faults, hazards, changes or answers) "
-                "and is kept: correct it instead"
+                _(
+                    "this visit holds records (inspections, faults, hazards, changes "
+                    "or answers) and is kept: correct it instead"
+                )
             )
         self.store.visits.delete(stored)
 

@@ -28,6 +28,8 @@ from assettrack.domain.visits import (
     visit_day,
 )
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import N_, _
+from assettrack.i18n.terms import VISIT_KINDS, term
 from assettrack.services.open_visit import open_visit
 from assettrack.services.service_common import find_record, find_site, parse_choice
 from assettrack.services.service_config import ServiceConfig
@@ -47,7 +49,7 @@ class ComplianceRow:
 
 
 def parse_kind(value: str | VisitKind) -> VisitKind:
-    return parse_choice(VisitKind, value, "a visit kind")
+    return parse_choice(VisitKind, value, N_("a visit kind"))
 
 
 class VisitService:
@@ -84,7 +86,7 @@ class VisitService:
     ) -> Visit:
         """Save a visit; the inspections named are linked to it (same site only)."""
         if self.store.sites.get(site_id) is None:
-            raise AssetTrackError(f"no site with id {site_id!r}")
+            raise AssetTrackError(_("no site with id {site_id}").format(site_id=repr(site_id)))
         visit = Visit(
             site_id=site_id,
             engineer=(engineer if engineer is not None else self.engineer).strip(),
@@ -104,7 +106,7 @@ class VisitService:
         problems = self.problems(visit)
         inspections = [self._inspection(visit.site_id, i) for i in inspection_ids]
         if problems:
-            raise ValidationError(problems, what="visit")
+            raise ValidationError(problems, what=_("visit"))
         self.store.visits.save(visit)
         for inspection in inspections:
             if inspection.visit_id != visit.id:
@@ -117,16 +119,23 @@ class VisitService:
         running = self.open_at(site_id)
         if running is not None:
             raise AssetTrackError(
-                f"a {running.kind.value.replace('_', ' ')} visit is already open at this site "
-                f"(since {running.started_at:%Y-%m-%d %H:%M}): end or sign it first"
+                _(
+                    "a {kind} visit is already open at this site (since {started_at}): end or "
+                    "sign it first"
+                ).format(
+                    kind=term(VISIT_KINDS, running.kind.value),
+                    started_at=f"{running.started_at:%Y-%m-%d %H:%M}",
+                )
             )
         kind = parse_kind(kind)
         if kind is VisitKind.FAULT_CALL_OUT and not fault_id:
-            raise AssetTrackError("a fault call-out answers a fault: pick the open fault")
+            raise AssetTrackError(_("a fault call-out answers a fault: pick the open fault"))
         if fault_id:
             fault = self.store.faults.get(site_id, fault_id)
             if fault is None:
-                raise AssetTrackError(f"no fault {fault_id!r} at this site")
+                raise AssetTrackError(
+                    _("no fault {fault_id} at this site").format(fault_id=repr(fault_id))
+                )
         return self.record(site_id, kind, self.clock(), fault_id=fault_id)
 
     def open_at(self, site_id: str) -> Visit | None:
@@ -136,27 +145,29 @@ class VisitService:
     def problems(self, visit: Visit) -> list[FieldProblem]:
         problems = []
         if not visit.engineer:
-            problems.append(FieldProblem("engineer", "", "is needed (set [engineer] name)"))
+            problems.append(FieldProblem("engineer", "", _("is needed (set [engineer] name)")))
         if visit.ended_at is not None and is_before(visit.ended_at, visit.started_at):
             problems.append(
-                FieldProblem("ended_at", visit.ended_at.isoformat(), "is before the start")
+                FieldProblem("ended_at", visit.ended_at.isoformat(), _("is before the start"))
             )
         if visit.kind is VisitKind.PHONE_FOLLOW_UP and visit.hazards_removed:
             problems.append(
-                FieldProblem("hazards_removed", visit.hazards_removed, "need someone on site")
+                FieldProblem("hazards_removed", visit.hazards_removed, _("need someone on site"))
             )
         return problems
 
     def _inspection(self, site_id: str, ref: str) -> Inspection:
-        inspection = find_record(self.store.inspections, ref, "maintenance record")
+        inspection = find_record(self.store.inspections, ref, N_("maintenance record"))
         if inspection.site_id != site_id:
-            raise AssetTrackError(f"maintenance record {ref} belongs to another site")
+            raise AssetTrackError(
+                _("maintenance record {ref} belongs to another site").format(ref=ref)
+            )
         return inspection
 
     def sign(self, visit: Visit, representative: str, at: datetime | None = None) -> Visit:
         self._require_unsigned(visit)
         if not representative.strip():
-            raise AssetTrackError("the customer's representative must be named to sign")
+            raise AssetTrackError(_("the customer's representative must be named to sign"))
         visit.sign_off = SignOff(representative.strip(), at or self.clock())
         seal(visit, self.inspections_of(visit))
         return self.store.visits.save(visit)
@@ -166,7 +177,7 @@ class VisitService:
         self._require_unsigned(visit)
         problems = self.problems(visit)
         if problems:
-            raise ValidationError(problems, what="visit")
+            raise ValidationError(problems, what=_("visit"))
         return self.store.visits.save(visit)
 
     def _require_unsigned(self, visit: Visit) -> None:
@@ -175,8 +186,13 @@ class VisitService:
         signed = stored.sign_off if stored is not None else None
         if signed is not None:
             raise AssetTrackError(
-                f"this visit was signed by {signed.representative} on "
-                f"{signed.signed_at:%Y-%m-%d %H:%M} and can no longer change"
+                _(
+                    "this visit was signed by {representative} on {signed_at} and can "
+                    "no longer change"
+                ).format(
+                    representative=signed.representative,
+                    signed_at=f"{signed.signed_at:%Y-%m-%d %H:%M}",
+                )
             )
 
     def find(self, ref: str) -> Visit:

@@ -14,6 +14,7 @@ from assettrack.domain.attachments import Attachment, AttachmentTarget
 from assettrack.domain.models import Inspection
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import _
+from assettrack.i18n.errors import error_text
 from assettrack.services.attachments import AttachmentService, describe
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.form_modal import Field, FormModal
@@ -55,7 +56,7 @@ def attach_file(
     try:
         record = service.check_target(target, target_id, item_id)
     except AssetTrackError as exc:
-        app.notify(str(exc), severity="warning", timeout=8)
+        app.notify(error_text(exc), severity="warning", timeout=8)
         return
     kind = AttachmentTarget(target)
     inbox = service.inbox_folder()

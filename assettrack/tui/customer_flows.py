@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assettrack.i18n import _
+from assettrack.i18n.errors import error_text
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -99,7 +100,7 @@ def remove_site(app: App[Any], context: TuiContext, site: Site, then: Then = _no
         try:
             removed = CustomerBase(context.register).remove_site(site.id)
         except StillInUse as exc:
-            app.push_screen(MessageModal(_("The site stays"), str(exc), error=True))
+            app.push_screen(MessageModal(_("The site stays"), error_text(exc), error=True))
             then(None)
             return
         app.notify(
@@ -136,7 +137,7 @@ def remove_customer(
         try:
             removed = CustomerBase(context.register).remove_customer(customer.id)
         except StillInUse as exc:
-            app.push_screen(MessageModal(_("The customer stays"), str(exc), error=True))
+            app.push_screen(MessageModal(_("The customer stays"), error_text(exc), error=True))
             then(None)
             return
         app.notify(_("Removed customer {customer}").format(customer=removed.name))

@@ -15,6 +15,7 @@ from textual.widgets import Button
 from assettrack.domain.models import Inspection, InspectionState
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import _
+from assettrack.i18n.errors import error_text
 from assettrack.i18n.terms import INSPECTION_STATES, term
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.dialogs import ConfirmModal
@@ -61,7 +62,7 @@ def ask_to_discard(
         try:
             context.inspections.discard_draft(record)
         except AssetTrackError as exc:
-            screen.notify(str(exc), severity="error")
+            screen.notify(error_text(exc), severity="error")
             return
         screen.notify(_("Draft discarded"))
         done()

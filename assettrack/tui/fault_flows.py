@@ -17,6 +17,7 @@ from assettrack.domain.faults import RESPONSE_TIMES, TIME_LABELS, time_differenc
 from assettrack.domain.models import Fault
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _
+from assettrack.i18n.errors import error_text
 from assettrack.i18n.terms import time_name
 from assettrack.services.faults import FaultService, TimeAlreadySet
 from assettrack.services.service_common import parse_time
@@ -85,7 +86,7 @@ def confirm_and_save(
         try:
             service.update(fault, **changes)
         except AssetTrackError as exc:
-            screen.notify(str(exc), severity="error")
+            screen.notify(error_text(exc), severity="error")
             return
         screen.notify(_("Times saved; the change is kept on the fault"))
         done()
@@ -119,7 +120,7 @@ def stamp_now(
         confirm_and_save(screen, service, fault, {name: service.clock()}, done, title)
         return
     except AssetTrackError as exc:
-        screen.notify(str(exc), severity="error")
+        screen.notify(error_text(exc), severity="error")
         return
     screen.notify(
         _("{time} recorded: {moment}").format(time=label, moment=shown(getattr(fault, name)))

@@ -11,8 +11,9 @@ from typing import Any
 from assettrack.domain.checklist import ChecklistItem, ItemKind
 from assettrack.domain.models import ChecklistResult, Inspection
 from assettrack.i18n import N_, _
-from assettrack.i18n.formats import cells
+from assettrack.i18n.formats import cells, format_date
 from assettrack.i18n.terms import ITEM_RESULTS, term
+from assettrack.services.record_texts import record_text
 
 
 def expected_value(item: ChecklistItem) -> str:
@@ -46,7 +47,7 @@ def item_line(entry: ChecklistResult, item: ChecklistItem | None) -> str:
     if entry.value:
         parts.append(f"{entry.value} {entry.unit}".strip())
     if entry.note:
-        parts.append(entry.note)
+        parts.append(record_text(entry.note))
     if entry.filled_from:
         parts.append(_("from {source}").format(source=entry.filled_from))
     elif entry.result is None and item and item.help:
@@ -121,7 +122,7 @@ def read_only_reason(inspection: Inspection) -> str:
     sign_off = inspection.sign_off
     if sign_off is not None:
         why = _("Signed by {name} on {day}: this record is read-only and cannot change.").format(
-            name=sign_off.representative, day=f"{sign_off.signed_at:%Y-%m-%d}"
+            name=sign_off.representative, day=format_date(sign_off.signed_at.date())
         )
     else:
         why = _("Complete: this record can be signed (s) but no longer changed.")

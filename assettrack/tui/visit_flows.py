@@ -9,6 +9,8 @@ from textual.app import App
 from assettrack.domain.models import Site, Visit, VisitKind
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import _
+from assettrack.i18n.errors import error_text
+from assettrack.i18n.formats import format_datetime
 from assettrack.i18n.terms import VISIT_KINDS, term
 from assettrack.tui.context import TuiContext
 
@@ -22,7 +24,7 @@ def open_visit_line(context: TuiContext, site: Site) -> str:
 
 def describe(visit: Visit) -> str:
     return _("{kind} visit open since {moment}").format(
-        kind=term(VISIT_KINDS, visit.kind.value), moment=f"{visit.started_at:%Y-%m-%d %H:%M}"
+        kind=term(VISIT_KINDS, visit.kind.value), moment=format_datetime(visit.started_at)
     )
 
 
@@ -46,7 +48,7 @@ def start_visit(
         try:
             visit = service.start(site.id, kind, fault_id=fault_id)
         except AssetTrackError as exc:
-            app.notify(str(exc), severity="error")
+            app.notify(error_text(exc), severity="error")
             return
         app.notify(
             _("{site}: {visit}; inspections and faults here join it").format(

@@ -16,6 +16,7 @@ from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import ReportedVia, Visit, VisitKind
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import _, pgettext
+from assettrack.i18n.errors import error_text
 from assettrack.i18n.terms import VISIT_KINDS, survey_scale, term
 from assettrack.services.faults import FaultService
 from assettrack.services.service_common import parse_time
@@ -49,7 +50,7 @@ def _guard(save: Callable[[dict[str, str]], Any]) -> Callable[[dict[str, str]], 
         try:
             return save(values)
         except ValidationError as exc:
-            raise AssetTrackError(str(exc)) from exc
+            raise AssetTrackError(error_text(exc)) from exc
 
     return submit
 
@@ -237,7 +238,7 @@ def complete(screen: Screen[Any], record: VisitRecordService, visit: Visit, done
     except VisitIncomplete as exc:
         missing = exc.missing
     except AssetTrackError as exc:
-        screen.notify(str(exc), severity="error")
+        screen.notify(error_text(exc), severity="error")
         return
     intro = _("Still missing:") + "\n" + "\n".join(f"• {m}" for m in missing)
     fields = [

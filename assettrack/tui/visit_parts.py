@@ -3,14 +3,18 @@ to inspect, faults, hazards, changes and upgrades, the survey, photos and files,
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from assettrack.domain.models import Visit, VisitKind
 from assettrack.i18n import N_, _, pgettext
+from assettrack.i18n.formats import format_datetime
 from assettrack.i18n.terms import FAULT_STATES, INSPECTION_STATES, survey_scale, term
 from assettrack.services.attachments import AttachmentService, describe
+from assettrack.services.record_texts import record_text
 from assettrack.services.visit_record import Progress, VisitRecordService
 from assettrack.tui.widgets.fast_table import Column, Row
 
@@ -32,8 +36,9 @@ def _grid() -> Table:
     return grid
 
 
-def when(moment: object) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}" if moment else "—"
+def when(moment: datetime | None) -> str:
+    """A time in a sentence, as the language writes it (``2026年12月1日 09:30``)."""
+    return format_datetime(moment) if moment else "—"
 
 
 class VisitParts:
@@ -156,7 +161,7 @@ class VisitParts:
                 change.parameter,
                 change.old_value or "—",
                 change.new_value,
-                change.reason,
+                record_text(change.reason),
             )
         for upgrade in upgrades:
             table.add_row(
@@ -164,7 +169,7 @@ class VisitParts:
                 _("firmware"),
                 upgrade.old or "—",
                 upgrade.new,
-                upgrade.reason,
+                record_text(upgrade.reason),
             )
         if not changes and not upgrades:
             return Group(Text(_("Parameter changes and firmware upgrades: none"), style="dim"))

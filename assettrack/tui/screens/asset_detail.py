@@ -19,6 +19,7 @@ from textual.widgets import Header, Static
 
 from assettrack.domain.models import Asset, Inspection, InspectionState, ItemResult
 from assettrack.i18n import N_, _
+from assettrack.i18n.formats import format_date
 from assettrack.i18n.terms import (
     ASSET_STATUSES,
     FAULT_STATES,
@@ -27,6 +28,7 @@ from assettrack.i18n.terms import (
     asset_kind,
     term,
     warranty_label,
+    warranty_source,
 )
 from assettrack.tui.context import TuiContext
 from assettrack.tui.rows import STATUS_STYLE
@@ -148,15 +150,16 @@ class AssetDetailScreen(Screen[None]):
                 if w.days_left >= 0
                 else _("ended {days} days ago").format(days=-w.days_left)
             )
-            text.append("  " + _("ends {day} ({days})").format(day=w.end, days=days))
+            text.append("  " + _("ends {day} ({days})").format(day=format_date(w.end), days=days))
         if w.start:
             text.append(
-                "\n" + _("from {day}, {months} months").format(day=w.start, months=w.months)
+                "\n"
+                + _("from {day}, {months} months").format(day=format_date(w.start), months=w.months)
                 if w.months is not None
-                else "\n" + _("from {day}").format(day=w.start)
+                else "\n" + _("from {day}").format(day=format_date(w.start))
             )
         if w.source:
-            text.append(f" — {w.source}", style="dim")
+            text.append(f" — {warranty_source(w.source)}", style="dim")
         self.query_one("#warranty", Static).update(text)
 
         self._show_records()

@@ -14,6 +14,7 @@ from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import Asset, AssetStatus, Site
 from assettrack.domain.validation import asset_values
 from assettrack.i18n import N_, _
+from assettrack.i18n.errors import translated
 from assettrack.i18n.terms import ASSET_STATUSES, asset_kind, term
 from assettrack.tui.context import TuiContext
 from assettrack.tui.screens.record_form import FIELD_KEYS, next_field
@@ -130,7 +131,7 @@ class AssetFormScreen(Screen[str | None]):
                 name = problem.field if problem.field != "site" else "site_id"
                 target = self.query(f"#error-{name}")
                 if target:
-                    target.first().update(f"⚠ {problem.reason}")
+                    target.first().update(f"⚠ {translated(problem.reason)}")
                     target.first().add_class("shown")
                     first = first or name
                 else:

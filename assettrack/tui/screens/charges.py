@@ -16,6 +16,7 @@ from textual.widgets import Header, Static
 
 from assettrack.domain.charges import CapLevel, cap_message
 from assettrack.i18n import N_, _, pgettext
+from assettrack.i18n.errors import translated
 from assettrack.i18n.terms import CAP_LEVELS, term
 from assettrack.services.charges import ChargeService, ContractCharges
 from assettrack.services.customers import CustomerBase
@@ -154,7 +155,7 @@ class ChargesScreen(Screen[None]):
             detail.update("")
             return
         lines = (
-            [cap_message(item.cap, item.contract.currency)]
+            [translated(cap_message(item.cap, item.contract.currency))]
             if item.cap
             else [
                 _(

@@ -15,7 +15,7 @@ from textual.widgets import Header, Static
 
 from assettrack.domain.models import ConfigSnapshot
 from assettrack.i18n import N_, _
-from assettrack.services.config_capture import summary
+from assettrack.services.config_capture import diff_label, summary
 from assettrack.tui.widgets.footer import Footer
 
 STYLES = {"+": "green", "-": "red", "@": "cyan"}
@@ -42,7 +42,7 @@ def config_text(shot: ConfigSnapshot) -> Text:
         text.append(_("— what changed —") + "\n", style="dim")
         for line in shot.config_diff.splitlines():
             style = "dim" if line.startswith(("---", "+++")) else STYLES.get(line[:1], "")
-            text.append(line + "\n", style=style)
+            text.append(diff_label(line) + "\n", style=style)
         text.append("\n")
     text.append(_("— the configuration —") + "\n", style="dim")
     text.append(shot.config_text.rstrip() + "\n")

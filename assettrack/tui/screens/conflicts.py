@@ -13,6 +13,7 @@ from textual.widgets import Header, Static
 
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _
+from assettrack.i18n.errors import error_text
 from assettrack.services.sync import Conflict, list_conflicts, resolve_conflict
 from assettrack.tui.context import TuiContext
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
@@ -105,7 +106,7 @@ class ConflictsScreen(Screen[None]):
         try:
             resolve_conflict(self.context.register.store, key, side)
         except AssetTrackError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(error_text(exc), severity="error")
             return
         # The kept copy may be an asset or a site: let every screen see it.
         self.context.register.store.assets.reload()

@@ -25,6 +25,7 @@ from assettrack.domain.faults import (
 from assettrack.domain.models import Fault
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _, pgettext
+from assettrack.i18n.errors import error_text
 from assettrack.i18n.terms import FAULT_STATES, REPORTED_VIA, SLA, SLA_TARGETS, term, time_name
 from assettrack.services.attachments import NOT_HERE
 from assettrack.services.faults import FaultDetail, FaultService
@@ -324,7 +325,7 @@ class FaultDetailScreen(Screen[None]):
             if entry.attachment.caption:
                 name.append(f" — {entry.attachment.caption}", style="dim")
             if not entry.on_disk:
-                name.append(f" ({NOT_HERE})", style="yellow")
+                name.append(f" ({_(NOT_HERE)})", style="yellow")
             table.add_row(name, entry.size, entry.added, entry.attachment.added_by)
         return Group(Text(_("Files ({count})").format(count=len(listed)), style="bold"), table)
 
@@ -382,7 +383,7 @@ class FaultDetailScreen(Screen[None]):
                     self.fault, None if problem_id == DETACH else problem_id
                 )
             except AssetTrackError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(error_text(exc), severity="error")
                 return
             known = self.service.known_problem(self.fault)
             self.notify(
@@ -409,7 +410,7 @@ class FaultDetailScreen(Screen[None]):
         try:
             problem = self.service.make_known_problem(self.fault)
         except AssetTrackError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(error_text(exc), severity="error")
             return
         self.notify(_("New known problem: {title}").format(title=problem.title))
         self.refresh_detail()

@@ -16,6 +16,7 @@ from textual.widgets import Header, Static
 from assettrack.domain.models import ReportedVia
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _
+from assettrack.i18n.errors import error_text
 from assettrack.i18n.terms import FAULT_STATES, REPORTED_VIA, SLA, term
 from assettrack.services.faults import FaultView
 from assettrack.services.service_common import parse_time
@@ -217,7 +218,7 @@ class FaultsScreen(Screen[None]):
         try:
             fault = service.find(key)
         except AssetTrackError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(error_text(exc), severity="error")
             return
         self.app.push_screen(FaultDetailScreen(self.context, fault))
 
@@ -230,7 +231,7 @@ class FaultsScreen(Screen[None]):
         try:
             fault = service.find(key)
         except AssetTrackError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(error_text(exc), severity="error")
             return
         stamp_now(self, service, fault, field, self.reload)
 

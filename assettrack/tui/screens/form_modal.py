@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _
+from assettrack.i18n.errors import error_text
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class FormModal(ModalScreen[Any]):
         try:
             result = self.submit(self.values())
         except AssetTrackError as exc:
-            problem.update(f"⚠ {exc}")
+            problem.update(f"⚠ {error_text(exc)}")
             problem.add_class("shown")
             return
         self.dismiss(result)

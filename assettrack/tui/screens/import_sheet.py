@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _
+from assettrack.i18n.errors import error_text
 from assettrack.tui.context import TuiContext
 
 KINDS: tuple[tuple[str, str], ...] = (
@@ -139,7 +140,7 @@ class ImportScreen(ModalScreen[str | None]):
                     _("Nothing imported: {count} problem(s) to fix").format(count=len(problems)),
                 )
             else:
-                self._failed([str(exc)])
+                self._failed([error_text(exc)])
             return
         self.done = added
         result.update(f"✓ {added}")

@@ -29,11 +29,13 @@ from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import Asset, ChecklistResult, Inspection, InspectionState, ItemResult
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _, ngettext
+from assettrack.i18n.errors import error_text
 from assettrack.i18n.terms import INSPECTION_STATES, ITEM_RESULTS, term
 from assettrack.services.attachments import describe
 from assettrack.services.config_capture import summary as config_summary
 from assettrack.services.console_reader import ConsoleReader, ReadCancelled, ReadOptions, ReadResult
 from assettrack.services.inspections import FIRMWARE_FLAGS
+from assettrack.services.record_texts import record_text
 from assettrack.tui.attach_flows import attach_file
 from assettrack.tui.context import TuiContext
 from assettrack.tui.inspection_text import item_line, read_only_reason, record_log, value_problem
@@ -117,7 +119,7 @@ class InspectionScreen(Screen[None]):
         try:
             self.inspection = self.record or self.context.inspections.start(a)
         except AssetTrackError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(error_text(exc), severity="error")
             return
         self.items = self.context.inspections.checklist(a)
         self.retitle()
@@ -176,7 +178,7 @@ class InspectionScreen(Screen[None]):
             result = entry.result.value if entry.result else "—"
             shown_result = term(ITEM_RESULTS, result) if entry.result else "—"
             value = f"{entry.value} {entry.unit}".strip() if entry.value else ""
-            note = entry.note
+            note = record_text(entry.note)
             if entry.filled_from:
                 note = f"{note} [{entry.filled_from}]".strip()
             if self.files.get(entry.item_id):
@@ -223,8 +225,8 @@ class InspectionScreen(Screen[None]):
 
     def _flag_text(self, flag: str) -> str:
         if flag.startswith(FIRMWARE_FLAGS) and not self.read_only:
-            return f"{flag} — " + _("a accepts it into the register")
-        return flag
+            return f"{record_text(flag)} — " + _("a accepts it into the register")
+        return record_text(flag)
 
     @on(FastTable.RowHighlighted, "#checklist")
     def _show_item(self) -> None:
@@ -262,12 +264,14 @@ class InspectionScreen(Screen[None]):
             self.context.inspections.answer(self.inspection, self.asset, item_id, **answer)
         except ValidationError as exc:
             item, value = self.items.get(item_id), answer.get("value")
-            message = value_problem(item, str(value)) if item and value is not None else str(exc)
+            message = (
+                value_problem(item, str(value)) if item and value is not None else error_text(exc)
+            )
             self.notify(message, severity="error", timeout=10)
             self.refresh_view()
             return False
         except AssetTrackError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(error_text(exc), severity="error")
             self.refresh_view()
             return False
         self.refresh_view()
@@ -518,7 +522,7 @@ class InspectionScreen(Screen[None]):
             )
             return
         except AssetTrackError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(error_text(exc), severity="error")
             return
         self.refresh_view()
         self._tell_plugin_failures()  # the plugins told of the completion
@@ -547,7 +551,7 @@ class InspectionScreen(Screen[None]):
         try:
             self.context.inspections.sign(self.inspection, self.asset, representative)
         except AssetTrackError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(error_text(exc), severity="error")
             return
         self.refresh_view()
         self.notify(_("Signed off by {name}").format(name=representative))
@@ -584,7 +588,7 @@ class InspectionScreen(Screen[None]):
         try:
             self.asset = self.context.inspections.accept_firmware(self.inspection, self.asset)
         except AssetTrackError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(error_text(exc), severity="error")
             return
         self.refresh_view()
         self.notify(

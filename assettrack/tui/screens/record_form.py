@@ -23,6 +23,7 @@ from textual.widgets import Button, Header, Input, Label, Select, SelectionList,
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _, ngettext
+from assettrack.i18n.errors import error_text, translated
 from assettrack.tui.widgets.contacts_editor import ContactsEditor
 from assettrack.tui.widgets.footer import Footer
 
@@ -174,8 +175,8 @@ class RecordForm(Screen[T | None], Generic[T]):
             self.show_problems(exc.problems)
             return
         except AssetTrackError as exc:
-            self._show_error("form", str(exc))
-            self.notify(str(exc), severity="error")
+            self._show_error("form", error_text(exc))
+            self.notify(error_text(exc), severity="error")
             return
         self.notify(self.saved_message(result))
         self.dismiss(result)
@@ -206,14 +207,15 @@ class RecordForm(Screen[T | None], Generic[T]):
             if isinstance(widget, ContactsEditor):
                 index = int(match["index"]) if match and match["index"] else None
                 target = widget.show_problem(
-                    index, match["part"] if match else None, problem.reason
+                    index, match["part"] if match else None, translated(problem.reason)
                 )
             else:
                 target = widget
                 target.add_class("-invalid")
                 lines = shown.setdefault(name, [])  # a list (sites, caps) may have several
                 listed = field_kinds[name] == "choices" or bool(match and match["index"])
-                lines.append(f"{problem.value}: {problem.reason}" if listed else problem.reason)
+                reason = translated(problem.reason)
+                lines.append(f"{problem.value}: {reason}" if listed else reason)
                 self._show_error(name, "\n".join(lines))
             if first is None or order[name] < first[0]:
                 first = (order[name], target)

@@ -17,6 +17,7 @@ from textual.widgets import Header, Static
 from assettrack.domain.models import Asset, Inspection, InspectionState, Visit
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _
+from assettrack.i18n.errors import error_text
 from assettrack.services.attachments import describe
 from assettrack.services.faults import FaultService
 from assettrack.services.reports import KIND_LABELS
@@ -172,7 +173,7 @@ class VisitScreen(Screen[None]):
         try:
             taken = service.scan_inbox("visit", self.visit.id, problems=problems)
         except AssetTrackError as exc:
-            problems.append(str(exc))
+            problems.append(error_text(exc))
             taken = []
         if taken:
             names = ", ".join(describe(a) for a in taken)
@@ -232,7 +233,7 @@ class VisitScreen(Screen[None]):
             else:
                 record = self.context.inspections.start(asset, visit_id=self.visit.id)
         except AssetTrackError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(error_text(exc), severity="error")
             return
         self.app.push_screen(InspectionScreen(self.context, asset, record))
 
@@ -364,7 +365,7 @@ class VisitScreen(Screen[None]):
             try:
                 self.record.remove(self.visit)
             except AssetTrackError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(error_text(exc), severity="error")
                 return
             self.notify(_("Visit removed"))
             self.app.pop_screen()

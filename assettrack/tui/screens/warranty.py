@@ -17,6 +17,7 @@ from textual.widgets import Header, Static
 
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _
+from assettrack.i18n.errors import error_text
 from assettrack.i18n.terms import warranty_label
 from assettrack.services.asset_transfer import assets_csv
 from assettrack.services.assets import AssetView
@@ -168,7 +169,7 @@ class WarrantyScreen(Screen[None]):
             )
             return
         except AssetTrackError as exc:  # whole or not at all: an older export stays as it was
-            self.notify(str(exc), severity="error")
+            self.notify(error_text(exc), severity="error")
             return
         self.notify(
             _("Exported {count} asset(s) to {path}").format(count=len(self.views), path=target),

@@ -10,6 +10,13 @@ Declare the API your plugin was written for in the module its entry point names:
 
 A plugin whose range excludes this assettrack's ``API_VERSION`` is refused at load (it
 would half-work); one that declares nothing loads with a warning in ``assettrack plugins``.
+
+A plugin speaks the interface's language with its own gettext catalog (API 1.2)::
+
+    _ = translator(__name__)  # catalogs in locale/<language>/LC_MESSAGES/<package>.po
+
+Its checklist labels, help and kinds are then translated by assettrack wherever they are
+shown; ``_("…")`` translates its own messages (docs/glossary.md, "For plugin authors").
 """
 
 from assettrack.console.profile import CISCO_IOS, HUAWEI_VRP, ConsoleProfile
@@ -26,6 +33,7 @@ from assettrack.domain.models import Asset, Inspection, ItemResult
 from assettrack.domain.readings import FAILED, OK, Readings, uptime_seconds, validate_readings
 from assettrack.domain.vendors import VendorNames
 from assettrack.domain.warranty import ModelRule, VendorRule
+from assettrack.i18n.plugin_catalogs import Translator, translator
 from assettrack.plugins.builtin.site_checklist import BUILTIN_ITEM_IDS
 from assettrack.plugins.helpers import (
     PARSE_ERRORS,
@@ -63,6 +71,7 @@ __all__ = [
     "ModelRule",
     "Proposal",
     "Readings",
+    "Translator",
     "VendorNames",
     "VendorRule",
     "angle_prompt",
@@ -75,6 +84,7 @@ __all__ = [
     "ntc_parse",
     "parse_outputs",
     "redundancy_proposal",
+    "translator",
     "uptime_seconds",
     "validate_readings",
 ]

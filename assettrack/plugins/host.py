@@ -7,6 +7,7 @@ other plugins' results are kept.
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import importlib.metadata
 import importlib.util
@@ -107,7 +108,11 @@ def call_with_deadline(fn: Callable[..., Any], args: tuple[Any, ...], seconds: f
         except BaseException as exc:
             outcome["error"] = exc
 
-    worker = threading.Thread(target=run, daemon=True, name=f"plugin-call-{fn.__name__}")
+    # In the caller's context: the plugin speaks the language of the moment (i18n.using).
+    context = contextvars.copy_context()
+    worker = threading.Thread(
+        target=context.run, args=(run,), daemon=True, name=f"plugin-call-{fn.__name__}"
+    )
     worker.start()
     worker.join(seconds)
     if worker.is_alive():

@@ -14,7 +14,7 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-API_VERSION = "1.1.0"
+API_VERSION = "1.2.0"
 """The plugin API's version (semantic: a minor adds, a major may remove or change).
 
 - **1.0** — the hooks (``assettrack_register_drivers``, ``assettrack_asset_kinds``,
@@ -34,6 +34,9 @@ API_VERSION = "1.1.0"
   ``HUAWEI_VRP``; ``validate_readings``; ``BUILTIN_ITEM_IDS``, the ids of the built-in
   checklist; ``ConfigCommands`` and ``DeviceDriver.config`` / ``secret_patterns`` (the
   configuration a read captures, secrets masked).
+- **1.2** — ``translator`` and ``Translator``: a plugin ships its own gettext catalog (its
+  messages, checklist labels and help in the interface's language) and translates its
+  messages with it.
 """
 
 # The attribute a plugin's module sets to the API range it was written for.

@@ -30,13 +30,19 @@ from assettrack.api import (
     member_name,
     normalize_newlines,
     parse_outputs,
+    translator,
     uptime_seconds,
 )
 
 __version__ = "0.1.0"
 # The plugin API this plugin is written for (docs/api.md): assettrack refuses to load it if it
 # offers another, rather than let it half-work.
-ASSETTRACK_API = ">=1.1,<2"
+ASSETTRACK_API = ">=1.2,<2"
+# Your messages in the interface's language: put the catalogs in locale/ beside this file,
+# locale/zh_CN/LC_MESSAGES/assettrack_example.po (docs/glossary.md, "For plugin authors").
+# Checklist labels and help are translated by assettrack from that catalog; call _ for the
+# rest.
+_ = translator(__name__)
 
 VENDOR = "Example Networks"
 
@@ -148,7 +154,7 @@ def assettrack_autofill(item: ChecklistItem, readings: Readings) -> Proposal | N
         return None
     count = len(readings.power_supplies)
     result = ItemResult.PASS if count >= 2 else ItemResult.FAIL
-    return Proposal(result, str(count), "power supplies reported by the device")
+    return Proposal(result, str(count), _("power supplies reported by the device"))
 
 
 @hookimpl

@@ -30,6 +30,19 @@ from assettrack_cisco_ios.parsing import COMMANDS, parse, uptime_seconds
 __version__ = "0.1.0"
 # The plugin API this plugin is written for: assettrack refuses it if it offers another.
 ASSETTRACK_API = ">=1.1,<2"
+
+# Its messages in the interface's language: locale/<language>/LC_MESSAGES/<package>.po,
+# through the API's translator (1.2); an assettrack of API 1.1 shows them in English.
+try:
+    from assettrack.api import translator
+except ImportError:  # API 1.1
+
+    def _(message: str) -> str:
+        return message
+
+else:
+    _ = translator(__name__)
+
 __all__ = ["CHECKLIST", "DRIVER", "WARRANTY", "match", "parse", "uptime_seconds"]
 
 VENDOR = "Cisco"
@@ -176,14 +189,16 @@ def assettrack_autofill(item: ChecklistItem, readings: Readings) -> Proposal | N
         if value.casefold() in NORMAL_CONFIG_REGISTERS:
             return Proposal(ItemResult.PASS, value)
         return Proposal(
-            ItemResult.FAIL, value, "the device will not boot normally from its saved configuration"
+            ItemResult.FAIL,
+            value,
+            _("the device will not boot normally from its saved configuration"),
         )
     if item.id == RELOAD_REASON.id:
         reason = str(readings.extra.get("reload_reason") or "").strip()
         if not reason:
             return None
         if CRASH_REASONS.search(reason):
-            return Proposal(ItemResult.FAIL, reason, "not a planned reload: check crashinfo")
+            return Proposal(ItemResult.FAIL, reason, _("not a planned reload: check crashinfo"))
         return Proposal(ItemResult.PASS, reason)
     return None
 

@@ -31,6 +31,19 @@ from assettrack_h3c_comware.parsing import COMMANDS, parse
 __version__ = "0.1.0"
 # The plugin API this plugin is written for: assettrack refuses it if it offers another.
 ASSETTRACK_API = ">=1.1,<2"
+
+# Its messages in the interface's language: locale/<language>/LC_MESSAGES/<package>.po,
+# through the API's translator (1.2); an assettrack of API 1.1 shows them in English.
+try:
+    from assettrack.api import translator
+except ImportError:  # API 1.1
+
+    def _(message: str) -> str:
+        return message
+
+else:
+    _ = translator(__name__)
+
 __all__ = ["CHECKLIST", "DRIVER", "PROFILE", "WARRANTY", "match", "parse"]
 
 VENDOR = "H3C"
@@ -161,10 +174,10 @@ def assettrack_autofill(item: ChecklistItem, readings: Readings) -> Proposal | N
     if item.id == CONFIG_SAVED.id:
         saved = readings.extra.get("config_saved")
         if saved is True:
-            return Proposal(ItemResult.PASS, "yes", "the saved configuration is the current one")
+            return Proposal(ItemResult.PASS, "yes", _("the saved configuration is the current one"))
         if saved is False:
             return Proposal(
-                ItemResult.FAIL, "no", "the current configuration differs from the saved one"
+                ItemResult.FAIL, "no", _("the current configuration differs from the saved one")
             )
         return None
     if item.id == REDUNDANT_POWER.id:
@@ -178,7 +191,7 @@ def assettrack_autofill(item: ChecklistItem, readings: Readings) -> Proposal | N
     if item.id == RELEASE.id:
         release = str(readings.extra.get("release") or "").strip()
         if release:
-            return Proposal(ItemResult.PASS, release, "as the device reports it")
+            return Proposal(ItemResult.PASS, release, _("as the device reports it"))
     return None
 
 

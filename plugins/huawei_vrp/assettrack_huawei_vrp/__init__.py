@@ -28,6 +28,19 @@ from assettrack_huawei_vrp.parsing import COMMANDS, parse, uptime_seconds
 __version__ = "0.1.0"
 # The plugin API this plugin is written for: assettrack refuses it if it offers another.
 ASSETTRACK_API = ">=1.1,<2"
+
+# Its messages in the interface's language: locale/<language>/LC_MESSAGES/<package>.po,
+# through the API's translator (1.2); an assettrack of API 1.1 shows them in English.
+try:
+    from assettrack.api import translator
+except ImportError:  # API 1.1
+
+    def _(message: str) -> str:
+        return message
+
+else:
+    _ = translator(__name__)
+
 __all__ = ["CHECKLIST", "DRIVER", "WARRANTY", "match", "parse", "uptime_seconds"]
 
 VENDOR = "Huawei"
@@ -132,7 +145,7 @@ def assettrack_autofill(item: ChecklistItem, readings: Readings) -> Proposal | N
     if item.id == PATCH_LEVEL.id:
         patch = str(readings.extra.get("patch_version") or "").strip()
         if patch:
-            return Proposal(ItemResult.PASS, patch, "as the device reports it")
+            return Proposal(ItemResult.PASS, patch, _("as the device reports it"))
     return None
 
 

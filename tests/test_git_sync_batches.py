@@ -14,7 +14,7 @@ import pytest
 from dulwich.repo import Repo
 
 from assettrack.domain.models import Asset, Site, Visit
-from assettrack.services import git_merge_plan, git_objects
+from assettrack.services import git_merge_plan, git_objects, git_snapshot
 from assettrack.services.git_merge_plan import plan_merge
 from assettrack.services.git_sync import BRANCH, SyncPaths, init_sync, sync
 from assettrack.services.sync import MergeReport, raw_documents
@@ -190,3 +190,27 @@ def test_an_unchanged_database_reuses_its_tree_and_writes_nothing(team: Team) ->
     assert paths.snapshot.stat().st_mtime_ns != cache.st_mtime_ns
     asset = dataclasses.replace(team.zhang.assets.get(seeded.asset.id))
     assert asset.location == "C-03"
+
+
+def test_many_new_blobs_stream_into_one_pack(
+    team: Team,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A first commit of a large fleet: its blobs go into one pack as they are read, the
+    count filled in at the end, and every one reads back."""
+    monkeypatch.setattr(git_snapshot, "PACKED_FROM", 3)
+    for n in range(8):
+        site = team.zhang.sites.save(Site("华东医院集团", f"机房 {n}"))
+        team.zhang.assets.save(Asset(site.id, "switch", "Huawei", "S5735", f"HW{n}"))
+    init_sync(team.zhang, str(team.remote))
+    paths = SyncPaths(team.zhang.folder)
+    files = orjson.loads(paths.snapshot.read_bytes())["files"]
+    with closing(Repo(str(paths.git))) as repo:
+        store = repo.object_store
+        loose = [store[sha].type_name for sha in store._iter_loose_objects()]
+        assert b"blob" not in loose  # the trees and the commit only
+        (pack,) = store.packs
+        assert len(pack) == len(files) > 3
+        pack.check()  # its checksum and every object's
+    init_sync(team.li, str(team.remote))
+    assert documents(team.li) == documents(team.zhang)

@@ -14,6 +14,7 @@ remote behind ssh, http or git:// gets the same objects through dulwich's ``send
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -22,12 +23,11 @@ from typing import Any
 
 from dulwich.object_store import BaseObjectStore
 from dulwich.objects import Commit, ShaFile, Tree
-from dulwich.pack import full_unpacked_object, pack_objects_to_data
+from dulwich.pack import pack_objects_to_data, write_pack_header, write_pack_object
 from dulwich.walk import Walker
 
 from assettrack.store.durable import fsync_folder
 
-PACK_BYTES = 64 * 2**20  # objects held at once before they are written as one pack
 PACKS_KEPT = 16  # packs a repository may hold before the small ones are combined
 BIG_PACK = 16 * 2**20  # bytes on disk: a pack this large is never rewritten
 
@@ -69,23 +69,67 @@ def _tree_news(
             yield store[sha]
 
 
+class PackWriter:
+    """Objects streamed into one new pack of a disk object store, whatever their number: the
+    header's count is filled in at the end and the pack's checksum taken then. dulwich's
+    own writers need the count first, so a first commit of a large fleet would be held
+    whole in memory or cut into dozens of packs."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.count = 0
+        self._file: Any = None
+
+    def add(self, obj: ShaFile) -> None:
+        if self._file is None:
+            self._file, self._commit, self._abort = self.store.add_pack()
+            write_pack_header(self._file.write, 0)
+        write_pack_object(
+            self._file.write,
+            obj.type_num,
+            obj.as_raw_chunks(),
+            self.store.object_format,
+            compression_level=self.store.pack_compression_level,
+        )
+        self.count += 1
+
+    def close(self) -> None:
+        """The pack indexed and moved in, fsynced with its folder."""
+        if self._file is None:
+            return
+        f, self._file = self._file, None
+        f.seek(0)
+        write_pack_header(f.write, self.count)
+        f.flush()
+        f.seek(0)
+        digest = hashlib.sha1()
+        while chunk := f.read(2**20):
+            digest.update(chunk)
+        f.write(digest.digest())
+        self._commit()
+        fsync_folder(Path(self.store.pack_dir))
+
+    def abort(self) -> None:
+        if self._file is not None:
+            self._file = None
+            self._abort()
+
+    def __enter__(self) -> PackWriter:
+        return self
+
+    def __exit__(self, kind: object, *_rest: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+
 def copy_objects(target: Any, objects: Iterable[ShaFile]) -> int:
-    """Write objects into ``target`` (a disk object store) as packs of about ``PACK_BYTES``,
-    fsynced with their folder; how many."""
-    batch: list[tuple[ShaFile, None]] = []
-    size = count = 0
-    for obj in objects:
-        batch.append((obj, None))
-        size += obj.raw_length()
-        count += 1
-        if size >= PACK_BYTES:
-            target.add_objects(batch)
-            batch, size = [], 0
-    if batch:
-        target.add_objects(batch)
-    if count:
-        fsync_folder(Path(target.pack_dir))
-    return count
+    """Write objects into ``target`` (a disk object store) as one pack; how many."""
+    with PackWriter(target) as pack:
+        for obj in objects:
+            pack.add(obj)
+    return pack.count
 
 
 def pack_data_for(store: BaseObjectStore) -> Any:
@@ -135,9 +179,7 @@ def consolidate_packs(store: Any) -> int:
     if len(rolled) < 2:
         return 0
     ids = sorted(set().union(*(set(pack) for pack in rolled)))
-    unpacked = (full_unpacked_object(store[object_id]) for object_id in ids)
-    store.add_pack_data(len(ids), unpacked)
-    fsync_folder(Path(store.pack_dir))
+    copy_objects(store, (store[object_id] for object_id in ids))
     for pack in rolled:
         with contextlib.suppress(OSError):  # held open elsewhere (Windows): left, harmless
             store._remove_pack(pack)

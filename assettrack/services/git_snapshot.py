@@ -28,7 +28,7 @@ from dulwich.index import commit_tree
 from dulwich.objects import Blob
 from dulwich.repo import Repo
 
-from assettrack.services.git_objects import has_object
+from assettrack.services.git_objects import PackWriter, has_object
 from assettrack.services.git_paths import tracked_path
 from assettrack.services.sync import CONFLICTS, _pinned, _table_fits
 from assettrack.store.database import Database
@@ -38,7 +38,6 @@ from assettrack.store.repositories import CATALOG
 FILE_MODE = 0o100644
 Stamp = list[int]  # size, mtime_ns, inode
 PACKED_FROM = 64  # new blobs past this go in one pack, not one file each
-PACK_BYTES = 64 * 2**20  # a pack's worth of blobs held at once
 
 
 def stamps(db: Database, known: Container[str] = ()) -> dict[str, Stamp]:
@@ -153,38 +152,37 @@ def _read_cache(path: Path, made_for: str) -> dict[str, Any]:
 
 
 class BlobWriter:
-    """Blobs not yet in the history, written durably as they come: a few as files, many
-    in packs of about ``PACK_BYTES`` (a first commit of a large fleet never holds them all)."""
+    """Blobs not yet in the history, written durably as they come: a few as files (their
+    folders fsynced), many streamed into one pack (a first commit of a large fleet never
+    holds them all)."""
 
     def __init__(self, repo: Repo) -> None:
         self.store = repo.object_store
-        self.waiting: list[tuple[Blob, None]] = []
-        self.waiting_bytes = 0
+        self.waiting: list[Blob] = []
         self.added: set[bytes] = set()
-        self.packed = False
+        self.pack: PackWriter | None = None
 
     def add(self, blob: Blob) -> None:
         if blob.id in self.added or has_object(self.store, blob.id):
             return
         self.added.add(blob.id)
-        self.waiting.append((blob, None))
-        self.waiting_bytes += blob.raw_length()
-        if self.waiting_bytes >= PACK_BYTES:
-            self._pack()
+        if self.pack is not None:
+            self.pack.add(blob)
+            return
+        self.waiting.append(blob)
+        if len(self.waiting) >= PACKED_FROM:
+            self.pack = PackWriter(self.store)
+            for waiting in self.waiting:
+                self.pack.add(waiting)
+            self.waiting = []
 
     def close(self) -> None:
-        if len(self.waiting) >= PACKED_FROM:
-            self._pack()
+        if self.pack is not None:
+            self.pack.close()
         folders = set()
-        for blob, _path in self.waiting:
+        for blob in self.waiting:
             self.store.add_object(blob)
             folders.add(Path(self.store.path) / blob.id[:2].decode())
         for folder in folders:
             fsync_folder(folder)
-        if self.packed:
-            fsync_folder(Path(self.store.pack_dir))
         self.waiting = []
-
-    def _pack(self) -> None:
-        self.store.add_objects(self.waiting)
-        self.waiting, self.waiting_bytes, self.packed = [], 0, True

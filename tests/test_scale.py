@@ -171,3 +171,22 @@ async def test_the_apps_first_screen_reads_no_record_file(large, settings) -> No
     assert kinds["records"] == 0
     # The columns file recorded by an earlier open, once; no site's asset file.
     assert kinds["assets"] == 0 and opened.count(COLUMNS) == 1
+
+
+def test_the_clis_listings_read_the_columns_file_and_no_asset_or_record_file(
+    large, tmp_path: Path
+) -> None:
+    from tests.cli_inprocess import Cli
+
+    folder, _, by_site = large
+    with Store.open(folder):
+        pass  # the columns file, as any earlier open leaves it
+    cli = Cli(tmp_path)
+    for command in (("warranty", "--within", "400"), ("export", "assets")):
+        with opened_files(folder) as opened:
+            result = cli("--db", folder, *command)
+        assert result.returncode == 0, result.stderr
+        assert opened.count(COLUMNS) == 1, command
+        assert not [p for p in opened if p.startswith(("assets/", "records/"))], command
+    assert len(result.stdout.splitlines()) == SITES * PER_SITE + 1  # the export: every asset
+    assert by_site[next(iter(by_site))][0].serial_number in result.stdout

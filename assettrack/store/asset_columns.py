@@ -2,9 +2,11 @@
 rather than 1,000, and an asset is decoded into its domain object only when asked for.
 
 ``.index/assets.columns`` holds, for each site's asset file (``assets/<site>.json``), the
-file's stat signature when it was read and its assets as rows: each asset's fields as plain
-JSON values in the model's field order (no field names, no sync history). It is derived
-data, never the truth:
+file's stat signature when it was read and its assets as rows: each asset's fields as the
+document's plain values (text, whole numbers, None; a list as a tuple) in the model's field
+order, with no field names and no sync history, written by ``marshal`` with each distinct
+value once (reading 50,000 rows takes half the time JSON took). It is derived data, never
+the truth:
 
 - a file's rows are used only while the file's stat signature is the one recorded (one
   ``scandir`` of ``assets/``, ``storage.signatures_in``, as the asset register's refresh
@@ -14,9 +16,9 @@ data, never the truth:
   with a damaged document, one read while it showed another process's unfinished change, or
   one changed within the last seconds (a coarse clock could give its next change the same
   signature: ``checked_files.is_racy``);
-- the file states its format, the schema version, its length and a digest of its content:
-  one truncated, damaged, of another format or of another schema is rebuilt from the asset
-  files, never trusted.
+- the file states its format, the schema version, its length and a checksum of its content
+  (checked before anything is read from it): one truncated, damaged, of another format or
+  of another schema is rebuilt from the asset files, never trusted.
 
 It is a cache, written whole (a temporary file renamed over it) without an fsync, by readers
 too, and never synced between laptops (``.index/`` is not). Rows are read-only: ``decode``
@@ -28,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import marshal
 import os
 import types
 import typing
@@ -35,10 +38,10 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import cache
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
-
-import orjson
 
 from assettrack.domain.codec import to_doc
 from assettrack.domain.models import Asset
@@ -47,7 +50,7 @@ from assettrack.store.storage import Signature
 
 NAME = "assets.columns"
 MAGIC = b"assettrack-asset-columns"
-FORMAT = 1
+FORMAT = 2  # 1: JSON; 2: marshal (version 4), equal values stored once
 
 
 class AssetRow(NamedTuple):
@@ -77,7 +80,7 @@ class AssetRow(NamedTuple):
     console_credentials_ref: str
     driver: str | None
     status: str
-    tags: list[str]
+    tags: tuple[str, ...]  # a tuple: rows are hashable all through (see ``save``)
     notes: str
     last_inspection: str | None
     id: str
@@ -86,7 +89,7 @@ class AssetRow(NamedTuple):
 
 
 FIELDS: tuple[str, ...] = AssetRow._fields
-ID = FIELDS.index("id")
+_ID = itemgetter(FIELDS.index("id"))
 # A list of the right length as a row: tuple's own constructor, without _make's Python-level
 # length check (the caller checked), a fifth of the cost for 50,000 rows.
 _as_row: Callable[[list[Any]], AssetRow] = functools.partial(tuple.__new__, AssetRow)
@@ -118,6 +121,12 @@ def _default(f: dataclasses.Field[Any]) -> Any:
 
 
 @cache
+def _list_fields() -> frozenset[str]:
+    hints = typing.get_type_hints(Asset)
+    return frozenset(name for name, tp in hints.items() if typing.get_origin(tp) is list)
+
+
+@cache
 def _row_function() -> Callable[[Mapping[str, Any]], AssetRow]:
     """``row_of`` as one generated function, each column from ``get`` with its default."""
     namespace: dict[str, Any] = {"make": AssetRow._make, "EMPTY": {}}
@@ -128,7 +137,9 @@ def _row_function() -> Callable[[Mapping[str, Any]], AssetRow]:
         if sub is None:
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             namespace[f"d{i}"] = None if required else _default(f)
-            values.append(f"doc[{name!r}]" if required else f"get({name!r}, d{i})")
+            value = f"doc[{name!r}]" if required else f"get({name!r}, d{i})"
+            # A list as a tuple: a row is hashable all through (``save`` shares equal cells).
+            values.append(f"tuple({value})" if name in _list_fields() else value)
             continue
         if name not in nested:
             nested.add(name)
@@ -251,22 +262,23 @@ def load(path: Path, schema: int) -> Entries:
         magic, fmt, version, length, digest = head.split(b" ")
         if (magic, int(fmt), int(version)) != (MAGIC, FORMAT, schema):
             return {}
+        # The digest first: marshal is not meant for damaged data.
         if end < 0 or int(length) != len(payload) or digest != _digest(payload):
             return {}
-        data = orjson.loads(payload)
-        if data["fields"] != list(FIELDS):
+        fields, files = marshal.loads(payload)
+        if fields != FIELDS or type(files) is not dict:
             return {}
         entries: Entries = {}
         width = len(FIELDS)
-        for name, (seen, rows) in data["files"].items():
-            if not (isinstance(name, str) and name.startswith("assets/")):
+        for name, (seen, rows) in files.items():
+            if not (type(name) is str and name.startswith("assets/")):
                 return {}
             sig = (int(seen[0]), int(seen[1]), int(seen[2]))
-            if rows and (set(map(len, rows)) != {width} or {type(r[ID]) for r in rows} != {str}):
+            if rows and (set(map(len, rows)) != {width} or set(map(type, map(_ID, rows))) != {str}):
                 return {}
             entries[name] = (sig, list(map(_as_row, rows)))
         return entries
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, orjson.JSONDecodeError):
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, EOFError):
         return {}
 
 
@@ -274,14 +286,22 @@ def save(
     path: Path, schema: int, files: Iterable[tuple[str, Signature, Iterable[AssetRow]]]
 ) -> None:
     """Write the rows of the files given (each with the signature it was read with); whole
-    or not at all. A read-only or full disk keeps no cache: nothing is said."""
-    payload = orjson.dumps(
-        {
-            "fields": FIELDS,
-            "files": {name: [list(seen), list(rows)] for name, seen, rows in files if seen},
-        },
-        default=tuple,  # a row
-    )
+    or not at all. A read-only or full disk keeps no cache: nothing is said.
+
+    Equal values are made one object first (in C: a dict's ``setdefault`` over every
+    cell), so marshal writes each once and reading makes each once: 50,000 assets hold
+    about 200,000 distinct texts among 1.2 million cells. Rows hold only text, whole
+    numbers, None and tuples of text (``row_of``), so equal means interchangeable."""
+    width = len(FIELDS)
+    shared: dict[Any, Any] = {}
+    keep = shared.setdefault
+    recorded = {}
+    for name, seen, rows in files:
+        if seen:
+            cells = list(chain.from_iterable(rows))
+            cells = list(map(keep, cells, cells))
+            recorded[name] = (tuple(seen), list(zip(*[iter(cells)] * width, strict=True)))
+    payload = marshal.dumps((FIELDS, recorded), 4)
     head = b" ".join(
         (MAGIC, b"%d" % FORMAT, b"%d" % schema, b"%d" % len(payload), _digest(payload))
     )

@@ -362,7 +362,8 @@ class AssetRepository:
         them); whether anything changed."""
         on_disk = signatures_in(self.db.folder, self.TABLE)
         recorded: asset_columns.Entries = {}
-        if self._recorded is None:  # the first read: what the columns file holds
+        opening = self._recorded is None
+        if opening:  # the first read: what the columns file holds
             recorded = asset_columns.load(self._columns, self.db.plan.current)
             self._recorded = frozenset((n, seen) for n, (seen, _rows) in recorded.items())
         changed = False
@@ -389,7 +390,10 @@ class AssetRepository:
             changed = True
         if changed:
             self.generation += 1
-        self._record()
+        if opening:
+            # Once, as the store opens. An app open all day takes in others' saves a file at
+            # a time and does not write 10 MB for each: the next process to open does.
+            self._record()
         return changed
 
     def _forget_file(self, name: str) -> None:

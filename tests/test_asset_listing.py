@@ -147,3 +147,14 @@ def test_the_warranty_table_lines_up_chinese_text_in_a_pipe(register, tmp_path: 
         assert cells(line[: line.rindex(serial)]) == serial_at, line
     assert any("华东医院集团" in line for line in body)
     assert any("门诊楼机房" in line and "华为" in line for line in body)
+
+
+def test_the_asset_tables_facts_of_rows_are_those_of_the_decoded_assets(register) -> None:
+    from assettrack.tui.asset_facts import register_facts
+    from assettrack.tui.row_facts import facts_of_rows
+
+    assert facts_of_rows(register) == register_facts(register, TODAY)
+    site = register.sites()[0]
+    assert facts_of_rows(register, register.store.assets.rows_at(site.id)) == register_facts(
+        register, TODAY, register.store.assets.by_site(site.id)
+    )

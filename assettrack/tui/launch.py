@@ -88,7 +88,7 @@ def open_tui(
         def load() -> Loaded:
             from assettrack.store.store import Store
             from assettrack.tui.app import make_services
-            from assettrack.tui.asset_facts import register_facts
+            from assettrack.tui.row_facts import facts_of_rows
 
             register = context.register(Store(db))
             services = make_services(
@@ -97,7 +97,7 @@ def open_tui(
                 engineer=settings.engineer,
                 service_settings=settings.raw,
             )
-            return Loaded(services, register_facts(register, context.today))
+            return Loaded(services, facts_of_rows(register))
 
         loaded = load() if first_rows is None else None
         tui = TuiContext(

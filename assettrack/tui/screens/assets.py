@@ -15,8 +15,9 @@ from textual.widgets import Header, Input, Static
 from assettrack.bulk import bulk_build
 from assettrack.i18n import N_, _
 from assettrack.i18n.formats import format_number
-from assettrack.tui.asset_facts import AssetFacts, register_facts
+from assettrack.tui.asset_facts import AssetFacts
 from assettrack.tui.context import TuiContext
+from assettrack.tui.row_facts import facts_of_rows
 from assettrack.tui.rows import ASSET_COLUMNS, AssetRows
 from assettrack.tui.widgets.fast_table import FastTable
 from assettrack.tui.widgets.footer import Footer
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 # Keys that leave the filter box for the table, and how far they move its cursor.
 TABLE_MOVES = {"down": 1, "up": -1}
+# Rows whose filter text is made in one idle moment (about 10 ms): typing stays responsive.
+FILTER_PIECE = 5_000
 
 
 class AssetsScreen(Screen[None]):
@@ -46,6 +49,8 @@ class AssetsScreen(Screen[None]):
         self.context = context
         self.site = site
         self.all_rows = AssetRows([], context.today, context.thresholds)
+        self.all_widths: list[int] | None = None  # of every row, once measured
+        self.all_rows_order: tuple[int | None, bool] | None = None  # the rows' sort state
         # Set while keys typed in the table are on their way to the filter, so a fast typist's
         # "cisco" does not fire the i and s bindings before the focus has moved.
         self.typing_into_filter = False
@@ -104,8 +109,8 @@ class AssetsScreen(Screen[None]):
     def reload(self) -> None:
         register = self.context.register
         self.loaded_generation = register.store.assets.generation
-        assets = register.store.assets.by_site(self.site.id) if self.site else None
-        self._show(register_facts(register, self.context.today, assets))
+        rows = register.store.assets.rows_at(self.site.id) if self.site else None
+        self._show(facts_of_rows(register, rows))
 
     def services_ready(self, facts: list[AssetFacts]) -> None:
         """The store has loaded: its rows replace the snapshot's if they differ."""
@@ -117,6 +122,8 @@ class AssetsScreen(Screen[None]):
 
     def _show(self, facts: list[AssetFacts], *, remember: bool = True) -> None:
         self.all_rows = AssetRows(facts, self.context.today, self.context.thresholds)
+        self.all_widths = None
+        self.all_rows_order = None
         table = self.query_one(FastTable)
         if table.sort_column is None:
             table.sort_column = 0
@@ -128,6 +135,13 @@ class AssetsScreen(Screen[None]):
         if remember and self.site is None and self.context.on_asset_rows is not None:
             self.context.on_asset_rows(facts)
         self._show_guide(not facts and self.site is None)
+        # The filter's text for every row, a piece at a time once the table is on screen.
+        self.call_after_refresh(self._prepare_filter, self.all_rows)
+
+    def _prepare_filter(self, rows: AssetRows) -> None:
+        # Each piece goes behind the messages waiting (a keystroke is handled first).
+        if rows is self.all_rows and not rows.prepare_filter(FILTER_PIECE):
+            self.call_later(self._prepare_filter, rows)
 
     # -- no assets yet: the getting-started guidance instead of an empty table ---------------
 
@@ -167,12 +181,19 @@ class AssetsScreen(Screen[None]):
 
     def apply_filter(self) -> None:
         query = self.query_one("#filter", Input).value
-        rows = self.all_rows.filter(query)
         table = self.query_one(FastTable)
+        if self.all_rows_order != table.sort_state:
+            # Every row sorted once, as the table sorts; a filter then keeps that order.
+            self.all_rows.reorder(table.sorted(self.all_rows.rows))
+            self.all_rows_order = table.sort_state
+        rows = self.all_rows.filter(query)
         # The cursor stays on its asset while it is still listed (clearing the filter must
         # not put it on whatever row has its old number); else it starts at the top.
         key = table.current_key
-        table.set_rows(rows, measure=not query)
+        if not query and self.all_widths is None:
+            self.all_widths = self.all_rows.widths()
+        # Every row: the widths of every row, measured once; a filtered list keeps them.
+        table.set_rows(rows, measure=False, widths=None if query else self.all_widths, ordered=True)
         if not (key and table.move_to_key(key)):
             table.cursor_row = 0
         self.query_one("#count", Static).update(

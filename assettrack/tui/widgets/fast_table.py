@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import filterfalse
+from operator import attrgetter, itemgetter
 from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
@@ -58,6 +59,19 @@ def title(column: Column) -> str:
 
 def _plain(cell: Cell) -> str:
     return cell.plain if isinstance(cell, Text) else cell
+
+
+_CELLS = attrgetter("cells")
+_KEY = itemgetter(0)  # a row's key
+
+
+@lru_cache(maxsize=65536)
+def _fold_text(text: str) -> str:
+    return text.casefold()
+
+
+def _folded(cell: Cell) -> str:
+    return _fold_text(cell) if type(cell) is str else _plain(cell).casefold()
 
 
 @lru_cache(maxsize=65536)
@@ -148,12 +162,27 @@ class FastTable(ScrollView, can_focus=True):
 
     # -- data ------------------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[Row], *, measure: bool = True) -> None:
-        """Show these rows (kept sorted by the current sort column)."""
+    def set_rows(
+        self,
+        rows: Sequence[Row],
+        *,
+        measure: bool = True,
+        widths: Sequence[int] | None = None,
+        ordered: bool = False,
+    ) -> None:
+        """Show these rows (kept sorted by the current sort column). ``widths``: the
+        columns' text widths when the caller knows them (``measure`` then measures none);
+        ``ordered``: the rows are in the current sort order already (a filter of rows the
+        table sorted), so they are not sorted again."""
         self.rows = list(rows)
-        if self.sort_column is not None:
+        if self.sort_column is not None and not ordered:
             self._sort()
-        if measure:
+        if widths is not None:
+            self.widths = [
+                min(max(c.min_width, cell_len(title(c)) + 1, w), c.max_width)
+                for c, w in zip(self.columns, widths, strict=True)
+            ]
+        elif measure:
             self._measure()
         self._line_cache.clear()
         self.virtual_size = Size(self.total_width, len(self.rows) + 1)
@@ -184,16 +213,22 @@ class FastTable(ScrollView, can_focus=True):
         return sum(self.widths) + len(self.widths)
 
     @property
+    def sort_state(self) -> tuple[int | None, bool]:
+        """The column sorted by and whether reversed: rows in this order need no sort."""
+        return (self.sort_column, self.sort_reverse)
+
+    @property
     def current_key(self) -> str | None:
         return self.rows[self.cursor_row].key if self.rows else None
 
     def move_to_key(self, key: str) -> bool:
         """Put the cursor on the row with this key; False if no row has it."""
-        for index, row in enumerate(self.rows):
-            if row.key == key:
-                self.cursor_row = index
-                return True
-        return False
+        try:  # a search in C: the cursor's row among 50,000 at every filter keystroke
+            index = list(map(_KEY, self.rows)).index(key)
+        except ValueError:
+            return False
+        self.cursor_row = index
+        return True
 
     def sort_by(self, column: int) -> None:
         """Sort by a column; sorting by it again reverses the order."""
@@ -209,19 +244,22 @@ class FastTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _sort(self) -> None:
+        self.rows = self.sorted(self.rows)
+
+    def sorted(self, rows: list[Row]) -> list[Row]:
+        """``rows`` in the table's sort order (as they are, with no sort column)."""
         column = self.sort_column
-        assert column is not None
-        keyed = (
-            bool(self.rows)
-            and len(self.rows[0].sort_keys) > column
-            and self.rows[0].sort_keys[column] is not None
-        )
-        key: Callable[[Row], Any] = (
-            (lambda r: r.sort_keys[column])
-            if keyed
-            else (lambda r: _plain(r.cells[column]).casefold())
-        )
-        self.rows.sort(key=key, reverse=self.sort_reverse)
+        if column is None:
+            return rows
+        first = rows[0].sort_keys if rows else ()
+        keyed = len(first) > column and first[column] is not None
+        if keyed:
+            return sorted(rows, key=lambda r: r.sort_keys[column], reverse=self.sort_reverse)
+        # Decorated in C: each distinct text folded once (50,000 rows name 1,000 sites),
+        # then the positions sorted by their keys. Stable, as list.sort is.
+        keys = list(map(_folded, map(itemgetter(column), map(_CELLS, rows))))
+        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=self.sort_reverse)
+        return list(map(rows.__getitem__, order))
 
     # -- rendering -------------------------------------------------------------------------
 

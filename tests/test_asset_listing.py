@@ -158,3 +158,27 @@ def test_the_asset_tables_facts_of_rows_are_those_of_the_decoded_assets(register
     assert facts_of_rows(register, register.store.assets.rows_at(site.id)) == register_facts(
         register, TODAY, register.store.assets.by_site(site.id)
     )
+
+
+@pytest.mark.parametrize("site", [None, "门诊", "plant"])
+def test_the_export_is_every_view_in_order(register, tmp_path: Path, monkeypatch, site) -> None:
+    from assettrack.commands.context import Context
+    from assettrack.services.asset_transfer import assets_csv
+    from tests.cli_inprocess import Cli
+
+    cli = Cli(tmp_path)
+    for name, value in cli.env.items():  # the command's settings and plugins, here too
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    folder = register.store.folder
+    register.store.close()
+    with Store.open(folder, read_only=True) as store:
+        views = Context(None, folder, TODAY).register(store).views(TODAY)
+    if site:
+        views = [v for v in views if site in v.site_name.casefold()]
+    views.sort(key=lambda v: (v.customer, v.site_name, v.asset.kind, v.asset.serial_number))
+    result = cli("--db", folder, "export", "assets", *(["--site", site] if site else []))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == assets_csv(views) and len(views) > 10

@@ -259,11 +259,19 @@ def export_assets(
     """Export every asset with its warranty status."""
     with Store.open(require_database(context), read_only=True) as store:
         register = context.register(store)
-        views = register.views(context.today)
+        rows = store.assets.rows()
+    # Chosen and ordered by their rows, so only the assets exported are decoded, in order.
+    named = {s.id: (s.customer, s.name) for s in register.sites()}
+    unknown = ("?", "?")
     if site:
         wanted = site.casefold()
-        views = [v for v in views if wanted in v.site_name.casefold() or v.asset.site_id == site]
-    views.sort(key=lambda v: (v.customer, v.site_name, v.asset.kind, v.asset.serial_number))
+        rows = [
+            r
+            for r in rows
+            if wanted in named.get(r.site_id, unknown)[1].casefold() or r.site_id == site
+        ]
+    rows.sort(key=lambda r: (*named.get(r.site_id, unknown), r.kind, r.serial_number))
+    views = register.views_of(rows, context.today)
     exporters = context.extensions.exporters
     if excel and fmt == "csv":
         fmt = "excel-csv"

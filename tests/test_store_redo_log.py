@@ -479,3 +479,41 @@ def test_closing_leaves_the_frames_to_a_writer_at_work(tmp_path: Path) -> None:
     holder.close()
     with Store.open(folder, report=None) as store:
         assert store.assets.get(asset.id).location == "rack-10"
+
+
+def damage_header(folder: Path) -> None:
+    with open(folder / LOG_NAME, "r+b") as stream:
+        stream.seek(20)  # in the generation
+        stream.write(b"\xff\xff")
+
+
+def test_a_damaged_header_gives_way_to_the_first_frame(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    site, asset = setup_database(folder)
+    durable = data_files(folder)
+    writer = Writer(folder)
+    writer("edit", asset.id, "rack-11")
+    added = writer("asset", site.id, "HDR-1")
+    writer.die()
+    power_cut(folder, durable)
+    damage_header(folder)
+    with Store.open(folder, report=None) as store:
+        assert store.assets.get(asset.id).location == "rack-11"
+        assert store.assets.get(added) is not None
+
+
+def test_a_damaged_header_never_brings_back_a_checkpointed_generation(tmp_path: Path) -> None:
+    """A file written past the log after a checkpoint (as an undo writes) stays as it is,
+    even if the header is lost: the checkpoint voided the old generation's first frame."""
+    folder = tmp_path / "db"
+    site, asset = setup_database(folder)
+    with Store.open(folder, report=None) as store:
+        asset.location = "logged"
+        store.assets.save(asset)
+    name = folder / f"assets/{site.id}.json"
+    written_past_the_log = name.read_bytes().replace(b'"logged"', b'"undone"')
+    name.write_bytes(written_past_the_log)
+    damage_header(folder)
+    with Store.open(folder, report=None) as store:
+        assert store.assets.get(asset.id).location == "undone"
+    assert name.read_bytes() == written_past_the_log

@@ -36,7 +36,6 @@ another changed since it read it, and never saves over another's edit of the sam
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import threading
@@ -56,7 +55,6 @@ from assettrack.store.durable import (
     atomic_write,
     explain,
     fsync_folder,
-    overwrite_note,
     remove_orphan_temp_files,
     write_temp,
 )
@@ -67,6 +65,7 @@ from assettrack.store.errors import (
     StoreError,
     StoreWriteError,
 )
+from assettrack.store.file_swap import swap_into_place
 from assettrack.store.journal import (
     Journal,
     JournalContents,
@@ -93,6 +92,7 @@ HEADER_NAME = "assettrack.json"
 FORMAT_NAME = "assettrack-store"
 CHANGES_NAME = ".changes"
 CHANGES_KEPT = 32
+_BINARY = getattr(os, "O_BINARY", 0)
 SYNC_FOLDER = ".sync"  # git's objects and the sync's own files: no data file of the store
 # Record partitions kept parsed in memory; the rest are re-read on demand.
 RECORD_CACHE_SIZE = 64
@@ -123,6 +123,9 @@ class Database:
         self._partitions: OrderedDict[str, PartitionDB] = OrderedDict()
         self._pinned: set[str] = set()
         self._journals: dict[str, tuple[Signature, JournalContents]] = {}
+        # Holding the lock with every dead writer's journal rolled back, there is no other
+        # journal to hide (a journal lives only while its writer holds the lock).
+        self._journals_cleared = False
         self._reported_journals: set[str] = set()
         self._token = secrets.token_hex(6)  # this Database in the .changes file
         self._changes_seen: Signature = None
@@ -283,9 +286,11 @@ class Database:
             try:
                 self._redo.refresh()  # what other processes logged since
                 self._roll_back_dead_journals()
+                self._journals_cleared = True
                 yield
             finally:
                 self._depth = 0
+                self._journals_cleared = False
                 self._finish_writing()
 
     def _finish_writing(self) -> None:
@@ -362,7 +367,7 @@ class Database:
             temp.unlink(missing_ok=True)
             raise
         try:
-            os.replace(temp, path)
+            swap_into_place(temp, path)
         except OSError as exc:
             temp.unlink(missing_ok=True)
             self._redo.withdraw(frame, previous)
@@ -453,17 +458,30 @@ class Database:
 
     def _note_change(self) -> None:
         """Add this write to ``.changes``, which an open app polls to notice others' saves."""
-        path = self.folder / CHANGES_NAME
-        try:
-            entries = orjson.loads(path.read_bytes())["writes"]
-        except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
-            entries = []
-        entries = [*entries[-(CHANGES_KEPT - 1) :], [self._token, time.time_ns()]]
         # In place, not fsynced: it only prompts a re-read (a reader that catches it half
-        # written re-reads too); the data files are durable.
-        with contextlib.suppress(OSError):
-            overwrite_note(path, orjson.dumps({"writes": entries}))
-        self._changes_seen = signature(path)
+        # written re-reads too); the data files are durable. One descriptor for the read,
+        # the write and the signature: this runs at every save.
+        try:
+            fd = os.open(self.folder / CHANGES_NAME, os.O_RDWR | os.O_CREAT | _BINARY, 0o644)
+        except OSError:
+            return
+        try:
+            raw = os.pread(fd, 1 << 16, 0)
+            try:
+                entries = orjson.loads(raw)["writes"]
+            except (orjson.JSONDecodeError, KeyError, TypeError):
+                entries = []
+            entries = [*entries[-(CHANGES_KEPT - 1) :], [self._token, time.time_ns()]]
+            data = orjson.dumps({"writes": entries})
+            os.pwrite(fd, data, 0)
+            if len(data) < len(raw):
+                os.ftruncate(fd, len(data))
+            st = os.fstat(fd)
+            self._changes_seen = (st.st_size, st.st_mtime_ns, st.st_ino)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
     def changes_signature(self) -> Signature:
         return signature(self.folder / CHANGES_NAME)
@@ -503,6 +521,8 @@ class Database:
     def _journal_contents(self) -> list[JournalContents]:
         """Others' unfinished changes. This process's own journal is not read back: it grows
         with every file of a large merge, and reading it at each file's load was quadratic."""
+        if self._journals_cleared:
+            return []
         found = []
         own = self._journal.path.name if self._journal is not None else None
         live = unfinished_journals(self.folder)

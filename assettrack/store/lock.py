@@ -56,6 +56,7 @@ class WriterLock:
         self.folder = folder
         self.path = folder / LOCK_NAME
         self._fd = -1
+        self._note = -1  # the holder's note, kept open beside the lock
         self._opened: tuple[int, int] = (0, 0)  # (pid, inode) the descriptor was opened as
         self._held = False
         self._fallback = (
@@ -112,12 +113,17 @@ class WriterLock:
         if self._fd >= 0 and self._opened[0] == os.getpid():
             return self._fd
         if self._fd >= 0:  # a fork's copy shares the parent's lock: open one of its own
-            with contextlib.suppress(OSError):
-                os.close(self._fd)  # the child's copy only; the parent's lock stays
-            self._fd, self._held = -1, False
+            for fd in (self._fd, self._note):
+                with contextlib.suppress(OSError):
+                    os.close(fd)  # the child's copy only; the parent's lock stays
+            self._fd, self._note, self._held = -1, -1, False
         flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(self.path, flags, 0o666)
         self._fd, self._opened = fd, (os.getpid(), os.fstat(fd).st_ino)
+        try:
+            self._note = os.open(self.folder / HOLDER_NAME, os.O_WRONLY | os.O_CREAT, 0o644)
+        except OSError:
+            self._note = -1  # the note is a courtesy; the lock still holds
         return fd
 
     def release(self) -> None:
@@ -126,8 +132,7 @@ class WriterLock:
         if self._fallback is None and self._opened[0] != os.getpid():
             self._held = False  # a fork's copy: the lock is the parent's to release
             return
-        with contextlib.suppress(OSError):
-            overwrite_note(self.folder / HOLDER_NAME, b"")  # nobody: an empty note
+        self._write_note(b"")  # nobody: an empty note
         self._held = False
         if self._fallback is not None:
             self._fallback.release(force=True)
@@ -137,17 +142,26 @@ class WriterLock:
     def close(self) -> None:
         """Close the lock file (releasing the lock if held)."""
         if self._fd >= 0 and self._opened[0] == os.getpid():
-            with contextlib.suppress(OSError):
-                os.close(self._fd)
-        self._fd = -1
+            for fd in (self._fd, self._note):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._fd = self._note = -1
         self._held = self._held and self._fallback is not None
 
     def _note_holder(self) -> None:
         # Advisory only (the OS lock is what excludes): rewritten in place without fsync,
         # as it is written at every save.
         note = {**_who(os.getpid()), "since": datetime.now().isoformat(timespec="seconds")}
+        self._write_note(orjson.dumps(note))
+
+    def _write_note(self, data: bytes) -> None:
         with contextlib.suppress(OSError):  # the note is a courtesy; the lock still holds
-            overwrite_note(self.folder / HOLDER_NAME, orjson.dumps(note))
+            if self._note < 0 or self._opened[0] != os.getpid():
+                overwrite_note(self.folder / HOLDER_NAME, data)
+                return
+            if data:
+                os.pwrite(self._note, data, 0)
+            os.ftruncate(self._note, len(data))
 
 
 @functools.cache

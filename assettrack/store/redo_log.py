@@ -69,7 +69,6 @@ GROW = 1 << 20  # zeroed room added at a time, so that frames overwrite blocks t
 CHECKPOINT_FRAMES = 256
 CHECKPOINT_BYTES = 8 << 20
 MAX_NAME = 1024
-MAX_DATA = (1 << 31) - 1
 BACKUPS = "backups"
 
 
@@ -178,6 +177,12 @@ class RedoLog:
         return os.pread(self._fd, size, offset)
 
     def _write(self, parts: list[bytes], offset: int) -> None:
+        if hasattr(os, "pwritev"):  # one system call for the frame's parts
+            written = os.pwritev(self._fd, parts, offset)
+            if written == sum(map(len, parts)):
+                return
+            data = b"".join(parts)[written:]  # written in part (rare): the rest, in order
+            parts, offset = [data], offset + written
         for part in parts:
             view = memoryview(part)
             while view:
@@ -203,14 +208,15 @@ class RedoLog:
         return generation, boot
 
     def _current(self) -> tuple[bytes | None, bytes | None]:
-        """The generation in force and the boot it began in. A damaged header (a new
-        generation cut short by a power cut, after its checkpoint had flushed every file)
-        gives way to the first frame's: replaying a generation already checkpointed only
-        writes the files as they are."""
+        """The generation in force and the boot it began in. A damaged header gives way to
+        the first frame's generation: every generation writes from ``FRAMES_START``, and a
+        new one voids the old first frame once its header is flushed, so the first frame is
+        the newest generation's (or, if the power went between the two, that of a
+        generation just checkpointed, whose replay writes the files as they are)."""
         header = self._read_header()
         if header is not None:
             return header
-        first = self._frame_at(FRAMES_START, None, 0)
+        first = self._frame_at(FRAMES_START, None, 1)
         return (first[0], None) if first else (None, None)
 
     # -- frames -----------------------------------------------------------------------------
@@ -219,14 +225,15 @@ class RedoLog:
         self, offset: int, generation: bytes | None, seq: int | None
     ) -> tuple[bytes, Frame, bytes] | None:
         """The whole, valid frame at ``offset`` (of ``generation`` and numbered ``seq`` when
-        given): its generation, the frame and its data; None where the log ends."""
-        raw = self._read(offset, FRAME.size + CRC.size)
+        given): its generation, the frame and its data; None where the log ends (and
+        ``stopped_at`` holds the bytes found there)."""
+        raw = self.stopped_at = self._read(offset, FRAME.size + CRC.size)
         if len(raw) < FRAME.size + CRC.size or raw[:4] != FRAME_MAGIC:
             return None
         _, found, number, name_size, data_size, inode = FRAME.unpack_from(raw)
         if (generation is not None and found != generation) or (seq is not None and number != seq):
             return None
-        if name_size > MAX_NAME or data_size > MAX_DATA:
+        if name_size > MAX_NAME or not self._holds(offset + len(raw) + name_size + data_size):
             return None
         rest = self._read(offset + len(raw), name_size + data_size)
         if len(rest) < name_size + data_size:
@@ -252,7 +259,12 @@ class RedoLog:
                 self.latest[frame.name] = frame
             elif bad_names is not None:
                 bad_names.append(repr(frame.name))
-        self.stopped_at = self._read(self.end, FRAME.size)
+
+    def _holds(self, end: int) -> bool:
+        """Whether the log file reaches ``end`` (a garbage length is not read)."""
+        if end > self._size:
+            self._size = os.fstat(self._fd).st_size  # another writer may have grown it
+        return end <= self._size
 
     def data(self, frame: Frame) -> bytes:
         return self._read(frame.end - frame.size, frame.size)
@@ -285,7 +297,7 @@ class RedoLog:
             crc = CRC.pack(zlib.crc32(data, zlib.crc32(encoded, zlib.crc32(head))))
             parts = [head, crc, encoded, data]
             end = self.end + len(head) + len(crc) + len(encoded) + len(data)
-            if end > self._size:  # grown once, with room for the next frames
+            if not self._holds(end):  # grown once, with room for the next frames
                 parts.append(bytes(GROW))
             self._write(parts, self.end)
             _flush(self._fd)
@@ -356,6 +368,11 @@ class RedoLog:
         generation = secrets.token_bytes(8)
         self._write([self._header(generation)], 0)
         _flush(self._fd)
+        # The old generation's first frame too, so that a header damaged later never makes
+        # a replay take up a generation whose files have been written since (an undo).
+        if self._read(FRAMES_START, len(FRAME_MAGIC)) == FRAME_MAGIC:
+            self._void(FRAMES_START)
+            _flush(self._fd)
         self._forget()
         self.generation = generation
 

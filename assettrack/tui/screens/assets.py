@@ -140,8 +140,24 @@ class AssetsScreen(Screen[None]):
 
     def _prepare_filter(self, rows: AssetRows) -> None:
         # Each piece goes behind the messages waiting (a keystroke is handled first).
-        if rows is self.all_rows and not rows.prepare_filter(FILTER_PIECE):
+        if rows is not self.all_rows:
+            return
+        self._order_rows(self.query_one(FastTable))
+        if not rows.prepare_filter(FILTER_PIECE):
             self.call_later(self._prepare_filter, rows)
+
+    def _order_rows(self, table: FastTable) -> None:
+        """Keep every row in the table's sort order, so a filter's rows need no sort. Done
+        after the first paint (the table sorted the rows it shows), else at the first
+        keystroke or after a sort by another column."""
+        if self.all_rows_order == table.sort_state:
+            return
+        every = self.all_rows.rows
+        if len(table.rows) == len(every) and set(map(id, table.rows)) == set(map(id, every)):
+            self.all_rows.reorder(table.rows)  # the table shows them all, sorted
+        else:
+            self.all_rows.reorder(table.sorted(every))
+        self.all_rows_order = table.sort_state
 
     # -- no assets yet: the getting-started guidance instead of an empty table ---------------
 
@@ -182,10 +198,8 @@ class AssetsScreen(Screen[None]):
     def apply_filter(self) -> None:
         query = self.query_one("#filter", Input).value
         table = self.query_one(FastTable)
-        if self.all_rows_order != table.sort_state:
-            # Every row sorted once, as the table sorts; a filter then keeps that order.
-            self.all_rows.reorder(table.sorted(self.all_rows.rows))
-            self.all_rows_order = table.sort_state
+        if query:
+            self._order_rows(table)
         rows = self.all_rows.filter(query)
         # The cursor stays on its asset while it is still listed (clearing the filter must
         # not put it on whatever row has its old number); else it starts at the top.
@@ -193,7 +207,12 @@ class AssetsScreen(Screen[None]):
         if not query and self.all_widths is None:
             self.all_widths = self.all_rows.widths()
         # Every row: the widths of every row, measured once; a filtered list keeps them.
-        table.set_rows(rows, measure=False, widths=None if query else self.all_widths, ordered=True)
+        table.set_rows(
+            rows,
+            measure=False,
+            widths=None if query else self.all_widths,
+            ordered=self.all_rows_order == table.sort_state,
+        )
         if not (key and table.move_to_key(key)):
             table.cursor_row = 0
         self.query_one("#count", Static).update(

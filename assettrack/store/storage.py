@@ -180,16 +180,26 @@ class PartitionStorage(Storage):
         return data
 
     def _read_file(self) -> tuple[dict[str, Any], bool, Signature]:
-        # A save replaces the file in one rename: if it changed while being read, read again.
+        # Through one descriptor: a save renames a whole new file into place, so what is read
+        # is one version, and the signature is that version's. Read again only if the file
+        # was written in place meanwhile (by hand).
         for _ in range(5):
-            seen = signature(self.path)
             try:
-                raw = self.path.read_bytes()
+                fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
             except FileNotFoundError:
                 return {}, False, None
             except OSError as exc:
                 raise CorruptStoreError(self.path, f"cannot be read ({exc.strerror})") from exc
-            if signature(self.path) == seen:
+            try:
+                st = os.fstat(fd)
+                raw = _read_all(fd, st.st_size)
+                after = os.fstat(fd)
+            except OSError as exc:
+                raise CorruptStoreError(self.path, f"cannot be read ({exc.strerror})") from exc
+            finally:
+                os.close(fd)
+            seen: Signature = (st.st_size, st.st_mtime_ns, st.st_ino)
+            if (after.st_size, after.st_mtime_ns) == seen[:2]:
                 break
         if not raw.strip():
             raise CorruptStoreError(self.path, "the file is empty")
@@ -251,6 +261,13 @@ class PartitionStorage(Storage):
         shutil.copy2(self.path, target)
         fsync_path(target)
         fsync_folder(backups)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, max(size + 1, 1 << 16)):
+        chunks.append(chunk)
+    return b"".join(chunks) if len(chunks) != 1 else chunks[0]
 
 
 def _has_schema(doc: dict[str, Any]) -> bool:

@@ -88,6 +88,12 @@ class Store:
         stale = self.db.refresh()
         return self.assets.refresh() or bool(stale)
 
+    def checkpoint(self) -> None:
+        """Flush every file the redo log names and empty it (``Database.checkpoint``). Not
+        needed before reading files (each save's file is complete on disk at once); it
+        bounds the log and what a power cut leaves to replay."""
+        self.db.checkpoint()
+
     def close(self) -> None:
         self.db.close()
 

@@ -198,7 +198,7 @@ SHOWN = {
     "update": ((0,), ()),
     "Column": ((1,), ("label",)),
     # Two forms' fields: (name, label, value, placeholder) and (name, label, placeholder, kind).
-    "Field": ((1, 2, 3), ("label", "placeholder")),
+    "Field": ((1, 2, 3), ("label", "placeholder", "choices")),
     "Heading": ((0, 1), ("text", "note")),
     "FormModal": ((0,), ("title",)),
     "ConfirmModal": ((0, 1), ("yes", "no")),
@@ -206,6 +206,7 @@ SHOWN = {
     "_open": ((1,), ("intro",)),  # the form dialogs' helpers: (screen, title, ...)
     "echo": ((0,), ("message",)),
     "emit": ((3,), ("empty",)),  # the command line's tables: what an empty one says
+    "echo_details": ((0,), ()),  # the command line's (label, value) lines
     "secho": ((0,), ("message",)),
     "BadParameter": ((0,), ("message",)),
     "UsageError": ((0,), ("message",)),
@@ -244,8 +245,10 @@ def _words(node: ast.AST) -> bool:
         return _words(node.left) or _words(node.right)
     if isinstance(node, ast.IfExp):
         return _words(node.body) or _words(node.orelse)
-    if isinstance(node, ast.Tuple):  # Text.assemble(("text", "style"))
+    if isinstance(node, ast.Tuple):  # Text.assemble(("text", "style")), (label, value)
         return bool(node.elts) and _words(node.elts[0])
+    if isinstance(node, ast.List):  # [(label, value), ...]: a form's choices, details
+        return any(_words(element) for element in node.elts)
     return False
 
 
@@ -349,8 +352,9 @@ def test_the_scan_catches_unmarked_text(tmp_path: Path) -> None:
         "    self.title = 'Sites'\n"
         "    Static('·')\n"
         "    Static('kept as is')  # no-i18n (a product name)\n"
+        "    Field('removed', _('Removed?'), n, choices=[('no, still there', 'no')])\n"
         "    raise AssetTrackError(f'no site {n}')\n"
         "    raise ValueError('a bug, said in English')\n",
         encoding="utf-8",
     )
-    assert [line for line, _text in unmarked_in(sample)] == [2, 4, 7, 10]
+    assert [line for line, _text in unmarked_in(sample)] == [2, 4, 7, 10, 11]

@@ -134,6 +134,8 @@ def test_every_sentence_a_read_keeps_is_said_in_the_language_it_is_read_in() -> 
         f"{record_texts.FIRMWARE_ACCEPTED} by 张工",
         "failed: PSU1, PSU2",
         "limits 18–27 °C",
+        "empty slot: PWR2",  # a first-party plugin's words
+        "one power module and no empty slot reported: no redundancy on this model",
     ]
     assert kept[0] == (
         "serial number mismatch: the device reports FOC999, the register has FOC123 "
@@ -153,9 +155,12 @@ def test_every_sentence_a_read_keeps_is_said_in_the_language_it_is_read_in() -> 
         "从控制台读取，已由 张工 接受写入台账",
         "故障：PSU1, PSU2",
         "限值 18–27 °C",
+        "空槽位：PWR2",
+        "只报告了一个电源模块且无空槽位：此型号无冗余",
     ]
     with i18n.using("zh_CN"):
         assert record_texts.record_text("机柜门锁坏了") == "机柜门锁坏了"  # the engineer's words
+        assert record_texts.record_text("rack 3: door lock") == "rack 3: door lock"
 
 
 def test_the_configuration_diff_in_chinese() -> None:

@@ -12,11 +12,13 @@ import click
 
 from assettrack.commands.database import require_database
 from assettrack.domain.models import Contact
+from assettrack.i18n import N_, _
+from assettrack.i18n.formats import cells
 from assettrack.services.customers import CustomerBase
 from assettrack.store.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
-CONTACT_HELP = (
+CONTACT_HELP = N_(  # translated where click shows it (i18n.click_help)
     "'NAME | ROLE | MOBILE | OFFICE PHONE | EMAIL | signs' (trailing parts may be left out;"
     " 'signs' marks who signs off visits). Repeat for several; on edit the list is replaced,"
     " and --contact '' empties it."
@@ -57,21 +59,22 @@ def contact_line(contact: Contact) -> str:
     parts = [
         contact.name,
         contact.role,
-        f"mobile {contact.mobile}" if contact.mobile else "",
-        f"office {contact.phone}" if contact.phone else "",
+        _("mobile {number}").format(number=contact.mobile) if contact.mobile else "",
+        _("office {number}").format(number=contact.phone) if contact.phone else "",
         contact.email,
     ]
     line = ", ".join(p for p in parts if p)
-    return line + ("  (signs off visits)" if contact.signs_off else "")
+    return line + (_("  (signs off visits)") if contact.signs_off else "")
 
 
 def echo_details(pairs: Sequence[tuple[str, Any]]) -> None:
-    """Label and value, one per line; lists continue on indented lines."""
-    width = max((len(label) for label, _ in pairs), default=0)
+    """Label (in words of the language) and value, one per line; lists continue on
+    indented lines. Labels are padded by terminal cells: a Chinese one is twice as wide."""
+    width = max((cells(label) for label, _value in pairs), default=0)
     for label, value in pairs:
         lines = value if isinstance(value, list) else [value]
         lines = [str(v) for v in lines if v not in (None, "")] or ["-"]
-        click.echo(f"{label:<{width}}  {lines[0]}")
+        click.echo(f"{label}{' ' * (width - cells(label))}  {lines[0]}")
         for more in lines[1:]:
             click.echo(f"{'':<{width}}  {more}")
 
@@ -82,4 +85,6 @@ def echo_json(payload: Any) -> None:
 
 def term(starts: Any, ends: Any) -> str:
     """A contract's term, e.g. "2026-01-01 to 2028-12-31"."""
-    return f"{starts or '?'} to {ends or '?'}" if starts or ends else ""
+    if not starts and not ends:
+        return ""
+    return _("{starts} to {ends}").format(starts=starts or "?", ends=ends or "?")

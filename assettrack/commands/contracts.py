@@ -12,7 +12,7 @@ from assettrack.commands.common import FORMATS, emit, service_config
 from assettrack.domain.codec import to_doc
 from assettrack.domain.models import Contract
 from assettrack.domain.validation import contract_values
-from assettrack.i18n import _
+from assettrack.i18n import _, pgettext
 from assettrack.services.catalog_transfer import site_ids_for
 from assettrack.services.customers import CustomerBase
 
@@ -235,24 +235,24 @@ def contract_show(context: Any, key: str, fmt: str) -> None:
         return
     echo_details(
         [
-            ("Contract", contract.number),
-            ("Customer", contract.customer),
-            ("Id", contract.id),
-            ("Value", f"{contract.value} {contract.currency}"),
-            ("Term", term(contract.starts_on, contract.ends_on)),
-            ("Service years", contract.service_years),
+            (_("Contract"), contract.number),
+            (_("Customer"), contract.customer),
+            (_("Id"), contract.id),
+            (pgettext("contract", "Value"), f"{contract.value} {contract.currency}"),
+            (_("Term"), term(contract.starts_on, contract.ends_on)),
+            (_("Service years"), contract.service_years),
             (
-                "Warranty",
-                "per vendor"
+                _("Warranty"),
+                _("per vendor")
                 if contract.warranty_months is None
-                else f"{contract.warranty_months} months",
+                else _("{months} months").format(months=contract.warranty_months),
             ),
-            ("Warranty ends", contract.warranty_ends_on),
-            ("Labour caps", _caps(context, contract)),
-            ("Sites", site_names),
-            ("Assets listed", listed),
-            ("Covered assets", len(covered)),
-            ("Notes", contract.notes),
+            (_("Warranty ends"), contract.warranty_ends_on),
+            (_("Labour caps"), _caps(context, contract)),
+            (_("Sites"), site_names),
+            (_("Assets listed"), listed),
+            (_("Covered assets"), len(covered)),
+            (_("Notes"), contract.notes),
         ]
     )
 
@@ -263,11 +263,11 @@ def _caps(context: Any, contract: Contract) -> list[str]:
     own = contract.cap_percents
     lines = []
     for i, band in enumerate(service_config(context).caps.bands):
-        percent, whose = (
-            (own[i], "this contract's") if i < len(own) else (band.percent, "configured")
+        said = (
+            _("years {first}-{last} after warranty: {percent}% of the value (this contract's)")
+            if i < len(own)
+            else _("years {first}-{last} after warranty: {percent}% of the value (configured)")
         )
-        lines.append(
-            f"years {band.from_year}-{band.to_year} after warranty: {percent}% of the value"
-            f" ({whose})"
-        )
+        percent = own[i] if i < len(own) else band.percent
+        lines.append(said.format(first=band.from_year, last=band.to_year, percent=percent))
     return lines

@@ -154,18 +154,21 @@ def customer_show(context: Any, key: str, fmt: str) -> None:
         return
     echo_details(
         [
-            ("Customer", customer.name),
-            ("English", customer.name_en),
-            ("Code", customer.code),
-            ("Id", customer.id),
-            ("Notes", customer.notes),
-            ("Contacts", [contact_line(c) for c in customer.contacts]),
+            (_("Customer"), customer.name),
+            (_("English"), customer.name_en),
+            (_("Code"), customer.code),
+            (_("Id"), customer.id),
+            (_("Notes"), customer.notes),
+            (_("Contacts"), [contact_line(c) for c in customer.contacts]),
             (
-                f"Sites ({len(sites)})",
-                [joined(s.name, s.address, f"{n} asset(s)") for s, n in sites],
+                _("Sites ({count})").format(count=len(sites)),
+                [
+                    joined(s.name, s.address, _("{count} asset(s)").format(count=n))
+                    for s, n in sites
+                ],
             ),
             (
-                f"Contracts ({len(contracts)})",
+                _("Contracts ({count})").format(count=len(contracts)),
                 [
                     joined(c.number, f"{c.value} {c.currency}", term(c.starts_on, c.ends_on))
                     for c in contracts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from typing import Any
 
 import click
@@ -21,6 +22,7 @@ from assettrack.domain.codec import to_doc
 from assettrack.domain.models import Site
 from assettrack.domain.validation import plan_values, site_values
 from assettrack.i18n import _
+from assettrack.i18n.formats import format_date
 
 PLAN_KEYS = (
     "scheduled_per_month",
@@ -177,33 +179,47 @@ def site_show(context: Any, key: str, fmt: str) -> None:
 
     echo_details(
         [
-            ("Site", site.name),
-            ("Customer", site.customer),
-            ("Id", site.id),
-            ("Address", site.address),
-            ("Directions", site.directions),
-            ("Contacts", [contact_line(c) for c in site.contacts]),
-            ("Visit plan", _plan_lines(plan, own)),
-            ("Assets", assets),
-            ("Contracts", contracts),
+            (_("Site"), site.name),
+            (_("Customer"), site.customer),
+            (_("Id"), site.id),
+            (_("Address"), site.address),
+            (_("Directions"), site.directions),
+            (_("Contacts"), [contact_line(c) for c in site.contacts]),
+            (_("Visit plan"), _plan_lines(plan, own)),
+            (_("Assets"), assets),
+            (_("Contracts"), contracts),
         ]
     )
 
 
 def _plan_lines(plan: dict[str, Any], own: list[str]) -> list[str]:
     lines = {
-        "scheduled_per_month": f"{plan['scheduled_per_month']} scheduled a month",
-        "follow_ups_per_month": f"{plan['follow_ups_per_month']} follow-up(s) a month",
-        "on_site_follow_ups_per_quarter": (
-            f"{plan['on_site_follow_ups_per_quarter']} on-site follow-up(s) a quarter"
+        "scheduled_per_month": _("{count} scheduled a month").format(
+            count=plan["scheduled_per_month"]
         ),
-        "preferred_weekdays": f"weekdays: {', '.join(plan['preferred_weekdays']) or 'any'}",
-        "engineer": f"engineer: {plan['engineer'] or 'anyone'}",
+        "follow_ups_per_month": _("{count} follow-up(s) a month").format(
+            count=plan["follow_ups_per_month"]
+        ),
+        "on_site_follow_ups_per_quarter": _("{count} on-site follow-up(s) a quarter").format(
+            count=plan["on_site_follow_ups_per_quarter"]
+        ),
+        "preferred_weekdays": _("weekdays: {days}").format(
+            days=", ".join(plan["preferred_weekdays"]) or _("any")
+        ),
+        "engineer": _("engineer: {name}").format(name=plan["engineer"] or _("anyone")),
     }
-    shown = [text + ("  (this site's own)" if key in own else "") for key, text in lines.items()]
+    mine = _("  (this site's own)")
+    shown = [text + (mine if key in own else "") for key, text in lines.items()]
     if plan.get("starts_on"):
-        shown.append(f"owed from {plan['starts_on']} (the day the site was added)")
-    return shown if plan["enabled"] else ["no visits planned for this site", *shown]
+        shown.append(
+            _("owed from {day} (the day the site was added)").format(day=_day(plan["starts_on"]))
+        )
+    return shown if plan["enabled"] else [_("no visits planned for this site"), *shown]
+
+
+def _day(value: Any) -> str:
+    """A plan's day as the language writes it in a sentence (ISO text as it is)."""
+    return format_date(value) if isinstance(value, date) else str(value)
 
 
 @site_group.command(name="remove")

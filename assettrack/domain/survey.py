@@ -35,10 +35,17 @@ class Survey:
         return bool(self.questions) and kind in self.kinds
 
     def scale(self) -> str:
-        """``1 (very dissatisfied) … 5 (very satisfied)``: the hint next to a score."""
-        low = f"{self.lowest} ({self.lowest_means})" if self.lowest_means else str(self.lowest)
-        high = f"{self.highest} ({self.highest_means})" if self.highest_means else str(self.highest)
-        return f"{low} … {high}"
+        """``1 (very dissatisfied) … 5 (very satisfied)``: the hint next to a score (a
+        ``Text``: the interface says it in its language, the words as the settings')."""
+
+        def end(score: int, means: str) -> str:
+            return N_("{score} ({means})", score=score, means=N_(means)) if means else str(score)
+
+        return N_(
+            "{low} … {high}",
+            low=end(self.lowest, self.lowest_means),
+            high=end(self.highest, self.highest_means),
+        )
 
     def answer(self, question: Question, score: str, comment: str = "") -> SurveyAnswer:
         """One answer from what the engineer typed; a wrong score says the scale."""

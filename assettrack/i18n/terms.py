@@ -154,8 +154,12 @@ def survey_scale(survey: object) -> str:
     low, high = getattr(survey, "lowest", 1), getattr(survey, "highest", 5)
     low_means = getattr(survey, "lowest_means", "")
     high_means = getattr(survey, "highest_means", "")
-    low_text = f"{low} ({_(low_means)})" if low_means else str(low)
-    high_text = f"{high} ({_(high_means)})" if high_means else str(high)
+    low_text = (
+        _("{score} ({means})").format(score=low, means=_(low_means)) if low_means else str(low)
+    )
+    high_text = (
+        _("{score} ({means})").format(score=high, means=_(high_means)) if high_means else str(high)
+    )
     return f"{low_text} … {high_text}"
 
 

@@ -37,6 +37,7 @@ from assettrack.services.config_capture import (
 )
 from assettrack.services.open_visit import open_visit
 from assettrack.services.record_texts import (
+    FILLED_FROM,
     FIRMWARE_CHANGED,
     FIRMWARE_NEW,
     NEWLY_DOWN,
@@ -271,7 +272,7 @@ class InspectionService:
                 entry.result = proposal.result
                 entry.value = proposal.value
                 entry.note = proposal.note
-                entry.filled_from = f"readings ({plugin})"
+                entry.filled_from = FILLED_FROM.format(plugin=plugin)
             elif entry.filled_from != MANUAL:
                 # Filled by an earlier read that this one does not confirm: open it again.
                 entry.result, entry.value, entry.note, entry.filled_from = None, "", "", MANUAL

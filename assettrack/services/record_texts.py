@@ -34,6 +34,7 @@ FIRMWARE_PROPOSED = N_("read from the console, not accepted into the register")
 FIRMWARE_ACCEPTED = N_("read from the console, accepted into the register")
 NEWLY_DOWN = N_("down since the last inspection: {ports}")
 STILL_DOWN = N_("{count} down, as at the last inspection")
+FILLED_FROM = N_("readings ({plugin})")  # where an item's answer came from
 # Every sentence kept in records, the ones above and the checklist's notes (domain.checklist,
 # the built-in profile drivers), each as its message.
 MESSAGES = (
@@ -46,15 +47,29 @@ MESSAGES = (
     N_("read from the console, accepted into the register by {engineer}"),
     NEWLY_DOWN,
     STILL_DOWN,
-    N_("failed: {names}"),
-    N_("empty bay: {names}"),
+    FILLED_FROM,
+    N_("{word}: {names}"),  # a redundancy's failed units or empty bays (WORDS only)
     N_("highest: {name} {value} {unit} (limits {limits})"),
     N_("limits {limits} {unit}"),
     N_("limits {limits}"),
-    N_("one power supply and no empty bay reported: no redundancy on this model"),
+    N_("one {unit} and no {slot} reported: no redundancy on this model"),
     N_("not one of the expected values"),
     N_("the device says {value}"),
 )
+# The words of a redundancy's note (domain.checklist.redundancy_proposal), as assettrack's
+# and the first-party plugins pass them: a value of the sentences above is one of these.
+WORDS = {
+    word: word
+    for word in (
+        N_("failed"),
+        N_("not normal"),
+        N_("not supplying"),
+        N_("empty bay"),
+        N_("empty slot"),
+        N_("power supply"),
+        N_("power module"),
+    )
+}
 _FIELD = re.compile(r"\{(\w+)\}")
 
 
@@ -77,6 +92,11 @@ def record_text(text: str) -> str:
         return text
     for pattern, message in _patterns():
         matched = pattern.match(text)
-        if matched:
-            return _(message).format(**matched.groupdict())
+        if matched is None:
+            continue
+        values = matched.groupdict()
+        if "word" in values and values["word"] not in WORDS:
+            continue  # "anything: else" is the engineer's own
+        words = {k: _(v) if v in WORDS else v for k, v in values.items()}
+        return _(message).format(**words)
     return text

@@ -30,6 +30,7 @@ from assettrack.i18n.terms import (
 from assettrack.services.attachments import AttachmentService, evidence_blocks
 from assettrack.services.config_capture import configuration_blocks
 from assettrack.services.faults import FaultService
+from assettrack.services.inspections import FIRMWARE
 from assettrack.services.record_texts import record_text
 from assettrack.services.report_render import (
     Block,
@@ -325,7 +326,12 @@ class ReportService:
                 Table(
                     (_("Parameter"), _("Old"), _("New"), _("Reason")),
                     tuple(
-                        (c.parameter, c.old_value, c.new_value, record_text(c.reason))
+                        (
+                            _(c.parameter) if c.parameter == FIRMWARE else c.parameter,
+                            c.old_value,
+                            c.new_value,
+                            record_text(c.reason),
+                        )
                         for c in inspection.parameter_changes
                     ),
                 )
@@ -354,7 +360,10 @@ class ReportService:
             f"{term(SLA_TARGETS, c.target)} {term(SLA, c.status.value)}" for c in sla.checks
         )
         rows = [
-            (_("Severity"), f"{fault.severity} ({_(sla.level.name)})"),
+            (
+                _("Severity"),
+                _("{level} ({name})").format(level=fault.severity, name=_(sla.level.name)),
+            ),
             (
                 _("Reported"),
                 _("{moment} by {via}").format(

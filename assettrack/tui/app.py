@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from assettrack.i18n import N_, _
 from assettrack.store.database import SYNC_FOLDER
+from assettrack.tui import cjk_cuts
 from assettrack.tui.context import Services, TuiContext
 from assettrack.tui.screens.assets import AssetsScreen
 
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from assettrack.plugins.extensions import Extensions
     from assettrack.services.assets import AssetRegister
     from assettrack.store.store import Store
+
+# Chinese characters of a notification or a menu over another widget are drawn whole.
+cjk_cuts.install()
 
 # How often the app looks for saves made by other processes (the command line, a merge):
 # one stat of a small file when nothing changed.

@@ -49,7 +49,7 @@ def item_line(entry: ChecklistResult, item: ChecklistItem | None) -> str:
     if entry.note:
         parts.append(record_text(entry.note))
     if entry.filled_from:
-        parts.append(_("from {source}").format(source=entry.filled_from))
+        parts.append(_("from {source}").format(source=record_text(entry.filled_from)))
     elif entry.result is None and item and item.help:
         parts.append(_(item.help))
     return " · ".join(parts)

@@ -62,7 +62,7 @@ def device_choices(
         record.store.assets.by_site(visit.site_id), key=lambda a: (a.hostname, a.serial_number)
     )
     choices = [(f"{a.hostname or a.model} · {a.serial_number}"[:50], a.id) for a in assets]
-    return [("(no device: the site)", NO_DEVICE), *choices] if optional else choices
+    return [(_("(no device: the site)"), NO_DEVICE), *choices] if optional else choices
 
 
 def add_hazard(screen: Screen[Any], record: VisitRecordService, visit: Visit, done: Done) -> None:
@@ -76,8 +76,8 @@ def add_hazard(screen: Screen[Any], record: VisitRecordService, visit: Visit, do
         Field(
             "removed",
             _("Removed now?"),
-            _("no"),
-            choices=[("no, still there", "no"), ("yes, removed", "yes")],
+            "no",  # no-i18n: a choice's value (the Select refuses any other)
+            choices=[(_("no, still there"), "no"), (_("yes, removed"), "yes")],
         ),
     ]
 
@@ -97,8 +97,8 @@ def mark_removed(screen: Screen[Any], record: VisitRecordService, visit: Visit, 
         Field(
             "what",
             _("Now"),
-            _("removed"),
-            choices=[("removed", "removed"), ("recorded by mistake: drop it", "drop")],
+            "removed",  # no-i18n: a choice's value
+            choices=[(_("removed"), "removed"), (_("recorded by mistake: drop it"), "drop")],
         ),
     ]
 
@@ -316,8 +316,8 @@ def record_fault(
         Field(
             "fixed",
             _("Fixed now?"),
-            _("yes"),
-            choices=[("yes: resolved on this visit", "yes"), ("no: still open", "no")],
+            "yes",  # no-i18n: a choice's value
+            choices=[(_("yes: resolved on this visit"), "yes"), (_("no: still open"), "no")],
         ),
     ]
 

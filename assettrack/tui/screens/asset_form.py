@@ -70,13 +70,20 @@ class AssetFormScreen(Screen[str | None]):
             site_options = [(f"{s.customer} / {s.name}", s.id) for s in register.sites()]
             chosen_site = values.get("site_id") or (self.site.id if self.site else Select.NULL)
             yield from self._row(
-                "site_id", _("Site"), Select(site_options, value=chosen_site, id="field-site_id")
+                "site_id",
+                _("Site"),
+                Select(site_options, value=chosen_site, prompt=_("Select"), id="field-site_id"),
             )
             kinds = [(asset_kind(k), k) for k in register.kinds]
             yield from self._row(
                 "kind",
                 _("Kind"),
-                Select(kinds, value=values.get("kind") or Select.NULL, id="field-kind"),
+                Select(
+                    kinds,
+                    value=values.get("kind") or Select.NULL,
+                    prompt=_("Select"),  # Textual's own word otherwise: English
+                    id="field-kind",
+                ),
             )
             for name, label, hint in TEXT_FIELDS:
                 yield from self._row(

@@ -57,6 +57,7 @@ class FormModal(ModalScreen[Any]):
                         yield Select(
                             list(field.choices),
                             value=field.value or Select.NULL,
+                            prompt=_("Select"),
                             id=f"field-{field.name}",
                         )
                     else:

@@ -180,7 +180,7 @@ class InspectionScreen(Screen[None]):
             value = f"{entry.value} {entry.unit}".strip() if entry.value else ""
             note = record_text(entry.note)
             if entry.filled_from:
-                note = f"{note} [{entry.filled_from}]".strip()
+                note = f"{note} [{record_text(entry.filled_from)}]".strip()
             if self.files.get(entry.item_id):
                 note = f"{note} [{files_count(self.files[entry.item_id])}]".strip()
             rows.append(

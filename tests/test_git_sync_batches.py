@@ -11,6 +11,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from dulwich.index import commit_tree
 from dulwich.repo import Repo
 
 from assettrack.domain.models import Asset, Site, Visit
@@ -77,8 +78,10 @@ def test_a_document_moved_between_files_is_merged_whole_when_read_in_batches(
     # Zhang moves the switch to the other building; Li upgrades its firmware meanwhile.
     edit_asset(team.zhang, seeded.asset.id, site_id=other.id, location="B-02")
     sync(team.zhang)
+    assert_tree_is_whole(team.zhang)
     edit_asset(team.li, seeded.asset.id, firmware="V200R022")
     report = sync(team.li)
+    assert_tree_is_whole(team.li)
     assert (report.merge.merged, report.merge.conflicts, report.merge.refused) == (1, 0, [])
     moved = team.li.assets.get(seeded.asset.id)
     assert (moved.site_id, moved.location, moved.firmware) == (other.id, "B-02", "V200R022")
@@ -95,6 +98,20 @@ def test_a_document_moved_between_files_is_merged_whole_when_read_in_batches(
         )
     (together,) = [g for g in plan.groups if old in g]
     assert new in together
+
+
+def assert_tree_is_whole(store: Store) -> None:
+    """The tree a sync edited in place (along the changed paths) is the one a rebuild from
+    every file would make."""
+    paths = SyncPaths(store.folder)
+    files = orjson.loads(paths.snapshot.read_bytes())["files"]
+    with closing(Repo(str(paths.git))) as repo:
+        entries = [
+            (name.encode(), blob.encode(), 0o100644)
+            for name, (*_stamp, blob) in files.items()
+            if blob is not None
+        ]
+        assert repo[repo.refs[BRANCH]].tree == commit_tree(repo.object_store, entries)
 
 
 def objects_reachable(folder: Path) -> int:

@@ -176,7 +176,7 @@ def logged_frames(folder: Path) -> list[tuple[str, int]]:
     generation = HEADER.unpack_from(raw)[2]
     found, offset = [], FRAMES_START
     while raw[offset : offset + 4] == b"ATRF" and raw[offset + 4 : offset + 12] == generation:
-        _magic, _gen, _seq, name_size, data_size, _inode = FRAME.unpack_from(raw, offset)
+        _magic, _gen, _seq, name_size, data_size, _inode, _flags = FRAME.unpack_from(raw, offset)
         start = offset + FRAME.size + 4
         offset = start + name_size + data_size
         found.append((raw[start : start + name_size].decode(), offset))

@@ -360,9 +360,9 @@ class Database:
         new content is written beside it, logged and flushed in the redo log (the save is
         durable from there), then renamed into place; nothing is flushed but the log."""
         path = self.folder / name
-        temp, inode = write_temp(path, data)
+        temp, inode, made_folders = write_temp(path, data)
         try:
-            frame, previous = self._redo.append(name, data, inode)
+            frame, previous = self._redo.append(name, data, inode, made_folders)
         except BaseException:
             temp.unlink(missing_ok=True)
             raise

@@ -14,6 +14,7 @@ import os
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from assettrack.store.errors import StoreWriteError
 
@@ -44,7 +45,7 @@ def fsync_path(path: Path) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new content."""
-    temp, _inode = write_temp(path, data, flush=True)
+    temp = write_temp(path, data, flush=True).path
     try:
         os.replace(temp, path)
     except OSError as exc:
@@ -53,17 +54,24 @@ def atomic_write(path: Path, data: bytes) -> None:
     fsync_folder(path.parent)
 
 
-def write_temp(path: Path, data: bytes, *, flush: bool = False) -> tuple[Path, int]:
+class Temp(NamedTuple):
+    path: Path
+    inode: int  # the file keeps it once renamed into place
+    made_folders: bool  # its folder had to be made (a new site or month)
+
+
+def write_temp(path: Path, data: bytes, *, flush: bool = False) -> Temp:
     """``data`` in a new temporary file beside ``path`` (its folders made if missing), to be
-    renamed over it; fsynced if ``flush``. Nothing is left behind if it fails. Returns the
-    file and its inode number, which it keeps once renamed."""
+    renamed over it; fsynced if ``flush``. Nothing is left behind if it fails."""
     temp = temp_path_for(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    made = False
     try:
         try:
             fd = os.open(temp, flags, 0o644)
         except FileNotFoundError:  # a new site or month: its folder first
             path.parent.mkdir(parents=True, exist_ok=True)
+            made = True
             fd = os.open(temp, flags, 0o644)
         try:
             view = memoryview(data)
@@ -78,7 +86,7 @@ def write_temp(path: Path, data: bytes, *, flush: bool = False) -> tuple[Path, i
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise StoreWriteError(explain(path, exc)) from exc
-    return temp, inode
+    return Temp(temp, inode, made)
 
 
 def explain(path: Path, exc: OSError) -> str:

@@ -60,8 +60,10 @@ LOG_NAME = ".redo.log"
 FORMAT = 1
 HEADER = struct.Struct("<16sI8s16sI")  # magic, format, generation, boot id, crc32 of the rest
 HEADER_MAGIC = b"assettrack redo\n"
-# magic, generation, sequence number, name and data lengths, inode of the file it wrote
-FRAME = struct.Struct("<4s8sIIIQ")
+# magic, generation, sequence number, name and data lengths, inode of the file it wrote,
+# flags (MADE_FOLDERS)
+FRAME = struct.Struct("<4s8sIIIQI")
+MADE_FOLDERS = 1  # the save made the file's folder: a checkpoint flushes the folders above
 CRC = struct.Struct("<I")  # after the frame's header: crc32 of header, name and data
 FRAME_MAGIC = b"ATRF"
 FRAMES_START = 4096  # the header has a block of its own: a new generation rewrites only it
@@ -90,6 +92,7 @@ class Frame:
     size: int  # of the data
     inode: int  # of the file the save renamed into place
     end: int  # offset of what follows
+    made_folders: bool = False  # this file's folder was made in this generation
 
 
 @dataclass
@@ -230,7 +233,7 @@ class RedoLog:
         raw = self.stopped_at = self._read(offset, FRAME.size + CRC.size)
         if len(raw) < FRAME.size + CRC.size or raw[:4] != FRAME_MAGIC:
             return None
-        _, found, number, name_size, data_size, inode = FRAME.unpack_from(raw)
+        _, found, number, name_size, data_size, inode, flags = FRAME.unpack_from(raw)
         if (generation is not None and found != generation) or (seq is not None and number != seq):
             return None
         if name_size > MAX_NAME or not self._holds(offset + len(raw) + name_size + data_size):
@@ -246,7 +249,8 @@ class RedoLog:
         except UnicodeDecodeError:
             name = ""
         end = offset + len(raw) + len(rest)
-        return found, Frame(offset, number, name, data_size, inode, end), rest[name_size:]
+        frame = Frame(offset, number, name, data_size, inode, end, bool(flags & MADE_FOLDERS))
+        return found, frame, rest[name_size:]
 
     def _scan(self, bad_names: list[str] | None = None) -> None:
         """Take in the frames from ``end`` on. A frame with a valid checksum but a name no
@@ -256,7 +260,7 @@ class RedoLog:
             self.end, self.seq = frame.end, frame.seq
             self.frames += 1
             if valid_name(frame.name):
-                self.latest[frame.name] = frame
+                self._take(frame)
             elif bad_names is not None:
                 bad_names.append(repr(frame.name))
 
@@ -281,18 +285,31 @@ class RedoLog:
         if generation is not None:
             self._scan()
 
-    def append(self, name: str, data: bytes, inode: int) -> tuple[Frame, Frame | None]:
+    def _take(self, frame: Frame) -> Frame | None:
+        """The file's last frame is this one now (a folder made by an earlier frame of the
+        generation still needs its flush); the one it replaces."""
+        previous = self.latest.get(frame.name)
+        if previous is not None and previous.made_folders:
+            frame.made_folders = True
+        self.latest[frame.name] = frame
+        return previous
+
+    def append(
+        self, name: str, data: bytes, inode: int, made_folders: bool = False
+    ) -> tuple[Frame, Frame | None]:
         """Add a file's new content to the log and flush it: from here the save is durable.
-        ``inode`` is the new file's, about to be renamed into place. Returns the frame and
-        the file's previous one, for ``withdraw``."""
+        ``inode`` is the new file's, about to be renamed into place; ``made_folders`` says
+        its folder had to be made. Returns the frame and the file's previous one, for
+        ``withdraw``."""
         try:
             if self._fd < 0:  # refresh (at the lock) opened it if it was there
                 self._open(create=True)
             if self.generation is None:
                 self._new_generation()
             encoded = name.encode("utf-8")
+            flags = MADE_FOLDERS if made_folders else 0
             head = FRAME.pack(
-                FRAME_MAGIC, self.generation, self.seq + 1, len(encoded), len(data), inode
+                FRAME_MAGIC, self.generation, self.seq + 1, len(encoded), len(data), inode, flags
             )
             crc = CRC.pack(zlib.crc32(data, zlib.crc32(encoded, zlib.crc32(head))))
             parts = [head, crc, encoded, data]
@@ -305,9 +322,8 @@ class RedoLog:
             self._void(self.end)  # a frame not flushed must not be taken in later
             raise StoreWriteError(explain(self.folder / name, exc)) from exc
         self._size = max(self._size, end + (GROW if len(parts) > 4 else 0))
-        frame = Frame(self.end, self.seq + 1, name, len(data), inode, end)
-        previous = self.latest.get(name)
-        self.latest[name] = frame
+        frame = Frame(self.end, self.seq + 1, name, len(data), inode, end, made_folders)
+        previous = self._take(frame)
         self.end, self.seq = end, frame.seq
         self.frames += 1
         return frame, previous
@@ -367,12 +383,12 @@ class RedoLog:
         self._open(create=True)
         generation = secrets.token_bytes(8)
         self._write([self._header(generation)], 0)
-        _flush(self._fd)
         # The old generation's first frame too, so that a header damaged later never makes
-        # a replay take up a generation whose files have been written since (an undo).
+        # a replay take up a generation whose files have been written since (an undo). In
+        # either order on disk this is safe: the old generation is checkpointed.
         if self._read(FRAMES_START, len(FRAME_MAGIC)) == FRAME_MAGIC:
             self._void(FRAMES_START)
-            _flush(self._fd)
+        _flush(self._fd)
         self._forget()
         self.generation = generation
 
@@ -401,7 +417,7 @@ class RedoLog:
         self._scan(bad_names)
         beyond = list(self._frames_beyond())
         for frame in beyond:  # the log was damaged: what can be read still counts
-            self.latest[frame.name] = frame
+            self._take(frame)
         if beyond or bad_names:
             done.damage = (
                 f"{len(beyond)} save(s) found past a damaged frame at byte {self.end}"
@@ -470,7 +486,7 @@ def _is_written(path: Path, frame: Frame) -> bool:
 
 def _put_back(path: Path, data: bytes) -> None:
     """The file as its frame has it: renamed into place, flushed by the checkpoint."""
-    temp, _inode = write_temp(path, data)
+    temp = write_temp(path, data).path
     try:
         os.replace(temp, path)
     except OSError as exc:
@@ -485,12 +501,14 @@ def _keep(folder: Path, name: str, found: bytes) -> str:
     return kept
 
 
-def _folders_above(root: Path, names: dict[str, Frame]) -> set[Path]:
-    """Each folder holding a named file, and each above it up to ``root``: a folder made
-    since the last checkpoint is durable only once its parent is flushed."""
-    folders = {root}
-    for name in names:
+def _folders_above(root: Path, frames: dict[str, Frame]) -> set[Path]:
+    """The folder of each file renamed into place; for a folder made since the last
+    checkpoint, each folder above it up to ``root`` too (it is durable only once its parent
+    is flushed)."""
+    folders = set()
+    for name, frame in frames.items():
         parts = name.split("/")[:-1]
-        for depth in range(1, len(parts) + 1):
-            folders.add(root.joinpath(*parts[:depth]))
+        folders.add(root.joinpath(*parts))
+        if frame.made_folders:
+            folders.update(root.joinpath(*parts[:depth]) for depth in range(len(parts)))
     return folders

@@ -190,7 +190,9 @@ def _read_old(path: Path, raw: bytes) -> JournalContents:
 def undo(folder: Path, contents: JournalContents) -> tuple[int, list[str]]:
     """Put back what the journal's change altered; the documents and files touched.
 
-    The caller holds the writer lock. The journal itself is left for the caller to remove.
+    The caller holds the writer lock and has checkpointed the redo log (``store.redo_log``):
+    these writes are flushed one by one, past the log, and no frame may outlive them. The
+    journal itself is left for the caller to remove.
     """
     files: dict[str, dict[str, Any]] = {}
     created: set[str] = set()

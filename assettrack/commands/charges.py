@@ -14,8 +14,9 @@ from assettrack.commands.common import (
     open_store,
     service_config,
 )
-from assettrack.i18n import _
+from assettrack.i18n import N_, _
 from assettrack.i18n.errors import translated
+from assettrack.i18n.terms import CAP_LEVELS, term
 
 if TYPE_CHECKING:
     from assettrack.services.charges import ChargeService
@@ -64,7 +65,7 @@ def charges_command(context: Any, contract: str | None, fmt: str) -> None:
                 "cap_from": capped.starts_on if capped else "",
                 "cap_to": capped.ends_on if capped else "",
                 "labour_in_period": str(cap.used) if cap else "",
-                "status": cap.level.value if cap else "no warranty end",
+                "status": cap.level.value if cap else NO_WARRANTY_END,
             }
         )
     emit(
@@ -83,6 +84,7 @@ def charges_command(context: Any, contract: str | None, fmt: str) -> None:
         ),
         fmt,
         _("No contracts."),
+        {"status": _cap_state},
     )
     for row in rows:
         if row.cap is not None and row.cap.alert and fmt == "table":
@@ -95,6 +97,14 @@ def charges_command(context: Any, contract: str | None, fmt: str) -> None:
                 ),
                 err=True,
             )
+
+
+NO_WARRANTY_END = N_("no warranty end")  # as data (JSON, CSV); shown through _cap_state
+
+
+def _cap_state(value: str) -> str:
+    """A contract's labour against its cap, in words: ok, warning, exceeded…"""
+    return _(NO_WARRANTY_END) if value == NO_WARRANTY_END else term(CAP_LEVELS, value)
 
 
 def _amount(value: str) -> Decimal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -78,7 +78,15 @@ def column_title(column: str) -> str:
     return _(column.replace("_", " ").capitalize())
 
 
-def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, empty: str) -> None:
+def emit(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    empty: str,
+    shown: Mapping[str, Callable[[Any], str]] | None = None,
+) -> None:
+    """Rows as JSON, CSV (both keep the values as data) or a table for people, whose
+    ``shown`` columns say their values in words of the language (a state, a kind)."""
     if fmt == "json":
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
         return
@@ -97,8 +105,11 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, empty
     table = Table(box=None, header_style="bold")
     for column in columns:
         table.add_column(column_title(column))
+    words = shown or {}
     for row in rows:
-        table.add_row(*(str(row.get(c, "")) for c in columns))
+        table.add_row(
+            *(words[c](row.get(c, "")) if c in words else str(row.get(c, "")) for c in columns)
+        )
     console.print(table)
     console.print(_("{count} row(s)").format(count=len(rows)), style="dim")
 

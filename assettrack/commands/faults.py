@@ -19,8 +19,8 @@ from assettrack.commands.common import (
 from assettrack.commands.fault_output import fault_record, print_fault_page
 from assettrack.domain.faults import escalation_proposed
 from assettrack.errors import AssetTrackError
-from assettrack.i18n import _
-from assettrack.i18n.terms import time_name
+from assettrack.i18n import _, pgettext
+from assettrack.i18n.terms import SLA, term, time_name
 from assettrack.services.service_common import parse_time
 from assettrack.store.store import Store
 
@@ -102,19 +102,23 @@ def faults_command(
             severities=severities,
         )
         known = {p.id: p for p in store.known_problems.list()}
-    empty = "No faults."
+    empty = _("No faults.")
     if sla_missed or at_risk:
-        empty = "No faults missed or are close to missing their targets."
+        empty = _("No faults missed or are close to missing their targets.")
     rows = [fault_record(v, known.get(v.fault.known_problem_id or "")) for v in views]
     if fmt == "table":  # a glance tells which target is close to missed
         for row in rows:
-            row.update({target: "at risk" for target in row["at_risk"]})
-    emit(
-        rows,
-        TABLE_COLUMNS,
-        fmt,
-        empty,
-    )
+            row.update({target: AT_RISK for target in row["at_risk"]})
+    states = dict.fromkeys(("respond", "on_site", "resolve"), _target_state)
+    emit(rows, TABLE_COLUMNS, fmt, empty, states)
+
+
+AT_RISK = "at risk"
+
+
+def _target_state(value: str) -> str:
+    """A target's state in a fault table: met, missed, pending, at risk..."""
+    return pgettext("fault target", "at risk") if value == AT_RISK else term(SLA, value)
 
 
 def _recording_service(store: Store, context: Any) -> FaultService:

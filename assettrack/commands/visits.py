@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import click
@@ -16,6 +17,7 @@ from assettrack.commands.common import (
 )
 from assettrack.i18n import _
 from assettrack.i18n.errors import error_text
+from assettrack.i18n.terms import COMPLIANCE, VISIT_KINDS, VISIT_KINDS_SHORT, term
 from assettrack.services.service_common import parse_time, short
 
 
@@ -78,6 +80,7 @@ def visits_command(
         ),
         fmt,
         _("Nothing is behind.") if overdue else _("No sites."),
+        {"requirement": _, "status": partial(term, COMPLIANCE)},
     )
 
 
@@ -215,23 +218,35 @@ def visit_show(context: Any, visit_ref: str) -> None:
         missing = record.missing(visit) if visit.completed_at is None else []
         found, removed = record.hazards(visit)
     state = (
-        f"signed by {visit.sign_off.representative} {visit.sign_off.signed_at:%Y-%m-%d %H:%M}"
+        _("signed by {name} {moment}").format(
+            name=visit.sign_off.representative, moment=f"{visit.sign_off.signed_at:%Y-%m-%d %H:%M}"
+        )
         if visit.sign_off
-        else "complete, not signed"
+        else _("complete, not signed")
         if visit.completed_at
-        else "not complete"
+        else _("not complete")
     )
+    amends = _(" · amends {id}").format(id=short(visit.amends)) if visit.amends else ""
     lines = [
-        f"Visit {visit.id}",
-        f"  {site.customer} / {site.name} · {visit.kind.value.replace('_', ' ')}"
+        _("Visit {id}").format(id=visit.id),
+        f"  {site.customer} / {site.name} · {term(VISIT_KINDS, visit.kind.value)}"
         f" · {visit.engineer} · {visit.started_at:%Y-%m-%d %H:%M}",
-        f"  {state}" + (f" · amends {short(visit.amends)}" if visit.amends else ""),
+        f"  {state}{amends}",
         f"  {progress.line()}",
     ]
-    lines += [f"  to inspect: {a.hostname or a.serial_number}" for a in progress.remaining]
-    lines += [f"  hazard found: {h}" + (" (removed)" if h in removed else "") for h in found]
-    lines += [f"  missing: {m}" for m in missing]
-    lines += [f"  not done: {m}" for m in visit.not_done]
+    lines += [
+        "  " + _("to inspect: {device}").format(device=a.hostname or a.serial_number)
+        for a in progress.remaining
+    ]
+    lines += [
+        "  "
+        + (
+            _("hazard found: {hazard} (removed)") if h in removed else _("hazard found: {hazard}")
+        ).format(hazard=h)
+        for h in found
+    ]
+    lines += ["  " + _("missing: {what}").format(what=m) for m in missing]
+    lines += ["  " + _("not done: {what}").format(what=m) for m in visit.not_done]
     click.echo("\n".join(lines))
 
 
@@ -311,6 +326,7 @@ def visit_list(context: Any, site: str | None, month: str | None, fmt: str) -> N
         ("id", "site", "kind", "engineer", "started_at", "ended_at", "signed_by"),
         fmt,
         _("No visits."),
+        {"kind": partial(term, VISIT_KINDS_SHORT)},
     )
 
 

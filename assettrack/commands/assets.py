@@ -14,7 +14,6 @@ from assettrack.commands.context import Context, pass_context
 from assettrack.commands.database import require_database
 from assettrack.files import write_user_file
 from assettrack.i18n import _
-from assettrack.services.asset_transfer import assets_csv, assets_json, import_assets
 from assettrack.services.assets import AssetView
 from assettrack.store.store import Store
 
@@ -72,6 +71,9 @@ def warranty(
 
 
 def _emit_assets(rows: list[AssetView], fmt: str, today: date, excel: bool = False) -> None:
+    # Imported when asked for: the table, the usual answer, needs neither.
+    from assettrack.services.asset_transfer import assets_csv, assets_json
+
     if fmt == "csv":
         sys.stdout.write(assets_csv(rows, excel_bom=excel))
     elif fmt == "json":
@@ -170,6 +172,8 @@ def import_assets_command(
 ) -> None:
     """Import assets from a CSV file: every row is checked first; all or nothing."""
     with Store.open(context.settings.db_path, author=context.settings.engineer) as store:
+        from assettrack.services.asset_transfer import import_assets
+
         done, encoding = import_assets(
             context.register(store), file, create_sites=create_sites, encoding=encoding
         )

@@ -11,7 +11,6 @@ from typing import Any
 from assettrack.bulk import bulk_build
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import BUILTIN_ASSET_KINDS, Asset, Site
-from assettrack.domain.validation import build_asset
 from assettrack.domain.warranty import (
     WarrantyRules,
     WarrantyStatus,
@@ -236,6 +235,8 @@ class AssetRegister:
         return {serial_key(a, self.rules.vendor_of): a.id for a in rows}
 
     def save_asset(self, values: Mapping[str, Any], base: Asset | None = None) -> Asset:
+        from assettrack.domain.validation import build_asset  # a listing needs no forms
+
         asset = build_asset(values, kinds=self.kinds, base=base)
         problems = self.check_new_asset(asset)
         if problems:

@@ -5,16 +5,20 @@ snapshot cache tied to its history. Real stores, real git repositories (dulwich)
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
+import time
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 
 import orjson
 import pytest
 from dulwich.index import commit_tree
+from dulwich.object_store import tree_lookup_path
 from dulwich.repo import Repo
 
-from assettrack.domain.models import Asset, Site, Visit
+from assettrack.domain.models import Asset, Fault, ReportedVia, Site, Visit
 from assettrack.services import git_merge_plan, git_objects, git_snapshot
 from assettrack.services.git_merge_plan import plan_merge
 from assettrack.services.git_sync import BRANCH, SyncPaths, init_sync, sync
@@ -230,4 +234,59 @@ def test_many_new_blobs_stream_into_one_pack(
         assert len(pack) == len(files) > 3
         pack.check()  # its checksum and every object's
     init_sync(team.li, str(team.remote))
+    assert documents(team.li) == documents(team.zhang)
+
+
+def age_folders(folder: Path, seconds: int = 60) -> None:
+    """Date the data folders back, as if their last change were long ago."""
+    past = time.time_ns() - seconds * 1_000_000_000
+    for top in ("assets", "records", "attachments"):
+        for sub in [folder / top, *(p for p in (folder / top).rglob("*") if p.is_dir())]:
+            if sub.is_dir():
+                os.utime(sub, ns=(past, past))
+
+
+def remote_asset(remote: Path, site_id: str, asset_id: str) -> dict:
+    with closing(Repo(str(remote))) as repo:
+        tree = repo[repo.refs[BRANCH]].tree
+        _mode, blob = tree_lookup_path(repo.__getitem__, tree, f"assets/{site_id}.json".encode())
+        return orjson.loads(repo[blob].as_raw_string())["assets"][asset_id]
+
+
+def test_a_folder_changed_twice_within_its_clock_tick_is_listed_again(team: Team) -> None:  # noqa: F811
+    """A folder recorded within two seconds of its last change could change again in the
+    same tick of its clock unseen: it is listed again next time, whatever its stat says."""
+    seeded = seed(team.zhang)
+    init_sync(team.zhang, str(team.remote))
+    assets = team.zhang.folder / "assets"
+    edit_asset(team.zhang, seeded.asset.id, location="B-01")
+    assert sync(team.zhang).pushed
+    recorded = orjson.loads(SyncPaths(team.zhang.folder).snapshot.read_bytes())["folders"]
+    mtime, _inode, settled, _subs = recorded["assets"]
+    assert settled == 0  # just changed
+    edit_asset(team.zhang, seeded.asset.id, location="B-02")
+    os.utime(assets, ns=(mtime, mtime))  # the second save within the same tick
+    assert sync(team.zhang).pushed
+    assert remote_asset(team.remote, seeded.site.id, seeded.asset.id)["location"] == "B-02"
+
+
+def test_settled_folders_are_not_listed_and_every_change_is_still_found(team: Team) -> None:  # noqa: F811
+    seeded = seed(team.zhang)
+    init_sync(team.zhang, str(team.remote))
+    age_folders(team.zhang.folder)
+    assert not sync(team.zhang).committed  # the folders recorded as settled
+    paths = SyncPaths(team.zhang.folder)
+    recorded = orjson.loads(paths.snapshot.read_bytes())
+    assert all(stamp[2] == 1 for stamp in recorded["folders"].values())
+    # A save in a settled folder, a record at a new site (a new folder under settled ones).
+    edit_asset(team.zhang, seeded.asset.id, firmware="V200R023")
+    other = team.zhang.sites.save(Site("华东医院集团", "住院楼机房"))
+    fault = team.zhang.faults.save(
+        Fault(other.id, 2, ReportedVia.PHONE, datetime(2026, 4, 1, 8), datetime(2026, 4, 1, 8))
+    )
+    assert sync(team.zhang).pushed
+    assert_tree_is_whole(team.zhang)
+    init_sync(team.li, str(team.remote))
+    assert team.li.assets.get(seeded.asset.id).firmware == "V200R023"
+    assert team.li.faults.get(other.id, fault.id) is not None
     assert documents(team.li) == documents(team.zhang)

@@ -29,6 +29,7 @@ from dulwich.object_store import commit_tree_changes
 from dulwich.objects import Blob
 from dulwich.repo import Repo
 
+from assettrack.services.git_file_scan import scan
 from assettrack.services.git_objects import PackWriter, has_object
 from assettrack.services.git_paths import tracked_path
 from assettrack.services.sync import CONFLICTS, _pinned, _table_fits
@@ -112,12 +113,19 @@ def snapshot(db: Database, repo: Repo, cache_path: Path) -> bytes:
     made_for = history_id(repo)
     cache = _read_cache(cache_path, made_for)
     cached = cache.get("files", {})
+    folders = cache.get("folders")
+    found, folders_now = scan(
+        db.folder, cached, folders if isinstance(folders, dict) else {}, tracked_path
+    )
     seen: dict[str, list[Any]] = {}
-    entries = []
+    changes: list[tuple[bytes, int | None, bytes | None]] = []
     writer = BlobWriter(repo)
-    for name, stamp in sorted(stamps(db, cached).items()):
+    for name, stamp in found.items():
         known = cached.get(name)
-        if isinstance(known, list) and len(known) == 4 and known[:3] == stamp:
+        if stamp is known:  # in a folder unchanged since: taken whole from the cache
+            seen[name] = known
+            continue
+        if isinstance(known, list) and len(known) == 4 and known[:3] == stamp[:3]:
             blob_id = known[3]
         else:
             data = canonical(db, name)
@@ -126,38 +134,41 @@ def snapshot(db: Database, repo: Repo, cache_path: Path) -> bytes:
                 blob = Blob.from_string(data)
                 writer.add(blob)
                 blob_id = blob.id.decode()
-        seen[name] = [*stamp, blob_id]
-        if blob_id is not None:
-            entries.append((name.encode(), blob_id.encode(), FILE_MODE))
+        seen[name] = [*stamp[:3], blob_id]
+        if blob_id != _blob_of(known):
+            changes.append(_change(name, blob_id))
     writer.close()
+    changes += [
+        _change(name, None) for name in cached.keys() - seen.keys() if _blob_of(cached[name])
+    ]
     tree = cache.get("tree")
     known_tree = isinstance(tree, str) and has_object(repo.object_store, tree.encode())
-    if seen != cached or not known_tree:
-        changes = _changes(cached, seen)
+    if changes or not known_tree or seen != cached or folders_now != folders:
         if known_tree and len(changes) <= CHANGED_IN_PLACE:
             # The trees along the changed paths only: a visit's five files at 50,000
             # assets rewrite a dozen trees, not 6,000.
             tree = commit_tree_changes(repo.object_store, tree.encode(), changes).decode()
         else:
+            entries = [
+                (name.encode(), entry[3].encode(), FILE_MODE)
+                for name, entry in seen.items()
+                if entry[3] is not None
+            ]
             tree = commit_tree(repo.object_store, entries).decode()
-        atomic_write(cache_path, orjson.dumps({"history": made_for, "files": seen, "tree": tree}))
+        note = {"history": made_for, "files": seen, "folders": folders_now, "tree": tree}
+        atomic_write(cache_path, orjson.dumps(note))
     return tree.encode()
 
 
-def _changes(
-    before: dict[str, Any], after: dict[str, list[Any]]
-) -> list[tuple[bytes, int | None, bytes | None]]:
-    """Each file whose blob differs between two snapshots: (path, mode, blob), or
-    (path, None, None) for a file gone."""
-    changes: list[tuple[bytes, int | None, bytes | None]] = []
-    for name in before.keys() | after.keys():
-        old, new = before.get(name), after.get(name)
-        old_blob = old[3] if isinstance(old, list) and len(old) == 4 else None
-        new_blob = new[3] if new is not None else None
-        if old_blob != new_blob:
-            blob = new_blob.encode() if new_blob is not None else None
-            changes.append((name.encode(), FILE_MODE if blob else None, blob))
-    return changes
+def _blob_of(entry: Any) -> str | None:
+    return entry[3] if isinstance(entry, list) and len(entry) == 4 else None
+
+
+def _change(name: str, blob_id: str | None) -> tuple[bytes, int | None, bytes | None]:
+    """A file's new blob for ``commit_tree_changes``; no mode and no blob: the file is gone."""
+    if blob_id is None:
+        return name.encode(), None, None
+    return name.encode(), FILE_MODE, blob_id.encode()
 
 
 def _read_cache(path: Path, made_for: str) -> dict[str, Any]:

@@ -155,7 +155,8 @@ def consolidate_packs(store: Any) -> int:
     """Roll small packs of a disk object store into one, git's geometric way. Each push and
     fetch adds a pack, and an object looked up may ask every pack: a month of syncs would
     slow each later one. Past ``PACKS_KEPT`` packs, the smallest (below ``BIG_PACK``) are
-    combined until each remaining small pack is at least twice all smaller ones together,
+    combined, down to half the limit at least (a roll-up every few syncs, not each) and
+    until each remaining small pack is at least twice all smaller ones together,
     so an object is rewritten a few times in its life; large packs (a first commit's) are
     left alone. The new pack is written, streamed, before the old ones go: a reader (another
     engineer's fetch from the same shared folder) always finds every object, and dulwich
@@ -175,7 +176,9 @@ def consolidate_packs(store: Any) -> int:
         if size < 2 * below:
             break
         keep_from -= 1
-    rolled = [pack for _size, _n, pack in small[: max(keep_from, 2)]]
+    # Down to half the limit at least, so that a roll-up comes every few syncs, not each.
+    enough = len(packs) - PACKS_KEPT // 2 + 1
+    rolled = [pack for _size, _n, pack in small[: max(keep_from, enough, 2)]]
     if len(rolled) < 2:
         return 0
     ids = sorted(set().union(*(set(pack) for pack in rolled)))

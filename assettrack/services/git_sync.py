@@ -24,6 +24,12 @@ gate (``services.sync.admit``; a bad one is refused by id and kept out), then
 field by field, or a conflict kept side by side). A push that lost a race fetches, merges
 and tries again, a few times.
 
+**At scale** (50,000 assets, 49,000 files) each part reads only what changed: the snapshot
+lists only changed folders (``services.git_file_scan``) and edits the last tree along the
+changed paths (``services.git_snapshot``); the merge reads tree diffs and the changed files a
+batch at a time (``services.git_merge_plan``); objects move between repositories by tree
+diffs, whole, one pack at a time, and small packs are rolled up (``services.git_objects``).
+
 **All or nothing.** The merge is one store transaction: a kill or a lost connection leaves
 the database as before the sync or as after it. The merge commit is made after that write;
 ``merging.json`` notes the two sides first, so the next sync records a merge a crash cut
@@ -34,8 +40,8 @@ the same path (``merge_head``). A database that exchanges bundles only keeps its
 repository with no remote (``open_history``); ``sync init`` later joins the team with it.
 
 ``<database>/.sync/`` also holds ``state.json`` (when the last sync ran), ``snapshot.json``
-(each file's stat and blob, so a commit re-reads only the files that changed) and
-``sync.lock`` (one sync of a database at a time).
+(each folder's and file's stat and each file's blob, so a commit re-reads only the files
+that changed) and ``sync.lock`` (one sync of a database at a time).
 """
 
 from __future__ import annotations

@@ -105,10 +105,12 @@ def test_what_a_sync_killed_while_writing_its_history_leaves_does_not_stop_the_n
     lock.write_bytes(b"x\x01 cut short")
     temp = paths.root / ".snapshot.json.tmp-999999-0badc0de"
     temp.write_bytes(b'{"files": {')
+    unfinished = paths.git / "objects" / "pack" / "tmpk1ll3d.pack"  # a pack never indexed
+    unfinished.write_bytes(b"PACK\x00\x00\x00\x02")
     done = cli(tmp_path / "a", "sync")
     assert done.returncode == 0, done.stderr
     assert "Pushed to" in done.stdout
-    assert not lock.exists() and not temp.exists()
+    assert not lock.exists() and not temp.exists() and not unfinished.exists()
     with closing(Repo(str(remote))) as repo:
         files = {
             e.path.decode(): e.sha.decode()

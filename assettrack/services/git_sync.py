@@ -272,7 +272,9 @@ def _clear_killed_sync(paths: SyncPaths) -> None:
             leftovers += [
                 Path(parent) / name
                 for name in names
-                if name.endswith(".lock") or name.startswith(("tmp_pack_", "tmp_idx_"))
+                if name.endswith(".lock")
+                # an unfinished pack: dulwich names it tmp<random>.pack until indexed
+                or (name.startswith("tmp") and Path(parent).name == "pack")
             ]
     for leftover in leftovers:
         leftover.unlink(missing_ok=True)

@@ -93,6 +93,8 @@ def test_views_of_rows_are_the_views_of_each_asset(register) -> None:
         {"within_days": 3650, "include_expired": True, "vendor": "华为"},
         {"include_expired": True, "site": "门诊"},
         {"include_expired": True, "customer": "contoso"},
+        {"within_days": 10**12, "include_expired": True},  # past the last date there is
+        {"within_days": 10},
     ],
 )
 def test_the_expiry_list_is_the_one_worked_out_asset_by_asset(register, options) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from itertools import compress
 from typing import Any
 
 from assettrack.bulk import bulk_build
@@ -262,19 +263,18 @@ class AssetRegister:
             raise AssetTrackError(
                 _("--within must be 0 or more days, not {days}").format(days=within)
             )
-        ends = self.warranty_ends()
-        days: dict[date, int] = {}  # days left, by end date
+        first = date.min if include_expired else today
+        try:
+            last = today + timedelta(days=within)
+        except OverflowError:
+            last = date.max
+        # The window by end date, over every row (most end outside it, or are unknown).
+        rows = self.store.assets.rows()
+        ends = list(map(self.warranty_ends(), rows))
+        in_window = [end is not None and first <= end <= last for end in ends]
         sites = self._sites
         kept = []
-        for row in self.store.assets.rows():
-            end = ends(row)
-            if end is None:
-                continue  # unknown
-            left = days.get(end)
-            if left is None:
-                left = days[end] = (end - today).days
-            if (left < 0 and not include_expired) or left > within:
-                continue
+        for row in compress(rows, in_window):
             found = sites.get(row.site_id)
             if site and not _contains(site, found.name if found else "?", row.site_id):
                 continue
@@ -284,9 +284,9 @@ class AssetRegister:
                 continue
             kept.append(row)
         # Only the assets listed are decoded.
-        rows = self.views_of(kept, today)
-        rows.sort(key=lambda v: (v.warranty.end, v.customer, v.site_name, v.asset.serial_number))
-        return rows
+        views = self.views_of(kept, today)
+        views.sort(key=lambda v: (v.warranty.end, v.customer, v.site_name, v.asset.serial_number))
+        return views
 
 
 def serial_key(asset: Asset, vendor_of: Callable[[str], str] | None = None) -> tuple[str, str]:

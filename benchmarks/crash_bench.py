@@ -20,6 +20,9 @@ After every kill it counts:
 - orphan files after the next open: temporary files, journals or leftover build folders that
   are still there once a writer (or the next ``demo``) has opened the database.
 
+It also counts the kills that landed between a save's frame in the redo log and the rename of
+its file (``store.redo_log``): the next opening writes that save from the log.
+
 All four must be 0. The bench exits 1 otherwise.
 
     python benchmarks/crash_bench.py [--kills N] [--seed N]
@@ -50,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from assettrack.domain.codec import to_doc  # noqa: E402
 from assettrack.domain.models import Asset, Fault, ReportedVia  # noqa: E402
+from assettrack.store.redo_log import LOG_NAME  # noqa: E402
 from assettrack.store.store import Store  # noqa: E402
 
 TODAY = "2026-12-01"
@@ -63,6 +67,7 @@ class Figures:
     kills: Counter[str] = field(default_factory=Counter)
     finished: Counter[str] = field(default_factory=Counter)  # ended before the kill landed
     mid_change: int = 0  # kills that left a journal: landed inside a change
+    replayed: int = 0  # kills after a save's frame was logged, before its file was in place
     unreadable: int = 0
     lost: int = 0
     partial: int = 0
@@ -265,7 +270,9 @@ class Bench:
             holder.communicate("\n", timeout=30)
         # 2. The next writer opens the database (and undoes a killed change).
         try:
-            Store.open(self.db, report=None).close()
+            notices: list[str] = []
+            Store.open(self.db, report=notices.append).close()
+            self.figures.replayed += any(LOG_NAME in n for n in notices)
         except Exception as exc:
             self.figures.fail("unreadable", f"{command}: {exc}")
             return
@@ -346,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
             f"(alone it takes {bench.durations[command]:.2f} s)"
         )
     print(f"  kills that landed inside a multi-file change: {f.mid_change}")
+    print(f"  kills between a save's redo log frame and its rename (replayed): {f.replayed}")
     print(f"unreadable databases:              {f.unreadable}")
     print(f"lost committed documents:          {f.lost}")
     print(f"partial reads:                     {f.partial}")

@@ -72,7 +72,10 @@ from dulwich.repo import Repo
 from filelock import FileLock, Timeout
 
 from assettrack.domain.attachments import MAX_SIZE
+from assettrack.domain.texts import N_, Text
 from assettrack.errors import AssetTrackError
+from assettrack.i18n import _
+from assettrack.i18n.errors import translated
 from assettrack.services.git_credentials import credentials_for
 from assettrack.services.git_merge_plan import load_blob, plan_merge
 from assettrack.services.git_objects import (
@@ -112,7 +115,8 @@ _UNREACHABLE = (
 )
 PUSH_LOCK_WATCH = 2.0  # seconds: a live push holds the remote's branch lock for milliseconds
 LOOSE_OBJECTS_KEPT = 500  # packed beyond this, so the folder stays a few files
-TEAM = "the team's changes"  # what a sync merges, in commit messages
+# What a sync merges: English in commit messages (str), translated in what people read.
+TEAM = N_("the team's changes")
 
 Progress = Callable[[str], None]
 
@@ -122,7 +126,12 @@ class SyncError(AssetTrackError):
 
 
 class RemoteUnreachable(SyncError):
-    """The team's remote could not be reached: nothing local was changed."""
+    """The team's remote could not be reached: nothing local was changed. ``problem`` is
+    what went wrong, without saying that nothing changed (a push adds what did)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(_("{problem}; nothing was changed here").format(problem=problem))
+        self.problem = problem
 
 
 @dataclass
@@ -138,13 +147,19 @@ class SyncReport:
     def lines(self) -> list[str]:
         said = []
         if self.merged:
-            said.append(f"Merged the team's changes: {self.merge.summary()}")
+            said.append(
+                _("Merged the team's changes: {summary}").format(summary=self.merge.summary())
+            )
         if self.pushed:
-            said.append(f"Pushed to {self.remote}")
+            said.append(_("Pushed to {remote}").format(remote=self.remote))
         if not said:
-            said.append(f"Up to date with {self.remote}")
+            said.append(_("Up to date with {remote}").format(remote=self.remote))
         if self.retries:
-            said.append(f"(another engineer pushed first; merged again {self.retries} time(s))")
+            said.append(
+                _("(another engineer pushed first; merged again {count} time(s))").format(
+                    count=self.retries
+                )
+            )
         return said
 
 
@@ -208,13 +223,18 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 def _open_repo(paths: SyncPaths) -> Repo:
     if not paths.git.is_dir():
         raise SyncError(
-            f"the database {paths.database} does not sync with a team yet: "
-            "assettrack sync init REMOTE"
+            _(
+                "the database {database} does not sync with a team yet: assettrack sync init REMOTE"
+            ).format(database=paths.database)
         )
     try:
         repo = Repo(str(paths.git))
     except NotGitRepository as exc:
-        raise SyncError(f"the sync history in {paths.git} is damaged ({exc})") from exc
+        raise SyncError(
+            _("the sync history in {folder} is damaged ({problem})").format(
+                folder=paths.git, problem=exc
+            )
+        ) from exc
     repo.object_store.fsync_object_files = True  # the snapshot cache names them: on disk first
     return repo
 
@@ -253,7 +273,9 @@ def _one_sync(paths: SyncPaths):
         lock.acquire()
     except Timeout:
         raise SyncError(
-            f"another sync of the database {paths.database} is running; try again when it ends"
+            _("another sync of the database {database} is running; try again when it ends").format(
+                database=paths.database
+            )
         ) from None
     try:
         _clear_killed_sync(paths)
@@ -366,6 +388,8 @@ def _commit_marked(
         mark = _changes_mark(store.db)
     if tree == _tree_of(repo, head):
         return head, mark
+    # Commit messages stay English: they are the team's git history, read by everyone's
+    # git and by engineers of either language, not the interface.
     message = f"{store.db.author or 'assettrack'}: {_describe(repo, head, tree)}"
     commit = _commit(repo, tree, [head] if head else [], identity, message)
     repo.refs[BRANCH] = commit
@@ -373,6 +397,7 @@ def _commit_marked(
 
 
 def _describe(repo: Repo, head: bytes | None, tree: bytes) -> str:
+    """What a commit changed, for its message (English: the team's history)."""
     kinds: dict[str, int] = {}
     before = repo[head].tree if head is not None else None
     for change in tree_changes(repo.object_store, before, tree):
@@ -407,34 +432,45 @@ def _client(repo: Repo, url: str, operation: str) -> tuple[Any, str]:
             password=password,
         )
     except ValueError as exc:
-        raise SyncError(f"{url} is not a path or a git URL ({exc})") from exc
+        raise SyncError(
+            _("{url} is not a path or a git URL ({problem})").format(url=url, problem=exc)
+        ) from exc
 
 
 def _unreachable(url: str, exc: BaseException) -> RemoteUnreachable:
-    if isinstance(exc, (HTTPUnauthorized, HTTPProxyUnauthorized)):
-        who = "the proxy of" if isinstance(exc, HTTPProxyUnauthorized) else "the team's remote"
+    if isinstance(exc, HTTPProxyUnauthorized):
         return RemoteUnreachable(
-            f"{who} {url} refused the credentials (git's own: your git configuration or "
-            "credential helper); nothing was changed here"
+            _(
+                "the proxy of {url} refused the credentials (git's own: your git "
+                "configuration or credential helper)"
+            ).format(url=url)
+        )
+    if isinstance(exc, HTTPUnauthorized):
+        return RemoteUnreachable(
+            _(
+                "the team's remote {url} refused the credentials (git's own: your git "
+                "configuration or credential helper)"
+            ).format(url=url)
         )
     reason = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, NotGitRepository):
         missing = not _is_url(url) and not Path(url).exists()
         reason = (
-            "the folder is not there (is the shared folder connected?)"
+            _("the folder is not there (is the shared folder connected?)")
             if missing
-            else "there is no git repository there"
+            else _("there is no git repository there")
         )
     return RemoteUnreachable(
-        f"cannot reach the team's remote {url}: {reason[:300]}; nothing was changed here"
+        _("cannot reach the team's remote {url}: {reason}").format(url=url, reason=reason[:300])
     )
 
 
 def _cut(url: str, exc: BaseException) -> RemoteUnreachable:
     reason = " ".join(str(exc).split()) or type(exc).__name__
     return RemoteUnreachable(
-        f"the connection to the team's remote {url} was cut during the transfer "
-        f"({reason[:200]}); nothing was changed here"
+        _(
+            "the connection to the team's remote {url} was cut during the transfer ({reason})"
+        ).format(url=url, reason=reason[:200])
     )
 
 
@@ -476,8 +512,10 @@ def _fetch_from_folder(repo: Repo, url: str) -> bytes | None:
         raise _unreachable(url, exc) from exc
     except KeyError as exc:
         raise SyncError(
-            f"the team's remote {url} lacks an object of its own history ({exc}): it is "
-            "damaged; nothing was changed here"
+            _(
+                "the team's remote {url} lacks an object of its own history ({object}): it "
+                "is damaged; nothing was changed here"
+            ).format(url=url, object=exc)
         ) from exc
     return head
 
@@ -565,7 +603,7 @@ def _store_attachments(
         data = repo.object_store[blob_id].as_raw_string()
         if len(data) > MAX_SIZE or hashlib.sha256(data).hexdigest() != path.rsplit("/", 1)[1]:
             report.merge.refused.append(
-                f"{path}: its content is not the one it is named by; kept out"
+                _("{path}: its content is not the one it is named by; kept out").format(path=path)
             )
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -597,7 +635,7 @@ def _integrate(
     identity: bytes,
     report: SyncReport,
     progress: Progress,
-    source: str = TEAM,
+    source: Text = TEAM,
     mark: bytes | None = None,
 ) -> bytes | None:
     """Merge the team's head (or a bundle's: ``source``) into the database and the history;
@@ -611,8 +649,10 @@ def _integrate(
         plan = plan_merge(repo, db.plan, (base, ours, theirs), report.ignored, report.merge)
     except NewerDocumentError as exc:
         raise SyncError(
-            f"{source} hold documents of schema {exc.schema} (this version reads up to "
-            f"{db.plan.current}): upgrade assettrack to merge them; nothing was changed"
+            _(
+                "{source} hold documents of schema {schema} (this version reads up to "
+                "{current}): upgrade assettrack to merge them; nothing was changed"
+            ).format(source=translated(source), schema=exc.schema, current=db.plan.current)
         ) from None
     _store_attachments(store, repo, plan.attachments, report)
     # Noted before the database changes: a crash after the write leaves the merge to record.
@@ -642,7 +682,7 @@ def _integrate(
         store.assets.reload()
     _add_up(report.merge, merged)
     report.merged |= came_in
-    head = _record_merge(repo, ours, theirs, base, tree, identity, merged.summary(), source)
+    head = _record_merge(repo, ours, theirs, base, tree, identity, merged.summary_text(), source)
     paths.merging.unlink(missing_ok=True)
     return head
 
@@ -658,7 +698,8 @@ def _record_merge(
     source: str = TEAM,
 ) -> bytes:
     """The commit of a merge written to the database: the team's head itself when nothing
-    was here to merge and all of it came in; else a commit with both sides as parents."""
+    was here to merge and all of it came in; else a commit with both sides as parents.
+    ``summary`` and ``source`` are English (their ``str``): the team's history."""
     if ours is None or base == ours:
         if tree == repo[theirs].tree:
             head = theirs
@@ -722,7 +763,7 @@ def sync(store: Store, *, email: str = "", progress: Progress = _quiet) -> SyncR
     with _one_sync(paths), closing(_open_repo(paths)) as repo:
         url = _remote_url(repo)
         if not url:
-            raise SyncError("no team's remote is set: assettrack sync init REMOTE")
+            raise SyncError(_("no team's remote is set: assettrack sync init REMOTE"))
         return _run(store, repo, paths, url, _identity(store.db.author, email), progress)
 
 
@@ -750,20 +791,28 @@ def _run(
         try:
             pushed = _push(repo, url, head, theirs)
         except RemoteUnreachable as exc:
-            said = str(exc).removesuffix("; nothing was changed here")
-            merged = "the team's changes were merged here; " if report.merged else ""
-            raise SyncError(
-                f"{said}; {merged}your changes were not pushed: they are kept here and go "
-                "out with a sync the remote lets push"
-            ) from exc
+            said = (
+                _(
+                    "{problem}; the team's changes were merged here; your changes were not "
+                    "pushed: they are kept here and go out with a sync the remote lets push"
+                )
+                if report.merged
+                else _(
+                    "{problem}; your changes were not pushed: they are kept here and go out "
+                    "with a sync the remote lets push"
+                )
+            )
+            raise SyncError(said.format(problem=exc.problem)) from exc
         if pushed:
             report.pushed = True
             break
         report.retries += 1
     else:
         raise SyncError(
-            f"other engineers pushed to {url} {ATTEMPTS} times while this sync ran; what was "
-            "merged is kept here: run sync again"
+            _(
+                "other engineers pushed to {url} {count} times while this sync ran; what was "
+                "merged is kept here: run sync again"
+            ).format(url=url, count=ATTEMPTS)
         )
     _tidy(repo)
     _write_json(
@@ -781,12 +830,12 @@ def merge_head(
     identity: bytes,
     report: SyncReport,
     progress: Progress = _quiet,
-    source: str = TEAM,
+    source: Text = TEAM,
 ) -> bytes | None:
     """Commit local changes, then merge ``theirs`` (a fetched team head, or a bundle's) into
     the database and the history; the new head. The one merge path of ``sync`` and
     ``import-bundle``: the caller holds ``_one_sync`` and has called ``_finish_pending``."""
-    for _ in range(3):
+    for _attempt in range(3):
         before = _ref(repo, BRANCH)
         head, mark = _commit_marked(store, repo, paths, identity)
         report.committed |= head != before
@@ -799,7 +848,9 @@ def merge_head(
         except _ChangedMeanwhile:
             continue  # saved meanwhile (the app is open): commit that and merge again
     raise SyncError(
-        f"the database kept changing while {source} were merged; nothing was lost: try again"
+        _(
+            "the database kept changing while {source} were merged; nothing was lost: try again"
+        ).format(source=translated(source))
     )
 
 
@@ -821,8 +872,10 @@ def _remote_location(remote: str) -> str:
     folder = Path(remote).expanduser().absolute()
     if not folder.is_dir():
         raise SyncError(
-            f"no folder {folder}: make the team's repository first (git init --bare on a "
-            "server, or an empty shared folder)"
+            _(
+                "no folder {folder}: make the team's repository first (git init --bare on a "
+                "server, or an empty shared folder)"
+            ).format(folder=folder)
         )
     if not any(folder.iterdir()):
         Repo.init_bare(str(folder), default_branch=b"main").close()
@@ -836,9 +889,11 @@ def init_sync(
     database's history; one with data is joined (merged as by ``sync``)."""
     if _is_url(remote) and urlsplit(remote).password is not None:
         raise SyncError(
-            "the remote's URL holds a password, and assettrack keeps none: give the URL "
-            "without it; git's credentials (a credential helper, or your git "
-            "configuration) sign you in"
+            _(
+                "the remote's URL holds a password, and assettrack keeps none: give the URL "
+                "without it; git's credentials (a credential helper, or your git "
+                "configuration) sign you in"
+            )
         )
     paths = SyncPaths(store.folder)
     identity = _identity(store.db.author, email)
@@ -857,8 +912,9 @@ def init_sync(
                     given = remote if _is_url(remote) else str(Path(remote).expanduser().absolute())
                     if given != known:
                         raise SyncError(
-                            f"this database already syncs with {known or 'no remote'}; it "
-                            "cannot join another"
+                            _(
+                                "this database already syncs with {remote}; it cannot join another"
+                            ).format(remote=known or _("no remote"))
                         )
                     return _run(store, repo, paths, known, identity, progress)
             url = _remote_location(remote)
@@ -983,14 +1039,18 @@ def document_history(store: Store, ref: str) -> list[HistoryEntry]:
                 ids.add(key[1])
                 found.append(_entry(commit, key, before, after, merge=len(parents) > 1))
     if len(ids) > 1:
-        raise SyncError(f"{ref!r} is the start of {len(ids)} ids ({', '.join(sorted(ids))})")
+        raise SyncError(
+            _("{ref} is the start of {count} ids ({ids})").format(
+                ref=repr(ref), count=len(ids), ids=", ".join(sorted(ids))
+            )
+        )
     return found
 
 
 def _history_ref(store: Store, ref: str) -> str:
     ref = ref.strip()
     if not ref:
-        raise SyncError("say which asset or record: its id, or an asset's serial or hostname")
+        raise SyncError(_("say which asset or record: its id, or an asset's serial or hostname"))
     if store.assets.get(ref) is not None:
         return ref
     wanted = ref.casefold()

@@ -49,8 +49,12 @@ from assettrack.domain.seal import (
     refused_change,
     sealed_records,
 )
+from assettrack.domain.texts import N_, Text
 from assettrack.errors import AssetTrackError
 from assettrack.files import write_user_file
+from assettrack.i18n import _
+from assettrack.i18n.errors import translated
+from assettrack.i18n.terms import RECORD_KINDS
 from assettrack.store.database import Database
 from assettrack.store.repositories import (
     CATALOG,
@@ -85,11 +89,23 @@ class MergeReport:
     refused: list[str] = field(default_factory=list)  # incoming documents kept out, and why
 
     def summary(self) -> str:
-        merged = f"{self.merged} merged field by field, " if self.merged else ""
-        refused = f", {len(self.refused)} refused" if self.refused else ""
-        return (
-            f"{self.added} added, {self.updated} updated, {merged}{self.deleted} deleted, "
-            f"{self.conflicts} conflict(s), {self.unchanged} unchanged{refused}"
+        """What came in, in the current language."""
+        return translated(self.summary_text())
+
+    def summary_text(self) -> Text:
+        """The same, English as ``str`` (a commit message: the team's history is English)."""
+        merged = N_("{count} merged field by field, ", count=self.merged) if self.merged else ""
+        refused = N_(", {count} refused", count=len(self.refused)) if self.refused else ""
+        return N_(
+            "{added} added, {updated} updated, {merged}{deleted} deleted, "
+            "{conflicts} conflict(s), {unchanged} unchanged{refused}",
+            added=self.added,
+            updated=self.updated,
+            merged=merged,
+            deleted=self.deleted,
+            conflicts=self.conflicts,
+            unchanged=self.unchanged,
+            refused=refused,
         )
 
 
@@ -194,16 +210,28 @@ def read_bundle(path: Path, plan: SchemaPlan) -> list[Located]:
     try:
         payload = orjson.loads(Path(path).read_bytes())
     except OSError as exc:
-        raise AssetTrackError(f"cannot read bundle {path}: {exc.strerror}") from exc
+        raise AssetTrackError(
+            _("cannot read bundle {path}: {problem}").format(path=path, problem=exc.strerror)
+        ) from exc
     except orjson.JSONDecodeError as exc:
-        raise AssetTrackError(f"{path} is not an assettrack bundle (not JSON: {exc})") from exc
+        raise AssetTrackError(
+            _("{path} is not an assettrack bundle (not JSON: {problem})").format(
+                path=path, problem=exc
+            )
+        ) from exc
     if not isinstance(payload, dict) or payload.get("format") != BUNDLE_FORMAT:
-        raise AssetTrackError(f"{path} is not an assettrack bundle")
+        raise AssetTrackError(_("{path} is not an assettrack bundle").format(path=path))
     if payload.get("version") != BUNDLE_VERSION:
-        raise AssetTrackError(f"{path} is a bundle of version {payload.get('version')}; upgrade")
+        raise AssetTrackError(
+            _("{path} is a bundle of version {version}; upgrade").format(
+                path=path, version=payload.get("version")
+            )
+        )
     entries = payload.get("documents", [])
     if not isinstance(entries, list):
-        raise AssetTrackError(f"{path}: its documents are not a list; nothing was imported")
+        raise AssetTrackError(
+            _("{path}: its documents are not a list; nothing was imported").format(path=path)
+        )
     found = []
     seen: dict[tuple[str, str], int] = {}
     for i, entry in enumerate(entries):
@@ -212,38 +240,49 @@ def read_bundle(path: Path, plan: SchemaPlan) -> list[Located]:
             doc_id, _schema = doc["id"], doc["schema"]
         except (KeyError, TypeError):
             raise AssetTrackError(
-                f"{path}: document {i} is damaged (it needs a partition, a table and a "
-                "document with an id and a schema); nothing was imported"
+                _(
+                    "{path}: document {number} is damaged (it needs a partition, a table and "
+                    "a document with an id and a schema); nothing was imported"
+                ).format(path=path, number=i)
             ) from None
         try:
             doc = admit(partition, table, doc, plan)
         except NewerDocumentError as exc:
             raise AssetTrackError(
-                f"{path} holds documents of schema {exc.schema} (this version reads up to "
-                f"{plan.current}); upgrade assettrack to import it"
+                _(
+                    "{path} holds documents of schema {schema} (this version reads up to "
+                    "{current}); upgrade assettrack to import it"
+                ).format(path=path, schema=exc.schema, current=plan.current)
             ) from None
         except RefusedDocument as exc:
-            raise AssetTrackError(f"{path}: document {i}{exc.bundle_text()}") from None
+            raise AssetTrackError(exc.bundle_text(path, i)) from None
         first = seen.setdefault((table, doc_id), i)
         if first != i:
             raise AssetTrackError(
-                f"{path}: document {i} ({table} {doc_id}) appears twice (also document "
-                f"{first}); nothing was imported"
+                _(
+                    "{path}: document {number} ({table} {id}) appears twice (also document "
+                    "{first}); nothing was imported"
+                ).format(path=path, number=i, table=table, id=doc_id, first=first)
             )
         found.append(Located(partition, table, doc))
     return found
 
 
 class RefusedDocument(AssetTrackError):
-    """An incoming document kept out. The message names it and says why, in one line;
-    ``bundle_text`` words the same for a bundle's "document N ..." message."""
+    """An incoming document kept out. The message names it and says why, in one line, in
+    the current language; ``bundle_text`` words the same for a bundle's "document N ..."
+    message (``bundle``: that sentence translated, its ``{path}`` and ``{number}`` filled
+    in then, its other placeholders from ``values``)."""
 
-    def __init__(self, table: str, doc_id: str, reason: str, *, bundle: str) -> None:
-        self.table, self.doc_id, self.reason, self._bundle = table, doc_id, reason, bundle
+    def __init__(
+        self, table: str, doc_id: str, reason: str, *, bundle: str, **values: object
+    ) -> None:
+        self.table, self.doc_id, self.reason = table, doc_id, reason
+        self._bundle, self._values = bundle, values
         super().__init__(reason)
 
-    def bundle_text(self) -> str:
-        return self._bundle
+    def bundle_text(self, path: object, number: int) -> str:
+        return self._bundle.format(path=path, number=number, **self._values)
 
 
 class NewerDocumentError(AssetTrackError):
@@ -251,7 +290,7 @@ class NewerDocumentError(AssetTrackError):
 
     def __init__(self, schema: int) -> None:
         self.schema = schema
-        super().__init__(f"a document of schema {schema}")
+        super().__init__(_("a document of schema {schema}").format(schema=schema))
 
 
 def admit(partition: Any, table: Any, doc: Any, plan: SchemaPlan) -> dict[str, Any]:
@@ -260,21 +299,34 @@ def admit(partition: Any, table: Any, doc: Any, plan: SchemaPlan) -> dict[str, A
     keeps, of a schema it reads. ``RefusedDocument`` says why not; ``NewerDocumentError``
     when only a newer assettrack may merge it."""
     doc_id = doc.get("id") if isinstance(doc, dict) else None
-    what = f"{_singular(str(table))} {doc_id}"
+    what = _("{kind} {id}").format(kind=_kind(str(table)), id=doc_id)
     if not _safe_partition(partition) or not isinstance(doc_id, str):
         raise RefusedDocument(
             str(table),
             str(doc_id),
-            f"{what}: filed in an impossible place ({partition})",
-            bundle=f" names an impossible place ({partition}); nothing was imported",
+            _("{what}: filed in an impossible place ({partition})").format(
+                what=what, partition=partition
+            ),
+            bundle=_(
+                "{path}: document {number} names an impossible place ({partition}); "
+                "nothing was imported"
+            ),
+            partition=partition,
         )
     if not _table_fits(partition, table):
         raise RefusedDocument(
             str(table),
             doc_id,
-            f"{what}: {partition} does not keep the table {table!r}",
-            bundle=f" ({doc_id}) is of a table that cannot be imported into {partition} "
-            f"({table!r}); nothing was imported",
+            _("{what}: {partition} does not keep the table {table}").format(
+                what=what, partition=partition, table=repr(table)
+            ),
+            bundle=_(
+                "{path}: document {number} ({id}) is of a table that cannot be imported "
+                "into {partition} ({table}); nothing was imported"
+            ),
+            id=doc_id,
+            partition=partition,
+            table=repr(table),
         )
     schema = doc.get("schema")
     version_ok = isinstance(schema, int) and not isinstance(schema, bool)
@@ -284,17 +336,26 @@ def admit(partition: Any, table: Any, doc: Any, plan: SchemaPlan) -> dict[str, A
         doc = plan.migrate(table, dict(doc))
     problems = check_document(table, doc)
     if problems:
-        said = describe(table, doc, problems)
-        raise RefusedDocument(
-            table, doc_id, said, bundle=f" is refused, {said}; nothing was imported"
-        )
+        said = translated(describe(table, doc, problems))
+        raise RefusedDocument(table, doc_id, said, bundle=_refused_in_bundle(), said=said)
     filed_under = _site_of(partition)
     if is_live(doc) and filed_under is not None and doc.get("site_id") != filed_under:
-        said = f"{what}: its site is {doc.get('site_id')} but it is filed in {partition}"
-        raise RefusedDocument(
-            table, doc_id, said, bundle=f" is refused, {said}; nothing was imported"
+        said = _("{what}: its site is {site} but it is filed in {partition}").format(
+            what=what, site=doc.get("site_id"), partition=partition
         )
+        raise RefusedDocument(table, doc_id, said, bundle=_refused_in_bundle(), said=said)
     return doc
+
+
+def _refused_in_bundle() -> str:
+    return _("{path}: document {number} is refused, {said}; nothing was imported")
+
+
+def _kind(table: str) -> str:
+    """A table's record as a refusal names it: "asset" (its word in the language, where
+    the catalog has one: ``i18n.terms.RECORD_KINDS``)."""
+    singular = _singular(table)
+    return _(singular) if singular in RECORD_KINDS else singular
 
 
 def _site_of(partition: str) -> str | None:
@@ -423,7 +484,11 @@ def merge_into(
         here = local.get(key)
         refusal = _signed_refusal(db, theirs, here, signed_with)
         if refusal:
-            report.refused.append(f"{_singular(theirs.table)} {doc['id']}: {refusal}; kept out")
+            report.refused.append(
+                _("{kind} {id}: {reason}; kept out").format(
+                    kind=_kind(theirs.table), id=doc["id"], reason=translated(refusal)
+                )
+            )
             continue
         if here is None:
             writes.write(theirs.partition, theirs.table, doc)
@@ -640,7 +705,7 @@ def _label(doc: dict[str, Any] | None) -> str:
     if not doc:
         return ""
     if not is_live(doc):
-        return "(deleted)"
+        return N_("(deleted)")  # JSON keeps the English; shown through ``translated``
     for key in ("name", "title", "serial_number", "number", "symptom", "kind"):
         if doc.get(key):
             return str(doc[key])
@@ -680,7 +745,7 @@ def list_conflicts(store: Store) -> list[Conflict]:
 def resolve_conflict(store: Store, conflict_ref: str, keep: str) -> Conflict:
     """Keep ``local`` or ``theirs``; the result descends from both sides' histories."""
     if keep not in ("local", "theirs"):
-        raise AssetTrackError("keep must be 'local' or 'theirs'")
+        raise AssetTrackError(_("keep must be 'local' or 'theirs'"))
     db = store.db
     try:
         # Read and decided under the writer lock; the kept copy, the copy moved away and the
@@ -696,9 +761,8 @@ def _resolve(store: Store, conflict_ref: str, keep: str) -> Conflict:
     db = store.db
     matches = [c for c in list_conflicts(store) if c.id.startswith(conflict_ref.strip())]
     if len(matches) != 1 or not conflict_ref.strip():
-        raise AssetTrackError(
-            f"no conflict {conflict_ref!r}" if not matches else f"{conflict_ref!r} is ambiguous"
-        )
+        said = _("no conflict {ref}") if not matches else _("{ref} is ambiguous")
+        raise AssetTrackError(said.format(ref=repr(conflict_ref)))
     conflict = matches[0]
     raw = next(c for c in _conflict_docs(db) if c["id"] == conflict.id)
     here = _index(db).get((conflict.table, conflict.doc_id))

@@ -36,8 +36,10 @@ from dulwich.objects import S_ISGITLINK, Commit, ShaFile, Tree, valid_hexsha
 from dulwich.pack import PackInflater, UnresolvedDeltas
 from dulwich.repo import Repo
 
+from assettrack.domain.texts import N_
 from assettrack.errors import AssetTrackError
 from assettrack.files import write_user_file
+from assettrack.i18n import _
 from assettrack.services.git_sync import (
     BRANCH,
     Progress,
@@ -78,10 +80,16 @@ class BundleReport(SyncReport):
 
     def lines(self) -> list[str]:
         if self.merged:
-            return [f"Merged {self.remote}: {self.merge.summary()}"]
+            return [
+                _("Merged {file}: {summary}").format(file=self.remote, summary=self.merge.summary())
+            ]
         if self.merge.refused or self.ignored:
-            return [f"Nothing merged from {self.remote}: what it brings was kept out"]
-        return [f"Up to date: everything in {self.remote} is here already"]
+            return [
+                _("Nothing merged from {file}: what it brings was kept out").format(
+                    file=self.remote
+                )
+            ]
+        return [_("Up to date: everything in {file} is here already").format(file=self.remote)]
 
 
 @dataclass(frozen=True)
@@ -100,15 +108,20 @@ def bundle_kind(path: Path) -> str:
         with open(path, "rb") as file:
             start = file.read(64)
     except OSError as exc:
-        raise AssetTrackError(f"cannot read bundle {path}: {exc.strerror}") from exc
+        raise AssetTrackError(
+            _("cannot read bundle {path}: {problem}").format(path=path, problem=exc.strerror)
+        ) from exc
     if start.startswith(GIT_HEADERS):
         return "git"
     if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
         return "json"  # the old format; services.sync says what is wrong with it, if anything
-    seen = "it is empty" if not start else f"it begins {start[:16]!r}"
+    seen = _("it is empty") if not start else _("it begins {bytes}").format(bytes=repr(start[:16]))
     raise AssetTrackError(
-        f"{path} is not a bundle: expected a git bundle (made by assettrack export-bundle or "
-        f"git bundle create) or an assettrack JSON bundle, but {seen}; nothing was changed"
+        _(
+            "{path} is not a bundle: expected a git bundle (made by assettrack export-bundle "
+            "or git bundle create) or an assettrack JSON bundle, but {seen}; nothing was "
+            "changed"
+        ).format(path=path, seen=seen)
     )
 
 
@@ -132,7 +145,11 @@ def export_git_bundle(
                 return _write(repo, path, head, head != before, progress)
         if made_history:
             shutil.rmtree(paths.git, ignore_errors=True)  # nothing was ever committed
-    raise SyncError(f"the database {store.folder} holds no data yet: nothing to export")
+    raise SyncError(
+        _("the database {database} holds no data yet: nothing to export").format(
+            database=store.folder
+        )
+    )
 
 
 def _write(
@@ -165,7 +182,9 @@ def import_git_bundle(
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise AssetTrackError(f"cannot read bundle {path}: {exc.strerror}") from exc
+        raise AssetTrackError(
+            _("cannot read bundle {path}: {problem}").format(path=path, problem=exc.strerror)
+        ) from exc
     made_root = not paths.root.exists()
     try:
         with _one_sync(paths):
@@ -177,7 +196,8 @@ def import_git_bundle(
                         _take_in(repo, path, bundle, theirs)
                         report = BundleReport(str(path))
                         _finish_pending(store, repo, paths, identity)
-                        source = f"the changes in {Path(path).name}"
+                        # English in the merge's commit message, translated in errors.
+                        source = N_("the changes in {file}", file=Path(path).name)
                         merge_head(store, repo, paths, theirs, identity, report, progress, source)
                         _tidy(repo)
                 except SyncError:
@@ -193,7 +213,11 @@ def import_git_bundle(
 
 def _damaged(path: Path, reason: str) -> SyncError:
     reason = " ".join(reason.split())[:200]  # one line, whatever dulwich said
-    return SyncError(f"{path} is a damaged git bundle ({reason}); nothing was changed")
+    return SyncError(
+        _("{path} is a damaged git bundle ({reason}); nothing was changed").format(
+            path=path, reason=reason
+        )
+    )
 
 
 @contextmanager
@@ -202,13 +226,17 @@ def _parsed(path: Path, data: bytes) -> Iterator[Bundle]:
     try:
         bundle = read_bundle(BytesIO(data))
     except _DAMAGED as exc:
-        raise _damaged(path, f"its header or data is cut short or altered: {exc}") from None
+        raise _damaged(
+            path, _("its header or data is cut short or altered: {problem}").format(problem=exc)
+        ) from None
     try:
         pack = bundle.pack_data
         try:
             pack.check()  # type: ignore[union-attr]
         except _DAMAGED:
-            raise _damaged(path, "its data is cut short or altered: the checksum differs") from None
+            raise _damaged(
+                path, _("its data is cut short or altered: the checksum differs")
+            ) from None
         yield bundle
     finally:
         bundle.close()
@@ -219,21 +247,30 @@ def _head_of(path: Path, bundle: Bundle) -> bytes:
     form = bundle.capabilities.get("object-format", "sha1")
     if form != "sha1":
         raise SyncError(
-            f"{path} names its objects in {form}; assettrack's history uses sha1: nothing "
-            "was changed"
+            _(
+                "{path} names its objects in {form}; assettrack's history uses sha1: nothing "
+                "was changed"
+            ).format(path=path, form=form)
         )
     if "filter" in bundle.capabilities:
         raise SyncError(
-            f"{path} is a partial bundle (filter {bundle.capabilities['filter']}); make a full "
-            "one (assettrack export-bundle): nothing was changed"
+            _(
+                "{path} is a partial bundle (filter {filter}); make a full one (assettrack "
+                "export-bundle): nothing was changed"
+            ).format(path=path, filter=bundle.capabilities["filter"])
         )
     refs = bundle.references
     head = refs.get(BRANCH) or refs.get(_HEAD)
     if head is None:
-        names = ", ".join(sorted(r.decode("utf-8", "replace") for r in refs)) or "none"
-        raise SyncError(f"{path} holds no branch main (its branches: {names}); nothing was changed")
-    if not valid_hexsha(head) or any(not valid_hexsha(sha) for sha, _ in bundle.prerequisites):
-        raise _damaged(path, "an object name in its header is not one")
+        names = ", ".join(sorted(r.decode("utf-8", "replace") for r in refs)) or _("none")
+        raise SyncError(
+            _("{path} holds no branch main (its branches: {names}); nothing was changed").format(
+                path=path, names=names
+            )
+        )
+    prerequisites = [sha for sha, _known in bundle.prerequisites]
+    if not valid_hexsha(head) or any(not valid_hexsha(sha) for sha in prerequisites):
+        raise _damaged(path, _("an object name in its header is not one"))
     return head
 
 
@@ -241,28 +278,37 @@ def _take_in(repo: Repo, path: Path, bundle: Bundle, head: bytes) -> None:
     """Check that the history the bundle builds on is here and that it brings everything its
     head needs, then store its objects (as one pack)."""
     store = repo.object_store
-    missing = [sha for sha, _ in bundle.prerequisites if sha not in store]
+    missing = [sha for sha, _known in bundle.prerequisites if sha not in store]
     if missing:
         shown = ", ".join(sha.decode()[:10] for sha in missing[:3])
-        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        more = _(" and {count} more").format(count=len(missing) - 3) if len(missing) > 3 else ""
         raise SyncError(
-            f"{path} builds on history this database does not have (commit {shown}{more}): "
-            "it was made for a database that already holds it; ask for a full bundle "
-            "(assettrack export-bundle makes one): nothing was changed"
+            _(
+                "{path} builds on history this database does not have (commit {shown}{more}): "
+                "it was made for a database that already holds it; ask for a full bundle "
+                "(assettrack export-bundle makes one): nothing was changed"
+            ).format(path=path, shown=shown, more=more)
         )
     try:
         objects = list(PackInflater.for_pack_data(bundle.pack_data, store.get_raw))  # type: ignore[arg-type]
     except UnresolvedDeltas as exc:  # deltas against objects neither in it nor here
         shown = ", ".join(_hex(sha)[:10] for sha in exc.shas[:3])
-        raise _damaged(path, f"its data builds on objects not here ({shown})") from None
+        raise _damaged(
+            path, _("its data builds on objects not here ({objects})").format(objects=shown)
+        ) from None
     except _DAMAGED as exc:
-        raise _damaged(path, f"an object cannot be read: {exc}") from None
+        raise _damaged(path, _("an object cannot be read: {problem}").format(problem=exc)) from None
     brought = {obj.id: obj for obj in objects}
     lacking = _first_missing(store, brought, head)
     if lacking is not None:
-        raise _damaged(path, f"object {lacking.decode()[:10]} its history needs is not in it")
+        raise _damaged(
+            path,
+            _("object {object} its history needs is not in it").format(
+                object=lacking.decode()[:10]
+            ),
+        )
     if not isinstance(brought.get(head) or store[head], Commit):
-        raise _damaged(path, "its branch main does not name a commit")
+        raise _damaged(path, _("its branch main does not name a commit"))
     new = [(obj, None) for obj in objects if obj.id not in store]
     if new:
         store.add_objects(new)

@@ -22,6 +22,7 @@ from dulwich.diff_tree import tree_changes
 from dulwich.repo import Repo
 
 from assettrack.domain.seal import broken_seal, sealed_records
+from assettrack.i18n import _
 from assettrack.services.git_paths import ATTACHMENT_PATH, tracked_path
 from assettrack.services.sync import (
     Located,
@@ -81,10 +82,15 @@ class MergePlan:
                     doc = admit(found.partition, table, found.doc, self.schema)
                     if doc["id"] != doc_id:
                         raise RefusedDocument(
-                            table, doc_id, f"{table} {doc_id}: filed under another id", bundle=""
+                            table,
+                            doc_id,
+                            _("{table} {id}: filed under another id").format(
+                                table=table, id=doc_id
+                            ),
+                            bundle="",
                         )
                 except RefusedDocument as exc:
-                    report.refused.append(f"{exc}; kept out")
+                    report.refused.append(_("{refusal}; kept out").format(refusal=exc))
                     continue
                 batch.incoming.append(Located(found.partition, table, doc))
             yield batch
@@ -103,7 +109,9 @@ def plan_merge(
     changed_t = {p for p in set(base) | set(theirs) if base.get(p) != theirs.get(p)}
     changed_o = {p for p in set(base) | set(ours) if base.get(p) != ours.get(p)}
     for path in sorted(p for p in changed_t if p in theirs and not tracked_path(p)):
-        ignored.append(f"{path} is not a file of an assettrack database; left out")
+        ignored.append(
+            _("{path} is not a file of an assettrack database; left out").format(path=path)
+        )
     both = sorted(p for p in changed_t | changed_o if tracked_path(p) and p.endswith(".json"))
     theirs_changed = {p for p in changed_t if tracked_path(p)}
     plan = MergePlan(
@@ -121,7 +129,9 @@ def plan_merge(
     plan.groups = _scan(plan, both)
     for name in sorted(plan.unreadable):
         report.refused.append(
-            f"{name}: not a file of documents (damaged); its changes were left out"
+            _("{file}: not a file of documents (damaged); its changes were left out").format(
+                file=name
+            )
         )
     return plan
 

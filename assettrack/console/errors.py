@@ -1,11 +1,14 @@
 """Console failures, each with a message a field engineer can act on.
 
 Every error carries the redacted transcript of what was exchanged up to the failure
-(``exc.transcript``), so an inspection record can keep it and support can read it.
+(``exc.transcript``), so an inspection record can keep it and support can read it. The
+messages made here are domain ``Text``s (``domain.texts``): the English sentence (what a
+record keeps), said in the reader's language by ``i18n.errors.error_text``.
 """
 
 from __future__ import annotations
 
+from assettrack.domain.texts import N_, Text
 from assettrack.errors import AssetTrackError
 
 COMMON_SPEEDS: tuple[int, ...] = (9600, 115200, 38400, 19200, 57600)
@@ -66,24 +69,31 @@ class CredentialsError(ConsoleError):
     """A credentials reference could not be resolved."""
 
 
-def permission_message(port: str) -> str:
-    return (
-        f"Permission denied opening {port}. Serial ports belong to a system group: add your "
+def permission_message(port: str) -> Text:
+    return N_(
+        "Permission denied opening {port}. Serial ports belong to a system group: add your "
         "user to it (usually 'dialout' on Debian and Ubuntu, 'uucp' on Arch), then log out "
-        "and back in."
+        "and back in.",
+        port=port,
     )
 
 
-def garbage_message(port: str, baud: int) -> str:
+def garbage_message(port: str, baud: int) -> Text:
     others = ", ".join(str(s) for s in COMMON_SPEEDS if s != baud)
-    return (
-        f"The device on {port} sent unreadable characters at {baud} baud: the line speed is "
-        f"probably wrong. Try {others}, or let assettrack find it with the --autobaud option."
+    return N_(
+        "The device on {port} sent unreadable characters at {baud} baud: the line speed is "
+        "probably wrong. Try {others}, or let assettrack find it with the --autobaud option.",
+        port=port,
+        baud=baud,
+        others=others,
     )
 
 
-def no_response_message(port: str, baud: int, waited: float) -> str:
-    return (
-        f"No response from the device on {port} after {waited:g} s. Check the cable (a console "
-        f"cable in the device's console port) and the line speed ({baud} baud)."
+def no_response_message(port: str, baud: int, waited: float) -> Text:
+    return N_(
+        "No response from the device on {port} after {waited} s. Check the cable (a console "
+        "cable in the device's console port) and the line speed ({baud} baud).",
+        port=port,
+        waited=f"{waited:g}",
+        baud=baud,
     )

@@ -55,7 +55,9 @@ from assettrack.store.durable import (
     atomic_write,
     explain,
     fsync_folder,
+    read_at,
     remove_orphan_temp_files,
+    write_at,
     write_temp,
 )
 from assettrack.store.errors import (
@@ -466,14 +468,14 @@ class Database:
         except OSError:
             return
         try:
-            raw = os.pread(fd, 1 << 16, 0)
+            raw = read_at(fd, 1 << 16, 0)
             try:
                 entries = orjson.loads(raw)["writes"]
             except (orjson.JSONDecodeError, KeyError, TypeError):
                 entries = []
             entries = [*entries[-(CHANGES_KEPT - 1) :], [self._token, time.time_ns()]]
             data = orjson.dumps({"writes": entries})
-            os.pwrite(fd, data, 0)
+            write_at(fd, data, 0)
             if len(data) < len(raw):
                 os.ftruncate(fd, len(data))
             st = os.fstat(fd)

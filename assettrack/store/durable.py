@@ -144,6 +144,22 @@ def _writer_alive(temp_name: str) -> bool:
     return True
 
 
+def read_at(fd: int, size: int, offset: int) -> bytes:
+    """``os.pread``, or a seek and a read where there is none (Windows)."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, size)
+
+
+def write_at(fd: int, data: bytes | memoryview, offset: int) -> int:
+    """``os.pwrite``, or a seek and a write where there is none (Windows)."""
+    if hasattr(os, "pwrite"):
+        return os.pwrite(fd, data, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.write(fd, data)
+
+
 def overwrite_note(path: Path, data: bytes) -> None:
     """Rewrite a small advisory file in place (no new file, no rename, no fsync): cheap
     enough for every save. A reader may catch it half written and must treat that as

@@ -53,7 +53,15 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from assettrack.store.durable import atomic_write, explain, fsync_folder, fsync_path, write_temp
+from assettrack.store.durable import (
+    atomic_write,
+    explain,
+    fsync_folder,
+    fsync_path,
+    read_at,
+    write_at,
+    write_temp,
+)
 from assettrack.store.errors import StoreError, StoreWriteError
 
 LOG_NAME = ".redo.log"
@@ -177,7 +185,7 @@ class RedoLog:
         self._forget()
 
     def _read(self, offset: int, size: int) -> bytes:
-        return os.pread(self._fd, size, offset)
+        return read_at(self._fd, size, offset)
 
     def _write(self, parts: list[bytes], offset: int) -> None:
         if hasattr(os, "pwritev"):  # one system call for the frame's parts
@@ -189,7 +197,7 @@ class RedoLog:
         for part in parts:
             view = memoryview(part)
             while view:
-                written = os.pwrite(self._fd, view, offset)
+                written = write_at(self._fd, view, offset)
                 view, offset = view[written:], offset + written
 
     @staticmethod
@@ -343,7 +351,7 @@ class RedoLog:
     def _void(self, offset: int) -> None:
         with contextlib.suppress(OSError):
             if self._fd >= 0:
-                os.pwrite(self._fd, bytes(len(FRAME_MAGIC)), offset)
+                write_at(self._fd, bytes(len(FRAME_MAGIC)), offset)
 
     def due(self) -> bool:
         return self.frames >= CHECKPOINT_FRAMES or self.end - FRAMES_START >= CHECKPOINT_BYTES

@@ -148,9 +148,11 @@ def check_document(table: str, doc: Any, *, decode: bool = True) -> list[FieldPr
 
 def describe(table: str, doc: Any, problems: list[FieldProblem]) -> str:
     """``asset 1b2c…: serial_number must be text (found an object)``, for one-line messages."""
-    what = table[:-1] if table.endswith("s") else table
+    singular = table[:-1] if table.endswith("s") else table
+    # The record's kind as the catalog has it ("asset": i18n.terms.RECORD_KINDS), or as it is.
+    what = N_(singular)
     doc_id = doc.get("id") if isinstance(doc, dict) else None
-    where = f"{what} {doc_id}" if isinstance(doc_id, str) and doc_id else what
+    where = N_("{kind} {id}", kind=what, id=doc_id) if isinstance(doc_id, str) and doc_id else what
     return N_("{where}: {summary}", where=where, summary=summary(problems))
 
 
@@ -273,9 +275,18 @@ def _checker(tp: Any, name: str) -> Check:
 # -- the checks ----------------------------------------------------------------------------
 
 
+_KINDS = {
+    dict: N_("an object"),
+    list: N_("a list"),
+    str: N_("text"),
+    bool: N_("true/false"),
+    type(None): N_("null"),
+}
+_NUMBER, _VALUE = N_("a number"), N_("a value")
+
+
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}
-    return names.get(type(value), "a number" if isinstance(value, int | float) else "a value")
+    return _KINDS.get(type(value), _NUMBER if isinstance(value, int | float) else _VALUE)
 
 
 def _preview(value: Any) -> str:
@@ -293,7 +304,7 @@ def _text(limit: int) -> Check:
             problems.append(
                 FieldProblem(
                     where,
-                    f"{len(value)} characters",
+                    N_("{count} characters", count=len(value)),
                     N_("is longer than {limit}", limit=f"{limit:,}"),
                 )
             )

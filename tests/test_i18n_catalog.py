@@ -8,10 +8,12 @@ its message's.
 
 Unmarked text: the scan below reads the interface's code and fails on English text written
 where people read it - Textual binding descriptions, labels and other widget texts, table
-column titles, form fields, notifications, screen titles, command-line output and raised
-user errors - unless it goes through ``_``/``N_``. A line may say ``# no-i18n (why)``.
-``UNMARKED`` is the work left, file by file: a file may not get worse, and a file that got
-better must lower its number here (so the list only shrinks).
+column titles, form fields, notifications, screen titles, command-line output, user errors
+(raised or made, and the messages their classes build), what a report's ``lines`` and
+``summary`` say and the refusals a merge notes - unless it goes through ``_``/``N_``. A
+line may say ``# no-i18n (why)``. ``UNMARKED`` is the work left, file by file: a file may
+not get worse, and a file that got better must lower its number here (so the list only
+shrinks); it is empty now.
 """
 
 from __future__ import annotations
@@ -182,7 +184,7 @@ SCANNED = (
     "assettrack/config.py",
     "assettrack/cli.py",
 )
-SCANNED_FILES: tuple[str, ...] = ()
+SCANNED_FILES: tuple[str, ...] = ("assettrack/store/errors.py", "assettrack/console/errors.py")
 MARKERS = {"_", "N_", "gettext", "ngettext", "pgettext"}
 # Calls whose arguments people read: name -> (positions, keywords).
 SHOWN = {
@@ -216,22 +218,23 @@ SHOWN = {
     "FieldProblem": ((2,), ("reason",)),
     "add": ((2,), ()),
     "RowProblem": ((3,), ("reason",)),
+    # An incoming document kept out by a merge: (table, id, reason, bundle=its sentence).
+    "RefusedDocument": ((2,), ("bundle",)),
+    "_damaged": ((1,), ()),  # a git bundle's damage: (path, reason)
 }
+# Functions whose returned text people read: a report's lines, a summary, an error message.
+SAYING = ("lines", "summary", "said", "describe")
+# Lists of lines people read: a report's, the documents a merge kept out and why.
+SAID_LISTS = {"said", "lines", "refused", "ignored"}
 # Exceptions that end in a person's sight (the others are bugs, said in English): every
 # kind of AssetTrackError (the user errors of the command line and the app), by name.
 USER_ERRORS = re.compile(r"(AssetTrack|Import|Export|Report|FileWrite|Validation)\w*Error$")
 WORD = re.compile(r"[A-Za-z]{2,}")
 NOT_TEXT = {"text", "choice", "choices", "contacts"}  # a record form field's kind
 
-# The work left: file -> texts still unmarked (lower a number when you mark some).
-UNMARKED: dict[str, int | None] = {
-    # Team sync and bundles, rewritten by another change at the same time (15, 11 and 8
-    # texts when this list was last lowered): their messages are marked with it, and until
-    # then they are not counted (None).
-    "assettrack/services/git_sync.py": None,
-    "assettrack/services/sync.py": None,
-    "assettrack/services/git_bundle.py": None,
-}
+# The work left: file -> texts still unmarked (lower a number when you mark some). None
+# is left: every file scanned is held to zero.
+UNMARKED: dict[str, int | None] = {}
 
 
 def _words(node: ast.AST) -> bool:
@@ -301,8 +304,12 @@ def unmarked_in(path: Path) -> list[tuple[int, str]]:
             for value in values:
                 if _words(value):
                     flag(value)
+        elif isinstance(node, ast.Call) and _user_error(_name(node)):
+            for value in node.args[:1]:  # raised, or made to be raised or returned
+                if _words(value):
+                    flag(value)
         elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-            if _user_error(_name(node.exc)) or _name(node.exc) in SHOWN:
+            if _name(node.exc) in SHOWN:
                 for value in node.exc.args[:1]:
                     if _words(value):
                         flag(value)
@@ -310,7 +317,75 @@ def unmarked_in(path: Path) -> list[tuple[int, str]]:
             for target in node.targets:
                 if isinstance(target, ast.Attribute) and target.attr in ("title", "sub_title"):
                     flag(node.value)
+        if isinstance(node, ast.Call) and _said_into_list(node):
+            flag(node.args[0])
+        elif isinstance(node, ast.ClassDef) and _user_error(node.name):
+            for message in _own_messages(node):
+                flag(message)
+        elif isinstance(node, ast.FunctionDef) and _saying(node.name):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Return) and inner.value is not None:
+                    returned = inner.value
+                    items = returned.elts if isinstance(returned, ast.List) else [returned]
+                    for item in items:
+                        if _words(item):
+                            flag(item)
     return sorted(found)
+
+
+def _saying(function: str) -> bool:
+    return function in SAYING or function.endswith("_message")
+
+
+def _said_into_list(call: ast.Call) -> bool:
+    """``said.append("...")``, ``report.refused.append(f"...")``: a line people read."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "append" and call.args):
+        return False
+    owner = func.value
+    name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
+    return name in SAID_LISTS and _words(call.args[0])
+
+
+def _own_messages(cls: ast.ClassDef) -> list[ast.AST]:
+    """The English messages a user error's ``__init__`` builds for ``super().__init__``.
+
+    An error that keeps every value its message is made of as attributes lets whoever
+    shows it word it (``error_text`` does for a ValidationError, a dialog asks about a time
+    already recorded): its English message is not counted. One that keeps them not, or
+    whose message is fixed text, is read as it is, and must be marked."""
+    found: list[ast.AST] = []
+    for method in cls.body:
+        if not isinstance(method, ast.FunctionDef) or method.name != "__init__":
+            continue
+        params = {a.arg for a in (*method.args.args, *method.args.kwonlyargs)} - {"self"}
+        kept = {
+            target.attr
+            for node in ast.walk(method)
+            if isinstance(node, ast.Assign)
+            for each in node.targets
+            for target in (each.elts if isinstance(each, ast.Tuple) else [each])
+            if isinstance(target, ast.Attribute)
+        }
+        for node in ast.walk(method):
+            if not (isinstance(node, ast.Call) and _calls_super_init(node) and node.args):
+                continue
+            message = node.args[0]
+            used = {n.id for n in ast.walk(message) if isinstance(n, ast.Name)} & params
+            if _words(message) and not (used and used <= kept):
+                found.append(message)
+    return found
+
+
+def _calls_super_init(call: ast.Call) -> bool:
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "__init__"
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == "super"
+    )
 
 
 def scanned_files() -> list[Path]:
@@ -354,7 +429,23 @@ def test_the_scan_catches_unmarked_text(tmp_path: Path) -> None:
         "    Static('kept as is')  # no-i18n (a product name)\n"
         "    Field('removed', _('Removed?'), n, choices=[('no, still there', 'no')])\n"
         "    raise AssetTrackError(f'no site {n}')\n"
-        "    raise ValueError('a bug, said in English')\n",
+        "    raise ValueError('a bug, said in English')\n"
+        "    return SyncError(f'cannot reach {n}')\n"
+        "    report.refused.append(f'{n}: kept out')\n"
+        "    report.refused.append(_('{n}: kept out').format(n=n))\n"
+        "def lines(self):\n"
+        "    return [f'Merged {self.remote}'] if self.merged else [_('Up to date')]\n"
+        "def no_response_message(port):\n"
+        "    return f'No response on {port}'\n"
+        "class StoreError(AssetTrackError):\n"
+        "    def __init__(self, path, problem):\n"
+        "        self.path = path\n"
+        "        super().__init__(f'{path} is damaged: {problem}')\n"
+        "class TimeAlreadySet(AssetTrackError):\n"
+        "    def __init__(self, name, old):\n"
+        "        self.name, self.old = name, old\n"
+        "        super().__init__(f'{name} is already recorded: {old}')\n",
         encoding="utf-8",
     )
-    assert [line for line, _text in unmarked_in(sample)] == [2, 4, 7, 10, 11]
+    found = [line for line, _text in unmarked_in(sample)]
+    assert found == [2, 4, 7, 10, 11, 13, 14, 17, 19, 23], unmarked_in(sample)

@@ -45,7 +45,6 @@ import os
 import secrets
 import shutil
 import struct
-import uuid
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+from assettrack.domain.texts import N_
 from assettrack.store.durable import (
     atomic_write,
     explain,
@@ -86,9 +86,15 @@ class NewerLogError(StoreError):
     def __init__(self, path: Path, found: int) -> None:
         self.path = path
         super().__init__(
-            f"{path} was written by a newer assettrack (redo log format {found}; this version "
-            f"reads format {FORMAT}). It holds saves that version replays when it opens the "
-            "database: open it once with that version (or upgrade). Nothing was changed."
+            N_(
+                "{path} was written by a newer assettrack (redo log format {found}; this "
+                "version reads format {supported}). It holds saves that version replays when "
+                "it opens the database: open it once with that version (or upgrade). Nothing "
+                "was changed.",
+                path=path,
+                found=found,
+                supported=FORMAT,
+            )
         )
 
 
@@ -117,9 +123,10 @@ class Replayed:
 def boot_id() -> bytes:
     """This boot of the computer (Linux); zeros where it cannot be told."""
     try:
-        return uuid.UUID(Path("/proc/sys/kernel/random/boot_id").read_text().strip()).bytes
+        found = bytes.fromhex(Path("/proc/sys/kernel/random/boot_id").read_text().replace("-", ""))
     except (OSError, ValueError):
         return bytes(16)
+    return found if len(found) == 16 else bytes(16)
 
 
 def valid_name(name: str) -> bool:
@@ -382,8 +389,12 @@ class RedoLog:
         except OSError as exc:
             # The log keeps every frame: the next checkpoint tries again.
             raise StoreWriteError(
-                f"could not flush the database's files to disk ({exc.strerror}); every save "
-                f"is still kept in {LOG_NAME}, and the next save or opening tries again"
+                N_(
+                    "could not flush the database's files to disk ({problem}); every save is "
+                    "still kept in {log}, and the next save or opening tries again",
+                    problem=exc.strerror or str(exc),
+                    log=LOG_NAME,
+                )
             ) from exc
         return restored
 

@@ -275,7 +275,7 @@ class RefusedDocument(AssetTrackError):
     in then, its other placeholders from ``values``)."""
 
     def __init__(
-        self, table: str, doc_id: str, reason: str, *, bundle: str, **values: object
+        self, table: str, doc_id: str, reason: str, /, *, bundle: str, **values: object
     ) -> None:
         self.table, self.doc_id, self.reason = table, doc_id, reason
         self._bundle, self._values = bundle, values

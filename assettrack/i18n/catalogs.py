@@ -49,6 +49,16 @@ def load_translations(folder: Path, language: str, domain: str) -> gettext.NullT
         return gettext.NullTranslations()
 
 
+def compiled(folder: Path, language: str, domain: str) -> bytes | None:
+    """``domain``'s compiled catalog for ``language`` (None: there is none, or it cannot be
+    read), from the cache as ``load_translations`` has it."""
+    po = po_path(folder, language, domain)
+    try:
+        return _compiled(po, po.stat(), domain, language)
+    except Exception:  # a damaged or missing catalog: English, as load_translations says
+        return None
+
+
 def _compiled(po: Path, stat: os.stat_result, domain: str, language: str) -> bytes:
     beside = po.with_suffix(".mo")
     with contextlib.suppress(OSError):

@@ -6,7 +6,8 @@ is written: the command's help, every option's (with click's ``[default: …]`` 
 headings and the usage line. Chinese is wrapped by terminal cells (two per character) and
 never breaks before closing punctuation. ``translate_command`` puts the formatter on a
 command and its sub-commands, and gives each a short help from the translated text (click
-would cut the English one). English output is click's own, byte for byte.
+would cut the English one); it also makes click's own messages (its errors) speak the
+language (``click_texts``). English output is click's own, byte for byte.
 """
 
 from __future__ import annotations
@@ -181,7 +182,11 @@ def first_sentence(text: str) -> str:
 
 
 def translate_command(command: click.Command) -> None:
-    """Help for ``command`` and its sub-commands in the current language."""
+    """Help for ``command`` and its sub-commands, and click's errors, in the current
+    language."""
+    from assettrack.i18n.click_texts import speak_to_click
+
+    speak_to_click(current_language())
     if not issubclass(command.context_class, TranslatingContext):
         command.context_class = TranslatingContext
     if command not in _ORIGINAL_SHORT:

@@ -117,7 +117,7 @@ def run_cli(
 
 
 # Files of the store's own housekeeping (the writer lock, the change marker), not data.
-HOUSEKEEPING = (".writer.", ".changes")
+HOUSEKEEPING = (".writer.", ".changes", ".redo.")  # bookkeeping: all it holds is in the files
 
 
 @pytest.fixture(scope="session")

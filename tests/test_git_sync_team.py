@@ -350,7 +350,7 @@ def state_of(folder: Path) -> dict[str, bytes]:
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
         if p.is_file()
-        and not p.name.startswith(".writer")
+        and not p.name.startswith((".writer", ".redo."))  # the redo log: bookkeeping
         and p.name != "sync.lock"
         and ".index" not in p.parts  # caches
         and (".sync" not in p.parts or "refs" in p.parts or p.name in ("config", "HEAD"))

@@ -261,21 +261,13 @@ def export_assets(
     context: Context, fmt: str, site: str | None, excel: bool, headers: str, output: Path | None
 ) -> None:
     """Export every asset with its warranty status."""
+    from assettrack.services.asset_export import HeldViews, export_order
+
     with Store.open(require_database(context), read_only=True) as store:
         register = context.register(store)
         rows = store.assets.rows()
-    # Chosen and ordered by their rows, so only the assets exported are decoded, in order.
-    named = {s.id: (s.customer, s.name) for s in register.sites()}
-    unknown = ("?", "?")
-    if site:
-        wanted = site.casefold()
-        rows = [
-            r
-            for r in rows
-            if wanted in named.get(r.site_id, unknown)[1].casefold() or r.site_id == site
-        ]
-    rows.sort(key=lambda r: (*named.get(r.site_id, unknown), r.kind, r.serial_number))
-    views = register.views_of(rows, context.today)
+    # Chosen and ordered by their rows; an exporter decodes them only if it reads a view.
+    views = HeldViews(register, export_order(register, rows, site), context.today)
     exporters = context.extensions.exporters
     if excel and fmt == "csv":
         fmt = "excel-csv"

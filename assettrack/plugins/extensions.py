@@ -7,6 +7,7 @@ isolation of ``PluginHost``.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -59,15 +60,11 @@ class Extensions:
         self.kinds: dict[str, AssetKind] = self._unique(
             "assettrack_asset_kinds", AssetKind, lambda k: k.name
         )
-        # driver name -> the plugin that registered it
-        self.driver_plugins: dict[str, str] = {}
-        self.drivers: dict[str, DeviceDriver] = self._unique(
-            "assettrack_register_drivers",
-            DeviceDriver,
-            lambda d: d.name,
-            check=_driver_problem,
-            plugins=self.driver_plugins,
-        )
+        # Drivers are collected on first use: the shipped profiles compile hundreds of
+        # patterns as they register (60 ms), which listings and exports never need. Their
+        # failures still show wherever failures are read (``PluginHost.defer``).
+        self._drivers_lock = threading.Lock()
+        host.defer(self._collect_drivers)
         self.exporters: dict[str, Exporter] = self._unique(
             "assettrack_register_exporters", Exporter, lambda e: e.name
         )
@@ -103,6 +100,31 @@ class Extensions:
             if plugins is not None:
                 plugins[name] = plugin
         return found
+
+    # Made by ``__getattr__`` on first use (see ``__init__``).
+    drivers: dict[str, DeviceDriver]  # every driver registered, by name
+    driver_plugins: dict[str, str]  # driver name -> the plugin that registered it
+
+    def __getattr__(self, name: str) -> object:
+        if name in ("drivers", "driver_plugins"):
+            self._collect_drivers()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _collect_drivers(self) -> None:
+        with self._drivers_lock:
+            if "drivers" in self.__dict__:
+                return
+            plugins: dict[str, str] = {}
+            drivers = self._unique(
+                "assettrack_register_drivers",
+                DeviceDriver,
+                lambda d: d.name,
+                check=_driver_problem,
+                plugins=plugins,
+            )
+            self.driver_plugins = plugins
+            self.drivers = drivers  # last: its presence says the collection is done
 
     # -- start-up collections --------------------------------------------------------------
 

@@ -128,7 +128,10 @@ class PluginHost:
         self.pm.add_hookspecs(hookspecs)
         self.deadline_seconds = deadline_seconds
         self.infos: dict[str, PluginInfo] = {}
-        self.failures: list[PluginFailure] = []
+        self._failures: list[PluginFailure] = []
+        # Collections made on first use (Extensions: the drivers), each run before failures
+        # are read, so that what they meet is listed as if they had run at load.
+        self._deferred: list[Callable[[], object]] = []
         # Where failures met while working are also written, for ``assettrack plugins``.
         self.log: FailureLog | None = None
         self._lock = threading.Lock()
@@ -146,7 +149,7 @@ class PluginHost:
             # Refused whole: a plugin written for another API must not half-work.
             self.infos[name] = PluginInfo(name, source, version, api=str(declared), refused=True)
             with self._lock:
-                self.failures.append(PluginFailure(name, API, refusal))
+                self._failures.append(PluginFailure(name, API, refusal))
             return False
         try:
             self.pm.register(plugin, name=name)
@@ -292,13 +295,30 @@ class PluginHost:
 
     # -- failures --------------------------------------------------------------------------
 
+    def defer(self, collect: Callable[[], object]) -> None:
+        """``collect`` runs when the failures are first read, unless it ran before (it must
+        be safe to call again, from any thread)."""
+        self._deferred.append(collect)
+
+    @property
+    def failures(self) -> list[PluginFailure]:
+        """Every failure met, the deferred collections' included."""
+        for collect in list(self._deferred):
+            collect()
+        return self._failures
+
+    @property
+    def refusals(self) -> list[PluginFailure]:
+        """Plugins refused at load for their API version (no deferred collection runs)."""
+        return [f for f in self._failures if f.stage == API]
+
     def record_failure(self, plugin: str, stage: str, exc: BaseException) -> PluginFailure:
         message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, PluginTimeout) else str(exc)
         message = " ".join(message.split())  # one line, whatever the exception said
         details = "".join(traceback.format_exception(exc))
         failure = PluginFailure(plugin, stage, message, details)
         with self._lock:
-            self.failures.append(failure)
+            self._failures.append(failure)
         if self.log is not None and stage not in START_UP_STAGES:
             self.log.write(failure)
         return failure
@@ -308,13 +328,15 @@ class PluginHost:
 
     def mark(self) -> int:
         """A place in the failures, to ask later what failed since (``failures_since``)."""
+        failures = self.failures  # the deferred ones first: they hold no mark
         with self._lock:
-            return len(self.failures)
+            return len(failures)
 
     def failures_since(self, mark: int) -> list[PluginFailure]:
         """Failures recorded after ``mark``, one per kind (the first of each)."""
+        failures = self.failures
         with self._lock:
-            recent = self.failures[mark:]
+            recent = failures[mark:]
         return distinct(recent)
 
 

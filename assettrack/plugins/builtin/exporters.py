@@ -4,22 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assettrack.plugins.hookspecs import hookimpl
 from assettrack.plugins.types import Exporter
-from assettrack.services.asset_transfer import assets_csv, assets_json
-from assettrack.services.assets import AssetView
+
+if TYPE_CHECKING:
+    from assettrack.services.assets import AssetView
+
+# Each format imports its writer when used: every command loads this plugin, few export.
 
 
-def _csv(views: Sequence[AssetView], today: date) -> str:
-    return assets_csv(views)
+def _csv(views: Sequence[AssetView], today: date, *, excel_bom: bool = False) -> str:
+    from assettrack.services.asset_export import HeldViews, held_csv
+
+    if isinstance(views, HeldViews):  # the held rows, not decoded (export assets)
+        return held_csv(views.register, views.rows, views.today, excel_bom=excel_bom)
+    from assettrack.services.asset_transfer import assets_csv
+
+    return assets_csv(views, excel_bom=excel_bom)
 
 
 def _excel_csv(views: Sequence[AssetView], today: date) -> str:
-    return assets_csv(views, excel_bom=True)
+    return _csv(views, today, excel_bom=True)
 
 
 def _json(views: Sequence[AssetView], today: date) -> str:
+    from assettrack.services.asset_transfer import assets_json
+
     return assets_json(views, today) + "\n"
 
 

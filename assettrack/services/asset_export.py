@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, overload
 from assettrack.domain.models import AssetStatus
 from assettrack.domain.warranty import status_on
 from assettrack.services.csv_rows import csv_cell
+from assettrack.services.row_columns import columns_of, warranty_ends
 from assettrack.store.asset_columns import FIELDS, AssetRow
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ def _pieces(register: AssetRegister, rows: Sequence[AssetRow], today: date) -> l
     """Each row's cells as columns of text ready to be joined by commas: one column a cell,
     or cells that come from the same field in one piece (customer and site; the warranty's
     state, end and days left)."""
-    held = dict(zip(FIELDS, zip(*rows, strict=True), strict=True))
+    held = columns_of(rows)
     named = {s.id: s for s in register.sites()}
     places = {}
     for sid in set(held["site_id"]):
@@ -180,32 +181,12 @@ def _pieces(register: AssetRegister, rows: Sequence[AssetRow], today: date) -> l
 def _warranty(
     register: AssetRegister, rows: Sequence[AssetRow], held: dict[str, tuple[Any, ...]], today: date
 ) -> list[str]:
-    """The state, end and days left cells, in one piece. A warranty's end depends only on
-    the fields keyed here (the vendor and model through the period the rules give them), so
-    it is worked out once per key, by ``AssetRegister.warranty_ends`` on one row of that key."""
-    # Each row's key is told by the place of the first row with that key (a dict's
-    # setdefault in C, each key hashed once); the end is worked out for that row alone.
-    period_for = register.rules.period_for
-    seen: dict[Any, int] = {}
-    model_at = list(map(seen.setdefault, zip(held["vendor"], held["model"], strict=True), count()))
-    periods = {at: period_for(rows[at].vendor, rows[at].model)[0] for at in set(model_at)}
-    seen = {}
-    keys = zip(
-        held["warranty_end"],
-        held["warranty_start"],
-        held["installed_on"],
-        held["warranty_months"],
-        held["warranty_extension_months"],
-        map(periods.__getitem__, model_at),
-        strict=True,
-    )
-    first_at = list(map(seen.setdefault, keys, count()))
-    end_of = register.warranty_ends()
+    """The state, end and days left cells, in one piece, made once per end date."""
+    first_at, ends = warranty_ends(register, rows, held)
     thresholds = register.rules.thresholds
     told: dict[date | None, str] = {}
     cells: dict[int, str] = {}
-    for at in set(first_at):
-        end = end_of(rows[at])
+    for at, end in ends.items():
         if end not in told:
             state, days_left, _band = status_on(end, thresholds, today)
             told[end] = ",".join(

@@ -10,20 +10,23 @@ painting the table from this file takes a few milliseconds. It is a cache, never
   differ (a file system with coarse times could hide a change);
 - it holds end dates, not statuses, so it stays right from one day to the next.
 
-One file per database folder, in the user's cache folder; a missing, unreadable or
-foreign file simply means a normal start.
+One file per database folder, in the user's cache folder; a missing, unreadable, damaged or
+foreign file simply means a normal start. It is written by ``marshal`` (reading 50,000 rows
+takes a fifth of the time JSON took, with each repeated text made once), behind a line
+stating its format, length and checksum, which is checked before marshal reads anything.
 """
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import threading
+import zlib
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from assettrack.bulk import bulk_build
 from assettrack.domain.warranty import WarrantyRules
@@ -32,13 +35,41 @@ from assettrack.store.durable import atomic_write
 from assettrack.store.errors import StoreWriteError
 from assettrack.tui.asset_facts import AssetFacts
 
-FORMAT = 2
+FORMAT = 3  # 2: JSON; 3: marshal behind a checked header
+MAGIC = b"assettrack-asset-rows"
 CATALOG = "catalog.json"
+WIDTH = len(AssetFacts._fields)
+# A row of the right length as facts: tuple's own constructor, in C (lengths checked first).
+_as_facts = partial(tuple.__new__, AssetFacts)
 
 
 def snapshot_path(cache_folder: Path, db_folder: Path) -> Path:
     digest = hashlib.sha256(str(db_folder.resolve()).encode()).hexdigest()[:16]
-    return cache_folder / f"asset-rows-{digest}.json"
+    return cache_folder / f"asset-rows-{digest}.bin"
+
+
+def encode(key: dict[str, Any], facts: Sequence[tuple[str, ...]]) -> bytes:
+    """The file's bytes: the header line, then the key and the rows by marshal."""
+    payload = marshal.dumps((key, [tuple(f) for f in facts]), 4)
+    return b"%s %d %d %08x\n" % (MAGIC, FORMAT, len(payload), zlib.crc32(payload)) + payload
+
+
+def decode(raw: bytes) -> tuple[Any, Any] | None:
+    """The key and rows of a file's bytes; None if it is not whole or not of this format."""
+    end = raw.find(b"\n")
+    if end < 0:
+        return None
+    payload = memoryview(raw)[end + 1 :]
+    try:
+        magic, fmt, length, digest = raw[:end].split(b" ")
+        if (magic, int(fmt), int(length)) != (MAGIC, FORMAT, len(payload)):
+            return None
+        if int(digest, 16) != zlib.crc32(payload):  # before marshal reads damaged bytes
+            return None
+        found = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return found if type(found) is tuple and len(found) == 2 else None
 
 
 class RowSnapshot:
@@ -51,7 +82,8 @@ class RowSnapshot:
         self._writer: threading.Thread | None = None
 
     def key(self) -> dict[str, Any]:
-        """What must be unchanged for the snapshot to hold (JSON-shaped, to compare as read)."""
+        """What must be unchanged for the snapshot to hold (lists and texts: marshal gives
+        back the same types, so the key read compares equal to the key made)."""
         names = [CATALOG, *self.db.partition_names("assets")]
         return {
             "format": FORMAT,
@@ -64,16 +96,22 @@ class RowSnapshot:
     def load(self) -> list[AssetFacts] | None:
         """The facts saved for the database as it is now, or None."""
         try:
+            with bulk_build():  # 50,000 rows: no collector walks meanwhile
+                found = decode(self.path.read_bytes())
+        except OSError:
+            return None  # a cache that cannot be read is no cache
+        if found is None or found[0] != self.key():
+            return None
+        rows = found[1]
+        try:
+            if type(rows) is not list or not set(map(len, rows)) <= {WIDTH}:
+                return None
             with bulk_build():
-                data = orjson.loads(self.path.read_bytes())
-                if not isinstance(data, dict) or data.get("key") != self.key():
-                    return None
-                # _make refuses a list of the wrong length (TypeError).
-                facts = list(map(AssetFacts._make, data["assets"]))
+                facts = list(map(_as_facts, rows))
             for end in {f.ends for f in facts} - {""}:
                 date.fromisoformat(end)
-        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, IndexError, ValueError):
-            return None  # a cache that cannot be read is no cache
+        except (TypeError, ValueError):
+            return None
         self._saved = facts
         return facts
 
@@ -102,6 +140,6 @@ class RowSnapshot:
     def _write(self, key: dict[str, Any], facts: Sequence[AssetFacts]) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, orjson.dumps({"key": key, "assets": facts}, default=list))
+            atomic_write(self.path, encode(key, facts))
         except (OSError, StoreWriteError):
             pass  # no room or no permission for a cache costs a slower start, nothing more

@@ -250,14 +250,15 @@ async def test_from_nothing_to_customer_site_contract_and_asset(
         assert saved_contract.cap_percents == [Decimal(2), Decimal(5)]
 
 
-async def test_a_new_folder_needs_no_snapshot_child(
+async def test_a_new_folder_paints_before_its_store_loads(
     context, new_folder, tmp_path, monkeypatch
 ) -> None:
-    # Nothing to snapshot in a folder just made: no child is forked, nothing waited for.
-    def no_child(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a snapshot child was started for a new database")
+    # Nothing to snapshot in a folder just made: no snapshot is read, nothing is loaded
+    # before the first paint, and the store loads behind the getting-started screen.
+    def no_snapshot(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a snapshot was read for a new database")
 
-    monkeypatch.setattr("assettrack.tui.launch.SnapshotChild.start", no_child)
+    monkeypatch.setattr("assettrack.tui.launch.RowSnapshot.load", no_snapshot)
     with open_tui(context, new_folder, cache_folder=tmp_path / "cache") as app:
         assert app.context.first_rows == [] and not app.context.ready
         async with app.run_test(size=SIZE) as pilot:

@@ -6,11 +6,12 @@ line opens it (``open_tui``), driven by Textual's Pilot.
 
 from __future__ import annotations
 
+import marshal
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
-import orjson
 import pytest
 
 from assettrack.commands.context import Context
@@ -24,7 +25,14 @@ from assettrack.store.store import Store
 from assettrack.tui.asset_facts import register_facts
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.launch import open_tui
-from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
+from assettrack.tui.row_snapshot import (
+    FORMAT,
+    MAGIC,
+    RowSnapshot,
+    decode,
+    encode,
+    snapshot_path,
+)
 from assettrack.tui.rows import AssetRows
 from assettrack.tui.screens.assets import AssetsScreen
 from assettrack.tui.widgets.fast_table import FastTable
@@ -77,6 +85,19 @@ def shown_rows(app) -> list[tuple[str, tuple[str, ...]]]:
     return sorted(plain(r) for r in app.screen.query_one(FastTable).rows)
 
 
+def read_snapshot(path: Path) -> tuple[dict, list[list[str]]]:
+    """The key and rows of a snapshot file (as lists, to edit)."""
+    found = decode(path.read_bytes())
+    assert found is not None, "not a snapshot"
+    return found[0], [list(row) for row in found[1]]
+
+
+def marshalled(key: dict, rows: object) -> bytes:
+    """A snapshot file of any rows, whole and checksummed (``encode`` takes facts only)."""
+    payload = marshal.dumps((key, rows), 4)
+    return b"%s %d %d %08x\n" % (MAGIC, FORMAT, len(payload), zlib.crc32(payload)) + payload
+
+
 async def start_once(context: Context, db_path: Path, cache: Path) -> None:
     """Open the app and quit, as a user would: the start leaves its row snapshot behind."""
     with open_tui(context, db_path, cache_folder=cache) as app:
@@ -101,9 +122,9 @@ async def test_first_start_loads_the_store_then_snapshots_the_table(
             await pilot.pause()
             assert app.context.ready  # no snapshot yet: the store was loaded first
             assert shown_rows(app) == store_rows(db_path, settings, extensions)
-    saved = orjson.loads(snapshot_path(cache, db_path).read_bytes())
+    _, saved = read_snapshot(snapshot_path(cache, db_path))
     expected = store_rows(db_path, settings, extensions)
-    assert sorted(fact[0] for fact in saved["assets"]) == sorted(key for key, _ in expected)
+    assert sorted(fact[0] for fact in saved) == sorted(key for key, _ in expected)
 
 
 async def test_second_start_paints_from_the_snapshot_and_loads_the_store_after(
@@ -131,11 +152,11 @@ async def test_a_stale_snapshot_is_replaced_by_the_store_rows(
     # A change the file stamps cannot see (a coarse clock, say): firmware edited in the
     # snapshot only, its key left as it was.
     path = snapshot_path(cache, db_path)
-    saved = orjson.loads(path.read_bytes())
+    key, saved = read_snapshot(path)
     index = 9  # AssetFacts.firmware
-    for fact in saved["assets"]:
+    for fact in saved:
         fact[index] = "STALE-9.9"
-    path.write_bytes(orjson.dumps(saved))
+    path.write_bytes(encode(key, saved))
 
     with open_tui(context, db_path, cache_folder=cache) as app:
         async with app.run_test(size=SIZE) as pilot:
@@ -146,8 +167,8 @@ async def test_a_stale_snapshot_is_replaced_by_the_store_rows(
             assert all(cells[firmware_column] != "STALE-9.9" for _, cells in shown)
             assert shown == store_rows(db_path, settings, extensions)
     # ...and the snapshot was written again with the store's rows.
-    resaved = orjson.loads(path.read_bytes())
-    assert all(fact[index] != "STALE-9.9" for fact in resaved["assets"])
+    _, resaved = read_snapshot(path)
+    assert all(fact[index] != "STALE-9.9" for fact in resaved)
 
 
 async def test_an_asset_saved_elsewhere_invalidates_the_snapshot(
@@ -190,8 +211,24 @@ def test_snapshot_is_refused_when_anything_it_depends_on_changed(
         store.sites.save(site)
         assert snapshot.load() is None
 
-    # Unreadable or foreign files are no snapshot, and are not an error either.
-    for junk in (b"", b"{not json", b"[]", b'{"key": 1}', orjson.dumps({"key": {}})):
+    # Unreadable, damaged or foreign files are no snapshot, and are not an error either.
+    whole = encode(snapshot.key(), facts)  # what a good snapshot of the database is now
+    path.write_bytes(whole)
+    with Database(db_path, read_only=True).open() as db:
+        assert RowSnapshot(path, db, settings.warranty).load() == facts
+    head, _, payload = whole.partition(b"\n")
+    damaged = bytearray(whole)
+    damaged[-10] ^= 0xFF
+    for junk in (
+        b"",
+        b"{not json",
+        b'{"key": {}, "assets": []}',  # the JSON of format 2
+        whole[:-1],  # cut short
+        bytes(damaged),  # a byte changed: the checksum differs
+        head.replace(b" 3 ", b" 4 ", 1) + b"\n" + payload,  # a later format
+        encode({"key": 1}, facts),
+        head + b"\n" + payload[:-1] + bytes([payload[-1] ^ 1]),  # the last byte changed
+    ):
         path.write_bytes(junk)
         with Database(db_path, read_only=True).open() as db:
             assert RowSnapshot(path, db, settings.warranty).load() is None
@@ -204,14 +241,16 @@ def test_snapshot_with_a_bad_row_is_refused(db_path, cache, settings) -> None:
         snapshot = RowSnapshot(path, store.db, settings.warranty)
         snapshot.save(register_facts(register, TODAY))
         snapshot.wait()
+        assert snapshot.load() is not None
         good = path.read_bytes()
-        for damage in ("short row", "bad date"):
-            saved = orjson.loads(good)
+        for damage in ("short row", "bad date", "not a list"):
+            path.write_bytes(good)
+            key, saved = read_snapshot(path)
             if damage == "short row":
-                saved["assets"][0] = saved["assets"][0][:5]
-            else:
-                saved["assets"][0][10] = "2026-02-31"
-            path.write_bytes(orjson.dumps(saved))
+                saved[0] = saved[0][:5]
+            elif damage == "bad date":
+                saved[0][10] = "2026-02-31"
+            path.write_bytes(encode(key, saved) if damage != "not a list" else marshalled(key, {}))
             assert snapshot.load() is None, damage
 
 
@@ -300,51 +339,49 @@ async def test_other_screens_still_open_on_a_warm_start(context, db_path, cache)
             assert app.screen.query_one(FastTable).rows
 
 
-def test_a_child_process_makes_the_snapshot_while_the_interface_loads(
+def test_a_cold_start_loads_the_store_in_process_and_the_next_paints_from_its_snapshot(
     tmp_path, db_path, cache, settings, extensions
 ) -> None:
-    # In a fresh process, as the command line runs it: no snapshot yet, so a forked child
-    # writes one while the parent imports Textual, and the app starts from it.
+    # In fresh processes, as the command line runs them, with no fork allowed: the first
+    # start has no snapshot, so it loads the store itself (the plugins' warranty rules
+    # included) and the table it paints leaves the snapshot; the second paints from it.
     script = f"""
+import asyncio, os
 from datetime import date
 from pathlib import Path
 from assettrack.commands.context import Context
 from assettrack.config import load_settings
 from assettrack.tui.launch import open_tui
+def no_fork():
+    raise AssertionError("a child process was forked")
+os.fork = no_fork
 db = Path({str(db_path)!r})
 context = Context(None, db, date.fromisoformat({TODAY.isoformat()!r}))
 context._settings = load_settings(db_path=db, env={{}}, user_dir=Path({str(tmp_path / "none")!r}))
-with open_tui(context, db, cache_folder=Path({str(cache)!r})) as app:
-    print("loaded first" if app.context.ready else "from snapshot", len(app.context.first_rows))
+async def start():
+    with open_tui(context, db, cache_folder=Path({str(cache)!r})) as app:
+        print("loaded first" if app.context.ready else "from snapshot", len(app.context.first_rows))
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if app.context.ready:
+                    break
+            print("ends", *sorted(f"{{f.id}}={{f.ends}}" for f in app.context.first_rows))
+asyncio.run(start())
 """
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr
     expected = store_rows(db_path, settings, extensions)
-    assert out.stdout.split() == ["from", "snapshot", str(len(expected))]
-    # The child used the plugins' warranty rules too: its end dates are the store's.
-    saved = orjson.loads(snapshot_path(cache, db_path).read_bytes())
-    ends = {fact[0]: fact[10] for fact in saved["assets"]}
-    assert ends == {key: cells[6] for key, cells in expected}
-
-
-def test_no_child_is_forked_while_other_threads_run(db_path, cache, settings) -> None:
-    import threading
-
-    from assettrack.tui.snapshot_child import SnapshotChild
-
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        child = SnapshotChild.start(
-            db_path, snapshot_path(cache, db_path), settings.warranty, lambda store: None, TODAY
+    ends = sorted(f"{key}={cells[6]}" for key, cells in expected)
+    for start in ("loaded first", "from snapshot"):
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
         )
-        assert child is None
-    finally:
-        stop.set()
-        other.join()
+        assert out.returncode == 0, out.stderr
+        said, shown = out.stdout.splitlines()
+        assert said == f"{start} {len(expected)}"
+        # The end dates painted are the store's, worked out with the plugins' rules.
+        assert shown.split() == ["ends", *ends]
+    _, saved = read_snapshot(snapshot_path(cache, db_path))
+    assert sorted(f"{fact[0]}={fact[10]}" for fact in saved) == ends
 
 
 @pytest.mark.parametrize("blocker", ["cache folder is a file", "snapshot path is a folder"])

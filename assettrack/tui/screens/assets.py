@@ -133,7 +133,8 @@ class AssetsScreen(Screen[None]):
         if key is not None:
             table.move_to_key(key)
         if remember and self.site is None and self.context.on_asset_rows is not None:
-            self.context.on_asset_rows(facts)
+            # Once painted: writing the snapshot would hold the interpreter meanwhile.
+            self.call_after_refresh(self.context.on_asset_rows, facts)
         self._show_guide(not facts and self.site is None)
         # The filter's text for every row, a piece at a time once the table is on screen.
         self.call_after_refresh(self._prepare_filter, self.all_rows)

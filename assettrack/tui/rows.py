@@ -183,40 +183,58 @@ def _haystack(f: AssetFacts, label: str, kind: str) -> str:
 def _rows(
     facts: list[AssetFacts], today: date, thresholds: tuple[int, ...]
 ) -> tuple[list[Row], dict[str, str], dict[str, str]]:
-    # Thousands of assets share a few hundred end dates: work each status out once, with
-    # the status cell and the sort keys, shared by every row with that end date.
-    by_end: dict[str, tuple[Text, tuple[object, ...]]] = {}
+    """Every row, made a column at a time with no Python-level step per row: thousands of
+    assets share a few hundred end dates and a few kinds, so each status (its cell and its
+    sort keys) and each kind in words is worked out once, and the rows are put together by
+    ``zip`` and tuple's constructor in C."""
+    column = {name: list(map(_FACT_AT[name], facts)) for name in _ROW_FACTS}
+    by_end: dict[str, Text] = {}
+    sort_keys: dict[str, tuple[object, ...]] = {}
     labels: dict[str, str] = {}
-    kinds: dict[str, str] = {}  # each kind in words, looked up once
-    rows = []
-    append = rows.append
-    for f in facts:
-        key, site, _c, kind, vendor, model, serial, _h, location, firmware, ends, inspected = f[:12]
-        shared = by_end.get(ends)
-        if shared is None:
-            end = date.fromisoformat(ends) if ends else None
-            state, days_left, band = status_on(end, thresholds, today)
-            label = labels[ends] = warranty_label(state.value, band)
-            # Only the columns whose text does not sort right need keys of their own:
-            # warranty by days left, unknown ends last.
-            days = _NO_END if days_left is None else days_left
-            sort_keys = (None, None, None, None, None, days, ends or "9999", None, None, None)
-            shared = by_end[ends] = (status_text(state, label), sort_keys)
-        status, sort_keys = shared
-        cells = (
-            site,
-            kinds.get(kind) or kinds.setdefault(kind, asset_kind(kind)),
-            vendor,
-            model,
-            serial,
-            status,
-            ends,
-            inspected,
-            location,
-            firmware,
-        )
-        append(_new_row((key, cells, sort_keys)))
-    return rows, labels, kinds
+    said: dict[tuple[str, int | None], tuple[str, Text]] = {}  # a few states and bands
+    for ends in set(column["ends"]):
+        end = date.fromisoformat(ends) if ends else None
+        state, days_left, band = status_on(end, thresholds, today)
+        shown = said.get((state.value, band))
+        if shown is None:
+            label = warranty_label(state.value, band)
+            shown = said[(state.value, band)] = (label, status_text(state, label))
+        labels[ends], by_end[ends] = shown
+        # Only the columns whose text does not sort right need keys of their own:
+        # warranty by days left, unknown ends last.
+        days = _NO_END if days_left is None else days_left
+        sort_keys[ends] = (None, None, None, None, None, days, ends or "9999", None, None, None)
+    kinds = {kind: asset_kind(kind) for kind in set(column["kind"])}  # in words, once each
+    cells = zip(
+        column["site"],
+        map(kinds.__getitem__, column["kind"]),
+        column["vendor"],
+        column["model"],
+        column["serial"],
+        map(by_end.__getitem__, column["ends"]),
+        column["ends"],
+        column["inspected"],
+        column["location"],
+        column["firmware"],
+        strict=True,
+    )
+    keyed = zip(column["id"], cells, map(sort_keys.__getitem__, column["ends"]), strict=True)
+    return list(map(_new_row, keyed)), labels, kinds
+
+
+_ROW_FACTS = (
+    "id",
+    "site",
+    "kind",
+    "vendor",
+    "model",
+    "serial",
+    "ends",
+    "inspected",
+    "location",
+    "firmware",
+)
+_FACT_AT = {name: itemgetter(AssetFacts._fields.index(name)) for name in _ROW_FACTS}
 
 
 # A row from its three parts by tuple's own constructor: Row(...) goes through a Python-level

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from assettrack.i18n import N_, _
+from assettrack.i18n.errors import error_text
 from assettrack.store.database import SYNC_FOLDER
 from assettrack.tui import cjk_cuts
 from assettrack.tui.context import Services, TuiContext
@@ -342,7 +343,7 @@ class AssetTrackApp(App[None]):
 
     def synced(self, worker: Worker[Any], state: WorkerState) -> None:
         if state is WorkerState.ERROR:
-            self.notify(str(worker.error), title=_("Sync"), severity="error", timeout=15)
+            self.notify(error_text(worker.error), title=_("Sync"), severity="error", timeout=15)
             return
         if state is not WorkerState.SUCCESS or worker.result is None:
             return

@@ -7,9 +7,10 @@ The order is chosen so the asset table is on screen as soon as Textual can paint
    changes, see ``AssetTrackApp.poll_store``), and warnings go to the app, not the terminal;
 2. if the row snapshot still matches the files, paint the asset table from it and load the
    store (and the plugins) on a worker thread right after the first paint;
-3. if not, load the store first, as any command does: the table's rows come from the asset
-   rows the store holds (``row_facts``, from its columns file, no asset decoded), and the
-   table, once shown, leaves its snapshot for the next start.
+3. if not, read the store first, as any command does: the table's rows come from the asset
+   rows the store holds (``row_facts``, from its columns file, no asset decoded); the rest
+   of the services are made behind the first paint, as in 2, which also leaves the rows
+   painted as the next start's snapshot.
 
 A child process that made the snapshot while this one imported Textual was tried: at 50,000
 assets it was slower than loading here (1.1-1.2 s against 0.8-0.9 s to the first paint),
@@ -21,8 +22,9 @@ snapshot, and the app opens on its getting-started screen.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +36,9 @@ from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
 
 if TYPE_CHECKING:
+    from assettrack.services.assets import AssetRegister
     from assettrack.tui.app import AssetTrackApp
+    from assettrack.tui.asset_facts import AssetFacts
 
 
 def default_cache_folder() -> Path:
@@ -82,29 +86,48 @@ def open_tui(
 
             consoles = DemoConsoles()
 
-        def load(behind_the_paint: bool = True) -> Loaded:
+        def read_register() -> AssetRegister:
             from assettrack.store.store import Store
+
+            return context.register(Store(db))
+
+        def load(
+            register: AssetRegister | None = None, facts: list[AssetFacts] | None = None
+        ) -> Loaded:
+            """The services (and the table's facts, unless ``facts`` are the store's
+            already), made behind the first paint."""
             from assettrack.tui.app import make_services
             from assettrack.tui.row_facts import facts_of_rows
 
-            register = context.register(Store(db))
-            if behind_the_paint:  # else the first paint waits for them
-                _ = context.extensions.drivers  # collected here, not on the screen's thread
+            if register is None:
+                register = read_register()
+            _ = context.extensions.drivers  # collected here, not on the screen's thread
             services = make_services(
                 register,
                 context.extensions,
                 engineer=settings.engineer,
                 service_settings=settings.raw,
             )
-            return Loaded(services, facts_of_rows(register))
+            if facts is None:
+                facts = facts_of_rows(register)
+            else:
+                snapshot.save(facts)  # painted from the store: the next start's snapshot
+            return Loaded(services, facts)
 
-        loaded = load(behind_the_paint=False) if first_rows is None else None
+        load_services: Callable[[], Loaded] = load
+        if first_rows is None:
+            # No snapshot: the table's rows come from the store, read here; the services
+            # are made behind the first paint, as on a warm start.
+            from assettrack.tui.row_facts import facts_of_rows
+
+            register = read_register()
+            first_rows = facts_of_rows(register)
+            load_services = partial(load, register, first_rows)
         tui = TuiContext(
             context.today,
             Path.cwd(),
-            services=loaded.services if loaded else None,
-            load=None if loaded else load,
-            first_rows=loaded.asset_facts if loaded else first_rows,
+            load=load_services,
+            first_rows=first_rows,
             thresholds=settings.warranty.thresholds,
             on_asset_rows=snapshot.save,
             demo_console=consoles.url_for if consoles else None,

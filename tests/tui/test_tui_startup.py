@@ -117,13 +117,16 @@ async def wait_until_loaded(app, pilot) -> None:
 async def test_first_start_loads_the_store_then_snapshots_the_table(
     context, db_path, cache, settings, extensions
 ) -> None:
-    with open_tui(context, db_path, cache_folder=cache) as app:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            assert app.context.ready  # no snapshot yet: the store was loaded first
-            assert shown_rows(app) == store_rows(db_path, settings, extensions)
-    _, saved = read_snapshot(snapshot_path(cache, db_path))
     expected = store_rows(db_path, settings, extensions)
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        # No snapshot yet: the table's rows were read from the store before the paint,
+        # the services are made behind it.
+        assert not app.context.ready and app.context.first_rows
+        async with app.run_test(size=SIZE) as pilot:
+            assert shown_rows(app) == expected  # painted from the store's rows
+            await wait_until_loaded(app, pilot)
+            assert shown_rows(app) == expected
+    _, saved = read_snapshot(snapshot_path(cache, db_path))
     assert sorted(fact[0] for fact in saved) == sorted(key for key, _ in expected)
 
 
@@ -181,7 +184,9 @@ async def test_an_asset_saved_elsewhere_invalidates_the_snapshot(
         store.assets.save(asset)
 
     with open_tui(context, db_path, cache_folder=cache) as app:
-        assert app.context.ready  # the asset file changed: a normal start
+        # The asset file changed: the rows were read from the store, not the snapshot.
+        firmware = {fact.id: fact.firmware for fact in app.context.first_rows}
+        assert firmware[asset.id] == "17.9.4a"
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             shown = dict(shown_rows(app))
@@ -346,7 +351,7 @@ def test_a_cold_start_loads_the_store_in_process_and_the_next_paints_from_its_sn
     # start has no snapshot, so it loads the store itself (the plugins' warranty rules
     # included) and the table it paints leaves the snapshot; the second paints from it.
     script = f"""
-import asyncio, os
+import asyncio, os, sys
 from datetime import date
 from pathlib import Path
 from assettrack.commands.context import Context
@@ -360,7 +365,8 @@ context = Context(None, db, date.fromisoformat({TODAY.isoformat()!r}))
 context._settings = load_settings(db_path=db, env={{}}, user_dir=Path({str(tmp_path / "none")!r}))
 async def start():
     with open_tui(context, db, cache_folder=Path({str(cache)!r})) as app:
-        print("loaded first" if app.context.ready else "from snapshot", len(app.context.first_rows))
+        read = "assettrack.store.store" in sys.modules  # the store was read before the paint
+        print("from the store" if read else "from snapshot", len(app.context.first_rows))
         async with app.run_test(size=(120, 40)) as pilot:
             for _ in range(50):
                 await pilot.pause(0.02)
@@ -371,7 +377,7 @@ asyncio.run(start())
 """
     expected = store_rows(db_path, settings, extensions)
     ends = sorted(f"{key}={cells[6]}" for key, cells in expected)
-    for start in ("loaded first", "from snapshot"):
+    for start in ("from the store", "from snapshot"):
         out = subprocess.run(
             [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
         )

@@ -14,6 +14,7 @@ from assettrack.commands.common import (
 )
 from assettrack.commands.sync import email_of, tell
 from assettrack.i18n import _
+from assettrack.i18n.errors import translated
 from assettrack.i18n.formats import cells, format_number
 from assettrack.i18n.terms import TABLES, term
 from assettrack.services.service_common import short
@@ -156,7 +157,9 @@ def conflicts_group(ctx: click.Context, fmt: str) -> None:
     local, theirs = _("local:"), _("theirs:")
     width = max(cells(local), cells(theirs)) + 1
     for c in conflicts:
-        click.echo(f"{short(c.id)}  {term(TABLES, c.table)} {short(c.doc_id)} {c.label}")
+        click.echo(
+            f"{short(c.id)}  {term(TABLES, c.table)} {short(c.doc_id)} {translated(c.label)}"
+        )
         for label, by, at in ((local, c.local_by, c.local_at), (theirs, c.theirs_by, c.theirs_at)):
             said = _("{who} at {moment}").format(who=by or "?", moment=at or "?")
             click.echo(f"    {label}{' ' * (width - cells(label))}{said}")
@@ -189,4 +192,4 @@ def conflicts_resolve(context: Any, conflict_ref: str, keep: str) -> None:
     if keep != "local":
         said = _("Kept theirs copy of {what} {id} {label}")
     what = term(TABLES, conflict.table)
-    click.echo(said.format(what=what, id=short(conflict.doc_id), label=conflict.label))
+    click.echo(said.format(what=what, id=short(conflict.doc_id), label=translated(conflict.label)))

@@ -49,6 +49,7 @@ from typing import Any
 
 import orjson
 
+from assettrack.domain.texts import N_, Text
 from assettrack.store.attachment_files import ATTACHMENTS, INBOX
 from assettrack.store.checked_files import CheckedFiles
 from assettrack.store.durable import (
@@ -146,13 +147,17 @@ class Database:
     def open(self) -> Database:
         if self.read_only:
             if not (self.folder / HEADER_NAME).exists():
-                raise StoreError(f"no assettrack database at {self.folder}")
+                raise StoreError(N_("no assettrack database at {folder}", folder=self.folder))
         else:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(
-                    f"cannot create database folder {self.folder}: {exc.strerror}"
+                    N_(
+                        "cannot create database folder {folder}: {reason}",
+                        folder=self.folder,
+                        reason=exc.strerror,
+                    )
                 ) from exc
         if (self.folder / HEADER_NAME).exists():
             self._check_header()  # refuse before taking the lock or deleting anything
@@ -190,7 +195,7 @@ class Database:
         except CorruptStoreError as exc:
             # A file a dead writer's change touched is damaged: readers still hide that
             # change, and every write says why it cannot go ahead.
-            self._notice(f"warning: {exc}")
+            self._notice(_warning(exc))
         except OSError:
             pass  # as above: a read-only disk
         finally:
@@ -210,8 +215,12 @@ class Database:
         if self.report is not None and unsaid > 0:
             self.notices = self.notices[:MAX_LINES]  # said once, even if closed twice
             self.report(
-                f"warning: and {unsaid} more warning(s) like these; every damaged document "
-                f"is in {self.folder / QUARANTINE}"
+                N_(
+                    "warning: and {count} more warning(s) like these; every damaged document "
+                    "is in {folder}",
+                    count=unsaid,
+                    folder=self.folder / QUARANTINE,
+                )
             )
 
     def __enter__(self) -> Database:
@@ -227,13 +236,15 @@ class Database:
         try:
             header = orjson.loads(path.read_bytes())
         except orjson.JSONDecodeError as exc:
-            raise CorruptStoreError(path, f"not valid JSON ({exc})") from exc
+            raise CorruptStoreError(path, N_("not valid JSON ({reason})", reason=exc)) from exc
         except OSError as exc:
-            raise CorruptStoreError(path, f"cannot be read ({exc.strerror})") from exc
+            raise CorruptStoreError(
+                path, N_("cannot be read ({reason})", reason=exc.strerror)
+            ) from exc
         if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
-            raise CorruptStoreError(path, "this is not an assettrack database header")
+            raise CorruptStoreError(path, N_("this is not an assettrack database header"))
         if not isinstance(header.get("schema"), int):
-            raise CorruptStoreError(path, "the header has no schema version")
+            raise CorruptStoreError(path, N_("the header has no schema version"))
         return header
 
     def _check_header(self) -> None:
@@ -321,7 +332,7 @@ class Database:
                 self._journal = None
                 undone = self._undo_own(journal)
                 if isinstance(exc, StoreWriteError):
-                    raise StoreWriteError(_undone_message(str(exc), kind, undone)) from exc
+                    raise StoreWriteError(_undone_message(_said(exc), kind, undone)) from exc
                 raise
             self._journal = None
             journal.finish()
@@ -394,14 +405,19 @@ class Database:
             # The save that got here is durable (its frame is flushed): say it, go on.
             if not self._checkpoint_failed:
                 self._checkpoint_failed = True
-                self._notice(f"warning: {exc}")
+                self._notice(_warning(exc))
             return
         self._checkpoint_failed = False
         self._logged = False
         if restored:
             self._notice(
-                f"warning: {len(restored)} file(s) had been removed since they were saved "
-                f"and were written again from {LOG_NAME}: {', '.join(restored[:3])}"
+                N_(
+                    "warning: {count} file(s) had been removed since they were saved "
+                    "and were written again from {log}: {names}",
+                    count=len(restored),
+                    log=LOG_NAME,
+                    names=", ".join(restored[:3]),
+                )
             )
 
     def _checkpoint_at_close(self) -> None:
@@ -433,7 +449,7 @@ class Database:
         except NewerLogError as exc:
             if not self.read_only:
                 raise
-            self._notice(f"warning: {exc}")
+            self._notice(_warning(exc))
             return
         self._say_replayed(done)
 
@@ -443,19 +459,35 @@ class Database:
             for name in done.restored:
                 self.discard(name)
             why = (
-                "after the computer stopped"
+                N_("after the computer stopped")
                 if done.restarted
-                else "(they differed from their last save)"
+                else N_("(they differed from their last save)")
+            )
+            kept = (
+                N_("; the versions found are in {names}", names=", ".join(done.kept[:3]))
+                if done.kept
+                else ""
             )
             self._notice(
-                f"warning: {len(done.restored)} file(s) were brought back to their last save "
-                f"from {LOG_NAME} {why}: {', '.join(done.restored[:3])}"
-                + (f"; the versions found are in {', '.join(done.kept[:3])}" if done.kept else "")
+                N_(
+                    "warning: {count} file(s) were brought back to their last save "
+                    "from {log} {why}: {names}{kept}",
+                    count=len(done.restored),
+                    log=LOG_NAME,
+                    why=why,
+                    names=", ".join(done.restored[:3]),
+                    kept=kept,
+                )
             )
         if done.damage:
             self._notice(
-                f"warning: {LOG_NAME} was damaged ({done.damage}); what could be read was "
-                f"replayed and a copy of the log set aside in {QUARANTINE}/"
+                N_(
+                    "warning: {log} was damaged ({damage}); what could be read was "
+                    "replayed and a copy of the log set aside in {folder}/",
+                    log=LOG_NAME,
+                    damage=done.damage,
+                    folder=QUARANTINE,
+                )
             )
 
     def _note_change(self) -> None:
@@ -567,9 +599,13 @@ class Database:
             if contents.damage and contents.path.name not in self._reported_journals:
                 self._reported_journals.add(contents.path.name)
                 self._notice(
-                    f"warning: the journal {contents.path.name} of an unfinished change is "
-                    f"damaged ({contents.damage}); part of that change may show until a "
-                    "writer sets the journal aside"
+                    N_(
+                        "warning: the journal {name} of an unfinished change is "
+                        "damaged ({damage}); part of that change may show until a "
+                        "writer sets the journal aside",
+                        name=contents.path.name,
+                        damage=contents.damage,
+                    )
                 )
             for table, docs in contents.hidden().get(partition, {}).items():
                 used.add(contents.path.name)
@@ -602,9 +638,14 @@ class Database:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, target)
                 self._notice(
-                    f"warning: the journal {path.name} of an unfinished change was damaged "
-                    f"({contents.damage}); what could be read was undone and the journal set "
-                    f"aside in {QUARANTINE}/{path.name}: check the last import or merge"
+                    N_(
+                        "warning: the journal {name} of an unfinished change was damaged "
+                        "({damage}); what could be read was undone and the journal set "
+                        "aside in {folder}/{name}: check the last import or merge",
+                        name=path.name,
+                        damage=contents.damage,
+                        folder=QUARANTINE,
+                    )
                 )
             else:
                 path.unlink()
@@ -687,10 +728,35 @@ class Database:
             db.close()
 
 
+# The changes a transaction names, in words the reader's language has (the same English).
+_KINDS = {
+    "import": N_("import"),
+    "asset move": N_("asset move"),
+    "resolve conflict": N_("resolve conflict"),
+    "sync": N_("sync"),
+}
+
+
+def _said(exc: BaseException) -> str:
+    """An error's message as it was made: a Text stays one, to be translated when shown."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Text) else str(exc)
+
+
+def _warning(exc: BaseException) -> Text:
+    return N_("warning: {problem}", problem=_said(exc))
+
+
 def _undone_message(message: str, kind: str, undone: bool) -> str:
+    shown = _KINDS.get(kind, kind)
     if undone:
-        return f"{message} The whole {kind} was undone: nothing of it was saved."
-    return (
-        f"{message} The {kind} could not be undone yet; nobody sees any of it, and it is "
-        "undone the next time the database is opened for writing."
+        return N_(
+            "{said} The whole {kind} was undone: nothing of it was saved.",
+            said=message,
+            kind=shown,
+        )
+    return N_(
+        "{said} The {kind} could not be undone yet; nobody sees any of it, and it is "
+        "undone the next time the database is opened for writing.",
+        said=message,
+        kind=shown,
     )

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from assettrack.domain.texts import N_
 from assettrack.store.errors import StoreWriteError
 
 TEMP_MARK = ".tmp-"
@@ -91,14 +92,17 @@ def write_temp(path: Path, data: bytes, *, flush: bool = False) -> Temp:
 
 def explain(path: Path, exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        cause = "the disk is full (or the file size limit was reached)"
+        cause: str = N_("the disk is full (or the file size limit was reached)")
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        cause = "permission denied or read-only disk"
+        cause = N_("permission denied or read-only disk")
     else:
         cause = exc.strerror or str(exc)
-    return (
-        f"could not save {path.name}: {cause}. Nothing was changed: the previous version "
-        f"of {path} is intact."
+    return N_(
+        "could not save {name}: {cause}. Nothing was changed: the previous version "
+        "of {path} is intact.",
+        name=path.name,
+        cause=cause,
+        path=path,
     )
 
 

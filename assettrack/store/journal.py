@@ -30,6 +30,7 @@ from typing import Any
 
 import orjson
 
+from assettrack.domain.texts import N_
 from assettrack.store.durable import atomic_write, fsync_folder
 from assettrack.store.errors import CorruptStoreError, StoreWriteError
 
@@ -127,7 +128,11 @@ class Journal:
 
 
 def _explain(path: Path, exc: OSError) -> str:
-    return f"could not write the journal {path.name} ({exc.strerror}); nothing was changed"
+    return N_(
+        "could not write the journal {name} ({reason}); nothing was changed",
+        name=path.name,
+        reason=exc.strerror,
+    )
 
 
 def unfinished_journals(folder: Path) -> list[Path]:
@@ -203,7 +208,9 @@ def undo(folder: Path, contents: JournalContents) -> tuple[int, list[str]]:
             data = files[entry.partition] = _load_raw(folder / entry.partition)
         table = data.setdefault(entry.table, {})
         if not isinstance(table, dict):
-            raise CorruptStoreError(folder / entry.partition, f"table {entry.table!r} is damaged")
+            raise CorruptStoreError(
+                folder / entry.partition, N_("table {table!r} is damaged", table=entry.table)
+            )
         for doc_id, doc in entry.before.items():
             if doc is None:
                 count += table.pop(doc_id, None) is not None
@@ -233,8 +240,8 @@ def _load_raw(path: Path) -> dict[str, Any]:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise CorruptStoreError(
-            path, f"not valid JSON ({exc}); a change to it cannot be undone"
+            path, N_("not valid JSON ({reason}); a change to it cannot be undone", reason=exc)
         ) from exc
     if not isinstance(data, dict):
-        raise CorruptStoreError(path, "expected an object of tables; a change cannot be undone")
+        raise CorruptStoreError(path, N_("expected an object of tables; a change cannot be undone"))
     return data

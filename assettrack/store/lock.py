@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 from filelock import FileLock, Timeout
 
+from assettrack.domain.texts import N_
 from assettrack.store.durable import overwrite_note
 from assettrack.store.errors import StoreLockedError
 
@@ -176,10 +177,13 @@ def _who(pid: int) -> dict[str, Any]:
 
 
 def busy_message(folder: Path, waited: float) -> str:
-    return (
-        f"database {folder} is busy: {describe_holder(folder)}. Nothing was saved after "
-        f"waiting {waited:g} s; run this again once that save has finished (an import or a "
-        "merge takes a few seconds)"
+    return N_(
+        "database {folder} is busy: {holder}. Nothing was saved after "
+        "waiting {waited} s; run this again once that save has finished (an import or a "
+        "merge takes a few seconds)",
+        folder=folder,
+        holder=describe_holder(folder),
+        waited=f"{waited:g}",
     )
 
 
@@ -189,15 +193,19 @@ def describe_holder(folder: Path) -> str:
     for _ in range(10):
         note = _read_note(folder / HOLDER_NAME)
         if note is not None and _alive(note):
-            return (
-                f"process {note['pid']} ({note['command']!r}, {note['user']}@{note['host']}) "
-                f"has been saving since {note['since']}"
+            return N_(
+                "process {pid} ({command!r}, {user}@{host}) has been saving since {since}",
+                pid=note["pid"],
+                command=note["command"],
+                user=note["user"],
+                host=note["host"],
+                since=note["since"],
             )
         time.sleep(0.02)
     pid = kernel_lock_holder(folder / LOCK_NAME)
     if pid is not None:
-        return f"process {pid} ({_command(_cmdline(pid))!r}) is saving"
-    return "another program is saving (it did not say which)"
+        return N_("process {pid} ({command!r}) is saving", pid=pid, command=_command(_cmdline(pid)))
+    return N_("another program is saving (it did not say which)")
 
 
 def _read_note(path: Path) -> dict[str, Any] | None:

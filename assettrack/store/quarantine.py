@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from assettrack.domain.texts import N_
 from assettrack.store.durable import atomic_write
 from assettrack.store.errors import StoreError
 
@@ -39,13 +40,18 @@ class SetAside:
     def message(self) -> str:
         what = self.table[:-1] if self.table.endswith("s") else self.table
         where = (
-            f"set aside in {self.copy}"
+            N_("set aside in {copy}", copy=self.copy)
             if self.copy
-            else "could not be set aside (the file keeps it and will not be rewritten)"
+            else N_("could not be set aside (the file keeps it and will not be rewritten)")
         )
-        return (
-            f"warning: {self.source}: damaged {what} {self.doc_id} ({self.reason}) {where}; "
-            "the rest of the database is in use"
+        return N_(
+            "warning: {source}: damaged {what} {id} ({reason}) {where}; "
+            "the rest of the database is in use",
+            source=self.source,
+            what=what,
+            id=self.doc_id,
+            reason=self.reason,
+            where=where,
         )
 
 
@@ -54,8 +60,11 @@ Reporter = Callable[[str], None]
 
 
 def print_warning(line: str) -> None:
-    """The default reporter: one line on stderr, as every command prints its errors."""
-    print(line, file=sys.stderr, flush=True)
+    """The default reporter: one line on stderr, as every command prints its errors, in the
+    reader's language (a warning is a domain Text; imported here, as few commands say one)."""
+    from assettrack.i18n.errors import translated
+
+    print(translated(line), file=sys.stderr, flush=True)
 
 
 def set_aside(

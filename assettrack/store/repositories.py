@@ -24,6 +24,7 @@ from assettrack.bulk import bulk_build
 from assettrack.domain.attachments import Attachment
 from assettrack.domain.codec import from_doc, to_doc
 from assettrack.domain.models import Asset, Fault, Inspection, Visit
+from assettrack.domain.texts import N_
 from assettrack.store import asset_columns
 from assettrack.store.asset_columns import AssetRow, decode, row_of
 from assettrack.store.checked_files import is_racy
@@ -50,7 +51,12 @@ def _decode(db: Database, partition: str, model: type[T], doc: dict[str, Any]) -
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise CorruptStoreError(
             db.folder / partition,
-            f"{model.__name__.lower()} {doc.get('id', '?')} does not fit its shape ({exc})",
+            N_(
+                "{kind} {id} does not fit its shape ({reason})",
+                kind=model.__name__.lower(),
+                id=doc.get("id", "?"),
+                reason=exc,
+            ),
         ) from exc
 
 
@@ -107,23 +113,36 @@ def _check_revisions(
     for doc_id in present:
         if doc_id not in current:
             raise StaleDocumentError(
-                f"{_label(table_name)} {doc_id} was moved or removed by another process since "
-                "it was read; nothing was saved. Look at it again and make the change once more"
+                N_(
+                    "{what} {id} was moved or removed by another process since it was read; "
+                    "nothing was saved. Look at it again and make the change once more",
+                    what=_label(table_name),
+                    id=doc_id,
+                )
             )
     for doc_id, revision in expected.items():
         found = current.get(doc_id)
         if found is None:
             continue  # new, or filed elsewhere before (an asset moving site)
-        what = f"{_label(table_name)} {doc_id}"
+        what = N_("{what} {id}", what=_label(table_name), id=doc_id)
         if not is_live(found):
             raise StaleDocumentError(
-                f"{what} was deleted by another process since it was read; nothing was saved"
+                N_(
+                    "{what} was deleted by another process since it was read; nothing was saved",
+                    what=what,
+                )
             )
         if revision is not None and found.get("revision") != revision:
             raise StaleDocumentError(
-                f"{what} was changed by another process since it was read (revision "
-                f"{found.get('revision')} in {partition}, this copy has {revision}); nothing "
-                "was saved. Look at it again and make the change once more"
+                N_(
+                    "{what} was changed by another process since it was read (revision "
+                    "{found} in {partition}, this copy has {revision}); nothing was saved. "
+                    "Look at it again and make the change once more",
+                    what=what,
+                    found=found.get("revision"),
+                    partition=partition,
+                    revision=revision,
+                )
             )
 
 
@@ -523,7 +542,7 @@ class AssetRepository:
         assets = list(assets)
         for asset in assets:
             if asset.id in self._where:
-                raise StoreError(f"asset {asset.id} already exists")
+                raise StoreError(N_("asset {id} already exists", id=asset.id))
             by_partition.setdefault(self.partition_of(asset.site_id), []).append(asset)
         for asset in assets:
             asset.revision += 1

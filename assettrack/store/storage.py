@@ -28,6 +28,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from assettrack.domain.texts import N_
 from assettrack.store.durable import fsync_folder, fsync_path
 from assettrack.store.errors import (
     CorruptStoreError,
@@ -104,17 +105,23 @@ class PartitionStorage(Storage):
             self._data = None
             raise ReadOnlyStoreError(self.path)
         if not self.db.holds_lock:
-            problem = "it was about to be saved without the writer lock"
+            problem = N_("it was about to be saved without the writer lock")
         elif self.hidden_by:
-            problem = "it shows documents of another's unfinished change"
+            problem = N_("it shows documents of another's unfinished change")
         elif self.unsaved_damage:
-            problem = (
+            problem = N_(
                 "it holds a damaged document that could not be copied to quarantine/, and "
                 "saving would drop it; free some disk space or move the file aside by hand"
             )
         if problem:
             self._data = None
-            raise StoreWriteError(f"{self.path} was not saved: {problem}. Nothing was changed.")
+            raise StoreWriteError(
+                N_(
+                    "{path} was not saved: {problem}. Nothing was changed.",
+                    path=self.path,
+                    problem=problem,
+                )
+            )
         try:
             self.db.save_file(self.name, orjson.dumps(data))
         except BaseException:
@@ -189,24 +196,28 @@ class PartitionStorage(Storage):
             except FileNotFoundError:
                 return {}, False, None
             except OSError as exc:
-                raise CorruptStoreError(self.path, f"cannot be read ({exc.strerror})") from exc
+                raise CorruptStoreError(
+                    self.path, N_("cannot be read ({reason})", reason=exc.strerror)
+                ) from exc
             try:
                 st = os.fstat(fd)
                 raw = _read_all(fd, st.st_size)
                 after = os.fstat(fd)
             except OSError as exc:
-                raise CorruptStoreError(self.path, f"cannot be read ({exc.strerror})") from exc
+                raise CorruptStoreError(
+                    self.path, N_("cannot be read ({reason})", reason=exc.strerror)
+                ) from exc
             finally:
                 os.close(fd)
             seen: Signature = (st.st_size, st.st_mtime_ns, st.st_ino)
             if (after.st_size, after.st_mtime_ns) == seen[:2]:
                 break
         if not raw.strip():
-            raise CorruptStoreError(self.path, "the file is empty")
+            raise CorruptStoreError(self.path, N_("the file is empty"))
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise CorruptStoreError(self.path, f"not valid JSON ({exc})") from exc
+            raise CorruptStoreError(self.path, N_("not valid JSON ({reason})", reason=exc)) from exc
         outdated = check_shape(self.path, data, self.plan.current)
         return data, outdated, seen
 
@@ -244,7 +255,9 @@ class PartitionStorage(Storage):
                 try:
                     migrated[table][key] = self.plan.migrate(table, doc)
                 except (LookupError, KeyError, TypeError, ValueError) as exc:
-                    raise CorruptStoreError(self.path, f"cannot be migrated: {exc}") from exc
+                    raise CorruptStoreError(
+                        self.path, N_("cannot be migrated: {reason}", reason=exc)
+                    ) from exc
         if not self.db.read_only and self.db.holds_lock:
             self._back_up()
             self.db.save_file(self.name, orjson.dumps(migrated))
@@ -282,11 +295,13 @@ def check_shape(path: Path, data: Any, supported: int) -> bool:
     damaged themselves are left for the gate, which sets them aside.
     """
     if not isinstance(data, dict):
-        raise CorruptStoreError(path, f"expected an object of tables, found {type(data).__name__}")
+        raise CorruptStoreError(
+            path, N_("expected an object of tables, found {kind}", kind=type(data).__name__)
+        )
     outdated = False
     for table, docs in data.items():
         if not isinstance(docs, dict):
-            raise CorruptStoreError(path, f"table {table!r} is not an object")
+            raise CorruptStoreError(path, N_("table {table!r} is not an object", table=table))
         for doc in docs.values():
             if not isinstance(doc, dict) or not _has_schema(doc):
                 continue

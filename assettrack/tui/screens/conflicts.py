@@ -13,7 +13,7 @@ from textual.widgets import Header, Static
 
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _
-from assettrack.i18n.errors import error_text
+from assettrack.i18n.errors import error_text, translated
 from assettrack.services.sync import Conflict, list_conflicts, resolve_conflict
 from assettrack.tui.context import TuiContext
 from assettrack.tui.widgets.fast_table import Column, FastTable, Row
@@ -62,7 +62,7 @@ class ConflictsScreen(Screen[None]):
                 Row(
                     c.id,
                     (
-                        c.label,
+                        translated(c.label),
                         ", ".join(c.fields),
                         f"{c.local_by} {c.local_at}",
                         f"{c.theirs_by} {c.theirs_at}",
@@ -87,7 +87,7 @@ class ConflictsScreen(Screen[None]):
         if conflict is None:
             detail.update("")
             return
-        table = Table(expand=True, title=conflict.label, title_justify="left")
+        table = Table(expand=True, title=translated(conflict.label), title_justify="left")
         table.add_column("Field", style="bold")
         table.add_column("Here")
         table.add_column("Theirs")

@@ -475,8 +475,8 @@ class InspectionScreen(Screen[None]):
             log.write(Text(_("✖ cancelled"), style="bold yellow"))
             self.notify(_("Console read cancelled"), severity="warning")
         elif isinstance(error, ConsoleError | AssetTrackError):
-            log.write(Text(f"✖ {error}", style="bold red"))
-            self.notify(str(error), severity="error", timeout=10)
+            log.write(Text(f"✖ {error_text(error)}", style="bold red"))
+            self.notify(error_text(error), severity="error", timeout=10)
         else:
             log.write(
                 Text("✖ " + _("unexpected error: {error!r}").format(error=error), style="bold red")

@@ -33,7 +33,7 @@ def test_sim_serves_until_interrupted():
             session.login(Credentials("admin", "pw"))
             assert "Abnormal" in session.run("display fan")
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
+        assert proc.wait(timeout=30) == 0  # a bound, not a timing: the machine may be busy
     finally:
         if proc.poll() is None:
             proc.kill()

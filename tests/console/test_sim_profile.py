@@ -229,7 +229,7 @@ def test_sim_cli_serves_a_profile_until_interrupted(profile_file):
             session.login(Credentials("admin", "Other-Pass-3"))  # --login wins
             assert session.run("show system status").startswith("CPU")
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
+        assert proc.wait(timeout=30) == 0  # a bound, not a timing: the machine may be busy
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -10,7 +10,8 @@ Unmarked text: the scan below reads the interface's code and fails on English te
 where people read it - Textual binding descriptions, labels and other widget texts, table
 column titles, form fields, notifications, screen titles, command-line output, user errors
 (raised or made, and the messages their classes build), what a report's ``lines`` and
-``summary`` say and the refusals a merge notes - unless it goes through ``_``/``N_``. A
+``summary`` say and the refusals a merge notes - unless it goes through ``_``/``N_``. The
+store's and the console's code is read for its user errors and warnings alone. A
 line may say ``# no-i18n (why)``. ``UNMARKED`` is the work left, file by file: a file may
 not get worse, and a file that got better must lower its number here (so the list only
 shrinks); it is empty now.
@@ -184,7 +185,14 @@ SCANNED = (
     "assettrack/config.py",
     "assettrack/cli.py",
 )
-SCANNED_FILES: tuple[str, ...] = ("assettrack/store/errors.py", "assettrack/console/errors.py")
+SCANNED_FILES: tuple[str, ...] = ()
+# Read for the user errors they raise or make (every argument of one, the message a helper
+# hands ``_error``), the warnings they tell (``_notice``, ``report``) and what ``message`` and
+# ``*_message`` functions return: their other text is not the interface's (the simulated
+# devices' output, generated code).
+ERRORS_ONLY = ("assettrack/store", "assettrack/console")
+# Calls in those whose arguments are user errors' messages or warnings: name -> positions.
+TOLD = {"_error": (1,), "_notice": (0,), "report": (0,)}
 MARKERS = {"_", "N_", "gettext", "ngettext", "pgettext"}
 # Calls whose arguments people read: name -> (positions, keywords).
 SHOWN = {
@@ -285,6 +293,9 @@ def _user_error(name: str) -> bool:
 
 
 def unmarked_in(path: Path) -> list[tuple[int, str]]:
+    relative = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else ""
+    if relative.startswith(ERRORS_ONLY):
+        return errors_unmarked_in(path)
     source = path.read_text(encoding="utf-8")
     lines = source.splitlines()
     found: list[tuple[int, str]] = []
@@ -330,6 +341,45 @@ def unmarked_in(path: Path) -> list[tuple[int, str]]:
                     for item in items:
                         if _words(item):
                             flag(item)
+    return sorted(found)
+
+
+def errors_unmarked_in(path: Path) -> list[tuple[int, str]]:
+    """English in the user errors and warnings of the store's and the console's code."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found: list[tuple[int, str]] = []
+
+    def flag(node: ast.AST) -> None:
+        line = getattr(node, "lineno", 0)
+        end = getattr(node, "end_lineno", line) or line
+        said = (line, ast.unparse(node)[:70])
+        if said not in found and not any("no-i18n" in lines[n - 1] for n in range(line, end + 1)):
+            found.append(said)
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and _user_error(_name(node)):
+            values = [*node.args, *(k.value for k in node.keywords if k.arg == "message")]
+        elif isinstance(node, ast.Call) and _name(node) in TOLD:
+            values = [node.args[p] for p in TOLD[_name(node)] if p < len(node.args)]
+        elif isinstance(node, ast.ClassDef) and _user_error(node.name):
+            values = _own_messages(node)
+            for message in values:
+                flag(message)
+            continue
+        elif isinstance(node, ast.FunctionDef) and (
+            node.name == "message" or node.name.endswith(("_message", "explain"))
+        ):
+            values = [
+                inner.value
+                for inner in ast.walk(node)
+                if isinstance(inner, ast.Return) and inner.value is not None
+            ]
+        else:
+            continue
+        for value in values:
+            if _words(value):
+                flag(value)
     return sorted(found)
 
 
@@ -390,7 +440,7 @@ def _calls_super_init(call: ast.Call) -> bool:
 
 def scanned_files() -> list[Path]:
     files = [ROOT / f for f in SCANNED_FILES]
-    for where in SCANNED:
+    for where in (*SCANNED, *ERRORS_ONLY):
         path = ROOT / where
         files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
     return files
@@ -449,3 +499,23 @@ def test_the_scan_catches_unmarked_text(tmp_path: Path) -> None:
     )
     found = [line for line, _text in unmarked_in(sample)]
     assert found == [2, 4, 7, 10, 11, 13, 14, 17, 19, 23], unmarked_in(sample)
+
+
+def test_the_errors_scan_catches_unmarked_errors_and_warnings(tmp_path: Path) -> None:
+    sample = tmp_path / "store.py"
+    sample.write_text(
+        "def read(self, path, exc):\n"
+        "    raise CorruptStoreError(path, f'not valid JSON ({exc})')\n"
+        "    raise CorruptStoreError(path, N_('not valid JSON ({reason})', reason=exc))\n"
+        "    raise self._error(NoResponse, f'The device on {self.url} is quiet.')\n"
+        "    self._notice(f'warning: {exc}')\n"
+        "    self._notice(N_('warning: {problem}', problem=exc))\n"
+        "    lines.append(f'interface {exc}')\n"
+        "def busy_message(folder):\n"
+        "    return f'database {folder} is busy'\n"
+        "def explain(path, exc):\n"
+        "    return N_('could not save {path}', path=path)\n",
+        encoding="utf-8",
+    )
+    found = [line for line, _text in errors_unmarked_in(sample)]
+    assert found == [2, 4, 5, 9], errors_unmarked_in(sample)

@@ -1,6 +1,7 @@
-"""The store's own words in Chinese (issue 16): a damaged file's problem, the warnings the
-store prints, another process's save and a deleted record's label, with no English middle;
-the English sentences byte for byte as they were.
+"""The store's and the console's own words in Chinese (issue 16): a damaged file's problem,
+the warnings the store prints, a busy database, a deleted record's label, a bad credentials
+reference and a missing port, with no English middle; the English sentences byte for byte
+as they were.
 
 Real databases on the real command line (in this process, with a Chinese locale).
 """
@@ -13,6 +14,9 @@ import orjson
 import pytest
 
 from assettrack import i18n
+from assettrack.console import CISCO_IOS, ConsoleSession
+from assettrack.console.credentials import resolve_credentials
+from assettrack.console.errors import ConsoleError, CredentialsError
 from assettrack.i18n.click_texts import speak_to_click
 from assettrack.i18n.errors import error_text
 from assettrack.store.errors import StoreLockedError
@@ -118,3 +122,24 @@ def test_a_deleted_records_conflict_is_labelled_in_chinese(tmp_path: Path) -> No
     assert "(deleted)" in english("--db", tmp_path / "zhang", "conflicts").stdout
     as_json = chinese("--db", tmp_path / "zhang", "conflicts", "--format", "json")
     assert '"label": "(deleted)"' in as_json.stdout  # machine-readable: English
+
+
+def test_console_errors_are_said_in_chinese(tmp_path: Path) -> None:
+    with pytest.raises(CredentialsError) as bad_reference:
+        resolve_credentials("env:ONLY_ONE", environ={})
+    missing = tmp_path / "ttyUSB9"
+    with pytest.raises(ConsoleError) as no_port:
+        ConsoleSession(f"{missing}", CISCO_IOS).open()
+    assert str(bad_reference.value) == (
+        "env:ONLY_ONE should name two or three environment variables: "
+        "env:USER_VAR,PASS_VAR or env:USER_VAR,PASS_VAR,ENABLE_VAR."
+    )
+    english_port = str(no_port.value)
+    assert english_port.startswith(f"No port at {missing}. Check that the console cable")
+    i18n.set_language("zh_CN")
+    assert error_text(bad_reference.value) == (
+        "env:ONLY_ONE 应指定两个或三个环境变量：env:USER_VAR,PASS_VAR 或 "
+        "env:USER_VAR,PASS_VAR,ENABLE_VAR。"
+    )
+    assert error_text(no_port.value).startswith(f"{missing} 处没有端口。请检查控制台线")
+    assert str(no_port.value) == english_port  # what a record keeps stays English

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from assettrack.console.errors import CredentialsError
+from assettrack.domain.texts import N_
 
 # (label, secret) -> answer; secret=True means do not echo what is typed.
 PromptCallback = Callable[[str, bool], str]
@@ -50,8 +51,11 @@ def resolve_credentials(
     if scheme == "prompt" and not rest:
         return _from_prompt(prompt, ask_enable)
     raise CredentialsError(
-        f"{ref!r} is not a credentials reference. Use env:USER_VAR,PASS_VAR, "
-        "keyring:service/user, prompt, or leave it empty for devices without a login."
+        N_(
+            "{ref!r} is not a credentials reference. Use env:USER_VAR,PASS_VAR, "
+            "keyring:service/user, prompt, or leave it empty for devices without a login.",
+            ref=ref,
+        )
     )
 
 
@@ -59,14 +63,19 @@ def _from_env(rest: str, environ: Mapping[str, str]) -> Credentials:
     names = [n.strip() for n in rest.split(",")]
     if len(names) not in (2, 3) or not all(names):
         raise CredentialsError(
-            f"env:{rest} should name two or three environment variables: "
-            "env:USER_VAR,PASS_VAR or env:USER_VAR,PASS_VAR,ENABLE_VAR."
+            N_(
+                "env:{rest} should name two or three environment variables: "
+                "env:USER_VAR,PASS_VAR or env:USER_VAR,PASS_VAR,ENABLE_VAR.",
+                rest=rest,
+            )
         )
     missing = [n for n in names if n not in environ]
     if missing:
         raise CredentialsError(
-            "The credentials reference names environment variables that are not set: "
-            + ", ".join(missing)
+            N_(
+                "The credentials reference names environment variables that are not set: {names}",
+                names=", ".join(missing),
+            )
         )
     enable = environ[names[2]] if len(names) == 3 else None
     return Credentials(environ[names[0]], environ[names[1]], enable)
@@ -75,28 +84,40 @@ def _from_env(rest: str, environ: Mapping[str, str]) -> Credentials:
 def _from_keyring(rest: str) -> Credentials:
     service, sep, user = rest.partition("/")
     if not sep or not service or not user:
-        raise CredentialsError(f"keyring:{rest} should read keyring:service/user.")
+        raise CredentialsError(N_("keyring:{rest} should read keyring:service/user.", rest=rest))
     try:
         import keyring  # optional; imported here so the app runs without it
     except ImportError:
         raise CredentialsError(
-            "The credentials reference uses the system keyring, but the 'keyring' package "
-            "is not installed. Install it (pip install keyring) or use env: or prompt."
+            N_(
+                "The credentials reference uses the system keyring, but the 'keyring' package "
+                "is not installed. Install it (pip install keyring) or use env: or prompt."
+            )
         ) from None
     try:
         password = keyring.get_password(service, user)
     except Exception as exc:  # keyring backends raise their own types
-        raise CredentialsError(f"The system keyring could not be read: {exc}") from None
+        raise CredentialsError(
+            N_("The system keyring could not be read: {reason}", reason=exc)
+        ) from None
     if password is None:
-        raise CredentialsError(f"The system keyring holds no password for {user} in {service}.")
+        raise CredentialsError(
+            N_(
+                "The system keyring holds no password for {user} in {service}.",
+                user=user,
+                service=service,
+            )
+        )
     return Credentials(user, password)
 
 
 def _from_prompt(prompt: PromptCallback | None, ask_enable: bool) -> Credentials:
     if prompt is None:
         raise CredentialsError(
-            "The credentials reference is 'prompt' but nobody can be asked here; "
-            "use env: or keyring: for unattended runs."
+            N_(
+                "The credentials reference is 'prompt' but nobody can be asked here; "
+                "use env: or keyring: for unattended runs."
+            )
         )
     username = prompt("Username", False) or None
     password = prompt("Password", True) or None

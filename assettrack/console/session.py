@@ -40,6 +40,7 @@ from assettrack.console.errors import (
 )
 from assettrack.console.profile import ConsoleProfile, parse_framing
 from assettrack.console.transcript import Transcript
+from assettrack.domain.texts import N_
 
 State = Literal["unknown", "prompt", "login", "password"]
 PortFactory = Callable[..., Any]
@@ -145,8 +146,12 @@ class ConsoleSession:
             raise open_error(self.url, exc) from None
         except ValueError as exc:
             raise PortNotFound(
-                f"{self.url!r} is not a port name or port address ({exc}). Use a port such as "
-                "/dev/ttyUSB0 or COM3, or socket://host:port for a console server."
+                N_(
+                    "{url!r} is not a port name or port address ({reason}). Use a port such as "
+                    "/dev/ttyUSB0 or COM3, or socket://host:port for a console server.",
+                    url=self.url,
+                    reason=exc,
+                )
             ) from None
         return self
 
@@ -195,7 +200,7 @@ class ConsoleSession:
         for _ in range(max(1, attempts)):
             self._send(self.profile.line_ending)
             try:
-                kind, text = self._expect(targets, what="waking the console",
+                kind, text = self._expect(targets, what=N_("waking the console"),
                                           idle_timeout=idle, deadline=deadline)
             except _Idle as quiet:
                 received += quiet.raw_len
@@ -235,8 +240,11 @@ class ConsoleSession:
                     raise self._error(LoginFailed, self._refused_message(user, text))
                 if not user:
                     raise self._error(LoginFailed, (
-                        f"The device on {self.url} asks for a username, but no credentials "
-                        "were given. Set a credentials reference for this asset."
+                        N_(
+                            "The device on {url} asks for a username, but no credentials were "
+                            "given. Set a credentials reference for this asset.",
+                            url=self.url,
+                        )
                     ))
                 self._send(user + self.profile.line_ending)
                 sent_user = True
@@ -246,14 +254,17 @@ class ConsoleSession:
                     raise self._error(LoginFailed, self._refused_message(user, text))
                 if credentials is None or credentials.password is None:
                     raise self._error(LoginFailed, (
-                        f"The device on {self.url} asks for a password, but no credentials "
-                        "were given. Set a credentials reference for this asset."
+                        N_(
+                            "The device on {url} asks for a password, but no credentials were "
+                            "given. Set a credentials reference for this asset.",
+                            url=self.url,
+                        )
                     ))
                 self._send(credentials.password + self.profile.line_ending, secret=True)
                 sent_password = True
                 after = None
             self.state = "unknown"
-            kind, text = self._expect_or_fail(targets, what="logging in", after=after,
+            kind, text = self._expect_or_fail(targets, what=N_("logging in"), after=after,
                                               idle_timeout=idle, deadline=deadline)
             self.state = kind  # type: ignore[assignment]
         if text:
@@ -270,35 +281,46 @@ class ConsoleSession:
         """Enter privileged mode with the profile's enable command."""
         command = self.profile.enable_command
         if not command:
-            raise ConsoleError(f"The {self.profile.name} console has no privileged mode.")
+            raise ConsoleError(
+                N_("The {profile} console has no privileged mode.", profile=self.profile.name)
+            )
         self._transcript.add_secret(secret)
         idle, deadline = self._limits(idle_timeout, timeout)
         targets = {"prompt": self._prompts, "password": [self._enable_pw_re]}
         self._drain()
         self._send(command + self.profile.line_ending)
-        kind, text = self._expect_or_fail(targets, what="entering privileged mode",
+        kind, text = self._expect_or_fail(targets, what=N_("entering privileged mode"),
                                           after=command if self.profile.echo else None,
                                           idle_timeout=idle, deadline=deadline)
         if kind == "password":
             if not secret:
                 self._leave_password_prompt(idle, deadline)
                 raise self._error(LoginFailed, (
-                    f"The device on {self.url} asks for an enable secret, but none was given."
+                    N_(
+                        "The device on {url} asks for an enable secret, but none was given.",
+                        url=self.url,
+                    )
                 ))
             self._send(secret + self.profile.line_ending, secret=True)
-            kind, text = self._expect_or_fail(targets, what="entering privileged mode",
+            kind, text = self._expect_or_fail(targets, what=N_("entering privileged mode"),
                                               idle_timeout=idle, deadline=deadline)
             if kind == "password":
                 self._leave_password_prompt(idle, deadline)
                 raise self._error(LoginFailed, (
-                    f"The device on {self.url} refused the enable secret. Check the secret "
-                    "the credentials reference points to."
+                    N_(
+                        "The device on {url} refused the enable secret. Check the secret the "
+                        "credentials reference points to.",
+                        url=self.url,
+                    )
                 ))
         self._set_state("prompt", text)
         if not self.privileged:
             raise self._error(LoginFailed, (
-                f"The device on {self.url} did not enter privileged mode "
-                f"({self._device_says(text) or 'no reason given'})."
+                N_(
+                    "The device on {url} did not enter privileged mode ({said}).",
+                    url=self.url,
+                    said=self._device_says(text) or N_('no reason given'),
+                )
             ))
 
     def disable_paging(self) -> bool:
@@ -321,8 +343,12 @@ class ConsoleSession:
             self.wake(idle_timeout=idle_timeout, timeout=timeout)
         if self.state != "prompt":
             raise self._error(LoginFailed, (
-                f"The device on {self.url} is waiting for a login; log in before sending "
-                f"'{command}'."
+                N_(
+                    "The device on {url} is waiting for a login; log in before sending "
+                    "'{command}'.",
+                    url=self.url,
+                    command=command,
+                )
             ))
         idle, deadline = self._limits(idle_timeout, timeout)
         command = command.strip()
@@ -381,9 +407,14 @@ class ConsoleSession:
                 raise _Idle(text, raw_len)
             if now >= deadline:
                 raise self._error(Timeout, (
-                    f"The device on {self.url} did not finish {what} within "
-                    f"{self._budget:g} s; the last line it sent was "
-                    f"{_last_line(self._clean_screen(text)).strip()!r}."
+                    N_(
+                        "The device on {url} did not finish {what} within {budget:g} s; the last "
+                        "line it sent was {last!r}.",
+                        url=self.url,
+                        what=what,
+                        budget=self._budget,
+                        last=_last_line(self._clean_screen(text)).strip(),
+                    )
                 ))
 
     def _expect_or_fail(
@@ -398,8 +429,14 @@ class ConsoleSession:
                 raise self._error(GarbageReceived, garbage_message(self.url, self.baud)) from None
             if not quiet.raw_len:
                 raise self._error(NoResponse, (
-                    f"The device on {self.url} stopped answering while {what} (nothing for "
-                    f"{idle_timeout:g} s). Check the cable and the line speed ({self.baud} baud)."
+                    N_(
+                        "The device on {url} stopped answering while {what} (nothing for {idle:g} "
+                        "s). Check the cable and the line speed ({baud} baud).",
+                        url=self.url,
+                        what=what,
+                        idle=idle_timeout,
+                        baud=self.baud,
+                    )
                 )) from None
             raise self._error(NoResponse, self._no_prompt_message(quiet.text, what)) from None
 
@@ -437,8 +474,12 @@ class ConsoleSession:
                     data = port.read(waiting)
         except (serial.SerialException, OSError) as exc:
             raise self._error(Disconnected, (
-                f"The connection to {self.url} was lost in the middle of a read ({exc}). "
-                "Check that the cable is still plugged in and the console server is up."
+                N_(
+                    "The connection to {url} was lost in the middle of a read ({reason}). Check "
+                    "that the cable is still plugged in and the console server is up.",
+                    url=self.url,
+                    reason=exc,
+                )
             )) from None
         return b"".join(chunks)
 
@@ -453,7 +494,11 @@ class ConsoleSession:
                 self._transcript.record_received(data)
         except (serial.SerialException, OSError) as exc:
             raise self._error(Disconnected, (
-                f"The connection to {self.url} was lost ({exc})."
+                N_(
+                    "The connection to {url} was lost ({reason}).",
+                    url=self.url,
+                    reason=exc,
+                )
             )) from None
 
     def _send(self, text: str, *, secret: bool = False) -> None:
@@ -464,12 +509,19 @@ class ConsoleSession:
             port.write(data)
         except serial.SerialTimeoutException:
             raise self._error(NoResponse, (
-                f"The port {self.url} does not accept data. Check the cable and that flow "
-                "control is off."
+                N_(
+                    "The port {url} does not accept data. Check the cable and that flow control "
+                    "is off.",
+                    url=self.url,
+                )
             )) from None
         except (serial.SerialException, OSError) as exc:
             raise self._error(Disconnected, (
-                f"The connection to {self.url} was lost while sending ({exc})."
+                N_(
+                    "The connection to {url} was lost while sending ({reason}).",
+                    url=self.url,
+                    reason=exc,
+                )
             )) from None
 
     def _leave_password_prompt(self, idle: float, deadline: float) -> None:
@@ -478,7 +530,7 @@ class ConsoleSession:
         for _ in range(3):
             try:
                 self._send(self.profile.line_ending)
-                kind, text = self._expect(targets, what="leaving the password prompt",
+                kind, text = self._expect(targets, what=N_("leaving the password prompt"),
                                           idle_timeout=idle, deadline=deadline)
             except (_Idle, ConsoleError):
                 return
@@ -495,7 +547,7 @@ class ConsoleSession:
 
     def _require_port(self) -> Any:
         if self._port is None:
-            raise ConsoleError(f"The console session on {self.url} is not open.")
+            raise ConsoleError(N_("The console session on {url} is not open.", url=self.url))
         return self._port
 
     def _set_state(self, kind: str, text: str) -> None:
@@ -543,7 +595,11 @@ class ConsoleSession:
                 line_end = output.find("\n", match.start())
                 message = output[line_start: line_end if line_end >= 0 else None].strip()
                 raise CommandRejected(
-                    f"The device rejected the command '{command}': {message}",
+                    N_(
+                        "The device rejected the command '{command}': {said}",
+                        command=command,
+                        said=message,
+                    ),
                     command=command, device_message=message,
                     transcript=self._transcript.redacted(),
                 )
@@ -559,19 +615,30 @@ class ConsoleSession:
 
     def _refused_message(self, user: str | None, text: str) -> str:
         said = self._device_says(text)
-        who = f" for user '{user}'" if user else ""
-        because = f" (the device said: {said})" if said else ""
+        who = N_(" for user '{user}'", user=user) if user else ""
+        because = N_(" (the device said: {said})", said=said) if said else ""
         return (
-            f"The device on {self.url} refused the login{who}{because}. Check the username "
-            "and password the credentials reference points to."
+            N_(
+                "The device on {url} refused the login{who}{because}. Check the username and "
+                "password the credentials reference points to.",
+                url=self.url,
+                who=who,
+                because=because,
+            )
         )
 
-    def _no_prompt_message(self, text: str, what: str = "waking the console") -> str:
+    def _no_prompt_message(self, text: str, what: str = N_("waking the console")) -> str:
         last = _last_line(self._clean_screen(text)).strip()
         return (
-            f"The device on {self.url} answered but showed no prompt this {self.profile.name} "
-            f"profile recognises while {what} (last line: {last!r}). Check the device type "
-            "chosen for this asset."
+            N_(
+                "The device on {url} answered but showed no prompt this {profile} profile "
+                "recognises while {what} (last line: {last!r}). Check the device type chosen for "
+                "this asset.",
+                url=self.url,
+                profile=self.profile.name,
+                what=what,
+                last=last,
+            )
         )
 
 
@@ -605,8 +672,11 @@ def open_error(url: str, exc: BaseException) -> ConsoleError:
             or "exclusively lock" in lowered or "access is denied" in lowered
             or "resource busy" in lowered):
         return PortBusy(
-            f"{url} is in use by another program (a terminal emulator or another session). "
-            "Close it and try again."
+            N_(
+                "{url} is in use by another program (a terminal emulator or another session). "
+                "Close it and try again.",
+                url=url,
+            )
         )
     address = _network_address(url)
     if address is not None:
@@ -615,17 +685,23 @@ def open_error(url: str, exc: BaseException) -> ConsoleError:
             return failure
     if "connection refused" in lowered or "timed out" in lowered:
         return PortNotFound(
-            f"Nothing accepted the connection to {url}. Check the console server's address, "
-            "its TCP port for this line, and that the line is enabled."
+            N_(
+                "Nothing accepted the connection to {url}. Check the console server's address, "
+                "its TCP port for this line, and that the line is enabled.",
+                url=url,
+            )
         )
     if (code in (errno.ENOENT, errno.ENODEV, errno.ENXIO) or "no such file" in lowered
             or "cannot find" in lowered or "filenotfound" in lowered
             or "name or service not known" in lowered or "getaddrinfo" in lowered):
         return PortNotFound(
-            f"No port at {url}. Check that the console cable or USB adapter is plugged in and "
-            "the port name is right (for example /dev/ttyUSB0 or COM3)."
+            N_(
+                "No port at {url}. Check that the console cable or USB adapter is plugged in and "
+                "the port name is right (for example /dev/ttyUSB0 or COM3).",
+                url=url,
+            )
         )
-    return ConsoleError(f"Could not open {url}: {text}")
+    return ConsoleError(N_("Could not open {url}: {text}", url=url, text=text))
 
 
 # How the resolver says a name does not exist (glibc, macOS, Windows), also as bare errnos.
@@ -656,23 +732,40 @@ def _network_failure(
     where = f"{host}:{port}" if port is not None else host
     if _UNRESOLVED.search(lowered):
         return PortNotFound(
-            f"Cannot resolve host {host!r} ({url}): no such name is known. Check the console "
-            "server's name, or give its IP address."
+            N_(
+                "Cannot resolve host {host!r} ({url}): no such name is known. Check the console "
+                "server's name, or give its IP address.",
+                host=host,
+                url=url,
+            )
         )
     if "connection refused" in lowered:
         return PortNotFound(
-            f"Nothing accepted the connection to {url}: nothing listens on {where}. Check the "
-            "console server's address, its TCP port for this line, and that the line is enabled."
+            N_(
+                "Nothing accepted the connection to {url}: nothing listens on {where}. Check the "
+                "console server's address, its TCP port for this line, and that the line is "
+                "enabled.",
+                url=url,
+                where=where,
+            )
         )
     if "timed out" in lowered:
         return PortNotFound(
-            f"No answer from {where} ({url}): the connection timed out. Check the address, and "
-            "that no firewall blocks the port."
+            N_(
+                "No answer from {where} ({url}): the connection timed out. Check the address, and "
+                "that no firewall blocks the port.",
+                where=where,
+                url=url,
+            )
         )
     if _UNREACHABLE.search(lowered):
         return PortNotFound(
-            f"Cannot reach {host} ({url}): no network route leads there. Check this computer's "
-            "network connection (cable, Wi-Fi, VPN) and the address."
+            N_(
+                "Cannot reach {host} ({url}): no network route leads there. Check this computer's "
+                "network connection (cable, Wi-Fi, VPN) and the address.",
+                host=host,
+                url=url,
+            )
         )
     return None
 
@@ -703,7 +796,11 @@ def autobaud(
         except (GarbageReceived, NoResponse, Timeout) as exc:
             transcript = exc.transcript
     raise NoResponse(
-        f"No line speed gave a clean prompt on {url} (tried "
-        f"{', '.join(str(s) for s in tried)} baud). Check the cable and that the device is on.",
+        N_(
+            "No line speed gave a clean prompt on {url} (tried {speeds} baud). Check the cable "
+            "and that the device is on.",
+            url=url,
+            speeds=', '.join(str(s) for s in tried),
+        ),
         transcript=transcript,
     )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from assettrack.domain.texts import N_
 from assettrack.errors import AssetTrackError
 from assettrack.store.durable import fsync_folder, temp_path_for
 
@@ -58,13 +59,17 @@ def check_source(path: Path) -> int:
     try:
         found = path.stat()
     except FileNotFoundError:
-        raise AttachmentFileError(f"{path}: no such file") from None
+        raise AttachmentFileError(N_("{path}: no such file", path=path)) from None
     except OSError as exc:
-        raise AttachmentFileError(f"cannot read {path}: {_reason(exc)}") from None
+        raise AttachmentFileError(
+            N_("cannot read {path}: {reason}", path=path, reason=_reason(exc))
+        ) from None
     if stat.S_ISDIR(found.st_mode):
-        raise AttachmentFileError(f"{path} is a folder; attach the files in it one by one")
+        raise AttachmentFileError(
+            N_("{path} is a folder; attach the files in it one by one", path=path)
+        )
     if not stat.S_ISREG(found.st_mode):
-        raise AttachmentFileError(f"{path} is not a regular file")
+        raise AttachmentFileError(N_("{path} is not a regular file", path=path))
     _check_size(name, found.st_size)
     return found.st_size
 
@@ -75,10 +80,15 @@ def _check_size(name: str, size: int) -> None:
     from assettrack.domain.attachments import MAX_SIZE, MAX_SIZE_SHOWN, human_size
 
     if size == 0:
-        raise AttachmentFileError(f"{name} is empty; there is nothing to attach")
+        raise AttachmentFileError(N_("{name} is empty; there is nothing to attach", name=name))
     if size > MAX_SIZE:
         raise AttachmentFileError(
-            f"{name} is {human_size(size)}; attachments are limited to {MAX_SIZE_SHOWN}"
+            N_(
+                "{name} is {size}; attachments are limited to {limit}",
+                name=name,
+                size=human_size(size),
+                limit=MAX_SIZE_SHOWN,
+            )
         )
 
 
@@ -94,7 +104,9 @@ def store_content(folder: Path, source: Path) -> StoredContent:
         try:
             reader = open(source, "rb")  # noqa: SIM115 - closed below, errors told apart
         except OSError as exc:
-            raise AttachmentFileError(f"cannot read {source}: {_reason(exc)}") from None
+            raise AttachmentFileError(
+                N_("cannot read {source}: {reason}", source=source, reason=_reason(exc))
+            ) from None
         with reader:
             sha, size, head = _copy(reader, temp, source, MAX_SIZE)
         _check_size(source.name, size)  # emptied since it was looked at
@@ -107,8 +119,11 @@ def store_content(folder: Path, source: Path) -> StoredContent:
             fsync_folder(target.parent)
     except OSError as exc:
         raise AttachmentFileError(
-            f"could not store {source.name} in the database folder: {_reason(exc)}; "
-            "nothing was attached"
+            N_(
+                "could not store {name} in the database folder: {reason}; nothing was attached",
+                name=source.name,
+                reason=_reason(exc),
+            )
         ) from None
     finally:
         temp.unlink(missing_ok=True)
@@ -124,7 +139,9 @@ def _copy(reader: BinaryIO, temp: Path, source: Path, limit: int) -> tuple[str, 
             try:
                 chunk = reader.read(CHUNK)
             except OSError as exc:
-                raise AttachmentFileError(f"cannot read {source}: {_reason(exc)}") from None
+                raise AttachmentFileError(
+                    N_("cannot read {source}: {reason}", source=source, reason=_reason(exc))
+                ) from None
             if not chunk:
                 break
             size += len(chunk)
@@ -160,11 +177,11 @@ def _ensure_folder(path: Path) -> None:
 
 def _reason(exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return "the disk is full"
+        return N_("the disk is full")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return N_("permission denied")
     if exc.errno == errno.EROFS:
-        return "read-only disk"
+        return N_("read-only disk")
     return exc.strerror or str(exc)
 
 
@@ -180,7 +197,9 @@ def ensure_inbox(folder: Path) -> Path:
     try:
         _ensure_folder(inbox)
     except OSError as exc:
-        raise AttachmentFileError(f"cannot make the inbox folder {inbox}: {_reason(exc)}") from None
+        raise AttachmentFileError(
+            N_("cannot make the inbox folder {inbox}: {reason}", inbox=inbox, reason=_reason(exc))
+        ) from None
     return inbox
 
 
@@ -194,7 +213,9 @@ def waiting_files(inbox: Path, now: float | None = None) -> list[Path]:
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise AttachmentFileError(f"cannot read the inbox folder {inbox}: {_reason(exc)}") from None
+        raise AttachmentFileError(
+            N_("cannot read the inbox folder {inbox}: {reason}", inbox=inbox, reason=_reason(exc))
+        ) from None
     for entry in entries:
         name = entry.name
         lowered = name.lower()
@@ -219,5 +240,9 @@ def remove_from_inbox(path: Path) -> None:
         fsync_folder(path.parent)
     except OSError as exc:
         raise AttachmentFileError(
-            f"{path.name} is attached, but could not be taken out of the inbox: {_reason(exc)}"
+            N_(
+                "{name} is attached, but could not be taken out of the inbox: {reason}",
+                name=path.name,
+                reason=_reason(exc),
+            )
         ) from None

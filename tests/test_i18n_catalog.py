@@ -207,6 +207,7 @@ SHOWN = {
     "assemble": (tuple(range(12)), ()),
     "update": ((0,), ()),
     "Column": ((1,), ("label",)),
+    "add_column": ((0,), ("header",)),  # a Rich table's column titles
     # Two forms' fields: (name, label, value, placeholder) and (name, label, placeholder, kind).
     "Field": ((1, 2, 3), ("label", "placeholder", "choices")),
     "Heading": ((0, 1), ("text", "note")),

@@ -88,9 +88,9 @@ class ConflictsScreen(Screen[None]):
             detail.update("")
             return
         table = Table(expand=True, title=translated(conflict.label), title_justify="left")
-        table.add_column("Field", style="bold")
-        table.add_column("Here")
-        table.add_column("Theirs")
+        table.add_column(_("Field"), style="bold")
+        table.add_column(_("Here"))
+        table.add_column(_("Theirs"))
         for name in conflict.fields:
             table.add_row(
                 name,

@@ -74,7 +74,7 @@ def test_a_document_set_aside_is_a_chinese_warning(tmp_path: Path) -> None:
     said = chinese("--db", db, "customer", "list")
     assert said.returncode == 0, said.stderr
     (warning,) = [line for line in said.stderr.splitlines() if customer_id in line]
-    assert warning.startswith("警告：catalog.json：损坏的 customer ")
+    assert warning.startswith("警告：catalog.json：损坏的 客户 ")
     assert "已移入隔离区 quarantine/" in warning and "数据库的其余部分照常使用" in warning
     assert "warning" not in warning and "set aside" not in warning
 

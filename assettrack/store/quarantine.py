@@ -24,6 +24,7 @@ import orjson
 from assettrack.domain.texts import N_
 from assettrack.store.durable import atomic_write
 from assettrack.store.errors import StoreError
+from assettrack.store.record_words import record_word
 
 QUARANTINE = "quarantine"
 MAX_LINES = 5  # warnings printed for one database before the rest are only counted
@@ -38,7 +39,7 @@ class SetAside:
     copy: str | None  # where the copy is, relative to the database; None if it failed
 
     def message(self) -> str:
-        what = self.table[:-1] if self.table.endswith("s") else self.table
+        what = record_word(self.table)
         where = (
             N_("set aside in {copy}", copy=self.copy)
             if self.copy

@@ -36,6 +36,7 @@ from assettrack.store.errors import (
     StoreError,
 )
 from assettrack.store.record_index import INDEX_FOLDER, RecordIndex
+from assettrack.store.record_words import record_word
 from assettrack.store.storage import Signature, signatures_in
 
 T = TypeVar("T")
@@ -96,7 +97,7 @@ def check_documents(table_name: str, docs: Iterable[dict[str, Any]]) -> None:
 
 
 def _label(table_name: str) -> str:
-    return table_name[:-1] if table_name.endswith("s") else table_name
+    return record_word(table_name)
 
 
 def _check_revisions(

@@ -44,7 +44,6 @@ class Context:
     def extensions(self) -> Extensions:
         if self._extensions is None:
             from assettrack.plugins.failure_log import FailureLog
-            from assettrack.plugins.host import API
             from assettrack.plugins.loader import load_plugins
 
             self._extensions = load_plugins(self.settings.raw, failure_log=FailureLog())
@@ -52,9 +51,9 @@ class Context:
 
             add_plugin_catalogs(self._extensions.host.pm.get_plugins())
             if self.tell_refusals:
-                for failure in self._extensions.host.failures:
-                    if failure.stage == API:
-                        click.echo(_("warning: {failure}").format(failure=failure), err=True)
+                # refusals, not failures: reading those would collect every driver now
+                for failure in self._extensions.host.refusals:
+                    click.echo(_("warning: {failure}").format(failure=failure), err=True)
         return self._extensions
 
     @property

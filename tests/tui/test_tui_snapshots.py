@@ -50,6 +50,18 @@ async def go_faults(pilot) -> None:
     await pilot.press("f6")
 
 
+async def go_conflicts(pilot) -> None:
+    await pilot.press("f7")
+
+
+async def go_charges(pilot) -> None:
+    await pilot.press("f8")
+
+
+async def go_known_problems(pilot) -> None:
+    await pilot.press("f9")
+
+
 async def go_fault_detail(pilot) -> None:
     # The level-1 fault still open long past its 4-hour fix: escalation is proposed.
     from assettrack.tui.screens.fault_detail import FaultDetailScreen
@@ -235,6 +247,9 @@ SCREENS = {
     "contract_form": go_contract_form,
     "site_form_end": go_site_form_end,
     "contract_form_end": go_contract_form_end,
+    "conflicts": go_conflicts,
+    "charges": go_charges,
+    "known_problems": go_known_problems,
 }
 
 

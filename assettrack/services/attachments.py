@@ -27,6 +27,7 @@ from assettrack.domain.attachments import is_image as is_image_type
 from assettrack.domain.models import Fault, Inspection, Visit
 from assettrack.errors import AssetTrackError
 from assettrack.i18n import N_, _
+from assettrack.i18n.errors import error_text
 from assettrack.services.report_render import Block, Images, Table
 from assettrack.services.service_common import find_record, parse_choice, short
 from assettrack.store.attachment_files import (
@@ -261,7 +262,7 @@ class AttachmentService:
             except AttachmentFileError as exc:
                 if problems is None:
                     raise
-                problems.append(str(exc))
+                problems.append(error_text(exc))  # said to the engineer, in their language
                 continue
             remove_from_inbox(path)
             taken.append(attachment)

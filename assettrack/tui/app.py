@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from assettrack.i18n import N_, _
-from assettrack.i18n.errors import error_text
+from assettrack.i18n.errors import error_text, translated
 from assettrack.store.database import SYNC_FOLDER
 from assettrack.tui import cjk_cuts
 from assettrack.tui.context import Services, TuiContext
@@ -171,7 +171,10 @@ class AssetTrackApp(App[None]):
         """Warnings the store reported (a damaged document set aside), once each."""
         notices = self.context.register.store.db.notices
         for line in notices[self.notices_shown : MAX_NOTICES]:
-            self.notify(line.removeprefix("warning: "), severity="warning", timeout=15)
+            said = translated(line)  # a domain Text: in the reader's language
+            prefix = _("warning: {problem}").partition("{problem}")[0]  # "警告：" in Chinese
+            said = said.removeprefix(prefix).removeprefix("warning: ")
+            self.notify(said, severity="warning", timeout=15)
         if len(notices) > MAX_NOTICES and self.notices_shown < len(notices):
             self.notify(
                 _(

@@ -15,11 +15,18 @@ RUN = "from assettrack.console.simulator.cli import main; raise SystemExit(main(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C is a POSIX signal here")
+def ctrl_c_works() -> None:
+    """A suite run in the background inherits SIGINT ignored (the shell's rule for background
+    jobs), and Python installs no Ctrl-C handler then: give the simulator the terminal's."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_sim_serves_until_interrupted():
     proc = subprocess.Popen(
         [sys.executable, "-c", "import sys; " + RUN, "--vendor", "huawei", "--tcp", "0",
          "--login", "admin:pw", "--failed-fan"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=ctrl_c_works,
     )
     try:
         assert proc.stdout is not None

@@ -24,6 +24,7 @@ from assettrack.console.simulator.sim_profile import (
     load_sim_profile,
 )
 from tests.console.conftest import DEADLINE, IDLE
+from tests.console.test_console_sim_cli import ctrl_c_works
 
 PROFILE = """\
 vendor = "Acme"
@@ -218,6 +219,7 @@ def test_sim_cli_serves_a_profile_until_interrupted(profile_file):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_works,
     )
     try:
         assert proc.stdout is not None

@@ -149,9 +149,11 @@ def sim_command(
     except OSError as exc:
         raise click.ClickException(f"could not start the simulator: {exc}") from None
     speed = f" at {baud} baud" if baud else ""
-    click.echo(f"Simulated {what}{speed} on: {simulator.url}")
-    click.echo("Press Ctrl-C to stop.")
+    # Ctrl-C may come as soon as the address is out, before the wait: caught from there on,
+    # or the simulator's threads would keep the process alive.
     try:
+        click.echo(f"Simulated {what}{speed} on: {simulator.url}")
+        click.echo("Press Ctrl-C to stop.")
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

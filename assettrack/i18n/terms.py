@@ -68,6 +68,12 @@ ITEM_RESULTS = {"pass": N_("pass"), "fail": N_("fail"), "n/a": N_("n/a")}
 INSPECTION_STATES = {"draft": N_("draft"), "complete": N_("complete"), "signed": N_("signed")}
 FAULT_STATES = {"open": N_("open"), "resolved": N_("resolved")}
 REPAIR_ACTIONS = {"repair": N_("repair"), "replace": N_("replace"), "refund": N_("refund")}
+CHARGE_KINDS = {
+    "labour": N_("labour"),
+    "parts": N_("parts"),
+    "travel": N_("travel"),
+    "other": N_("other"),
+}
 CAP_LEVELS = {  # a contract's labour against its cap
     "ok": N_("ok"),
     "warning": N_("warning"),

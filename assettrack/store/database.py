@@ -732,6 +732,7 @@ class Database:
 # The changes a transaction names, in words the reader's language has (the same English).
 _KINDS = {
     "import": N_("import"),
+    "import-bundle": N_("import-bundle"),
     "asset move": N_("asset move"),
     "resolve conflict": N_("resolve conflict"),
     "sync": N_("sync"),

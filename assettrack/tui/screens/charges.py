@@ -17,7 +17,8 @@ from textual.widgets import Header, Static
 from assettrack.domain.charges import CapLevel, cap_message
 from assettrack.i18n import N_, _, pgettext
 from assettrack.i18n.errors import translated
-from assettrack.i18n.terms import CAP_LEVELS, term
+from assettrack.i18n.formats import cells
+from assettrack.i18n.terms import CAP_LEVELS, CHARGE_KINDS, term
 from assettrack.services.charges import ChargeService, ContractCharges
 from assettrack.services.customers import CustomerBase
 from assettrack.tui import customer_flows
@@ -167,9 +168,10 @@ class ChargesScreen(Screen[None]):
         if item.cap and item.cap.level is CapLevel.IN_WARRANTY:
             lines = [_("in warranty: labour is free")]
         for charge in item.charges[-5:]:
+            kind = term(CHARGE_KINDS, charge.kind.value)
+            kind += " " * max(0, 8 - cells(kind))  # a Chinese character is two columns
             lines.append(
-                f"{charge.charged_on}  {charge.kind.value:8} {charge.amount:>12,.2f}  "
-                f"{charge.description}"
+                f"{charge.charged_on}  {kind} {charge.amount:>12,.2f}  {charge.description}"
             )
         detail.update("\n".join(lines))
 

@@ -33,32 +33,6 @@ _FRAMING = re.compile(r"^[5-8][NEOMS][12]$")
 FIRST_YEAR, LAST_YEAR = 1970, 2200
 STANDARD_BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 
-ASSET_FIELDS: tuple[str, ...] = (
-    "site_id",
-    "kind",
-    "vendor",
-    "model",
-    "serial_number",
-    "hostname",
-    "management_address",
-    "location",
-    "firmware",
-    "installed_on",
-    "warranty_start",
-    "warranty_months",
-    "warranty_end",
-    "warranty_extension_months",
-    "contract_id",
-    "console_port",
-    "console_baud",
-    "console_framing",
-    "console_credentials_ref",
-    "driver",
-    "status",
-    "tags",
-    "notes",
-)
-
 
 REQUIRED = N_("is required")
 

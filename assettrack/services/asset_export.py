@@ -23,6 +23,7 @@ from itertools import compress, count, pairwise, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, overload
 
+from assettrack.domain.asset_fields import ASSET_FIELDS
 from assettrack.domain.models import AssetStatus
 from assettrack.domain.warranty import status_on
 from assettrack.services.csv_rows import csv_cell
@@ -32,32 +33,9 @@ from assettrack.store.asset_columns import FIELDS, AssetRow
 if TYPE_CHECKING:
     from assettrack.services.assets import AssetRegister, AssetView
 
-# The export's columns (asset_transfer.EXPORT_COLUMNS, which a test compares with these):
-# kept here so that exporting does not import the import's validation.
-ASSET_COLUMNS: tuple[str, ...] = (
-    "kind",
-    "vendor",
-    "model",
-    "serial_number",
-    "hostname",
-    "management_address",
-    "location",
-    "firmware",
-    "installed_on",
-    "warranty_start",
-    "warranty_months",
-    "warranty_end",
-    "warranty_extension_months",
-    "contract_id",
-    "console_port",
-    "console_baud",
-    "console_framing",
-    "console_credentials_ref",
-    "driver",
-    "status",
-    "tags",
-    "notes",
-)
+# The export's columns (asset_transfer.EXPORT_COLUMNS, which a test compares with these),
+# from the field list alone: exporting does not import the import's validation.
+ASSET_COLUMNS: tuple[str, ...] = ASSET_FIELDS[1:]  # all but site_id
 COLUMNS: tuple[str, ...] = (
     "id",
     "customer",

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from assettrack.domain.asset_fields import ASSET_FIELDS
 from assettrack.domain.codec import to_doc
 from assettrack.domain.errors import ValidationError
 from assettrack.domain.models import Asset, Customer, Site
 from assettrack.domain.validation import (
-    ASSET_FIELDS,
     asset_values,
     build_asset,
     build_customer,

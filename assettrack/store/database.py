@@ -181,12 +181,11 @@ class Database:
             return  # a read-only disk: nothing can be cleaned, everything can be read
         try:
             self._depth = 1
-            if not self.read_only:  # a reader leaves them; they hide nothing (a walk of every file)
-                self.removed_temp_files = remove_orphan_temp_files(
-                    self.folder,
-                    unlocked=(QUARANTINE, ATTACHMENTS, INDEX_FOLDER),
-                    ignored=(INBOX, SYNC_FOLDER),
-                )
+            self.removed_temp_files = remove_orphan_temp_files(
+                self.folder,
+                unlocked=(QUARANTINE, ATTACHMENTS, INDEX_FOLDER),
+                ignored=(INBOX, SYNC_FOLDER),
+            )
             if new:
                 self._write_header()
             elif not self.read_only:

@@ -21,6 +21,7 @@ from assettrack.services.assets import AssetRegister
 from assettrack.store.store import Store
 from assettrack.testing import preset, read_console
 from tests.conftest import run_cli
+from tests.ctrl_c import ctrl_c_works
 
 HAS_PTY = sys.platform != "win32"
 
@@ -370,6 +371,7 @@ def serve(console: Path, transport: str) -> tuple[subprocess.Popen[str], str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_works,  # stop() ends it with Ctrl-C
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()

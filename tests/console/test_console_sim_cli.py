@@ -10,17 +10,12 @@ import pytest
 
 from assettrack.console import HUAWEI_VRP, ConsoleSession
 from assettrack.console.simulator.cli import main
+from tests.ctrl_c import ctrl_c_works
 
 RUN = "from assettrack.console.simulator.cli import main; raise SystemExit(main(sys.argv[1:]))"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C is a POSIX signal here")
-def ctrl_c_works() -> None:
-    """A suite run in the background inherits SIGINT ignored (the shell's rule for background
-    jobs), and Python installs no Ctrl-C handler then: give the simulator the terminal's."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def test_sim_serves_until_interrupted():
     proc = subprocess.Popen(
         [sys.executable, "-c", "import sys; " + RUN, "--vendor", "huawei", "--tcp", "0",

@@ -24,7 +24,7 @@ from assettrack.console.simulator.sim_profile import (
     load_sim_profile,
 )
 from tests.console.conftest import DEADLINE, IDLE
-from tests.console.test_console_sim_cli import ctrl_c_works
+from tests.ctrl_c import ctrl_c_works
 
 PROFILE = """\
 vendor = "Acme"

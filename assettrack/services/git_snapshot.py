@@ -17,9 +17,7 @@ hundred packs that question alone took seconds), which is safe because:
 
 from __future__ import annotations
 
-import os
 import secrets
-from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -35,46 +33,10 @@ from assettrack.services.git_paths import tracked_path
 from assettrack.services.sync import CONFLICTS, _pinned, _table_fits
 from assettrack.store.database import Database
 from assettrack.store.durable import atomic_write, fsync_folder
-from assettrack.store.repositories import CATALOG
 
 FILE_MODE = 0o100644
-Stamp = list[int]  # size, mtime_ns, inode
 PACKED_FROM = 64  # new blobs past this go in one pack, not one file each
 CHANGED_IN_PLACE = 500  # changed files up to which the last tree is edited, not rebuilt
-
-
-def stamps(db: Database, known: Container[str] = ()) -> dict[str, Stamp]:
-    """Each committed file of the database and its stat, by path (``known``: paths already
-    found to be committed files, not checked again)."""
-    found: dict[str, Stamp] = {}
-    catalog = db.folder / CATALOG
-    try:
-        st = os.stat(catalog)
-        found[CATALOG] = [st.st_size, st.st_mtime_ns, st.st_ino]
-    except FileNotFoundError:
-        pass
-    for top in ("assets", "records", "attachments"):
-        _walk(db.folder / top, top, found)
-    return {name: stamp for name, stamp in found.items() if name in known or tracked_path(name)}
-
-
-def _walk(folder: Path, prefix: str, found: dict[str, Stamp]) -> None:
-    try:
-        entries = list(os.scandir(folder))
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        name = f"{prefix}/{entry.name}"
-        if entry.is_dir(follow_symlinks=False):
-            _walk(Path(entry.path), name, found)
-        elif entry.is_file(follow_symlinks=False):
-            try:
-                st = entry.stat()
-            except FileNotFoundError:
-                continue
-            found[name] = [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def canonical(db: Database, name: str) -> bytes | None:

@@ -77,6 +77,7 @@ from assettrack.errors import AssetTrackError
 from assettrack.i18n import _
 from assettrack.i18n.errors import translated
 from assettrack.services.git_credentials import credentials_for
+from assettrack.services.git_file_scan import scan
 from assettrack.services.git_merge_plan import load_blob, plan_merge
 from assettrack.services.git_objects import (
     consolidate_packs,
@@ -87,7 +88,6 @@ from assettrack.services.git_objects import (
 )
 from assettrack.services.git_paths import tracked_path
 from assettrack.services.git_snapshot import snapshot as take_snapshot
-from assettrack.services.git_snapshot import stamps
 from assettrack.services.sync import (
     MergeReport,
     NewerDocumentError,
@@ -954,14 +954,18 @@ def sync_status(store: Store) -> SyncStatus:
         ahead = _count(repo, head, remote)
         behind = _count(repo, remote, head)
         url = _remote_url(repo)
-    known = _read_json(paths.snapshot).get("files", {})
-    current = stamps(store.db)
+    cache = _read_json(paths.snapshot)
+    known = cache.get("files", {})
+    folders = cache.get("folders")
+    current, _folders = scan(
+        store.folder, known, folders if isinstance(folders, dict) else {}, tracked_path
+    )
     unsynced = sum(
         1
         for name in set(current) | set(known)
         if name not in current
         or not isinstance(known.get(name), list)
-        or known[name][:3] != current[name]
+        or known[name][:3] != current[name][:3]
     )
     return SyncStatus(
         remote=url,

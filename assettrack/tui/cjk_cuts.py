@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 import textual
@@ -119,11 +120,23 @@ def _render_segments(update: Any, console: Console) -> str:
     return "".join(sequences)
 
 
+def textual_version() -> str:
+    """The installed Textual's version, from the name of its metadata folder beside the
+    package (``textual-8.2.8.dist-info``): ``textual.__version__`` imports
+    importlib.metadata, a tenth of the app's own start-up. Where that folder is not found
+    once (another layout), ``textual.__version__``."""
+    beside = Path(textual.__file__).parent.parent
+    found = [p.name for p in beside.glob("textual-*.dist-info")]
+    if len(found) == 1:
+        return found[0].removeprefix("textual-").removesuffix(".dist-info")
+    return str(textual.__version__)
+
+
 def install() -> bool:
     """Use ``_winning_cuts`` for every screen's compositor (once per process). Only for
     the Textual these were written against (8.2): another keeps its own, and says so."""
     global _installed
-    if not _installed and textual.__version__.startswith(TEXTUAL):
+    if not _installed and textual_version().startswith(TEXTUAL):
         Compositor.cuts = property(_winning_cuts)  # type: ignore[method-assign,assignment]
         Compositor._render_chops = _render_chops  # type: ignore[method-assign,assignment]
         ChopsUpdate.render_segments = _render_segments  # type: ignore[method-assign,assignment]

@@ -71,3 +71,10 @@ async def test_a_change_underneath_redraws_the_line_above_whole() -> None:
         assert update is not None
         written = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", update.render_segments(app.console))
     assert "1 个问题需要修正" in written and "问  需" not in written
+
+
+def test_the_textual_version_read_beside_the_package_is_the_installed_one() -> None:
+    # Read from the metadata folder's name, so the app starts without importlib.metadata.
+    from importlib.metadata import version
+
+    assert cjk_cuts.textual_version() == version("textual")

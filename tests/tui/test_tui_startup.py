@@ -322,6 +322,8 @@ def test_the_command_line_starts_the_tui_without_importing_what_it_does_not_show
                 "assettrack.commands.assets",
                 "assettrack.domain.models",
                 "assettrack.store.store",
+                "pluggy",  # only loading the plugins needs it (assettrack.hookimpl)
+                "importlib.metadata",  # the plugins' entry points (not Textual's version)
             )
         )
     ]

@@ -163,12 +163,14 @@ class AssetsScreen(Screen[None]):
     # -- no assets yet: the getting-started guidance instead of an empty table ---------------
 
     def _show_guide(self, empty: bool) -> None:
-        # Mounted only when first needed: a register with assets never pays for it.
+        # Mounted (and imported) only when first needed: a register with assets never pays
+        # for it.
+        guides = self.query(".getting-started")
+        if not empty and not guides:
+            return
         from assettrack.tui.screens.first_start import GettingStarted
 
         guides = self.query(GettingStarted)
-        if not empty and not guides:
-            return
         table = self.query_one(FastTable)
         self.query_one("#filter-bar").display = not empty
         table.display = not empty
@@ -307,9 +309,9 @@ class AssetsScreen(Screen[None]):
             visit_flows.start_visit(self.app, self.context, site, lambda _v: self._show_visit())
 
     def _show_visit(self) -> None:
-        from assettrack.tui import visit_flows
+        if self.site is not None:  # every site's assets (the first screen) show no visit
+            from assettrack.tui import visit_flows
 
-        if self.site is not None:
             self.sub_title = visit_flows.open_visit_line(self.context, self.site)
 
     def action_inspect(self) -> None:

@@ -296,9 +296,32 @@ def test_leftover_temporary_files_are_removed_on_open(tmp_path: Path) -> None:
     ]
     for orphan in orphans:
         orphan.write_bytes(b"x" * 1000)
+    # The writer that left them died holding the lock: its note is still there.
+    (tmp_path / "db" / ".writer.json").write_bytes(b'{"pid": 4242}')
     with Store.open(tmp_path / "db") as store:
         assert sorted(store.db.removed_temp_files) == sorted(orphans)
     assert not any(o.exists() for o in orphans)
+
+
+def test_the_folder_is_walked_for_leftovers_when_a_writer_died_or_once_a_day(
+    tmp_path: Path,
+) -> None:
+    fill(tmp_path / "db")
+    with Store.open(tmp_path / "db", read_only=True):
+        pass  # walked when first opened: the mark is fresh
+    # A damaged document's copy cut short by a killed reader: written without the lock.
+    orphan = tmp_path / "db" / "quarantine" / ".x.json.tmp-999999999-deadbeef"
+    orphan.parent.mkdir(exist_ok=True)
+    orphan.write_bytes(b"x")
+    with Store.open(tmp_path / "db", read_only=True) as store:
+        assert store.db.removed_temp_files == []  # no dead holder, walked today
+    assert orphan.exists()
+    mark = tmp_path / "db" / ".index" / "orphans-walked"
+    day_ago = time.time() - 25 * 3600
+    os.utime(mark, (day_ago, day_ago))
+    with Store.open(tmp_path / "db", read_only=True) as store:
+        assert store.db.removed_temp_files == [orphan]
+    assert not orphan.exists()
 
 
 def test_random_kills_never_lose_a_saved_record(tmp_path: Path) -> None:

@@ -10,6 +10,12 @@ gets it checked. A file changed within the last seconds is remembered by this pr
 never written down for others: a clock that ticks coarsely could give its next change the
 same time (git's "racily clean" files). It is a cache kept in ``.index/checked.json``: lost
 or damaged, it only costs the checks again.
+
+Each entry also keeps the file's CRC-32 where it is known. A file whose signature no longer
+matches (a copy of the database, a restore, a change within the clock's tick) is still known
+checked if its size and checksum match; and a save may splice a document into a file only if
+its content is known this way (``store.document_lines``): a file never checked, or damaged
+since, is read whole first. A racy entry is written down with its checksum only.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import zlib
 from pathlib import Path
 
 import orjson
@@ -25,7 +32,7 @@ from assettrack.store.durable import temp_path_for
 from assettrack.store.storage import Signature
 
 NAME = "checked.json"
-FORMAT = 1
+FORMAT = 2  # entries [size, mtime_ns, inode, crc32 or -1]; format 1 had no checksum
 RACY_NS = 2_000_000_000  # a file changed this recently may change again with the same time
 
 
@@ -39,32 +46,63 @@ class CheckedFiles:
         if self._known is None:
             try:
                 raw = orjson.loads(self.path.read_bytes())
-                files = raw["files"] if raw.get("format") == FORMAT else {}
+                files = raw["files"] if raw.get("format") in (1, FORMAT) else {}
                 self._known = {
-                    str(k): v for k, v in files.items() if isinstance(v, list) and len(v) == 3
+                    str(k): v if len(v) == 4 else [*v, -1]
+                    for k, v in files.items()
+                    if isinstance(v, list) and len(v) in (3, 4)
                 }
             except (OSError, orjson.JSONDecodeError, AttributeError, KeyError, TypeError):
                 self._known = {}
         return self._known
 
-    def is_checked(self, name: str, seen: Signature) -> bool:
-        return seen is not None and self._load().get(name) == list(seen)
+    def is_checked(self, name: str, seen: Signature, raw: bytes | None = None) -> bool:
+        """Whether the file, found with this signature (and content, when given), is as it
+        was when every document in it passed the gate."""
+        if seen is None:
+            return False
+        entry = self._load().get(name)
+        if entry is None:
+            return False
+        if entry[:3] == list(seen):
+            return True
+        if raw is None or not _same_content(entry, raw):
+            return False
+        entry[:3] = seen  # the same content under a new signature (a copy, a restore)
+        self._dirty = True
+        return True
 
-    def checked(self, name: str, seen: Signature) -> None:
+    def content_checked(self, name: str, raw: bytes) -> bool:
+        """Whether these very bytes were checked (by checksum, whatever the signature)."""
+        entry = self._load().get(name)
+        return entry is not None and _same_content(entry, raw)
+
+    def checked(self, name: str, seen: Signature, raw: bytes | None = None) -> None:
         known = self._load()
         if seen is None:
             self._dirty |= known.pop(name, None) is not None
-        elif known.get(name) != list(seen):
-            known[name] = list(seen)
+            return
+        entry = known.get(name)
+        if raw is not None:
+            crc = zlib.crc32(raw)
+        elif entry is not None and entry[:3] == list(seen):
+            crc = entry[3]
+        else:
+            crc = -1
+        new = [*seen, crc]
+        if entry != new:
+            known[name] = new
             self._dirty = True
 
     def save(self) -> None:
         """Write what was learnt (whole or not at all; a cache needs no fsync). A file
-        changed within the last seconds is trusted by this process only, not written."""
+        changed within the last seconds is trusted by its signature in this process only: for
+        others only its checksum is written."""
         if not self._dirty or self._known is None:
             return
         self._dirty = False
-        kept = {n: v for n, v in self._known.items() if not is_racy(tuple(v))}  # type: ignore[arg-type]
+        kept = {n: _settled(v) for n, v in self._known.items()}
+        kept = {n: v for n, v in kept.items() if v is not None}
         temp = temp_path_for(self.path)
         try:
             self.path.parent.mkdir(exist_ok=True)
@@ -78,3 +116,14 @@ class CheckedFiles:
 def is_racy(seen: Signature) -> bool:
     """Whether a file's signature is too recent to tell its next change apart."""
     return seen is not None and seen[1] > time.time_ns() - RACY_NS
+
+
+def _same_content(entry: list[int], raw: bytes) -> bool:
+    return entry[3] >= 0 and entry[0] == len(raw) and entry[3] == zlib.crc32(raw)
+
+
+def _settled(entry: list[int]) -> list[int] | None:
+    """What may be written down: a racy signature is not, its checksum is."""
+    if not is_racy((entry[0], entry[1], entry[2])):
+        return entry
+    return [entry[0], 0, 0, entry[3]] if entry[3] >= 0 else None

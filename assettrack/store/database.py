@@ -14,6 +14,8 @@ Layout (every JSON file is a TinyDB database, replaced whole by a rename)::
     .journal-*.jsonl                a change across several files, while it runs
     .redo.log                       saves not yet flushed in their own files (``store.redo_log``)
     .changes                        who wrote last: lets an open app notice others' saves
+    .retired/                       files replaced by saves, deleted at the next checkpoint
+                                    (``store.file_swap``)
     .sync/                          the team sync's git history (``services.git_sync``)
     .index/                         caches, rebuilt when lost: which record files hold each
                                     asset's records (``store.record_index``), which files
@@ -68,7 +70,7 @@ from assettrack.store.errors import (
     StoreError,
     StoreWriteError,
 )
-from assettrack.store.file_swap import swap_into_place
+from assettrack.store.file_swap import empty_folder, swap_into_place
 from assettrack.store.journal import (
     Journal,
     JournalContents,
@@ -96,6 +98,9 @@ FORMAT_NAME = "assettrack-store"
 CHANGES_NAME = ".changes"
 CHANGES_KEPT = 32
 _BINARY = getattr(os, "O_BINARY", 0)
+ORPHANS_WALKED = "orphans-walked"  # in .index: when the folder was last walked for them
+ORPHAN_WALK_EVERY = 24 * 3600  # seconds
+RETIRED_FOLDER = ".retired"  # old versions of saved files, until the next checkpoint
 SYNC_FOLDER = ".sync"  # git's objects and the sync's own files: no data file of the store
 # Record partitions kept parsed in memory; the rest are re-read on demand.
 RECORD_CACHE_SIZE = 64
@@ -181,11 +186,13 @@ class Database:
             return  # a read-only disk: nothing can be cleaned, everything can be read
         try:
             self._depth = 1
-            self.removed_temp_files = remove_orphan_temp_files(
-                self.folder,
-                unlocked=(QUARANTINE, ATTACHMENTS, INDEX_FOLDER),
-                ignored=(INBOX, SYNC_FOLDER),
-            )
+            if new or self._lock.found_dead_holder or self._orphan_walk_due():
+                self.removed_temp_files = remove_orphan_temp_files(
+                    self.folder,
+                    unlocked=(QUARANTINE, ATTACHMENTS, INDEX_FOLDER),
+                    ignored=(INBOX, SYNC_FOLDER),
+                )
+                self._note_orphan_walk()
             if new:
                 self._write_header()
             elif not self.read_only:
@@ -201,6 +208,26 @@ class Database:
         finally:
             self._depth = 0
             self._finish_writing()
+
+    def _orphan_walk_due(self) -> bool:
+        """A writer that died holding the lock is seen by its note (``WriterLock``); the
+        folder is walked for other temporary files at most once a day: those of writes that
+        need no lock (a damaged document's copy, an attachment) and of a note lost in a
+        power cut. A walk costs about 45 ms at 50,000 assets."""
+        try:
+            walked = os.stat(self.folder / INDEX_FOLDER / ORPHANS_WALKED).st_mtime
+        except OSError:
+            return True
+        return not 0 <= time.time() - walked < ORPHAN_WALK_EVERY
+
+    def _note_orphan_walk(self) -> None:
+        mark = self.folder / INDEX_FOLDER / ORPHANS_WALKED
+        try:
+            mark.parent.mkdir(exist_ok=True)
+            mark.touch()
+            os.utime(mark)
+        except OSError:
+            pass  # a read-only disk: walked again next time
 
     def close(self) -> None:
         for db in self._partitions.values():
@@ -380,7 +407,7 @@ class Database:
             temp.unlink(missing_ok=True)
             raise
         try:
-            swap_into_place(temp, path)
+            swap_into_place(temp, path, self.folder / RETIRED_FOLDER)
         except OSError as exc:
             temp.unlink(missing_ok=True)
             self._redo.withdraw(frame, previous)
@@ -409,6 +436,7 @@ class Database:
             return
         self._checkpoint_failed = False
         self._logged = False
+        empty_folder(self.folder / RETIRED_FOLDER)
         if restored:
             self._notice(
                 N_(
@@ -720,6 +748,11 @@ class Database:
                 continue
             stamps.append([name, st.st_size, st.st_mtime_ns, st.st_ino])
         return stamps
+
+    def holds_in_memory(self, name: str) -> bool:
+        """Whether the partition's documents are held parsed (a save then edits them)."""
+        db = self._partitions.get(name)
+        return db is not None and db.partition_storage.loaded
 
     def discard(self, name: str) -> None:
         """Forget a partition's in-memory state (after a failed save) so it is re-read."""

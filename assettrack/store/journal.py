@@ -31,6 +31,7 @@ from typing import Any
 import orjson
 
 from assettrack.domain.texts import N_
+from assettrack.store import document_lines
 from assettrack.store.durable import atomic_write, fsync_folder
 from assettrack.store.errors import CorruptStoreError, StoreWriteError
 
@@ -227,7 +228,7 @@ def undo(folder: Path, contents: JournalContents) -> tuple[int, list[str]]:
                 fsync_folder(path.parent)
         elif path.exists() or any(data.values()):
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, orjson.dumps(data))
+            atomic_write(path, document_lines.dump(data))
     return count, sorted(files)
 
 

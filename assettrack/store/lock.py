@@ -60,6 +60,7 @@ class WriterLock:
         self._note = -1  # the holder's note, kept open beside the lock
         self._opened: tuple[int, int] = (0, 0)  # (pid, inode) the descriptor was opened as
         self._held = False
+        self.found_dead_holder = False  # the last try_acquire found a dead holder's note
         self._fallback = (
             None
             if fcntl is not None
@@ -78,9 +79,20 @@ class WriterLock:
             time.sleep(POLL)
         self._note_holder()
 
+    def holder_died(self) -> bool:
+        """Whether the last holder died holding the lock: its note was left (a release
+        empties it). Asked after ``_take`` and before this holder's own note is written."""
+        try:
+            return os.path.getsize(self.folder / HOLDER_NAME) > 0
+        except FileNotFoundError:
+            return False
+        except OSError:
+            return True  # cannot tell: as if it had
+
     def try_acquire(self) -> bool:
         if not self._take():
             return False
+        self.found_dead_holder = self.holder_died()
         self._note_holder()
         return True
 

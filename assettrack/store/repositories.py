@@ -18,14 +18,16 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
+
+import orjson
 
 from assettrack.bulk import bulk_build
 from assettrack.domain.attachments import Attachment
 from assettrack.domain.codec import from_doc, to_doc
 from assettrack.domain.models import Asset, Fault, Inspection, Visit
 from assettrack.domain.texts import N_
-from assettrack.store import asset_columns
+from assettrack.store import asset_columns, document_lines
 from assettrack.store.asset_columns import AssetRow, decode, row_of
 from assettrack.store.checked_files import is_racy
 from assettrack.store.database import Database
@@ -37,7 +39,7 @@ from assettrack.store.errors import (
 )
 from assettrack.store.record_index import INDEX_FOLDER, RecordIndex
 from assettrack.store.record_words import record_word
-from assettrack.store.storage import Signature, signatures_in
+from assettrack.store.storage import Signature, read_file_bytes, signature, signatures_in
 
 T = TypeVar("T")
 CATALOG = "catalog.json"
@@ -152,6 +154,14 @@ def _current(db: Database, partition: str, table_name: str, pinned: bool) -> dic
     return tables.get(table_name, {})
 
 
+class Written(NamedTuple):
+    """What a save found and left: the file's signature as found under the writer lock
+    (``None``: there was no file) and as written."""
+
+    found: Signature
+    written: Signature
+
+
 def write_documents(
     db: Database,
     partition: str,
@@ -164,37 +174,45 @@ def write_documents(
     expected: Mapping[str, int | None] | None = None,
     present: Iterable[str] = (),
     checked: bool = False,
-) -> bool:
+) -> Written | None:
     """Insert or wholly replace documents (by ``id``) with one durable save of the file.
 
     Every document passes the gate first; one bad document and nothing is saved. The save
-    holds the writer lock; a file another process replaced since this one read it is read
-    again and the documents applied to it, unless one of them was edited there meanwhile:
-    ``expected`` gives the revision each document had when read (by default, one less than
-    the revision it is saved with); ``present`` names those read from this file, which must
-    still be in it. ``stamp=False`` keeps the documents' own ``_sync`` (a
-    merge copying another laptop's revision as it is). ``previous`` gives the earlier version
-    of a document that lived in another file (an asset moved to another site), so its history
-    carries on. Returns whether the file had changed on disk since it was read.
+    holds the writer lock and applies the documents to the file as it is on disk then,
+    unless one of them was edited there meanwhile: ``expected`` gives the revision each
+    document had when read (by default, one less than the revision it is saved with);
+    ``present`` names those read from this file, which must still be in it. ``stamp=False``
+    keeps the documents' own ``_sync`` (a merge copying another laptop's revision as it is).
+    ``previous`` gives the earlier version of a document that lived in another file (an asset
+    moved to another site), so its history carries on. A file not held in memory is not read
+    whole: the documents' lines are spliced in (``store.document_lines``) if its content is
+    known checked. Returns the file's signature as found and as written (None: no docs).
     """
     docs = list(docs)
     if not docs:
-        return False
+        return None
     if not checked:  # ``checked``: a merge's documents, each past the gate as it came in
         check_documents(table_name, docs)
     if expected is None and stamp:
         expected = {d["id"]: d["revision"] - 1 for d in docs if isinstance(d.get("revision"), int)}
+    present = list(present)
     with db.writing():
-        reread = db.refresh_partition(partition)
+        db.refresh_partition(partition)
         with saving(db, partition):
+            if not db.holds_in_memory(partition):
+                done = _splice(db, partition, table_name, docs, stamp, previous, expected, present)
+                if done is not None:
+                    return done
+            storage = db.partition(partition, pinned=pinned).partition_storage
             table = db.partition(partition, pinned=pinned).table(table_name)
             current = _current(db, partition, table_name, pinned)
+            found = storage.signature
             _check_revisions(db, partition, table_name, current, expected or {}, present)
             db.note_before(
                 partition,
                 table_name,
                 {d["id"]: current.get(d["id"]) for d in docs},
-                created=not (db.folder / partition).exists(),
+                created=found is None,
             )
 
             def replace(raw: dict[str, Any]) -> None:
@@ -207,7 +225,53 @@ def write_documents(
             # TinyDB's public upsert merges fields into the old document and saves once per
             # document; this replaces whole documents in a single save (tinydb is pinned).
             table._update_table(replace)
-    return reread
+            return Written(found, storage.signature)
+
+
+def _splice(
+    db: Database,
+    partition: str,
+    table_name: str,
+    docs: list[dict[str, Any]],
+    stamp: bool,
+    previous: Mapping[str, dict[str, Any]] | None,
+    expected: Mapping[str, int | None] | None,
+    present: list[str],
+) -> Written | None:
+    """The save of ``write_documents`` without reading the file whole: only the lines of
+    these documents are read and replaced (or added). None where the file must be read whole
+    first: its content was never checked as it is, it is in another layout, or it has no
+    such table yet."""
+    raw, found = read_file_bytes(db.folder / partition)
+    ids = [d["id"] for d in docs]
+    if raw is None:
+        current: dict[str, Any] | None = {}
+    elif db.checked.content_checked(partition, raw):
+        current = document_lines.read_documents(raw, table_name, ids)
+    else:
+        current = None
+    if current is None:
+        return None
+    _check_revisions(db, partition, table_name, current, expected or {}, present)
+    if stamp:
+        earlier = previous or {}
+        docs = [
+            {**d, SYNC: sync_stamp(db, current.get(d["id"]) or earlier.get(d["id"]))} for d in docs
+        ]
+    encoded = {d["id"]: orjson.dumps(d) for d in docs}
+    if raw is None:
+        payload = document_lines.dump({table_name: dict(zip(ids, docs, strict=True))})
+    else:
+        spliced = document_lines.splice(raw, table_name, encoded)
+        if spliced is None:
+            return None
+        payload = spliced
+    db.note_before(partition, table_name, {i: current.get(i) for i in ids}, created=raw is None)
+    db.save_file(partition, payload)
+    written = signature(db.folder / partition)
+    db.checked.checked(partition, written, payload)  # every document passed the gate
+    db.saved(partition)
+    return Written(found, written)
 
 
 def remove_documents(
@@ -488,7 +552,7 @@ class AssetRepository:
                 if moved_from is not None:
                     old_doc = _current(self.db, moved_from, self.TABLE, False).get(asset.id)
                     previous = {asset.id: dict(old_doc)} if old_doc is not None else None
-                reread = write_documents(
+                written = write_documents(
                     self.db,
                     name,
                     self.TABLE,
@@ -513,20 +577,28 @@ class AssetRepository:
             asset.revision = revision
             raise
         self._remember(row_of(doc), name)
-        if not reread:
-            self._note_written(name)
+        elsewhere = self._changed_elsewhere(name, written)
+        if not elsewhere and written is not None:
+            self._note_written(name, written.written)
         if moved_from is not None:
-            self._note_written(moved_from)
-        if reread:
-            self.refresh()  # others' assets in the file this save read again
+            self._note_written(
+                moved_from, self.db.partition(moved_from).partition_storage.signature
+            )
+        if elsewhere:
+            self.refresh()  # others' assets in the file this save found changed
         return asset
 
-    def _note_written(self, name: str) -> None:
+    def _changed_elsewhere(self, name: str, written: Written | None) -> bool:
+        """Whether the file the save went into was not as this repository read it: another
+        process changed it meanwhile, and its assets are to be read again."""
+        known = self._read_as.get(name)
+        return written is not None and written.found != (known[0] if known else None)
+
+    def _note_written(self, name: str, seen: Signature) -> None:
         """This process's own save: what is held is the file as written, not to be read
-        again (unless another's change was taken in with it: then ``refresh``). Not recorded
-        in the columns file: the next process to open reads it again."""
-        storage = self.db.partition(name).partition_storage
-        self._read_as[name] = (storage.signature, storage.hidden_by)
+        again (unless another's change was found in it: then ``refresh``). Not recorded in
+        the columns file: the next process to open reads it again."""
+        self._read_as[name] = (seen, frozenset())
         self._trusted.discard(name)
 
     def _remember(self, row: AssetRow, name: str) -> None:
@@ -549,11 +621,10 @@ class AssetRepository:
             asset.revision += 1
         docs = {name: [to_doc(a) for a in group] for name, group in by_partition.items()}
         try:
-            reread = set()
+            written: dict[str, Written | None] = {}
             with self.db.transaction("import") if len(by_partition) > 1 else nullcontext():
                 for name, group_docs in docs.items():
-                    if write_documents(self.db, name, self.TABLE, group_docs):
-                        reread.add(name)
+                    written[name] = write_documents(self.db, name, self.TABLE, group_docs)
         except BaseException:
             for asset in assets:
                 asset.revision -= 1
@@ -562,8 +633,9 @@ class AssetRepository:
         for name, group_docs in docs.items():
             for doc in group_docs:
                 self._remember(row_of(doc), name)
-            if name not in reread:
-                self._note_written(name)
+            done = written[name]
+            if done is not None and not self._changed_elsewhere(name, done):
+                self._note_written(name, done.written)
         self.refresh()
         return assets
 

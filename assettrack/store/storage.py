@@ -29,6 +29,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from assettrack.domain.texts import N_
+from assettrack.store import document_lines
 from assettrack.store.durable import fsync_folder, fsync_path
 from assettrack.store.errors import (
     CorruptStoreError,
@@ -91,6 +92,10 @@ class PartitionStorage(Storage):
             self._data = self._load()
         return self._data
 
+    @property
+    def loaded(self) -> bool:
+        return self._data is not None
+
     def is_stale(self) -> bool:
         """Replaced on disk since it was read, or hiding a change that has since finished."""
         if self._data is None:
@@ -122,14 +127,16 @@ class PartitionStorage(Storage):
                     problem=problem,
                 )
             )
+        payload = document_lines.dump(data)
         try:
-            self.db.save_file(self.name, orjson.dumps(data))
+            self.db.save_file(self.name, payload)
         except BaseException:
             self._data = None
             raise
         self._data = data
         self.signature = signature(self.path)
-        self.db.checked.checked(self.name, self.signature)  # every document passed the gate
+        # Every document passed the gate.
+        self.db.checked.checked(self.name, self.signature, payload)
         self.db.saved(self.name)
 
     def peek(self, table: str, ids: list[str]) -> dict[str, dict[str, Any]] | None:
@@ -142,7 +149,7 @@ class PartitionStorage(Storage):
             return {i: docs[i] for i in ids if i in docs}
         from assettrack.domain.gate import check_document
 
-        data, outdated, _seen = self._read_file()
+        data, outdated, _seen, _raw = self._read_file()
         if outdated or self.db.hides_changes_in(self.name):
             return None
         docs = data.get(table, {})
@@ -161,57 +168,38 @@ class PartitionStorage(Storage):
     # -- loading ---------------------------------------------------------------------------
 
     def _load(self) -> Tables:
-        data, outdated, seen = self._read_file()
+        data, outdated, seen, raw = self._read_file()
         if outdated and not self.db.read_only and not self.db.holds_lock:
             try:
                 with self.db.writing():  # migrate what is on disk now, under the lock
-                    data, outdated, seen = self._read_file()
-                    return self._finish_load(data, outdated, seen)
+                    data, outdated, seen, raw = self._read_file()
+                    return self._finish_load(data, outdated, seen, raw)
             except StoreLockedError:
                 pass  # busy: migrate in memory now, on disk at the next load
-        return self._finish_load(data, outdated, seen)
+        return self._finish_load(data, outdated, seen, raw)
 
-    def _finish_load(self, data: dict[str, Any], outdated: bool, seen: Signature) -> Tables:
+    def _finish_load(
+        self, data: dict[str, Any], outdated: bool, seen: Signature, raw: bytes
+    ) -> Tables:
+        content: bytes | None = raw
         if outdated:
             data = self._migrate(data)
-            seen = signature(self.path)
-        if not self.db.checked.is_checked(self.name, seen):
+            seen, content = signature(self.path), None
+        if not self.db.checked.is_checked(self.name, seen, content):
             before = len(self.db.set_aside)
             self._set_aside_damaged(data)
             if len(self.db.set_aside) == before and not self.unsaved_damage:
                 # Every document passed: this file, as it is, need not be checked again.
-                self.db.checked.checked(self.name, seen)
+                self.db.checked.checked(self.name, seen, content)
         self.hidden_by = self.db.hide_unfinished(self.name, data)
         self.signature = seen
         self.version = next(_loads)
         return data
 
-    def _read_file(self) -> tuple[dict[str, Any], bool, Signature]:
-        # Through one descriptor: a save renames a whole new file into place, so what is read
-        # is one version, and the signature is that version's. Read again only if the file
-        # was written in place meanwhile (by hand).
-        for _ in range(5):
-            try:
-                fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-            except FileNotFoundError:
-                return {}, False, None
-            except OSError as exc:
-                raise CorruptStoreError(
-                    self.path, N_("cannot be read ({reason})", reason=exc.strerror)
-                ) from exc
-            try:
-                st = os.fstat(fd)
-                raw = _read_all(fd, st.st_size)
-                after = os.fstat(fd)
-            except OSError as exc:
-                raise CorruptStoreError(
-                    self.path, N_("cannot be read ({reason})", reason=exc.strerror)
-                ) from exc
-            finally:
-                os.close(fd)
-            seen: Signature = (st.st_size, st.st_mtime_ns, st.st_ino)
-            if (after.st_size, after.st_mtime_ns) == seen[:2]:
-                break
+    def _read_file(self) -> tuple[dict[str, Any], bool, Signature, bytes]:
+        raw, seen = read_file_bytes(self.path)
+        if raw is None:
+            return {}, False, None, b""
         if not raw.strip():
             raise CorruptStoreError(self.path, N_("the file is empty"))
         try:
@@ -219,7 +207,7 @@ class PartitionStorage(Storage):
         except orjson.JSONDecodeError as exc:
             raise CorruptStoreError(self.path, N_("not valid JSON ({reason})", reason=exc)) from exc
         outdated = check_shape(self.path, data, self.plan.current)
-        return data, outdated, seen
+        return data, outdated, seen, raw
 
     def _set_aside_damaged(self, data: dict[str, Any]) -> None:
         # Imported here: the app paints its first screen before the models are imported.
@@ -260,7 +248,7 @@ class PartitionStorage(Storage):
                     ) from exc
         if not self.db.read_only and self.db.holds_lock:
             self._back_up()
-            self.db.save_file(self.name, orjson.dumps(migrated))
+            self.db.save_file(self.name, document_lines.dump(migrated))
             self.db.saved(self.name)
         return migrated
 
@@ -274,6 +262,36 @@ class PartitionStorage(Storage):
         shutil.copy2(self.path, target)
         fsync_path(target)
         fsync_folder(backups)
+
+
+def read_file_bytes(path: Path) -> tuple[bytes | None, Signature]:
+    """A partition file's bytes and the signature of that very version (None: no file)."""
+    # Through one descriptor: a save renames a whole new file into place, so what is read is
+    # one version, and the signature is that version's. Read again only if the file was
+    # written in place meanwhile (by hand).
+    for _ in range(5):
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        except FileNotFoundError:
+            return None, None
+        except OSError as exc:
+            raise CorruptStoreError(
+                path, N_("cannot be read ({reason})", reason=exc.strerror)
+            ) from exc
+        try:
+            st = os.fstat(fd)
+            raw = _read_all(fd, st.st_size)
+            after = os.fstat(fd)
+        except OSError as exc:
+            raise CorruptStoreError(
+                path, N_("cannot be read ({reason})", reason=exc.strerror)
+            ) from exc
+        finally:
+            os.close(fd)
+        seen: Signature = (st.st_size, st.st_mtime_ns, st.st_ino)
+        if (after.st_size, after.st_mtime_ns) == seen[:2]:
+            break
+    return raw, seen
 
 
 def _read_all(fd: int, size: int) -> bytes:

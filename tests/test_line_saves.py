@@ -1,0 +1,191 @@
+"""Saves that splice one document's line into a partition file (``store.document_lines``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import orjson
+import pytest
+
+from assettrack.domain.models import Asset, Inspection, Site
+from assettrack.store import document_lines
+from assettrack.store.errors import CorruptStoreError, StaleDocumentError
+from assettrack.store.store import Store
+
+
+def asset(site_id: str, serial: str) -> Asset:
+    return Asset(site_id, "router", "Cisco", "ISR4331", serial)
+
+
+# -- the layout, as bytes ------------------------------------------------------------------
+
+
+def test_the_layout_is_the_same_json_one_document_a_line() -> None:
+    tables = {
+        "inspections": {"a": {"id": "a", "n": "x\ny"}, "b": {"id": "b"}},
+        "empty": {},
+        "faults": {"c": {"id": "c", "nested": {"k": [1, 2]}}},
+    }
+    raw = document_lines.dump(tables)
+    assert orjson.loads(raw) == tables
+    lines = raw.split(b"\n")
+    assert lines[0] == b"{" and lines[-1] == b"}"
+    assert b'"a":{"id":"a","n":"x\\ny"},' in lines  # a line break in text stays escaped
+    assert document_lines.dump({}) == b"{\n}" and orjson.loads(document_lines.dump({})) == {}
+
+
+def test_splicing_replaces_a_line_or_adds_one_and_leaves_the_rest_as_it_was() -> None:
+    tables = {"t": {"a": {"id": "a", "v": 1}, "b": {"id": "b", "v": 2}}, "empty": {}}
+    raw = document_lines.dump(tables)
+    replaced = document_lines.splice(raw, "t", {"a": orjson.dumps({"id": "a", "v": 9})})
+    assert orjson.loads(replaced) == {
+        "t": {"a": {"id": "a", "v": 9}, "b": tables["t"]["b"]},
+        "empty": {},
+    }
+    assert replaced.count(b"\n") == raw.count(b"\n")
+    added = document_lines.splice(raw, "t", {"c": b'{"id":"c"}'})
+    assert list(orjson.loads(added)["t"]) == ["a", "b", "c"]  # at the end, as a whole save
+    into_empty = document_lines.splice(raw, "empty", {"d": b'{"id":"d"}'})
+    assert orjson.loads(into_empty)["empty"] == {"d": {"id": "d"}}
+    again = document_lines.splice(into_empty, "empty", {"e": b'{"id":"e"}'})
+    assert list(orjson.loads(again)["empty"]) == ["d", "e"]
+    assert document_lines.read_documents(again, "t", ["b", "zz"]) == {"b": {"id": "b", "v": 2}}
+
+
+def test_an_id_that_is_a_prefix_of_another_or_a_value_elsewhere_is_not_confused() -> None:
+    tables = {"t": {"ab": {"id": "ab", "ref": "a"}, "a": {"id": "a", "ref": "ab"}}}
+    raw = document_lines.dump(tables)
+    spliced = document_lines.splice(raw, "t", {"a": b'{"id":"a","ref":"new"}'})
+    assert orjson.loads(spliced)["t"] == {"ab": tables["t"]["ab"], "a": {"id": "a", "ref": "new"}}
+
+
+def test_a_file_in_another_layout_or_without_the_table_is_refused() -> None:
+    compact = orjson.dumps({"t": {"a": {"id": "a"}}})
+    assert document_lines.splice(compact, "t", {"a": b"{}"}) is None
+    assert document_lines.read_documents(compact, "t", ["a"]) is None
+    raw = document_lines.dump({"t": {"a": {"id": "a"}}})
+    assert document_lines.splice(raw, "other", {"a": b"{}"}) is None
+
+
+# -- saves in the store --------------------------------------------------------------------
+
+
+def _month_file(folder: Path, site: Site) -> Path:
+    return folder / "records" / "inspections" / site.id / "2026-03.json"
+
+
+def test_a_save_into_a_checked_file_splices_its_line_without_reading_the_file_whole(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        site = store.sites.save(Site(customer="Contoso", name="HQ"))
+        device = store.assets.save(asset(site.id, "FDO1"))
+        first = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    before = _month_file(folder, site).read_bytes()
+    with Store.open(folder) as store:
+        second = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 9)))
+        name = f"records/inspections/{site.id}/2026-03.json"
+        assert not store.db.holds_in_memory(name)  # spliced: never parsed whole
+        first.notes = "fan replaced"
+        store.inspections.save(first)
+        assert not store.db.holds_in_memory(name)
+    after = _month_file(folder, site).read_bytes()
+    assert after.startswith(before.split(b"\n")[0] + b"\n" + before.split(b"\n")[1])
+    with Store.open(folder, read_only=True) as store:
+        history = store.inspections.for_asset(site.id, device.id)
+        assert [(r.id, r.revision, r.notes) for r in history] == [
+            (first.id, 2, "fan replaced"),
+            (second.id, 1, ""),
+        ]
+
+
+def test_a_splice_still_refuses_to_save_over_anothers_edit(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        site = store.sites.save(Site(customer="Contoso", name="HQ"))
+        device = store.assets.save(asset(site.id, "FDO1"))
+        record = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    with Store.open(folder) as mine, Store.open(folder) as theirs:
+        copy = mine.inspections.get(site.id, record.id)
+        other = theirs.inspections.get(site.id, record.id)
+        other.notes = "theirs"
+        theirs.inspections.save(other)
+        copy.notes = "mine"
+        with pytest.raises(StaleDocumentError, match="changed by another process"):
+            mine.inspections.save(copy)
+    with Store.open(folder, read_only=True) as store:
+        assert store.inspections.get(site.id, record.id).notes == "theirs"
+
+
+def test_a_file_damaged_since_it_was_checked_is_read_whole_and_refused_not_spliced(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        site = store.sites.save(Site(customer="Contoso", name="HQ"))
+        device = store.assets.save(asset(site.id, "FDO1"))
+        store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    month = _month_file(folder, site)
+    damaged = month.read_bytes()[:-40]  # cut short, in place (a disk error, a bad copy)
+    month.write_bytes(damaged)
+    with Store.open(folder) as store, pytest.raises(CorruptStoreError, match="not valid JSON"):
+        store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 9)))
+    assert month.read_bytes() == damaged  # left as found, for a person to look at
+
+
+def test_a_damaged_document_in_an_unchecked_file_is_set_aside_before_the_save(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        site = store.sites.save(Site(customer="Contoso", name="HQ"))
+        device = store.assets.save(asset(site.id, "FDO1"))
+        bad = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    month = _month_file(folder, site)
+    data = orjson.loads(month.read_bytes())
+    data["inspections"][bad.id]["created_at"] = "9999-01-01T00:00:00"
+    month.write_bytes(document_lines.dump(data))  # in the layout, but never checked so
+    with Store.open(folder) as store:
+        store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 9)))
+        assert any(bad.id in notice for notice in store.db.notices)
+    assert bad.id not in orjson.loads(month.read_bytes())["inspections"]
+    assert any((folder / "quarantine").iterdir())
+
+
+def test_an_asset_saved_into_a_site_file_another_process_changed_takes_in_its_assets(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        site = store.sites.save(Site(customer="Contoso", name="HQ"))
+        mine = store.assets.save(asset(site.id, "FDO1"))
+    with Store.open(folder) as app, Store.open(folder) as cli:
+        cli.assets.save(asset(site.id, "FDO2"))  # the app has not looked since
+        held = app.assets.get(mine.id)
+        held.firmware = "17.9"
+        app.assets.save(held)
+        assert sorted(a.serial_number for a in app.assets.all()) == ["FDO1", "FDO2"]
+    with Store.open(folder, read_only=True) as store:
+        assert {a.serial_number: a.firmware for a in store.assets.all()} == {
+            "FDO1": "17.9",
+            "FDO2": "",
+        }
+
+
+def test_a_copied_database_keeps_its_files_known_checked_by_their_content(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        site = store.sites.save(Site(customer="Contoso", name="HQ"))
+        device = store.assets.save(asset(site.id, "FDO1"))
+        store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)  # new inodes and times: only the content is the same
+    with Store.open(copy) as store:
+        store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 9)))
+        assert not store.db.holds_in_memory(f"records/inspections/{site.id}/2026-03.json")

@@ -6,9 +6,10 @@ here imports Textual or Rich: the snapshot is checked, and made, before they are
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, NamedTuple
+from functools import partial
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 if TYPE_CHECKING:
     from assettrack.domain.models import Asset
@@ -32,6 +33,67 @@ class AssetFacts(NamedTuple):
     inspected: str  # ISO date of the last inspection, "" if never
     address: str
     tags: str  # space-separated
+
+
+FIELDS: tuple[str, ...] = AssetFacts._fields
+# A row of the right length as facts: tuple's own constructor, in C.
+_new_facts = partial(tuple.__new__, AssetFacts)
+
+
+class FactColumns(Sequence[AssetFacts]):
+    """Facts held a column at a time, as the start-up snapshot keeps them: the asset table
+    is made from the columns, and each asset's ``AssetFacts`` only when one is first read
+    (all at once), which the first paint never does. Equal to any sequence of the same
+    facts in the same order."""
+
+    __slots__ = ("_rows", "columns")
+
+    def __init__(self, columns: dict[str, Sequence[str]]) -> None:
+        self.columns = columns  # every field of FIELDS, each as long as the others
+        self._rows: list[AssetFacts] | None = None
+
+    def rows(self) -> list[AssetFacts]:
+        if self._rows is None:
+            self._rows = list(
+                map(_new_facts, zip(*map(self.columns.__getitem__, FIELDS), strict=True))
+            )
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.columns[FIELDS[0]])
+
+    @overload
+    def __getitem__(self, index: int) -> AssetFacts: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[AssetFacts]: ...
+    def __getitem__(self, index: int | slice) -> AssetFacts | list[AssetFacts]:
+        return self.rows()[index]
+
+    def __iter__(self) -> Iterator[AssetFacts]:
+        return iter(self.rows())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FactColumns):
+            return self.columns == other.columns
+        if isinstance(other, Sequence):
+            return self.rows() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # as a list's: the facts are compared
+
+
+def fact_columns(facts: Sequence[AssetFacts]) -> dict[str, Sequence[str]]:
+    """Each field's column of ``facts`` (a pass of ``zip`` in C when they are rows)."""
+    if isinstance(facts, FactColumns):
+        return facts.columns
+    if not facts:
+        return {name: () for name in FIELDS}
+    return dict(zip(FIELDS, zip(*facts, strict=True), strict=True))
+
+
+def fact_rows(facts: Sequence[AssetFacts]) -> Sequence[AssetFacts]:
+    """``facts`` as rows one can index quickly."""
+    return facts.rows() if isinstance(facts, FactColumns) else facts
 
 
 def facts_of(view: AssetView) -> AssetFacts:

@@ -14,6 +14,8 @@ One file per database folder, in the user's cache folder; a missing, unreadable,
 foreign file simply means a normal start. It is written by ``marshal`` (reading 50,000 rows
 takes a fifth of the time JSON took, with each repeated text made once), behind a line
 stating its format, length and checksum, which is checked before marshal reads anything.
+The facts are kept a column at a time (a tuple of texts per field): they load in half the
+time rows took, and the table is made from the columns (``FactColumns``) with no fact made.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import threading
 import zlib
 from collections.abc import Sequence
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +34,12 @@ from assettrack.domain.warranty import WarrantyRules
 from assettrack.store.database import Database
 from assettrack.store.durable import atomic_write
 from assettrack.store.errors import StoreWriteError
-from assettrack.tui.asset_facts import AssetFacts
+from assettrack.tui.asset_facts import FIELDS, AssetFacts, FactColumns, fact_columns
 
-FORMAT = 3  # 2: JSON; 3: marshal behind a checked header
+FORMAT = 4  # 2: JSON; 3: marshal behind a checked header, rows; 4: the same, columns
 MAGIC = b"assettrack-asset-rows"
 CATALOG = "catalog.json"
-WIDTH = len(AssetFacts._fields)
-# A row of the right length as facts: tuple's own constructor, in C (lengths checked first).
-_as_facts = partial(tuple.__new__, AssetFacts)
+WIDTH = len(FIELDS)
 
 
 def snapshot_path(cache_folder: Path, db_folder: Path) -> Path:
@@ -48,9 +47,11 @@ def snapshot_path(cache_folder: Path, db_folder: Path) -> Path:
     return cache_folder / f"asset-rows-{digest}.bin"
 
 
-def encode(key: dict[str, Any], facts: Sequence[tuple[str, ...]]) -> bytes:
-    """The file's bytes: the header line, then the key and the rows by marshal."""
-    payload = marshal.dumps((key, [tuple(f) for f in facts]), 4)
+def encode(key: dict[str, Any], facts: Sequence[Sequence[str]]) -> bytes:
+    """The file's bytes: the header line, then the key and the facts' columns (a tuple
+    of texts per field) by marshal."""
+    columns = fact_columns(facts)  # type: ignore[arg-type]
+    payload = marshal.dumps((key, tuple(tuple(columns[name]) for name in FIELDS)), 4)
     return b"%s %d %d %08x\n" % (MAGIC, FORMAT, len(payload), zlib.crc32(payload)) + payload
 
 
@@ -93,7 +94,7 @@ class RowSnapshot:
             "files": self.db.stamps(names),
         }
 
-    def load(self) -> list[AssetFacts] | None:
+    def load(self) -> FactColumns | None:
         """The facts saved for the database as it is now, or None."""
         try:
             with bulk_build():  # 50,000 rows: no collector walks meanwhile
@@ -102,13 +103,14 @@ class RowSnapshot:
             return None  # a cache that cannot be read is no cache
         if found is None or found[0] != self.key():
             return None
-        rows = found[1]
+        columns = found[1]
         try:
-            if type(rows) is not list or not set(map(len, rows)) <= {WIDTH}:
+            if type(columns) is not tuple or len(columns) != WIDTH:
                 return None
-            with bulk_build():
-                facts = list(map(_as_facts, rows))
-            for end in {f.ends for f in facts} - {""}:
+            if set(map(type, columns)) != {tuple} or len(set(map(len, columns))) != 1:
+                return None
+            facts = FactColumns(dict(zip(FIELDS, columns, strict=True)))
+            for end in set(facts.columns["ends"]) - {""}:
                 date.fromisoformat(end)
         except (TypeError, ValueError):
             return None

@@ -6,11 +6,11 @@ start-up snapshot stay right from one day to the next. No Textual here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import partial
 from itertools import compress, filterfalse, repeat
-from operator import contains, itemgetter
+from operator import contains
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -19,7 +19,7 @@ from assettrack.bulk import bulk_build
 from assettrack.domain.warranty import WarrantyState, status_on
 from assettrack.i18n import N_
 from assettrack.i18n.terms import asset_kind, warranty_label
-from assettrack.tui.asset_facts import AssetFacts
+from assettrack.tui.asset_facts import AssetFacts, fact_columns, fact_rows
 from assettrack.tui.widgets.fast_table import Column, Row
 
 STATUS_STYLE = {
@@ -61,19 +61,30 @@ class AssetRows:
     """The asset table's rows for one day, and the text the filter searches in each (made
     in pieces while the app is idle, or at the first filter keystroke). ``rows`` are in the
     order the table last sorted them (``reorder``), so a filter's rows need no sort;
-    ``facts`` stay in the store's order."""
+    ``facts`` stay in the store's order. The rows and widths are made from the facts'
+    columns (``FactColumns`` from the snapshot: no fact made for the first paint)."""
 
-    __slots__ = ("_haystacks", "_kinds", "_labels", "_order", "_results", "facts", "rows")
+    __slots__ = (
+        "_columns",
+        "_haystacks",
+        "_kinds",
+        "_labels",
+        "_order",
+        "_results",
+        "facts",
+        "rows",
+    )
 
-    def __init__(self, facts: list[AssetFacts], today: date, thresholds: Iterable[int]) -> None:
+    def __init__(self, facts: Sequence[AssetFacts], today: date, thresholds: Iterable[int]) -> None:
         self.facts = facts
+        self._columns = fact_columns(facts)
         self._order: list[int] | None = None  # the fact of each row; None: the same order
         self._haystacks: list[str] = []  # of the rows, in their order
         # The last queries' matches (row, text): typing on narrows the previous answer,
         # and a backspace finds the one before it.
         self._results: dict[str, tuple[list[Row], list[str]]] = {}
         with bulk_build():
-            self.rows, self._labels, self._kinds = _rows(facts, today, tuple(thresholds))
+            self.rows, self._labels, self._kinds = _rows(self._columns, today, tuple(thresholds))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -88,7 +99,7 @@ class AssetRows:
             elif column.key == "kind":
                 texts = self._kinds.values()
             else:
-                texts = map(_FACT[column.key], self.facts)
+                texts = self._columns[column.key]  # the fact of the column's name
             texts = set(texts)
             # ASCII text is as wide as it is long; only the rest needs measuring in cells.
             longest = max(map(len, texts), default=0)
@@ -110,7 +121,7 @@ class AssetRows:
         The screen calls it in pieces while idle, so the first keystroke finds them made."""
         made = len(self._haystacks)
         end = len(self.rows) if count is None else min(len(self.rows), made + count)
-        facts, order = self.facts, self._order
+        facts, order = fact_rows(self.facts), self._order
         wanted = facts[made:end] if order is None else map(facts.__getitem__, order[made:end])
         labels, kinds = self._labels, self._kinds
         with bulk_build():
@@ -145,19 +156,6 @@ class AssetRows:
 RESULTS_KEPT = 16
 
 
-# The fact each column shows (status and kind are worked out from facts, see ``widths``).
-_FACT = {
-    "site": itemgetter(AssetFacts._fields.index("site")),
-    "vendor": itemgetter(AssetFacts._fields.index("vendor")),
-    "model": itemgetter(AssetFacts._fields.index("model")),
-    "serial": itemgetter(AssetFacts._fields.index("serial")),
-    "ends": itemgetter(AssetFacts._fields.index("ends")),
-    "inspected": itemgetter(AssetFacts._fields.index("inspected")),
-    "location": itemgetter(AssetFacts._fields.index("location")),
-    "firmware": itemgetter(AssetFacts._fields.index("firmware")),
-}
-
-
 def _haystack(f: AssetFacts, label: str, kind: str) -> str:
     return " ".join(
         (
@@ -181,13 +179,12 @@ def _haystack(f: AssetFacts, label: str, kind: str) -> str:
 
 
 def _rows(
-    facts: list[AssetFacts], today: date, thresholds: tuple[int, ...]
+    column: dict[str, Sequence[str]], today: date, thresholds: tuple[int, ...]
 ) -> tuple[list[Row], dict[str, str], dict[str, str]]:
     """Every row, made a column at a time with no Python-level step per row: thousands of
     assets share a few hundred end dates and a few kinds, so each status (its cell and its
     sort keys) and each kind in words is worked out once, and the rows are put together by
-    ``zip`` and tuple's constructor in C."""
-    column = {name: list(map(_FACT_AT[name], facts)) for name in _ROW_FACTS}
+    ``zip`` and tuple's constructor in C, from the facts' columns."""
     by_end: dict[str, Text] = {}
     sort_keys: dict[str, tuple[object, ...]] = {}
     labels: dict[str, str] = {}
@@ -220,21 +217,6 @@ def _rows(
     )
     keyed = zip(column["id"], cells, map(sort_keys.__getitem__, column["ends"]), strict=True)
     return list(map(_new_row, keyed)), labels, kinds
-
-
-_ROW_FACTS = (
-    "id",
-    "site",
-    "kind",
-    "vendor",
-    "model",
-    "serial",
-    "ends",
-    "inspected",
-    "location",
-    "firmware",
-)
-_FACT_AT = {name: itemgetter(AssetFacts._fields.index(name)) for name in _ROW_FACTS}
 
 
 # A row from its three parts by tuple's own constructor: Row(...) goes through a Python-level

@@ -22,7 +22,7 @@ from assettrack.services.assets import AssetRegister
 from assettrack.services.demo import build_demo
 from assettrack.store.database import Database
 from assettrack.store.store import Store
-from assettrack.tui.asset_facts import register_facts
+from assettrack.tui.asset_facts import FactColumns, register_facts
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.launch import open_tui
 from assettrack.tui.row_snapshot import (
@@ -86,15 +86,17 @@ def shown_rows(app) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def read_snapshot(path: Path) -> tuple[dict, list[list[str]]]:
-    """The key and rows of a snapshot file (as lists, to edit)."""
+    """The key and rows of a snapshot file (as lists, to edit), which holds them a column
+    at a time."""
     found = decode(path.read_bytes())
     assert found is not None, "not a snapshot"
-    return found[0], [list(row) for row in found[1]]
+    key, columns = found
+    return key, [list(row) for row in zip(*columns, strict=True)]
 
 
-def marshalled(key: dict, rows: object) -> bytes:
-    """A snapshot file of any rows, whole and checksummed (``encode`` takes facts only)."""
-    payload = marshal.dumps((key, rows), 4)
+def marshalled(key: dict, columns: object) -> bytes:
+    """A snapshot file of any columns, whole and checksummed (``encode`` takes facts only)."""
+    payload = marshal.dumps((key, columns), 4)
     return b"%s %d %d %08x\n" % (MAGIC, FORMAT, len(payload), zlib.crc32(payload)) + payload
 
 
@@ -230,13 +232,41 @@ def test_snapshot_is_refused_when_anything_it_depends_on_changed(
         b'{"key": {}, "assets": []}',  # the JSON of format 2
         whole[:-1],  # cut short
         bytes(damaged),  # a byte changed: the checksum differs
-        head.replace(b" 3 ", b" 4 ", 1) + b"\n" + payload,  # a later format
+        head.replace(b" %d " % FORMAT, b" %d " % (FORMAT + 1), 1) + b"\n" + payload,  # later
+        head.replace(b" %d " % FORMAT, b" 3 ", 1) + b"\n" + payload,  # format 3 kept rows
         encode({"key": 1}, facts),
         head + b"\n" + payload[:-1] + bytes([payload[-1] ^ 1]),  # the last byte changed
     ):
         path.write_bytes(junk)
         with Database(db_path, read_only=True).open() as db:
             assert RowSnapshot(path, db, settings.warranty).load() is None
+
+
+def test_the_table_is_made_from_the_snapshots_columns_with_no_fact_made(
+    db_path, cache, settings
+) -> None:
+    # The snapshot holds the facts a column at a time; the table's rows and widths are
+    # made from the columns, and each asset's facts only once something reads them.
+    path = snapshot_path(cache, db_path)
+    with Store.open(db_path, author="test") as store:
+        register = AssetRegister(store, settings.warranty)
+        facts = register_facts(register, TODAY)
+        snapshot = RowSnapshot(path, store.db, settings.warranty)
+        snapshot.save(facts)
+        snapshot.wait()
+        loaded = snapshot.load()
+    assert isinstance(loaded, FactColumns) and len(loaded) == len(facts) > 0
+    table = AssetRows(loaded, TODAY, settings.warranty.thresholds)
+    widths = table.widths()
+    assert loaded._rows is None  # no AssetFacts made for the paint
+    from_facts = AssetRows(facts, TODAY, settings.warranty.thresholds)
+    assert [plain(r) for r in table.rows] == [plain(r) for r in from_facts.rows]
+    assert [r.sort_keys for r in table.rows] == [r.sort_keys for r in from_facts.rows]
+    assert widths == from_facts.widths()
+    # Read as facts, they are the facts saved, equal either way round.
+    assert loaded == facts and facts == loaded and list(loaded) == facts
+    assert loaded[3] == facts[3] and loaded != facts[1:]
+    assert table.filter(facts[0].serial) == from_facts.filter(facts[0].serial)
 
 
 def test_snapshot_with_a_bad_row_is_refused(db_path, cache, settings) -> None:
@@ -248,15 +278,21 @@ def test_snapshot_with_a_bad_row_is_refused(db_path, cache, settings) -> None:
         snapshot.wait()
         assert snapshot.load() is not None
         good = path.read_bytes()
-        for damage in ("short row", "bad date", "not a list"):
-            path.write_bytes(good)
-            key, saved = read_snapshot(path)
-            if damage == "short row":
-                saved[0] = saved[0][:5]
-            elif damage == "bad date":
-                saved[0][10] = "2026-02-31"
-            path.write_bytes(encode(key, saved) if damage != "not a list" else marshalled(key, {}))
+        key, columns = decode(good)
+        damaged = {
+            "short column": (*columns[:3], columns[3][:-1], *columns[4:]),
+            "a column missing": columns[:-1],
+            "not columns": {},
+            "a column not a tuple": (*columns[:-1], list(columns[-1])),
+        }
+        for damage, kept in damaged.items():
+            path.write_bytes(marshalled(key, kept))
             assert snapshot.load() is None, damage
+        path.write_bytes(good)
+        key, saved = read_snapshot(path)
+        saved[0][10] = "2026-02-31"  # a bad date
+        path.write_bytes(encode(key, saved))
+        assert snapshot.load() is None
 
 
 def test_services_asked_for_before_the_worker_starts_are_loaded_there(

@@ -23,6 +23,8 @@ from assettrack.tui.widgets.fast_table import FastTable
 from assettrack.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from assettrack.domain.models import Site
 
 
@@ -120,7 +122,7 @@ class AssetsScreen(Screen[None]):
         else:
             self._show_guide(not facts and self.site is None)  # now with the counts
 
-    def _show(self, facts: list[AssetFacts], *, remember: bool = True) -> None:
+    def _show(self, facts: Sequence[AssetFacts], *, remember: bool = True) -> None:
         self.all_rows = AssetRows(facts, self.context.today, self.context.thresholds)
         self.all_widths = None
         self.all_rows_order = None

@@ -65,6 +65,7 @@ GOLDEN = 0.6180339887
 HISTORY_TARGET_MS = 10.0
 MEMORY_TARGET_MB = 200.0
 AGAIN = "history again, new process"
+WITH_CLOSE = "a write, close shared"
 OPERATIONS = (
     "open + asset list",
     "query assets by site",
@@ -72,7 +73,9 @@ OPERATIONS = (
     AGAIN,
     "save one record",
     "update one asset",
+    WITH_CLOSE,
 )
+SHOWN_ONLY = {WITH_CLOSE}  # no target of its own: it tells what the medians leave out
 TODAY = datetime(2025, 6, 15, 10)  # within the fleet's four years of records
 
 
@@ -146,7 +149,14 @@ def child_ops(kind: str, target: str, runs: int) -> dict[str, Any]:
     for asset in chosen:
         asset.firmware = "V9.99-bench"
     figures["update one asset"], _ = timed(side.update_asset, chosen)
+    started = time.perf_counter()
     side.close()
+    closed = (time.perf_counter() - started) * 1000
+    if "save one record" in figures:
+        # What a write costs once the work each store leaves for later (ours: the redo log's
+        # checkpoint and deleting replaced files; SQLite: its WAL checkpoint) is paid.
+        writes = figures["save one record"] + figures["update one asset"]
+        figures[WITH_CLOSE] = [(sum(writes) + closed) / len(writes)]
     figures["peak MB"] = peak_memory_mb()
     return figures
 
@@ -277,6 +287,9 @@ def report(measured: dict[str, Any]) -> bool:
             continue
         ratio = statistics.median(ours[op]) / statistics.median(sqlite[op])
         row += f" {ratio:>10.2f}x"
+        if op in SHOWN_ONLY:
+            print(row + "  (saves and updates with the close, per write)")
+            continue
         if op in TARGETS_VS_SQLITE:
             ok = ratio <= TARGETS_VS_SQLITE[op]
             row += f"  <= {TARGETS_VS_SQLITE[op]:g}x SQLite: {'met' if ok else 'MISSED'}"

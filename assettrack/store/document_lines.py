@@ -22,6 +22,7 @@ hand) is refused here (``None``) and saved whole, in this layout, once.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -41,79 +42,79 @@ def dump(tables: Mapping[str, Mapping[str, Any]]) -> bytes:
     return START + b",\n".join(blocks) + END
 
 
-def _table_span(raw: bytes, table: str) -> tuple[int, int] | None:
-    """Where the table's document lines are: from the first line's start to the ``\\n}``
-    that closes the table (equal for an empty table, which is ``"t":{}``)."""
+@dataclass
+class Lines:
+    """Where a table's documents are in a file: ``start`` is its first line's first byte,
+    ``end`` the line break before the ``}`` that closes it (for ``"t":{}``, that brace), and
+    ``found`` each asked-for document's line: where it begins and where the document itself
+    starts and ends (without the comma)."""
+
+    start: int
+    end: int
+    found: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+
+
+def locate(raw: bytes, table: str, ids: list[str]) -> Lines | None:
+    """The table's lines and those of the documents asked for; None if the file is not in
+    this layout or has no such table. It hops from line break to line break (a search for
+    one byte, at memory speed), never scanning for longer patterns through the documents."""
     if not (raw.startswith(START) and raw.endswith(END)):
         return None
     name = orjson.dumps(table)
-    # A table's line is its name and a brace alone: a document's line never ends so.
     header = b"\n" + name + b":{\n"
     at = raw.find(header)
-    if at >= 0:
-        start = at + len(header)
-        end = raw.find(b"\n}", start - 1)
-        return (start, end) if end >= 0 else None
-    empty = b"\n" + name + b":{}"
-    at = raw.find(empty)
-    if at >= 0 and raw[at + len(empty) : at + len(empty) + 1] in (b",", b"\n"):
-        return at + len(empty) - 1, at + len(empty) - 1
-    return None
+    if at < 0:
+        empty = b"\n" + name + b":{}"
+        at = raw.find(empty)
+        if at < 0 or raw[at + len(empty) : at + len(empty) + 1] not in (b",", b"\n"):
+            return None
+        brace = at + len(empty) - 1
+        return Lines(brace, brace)
+    keys = {orjson.dumps(doc_id) + b":": doc_id for doc_id in ids}
+    lines = Lines(at + len(header), -1)
+    pos = lines.start
+    while True:
+        first = raw[pos : pos + 1]
+        if first == b"}":
+            lines.end = pos - 1
+            return lines
+        if first != b'"':
+            return None  # not a document's line: another layout
+        stop = raw.find(b"\n", pos)
+        if stop < 0:
+            return None
+        for key, doc_id in keys.items():
+            if raw.startswith(key, pos):
+                last = stop - 1 if raw[stop - 1 : stop] == b"," else stop
+                lines.found[doc_id] = (pos, pos + len(key), last)
+        pos = stop + 1
 
 
-def _line_of(raw: bytes, start: int, end: int, key: bytes) -> tuple[int, int] | None:
-    """The span of the document line that begins with ``key`` inside ``[start, end)``,
-    without its line break and comma."""
-    found = raw.find(b"\n" + key, start - 1, end)
-    if found < 0:
-        return None
-    first = found + 1
-    stop = raw.find(b"\n", first, end + 1)
-    stop = end if stop < 0 else stop
-    if raw[stop - 1 : stop] == b",":
-        stop -= 1
-    return first, stop
+def documents(raw: bytes, lines: Lines) -> dict[str, Any]:
+    """The documents ``locate`` found, parsed (only their own lines)."""
+    return {
+        doc_id: orjson.loads(raw[begin:stop]) for doc_id, (_, begin, stop) in lines.found.items()
+    }
 
 
-def read_documents(raw: bytes, table: str, ids: list[str]) -> dict[str, Any] | None:
-    """The documents with these ids as the file holds them (parsed one line each); None
-    if the file is not in this layout or has no such table."""
-    span = _table_span(raw, table)
-    if span is None:
-        return None
-    start, end = span
-    found = {}
-    for doc_id in ids:
-        key = orjson.dumps(doc_id) + b":"
-        line = _line_of(raw, start, end, key)
-        if line is not None:
-            found[doc_id] = orjson.loads(raw[line[0] + len(key) : line[1]])
-    return found
-
-
-def splice(raw: bytes, table: str, docs: Mapping[str, bytes]) -> bytes | None:
+def splice_at(raw: bytes, lines: Lines, docs: Mapping[str, bytes]) -> bytes:
     """``raw`` with each document (by id, already encoded) replacing its line, or added at
-    the end of its table; None if the file is not in this layout or has no such table."""
-    span = _table_span(raw, table)
-    if span is None:
-        return None
-    start, end = span
+    the end of its table, as a whole save would place it."""
     edits: list[tuple[int, int, bytes]] = []
     added = []
     for doc_id, encoded in docs.items():
         key = orjson.dumps(doc_id) + b":"
-        line = _line_of(raw, start, end, key)
-        if line is None:
+        where = lines.found.get(doc_id)
+        if where is None:
             added.append(key + encoded)
         else:
-            edits.append((line[0], line[1], key + encoded))
+            edits.append((where[0], where[2], key + encoded))
     if added:
-        lead = b",\n" if end > start else b"\n"
-        tail = lead + b",\n".join(added)
+        start, end = lines.start, lines.end
+        tail = (b",\n" if end > start else b"\n") + b",\n".join(added)
         if end == start and raw[end : end + 1] == b"}":  # "t":{} becomes "t":{\n…\n}
-            edits.append((end, end, tail + b"\n"))
-        else:
-            edits.append((end, end, tail))
+            tail += b"\n"
+        edits.append((end, end, tail))
     edits.sort()
     parts, at = [], 0
     for first, stop, new in edits:
@@ -121,3 +122,15 @@ def splice(raw: bytes, table: str, docs: Mapping[str, bytes]) -> bytes | None:
         at = stop
     parts.append(raw[at:])
     return b"".join(parts)
+
+
+def read_documents(raw: bytes, table: str, ids: list[str]) -> dict[str, Any] | None:
+    """The documents with these ids as the file holds them; None as for ``locate``."""
+    lines = locate(raw, table, ids)
+    return None if lines is None else documents(raw, lines)
+
+
+def splice(raw: bytes, table: str, docs: Mapping[str, bytes]) -> bytes | None:
+    """``splice_at`` after ``locate``; None as for ``locate``."""
+    lines = locate(raw, table, list(docs))
+    return None if lines is None else splice_at(raw, lines, docs)

@@ -244,28 +244,24 @@ def _splice(
     such table yet."""
     raw, found = read_file_bytes(db.folder / partition)
     ids = [d["id"] for d in docs]
-    if raw is None:
-        current: dict[str, Any] | None = {}
-    elif db.checked.content_checked(partition, raw):
-        current = document_lines.read_documents(raw, table_name, ids)
-    else:
-        current = None
-    if current is None:
-        return None
+    lines = None
+    if raw is not None:
+        if not db.checked.content_checked(partition, raw):
+            return None
+        lines = document_lines.locate(raw, table_name, ids)
+        if lines is None:
+            return None
+    current = document_lines.documents(raw, lines) if raw and lines else {}
     _check_revisions(db, partition, table_name, current, expected or {}, present)
     if stamp:
         earlier = previous or {}
         docs = [
             {**d, SYNC: sync_stamp(db, current.get(d["id"]) or earlier.get(d["id"]))} for d in docs
         ]
-    encoded = {d["id"]: orjson.dumps(d) for d in docs}
-    if raw is None:
-        payload = document_lines.dump({table_name: dict(zip(ids, docs, strict=True))})
-    else:
-        spliced = document_lines.splice(raw, table_name, encoded)
-        if spliced is None:
-            return None
-        payload = spliced
+    if raw and lines:
+        payload = document_lines.splice_at(raw, lines, {d["id"]: orjson.dumps(d) for d in docs})
+    else:  # a new file
+        payload = document_lines.dump({table_name: {d["id"]: d for d in docs}})
     db.note_before(partition, table_name, {i: current.get(i) for i in ids}, created=raw is None)
     db.save_file(partition, payload)
     written = signature(db.folder / partition)

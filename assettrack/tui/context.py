@@ -42,7 +42,7 @@ class Loaded:
     """What loading the store gives: the services, and the asset table's facts for today."""
 
     services: Services
-    asset_facts: list[AssetFacts]
+    asset_facts: Sequence[AssetFacts]
 
 
 class TuiContext:

@@ -9,27 +9,24 @@ Textual or Rich, so the process that makes the start-up snapshot can use it too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from functools import partial
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assettrack.bulk import bulk_build
-from assettrack.tui.asset_facts import AssetFacts
+from assettrack.tui.asset_facts import FIELDS, FactColumns
 
 if TYPE_CHECKING:
     from assettrack.services.assets import AssetRegister
     from assettrack.store.asset_columns import AssetRow
 
 
-def facts_of_rows(
-    register: AssetRegister, rows: Sequence[AssetRow] | None = None
-) -> list[AssetFacts]:
+def facts_of_rows(register: AssetRegister, rows: Sequence[AssetRow] | None = None) -> FactColumns:
     """The facts of the held rows (``store.assets.rows()``, or ``rows``), as
     ``asset_facts.register_facts`` gives them for the decoded assets, without decoding any.
 
     Made a column at a time (``services.row_columns``): each site's name and customer, each
-    warranty end's text and each list of tags worked out once per distinct value, and the
-    facts put together by ``zip`` and tuple's constructor in C."""
+    warranty end's text and each list of tags worked out once per distinct value, each
+    column made in C; kept as columns (``FactColumns``), as the table is made from them."""
     # Here, not above: the table's module is imported before the first paint, the store's
     # model only behind it.
     from assettrack.services.row_columns import columns_of, warranty_ends
@@ -42,35 +39,29 @@ def facts_of_rows(
     first_at, ends = warranty_ends(register, rows, held)
     iso = {at: end.isoformat() if end else "" for at, end in ends.items()}
     tags = {t: " ".join(t) for t in set(held["tags"])}
+    inspected = {d: d or "" for d in set(held["last_inspection"])}
     with bulk_build():
-        return list(
-            map(
-                _new_facts,
-                zip(
-                    held["id"],
-                    _each(held["site_id"], {k: s.name if s else "?" for k, s in named.items()}),
-                    _each(held["site_id"], {k: s.customer if s else "?" for k, s in named.items()}),
-                    held["kind"],
-                    held["vendor"],
-                    held["model"],
-                    held["serial_number"],
-                    held["hostname"],
-                    held["location"],
-                    held["firmware"],
-                    _each(first_at, iso),
-                    _each(
-                        held["last_inspection"], {d: d or "" for d in set(held["last_inspection"])}
-                    ),
-                    held["management_address"],
-                    _each(held["tags"], tags),
-                    strict=True,
-                ),
-            )
-        )
+        columns = {
+            "id": held["id"],
+            "site": _each(held["site_id"], {k: s.name if s else "?" for k, s in named.items()}),
+            "customer": _each(
+                held["site_id"], {k: s.customer if s else "?" for k, s in named.items()}
+            ),
+            "kind": held["kind"],
+            "vendor": held["vendor"],
+            "model": held["model"],
+            "serial": held["serial_number"],
+            "hostname": held["hostname"],
+            "location": held["location"],
+            "firmware": held["firmware"],
+            "ends": _each(first_at, iso),
+            "inspected": _each(held["last_inspection"], inspected),
+            "address": held["management_address"],
+            "tags": _each(held["tags"], tags),
+        }
+    # Every column a tuple, as the snapshot's: facts compare equal column by column.
+    return FactColumns({name: tuple(columns[name]) for name in FIELDS})
 
 
-def _each(values: Iterable[Any], table: dict[Any, str]) -> Iterator[str]:
-    return map(table.__getitem__, values)
-
-
-_new_facts = partial(tuple.__new__, AssetFacts)
+def _each(values: Iterable[Any], table: dict[Any, str]) -> tuple[str, ...]:
+    return tuple(map(table.__getitem__, values))

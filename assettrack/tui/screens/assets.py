@@ -114,7 +114,7 @@ class AssetsScreen(Screen[None]):
         rows = register.store.assets.rows_at(self.site.id) if self.site else None
         self._show(facts_of_rows(register, rows))
 
-    def services_ready(self, facts: list[AssetFacts]) -> None:
+    def services_ready(self, facts: Sequence[AssetFacts]) -> None:
         """The store has loaded: its rows replace the snapshot's if they differ."""
         self.loaded_generation = self.context.register.store.assets.generation
         if facts != self.all_rows.facts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import partial
+from itertools import filterfalse
 from typing import TYPE_CHECKING, NamedTuple, overload
 
 if TYPE_CHECKING:
@@ -36,6 +37,17 @@ class AssetFacts(NamedTuple):
 
 
 FIELDS: tuple[str, ...] = AssetFacts._fields
+# The facts the asset table shows as they are, whose widths it sizes its columns by.
+SHOWN: tuple[str, ...] = (
+    "site",
+    "vendor",
+    "model",
+    "serial",
+    "ends",
+    "inspected",
+    "location",
+    "firmware",
+)
 # A row of the right length as facts: tuple's own constructor, in C.
 _new_facts = partial(tuple.__new__, AssetFacts)
 
@@ -44,13 +56,24 @@ class FactColumns(Sequence[AssetFacts]):
     """Facts held a column at a time, as the start-up snapshot keeps them: the asset table
     is made from the columns, and each asset's ``AssetFacts`` only when one is first read
     (all at once), which the first paint never does. Equal to any sequence of the same
-    facts in the same order."""
+    facts in the same order. ``widths``: each column's widest text in terminal cells,
+    measured once (or as the snapshot recorded them)."""
 
-    __slots__ = ("_rows", "columns")
+    __slots__ = ("_rows", "columns", "widths")
 
-    def __init__(self, columns: dict[str, Sequence[str]]) -> None:
+    def __init__(
+        self, columns: dict[str, Sequence[str]], widths: dict[str, int] | None = None
+    ) -> None:
         self.columns = columns  # every field of FIELDS, each as long as the others
+        self.widths = {} if widths is None else widths
         self._rows: list[AssetFacts] | None = None
+
+    def width(self, name: str) -> int:
+        """The widest text of the column ``name``, in terminal cells."""
+        found = self.widths.get(name)
+        if found is None:
+            found = self.widths[name] = text_width(self.columns[name])
+        return found
 
     def rows(self) -> list[AssetFacts]:
         if self._rows is None:
@@ -80,6 +103,21 @@ class FactColumns(Sequence[AssetFacts]):
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # as a list's: the facts are compared
+
+
+def text_width(texts: Iterable[str]) -> int:
+    """The widest of ``texts`` in terminal cells: the longest (a pass in C), and the cells
+    of each distinct text that is not ASCII, as only those can be wider than they are long."""
+    from rich.cells import cell_len  # here: the snapshot is read before Rich is imported
+
+    longest = max(map(len, texts), default=0)
+    wide = set(filterfalse(str.isascii, texts))
+    return max(longest, *map(cell_len, wide)) if wide else longest
+
+
+def as_columns(facts: Sequence[AssetFacts]) -> FactColumns:
+    """``facts`` held as columns (as they are if they are)."""
+    return facts if isinstance(facts, FactColumns) else FactColumns(fact_columns(facts))
 
 
 def fact_columns(facts: Sequence[AssetFacts]) -> dict[str, Sequence[str]]:

@@ -15,7 +15,8 @@ foreign file simply means a normal start. It is written by ``marshal`` (reading 
 takes a fifth of the time JSON took, with each repeated text made once), behind a line
 stating its format, length and checksum, which is checked before marshal reads anything.
 The facts are kept a column at a time (a tuple of texts per field): they load in half the
-time rows took, and the table is made from the columns (``FactColumns``) with no fact made.
+time rows took, and the table is made from the columns (``FactColumns``) with no fact made;
+with them the widest text of each column the table shows, which the table is sized by.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from assettrack.domain.warranty import WarrantyRules
 from assettrack.store.database import Database
 from assettrack.store.durable import atomic_write
 from assettrack.store.errors import StoreWriteError
-from assettrack.tui.asset_facts import FIELDS, AssetFacts, FactColumns, fact_columns
+from assettrack.tui.asset_facts import FIELDS, SHOWN, AssetFacts, FactColumns, as_columns
 
 FORMAT = 4  # 2: JSON; 3: marshal behind a checked header, rows; 4: the same, columns
 MAGIC = b"assettrack-asset-rows"
@@ -48,15 +49,17 @@ def snapshot_path(cache_folder: Path, db_folder: Path) -> Path:
 
 
 def encode(key: dict[str, Any], facts: Sequence[Sequence[str]]) -> bytes:
-    """The file's bytes: the header line, then the key and the facts' columns (a tuple
-    of texts per field) by marshal."""
-    columns = fact_columns(facts)  # type: ignore[arg-type]
-    payload = marshal.dumps((key, tuple(tuple(columns[name]) for name in FIELDS)), 4)
+    """The file's bytes: the header line, then by marshal the key, the facts' columns (a
+    tuple of texts per field) and the widths of the columns shown (name: cells)."""
+    held = as_columns(facts)  # type: ignore[arg-type]
+    columns = tuple(tuple(held.columns[name]) for name in FIELDS)
+    payload = marshal.dumps((key, columns, {name: held.width(name) for name in SHOWN}), 4)
     return b"%s %d %d %08x\n" % (MAGIC, FORMAT, len(payload), zlib.crc32(payload)) + payload
 
 
-def decode(raw: bytes) -> tuple[Any, Any] | None:
-    """The key and rows of a file's bytes; None if it is not whole or not of this format."""
+def decode(raw: bytes) -> tuple[Any, Any, Any] | None:
+    """The key, columns and widths of a file's bytes; None if it is not whole or not of this
+    format."""
     end = raw.find(b"\n")
     if end < 0:
         return None
@@ -70,7 +73,7 @@ def decode(raw: bytes) -> tuple[Any, Any] | None:
         found = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
         return None
-    return found if type(found) is tuple and len(found) == 2 else None
+    return found if type(found) is tuple and len(found) == 3 else None
 
 
 class RowSnapshot:
@@ -103,13 +106,17 @@ class RowSnapshot:
             return None  # a cache that cannot be read is no cache
         if found is None or found[0] != self.key():
             return None
-        columns = found[1]
+        _key, columns, widths = found
         try:
             if type(columns) is not tuple or len(columns) != WIDTH:
                 return None
             if set(map(type, columns)) != {tuple} or len(set(map(len, columns))) != 1:
                 return None
-            facts = FactColumns(dict(zip(FIELDS, columns, strict=True)))
+            if type(widths) is not dict or set(widths) != set(SHOWN):
+                return None
+            if not set(map(type, widths.values())) <= {int}:
+                return None
+            facts = FactColumns(dict(zip(FIELDS, columns, strict=True)), widths)
             for end in set(facts.columns["ends"]) - {""}:
                 date.fromisoformat(end)
         except (TypeError, ValueError):

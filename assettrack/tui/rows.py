@@ -9,17 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import partial
-from itertools import compress, filterfalse, repeat
+from itertools import compress, repeat
 from operator import contains
 
-from rich.cells import cell_len
 from rich.text import Text
 
 from assettrack.bulk import bulk_build
 from assettrack.domain.warranty import WarrantyState, status_on
 from assettrack.i18n import N_
 from assettrack.i18n.terms import asset_kind, warranty_label
-from assettrack.tui.asset_facts import AssetFacts, fact_columns, fact_rows
+from assettrack.tui.asset_facts import AssetFacts, as_columns, fact_rows, text_width
 from assettrack.tui.widgets.fast_table import Column, Row
 
 STATUS_STYLE = {
@@ -77,34 +76,32 @@ class AssetRows:
 
     def __init__(self, facts: Sequence[AssetFacts], today: date, thresholds: Iterable[int]) -> None:
         self.facts = facts
-        self._columns = fact_columns(facts)
+        self._columns = as_columns(facts)  # the facts' widths are measured there, once
         self._order: list[int] | None = None  # the fact of each row; None: the same order
         self._haystacks: list[str] = []  # of the rows, in their order
         # The last queries' matches (row, text): typing on narrows the previous answer,
         # and a backspace finds the one before it.
         self._results: dict[str, tuple[list[Row], list[str]]] = {}
         with bulk_build():
-            self.rows, self._labels, self._kinds = _rows(self._columns, today, tuple(thresholds))
+            self.rows, self._labels, self._kinds = _rows(
+                self._columns.columns, today, tuple(thresholds)
+            )
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def widths(self) -> list[int]:
-        """Each column's widest text, in terminal cells: measured over the distinct texts
-        of the facts (a pass in C each), not cell by cell over every row."""
+        """Each column's widest text, in terminal cells (``asset_facts.text_width``): the
+        facts shown as they are measured once per column (or as the snapshot recorded
+        them), the statuses and kinds over their few distinct texts."""
         found = []
         for column in ASSET_COLUMNS:
             if column.key == "status":
-                texts: Iterable[str] = self._labels.values()
+                found.append(text_width(self._labels.values()))
             elif column.key == "kind":
-                texts = self._kinds.values()
+                found.append(text_width(self._kinds.values()))
             else:
-                texts = self._columns[column.key]  # the fact of the column's name
-            texts = set(texts)
-            # ASCII text is as wide as it is long; only the rest needs measuring in cells.
-            longest = max(map(len, texts), default=0)
-            wide = list(filterfalse(str.isascii, texts))
-            found.append(max(longest, *map(cell_len, wide)) if wide else longest)
+                found.append(self._columns.width(column.key))  # the fact of that name
         return found
 
     def reorder(self, rows: list[Row]) -> None:

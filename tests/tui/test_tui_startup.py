@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from assettrack.commands.context import Context
 from assettrack.config import load_settings
@@ -22,7 +23,7 @@ from assettrack.services.assets import AssetRegister
 from assettrack.services.demo import build_demo
 from assettrack.store.database import Database
 from assettrack.store.store import Store
-from assettrack.tui.asset_facts import FactColumns, register_facts
+from assettrack.tui.asset_facts import SHOWN, FactColumns, register_facts
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.launch import open_tui
 from assettrack.tui.row_snapshot import (
@@ -33,7 +34,7 @@ from assettrack.tui.row_snapshot import (
     encode,
     snapshot_path,
 )
-from assettrack.tui.rows import AssetRows
+from assettrack.tui.rows import ASSET_COLUMNS, AssetRows
 from assettrack.tui.screens.assets import AssetsScreen
 from assettrack.tui.widgets.fast_table import FastTable
 from tests.conftest import TODAY
@@ -90,13 +91,14 @@ def read_snapshot(path: Path) -> tuple[dict, list[list[str]]]:
     at a time."""
     found = decode(path.read_bytes())
     assert found is not None, "not a snapshot"
-    key, columns = found
+    key, columns, _widths = found
     return key, [list(row) for row in zip(*columns, strict=True)]
 
 
-def marshalled(key: dict, columns: object) -> bytes:
-    """A snapshot file of any columns, whole and checksummed (``encode`` takes facts only)."""
-    payload = marshal.dumps((key, columns), 4)
+def marshalled(key: dict, columns: object, widths: object) -> bytes:
+    """A snapshot file of any columns and widths, whole and checksummed (``encode`` takes
+    facts only)."""
+    payload = marshal.dumps((key, columns, widths), 4)
     return b"%s %d %d %08x\n" % (MAGIC, FORMAT, len(payload), zlib.crc32(payload)) + payload
 
 
@@ -256,6 +258,11 @@ def test_the_table_is_made_from_the_snapshots_columns_with_no_fact_made(
         snapshot.wait()
         loaded = snapshot.load()
     assert isinstance(loaded, FactColumns) and len(loaded) == len(facts) > 0
+    # The facts the table shows as they are (not the status and the kind in words).
+    assert {c.key for c in ASSET_COLUMNS} - {"status", "kind"} == set(SHOWN)
+    assert loaded.widths == {  # recorded in the snapshot, not measured at the start
+        name: max(map(cell_len, (getattr(f, name) for f in facts))) for name in SHOWN
+    }
     table = AssetRows(loaded, TODAY, settings.warranty.thresholds)
     widths = table.widths()
     assert loaded._rows is None  # no AssetFacts made for the paint
@@ -278,7 +285,9 @@ def test_snapshot_with_a_bad_row_is_refused(db_path, cache, settings) -> None:
         snapshot.wait()
         assert snapshot.load() is not None
         good = path.read_bytes()
-        key, columns = decode(good)
+        key, columns, widths = decode(good)
+        path.write_bytes(marshalled(key, columns, widths))
+        assert snapshot.load() is not None  # as written
         damaged = {
             "short column": (*columns[:3], columns[3][:-1], *columns[4:]),
             "a column missing": columns[:-1],
@@ -286,7 +295,14 @@ def test_snapshot_with_a_bad_row_is_refused(db_path, cache, settings) -> None:
             "a column not a tuple": (*columns[:-1], list(columns[-1])),
         }
         for damage, kept in damaged.items():
-            path.write_bytes(marshalled(key, kept))
+            path.write_bytes(marshalled(key, kept, widths))
+            assert snapshot.load() is None, damage
+        for damage, kept in {
+            "a width missing": {k: v for k, v in widths.items() if k != "site"},
+            "a width not a number": {**widths, "site": "16"},
+            "no widths": [],
+        }.items():
+            path.write_bytes(marshalled(key, columns, kept))
             assert snapshot.load() is None, damage
         path.write_bytes(good)
         key, saved = read_snapshot(path)

@@ -10,27 +10,23 @@ problem, and the other profiles still register.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from assettrack.domain.checklist import ChecklistItem, ItemKind, Proposal, redundancy_proposal
-from assettrack.domain.models import Asset, ItemResult
-from assettrack.domain.readings import Readings
 from assettrack.plugins.hookspecs import hookimpl
-from assettrack.plugins.types import DeviceDriver
-from assettrack.profiles.catalog import Catalog, current_catalog
-from assettrack.profiles.driver_profile import ProfileError
 
-
-class ProfilesRefused(ProfileError):
-    """One or more driver profiles that could not be loaded (each named)."""
-
-    def __init__(self, errors: tuple[ProfileError, ...]) -> None:
-        first = errors[0]
-        super().__init__(first.source, first.key, first.problem)
-        if len(errors) > 1:
-            self.args = ("; ".join(str(e) for e in errors),)
+# The profiles' code is imported when a hook first runs, not with the plugin: every command
+# loads the plugins, few need a driver or a checklist.
+if TYPE_CHECKING:
+    from assettrack.domain.checklist import ChecklistItem, Proposal
+    from assettrack.domain.models import Asset
+    from assettrack.domain.readings import Readings
+    from assettrack.plugins.types import DeviceDriver
+    from assettrack.profiles.catalog import Catalog
 
 
 def _catalog() -> Catalog:
+    from assettrack.profiles.catalog import current_catalog
+
     return current_catalog()
 
 
@@ -45,6 +41,8 @@ def refused_profiles(register: Callable[[DeviceDriver], None]) -> None:
     """Registers nothing: says which profiles could not be loaded, so that it shows."""
     errors = _catalog().errors
     if errors:
+        from assettrack.plugins.profile_refusal import ProfilesRefused
+
         raise ProfilesRefused(errors)
 
 
@@ -62,6 +60,8 @@ def assettrack_autofill(item: ChecklistItem, readings: Readings) -> Proposal | N
     """A profile's ``rule = "redundant"`` items, and its choice items (the reading's value
     among the choices, passing if it is one of ``passing``); the built-in rule does the
     rest."""
+    from assettrack.domain.checklist import ItemKind, redundancy_proposal
+
     for profile in _catalog().profiles:
         if profile.rules.get(item.id) == "redundant":
             group = item.reading.split(".")[0]
@@ -78,6 +78,9 @@ def assettrack_autofill(item: ChecklistItem, readings: Readings) -> Proposal | N
 
 
 def _choice(item: ChecklistItem, value: object) -> Proposal | None:
+    from assettrack.domain.checklist import Proposal
+    from assettrack.domain.models import ItemResult
+
     if value is None or value == "":
         return None
     text = str(value).strip()

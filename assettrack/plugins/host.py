@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextvars
 import importlib
-import importlib.metadata
 import importlib.util
 import threading
 import traceback
@@ -196,10 +195,15 @@ class PluginHost:
                 continue
             self.register(module, name, source, __version__)
 
-    def load_entry_points(self) -> None:
-        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+    def load_entry_points(self, cache_folder: Path | None = None) -> None:
+        """The installed plugins (``cache_folder``: where what was found is kept, see
+        ``entry_point_cache``; the user cache folder unless given)."""
+        from assettrack.plugins.entry_point_cache import default_cache_folder, entry_points
+
+        folder = default_cache_folder() if cache_folder is None else cache_folder
+        for entry_point in entry_points(ENTRY_POINT_GROUP, folder):
             name = entry_point.name
-            version = entry_point.dist.version if entry_point.dist else ""
+            version = entry_point.version
             if self.pm.is_blocked(name):
                 self.infos[name] = PluginInfo(name, ENTRY_POINT, version, blocked=True)
                 continue

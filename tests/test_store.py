@@ -306,22 +306,25 @@ def test_leftover_temporary_files_are_removed_on_open(tmp_path: Path) -> None:
 def test_the_folder_is_walked_for_leftovers_when_a_writer_died_or_once_a_day(
     tmp_path: Path,
 ) -> None:
-    fill(tmp_path / "db")
+    site, _ = fill(tmp_path / "db")
     with Store.open(tmp_path / "db", read_only=True):
         pass  # walked when first opened: the mark is fresh
-    # A damaged document's copy cut short by a killed reader: written without the lock.
-    orphan = tmp_path / "db" / "quarantine" / ".x.json.tmp-999999999-deadbeef"
-    orphan.parent.mkdir(exist_ok=True)
-    orphan.write_bytes(b"x")
+    # A damaged document's copy cut short by a killed reader (written without the lock, at
+    # the top of its folder), and a save's file whose writer's note a power cut lost.
+    copy = tmp_path / "db" / "quarantine" / ".x.json.tmp-999999999-deadbeef"
+    copy.parent.mkdir(exist_ok=True)
+    copy.write_bytes(b"x")
+    deep = tmp_path / "db" / "assets" / f".{site.id}.json.tmp-999999999-cafe0000"
+    deep.write_bytes(b"x")
     with Store.open(tmp_path / "db", read_only=True) as store:
-        assert store.db.removed_temp_files == []  # no dead holder, walked today
-    assert orphan.exists()
+        assert store.db.removed_temp_files == [copy]  # looked for at every opening
+    assert deep.exists()  # no dead holder's note, and walked today
     mark = tmp_path / "db" / ".index" / "orphans-walked"
     day_ago = time.time() - 25 * 3600
     os.utime(mark, (day_ago, day_ago))
     with Store.open(tmp_path / "db", read_only=True) as store:
-        assert store.db.removed_temp_files == [orphan]
-    assert not orphan.exists()
+        assert store.db.removed_temp_files == [deep]
+    assert not deep.exists()
 
 
 def test_random_kills_never_lose_a_saved_record(tmp_path: Path) -> None:

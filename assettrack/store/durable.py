@@ -107,7 +107,11 @@ def explain(path: Path, exc: OSError) -> str:
 
 
 def remove_orphan_temp_files(
-    folder: Path, *, unlocked: Iterable[str] = (), ignored: Iterable[str] = ()
+    folder: Path,
+    *,
+    unlocked: Iterable[str] = (),
+    ignored: Iterable[str] = (),
+    deep: bool = True,
 ) -> list[Path]:
     """Delete temporary files left by saves that a crash interrupted.
 
@@ -115,12 +119,15 @@ def remove_orphan_temp_files(
     named in ``unlocked`` are written without the lock (damaged documents set aside by
     readers, attachments' files): there only the files of processes no longer alive are
     removed. Sub-folders named in ``ignored`` hold the user's own files and are not looked in.
+    Not ``deep``: only the folder itself and the ``unlocked`` ones are looked in (not below
+    them), where writes that take no lock leave their temporary files.
     """
     removed = []
     skip_live = {folder / name for name in unlocked}
     skip = {folder / name for name in ignored}
     # os.walk: several times faster than Path.rglob over years of record files.
-    for root, dirs, names in os.walk(folder):
+    walked = os.walk(folder) if deep else _shallow(folder, skip_live)
+    for root, dirs, names in walked:
         if skip:
             dirs[:] = [d for d in dirs if Path(root) / d not in skip]
         for name in names:
@@ -135,6 +142,19 @@ def remove_orphan_temp_files(
             except FileNotFoundError:
                 pass
     return removed
+
+
+def _shallow(
+    folder: Path, subfolders: Iterable[Path]
+) -> Iterable[tuple[str, list[str], list[str]]]:
+    """``os.walk``'s answers for these folders alone, not below them."""
+    for where in (folder, *subfolders):
+        try:
+            with os.scandir(where) as entries:
+                names = [e.name for e in entries if e.name.startswith(".") and TEMP_MARK in e.name]
+        except OSError:
+            continue
+        yield str(where), [], names
 
 
 def _writer_alive(temp_name: str) -> bool:

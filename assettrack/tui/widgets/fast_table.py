@@ -257,7 +257,13 @@ class FastTable(ScrollView, can_focus=True):
             return sorted(rows, key=lambda r: r.sort_keys[column], reverse=self.sort_reverse)
         # Decorated in C: each distinct text folded once (50,000 rows name 1,000 sites),
         # then the positions sorted by their keys. Stable, as list.sort is.
-        keys = list(map(_folded, map(itemgetter(column), map(_CELLS, rows))))
+        cells = list(map(itemgetter(column), map(_CELLS, rows)))
+        try:
+            folded = {cell: _folded(cell) for cell in set(cells)}
+        except TypeError:  # a cell that cannot be hashed (a Rich Text): each folded
+            keys = list(map(_folded, cells))
+        else:
+            keys = list(map(folded.__getitem__, cells))
         order = sorted(range(len(keys)), key=keys.__getitem__, reverse=self.sort_reverse)
         return list(map(rows.__getitem__, order))
 

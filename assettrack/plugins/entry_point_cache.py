@@ -134,9 +134,11 @@ def _info_signature(folder: str, info: str) -> list[Any]:
 
 
 def _interpreter_digest() -> str:
-    # One file per interpreter: two virtual environments sharing the cache folder do not
-    # take turns invalidating each other's.
-    return hashlib.sha256(sys.prefix.encode()).hexdigest()[:16]
+    # One file per interpreter and import path: two virtual environments sharing the cache
+    # folder, or the command and a script beside it (another first folder on the path), do
+    # not take turns invalidating each other's.
+    where = "\0".join([sys.prefix, *sys.path])
+    return hashlib.sha256(where.encode()).hexdigest()[:16]
 
 
 def _scan(group: str) -> list[FoundEntryPoint]:

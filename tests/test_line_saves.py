@@ -189,3 +189,27 @@ def test_a_copied_database_keeps_its_files_known_checked_by_their_content(
     with Store.open(copy) as store:
         store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 9)))
         assert not store.db.holds_in_memory(f"records/inspections/{site.id}/2026-03.json")
+
+
+def test_a_splice_into_a_file_held_in_memory_updates_what_is_held(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        site = store.sites.save(Site(customer="Contoso", name="HQ"))
+        device = store.assets.save(asset(site.id, "FDO1"))
+        first = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    with Store.open(folder) as store:
+        assert len(store.inspections.for_site(site.id)) == 1  # the month file, held parsed
+        name = f"records/inspections/{site.id}/2026-03.json"
+        storage = store.db.partition(name).partition_storage
+        version = storage.version
+        first.notes = "checked twice"
+        store.inspections.save(first)
+        second = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 9)))
+        assert storage.version == version  # never read again: what is held was updated
+        held = {r.id: r for r in store.inspections.for_site(site.id)}
+        assert held[first.id].notes == "checked twice" and held[first.id].revision == 2
+        assert second.id in held
+        assert not storage.is_stale()
+    with Store.open(folder, read_only=True) as store:
+        on_disk = {r.id: r for r in store.inspections.for_site(site.id)}
+        assert on_disk == held

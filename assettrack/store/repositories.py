@@ -184,9 +184,10 @@ def write_documents(
     ``present`` names those read from this file, which must still be in it. ``stamp=False``
     keeps the documents' own ``_sync`` (a merge copying another laptop's revision as it is).
     ``previous`` gives the earlier version of a document that lived in another file (an asset
-    moved to another site), so its history carries on. A file not held in memory is not read
-    whole: the documents' lines are spliced in (``store.document_lines``) if its content is
-    known checked. Returns the file's signature as found and as written (None: no docs).
+    moved to another site), so its history carries on. A file whose content is known checked
+    is not read whole: the documents' lines are spliced in (``store.document_lines``), and
+    applied to its documents if they are held in memory. Returns the file's signature as
+    found and as written (None: no docs).
     """
     docs = list(docs)
     if not docs:
@@ -199,10 +200,13 @@ def write_documents(
     with db.writing():
         db.refresh_partition(partition)
         with saving(db, partition):
-            if not db.holds_in_memory(partition):
-                done = _splice(db, partition, table_name, docs, stamp, previous, expected, present)
-                if done is not None:
-                    return done
+            spliced = _splice(db, partition, table_name, docs, stamp, previous, expected, present)
+            if spliced is not None:
+                done, saved = spliced
+                if db.holds_in_memory(partition):
+                    storage = db.partition(partition, pinned=pinned).partition_storage
+                    storage.took_in(table_name, saved, done.written)
+                return done
             storage = db.partition(partition, pinned=pinned).partition_storage
             table = db.partition(partition, pinned=pinned).table(table_name)
             current = _current(db, partition, table_name, pinned)
@@ -237,11 +241,11 @@ def _splice(
     previous: Mapping[str, dict[str, Any]] | None,
     expected: Mapping[str, int | None] | None,
     present: list[str],
-) -> Written | None:
+) -> tuple[Written, list[dict[str, Any]]] | None:
     """The save of ``write_documents`` without reading the file whole: only the lines of
-    these documents are read and replaced (or added). None where the file must be read whole
-    first: its content was never checked as it is, it is in another layout, or it has no
-    such table yet."""
+    these documents are read and replaced (or added). Returns the signatures and the
+    documents as saved; None where the file must be read whole first: its content was never
+    checked as it is, it is in another layout, or it has no such table yet."""
     raw, found = read_file_bytes(db.folder / partition)
     ids = [d["id"] for d in docs]
     lines = None
@@ -267,7 +271,7 @@ def _splice(
     written = signature(db.folder / partition)
     db.checked.checked(partition, written, payload)  # every document passed the gate
     db.saved(partition)
-    return Written(found, written)
+    return Written(found, written), docs
 
 
 def remove_documents(

@@ -82,6 +82,7 @@ class PartitionStorage(Storage):
         self.version = 0  # a new number at every load: a repository can tell it re-read
         self.hidden_by: frozenset[str] = frozenset()  # journals whose documents it hides
         self.unsaved_damage = False  # a damaged document whose copy could not be made
+        self.on_change: Callable[[], None] = lambda: None  # the TinyDB's caches to clear
 
     @property
     def plan(self) -> SchemaPlan:
@@ -138,6 +139,17 @@ class PartitionStorage(Storage):
         # Every document passed the gate.
         self.db.checked.checked(self.name, self.signature, payload)
         self.db.saved(self.name)
+
+    def took_in(self, table: str, docs: list[dict[str, Any]], seen: Signature) -> None:
+        """A save spliced these documents into the file, now ``seen``: the same documents
+        held in memory, as a whole save would have left them."""
+        if self._data is None:
+            return
+        held = self._data.setdefault(table, {})
+        for doc in docs:
+            held[doc["id"]] = doc
+        self.signature = seen
+        self.on_change()
 
     def peek(self, table: str, ids: list[str]) -> dict[str, dict[str, Any]] | None:
         """Some documents of the file, each checked by the gate, without loading (and so
@@ -346,9 +358,16 @@ class PartitionDB(TinyDB):
     def partition_storage(self) -> PartitionStorage:
         return self.storage  # type: ignore[return-value]
 
+    def clear_cache(self) -> None:
+        """Forget the tables' query caches (documents changed beneath TinyDB)."""
+        for table in self._tables.values():
+            table.clear_cache()
+
 
 def open_partition(db: Database, name: str) -> PartitionDB:
-    return PartitionDB(storage=_storage_factory(db, name), path=db.folder / name)
+    partition = PartitionDB(storage=_storage_factory(db, name), path=db.folder / name)
+    partition.partition_storage.on_change = partition.clear_cache
+    return partition
 
 
 def _storage_factory(db: Database, name: str) -> Callable[..., PartitionStorage]:

@@ -8,11 +8,10 @@ plugin that declares nothing loads, with a warning in ``assettrack plugins``.
 
 from __future__ import annotations
 
+import re
 import sys
+from operator import eq, ge, gt, le, lt, ne
 from typing import Any
-
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import Version
 
 API_VERSION = "1.2.0"
 """The plugin API's version (semantic: a minor adds, a major may remove or change).
@@ -63,21 +62,53 @@ def check_api(name: str, declared: Any) -> tuple[str | None, str | None]:
             f'({offered}; add {DECLARATION} = ">={_minor(API_VERSION)},<{_next_major()}" '
             "to its module)"
         )
-    try:
-        if not isinstance(declared, str):
-            raise InvalidSpecifier(repr(declared))
-        wanted = SpecifierSet(declared)
-    except InvalidSpecifier:
+    fits = fits_range(declared) if isinstance(declared, str) else None
+    if fits is None:
         return (
             f"plugin {name!r} refused: its {DECLARATION} = {declared!r} is not a version "
             f'range (write e.g. ">={_minor(API_VERSION)},<{_next_major()}"); {offered}'
         ), None
-    if not wanted.contains(Version(API_VERSION), prereleases=True):
+    if not fits:
         return (
             f"plugin {name!r} refused: it needs assettrack API {declared}, {offered} "
             "(install a release of the plugin made for it, or another assettrack)"
         ), None
     return None, None
+
+
+# A range of plain release numbers (">=1.1,<2", as every plugin writes it) is read here:
+# importing packaging to read it cost every command 5 ms. Anything else goes to packaging.
+_PLAIN = re.compile(r"\s*(>=|<=|==|!=|<|>)\s*(\d+(?:\.\d+)*)\s*")
+_COMPARE = {">=": ge, "<=": le, "==": eq, "!=": ne, "<": lt, ">": gt}
+
+
+def fits_range(declared: str) -> bool | None:
+    """Whether ``API_VERSION`` is in the range ``declared`` (PEP 440, as pip reads it, pre-
+    releases included); None when ``declared`` is no range."""
+    clauses = [_PLAIN.fullmatch(clause) for clause in declared.split(",")]
+    if all(clauses) and re.fullmatch(r"\d+(\.\d+)*", API_VERSION):
+        ours = _release(API_VERSION)
+        return all(_holds(ours, m[1], _release(m[2])) for m in clauses if m)
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import Version
+
+    try:
+        return SpecifierSet(declared).contains(Version(API_VERSION), prereleases=True)
+    except InvalidSpecifier:
+        return None
+
+
+def _release(text: str) -> tuple[int, ...]:
+    return tuple(map(int, text.split(".")))
+
+
+def _holds(ours: tuple[int, ...], operator: str, theirs: tuple[int, ...]) -> bool:
+    # Release numbers compare with the shorter padded with zeros (1.2 == 1.2.0); with
+    # neither a pre-, post- nor local release on either side, each operator is the plain
+    # comparison of the numbers.
+    width = max(len(ours), len(theirs))
+    ours, theirs = ours + (0,) * (width - len(ours)), theirs + (0,) * (width - len(theirs))
+    return bool(_COMPARE[operator](ours, theirs))
 
 
 def _minor(version: str) -> str:

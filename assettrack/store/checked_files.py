@@ -13,9 +13,9 @@ or damaged, it only costs the checks again.
 
 Each entry also keeps the file's CRC-32 where it is known. A file whose signature no longer
 matches (a copy of the database, a restore, a change within the clock's tick) is still known
-checked if its size and checksum match; and a save may splice a document into a file only if
-its content is known this way (``store.document_lines``): a file never checked, or damaged
-since, is read whole first. A racy entry is written down with its checksum only.
+checked if its size and checksum match. A save splices a document into a file only if it is
+known checked either way (``store.document_lines``): a file never checked, or damaged since,
+is read whole first. A racy entry is written down with its checksum only.
 """
 
 from __future__ import annotations
@@ -71,11 +71,6 @@ class CheckedFiles:
         entry[:3] = seen  # the same content under a new signature (a copy, a restore)
         self._dirty = True
         return True
-
-    def content_checked(self, name: str, raw: bytes) -> bool:
-        """Whether these very bytes were checked (by checksum, whatever the signature)."""
-        entry = self._load().get(name)
-        return entry is not None and _same_content(entry, raw)
 
     def checked(self, name: str, seen: Signature, raw: bytes | None = None) -> None:
         known = self._load()

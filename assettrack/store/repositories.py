@@ -250,7 +250,7 @@ def _splice(
     ids = [d["id"] for d in docs]
     lines = None
     if raw is not None:
-        if not db.checked.content_checked(partition, raw):
+        if not db.checked.is_checked(partition, found, raw):
             return None
         lines = document_lines.locate(raw, table_name, ids)
         if lines is None:

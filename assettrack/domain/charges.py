@@ -29,8 +29,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import SCHEMA_VERSION, new_id
 from assettrack.domain.texts import N_
@@ -195,6 +193,8 @@ def parse_amount(value: str | Decimal) -> Decimal:
 
 def year_after_warranty(warranty_end: date, day: date) -> int:
     """1 for the first 12 months after the warranty end, 0 on or before it."""
+    from dateutil.relativedelta import relativedelta  # few commands ask: kept off the start
+
     year = 0
     while day > warranty_end + relativedelta(years=year):
         year += 1
@@ -202,6 +202,8 @@ def year_after_warranty(warranty_end: date, day: date) -> int:
 
 
 def year_bounds(warranty_end: date, year: int) -> tuple[date, date]:
+    from dateutil.relativedelta import relativedelta
+
     return (
         warranty_end + relativedelta(years=year - 1) + relativedelta(days=1),
         warranty_end + relativedelta(years=year),

@@ -11,7 +11,6 @@ bytes onto the same name. ``inbox/`` is the folder users drop files into, to be 
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
 import time
@@ -132,6 +131,8 @@ def store_content(folder: Path, source: Path) -> StoredContent:
 
 def _copy(reader: BinaryIO, temp: Path, source: Path, limit: int) -> tuple[str, int, bytes]:
     """Copy while hashing; a file that grows past the limit meanwhile is refused."""
+    import hashlib  # at the first use: every command imports this module
+
     hasher, size, head = hashlib.sha256(), 0, b""
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
     try:

@@ -39,7 +39,6 @@ another changed since it read it, and never saves over another's edit of the sam
 from __future__ import annotations
 
 import os
-import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -135,7 +134,7 @@ class Database:
         # journal to hide (a journal lives only while its writer holds the lock).
         self._journals_cleared = False
         self._reported_journals: set[str] = set()
-        self._token = secrets.token_hex(6)  # this Database in the .changes file
+        self._token = os.urandom(6).hex()  # this Database in the .changes file
         self._changes_seen: Signature = None
         self._changes_since = time.time_ns()
         self.removed_temp_files: list[Path] = []

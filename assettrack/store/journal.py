@@ -20,8 +20,6 @@ means the journal was damaged after it was written: that is reported, never pass
 from __future__ import annotations
 
 import os
-import secrets
-import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -77,12 +75,12 @@ class Journal:
 
     def __init__(self, folder: Path, kind: str) -> None:
         self.folder = folder
-        self.path = folder / f"{JOURNAL_PREFIX}{secrets.token_hex(6)}.jsonl"
+        self.path = folder / f"{JOURNAL_PREFIX}{os.urandom(6).hex()}.jsonl"
         header = {
             "journal": VERSION,
             "kind": kind,
             "pid": os.getpid(),
-            "host": socket.gethostname(),
+            "host": _host_name(),
             "started": datetime.now().isoformat(timespec="seconds"),
         }
         try:
@@ -268,3 +266,9 @@ def _load_raw(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise CorruptStoreError(path, N_("expected an object of tables; a change cannot be undone"))
     return data
+
+
+def _host_name() -> str:
+    from assettrack.store.lock import host_name
+
+    return host_name()

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import getpass
 import os
-import socket
 import sys
 import time
 from datetime import datetime
@@ -22,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from filelock import FileLock, Timeout
 
 from assettrack.domain.texts import N_
 from assettrack.store.durable import overwrite_note
@@ -30,8 +27,9 @@ from assettrack.store.errors import StoreLockedError
 
 try:
     import fcntl
-except ImportError:  # Windows: filelock's msvcrt lock instead
+except ImportError:  # Windows: filelock's msvcrt lock instead (imported only there)
     fcntl = None  # type: ignore[assignment]
+    from filelock import FileLock, Timeout
 
 LOCK_NAME = ".writer.lock"
 HOLDER_NAME = ".writer.json"
@@ -182,7 +180,7 @@ def _who(pid: int) -> dict[str, Any]:
     """What the holder's note says of this process (the same at every save)."""
     return {
         "pid": pid,
-        "host": socket.gethostname(),
+        "host": host_name(),
         "user": _user(),
         "command": _command(sys.argv),
     }
@@ -232,7 +230,7 @@ def _read_note(path: Path) -> dict[str, Any] | None:
 
 
 def _alive(note: dict[str, Any]) -> bool:
-    if note["host"] != socket.gethostname():
+    if note["host"] != host_name():
         return True  # another machine's process (a shared folder): it cannot be checked
     try:
         os.kill(note["pid"], 0)
@@ -281,7 +279,20 @@ def _command(argv: list[str]) -> str:
     return " ".join(words)[:200]
 
 
+@functools.cache
+def host_name() -> str:
+    """This computer's name: uname's (what gethostname gives), without importing socket
+    for every command."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
 def _user() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except (OSError, KeyError):

@@ -10,7 +10,6 @@ copy is named after its content, so reading the same damage again writes nothing
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from collections.abc import Callable
@@ -79,6 +78,8 @@ def set_aside(
     except TypeError:  # orjson refuses what it cannot write (a huge integer): keep it as text
         body["document"] = repr(document)
         content = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    import hashlib  # at the first use: every command imports this module
+
     digest = hashlib.sha256(content).hexdigest()[:12]
     name = f"{_safe(source)}--{_safe(table)}--{_safe(shown_id)[:60]}--{digest}.json"
     path = folder / QUARANTINE / name

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 import struct
 import zlib
@@ -177,7 +176,7 @@ class RedoLog:
                 return False
             # Whole or not at all, flushed with its folder: frames go only into a log that
             # is there after a power cut.
-            header = self._header(secrets.token_bytes(8))
+            header = self._header(os.urandom(8))
             atomic_write(self.path, header + bytes(FRAMES_START - len(header) + GROW))
             fd = os.open(self.path, os.O_RDWR | getattr(os, "O_BINARY", 0))
         st = os.fstat(fd)
@@ -400,7 +399,7 @@ class RedoLog:
 
     def _new_generation(self) -> None:
         self._open(create=True)
-        generation = secrets.token_bytes(8)
+        generation = os.urandom(8)
         self._write([self._header(generation)], 0)
         # The old generation's first frame too, so that a header damaged later never makes
         # a replay take up a generation whose files have been written since (an undo). In

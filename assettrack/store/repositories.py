@@ -14,7 +14,7 @@ does not bring it back.
 
 from __future__ import annotations
 
-import secrets
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
@@ -69,7 +69,7 @@ def is_live(doc: dict[str, Any]) -> bool:
 
 def sync_stamp(db: Database, previous: dict[str, Any] | None) -> dict[str, Any]:
     revisions = list(((previous or {}).get(SYNC) or {}).get("revs", []))
-    revisions.append(secrets.token_hex(6))
+    revisions.append(os.urandom(6).hex())
     return {
         "revs": revisions[-REVISIONS_KEPT:],
         "by": db.author,

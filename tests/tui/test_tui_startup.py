@@ -444,6 +444,59 @@ asyncio.run(start())
     assert sorted(f"{fact[0]}={fact[10]}" for fact in saved) == ends
 
 
+def test_a_warm_start_paints_before_importing_the_plugins_models_or_visits(
+    tmp_path, db_path, cache
+) -> None:
+    # In a fresh process, as the command line runs it: what is imported when the table
+    # first draws a row of the snapshot. The plugins (pluggy, their entry points, the API
+    # range check), the store's model and the visit and getting-started code load behind
+    # the paint, or when first needed.
+    script = f"""
+import asyncio, sys
+from datetime import date
+from pathlib import Path
+from assettrack.commands.context import Context
+from assettrack.config import load_settings
+from assettrack.tui.launch import open_tui
+from assettrack.tui.widgets.fast_table import FastTable
+db = Path({str(db_path)!r})
+context = Context(None, db, date.fromisoformat({TODAY.isoformat()!r}))
+context._settings = load_settings(db_path=db, env={{}}, user_dir=Path({str(tmp_path / "none")!r}))
+at_first_row = []
+draw = FastTable.render_line
+def drawing(self, y):
+    if self.rows and not at_first_row:
+        at_first_row.append(set(sys.modules))
+    return draw(self, y)
+FastTable.render_line = drawing
+async def start():
+    with open_tui(context, db, cache_folder=Path({str(cache)!r})) as app:
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if app.context.ready:
+                    break
+asyncio.run(start())
+watched = ["pluggy", "importlib.metadata", "packaging", "assettrack.plugins.host",
+           "assettrack.domain.models", "assettrack.tui.visit_flows",
+           "assettrack.tui.screens.first_start"]
+print(" ".join(m for m in watched if m in at_first_row[0]) or "none")
+print(" ".join(m for m in watched[:5] if m in sys.modules))
+"""
+    runs = [
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        for _ in range(2)  # the first leaves the snapshot the second paints from
+    ]
+    for out in runs:
+        assert out.returncode == 0, out.stderr
+    before_paint, by_the_end = runs[1].stdout.splitlines()
+    assert before_paint == "none"
+    # ...and they were loaded behind it.
+    assert {"pluggy", "assettrack.plugins.host", "assettrack.domain.models"} <= set(
+        by_the_end.split()
+    )
+
+
 @pytest.mark.parametrize("blocker", ["cache folder is a file", "snapshot path is a folder"])
 def test_a_snapshot_that_cannot_be_written_costs_nothing_but_time(
     tmp_path, db_path, settings, monkeypatch, blocker

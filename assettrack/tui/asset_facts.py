@@ -1,7 +1,10 @@
 """What the asset table shows and searches for each asset, as plain text.
 
 Plain strings, so the start-up snapshot (``row_snapshot``) can keep them in a file. Nothing
-here imports Textual or Rich: the snapshot is checked, and made, before they are imported.
+here imports Textual or Rich when imported: the snapshot is checked, and made, before they
+are (``text_width`` measures with Rich when a column's width is first asked for). Facts are
+held a row each (``AssetFacts``) or a column each (``FactColumns``, as the snapshot keeps
+them and the table is made from them).
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """A database folder: a header file, the writer lock and TinyDB partition files.
 
-Layout (every JSON file is a TinyDB database, replaced whole by a rename)::
+Layout (every JSON file is a TinyDB database, replaced whole by a rename; partition files
+hold one document a line, so that a save splices its documents' lines into the bytes it read
+instead of parsing and writing every document, ``store.document_lines``)::
 
     assettrack.json                 header: format and schema version
     catalog.json                    sites, contracts and other small reference tables

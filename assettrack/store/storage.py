@@ -4,9 +4,9 @@ Stock TinyDB re-reads and re-parses the whole file on every query; this storage 
 serves reads from memory and saves through the database (``Database.save_file``: a frame in
 the redo log, then the file renamed into place), one document a line
 (``store.document_lines``). Most saves do not come here: ``repositories.write_documents``
-splices a file known checked without parsing it, and tells a held copy (``took_in``). If a save fails, the cached copy (which
-TinyDB has already changed in place) is dropped, so memory never claims what the disk does not
-hold.
+splices a file known checked without parsing it, and tells a held copy (``took_in``). If a
+save fails, the cached copy (which TinyDB has already changed in place) is dropped, so memory
+never claims what the disk does not hold.
 
 Reading is tolerant: a file that cannot be parsed at all is refused (``CorruptStoreError``,
 the file left as it is), but a damaged *document* is set aside (``store.quarantine``) and the

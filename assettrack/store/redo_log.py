@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import struct
 import zlib
 from collections.abc import Iterator
@@ -484,6 +483,8 @@ class RedoLog:
         target = self.folder / "quarantine" / f"redo-{datetime.now():%Y%m%dT%H%M%S}.log"
         with contextlib.suppress(OSError):
             target.parent.mkdir(parents=True, exist_ok=True)
+            import shutil  # only for a backup copy
+
             shutil.copyfile(self.path, target)
             fsync_path(target)
 

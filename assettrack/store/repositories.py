@@ -18,12 +18,11 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import orjson
 
 from assettrack.bulk import bulk_build
-from assettrack.domain.attachments import Attachment
 from assettrack.domain.codec import from_doc, to_doc
 from assettrack.domain.models import Asset, Fault, Inspection, Visit
 from assettrack.domain.texts import N_
@@ -40,6 +39,9 @@ from assettrack.store.errors import (
 from assettrack.store.record_index import INDEX_FOLDER, RecordIndex
 from assettrack.store.record_words import record_word
 from assettrack.store.storage import Signature, read_file_bytes, signature, signatures_in
+
+if TYPE_CHECKING:
+    from assettrack.domain.attachments import Attachment
 
 T = TypeVar("T")
 CATALOG = "catalog.json"
@@ -780,4 +782,6 @@ def faults(db: Database) -> RecordRepository[Fault]:
 
 def attachments(db: Database) -> RecordRepository[Attachment]:
     # Filed with the site's records by the month added; the files are in ``attachments/``.
+    from assettrack.domain.attachments import Attachment
+
     return RecordRepository(db, "attachments", Attachment, lambda a: a.added_at)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -273,6 +272,8 @@ class PartitionStorage(Storage):
         # Named by the whole partition: every site has a 2025-06.json.
         flat = self.name.removesuffix(self.path.suffix).replace("/", "~")
         target = backups / f"{flat}.{stamp}{self.path.suffix}"
+        import shutil  # only for a backup copy
+
         shutil.copy2(self.path, target)
         fsync_path(target)
         fsync_folder(backups)

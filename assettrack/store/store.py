@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import datetime, time
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assettrack.bulk import bulk_build
-from assettrack.domain.charges import Charge
-from assettrack.domain.known_problems import KnownProblem
 from assettrack.domain.models import Contract, Customer, Site
 from assettrack.store.database import Database
 from assettrack.store.repositories import (
     AssetRepository,
     CatalogRepository,
     RecordRepository,
-    attachments,
     faults,
     inspections,
     visits,
 )
 from assettrack.store.schema import CURRENT_PLAN, SchemaPlan
+
+if TYPE_CHECKING:
+    from assettrack.domain.attachments import Attachment
+    from assettrack.domain.charges import Charge
+    from assettrack.domain.known_problems import KnownProblem
 
 
 class Store:
@@ -46,14 +49,33 @@ class Store:
         self.inspections = inspections(db)
         self.visits = visits(db)
         self.faults = faults(db)
-        self.attachments = attachments(db)  # what is known of each file; not the file itself
-        # Service charges live with the site's records; known problems are a small catalog.
-        self.charges: RecordRepository[Charge] = RecordRepository(
-            db, "charges", Charge, lambda c: datetime.combine(c.charged_on, time())
+        for lazy in ("attachments", "charges", "known_problems"):
+            self.__dict__.pop(lazy, None)  # made again, for this database, when first asked
+
+    # Made when first asked: their models are imported then, which most commands never do.
+
+    @cached_property
+    def attachments(self) -> RecordRepository[Attachment]:
+        """What is known of each attached file; not the file itself."""
+        from assettrack.store.repositories import attachments
+
+        return attachments(self.db)
+
+    @cached_property
+    def charges(self) -> RecordRepository[Charge]:
+        """Service charges, filed with the site's records."""
+        from assettrack.domain.charges import Charge
+
+        return RecordRepository(
+            self.db, "charges", Charge, lambda c: datetime.combine(c.charged_on, time())
         )
-        self.known_problems: CatalogRepository[KnownProblem] = CatalogRepository(
-            db, "known_problems", KnownProblem
-        )
+
+    @cached_property
+    def known_problems(self) -> CatalogRepository[KnownProblem]:
+        """The base of known problems: a small catalog."""
+        from assettrack.domain.known_problems import KnownProblem
+
+        return CatalogRepository(self.db, "known_problems", KnownProblem)
 
     @classmethod
     def open(

@@ -62,6 +62,11 @@ def test_weekdays_and_engineer_are_parsed() -> None:
     assert parsed.preferred_weekdays == ("mon", "thu")  # week order, once each
     assert parsed.engineer == "王工"
     assert plan(preferred_weekdays="fri; tue").preferred_weekdays == ("tue", "fri")
+    assert plan(preferred_weekdays="周四、星期一，礼拜天").preferred_weekdays == (
+        "mon",
+        "thu",
+        "sun",
+    )
     assert plan(preferred_weekdays=[]).preferred_weekdays == ()
 
 
@@ -368,3 +373,14 @@ def test_a_site_added_today_has_its_plan_start(tmp_path: Path) -> None:
         # An edit keeps it.
         edited = base.save_site({"customer_id": "Contoso", "name": "HQ 2"}, base=site)
         assert edited.visit_plan["starts_on"] == "2026-12-04"
+
+
+def test_a_site_form_takes_weekdays_as_a_chinese_user_writes_them() -> None:
+    from assettrack.domain.validation import build_site
+
+    site = build_site(
+        {"customer": "华为", "name": "机房", "preferred_weekdays": "周二；周四 星期六"}
+    )
+    assert site.visit_plan["preferred_weekdays"] == ["tue", "thu", "sat"]
+    with pytest.raises(ValidationError, match="preferred_weekdays"):
+        build_site({"customer": "华为", "name": "机房", "preferred_weekdays": "周八"})

@@ -406,16 +406,45 @@ def build_customer(values: Mapping[str, Any], base: Customer | None = None) -> C
     return customer
 
 
+# How weekdays are written besides mon..sun: English names, and Chinese (周四, 星期四, 礼拜四).
+_DAY_NAMES = {
+    **{
+        name: day
+        for day, name in zip(
+            WEEKDAYS,
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+            strict=True,
+        )
+    },
+    **{
+        f"{prefix}{number}": day
+        for prefix in ("周", "星期", "礼拜")
+        for number, day in zip("一二三四五六日", WEEKDAYS, strict=True)
+    },
+    **{f"{prefix}天": "sun" for prefix in ("周", "星期", "礼拜")},
+}
+# Lists are split at ; , spaces and the Chinese list marks 、，；
+WEEKDAY_SEPARATORS = r"[;,\s、，；]+"
+
+
+def weekday_of(text: str) -> str | None:
+    """``mon``..``sun`` for a weekday as a person writes it (``Thursday``, ``thurs``,
+    ``周四``, ``星期四``), None if it is not one."""
+    text = text.strip().casefold()
+    day = _DAY_NAMES.get(text) or (text[:3] if text.isascii() else text)
+    return day if day in WEEKDAYS else None
+
+
 def parse_weekdays(value: Any, p: _Collector) -> list[str]:
     if value is None or value == "":
         return []
-    parts = value if isinstance(value, list | tuple) else re.split(r"[;,\s]+", str(value))
+    parts = value if isinstance(value, list | tuple) else re.split(WEEKDAY_SEPARATORS, str(value))
     days = []
     for part in parts:
-        day = str(part).strip().casefold()[:3]
-        if not day:
+        if not str(part).strip():
             continue
-        if day not in WEEKDAYS:
+        day = weekday_of(str(part))
+        if day is None:
             p.add(
                 "preferred_weekdays",
                 part,

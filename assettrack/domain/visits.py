@@ -32,10 +32,9 @@ from typing import Any
 from assettrack.domain.errors import FieldProblem, ValidationError
 from assettrack.domain.models import Visit, VisitKind
 from assettrack.domain.texts import N_
-from assettrack.domain.validation import MAX_NAME, WEEKDAYS
+from assettrack.domain.validation import MAX_NAME, WEEKDAY_SEPARATORS, WEEKDAYS, weekday_of
 
 PHONE_RULES = ("when_no_faults", "always", "never")
-WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -124,15 +123,14 @@ def _day(value: Any) -> date | None:
 def _weekdays(value: Any, problems: list[FieldProblem]) -> tuple[str, ...] | None:
     """``["mon", "thu"]`` (or ``"mon;thu"``; full names too) as week-ordered abbreviations."""
     if isinstance(value, str):
-        value = [part for part in re.split(r"[;,\s]+", value) if part]
+        value = [part for part in re.split(WEEKDAY_SEPARATORS, value) if part]
     if not isinstance(value, list | tuple):
         problems.append(FieldProblem("preferred_weekdays", value, N_("must be a list of weekdays")))
         return None
     days: set[str] = set()
     for part in value:
-        text = part.strip().casefold() if isinstance(part, str) else ""
-        day = WEEKDAYS[WEEKDAY_NAMES.index(text)] if text in WEEKDAY_NAMES else text
-        if day not in WEEKDAYS:
+        day = weekday_of(part) if isinstance(part, str) else None
+        if day is None:
             problems.append(
                 FieldProblem(
                     "preferred_weekdays",

@@ -56,9 +56,7 @@ def _decoder(cls: type) -> Callable[[dict[str, Any]], Any]:
     fields = dataclasses.fields(cls)
     names = frozenset(f.name for f in fields)
     converters = [
-        (name, convert)
-        for name in names
-        if (convert := _converter(hints[name])) is not None
+        (name, convert) for name in names if (convert := _converter(hints[name])) is not None
     ]
     defaults: dict[str, Callable[[], Any]] = {}
     for f in fields:

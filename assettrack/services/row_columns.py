@@ -5,9 +5,9 @@ fields is worked out once per distinct combination of them rather than once per 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from itertools import count
+from itertools import count, repeat
 from typing import TYPE_CHECKING, Any
 
 from assettrack.store.asset_columns import FIELDS, AssetRow
@@ -33,21 +33,37 @@ def warranty_ends(
 
     The end depends only on the fields keyed here (the vendor and model through the period
     the rules give them), so it is worked out for one row of each key. A row's key is told
-    by a dict's ``setdefault`` in C, each key hashed once."""
+    by a dict's ``setdefault`` in C, each key hashed once; a field the same in every row is
+    left out of the key (most fleets leave their own end dates, months and extensions
+    alone), and a key of one field is that field, not a tuple."""
     period_for = register.rules.period_for
-    seen: dict[Any, int] = {}
-    model_at = list(map(seen.setdefault, zip(held["vendor"], held["model"], strict=True), count()))
+    model_at = _first_of(_keys([held["vendor"], held["model"]], len(rows)))
     periods = {at: period_for(rows[at].vendor, rows[at].model)[0] for at in set(model_at)}
-    seen = {}
-    keys = zip(
+    fields = [
         held["warranty_end"],
         held["warranty_start"],
         held["installed_on"],
         held["warranty_months"],
         held["warranty_extension_months"],
-        map(periods.__getitem__, model_at),
-        strict=True,
-    )
-    first_at = list(map(seen.setdefault, keys, count()))
+        list(map(periods.__getitem__, model_at)),
+    ]
+    first_at = _first_of(_keys(fields, len(rows)))
     end_of = register.warranty_ends()
     return first_at, {at: end_of(rows[at]) for at in set(first_at)}
+
+
+def _keys(fields: list[Sequence[Any]], length: int) -> Iterable[Any]:
+    """Each row's key of ``fields`` (columns of ``length`` rows), without the fields that
+    hold one value in every row (``count`` compares in C, mostly by identity)."""
+    varying = [field for field in fields if field and field.count(field[0]) != length]
+    if not varying:
+        return repeat(None, length)
+    if len(varying) == 1:
+        return varying[0]
+    return zip(*varying, strict=True)
+
+
+def _first_of(keys: Iterable[Any]) -> list[int]:
+    """For each key, the place of the first row with that key."""
+    seen: dict[Any, int] = {}
+    return list(map(seen.setdefault, keys, count()))

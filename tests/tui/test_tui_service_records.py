@@ -96,11 +96,19 @@ async def test_conflicts_are_shown_and_resolved(app_factory, demo_register, tmp_
     report = import_bundle(store, bundle)
     assert report.conflicts == 1
     app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        summary = app.screen.query_one("#conflicts-summary")
+        # The explanation and its keys wrap onto a second line at 80 columns, not cut.
+        assert summary.size.height == 2 and "t keeps theirs" in str(summary.render())
+    app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f7")
         await pilot.pause()
         assert isinstance(app.screen, ConflictsScreen)
         assert len(app.screen.query_one(FastTable).rows) == 1
+        assert app.screen.query_one("#conflicts-summary").size.height == 1
         await pilot.press("t")
         await pilot.pause()
         assert list_conflicts(store) == []

@@ -9,23 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import serial
-
 from assettrack.console.prompts import angle_prompt, bracket_prompt, exec_prompts
 
 _FRAMING = re.compile(r"^([5-8])([NEOMS])(1|1\.5|2)$")
-_PARITY = {
-    "N": serial.PARITY_NONE,
-    "E": serial.PARITY_EVEN,
-    "O": serial.PARITY_ODD,
-    "M": serial.PARITY_MARK,
-    "S": serial.PARITY_SPACE,
-}
-_STOPBITS = {
-    "1": serial.STOPBITS_ONE,
-    "1.5": serial.STOPBITS_ONE_POINT_FIVE,
-    "2": serial.STOPBITS_TWO,
-}
 
 
 def parse_framing(framing: str) -> tuple[int, str, float]:
@@ -36,8 +22,24 @@ def parse_framing(framing: str) -> tuple[int, str, float]:
             f"{framing!r} is not a line framing; write data bits, parity and stop bits, "
             "e.g. 8N1 or 7E1"
         )
+    # Here, not above: every command loads the plugins, whose types import this module, and
+    # few open a console (pyserial's import is about a millisecond).
+    import serial
+
+    parities = {
+        "N": serial.PARITY_NONE,
+        "E": serial.PARITY_EVEN,
+        "O": serial.PARITY_ODD,
+        "M": serial.PARITY_MARK,
+        "S": serial.PARITY_SPACE,
+    }
+    stop_bits = {
+        "1": serial.STOPBITS_ONE,
+        "1.5": serial.STOPBITS_ONE_POINT_FIVE,
+        "2": serial.STOPBITS_TWO,
+    }
     bits, parity, stop = match.groups()
-    return int(bits), _PARITY[parity], _STOPBITS[stop]
+    return int(bits), parities[parity], stop_bits[stop]
 
 
 @dataclass(frozen=True)

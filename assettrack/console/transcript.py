@@ -36,9 +36,7 @@ SECRET_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 # Values that follow those keywords but are keywords themselves.
-_NOT_SECRET = re.compile(
-    r"^(\d|irreversible-cipher|cipher|simple|hash|encryption)$", re.IGNORECASE
-)
+_NOT_SECRET = re.compile(r"^(\d|irreversible-cipher|cipher|simple|hash|encryption)$", re.IGNORECASE)
 
 Direction = Literal["sent", "received"]
 

@@ -39,8 +39,9 @@ needs_pty = pytest.mark.skipif(not HAS_PTY, reason="pseudo-terminals need Linux 
 
 def rendered(vendor: str, command: str, **state_changes: bool) -> str:
     """What the device prints for a command, straight from the simulator's renderer."""
-    console = CONSOLE_CLASSES[vendor](preset(vendor, **state_changes), SimOptions(), None,
-                                      threading.Event())  # type: ignore[arg-type]
+    console = CONSOLE_CLASSES[vendor](
+        preset(vendor, **state_changes), SimOptions(), None, threading.Event()
+    )  # type: ignore[arg-type]
     console.mode = "privileged" if vendor == "cisco" else "user"
     lines = console.execute(command)
     while lines and not lines[-1].strip():
@@ -54,8 +55,14 @@ def start(make_sim, make_session, transport, vendor, **options):
 
 
 def test_wake_login_paging_off_and_run(make_sim, make_session, transport, vendor):
-    _, session = start(make_sim, make_session, transport, vendor,
-                       login=("admin", CREDS.password), enable_secret=CREDS.enable_secret)
+    _, session = start(
+        make_sim,
+        make_session,
+        transport,
+        vendor,
+        login=("admin", CREDS.password),
+        enable_secret=CREDS.enable_secret,
+    )
 
     assert session.wake() == "login"
     session.login(CREDS)
@@ -83,8 +90,15 @@ def test_refused_paging_off_is_answered_page_by_page(make_sim, make_session, tra
 
 
 def test_privileged_mode_may_turn_paging_off_when_user_mode_may_not(make_sim, make_session):
-    _, session = start(make_sim, make_session, "tcp", "cisco", refuse_paging_off=True,
-                       login=("admin", CREDS.password), enable_secret=CREDS.enable_secret)
+    _, session = start(
+        make_sim,
+        make_session,
+        "tcp",
+        "cisco",
+        refuse_paging_off=True,
+        login=("admin", CREDS.password),
+        enable_secret=CREDS.enable_secret,
+    )
     session.start(CREDS)
     assert session.privileged and session.paging_disabled
     session.run("show ip interface brief")
@@ -92,17 +106,26 @@ def test_privileged_mode_may_turn_paging_off_when_user_mode_may_not(make_sim, ma
 
 
 def test_console_silent_until_enter(make_sim, make_session, transport):
-    _, session = start(make_sim, make_session, transport, "cisco",
-                       faults=frozenset({"silent_until_enter"}))
+    _, session = start(
+        make_sim, make_session, transport, "cisco", faults=frozenset({"silent_until_enter"})
+    )
     assert session.wake() == "prompt"
     assert "uptime is" in session.run("show version")
 
 
 def test_log_lines_before_the_prompt_do_not_confuse_it(make_sim, make_session, transport):
-    logs = ("*Mar 14 09:31:02.123: %LINK-3-UPDOWN: Interface GigabitEthernet1/0/3, changed "
-            "state to up", "*Mar 14 09:31:03.001: %SYS-5-CONFIG_I: Configured from console>")
-    _, session = start(make_sim, make_session, transport, "cisco", console_logs=logs,
-                       login=("admin", CREDS.password))
+    logs = (
+        "*Mar 14 09:31:02.123: %LINK-3-UPDOWN: Interface GigabitEthernet1/0/3, changed state to up",
+        "*Mar 14 09:31:03.001: %SYS-5-CONFIG_I: Configured from console>",
+    )
+    _, session = start(
+        make_sim,
+        make_session,
+        transport,
+        "cisco",
+        console_logs=logs,
+        login=("admin", CREDS.password),
+    )
     session.wake()
     session.login(USER_ONLY)
     assert session.prompt == "Router>"
@@ -110,16 +133,14 @@ def test_log_lines_before_the_prompt_do_not_confuse_it(make_sim, make_session, t
 
 
 def test_silence_is_no_response(make_sim, make_session, transport):
-    _, session = start(make_sim, make_session, transport, "cisco",
-                       faults=frozenset({"silence"}))
+    _, session = start(make_sim, make_session, transport, "cisco", faults=frozenset({"silence"}))
     with pytest.raises(NoResponse, match="cable") as caught:
         session.wake(attempts=2)
     assert "baud" in str(caught.value)
 
 
 def test_garbage_names_the_line_speed(make_sim, make_session, transport):
-    _, session = start(make_sim, make_session, transport, "cisco",
-                       faults=frozenset({"garbage"}))
+    _, session = start(make_sim, make_session, transport, "cisco", faults=frozenset({"garbage"}))
     with pytest.raises(GarbageReceived) as caught:
         session.wake()
     message = str(caught.value)
@@ -141,8 +162,9 @@ def test_wrong_line_speed_on_a_pty_is_garbage_and_autobaud_finds_the_right_one(
 
 def test_disconnect_mid_output_keeps_the_partial_transcript(make_sim, make_session, transport):
     # Paced output, so the first half is on the wire before the line drops.
-    _, session = start(make_sim, make_session, transport, "cisco", baud=115200,
-                       faults=frozenset({"disconnect"}))
+    _, session = start(
+        make_sim, make_session, transport, "cisco", baud=115200, faults=frozenset({"disconnect"})
+    )
     session.wake()
     with pytest.raises(Disconnected) as caught:
         session.run("show version")
@@ -151,30 +173,50 @@ def test_disconnect_mid_output_keeps_the_partial_transcript(make_sim, make_sessi
 
 
 def test_slow_login_within_the_deadline_succeeds(make_sim, make_session, transport):
-    _, session = start(make_sim, make_session, transport, "cisco", slow_login_delay=0.5,
-                       faults=frozenset({"slow_login"}), login=("admin", CREDS.password))
+    _, session = start(
+        make_sim,
+        make_session,
+        transport,
+        "cisco",
+        slow_login_delay=0.5,
+        faults=frozenset({"slow_login"}),
+        login=("admin", CREDS.password),
+    )
     assert session.wake(attempts=6) == "login"
     session.login(USER_ONLY)
     assert session.prompt == "Router>"
 
 
 def test_slow_login_beyond_the_wake_attempts_is_no_response(make_sim, make_session):
-    _, session = start(make_sim, make_session, "tcp", "cisco", slow_login_delay=30,
-                       faults=frozenset({"slow_login"}), login=("admin", CREDS.password))
+    _, session = start(
+        make_sim,
+        make_session,
+        "tcp",
+        "cisco",
+        slow_login_delay=30,
+        faults=frozenset({"slow_login"}),
+        login=("admin", CREDS.password),
+    )
     with pytest.raises(NoResponse):
         session.wake(attempts=2)
 
 
 def test_slow_login_beyond_the_deadline_is_timeout(make_sim, make_session):
-    _, session = start(make_sim, make_session, "tcp", "cisco", slow_login_delay=30,
-                       faults=frozenset({"slow_login"}), login=("admin", CREDS.password))
+    _, session = start(
+        make_sim,
+        make_session,
+        "tcp",
+        "cisco",
+        slow_login_delay=30,
+        faults=frozenset({"slow_login"}),
+        login=("admin", CREDS.password),
+    )
     with pytest.raises(Timeout):
         session.wake(attempts=50, timeout=0.8)
 
 
 def test_wrong_password_is_login_failed(make_sim, make_session, transport, vendor):
-    _, session = start(make_sim, make_session, transport, vendor,
-                       login=("admin", CREDS.password))
+    _, session = start(make_sim, make_session, transport, vendor, login=("admin", CREDS.password))
     session.wake()
     with pytest.raises(LoginFailed, match="refused the login for user 'admin'") as caught:
         session.login(Credentials("admin", "not-the-password"))
@@ -192,8 +234,14 @@ def test_login_without_credentials_says_so(make_sim, make_session):
 def test_wrong_enable_secret_is_login_failed_and_the_session_stays_usable(
     make_sim, make_session, transport
 ):
-    _, session = start(make_sim, make_session, transport, "cisco",
-                       login=("admin", CREDS.password), enable_secret=CREDS.enable_secret)
+    _, session = start(
+        make_sim,
+        make_session,
+        transport,
+        "cisco",
+        login=("admin", CREDS.password),
+        enable_secret=CREDS.enable_secret,
+    )
     session.wake()
     with pytest.raises(LoginFailed, match="enable secret"):
         session.login(Credentials("admin", CREDS.password, "wrong-secret"))
@@ -224,10 +272,15 @@ def test_unknown_command_is_rejected_with_the_device_message(
     assert session.run(STATUS[vendor]).splitlines()[0].startswith(("Interface", "PHY"))
 
 
-def test_transcript_redacts_passwords_and_configuration_secrets(make_sim, make_session,
-                                                                transport):
-    _, session = start(make_sim, make_session, transport, "cisco",
-                       login=("admin", CREDS.password), enable_secret=CREDS.enable_secret)
+def test_transcript_redacts_passwords_and_configuration_secrets(make_sim, make_session, transport):
+    _, session = start(
+        make_sim,
+        make_session,
+        transport,
+        "cisco",
+        login=("admin", CREDS.password),
+        enable_secret=CREDS.enable_secret,
+    )
     session.start(CREDS)
     config = session.run("show running-config")
     assert "0822455D0A16" in config  # the raw output is the caller's; the record is not
@@ -235,8 +288,15 @@ def test_transcript_redacts_passwords_and_configuration_secrets(make_sim, make_s
     redacted = session.transcript.redacted()
     events = session.transcript.redacted_events()
     everything = redacted + "".join(e.text for e in events)
-    for secret in (CREDS.password, CREDS.enable_secret, "0822455D0A16", "$1$mERr",
-                   "n3tw0rkRO", "13061E010803", "045802150C2E"):
+    for secret in (
+        CREDS.password,
+        CREDS.enable_secret,
+        "0822455D0A16",
+        "$1$mERr",
+        "n3tw0rkRO",
+        "13061E010803",
+        "045802150C2E",
+    ):
         assert secret not in everything
     assert "enable secret 5 ******" in redacted
     assert "snmp-server community ****** RO" in redacted
@@ -309,11 +369,15 @@ def test_output_parses_with_ntc_templates_when_installed(make_sim, make_session,
     sim = make_sim(transport, "cisco")
     session = make_session(sim.url)
     session.start()
-    version = parse.parse_output(platform="cisco_ios", command="show version",
-                                 data=session.run("show version"))
+    version = parse.parse_output(
+        platform="cisco_ios", command="show version", data=session.run("show version")
+    )
     assert version[0]["serial"] == ["FCW2123L0AB"]
-    brief = parse.parse_output(platform="cisco_ios", command="show ip interface brief",
-                               data=session.run("show ip interface brief"))
+    brief = parse.parse_output(
+        platform="cisco_ios",
+        command="show ip interface brief",
+        data=session.run("show ip interface brief"),
+    )
     assert len(brief) == len(preset("cisco").interfaces)
 
 
@@ -322,7 +386,15 @@ def test_huawei_profile_is_used_for_huawei(make_sim, make_session):
     sim = make_sim("tcp", "huawei")
     session = make_session(sim.url, HUAWEI_VRP)
     session.start()
-    for command in ("display version", "display device", "display esn", "display fan",
-                    "display power", "display cpu-usage", "display memory-usage",
-                    "display temperature all", "display alarm active"):
+    for command in (
+        "display version",
+        "display device",
+        "display esn",
+        "display fan",
+        "display power",
+        "display cpu-usage",
+        "display memory-usage",
+        "display temperature all",
+        "display alarm active",
+    ):
         assert session.run(command).strip(), command

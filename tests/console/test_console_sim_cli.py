@@ -18,9 +18,21 @@ RUN = "from assettrack.console.simulator.cli import main; raise SystemExit(main(
 @pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C is a POSIX signal here")
 def test_sim_serves_until_interrupted():
     proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; " + RUN, "--vendor", "huawei", "--tcp", "0",
-         "--login", "admin:pw", "--failed-fan"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; " + RUN,
+            "--vendor",
+            "huawei",
+            "--tcp",
+            "0",
+            "--login",
+            "admin:pw",
+            "--failed-fan",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         preexec_fn=ctrl_c_works,
     )
     try:

@@ -35,15 +35,25 @@ def test_open_errors_speak_to_the_engineer():
     denied = open_error("/dev/ttyUSB0", serial.SerialException(errno.EACCES, "denied"))
     assert isinstance(denied, PortPermissionDenied)
     assert "dialout" in str(denied) and "uucp" in str(denied)
-    busy = open_error("/dev/ttyUSB0", serial.SerialException(
-        errno.EWOULDBLOCK, "Could not exclusively lock port /dev/ttyUSB0"))
+    busy = open_error(
+        "/dev/ttyUSB0",
+        serial.SerialException(errno.EWOULDBLOCK, "Could not exclusively lock port /dev/ttyUSB0"),
+    )
     assert isinstance(busy, PortBusy)
-    windows_busy = open_error("COM3", serial.SerialException(
-        "could not open port 'COM3': PermissionError(13, 'Access is denied.', None, 5)"))
+    windows_busy = open_error(
+        "COM3",
+        serial.SerialException(
+            "could not open port 'COM3': PermissionError(13, 'Access is denied.', None, 5)"
+        ),
+    )
     assert isinstance(windows_busy, PortBusy)
-    missing = open_error("COM7", serial.SerialException(
-        "could not open port 'COM7': FileNotFoundError(2, 'The system cannot find the file "
-        "specified.', None, 2)"))
+    missing = open_error(
+        "COM7",
+        serial.SerialException(
+            "could not open port 'COM7': FileNotFoundError(2, 'The system cannot find the file "
+            "specified.', None, 2)"
+        ),
+    )
     assert isinstance(missing, PortNotFound)
 
 
@@ -65,8 +75,9 @@ def test_paging_markers_and_their_erasers_are_removed():
 
 
 def test_garbage_detection():
-    assert looks_like_garbage(bytes([0xF8, 0x80, 0xFE, 0x00, 0xE0, 0x9E]).decode("utf-8",
-                                                                                 "replace"))
+    assert looks_like_garbage(
+        bytes([0xF8, 0x80, 0xFE, 0x00, 0xE0, 0x9E]).decode("utf-8", "replace")
+    )
     assert not looks_like_garbage("Router>")
     assert not looks_like_garbage("温度 正常 Router>")  # real text in other scripts is fine
 
@@ -101,14 +112,16 @@ def test_prompt_credentials_ask_the_callback():
         return {"Username": "admin", "Password": "pw", "Enable secret": "en"}[label]
 
     assert resolve_credentials("prompt", prompt=ask, ask_enable=True) == Credentials(
-        "admin", "pw", "en")
+        "admin", "pw", "en"
+    )
     assert asked == [("Username", False), ("Password", True), ("Enable secret", True)]
     with pytest.raises(CredentialsError, match="nobody can be asked"):
         resolve_credentials("prompt")
 
 
-@pytest.mark.skipif(importlib.util.find_spec("keyring") is not None,
-                    reason="keyring is installed here")
+@pytest.mark.skipif(
+    importlib.util.find_spec("keyring") is not None, reason="keyring is installed here"
+)
 def test_keyring_credentials_without_keyring_installed():
     with pytest.raises(CredentialsError, match="'keyring' package"):
         resolve_credentials("keyring:assettrack/admin")
@@ -134,8 +147,10 @@ def test_console_package_never_imports_the_ui_toolkit():
     import subprocess
     import sys
 
-    code = ("import sys, assettrack.console, assettrack.console.simulator, "
-            "assettrack.console.simulator.cli; sys.exit('textual' in sys.modules)")
+    code = (
+        "import sys, assettrack.console, assettrack.console.simulator, "
+        "assettrack.console.simulator.cli; sys.exit('textual' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
@@ -145,8 +160,12 @@ def test_a_secret_split_over_two_reads_is_still_masked() -> None:
     transcript = Transcript()
     transcript.add_secret("hunter2")
     transcript.record_sent(b"hunter2\r", secret=True)
-    for chunk in (b"Router#show run\r\nsnmp-server comm", b"unity n3tw0", b"rkRO RO\r\nhun",
-                  b"ter2 is typed\r\nRouter#"):
+    for chunk in (
+        b"Router#show run\r\nsnmp-server comm",
+        b"unity n3tw0",
+        b"rkRO RO\r\nhun",
+        b"ter2 is typed\r\nRouter#",
+    ):
         transcript.record_received(chunk)
     events = transcript.redacted_events()
     joined = "".join(e.text for e in events if e.direction == "received")

@@ -48,8 +48,10 @@ class CiscoConsole(DeviceConsole):
         return "\r\n% Login invalid\r\n\r\n"
 
     def logout_text(self) -> str:
-        return (f"\r\n\r\n{self.state.hostname} con0 is now available\r\n\r\n\r\n\r\n"
-                "Press RETURN to get started.\r\n\r\n")
+        return (
+            f"\r\n\r\n{self.state.hostname} con0 is now available\r\n\r\n\r\n\r\n"
+            "Press RETURN to get started.\r\n\r\n"
+        )
 
     def error_lines(self, kind: str, column: int, line: str) -> list[str]:
         if kind == "ambiguous":
@@ -137,7 +139,7 @@ class CiscoConsole(DeviceConsole):
             "",
             "Cisco IOS-XE software, Copyright (c) 2005-2020 by cisco Systems, Inc.",
             "All rights reserved.  Certain components of Cisco IOS-XE software are",
-            "licensed under the GNU General Public License (\"GPL\") Version 2.0.",
+            'licensed under the GNU General Public License ("GPL") Version 2.0.',
             "",
             "",
             "ROM: IOS-XE ROMMON",
@@ -167,8 +169,7 @@ class CiscoConsole(DeviceConsole):
             "ipbasek9            Smart License    ipbasek9",
             "",
             "",
-            f"cisco {s.model} (MIPS) processor (revision AB0) with 795338K/6147K bytes of "
-            "memory.",
+            f"cisco {s.model} (MIPS) processor (revision AB0) with 795338K/6147K bytes of memory.",
             f"Processor board ID {s.serial}",
             "2 Virtual Ethernet interfaces",
             f"{sum(1 for i in s.interfaces if i.name.startswith('Gig'))} Gigabit Ethernet "
@@ -211,13 +212,18 @@ class CiscoConsole(DeviceConsole):
             if not psu.present:
                 continue
             name = f"Switch {psu.name[0]} - Power Supply {psu.name[1:]}"
-            lines += [f'NAME: "{name}", DESCR: "{name}"',
-                      f"PID: {psu.model:<18}, VID: V02  , SN: {psu.serial}", ""]
+            lines += [
+                f'NAME: "{name}", DESCR: "{name}"',
+                f"PID: {psu.model:<18}, VID: V02  , SN: {psu.serial}",
+                "",
+            ]
         return lines
 
     def show_fans(self) -> list[str]:
-        lines = [f"Switch 1 {name} is {'OK' if status == 'ok' else 'FAULTY'}"
-                 for name, status in self.state.fans.items()]
+        lines = [
+            f"Switch 1 {name} is {'OK' if status == 'ok' else 'FAULTY'}"
+            for name, status in self.state.fans.items()
+        ]
         return [*lines, "FAN PS-1 is OK", "FAN PS-2 is NOT PRESENT"]
 
     def show_temperature(self) -> list[str]:
@@ -248,8 +254,10 @@ class CiscoConsole(DeviceConsole):
                 lines.append(f"{psu.name:<3} Not Present")
                 continue
             status, good = ("OK", "Good") if psu.ok else ("No Input Power", "Bad")
-            lines.append(f"{psu.name:<3} {psu.model:<19} {psu.serial:<11} {status:<16} "
-                         f"{good:<8} {good:<8} {psu.watts}")
+            lines.append(
+                f"{psu.name:<3} {psu.model:<19} {psu.serial:<11} {status:<16} "
+                f"{good:<8} {good:<8} {psu.watts}"
+            )
         return lines
 
     def show_environment_all(self) -> list[str]:
@@ -263,16 +271,23 @@ class CiscoConsole(DeviceConsole):
             " PID Runtime(ms)     Invoked      uSecs   5Sec   1Min   5Min TTY Process ",
         ]
         processes = [
-            (1, 0, 6, 0, "Chunk Manager"), (2, 2345, 1812231, 1, "Load Meter"),
-            (3, 0, 1, 0, "PKI Trustpool"), (4, 91234, 10543, 8653, "Check heaps"),
-            (5, 0, 1, 0, "Pool Manager"), (6, 12, 4, 3000, "DiscardQ Background Mgr"),
-            (7, 0, 2, 0, "Timers"), (8, 45, 1234, 36, "WATCH_AFS"),
-            (84, 998811, 2233445, 447, "IOSD ipc task"), (92, 23311, 88122, 264, "ARP Input"),
+            (1, 0, 6, 0, "Chunk Manager"),
+            (2, 2345, 1812231, 1, "Load Meter"),
+            (3, 0, 1, 0, "PKI Trustpool"),
+            (4, 91234, 10543, 8653, "Check heaps"),
+            (5, 0, 1, 0, "Pool Manager"),
+            (6, 12, 4, 3000, "DiscardQ Background Mgr"),
+            (7, 0, 2, 0, "Timers"),
+            (8, 45, 1234, 36, "WATCH_AFS"),
+            (84, 998811, 2233445, 447, "IOSD ipc task"),
+            (92, 23311, 88122, 264, "ARP Input"),
         ]
         for pid, runtime, invoked, usecs, name in processes:
             share = cpu * 0.4 if name == "IOSD ipc task" else 0.0
-            lines.append(f"{pid:>4}{runtime:>12}{invoked:>12}{usecs:>11}{share:>6.2f}%"
-                         f"{share:>6.2f}%{share:>6.2f}%{0:>4} {name:<16} ")
+            lines.append(
+                f"{pid:>4}{runtime:>12}{invoked:>12}{usecs:>11}{share:>6.2f}%"
+                f"{share:>6.2f}%{share:>6.2f}%{0:>4} {name:<16} "
+            )
         return lines
 
     def show_memory(self) -> list[str]:
@@ -348,8 +363,7 @@ class CiscoConsole(DeviceConsole):
     def show_running(self) -> list[str]:
         body = self._configuration(saved=False)
         size = sum(len(line) + 1 for line in body)
-        return ["Building configuration...", "", f"Current configuration : {size} bytes",
-                *body, ""]
+        return ["Building configuration...", "", f"Current configuration : {size} bytes", *body, ""]
 
     def show_startup(self) -> list[str]:
         body = self._configuration(saved=True)
@@ -364,8 +378,7 @@ class CiscoConsole(DeviceConsole):
         changed_at = s.clock - timedelta(minutes=20) if s.unsaved_lines else saved_at
         lines = [
             "!",
-            f"! Last configuration change at {_stamp(saved_at if saved else changed_at)} "
-            f"by {user}",
+            f"! Last configuration change at {_stamp(saved_at if saved else changed_at)} by {user}",
             f"! NVRAM config last updated at {_stamp(saved_at)} by {user}",
             "!",
             f"version {'.'.join(s.version.split('.')[:2])}",

@@ -50,7 +50,7 @@ def comware_uptime(uptime: timedelta) -> str:
 def short_name(name: str) -> str:
     for long, short in _SHORT_NAMES:
         if name.startswith(long):
-            return short + name[len(long):]
+            return short + name[len(long) :]
     return name
 
 
@@ -173,7 +173,7 @@ class ComwareConsole(DeviceConsole):
     def display_manuinfo(self) -> list[str]:
         s = self.state
         made = (s.clock - timedelta(days=700)).date()
-        mac = "-".join(s.mac.replace(":", "")[i: i + 4] for i in (0, 4, 8)).upper()
+        mac = "-".join(s.mac.replace(":", "")[i : i + 4] for i in (0, 4, 8)).upper()
         lines = [
             "Slot 1 CPU 0:",
             f"DEVICE_NAME          : {s.model}",
@@ -222,13 +222,15 @@ class ComwareConsole(DeviceConsole):
         ]
         for psu in self.state.power_supplies:
             if not psu.present:
-                lines.append(f" {psu.name:<8}{'Absent':<9}{'--':<7}{'--':<12}{'--':<12}"
-                             f"{'--':<11}--")
+                lines.append(
+                    f" {psu.name:<8}{'Absent':<9}{'--':<7}{'--':<12}{'--':<12}{'--':<11}--"
+                )
                 continue
             state = "Normal" if psu.ok else "Fault"
             watts = str(psu.watts) if psu.ok else "0"
-            lines.append(f" {psu.name:<8}{state:<9}{'AC':<7}{'--':<12}{'--':<12}"
-                         f"{watts:<11}Port-to-power")
+            lines.append(
+                f" {psu.name:<8}{state:<9}{'AC':<7}{'--':<12}{'--':<12}{watts:<11}Port-to-power"
+            )
         return lines
 
     def display_cpu(self) -> list[str]:
@@ -280,8 +282,9 @@ class ComwareConsole(DeviceConsole):
         for itf in routed:
             link = "UP" if itf.up and itf.admin_up else ("ADM" if not itf.admin_up else "DOWN")
             protocol = "UP(s)" if itf.name == "NULL0" else ("UP" if link == "UP" else "DOWN")
-            lines.append(f"{short_name(itf.name):<21}{link:<5}{protocol:<9}{itf.ip or '--':<16}"
-                         .rstrip())
+            lines.append(
+                f"{short_name(itf.name):<21}{link:<5}{protocol:<9}{itf.ip or '--':<16}".rstrip()
+            )
         lines += [
             "",
             "Brief information on interfaces in bridge mode:",
@@ -300,8 +303,7 @@ class ComwareConsole(DeviceConsole):
                 duplex = "F(a)"
             else:
                 link, speed, duplex = "DOWN", "auto", "A"
-            lines.append(f"{short_name(itf.name):<21}{link:<5}{speed:<8}{duplex:<7}"
-                         f"{'A':<5}1")
+            lines.append(f"{short_name(itf.name):<21}{link:<5}{speed:<8}{duplex:<7}{'A':<5}1")
         return lines
 
     def display_current_configuration(self) -> list[str]:

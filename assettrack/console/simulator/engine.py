@@ -100,7 +100,10 @@ class DeviceConsole:
     blank_before_prompt: ClassVar[bool] = False
 
     def __init__(
-        self, state: DeviceState, options: SimOptions, channel: Channel,
+        self,
+        state: DeviceState,
+        options: SimOptions,
+        channel: Channel,
         stop: threading.Event,
     ) -> None:
         self.state = state
@@ -220,8 +223,11 @@ class DeviceConsole:
 
     def _resolve(self, words: list[str]) -> tuple[Command, list[str]]:
         level = MODES[self.mode]
-        candidates = [c for c in self.commands
-                      if MODES[c.mode] <= level and (c.mode != "system" or self.mode == "system")]
+        candidates = [
+            c
+            for c in self.commands
+            if MODES[c.mode] <= level and (c.mode != "system" or self.mode == "system")
+        ]
         for i, word in enumerate(words):
             word = word.lower()
             longer = [c for c in candidates if len(c.words) > i]

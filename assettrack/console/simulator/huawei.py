@@ -114,8 +114,7 @@ class HuaweiConsole(DeviceConsole):
         if args[1].lower() != "temporary"[: len(args[1])] or len(args) > 2:
             raise CommandError("invalid", 2)
         self.screen_length = length
-        return ["Info: The configuration takes effect on the current user terminal "
-                "interface only."]
+        return ["Info: The configuration takes effect on the current user terminal interface only."]
 
     def _system_view(self, args: list[str]) -> list[str]:
         self.mode = "system"
@@ -150,8 +149,7 @@ class HuaweiConsole(DeviceConsole):
             "BootROM       Version   : 020b.0001",
             "BootLoad      Version   : 020b.0001",
             "CPLD          Version   : 0106",
-            f"Software      Version   : VRP (R) Software, Version {s.software_image} "
-            f"({s.version})",
+            f"Software      Version   : VRP (R) Software, Version {s.software_image} ({s.version})",
             "FLASH         Version   : 0000.0000",
         ]
 
@@ -160,25 +158,27 @@ class HuaweiConsole(DeviceConsole):
         row = "{:<5}{:<5}{:<23}{:<10}{:<9}{:<13}{:<10}{:<10}"
         lines = [
             f"{s.model}'s Device status:",
-            row.format("Slot", "Sub", "Type", "Online", "Power", "Register", "Alarm",
-                       "Primary"),
+            row.format("Slot", "Sub", "Type", "Online", "Power", "Register", "Alarm", "Primary"),
             _RULE,
         ]
         board_alarm = "Normal"
         if any(s.temperature_state(n) != "ok" for n in s.temperatures):
             board_alarm = "Abnormal"
-        lines.append(row.format("0", "-", s.model, "Present", "PowerOn", "Registered",
-                                board_alarm, "Master"))
+        lines.append(
+            row.format("0", "-", s.model, "Present", "PowerOn", "Registered", board_alarm, "Master")
+        )
         for psu in s.power_supplies:
             if psu.present:
                 alarm = "Normal" if psu.ok else "Abnormal"
                 power = "PowerOn" if psu.ok else "PowerOff"
-                lines.append(row.format("", psu.name, "POWER", "Present", power,
-                                        "Registered", alarm, "NA"))
+                lines.append(
+                    row.format("", psu.name, "POWER", "Present", power, "Registered", alarm, "NA")
+                )
         for name, status in s.fans.items():
             alarm = "Normal" if status == "ok" else "Abnormal"
-            lines.append(row.format("", name, "FAN", "Present", "PowerOn", "Registered",
-                                    alarm, "NA"))
+            lines.append(
+                row.format("", name, "FAN", "Present", "PowerOn", "Registered", alarm, "NA")
+            )
         return [line.rstrip() for line in lines]
 
     def display_esn(self) -> list[str]:
@@ -187,8 +187,11 @@ class HuaweiConsole(DeviceConsole):
     def display_elabel_brief(self) -> list[str]:
         s = self.state
         row = "{:<12}{:<20}{:<24}{}"
-        lines = [row.format("Slot", "BoardType", "BarCode", "Description"), _RULE,
-                 row.format("0", s.model, s.serial, f"{s.model} Mainboard")]
+        lines = [
+            row.format("Slot", "BoardType", "BarCode", "Description"),
+            _RULE,
+            row.format("0", s.model, s.serial, f"{s.model} Mainboard"),
+        ]
         for psu in s.power_supplies:
             if psu.present:
                 lines.append(row.format(psu.name, psu.model, psu.serial, "Power Module"))
@@ -205,8 +208,10 @@ class HuaweiConsole(DeviceConsole):
         for name, value in s.temperatures.items():
             upper = s.limits(name)[0]
             status = "NORMAL" if s.temperature_state(name) == "ok" else "ABNORMAL"
-            lines.append(f"{'0':<6}{'NA':<7}{name:<7}{status:<9}{value:<11}{0:<10}"
-                         f"{4:<12}{upper:<10}{upper - 5}")
+            lines.append(
+                f"{'0':<6}{'NA':<7}{name:<7}{status:<9}{value:<11}{0:<10}"
+                f"{4:<12}{upper:<10}{upper - 5}"
+            )
         return lines
 
     def display_fan(self) -> list[str]:
@@ -219,8 +224,10 @@ class HuaweiConsole(DeviceConsole):
             ok = status == "ok"
             speed = "50%" if ok else "0%"
             state = "Normal" if ok else "Abnormal"
-            lines.append(f" {'0':<6}{index:<7}{f'[{index}-{index}]':<8}{'YES':<9}{'YES':<10}"
-                         f"{speed:<7}{'AUTO':<9}{state:<10}Side-to-Back")
+            lines.append(
+                f" {'0':<6}{index:<7}{f'[{index}-{index}]':<8}{'YES':<9}{'YES':<10}"
+                f"{speed:<7}{'AUTO':<9}{state:<10}Side-to-Back"
+            )
         return lines
 
     def display_power(self) -> list[str]:
@@ -291,41 +298,42 @@ class HuaweiConsole(DeviceConsole):
             if itf.name == "NULL0":
                 proto = "up(s)"
             uti = "0.01%" if itf.up and itf.admin_up else "0%"
-            lines.append(f"{itf.name:<28}{phy:<6}{proto:<9}{uti:>6}{uti:>7}"
-                         f"{0:>11}{0:>11}")
+            lines.append(f"{itf.name:<28}{phy:<6}{proto:<9}{uti:>6}{uti:>7}{0:>11}{0:>11}")
         return lines
 
     def display_alarm_active(self) -> list[str]:
         lines = [_RULE, "Index  Level     Date       Time      Info", _RULE]
-        level = {"critical": "Critical", "major": "Major", "minor": "Minor",
-                 "warning": "Warning"}
+        level = {"critical": "Critical", "major": "Major", "minor": "Minor", "warning": "Warning"}
         index = 0
         for alarm in sorted(self.state.alarms, key=lambda a: a.time):
             if alarm.severity not in level:
                 continue  # informational events are not alarms
             index += 1
             t = alarm.time
-            lines.append(f"{index:<7}{level[alarm.severity]:<10}{t:%Y-%m-%d %H:%M:%S} "
-                         f"{alarm.text}")
+            lines.append(f"{index:<7}{level[alarm.severity]:<10}{t:%Y-%m-%d %H:%M:%S} {alarm.text}")
         if not index:
             lines.append("No alarm found.")
         return [*lines, _RULE]
 
     def display_trapbuffer(self) -> list[str]:
         alarms = sorted(self.state.alarms, key=lambda a: a.time, reverse=True)
-        lines = ["Trapping buffer configuration and contents : enabled",
-                 "Allowed max buffer size : 1024",
-                 "Actual buffer size : 256",
-                 "Channel number : 3 , Channel name : trapbuffer",
-                 "Dropped messages : 0",
-                 "Overwritten messages : 0",
-                 f"Current messages : {len(alarms)}",
-                 ""]
+        lines = [
+            "Trapping buffer configuration and contents : enabled",
+            "Allowed max buffer size : 1024",
+            "Actual buffer size : 256",
+            "Channel number : 3 , Channel name : trapbuffer",
+            "Dropped messages : 0",
+            "Overwritten messages : 0",
+            f"Current messages : {len(alarms)}",
+            "",
+        ]
         for alarm in alarms:
             t = alarm.time
-            lines.append(f"#{t:%b %d %Y %H:%M:%S} {self.state.hostname} "
-                         f"{alarm.facility}/{SEVERITY_LEVEL.get(alarm.severity, 5)}/"
-                         f"{alarm.mnemonic}:{alarm.text}")
+            lines.append(
+                f"#{t:%b %d %Y %H:%M:%S} {self.state.hostname} "
+                f"{alarm.facility}/{SEVERITY_LEVEL.get(alarm.severity, 5)}/"
+                f"{alarm.mnemonic}:{alarm.text}"
+            )
         return lines
 
     def display_current_configuration(self) -> list[str]:
@@ -367,7 +375,7 @@ class HuaweiConsole(DeviceConsole):
             lines.append("#")
         lines += [
             "snmp-agent",
-            "snmp-agent community read cipher %^%#u$Z=P\"gj`3k-vT2u[QCyG1Zb%^%#",
+            'snmp-agent community read cipher %^%#u$Z=P"gj`3k-vT2u[QCyG1Zb%^%#',
             "snmp-agent sys-info version v2c v3",
             "#",
             *s.config_lines,

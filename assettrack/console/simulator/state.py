@@ -66,7 +66,7 @@ class DeviceState:
         return self.temperature_limits.get(sensor, DEFAULT_LIMITS)
 
     def temperature_state(self, sensor: str) -> str:
-        """"ok", "warning" or "critical" for one sensor."""
+        """ "ok", "warning" or "critical" for one sensor."""
         warning, critical = self.limits(sensor)
         value = self.temperatures[sensor]
         if value >= critical:
@@ -86,8 +86,7 @@ def cisco_state(**changes: object) -> DeviceState:
     clock = datetime(2025, 3, 14, 9, 30, 0)
     interfaces = [Interface("Vlan1", ip="10.20.0.2")]
     interfaces += [
-        Interface(f"GigabitEthernet1/0/{n}", up=n % 5 != 0, admin_up=n != 24)
-        for n in range(1, 25)
+        Interface(f"GigabitEthernet1/0/{n}", up=n % 5 != 0, admin_up=n != 24) for n in range(1, 25)
     ]
     interfaces += [Interface("GigabitEthernet0/0", ip="192.168.0.2")]
     state = DeviceState(
@@ -110,10 +109,20 @@ def cisco_state(**changes: object) -> DeviceState:
         ],
         interfaces=interfaces,
         alarms=[
-            Alarm(clock - timedelta(days=2, hours=3), "info", "LINK", "UPDOWN",
-                  "Interface GigabitEthernet1/0/5, changed state to down"),
-            Alarm(clock - timedelta(hours=5), "info", "SYS", "CONFIG_I",
-                  "Configured from console by admin on console"),
+            Alarm(
+                clock - timedelta(days=2, hours=3),
+                "info",
+                "LINK",
+                "UPDOWN",
+                "Interface GigabitEthernet1/0/5, changed state to down",
+            ),
+            Alarm(
+                clock - timedelta(hours=5),
+                "info",
+                "SYS",
+                "CONFIG_I",
+                "Configured from console by admin on console",
+            ),
         ],
         clock=clock,
     )
@@ -123,11 +132,15 @@ def cisco_state(**changes: object) -> DeviceState:
 def huawei_state(**changes: object) -> DeviceState:
     """A healthy Huawei campus switch running VRP V200."""
     clock = datetime(2025, 3, 14, 9, 30, 0)
-    interfaces = [Interface(f"GigabitEthernet0/0/{n}", up=n % 4 != 0, admin_up=n != 24)
-                  for n in range(1, 25)]
+    interfaces = [
+        Interface(f"GigabitEthernet0/0/{n}", up=n % 4 != 0, admin_up=n != 24) for n in range(1, 25)
+    ]
     interfaces += [Interface(f"XGigabitEthernet0/0/{n}", up=n == 1) for n in range(1, 5)]
-    interfaces += [Interface("MEth0/0/1", ip="192.168.1.253"), Interface("NULL0"),
-                   Interface("Vlanif1", ip="10.30.0.2")]
+    interfaces += [
+        Interface("MEth0/0/1", ip="192.168.1.253"),
+        Interface("NULL0"),
+        Interface("Vlanif1", ip="10.30.0.2"),
+    ]
     state = DeviceState(
         vendor="huawei",
         model="S5720-28X-SI-AC",
@@ -210,8 +223,13 @@ def with_failed_fan(state: DeviceState) -> DeviceState:
     fans = dict(state.fans)
     first = next(iter(fans))
     fans[first] = "failed"
-    alarm = Alarm(state.clock - timedelta(minutes=42), "major", "ENVMON", "FAN_FAILED",
-                  f"{first} had a rotation error reported.")
+    alarm = Alarm(
+        state.clock - timedelta(minutes=42),
+        "major",
+        "ENVMON",
+        "FAN_FAILED",
+        f"{first} had a rotation error reported.",
+    )
     return replace(state, fans=fans, alarms=[*state.alarms, alarm])
 
 
@@ -221,9 +239,14 @@ def with_hot_sensor(state: DeviceState) -> DeviceState:
     sensor = next(iter(temperatures))
     critical = state.limits(sensor)[1]
     temperatures[sensor] = critical + 3
-    alarm = Alarm(state.clock - timedelta(minutes=7), "critical", "ENVMON", "TEMP_CRITICAL",
-                  f"Temperature sensor {sensor} is {critical + 3} Celsius, above the "
-                  f"critical limit of {critical} Celsius.")
+    alarm = Alarm(
+        state.clock - timedelta(minutes=7),
+        "critical",
+        "ENVMON",
+        "TEMP_CRITICAL",
+        f"Temperature sensor {sensor} is {critical + 3} Celsius, above the "
+        f"critical limit of {critical} Celsius.",
+    )
     return replace(state, temperatures=temperatures, alarms=[*state.alarms, alarm])
 
 

@@ -14,16 +14,23 @@ from assettrack.console.prompts import angle_prompt, bracket_prompt, exec_prompt
 _FRAMING = re.compile(r"^([5-8])([NEOMS])(1|1\.5|2)$")
 
 
-def parse_framing(framing: str) -> tuple[int, str, float]:
-    """``"8N1"`` -> (bytesize, parity, stopbits) as pyserial wants them."""
+def framing_parts(framing: str) -> tuple[str, str, str]:
+    """``"8N1"`` -> ("8", "N", "1"); a ValueError saying why for anything else."""
     match = _FRAMING.match(framing.strip().upper())
     if not match:
         raise ValueError(
             f"{framing!r} is not a line framing; write data bits, parity and stop bits, "
             "e.g. 8N1 or 7E1"
         )
-    # Here, not above: every command loads the plugins, whose types import this module, and
-    # few open a console (pyserial's import is about a millisecond).
+    bits, parity, stop = match.groups()
+    return bits, parity, stop
+
+
+def parse_framing(framing: str) -> tuple[int, str, float]:
+    """``"8N1"`` -> (bytesize, parity, stopbits) as pyserial wants them."""
+    bits, parity, stop = framing_parts(framing)
+    # Here, not above: every command loads the plugins, whose profiles are made (and their
+    # framing checked, framing_parts) when this module is imported; few open a console.
     import serial
 
     parities = {
@@ -38,7 +45,6 @@ def parse_framing(framing: str) -> tuple[int, str, float]:
         "1.5": serial.STOPBITS_ONE_POINT_FIVE,
         "2": serial.STOPBITS_TWO,
     }
-    bits, parity, stop = match.groups()
     return int(bits), parities[parity], stop_bits[stop]
 
 
@@ -70,7 +76,7 @@ class ConsoleProfile:
     echo: bool = True
 
     def __post_init__(self) -> None:
-        parse_framing(self.framing)
+        framing_parts(self.framing)
         for pattern in self._all_patterns():
             re.compile(pattern)
 

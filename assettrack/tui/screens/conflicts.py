@@ -71,7 +71,7 @@ class ConflictsScreen(Screen[None]):
                 for c in found
             ]
         )
-        self.query_one("#conflicts-summary", Static).update(
+        summary = (
             _(
                 " {count} record(s) were changed both here and on another laptop; nothing was "
                 "overwritten. l keeps ours, t keeps theirs."
@@ -79,6 +79,8 @@ class ConflictsScreen(Screen[None]):
             if found
             else _(" No conflicts: every merge so far went through on its own.")
         )
+        # The widget pads; the texts' own leading space would indent only the first line.
+        self.query_one("#conflicts-summary", Static).update(summary.strip())
 
     @on(FastTable.RowHighlighted)
     def _show(self, event: FastTable.RowHighlighted) -> None:

@@ -128,3 +128,24 @@ def test_a_file_changed_this_very_second_is_not_trusted_to_the_cache(tmp_path: P
     old = signature(tmp_path / "db" / f"records/inspections/{site.id}/2025-03.json")
     assert not checked.is_checked(f"assets/{site.id}.json", fresh)
     assert checked.is_checked(f"records/inspections/{site.id}/2025-03.json", old)
+
+
+def test_a_copied_database_keeps_its_index_by_the_files_checksums(tmp_path: Path) -> None:
+    import shutil
+
+    with Store.open(tmp_path / "db") as store:
+        site, assets = _site_with_history(store)
+    with Store.open(tmp_path / "db") as store:
+        store.inspections.for_asset(site.id, assets[0].id)  # the index is built
+    shutil.copytree(tmp_path / "db", tmp_path / "copy")  # new inodes: every signature differs
+    folder = f"records/inspections/{site.id}"
+    with Store.open(tmp_path / "copy") as store:
+        history = store.inspections.for_asset(site.id, assets[4].id)
+        assert [r.notes for r in history] == ["HW4", "HW4"]
+        # The other months were read and their checksums compared, not parsed again.
+        parsed = [n for n in store.db.partition_names(folder) if store.db.holds_in_memory(n)]
+        assert parsed == []
+    with Store.open(tmp_path / "copy") as store:  # and the entries now name the copies
+        with opened_files(tmp_path / "copy") as later:
+            store.inspections.for_asset(site.id, assets[4].id)
+        assert _record_files(later) == {f"{folder}/2025-05.json", f"{folder}/2025-11.json"}

@@ -11,11 +11,16 @@ without an fsync, and never synced between laptops.
 
 A file read while it showed another process's unfinished change (``store.journal``) is
 indexed for this answer only: its signature does not change when the change finishes.
+
+Each file's CRC-32 is kept with it too: a file whose signature changed but whose size and
+checksum did not (a copy of the database, a restore from a backup: new inodes and times) is
+read, not parsed, and keeps its entry.
 """
 
 from __future__ import annotations
 
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,16 +29,18 @@ import orjson
 
 from assettrack.store.checked_files import is_racy
 from assettrack.store.durable import temp_path_for
-from assettrack.store.storage import Signature, signature, signatures_in
+from assettrack.store.errors import CorruptStoreError
+from assettrack.store.storage import Signature, read_file_bytes, signature, signatures_in
 
 INDEX_FOLDER = ".index"
-FORMAT = 1
+FORMAT = 2  # 2: each file's CRC-32 too (-1: not known); format 1 entries are read as such
 
 
 @dataclass
 class _FileEntry:
     signature: Signature
     by_asset: dict[str, list[str]]
+    crc: int = -1  # of the content indexed
 
 
 @dataclass
@@ -74,10 +81,23 @@ class RecordIndex:
             index.dirty = True
         for name, seen in on_disk.items():
             entry = index.files.get(name)
-            if entry is None or entry.signature != seen:
+            if entry is not None and entry.signature != seen and self._same_content(name, entry):
+                entry.signature = seen if not is_racy(seen) else None
+                index.dirty = True
+            elif entry is None or entry.signature != seen:
                 index.files[name] = self._index_file(name)
                 index.dirty = True
         return index
+
+    def _same_content(self, name: str, entry: _FileEntry) -> bool:
+        """Whether the file holds what was indexed, by its checksum (read, not parsed)."""
+        if entry.crc < 0 or entry.signature is None:
+            return False
+        try:
+            raw, _seen = read_file_bytes(self.db.folder / name)
+        except CorruptStoreError:  # cannot be read: indexed again, which says why
+            return False
+        return raw is not None and len(raw) == entry.signature[0] and zlib.crc32(raw) == entry.crc
 
     def _index_file(self, name: str) -> _FileEntry:
         self.db.refresh_partition(name)  # the copy held may predate the change seen
@@ -92,7 +112,8 @@ class RecordIndex:
         # very moment may change again with the same signature: index those for now only.
         racy = storage.hidden_by or is_racy(storage.signature)
         indexed = storage.signature if not racy else None
-        return _FileEntry(indexed, by_asset)
+        crc = storage.content_crc if not storage.hidden_by else -1
+        return _FileEntry(indexed, by_asset, crc)
 
     # -- the index file -----------------------------------------------------------------------
 
@@ -108,9 +129,11 @@ class RecordIndex:
         index = _SiteIndex(path, seen)
         try:
             raw = orjson.loads(path.read_bytes()) if seen is not None else {}
-            if raw.get("format") == FORMAT:
-                for name, (indexed, by_asset) in raw["files"].items():
-                    index.files[name] = _FileEntry(tuple(indexed) if indexed else None, by_asset)
+            if raw.get("format") in (1, FORMAT):
+                for name, (indexed, by_asset, *crc) in raw["files"].items():
+                    index.files[name] = _FileEntry(
+                        tuple(indexed) if indexed else None, by_asset, int(crc[0]) if crc else -1
+                    )
         except (OSError, orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
             index.files.clear()  # damaged: rebuilt from the record files
         self._sites[site_id] = index
@@ -122,7 +145,7 @@ class RecordIndex:
             return
         data = {
             "format": FORMAT,
-            "files": {n: [e.signature, e.by_asset] for n, e in sorted(index.files.items())},
+            "files": {n: [e.signature, e.by_asset, e.crc] for n, e in sorted(index.files.items())},
         }
         temp = temp_path_for(index.path)
         try:

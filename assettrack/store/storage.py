@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import zlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -83,6 +84,7 @@ class PartitionStorage(Storage):
         self.version = 0  # a new number at every load: a repository can tell it re-read
         self.hidden_by: frozenset[str] = frozenset()  # journals whose documents it hides
         self.unsaved_damage = False  # a damaged document whose copy could not be made
+        self.content_crc = -1  # CRC-32 of the file as read or written (-1: not known)
         self.on_change: Callable[[], None] = lambda: None  # the TinyDB's caches to clear
 
     @property
@@ -137,6 +139,7 @@ class PartitionStorage(Storage):
             raise
         self._data = data
         self.signature = signature(self.path)
+        self.content_crc = zlib.crc32(payload)
         # Every document passed the gate.
         self.db.checked.checked(self.name, self.signature, payload)
         self.db.saved(self.name)
@@ -150,6 +153,7 @@ class PartitionStorage(Storage):
         for doc in docs:
             held[doc["id"]] = doc
         self.signature = seen
+        self.content_crc = -1  # the spliced bytes are not at hand
         self.on_change()
 
     def peek(self, table: str, ids: list[str]) -> dict[str, dict[str, Any]] | None:
@@ -198,6 +202,7 @@ class PartitionStorage(Storage):
         if outdated:
             data = self._migrate(data)
             seen, content = signature(self.path), None
+        self.content_crc = zlib.crc32(content) if content else -1
         if not self.db.checked.is_checked(self.name, seen, content):
             before = len(self.db.set_aside)
             self._set_aside_damaged(data)

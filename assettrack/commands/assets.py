@@ -12,7 +12,6 @@ import click
 
 from assettrack.commands.context import Context, pass_context
 from assettrack.commands.database import require_database
-from assettrack.files import write_user_file
 from assettrack.i18n import _
 from assettrack.services.assets import AssetView
 from assettrack.store.store import Store
@@ -307,6 +306,9 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
+        # Here: its temporary names import secrets (4 ms), and most exports are piped.
+        from assettrack.files import write_user_file
+
         write_user_file(output, text.encode("utf-8"))
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import gettext as stdlib_gettext
-import hashlib
 import os
 import re
 import shutil
@@ -85,6 +84,8 @@ def _catalog_folder(language: str) -> Path | None:
     data = compiled(LOCALE_DIR, language, DOMAIN)
     if data is None:
         return None
+    import hashlib  # here: English, the usual start, never needs it
+
     root = cache_folder() / f"{DOMAIN}-{language}-{hashlib.sha1(data).hexdigest()[:16]}.gettext"
     names = {language, language.split("_")[0], _locale_language()} - {"", "C", "POSIX"}
     try:

@@ -224,3 +224,18 @@ def test_the_columns_file_is_not_written_by_an_unfinished_change(db: Path) -> No
         store.assets.add_many(_assets(sites[0], 1) + _assets(sites[1], 1))
         assert columns.read_bytes() == recorded  # others must not trust a change in progress
     assert os.path.exists(columns)
+
+
+def test_a_copied_database_takes_its_rows_by_the_files_checksums(db: Path) -> None:
+    import shutil
+
+    first, _ = _opened(db)
+    copy = db.parent / "copy"
+    shutil.copytree(db, copy)  # new inodes and times: every recorded signature differs
+    with Store.open(copy, read_only=True) as store:
+        assert _listing(store) == first
+        # Each site file was read and its checksum compared; none was parsed again.
+        names = store.db.partition_names("assets")
+        assert len(names) == SITES and not any(store.db.holds_in_memory(n) for n in names)
+    again, opened = _opened(copy)  # recorded with the copies' own signatures
+    assert again == first and _asset_files(opened) == []

@@ -10,8 +10,9 @@ the truth:
 
 - a file's rows are used only while the file's stat signature is the one recorded (one
   ``scandir`` of ``assets/``, ``storage.signatures_in``, as the asset register's refresh
-  does); a file changed, added or removed since is read again through the storage and the
-  gate, the other files' rows are kept;
+  does), or its size and CRC-32 are (a copy or a restore of the database: new inodes and
+  times; the file is read, not parsed); a file changed, added or removed since is read again
+  through the storage and the gate, the other files' rows are kept;
 - only files whose every document passed the gate as they are now are recorded: not one
   with a damaged document, one read while it showed another process's unfinished change, or
   one changed within the last seconds (a coarse clock could give its next change the same
@@ -50,7 +51,7 @@ from assettrack.store.storage import Signature
 
 NAME = "assets.columns"
 MAGIC = b"assettrack-asset-columns"
-FORMAT = 2  # 1: JSON; 2: marshal (version 4), equal values stored once
+FORMAT = 3  # 1: JSON; 2: marshal (version 4), equal values stored once; 3: each file's CRC-32
 
 
 class AssetRow(NamedTuple):
@@ -242,7 +243,14 @@ def decode(row: AssetRow) -> Asset:
 
 # -- the file --------------------------------------------------------------------------------
 
-Entries = dict[str, tuple[Signature, list[AssetRow]]]
+
+class Entry(NamedTuple):
+    seen: Signature  # the file's stat signature when its rows were read
+    rows: list[AssetRow]
+    crc: int  # CRC-32 of its content then (-1: not known)
+
+
+Entries = dict[str, Entry]
 
 
 def path_in(index_folder: Path) -> Path:
@@ -270,20 +278,20 @@ def load(path: Path, schema: int) -> Entries:
             return {}
         entries: Entries = {}
         width = len(FIELDS)
-        for name, (seen, rows) in files.items():
+        for name, (seen, rows, crc) in files.items():
             if not (type(name) is str and name.startswith("assets/")):
                 return {}
             sig = (int(seen[0]), int(seen[1]), int(seen[2]))
             if rows and (set(map(len, rows)) != {width} or set(map(type, map(_ID, rows))) != {str}):
                 return {}
-            entries[name] = (sig, list(map(_as_row, rows)))
+            entries[name] = Entry(sig, list(map(_as_row, rows)), int(crc))
         return entries
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, EOFError):
         return {}
 
 
 def save(
-    path: Path, schema: int, files: Iterable[tuple[str, Signature, Iterable[AssetRow]]]
+    path: Path, schema: int, files: Iterable[tuple[str, Signature, Iterable[AssetRow], int]]
 ) -> None:
     """Write the rows of the files given (each with the signature it was read with); whole
     or not at all. A read-only or full disk keeps no cache: nothing is said.
@@ -296,11 +304,11 @@ def save(
     shared: dict[Any, Any] = {}
     keep = shared.setdefault
     recorded = {}
-    for name, seen, rows in files:
+    for name, seen, rows, crc in files:
         if seen:
             cells = list(chain.from_iterable(rows))
             cells = list(map(keep, cells, cells))
-            recorded[name] = (tuple(seen), list(zip(*[iter(cells)] * width, strict=True)))
+            recorded[name] = (tuple(seen), list(zip(*[iter(cells)] * width, strict=True)), crc)
     payload = marshal.dumps((FIELDS, recorded), 4)
     head = b" ".join(
         (MAGIC, b"%d" % FORMAT, b"%d" % schema, b"%d" % len(payload), _digest(payload))

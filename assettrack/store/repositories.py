@@ -15,6 +15,7 @@ does not bring it back.
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
@@ -398,6 +399,7 @@ class AssetRepository:
         self._read_as: dict[str, tuple[Signature, frozenset[str]]] = {}
         # Files whose rows may be recorded in the columns file, and what it holds now.
         self._trusted: set[str] = set()
+        self._crc: dict[str, int] = {}  # the CRC-32 of each trusted file's content
         self._recorded: frozenset[tuple[str, Signature]] | None = None
         self._columns = asset_columns.path_in(db.folder / INDEX_FOLDER)
         # Grows with every change, so screens can tell whether to rebuild their rows.
@@ -451,7 +453,7 @@ class AssetRepository:
         opening = self._recorded is None
         if opening:  # the first read: what the columns file holds
             recorded = asset_columns.load(self._columns, self.db.plan.current)
-            self._recorded = frozenset((n, seen) for n, (seen, _rows) in recorded.items())
+            self._recorded = frozenset((n, entry.seen) for n, entry in recorded.items())
         changed = False
         for name in set(self._read_as) - set(on_disk):
             self._forget_file(name)
@@ -466,10 +468,12 @@ class AssetRepository:
                 if known[1] <= live:
                     continue  # the change it hid is still unfinished
             entry = recorded.get(name)
-            if known is None and entry is not None and entry[0] == seen:
-                self._take(name, entry[1])  # unchanged since recorded
+            if known is None and entry is not None and self._unchanged(name, entry, seen):
+                self._take(name, entry.rows)  # unchanged since recorded
                 self._read_as[name] = (seen, frozenset())
-                self._trusted.add(name)
+                self._crc[name] = entry.crc
+                if not is_racy(seen):
+                    self._trusted.add(name)
             else:
                 self.db.refresh_partition(name)
                 self._read_file(name)
@@ -482,12 +486,26 @@ class AssetRepository:
             self._record()
         return changed
 
+    def _unchanged(self, name: str, entry: asset_columns.Entry, seen: Signature) -> bool:
+        """Whether the file is as its rows were recorded: the same signature, or (a copy,
+        a restore) the same size and checksum, read but not parsed."""
+        if entry.seen == seen:
+            return True
+        if entry.crc < 0 or seen is None or entry.seen is None or seen[0] != entry.seen[0]:
+            return False
+        try:
+            raw, _found = read_file_bytes(self.db.folder / name)
+        except CorruptStoreError:
+            return False  # read through the storage next, which says why
+        return raw is not None and zlib.crc32(raw) == entry.crc
+
     def _forget_file(self, name: str) -> None:
         for asset_id in self._files.pop(name, {}):
             if self._where.get(asset_id) == name:
                 del self._where[asset_id]
         self._read_as.pop(name, None)
         self._trusted.discard(name)
+        self._crc.pop(name, None)
 
     def _read_file(self, name: str) -> None:
         self._forget_file(name)
@@ -504,6 +522,7 @@ class AssetRepository:
         # this very moment (its next change could keep the same signature).
         if not storage.hidden_by and not is_racy(seen) and self.db.checked.is_checked(name, seen):
             self._trusted.add(name)
+            self._crc[name] = storage.content_crc
 
     def _take(self, name: str, rows: list[AssetRow]) -> None:
         held = self._files.setdefault(name, {})
@@ -532,7 +551,10 @@ class AssetRepository:
         asset_columns.save(
             self._columns,
             self.db.plan.current,
-            ((n, self._read_as[n][0], self._files[n].values()) for n in trusted),
+            (
+                (n, self._read_as[n][0], self._files[n].values(), self._crc.get(n, -1))
+                for n in trusted
+            ),
         )
         self._recorded = now
 

@@ -23,7 +23,6 @@ from assettrack.i18n import _
 from assettrack.i18n.csv_titles import NAMES_OF_TITLES
 from assettrack.i18n.csv_titles import titled as titled_names
 from assettrack.i18n.errors import translated
-from assettrack.services.csv_encoding import decode
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A number a spreadsheet reads as a number (-1010, -3.5, +2e3): never run as a formula.
@@ -74,6 +73,9 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
         raise AssetTrackError(
             _("cannot read {path}: {why}").format(path=path, why=exc.strerror)
         ) from exc
+    # Here: only reading needs it, and every export imports this module (2 ms).
+    from assettrack.services.csv_encoding import decode
+
     return decode(raw, str(path), encoding)
 
 

@@ -33,14 +33,17 @@ def facts_of_rows(register: AssetRegister, rows: Sequence[AssetRow] | None = Non
 
     if rows is None:
         rows = register.store.assets.rows()
-    held = columns_of(rows)
-    sites = {site.id: site for site in register.sites()}
-    named = {sid: sites.get(sid) for sid in set(held["site_id"])}
-    first_at, ends = warranty_ends(register, rows, held)
-    iso = {at: end.isoformat() if end else "" for at, end in ends.items()}
-    tags = {t: " ".join(t) for t in set(held["tags"])}
-    inspected = {d: d or "" for d in set(held["last_inspection"])}
+    # No collector walks meanwhile, from the first column: keying each row's warranty makes
+    # thousands of tuples, and the collections they set off walked the store's 50,000 held
+    # rows (a third of this at 50,000 assets on a cold start).
     with bulk_build():
+        held = columns_of(rows)
+        sites = {site.id: site for site in register.sites()}
+        named = {sid: sites.get(sid) for sid in set(held["site_id"])}
+        first_at, ends = warranty_ends(register, rows, held)
+        iso = {at: end.isoformat() if end else "" for at, end in ends.items()}
+        tags = {t: " ".join(t) for t in set(held["tags"])}
+        inspected = {d: d or "" for d in set(held["last_inspection"])}
         columns = {
             "id": held["id"],
             "site": _each(held["site_id"], {k: s.name if s else "?" for k, s in named.items()}),

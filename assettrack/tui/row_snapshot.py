@@ -21,7 +21,6 @@ with them the widest text of each column the table shows, which the table is siz
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import threading
 import zlib
@@ -44,8 +43,11 @@ WIDTH = len(FIELDS)
 
 
 def snapshot_path(cache_folder: Path, db_folder: Path) -> Path:
-    digest = hashlib.sha256(str(db_folder.resolve()).encode()).hexdigest()[:16]
-    return cache_folder / f"asset-rows-{digest}.bin"
+    # Two checksums of the folder's path, not hashlib, which only this would import before
+    # the first paint (3 ms): two databases sharing a name would only share a file, whose
+    # key (each file's size, time and inode) still tells them apart.
+    where = str(db_folder.resolve()).encode("utf-8", "surrogatepass")
+    return cache_folder / f"asset-rows-{zlib.crc32(where):08x}{zlib.adler32(where):08x}.bin"
 
 
 def encode(key: dict[str, Any], facts: Sequence[Sequence[str]]) -> bytes:
@@ -80,8 +82,9 @@ class RowSnapshot:
     def __init__(self, path: Path, db: Database, rules: WarrantyRules) -> None:
         self.path = path
         self.db = db
-        # The rules decide every end date; repr lists them all, in order.
-        self.rules_digest = hashlib.sha256(repr(rules).encode()).hexdigest()
+        # The rules decide every end date; repr lists them all, in order. Kept whole (about
+        # a kilobyte) rather than hashed: compared exactly, and no hashlib before the paint.
+        self.rules_text = repr(rules)
         self._saved: Sequence[AssetFacts] | None = None
         self._writer: threading.Thread | None = None
 
@@ -93,7 +96,7 @@ class RowSnapshot:
             "format": FORMAT,
             "fields": list(AssetFacts._fields),
             "folder": str(self.db.folder.resolve()),
-            "rules": self.rules_digest,
+            "rules": self.rules_text,
             "files": self.db.stamps(names),
         }
 

@@ -201,18 +201,25 @@ def _zipped(pieces: list[_Piece], length: int) -> list[Iterable[str]]:
 def _warranty(
     register: AssetRegister, rows: Sequence[AssetRow], held: dict[str, tuple[Any, ...]], today: date
 ) -> _Piece:
-    """The state, end and days left cells, in one piece, made once per end date."""
+    """The state, end and days left cells, in one piece, made once per end date. Only the
+    state's text goes through ``_cell``: an ISO date (digits first) and a whole number of
+    days (a plain number, even below zero) are their own cells."""
     first_at, ends = warranty_ends(register, rows, held)
     thresholds = register.rules.thresholds
+    states: dict[str, str] = {}
     told: dict[date | None, str] = {}
     cells: dict[int, str] = {}
     for at, end in ends.items():
-        if end not in told:
+        found = told.get(end)
+        if found is None:
             state, days_left, _band = status_on(end, thresholds, today)
-            told[end] = ",".join(
-                map(_cell, (state.value, end.isoformat() if end else "", _show(days_left)))
+            said = states.get(state.value)
+            if said is None:
+                said = states[state.value] = _cell(state.value)
+            found = told[end] = (
+                f"{said},{end.isoformat()},{days_left}" if end is not None else said + ",,"
             )
-        cells[at] = told[end]
+        cells[at] = found
     if len(told) == 1:
         return next(iter(told.values()))
     return _Keyed(first_at, cells)

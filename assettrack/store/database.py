@@ -196,6 +196,8 @@ class Database:
             )
             if deep:
                 self._note_orphan_walk()
+            # Old versions replaced by saves of a process that ended without a checkpoint.
+            empty_folder(self.folder / RETIRED_FOLDER)
             if new:
                 self._write_header()
             elif not self.read_only:

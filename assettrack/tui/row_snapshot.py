@@ -153,5 +153,15 @@ class RowSnapshot:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, encode(key, facts))
+            _forget_named_by_sha256(self.path.parent, self.db.folder)
         except (OSError, StoreWriteError):
             pass  # no room or no permission for a cache costs a slower start, nothing more
+
+
+def _forget_named_by_sha256(cache_folder: Path, db_folder: Path) -> None:
+    """Remove the snapshot earlier versions kept for this database under a SHA-256 name
+    (megabytes at 50,000 assets, never read again). Behind the paint, so hashlib may load."""
+    import hashlib
+
+    digest = hashlib.sha256(str(db_folder.resolve()).encode()).hexdigest()[:16]
+    (cache_folder / f"asset-rows-{digest}.bin").unlink(missing_ok=True)

@@ -3,8 +3,9 @@
 ``asset_facts.register_facts`` decodes every asset and works out its whole warranty status
 to keep four strings and an end date of it; at 50,000 assets that is most of the time the
 table takes to load. These are the same facts (a test compares them), made from each row's
-fields and the end of its warranty (``AssetRegister.warranty_ends``). Nothing here imports
-Textual or Rich, so the process that makes the start-up snapshot can use it too.
+fields and the end of its warranty (``AssetRegister.warranty_ends``), with the widths of
+the columns the table shows. Nothing here imports Textual; Rich's cell measure only where
+a shown column holds text that is not ASCII (``asset_facts.text_width``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assettrack.bulk import bulk_build
-from assettrack.tui.asset_facts import FIELDS, FactColumns
+from assettrack.tui.asset_facts import FIELDS, FactColumns, text_width
 
 if TYPE_CHECKING:
     from assettrack.services.assets import AssetRegister
@@ -44,9 +45,10 @@ def facts_of_rows(register: AssetRegister, rows: Sequence[AssetRow] | None = Non
         iso = {at: end.isoformat() if end else "" for at, end in ends.items()}
         tags = {t: " ".join(t) for t in set(held["tags"])}
         inspected = {d: d or "" for d in set(held["last_inspection"])}
+        site_names = {k: s.name if s else "?" for k, s in named.items()}
         columns = {
             "id": held["id"],
-            "site": _each(held["site_id"], {k: s.name if s else "?" for k, s in named.items()}),
+            "site": _each(held["site_id"], site_names),
             "customer": _each(
                 held["site_id"], {k: s.customer if s else "?" for k, s in named.items()}
             ),
@@ -62,8 +64,22 @@ def facts_of_rows(register: AssetRegister, rows: Sequence[AssetRow] | None = Non
             "address": held["management_address"],
             "tags": _each(held["tags"], tags),
         }
+        # The shown columns' widths over their distinct texts, at hand here (the table
+        # measured 50,000 texts a column: 20 ms on a cold start at 50,000 assets).
+        widths = {
+            "site": text_width(site_names.values()),
+            "ends": text_width(iso.values()),
+            "inspected": text_width(inspected.values()),
+            "serial": text_width(held["serial_number"]),  # as many as the rows
+            **{name: text_width(set(held[name])) for name in _FEW_DISTINCT},
+        }
     # Every column a tuple, as the snapshot's: facts compare equal column by column.
-    return FactColumns({name: tuple(columns[name]) for name in FIELDS})
+    return FactColumns({name: tuple(columns[name]) for name in FIELDS}, widths)
+
+
+# Shown columns held as they are whose values are few and shared (the store keeps one object
+# for equal values), so their set is quick to make.
+_FEW_DISTINCT = ("vendor", "model", "location", "firmware")
 
 
 def _each(values: Iterable[Any], table: dict[Any, str]) -> tuple[str, ...]:

@@ -213,3 +213,20 @@ def test_a_splice_into_a_file_held_in_memory_updates_what_is_held(tmp_path: Path
     with Store.open(folder, read_only=True) as store:
         on_disk = {r.id: r for r in store.inspections.for_site(site.id)}
         assert on_disk == held
+
+
+def test_a_damaged_entry_of_the_checked_files_cache_is_dropped_not_trusted(
+    tmp_path: Path,
+) -> None:
+    from assettrack.store.checked_files import CheckedFiles
+
+    (tmp_path / "checked.json").write_bytes(
+        orjson.dumps({"format": 2, "files": {"a.json": [1, "x", 3, 4], "b.json": [1, 2, 3, 99]}})
+    )
+    cache = CheckedFiles(tmp_path)
+    assert not cache.is_checked("a.json", (1, 2, 3), b"x")  # damaged: as if never checked
+    assert cache.is_checked("b.json", (1, 2, 3))
+    cache.checked("a.json", (5, 6, 7), b"abcde")
+    cache.save()  # and writing the cache again does not trip over it
+    saved = orjson.loads((tmp_path / "checked.json").read_bytes())["files"]
+    assert saved["a.json"][:3] == [5, 0, 0] or saved["a.json"][:3] == [5, 6, 7]

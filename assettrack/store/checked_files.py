@@ -47,10 +47,10 @@ class CheckedFiles:
             try:
                 raw = orjson.loads(self.path.read_bytes())
                 files = raw["files"] if raw.get("format") in (1, FORMAT) else {}
-                self._known = {
+                self._known = {  # a damaged entry is dropped: its file is checked again
                     str(k): v if len(v) == 4 else [*v, -1]
                     for k, v in files.items()
-                    if isinstance(v, list) and len(v) in (3, 4)
+                    if type(v) is list and len(v) in (3, 4) and set(map(type, v)) == {int}
                 }
             except (OSError, orjson.JSONDecodeError, AttributeError, KeyError, TypeError):
                 self._known = {}

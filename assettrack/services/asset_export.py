@@ -4,9 +4,10 @@ Decoding 50,000 assets into views, then a dict per asset and a Python step per c
 most of a second. Here the rows (``store.assets.rows()``) are sorted by tuples compared in
 C, turned into columns by ``zip``, each column's distinct values are converted once (a few
 hundred dates, vendors and states among 50,000 cells; a column with nothing to convert is
-used as it is), and the csv module writes every row in C (``writerows``). The text is the
-one ``asset_transfer.export_row`` and ``csv_rows.write_csv`` make from the decoded assets,
-byte for byte (a test compares them).
+used as it is; a column the same in every row becomes text between its neighbours), and
+each row is its cells joined by commas in C, the rows joined once. The text is the one
+``asset_transfer.export_row`` and ``csv_rows.write_csv`` make from the decoded assets, byte
+for byte (tests compare them).
 
 ``HeldViews`` hands the rows to every exporter as the ``Sequence[AssetView]`` the plugin
 API promises, decoding them only when an exporter reads a view; the built-in CSV exporters

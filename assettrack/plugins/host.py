@@ -11,7 +11,6 @@ import contextvars
 import importlib
 import importlib.util
 import threading
-import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,6 +318,8 @@ class PluginHost:
     def record_failure(self, plugin: str, stage: str, exc: BaseException) -> PluginFailure:
         message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, PluginTimeout) else str(exc)
         message = " ".join(message.split())  # one line, whatever the exception said
+        import traceback  # here: every command loads the plugins, few see one fail (1 ms)
+
         details = "".join(traceback.format_exception(exc))
         failure = PluginFailure(plugin, stage, message, details)
         with self._lock:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 from assettrack.domain.asset_fields import ASSET_FIELDS
 from assettrack.domain.models import AssetStatus
 from assettrack.domain.warranty import status_on
-from assettrack.services.csv_rows import csv_cell
+from assettrack.services.csv_cells import FORMULA_START, csv_cell
 from assettrack.services.row_columns import columns_of, warranty_ends
 from assettrack.store.asset_columns import FIELDS, AssetRow
 
@@ -47,7 +47,7 @@ COLUMNS: tuple[str, ...] = (
     "warranty_ends",
     "warranty_days_left",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as csv_rows: a cell a spreadsheet would run
+_FORMULA_START = FORMULA_START  # a cell a spreadsheet would run
 _UNKNOWN_SITE = ("?", "?")
 _END = "\r\n"
 _at = {name: itemgetter(i) for i, name in enumerate(FIELDS)}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +22,11 @@ from assettrack.i18n import _
 from assettrack.i18n.csv_titles import NAMES_OF_TITLES
 from assettrack.i18n.csv_titles import titled as titled_names
 from assettrack.i18n.errors import translated
+from assettrack.services.csv_cells import FORMULA_START
+from assettrack.services.csv_cells import csv_cell as csv_cell  # re-exported: here first
+from assettrack.services.csv_cells import neutralise as neutralise
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A number a spreadsheet reads as a number (-1010, -3.5, +2e3): never run as a formula.
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_FORMULA_START = FORMULA_START
 MAX_PROBLEMS_SHOWN = 50
 
 
@@ -83,17 +83,6 @@ def unneutralise(value: str) -> str:
     if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
         return value[1:]
     return value
-
-
-def neutralise(value: str) -> str:
-    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def csv_cell(value: Any) -> str:
-    """A value as a formula-safe CSV cell; None is an empty cell."""
-    return "" if value is None else neutralise(str(value))
 
 
 def write_csv(

@@ -231,3 +231,26 @@ def test_a_damaged_entry_of_the_checked_files_cache_is_dropped_not_trusted(
     cache.save()  # and writing the cache again does not trip over it
     saved = orjson.loads((tmp_path / "checked.json").read_bytes())["files"]
     assert saved["a.json"] == [5, 6, 7, zlib.crc32(b"abcde")]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_splicing_any_batch_gives_what_a_whole_save_gives(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    alphabet = ["a", "b", "1", "-", '"', ":", "\\\\", "\\n", "é", "机", '":', " "]
+
+    def new_id() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6)))
+
+    ids = list(dict.fromkeys(new_id() for _ in range(rng.randint(0, 40))))
+    tables = {"other": {"x": {"id": "x"}}, "t": {i: {"id": i, "n": n} for n, i in enumerate(ids)}}
+    raw = document_lines.dump(tables)
+    changed = rng.sample(ids, k=min(len(ids), rng.randint(0, 20)))
+    added = [i for i in dict.fromkeys(new_id() for _ in range(rng.randint(0, 15))) if i not in ids]
+    docs = {i: {"id": i, "new": True} for i in [*changed, *added]}
+    spliced = document_lines.splice(raw, "t", {i: orjson.dumps(d) for i, d in docs.items()})
+    expected = {"other": tables["other"], "t": {**tables["t"], **docs}}
+    assert orjson.loads(spliced) == expected
+    assert list(orjson.loads(spliced)["t"]) == list(expected["t"])  # the same order
+    assert document_lines.read_documents(spliced, "t", list(docs)) == docs

@@ -83,11 +83,22 @@ def locate(raw: bytes, table: str, ids: list[str]) -> Lines | None:
         stop = raw.find(b"\n", pos)
         if stop < 0:
             return None
-        for key, doc_id in keys.items():
-            if raw.startswith(key, pos):
-                last = stop - 1 if raw[stop - 1 : stop] == b"," else stop
-                lines.found[doc_id] = (pos, pos + len(key), last)
+        for key in _keys_at(raw, pos, stop, keys):
+            last = stop - 1 if raw[stop - 1 : stop] == b"," else stop
+            lines.found[keys[key]] = (pos, pos + len(key), last)
         pos = stop + 1
+
+
+def _keys_at(raw: bytes, pos: int, stop: int, keys: dict[bytes, str]) -> list[bytes]:
+    """Which of ``keys`` the line at ``pos`` begins with. A few are each tried; many (a
+    merge's batch) by the line's own key, cut at its first quote and colon, unless that
+    holds a backslash (an escaped quote may end it early): then each is tried."""
+    if len(keys) > 8:
+        end = raw.find(b'":', pos + 1, stop)
+        key = raw[pos : end + 2]
+        if end >= 0 and b"\\" not in key:
+            return [key] if key in keys else []
+    return [key for key in keys if raw.startswith(key, pos)]
 
 
 def documents(raw: bytes, lines: Lines) -> dict[str, Any]:

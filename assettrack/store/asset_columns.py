@@ -276,15 +276,23 @@ def load(path: Path, schema: int) -> Entries:
         fields, files = marshal.loads(payload)
         if fields != FIELDS or type(files) is not dict:
             return {}
+        # Checked and made rows all at once, each step one pass in C over every row: a
+        # Python loop of steps per file cost more than the steps at 1,000 files.
+        everything = list(chain.from_iterable(rows for _seen, rows, _crc in files.values()))
+        if everything and (
+            set(map(len, everything)) != {len(FIELDS)}
+            or set(map(type, map(_ID, everything))) != {str}
+        ):
+            return {}
+        made = list(map(_as_row, everything))
         entries: Entries = {}
-        width = len(FIELDS)
+        at = 0
         for name, (seen, rows, crc) in files.items():
             if not (type(name) is str and name.startswith("assets/")):
                 return {}
             sig = (int(seen[0]), int(seen[1]), int(seen[2]))
-            if rows and (set(map(len, rows)) != {width} or set(map(type, map(_ID, rows))) != {str}):
-                return {}
-            entries[name] = Entry(sig, list(map(_as_row, rows)), int(crc))
+            entries[name] = Entry(sig, made[at : at + len(rows)], int(crc))
+            at += len(rows)
         return entries
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, EOFError):
         return {}

@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import orjson
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from assettrack.domain.attachments import Attachment
 
 T = TypeVar("T")
+_ROW_ID = itemgetter(AssetRow._fields.index("id"))
 CATALOG = "catalog.json"
 SYNC = "_sync"
 DELETED = "_deleted"
@@ -527,7 +529,7 @@ class AssetRepository:
     def _take(self, name: str, rows: list[AssetRow]) -> None:
         held = self._files.setdefault(name, {})
         files, where = self._files, self._where
-        ids = [row.id for row in rows]
+        ids = list(map(_ROW_ID, rows))  # in C: a field's property is a Python-level step
         if where.keys().isdisjoint(ids):  # the usual case, as one pass in C
             held.update(zip(ids, rows, strict=True))
             where.update(dict.fromkeys(ids, name))

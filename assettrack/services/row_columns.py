@@ -10,6 +10,7 @@ from datetime import date
 from itertools import count, repeat
 from typing import TYPE_CHECKING, Any
 
+from assettrack.domain.warranty import add_months
 from assettrack.store.asset_columns import FIELDS, AssetRow
 
 if TYPE_CHECKING:
@@ -48,8 +49,37 @@ def warranty_ends(
         list(map(periods.__getitem__, model_at)),
     ]
     first_at = _first_of(_keys(fields, len(rows)))
-    end_of = register.warranty_ends()
-    return first_at, {at: end_of(rows[at]) for at in set(first_at)}
+    # Thousands of keys share a few hundred start dates (and fewer periods): each date is
+    # read once, and each key's end worked out from the columns rather than its row.
+    ends, starts, installed, months, extensions = (
+        held[name]
+        for name in (
+            "warranty_end",
+            "warranty_start",
+            "installed_on",
+            "warranty_months",
+            "warranty_extension_months",
+        )
+    )
+    read: dict[str, date] = {}
+    found: dict[int, date | None] = {}
+    for at in set(first_at):
+        extension = extensions[at] or 0
+        end = ends[at]
+        if end is not None:  # the asset's own end date beats the rules
+            start, length = end, extension
+        else:
+            start = starts[at] or installed[at]
+            if start is None:
+                found[at] = None
+                continue
+            period = months[at]
+            length = (periods[model_at[at]] if period is None else period) + extension
+        day = read.get(start)
+        if day is None:
+            day = read[start] = date.fromisoformat(start)
+        found[at] = add_months(day, length)
+    return first_at, found
 
 
 def _keys(fields: list[Sequence[Any]], length: int) -> Iterable[Any]:

@@ -134,5 +134,8 @@ def data_files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(HOUSEKEEPING) and ".index" not in p.parts
+        if p.is_file()
+        and not p.name.startswith(HOUSEKEEPING)
+        and ".index" not in p.parts
+        and ".retired" not in p.parts  # old versions that saves left until a checkpoint
     }

@@ -106,7 +106,10 @@ def data_files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.startswith((".writer", ".redo.")) and ".sync" not in p.parts
+        if p.is_file()
+        and not p.name.startswith((".writer", ".redo."))
+        and ".sync" not in p.parts
+        and ".retired" not in p.parts  # old versions that saves left until a checkpoint
     }
 
 

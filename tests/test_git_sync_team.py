@@ -353,6 +353,7 @@ def state_of(folder: Path) -> dict[str, bytes]:
         and not p.name.startswith((".writer", ".redo."))  # the redo log: bookkeeping
         and p.name != "sync.lock"
         and ".index" not in p.parts  # caches
+        and ".retired" not in p.parts  # old versions saves left until a checkpoint
         and (".sync" not in p.parts or "refs" in p.parts or p.name in ("config", "HEAD"))
     }
 

@@ -28,6 +28,7 @@ from assettrack.domain.gate import check_document
 from assettrack.domain.models import Asset, Fault, Inspection, ReportedVia
 from assettrack.domain.warranty import warranty_status
 from assettrack.services.service_config import load_service_config
+from assettrack.store.database import RETIRED_FOLDER
 from assettrack.store.errors import RejectedDocumentError, StoreWriteError
 from assettrack.store.redo_log import LOG_NAME
 from assettrack.store.store import Store
@@ -36,8 +37,13 @@ from tests.conftest import run_cli
 
 
 def data_files(folder: Path) -> dict[str, bytes]:
-    """The data files: the redo log is housekeeping (what it holds is in the files too)."""
-    return {k: v for k, v in all_files(folder).items() if k != LOG_NAME}
+    """The data files: the redo log is housekeeping (what it holds is in the files too), and
+    so are the old versions that saves retire until a checkpoint deletes them."""
+    return {
+        k: v
+        for k, v in all_files(folder).items()
+        if k != LOG_NAME and not k.startswith(f"{RETIRED_FOLDER}/")
+    }
 
 
 # Files the store writes for itself on every save: not part of the data.

@@ -21,6 +21,7 @@ import pytest
 
 from assettrack.domain.models import Asset, Site
 from assettrack.services.sync import export_bundle
+from assettrack.store.database import RETIRED_FOLDER
 from assettrack.store.redo_log import LOG_NAME
 from assettrack.store.store import Store
 from tests.conftest import data_files as all_files
@@ -28,8 +29,13 @@ from tests.conftest import run_cli
 
 
 def data_files(folder: Path) -> dict[str, bytes]:
-    """The data files: the redo log is housekeeping (what it holds is in the files too)."""
-    return {k: v for k, v in all_files(folder).items() if k != LOG_NAME}
+    """The data files: the redo log is housekeeping (what it holds is in the files too), and
+    so are the old versions that saves retire until a checkpoint deletes them."""
+    return {
+        k: v
+        for k, v in all_files(folder).items()
+        if k != LOG_NAME and not k.startswith(f"{RETIRED_FOLDER}/")
+    }
 
 
 # Holds the bare OS lock: a writer that is alive, so readers may not undo anyone's change.

@@ -117,6 +117,41 @@ def export_order(
     return list(map(itemgetter(4), keyed))
 
 
+def held_json_assets(
+    register: AssetRegister, rows: Iterable[AssetRow], today: date
+) -> list[dict[str, Any]]:
+    """The JSON export's assets of ``rows`` in their order, as ``asset_transfer.assets_json``
+    makes them of their views, without decoding them: each document from its row
+    (``asset_columns.document_of``), each distinct warranty status and site worked out once."""
+    from assettrack.services.asset_transfer import warranty_json
+    from assettrack.store.asset_columns import document_of
+
+    statuses = register.statuses(today)
+    status_json: dict[int, dict[str, Any]] = {}
+    sites: dict[str, tuple[str, str]] = {}
+    vendors: dict[str, str] = {}
+    vendor_of = register.rules.vendor_of
+    assets = []
+    for row in rows:
+        doc = document_of(row)
+        named = sites.get(row.site_id)
+        if named is None:
+            site = register.site(row.site_id)
+            named = sites[row.site_id] = (site.name, site.customer) if site else ("?", "?")
+        doc["site"], doc["customer"] = named
+        vendor = vendors.get(row.vendor)
+        if vendor is None:
+            vendor = vendors[row.vendor] = vendor_of(row.vendor) or row.vendor
+        doc["vendor_resolved"] = vendor
+        status = statuses(row)  # shared by the rows that share what decides it
+        written = status_json.get(id(status))
+        if written is None:
+            written = status_json[id(status)] = warranty_json(status)
+        doc["warranty_status"] = written
+        assets.append(doc)
+    return assets
+
+
 def held_csv(
     register: AssetRegister, rows: Sequence[AssetRow], today: date, *, excel_bom: bool = False
 ) -> str:

@@ -7,11 +7,13 @@ written before them, so a bad row still writes nothing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from assettrack.domain.asset_fields import ASSET_FIELDS
 from assettrack.domain.codec import to_doc
@@ -23,6 +25,7 @@ from assettrack.domain.validation import (
     build_customer,
     build_site,
 )
+from assettrack.domain.warranty import WarrantyStatus
 from assettrack.i18n import N_, _
 from assettrack.i18n.errors import translated
 from assettrack.services.assets import AssetRegister, AssetView, serial_key
@@ -299,21 +302,35 @@ def assets_csv(views: Iterable[AssetView], *, excel_bom: bool = False) -> str:
     return write_csv((export_row(v) for v in views), EXPORT_COLUMNS, excel_bom=excel_bom)
 
 
-def assets_json(views: Iterable[AssetView], today: date) -> str:
-    payload = []
-    for view in views:
-        doc = to_doc(view.asset)
-        doc["site"] = view.site_name
-        doc["customer"] = view.customer
-        doc["vendor_resolved"] = view.vendor_resolved or view.asset.vendor
-        w = view.warranty
-        doc["warranty_status"] = {
-            "state": w.state.value,
-            "start": w.start.isoformat() if w.start else None,
-            "end": w.end.isoformat() if w.end else None,
-            "days_left": w.days_left,
-            "band": w.band,
-            "source": w.source,
-        }
-        payload.append(doc)
-    return json.dumps({"as_of": today.isoformat(), "assets": payload}, ensure_ascii=False, indent=2)
+def assets_json(views: Iterable[AssetView], today: date, *, newline: bool = False) -> str:
+    """Every asset's document with its site, customer and warranty status, as JSON indented
+    by two spaces (orjson, in C: the standard library's indenting encoder is pure Python,
+    6 s of 50,000 assets). Held views are written from their rows, undecoded."""
+    from assettrack.services.asset_export import HeldViews, held_json_assets
+
+    if isinstance(views, HeldViews):
+        payload = held_json_assets(views.register, views.rows, views.today)
+    else:
+        payload = [_json_asset(to_doc(view.asset), view) for view in views]
+    option = orjson.OPT_INDENT_2 | (orjson.OPT_APPEND_NEWLINE if newline else 0)
+    return orjson.dumps({"as_of": today.isoformat(), "assets": payload}, option=option).decode()
+
+
+def _json_asset(doc: dict[str, Any], view: AssetView) -> dict[str, Any]:
+    doc["site"] = view.site_name
+    doc["customer"] = view.customer
+    doc["vendor_resolved"] = view.vendor_resolved or view.asset.vendor
+    doc["warranty_status"] = warranty_json(view.warranty)
+    return doc
+
+
+def warranty_json(w: WarrantyStatus) -> dict[str, Any]:
+    """A warranty status as the JSON export writes it."""
+    return {
+        "state": w.state.value,
+        "start": w.start.isoformat() if w.start else None,
+        "end": w.end.isoformat() if w.end else None,
+        "days_left": w.days_left,
+        "band": w.band,
+        "source": w.source,
+    }

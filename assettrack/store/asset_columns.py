@@ -157,6 +157,41 @@ def row_of(doc: Mapping[str, Any]) -> AssetRow:
     return _row_function()(doc)
 
 
+@cache
+def _document_function() -> Callable[[AssetRow], dict[str, Any]]:
+    """``document_of`` as one generated function: the row's values under the model's field
+    names, in its order, the nested console settings as their own object."""
+    columns = columns_of(Asset)
+    namespace: dict[str, Any] = {}
+    lines = [
+        "def document_of(row):",
+        f"    {', '.join(f'v{i}' for i in range(len(columns)))}, = row",
+    ]
+    items: list[str] = []
+    nested: dict[str, list[str]] = {}
+    for i, (name, sub, _f) in enumerate(columns):
+        value = f"list(v{i})" if name in _list_fields() else f"v{i}"
+        if sub is None:
+            items.append(f"{name!r}: {value}")
+        else:
+            if name not in nested:
+                nested[name] = []
+                items.append(f"{name!r}: {{{{{name}}}}}")  # filled in below
+            nested[name].append(f"{sub!r}: {value}")
+    body = ", ".join(items)
+    for name, parts in nested.items():
+        body = body.replace(f"{{{name}}}", ", ".join(parts))
+    lines.append(f"    return {{{body}}}")
+    exec("\n".join(lines), namespace)  # built from the model's own field names
+    return namespace["document_of"]  # type: ignore[no-any-return]
+
+
+def document_of(row: AssetRow) -> dict[str, Any]:
+    """The asset's document as ``codec.to_doc`` makes it from the decoded asset (a new dict,
+    the caller's own), without decoding: the export's JSON for 50,000 assets."""
+    return _document_function()(row)
+
+
 # -- decoding a row into an Asset ------------------------------------------------------------
 
 _dates: dict[str, date] = {}  # thousands of assets share a few hundred dates; dates are immutable

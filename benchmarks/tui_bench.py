@@ -9,8 +9,11 @@ and imports, and peak memory is the child's own):
 - cold start: ``assettrack --db DB`` (the real command) with no row snapshot, until its
               first frame shows the asset table: first with an empty cache folder (the
               first start on this machine), then with the cache folder the last start left
-              but its row snapshot (as after another program changed the assets: the
-              plugins' entry points found before are kept there)
+              but its row snapshot (the plugins' entry points found before are kept there)
+- changed:    the cache folder the last start left, snapshot included, after another
+              program saved one site's asset file (the file is replaced by a copy of itself:
+              a new inode and time, the database unchanged): the snapshot is stale, and the
+              app patches it with that file's rows
 - warm start: the same with the row snapshot the previous start left, the usual case;
               also when the store has finished loading behind the painted table
 - filtering:  keystrokes in the filter, each until the table is updated; every keystroke
@@ -309,6 +312,16 @@ def without_snapshot(cache: Path, tmp: str, run: int) -> Path:
     return copy
 
 
+def replace_a_site_file(db: Path) -> None:
+    """Another program's save of one site's assets, as the store writes one: the file
+    replaced by a new one (a new inode and time), here of the same bytes, so the database
+    the bench measures stays the same."""
+    name = min((db / "assets").glob("*.json"))
+    copy = name.with_name(f".bench-{name.name}")  # a hidden name is no partition file
+    shutil.copyfile(name, copy)
+    os.replace(copy, name)
+
+
 def build_fleet(folder: Path, assets: int, records: int | None) -> None:
     from bench_data import build_ours, fleet_of
 
@@ -347,17 +360,20 @@ def main() -> None:
             build_fleet(db, args.assets, args.records)
         warm_cache = Path(tmp) / "warm-cache"
         run("start", str(db), cache=warm_cache)  # leaves the snapshot the warm starts use
-        bare, cold, changed, warm = [], [], [], []
-        # Interleaved, so a slow spell of this machine weighs on all three alike.
+        bare, cold, changed, warm, patched = [], [], [], [], []
+        # Interleaved, so a slow spell of this machine weighs on all of them alike.
         for i in range(args.runs):
             bare.append(run("bare"))
             cold.append(run("start", str(db), cache=Path(tmp) / f"cold-cache-{i}"))
             changed.append(run("start", str(db), cache=without_snapshot(warm_cache, tmp, i)))
             warm.append(run("start", str(db), cache=warm_cache))
+            # Last: the start after the change leaves the snapshot the next warm start uses.
+            replace_a_site_file(db)
+            patched.append(run("start", str(db), cache=warm_cache))
         stock = run("stock", str(db))
         typing = run("filter", str(db))
     rows = int(typing["rows"])
-    for result in (*cold, *changed, *warm):
+    for result in (*cold, *changed, *warm, *patched):
         if result["rows"] != rows:
             raise SystemExit(f"a start painted {result['rows']:,} rows, not all {rows:,}")
     bare_ms = statistics.median(r["paint_ms"] for r in bare)
@@ -365,7 +381,8 @@ def main() -> None:
         ("bare Textual app, empty screen", [r["paint_ms"] for r in bare], bare),
         (f"stock DataTable, {stock['rows']:,} rows", [stock["paint_ms"]], [stock]),
         (f"cold start, {rows:,} rows painted", [r["paint_ms"] for r in cold], cold),
-        ("cold start after the assets changed", [r["paint_ms"] for r in changed], changed),
+        ("cold start, cache kept, no snapshot", [r["paint_ms"] for r in changed], changed),
+        ("start after one site's file changed", [r["paint_ms"] for r in patched], patched),
         (f"warm start, {rows:,} rows painted", [r["paint_ms"] for r in warm], warm),
         ("warm start, store loaded behind it", [r["ready_ms"] for r in warm], warm),
     ]
@@ -383,15 +400,20 @@ def main() -> None:
         f"   (stock DataTable clear + refill: {stock['refill_ms']:,.0f} ms)"
     )
     warm_ms = statistics.median(r["paint_ms"] for r in warm)
-    peak = max(r["peak_mb"] for r in [*cold, *changed, *warm, typing])
+    peak = max(r["peak_mb"] for r in [*cold, *changed, *warm, *patched, typing])
     cold_ms = statistics.median(r["paint_ms"] for r in cold)
     changed_ms = statistics.median(r["paint_ms"] for r in changed)
+    patched_ms = statistics.median(r["paint_ms"] for r in patched)
     checks = [
         (f"warm start painted <= {BARE_FACTOR:g}x bare", warm_ms <= BARE_FACTOR * bare_ms),
         (f"cold start painted <= {BARE_FACTOR:g}x bare", cold_ms <= BARE_FACTOR * bare_ms),
         (
-            f"cold start after a change painted <= {BARE_FACTOR:g}x bare",
+            f"cold start, no snapshot, painted <= {BARE_FACTOR:g}x bare",
             changed_ms <= BARE_FACTOR * bare_ms,
+        ),
+        (
+            f"start after a site's file changed painted <= {BARE_FACTOR:g}x bare",
+            patched_ms <= BARE_FACTOR * bare_ms,
         ),
         (
             f"filter median <= {FILTER_MEDIAN_MS:g} ms",

@@ -10,7 +10,7 @@ from datetime import date
 from itertools import count, repeat
 from typing import TYPE_CHECKING, Any
 
-from assettrack.domain.warranty import add_months
+from assettrack.domain.warranty import WarrantyRules, add_months
 from assettrack.store.asset_columns import FIELDS, AssetRow
 
 if TYPE_CHECKING:
@@ -29,6 +29,13 @@ def columns_of(rows: Sequence[AssetRow]) -> Columns:
 def warranty_ends(
     register: AssetRegister, rows: Sequence[AssetRow], held: Columns
 ) -> tuple[list[int], dict[int, date | None]]:
+    """Each row's warranty end under the register's rules (``ends_by_rules``)."""
+    return ends_by_rules(register.rules, rows, held)
+
+
+def ends_by_rules(
+    rules: WarrantyRules, rows: Sequence[AssetRow], held: Columns
+) -> tuple[list[int], dict[int, date | None]]:
     """Each row's warranty end, as ``AssetRegister.warranty_ends`` gives it: for each row
     the place of the first row of the same key, and the end of each such first row.
 
@@ -37,7 +44,7 @@ def warranty_ends(
     by a dict's ``setdefault`` in C, each key hashed once; a field the same in every row is
     left out of the key (most fleets leave their own end dates, months and extensions
     alone), and a key of one field is that field, not a tuple."""
-    period_for = register.rules.period_for
+    period_for = rules.period_for
     model_at = _first_of(_keys([held["vendor"], held["model"]], len(rows)))
     periods = {at: period_for(rows[at].vendor, rows[at].model)[0] for at in set(model_at)}
     fields = [

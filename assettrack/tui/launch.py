@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
     from assettrack.services.assets import AssetRegister
     from assettrack.tui.app import AssetTrackApp
     from assettrack.tui.asset_facts import AssetFacts
+
+
+def _site_ids(register: AssetRegister) -> list[str]:
+    return list(map(itemgetter(0), register.store.assets.rows()))  # AssetRow.site_id
 
 
 def default_cache_folder() -> Path:
@@ -79,6 +84,13 @@ def open_tui(
         )
         # A new database has no assets: nothing to snapshot, nothing to wait for.
         first_rows = [] if new else snapshot.load()
+        stale = None if first_rows is not None else snapshot.stale()
+        if stale is not None:
+            # Only some asset files changed since: their rows in place of the snapshot's
+            # (``row_patch``); the store loads behind the paint, as on a warm start.
+            from assettrack.tui.row_patch import patched
+
+            first_rows = patched(stale, db, lambda: context.warranty_rules)
         from assettrack.tui.app import AssetTrackApp
 
         if demo:
@@ -108,8 +120,13 @@ def open_tui(
                 engineer=settings.engineer,
                 service_settings=settings.raw,
             )
+            # The next start's snapshot records each asset file's rows: the facts are in
+            # the store's order, a site's rows after another's.
+            snapshot.site_ids = partial(_site_ids, register)
             if facts is None:
                 facts = facts_of_rows(register)
+                if stale is not None:
+                    snapshot.save(facts)  # painted from a patched snapshot: made anew
             else:
                 snapshot.save(facts)  # painted from the store: the next start's snapshot
             return Loaded(services, facts)

@@ -10,13 +10,14 @@ a shown column holds text that is not ASCII (``asset_facts.text_width``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assettrack.bulk import bulk_build
 from assettrack.tui.asset_facts import FIELDS, FactColumns, text_width
 
 if TYPE_CHECKING:
+    from assettrack.domain.warranty import WarrantyRules
     from assettrack.services.assets import AssetRegister
     from assettrack.store.asset_columns import AssetRow
 
@@ -28,30 +29,36 @@ def facts_of_rows(register: AssetRegister, rows: Sequence[AssetRow] | None = Non
     Made a column at a time (``services.row_columns``): each site's name and customer, each
     warranty end's text and each list of tags worked out once per distinct value, each
     column made in C; kept as columns (``FactColumns``), as the table is made from them."""
-    # Here, not above: the table's module is imported before the first paint, the store's
-    # model only behind it.
-    from assettrack.services.row_columns import columns_of, warranty_ends
-
     if rows is None:
         rows = register.store.assets.rows()
+    sites = {site.id: (site.name, site.customer) for site in register.sites()}
+    return facts_of_held(rows, sites, register.rules)
+
+
+def facts_of_held(
+    rows: Sequence[AssetRow], sites: Mapping[str, tuple[str, str]], rules: WarrantyRules
+) -> FactColumns:
+    """The facts of ``rows`` given each site's name and customer (by id; "?" for a site not
+    there) and the warranty rules: ``facts_of_rows`` without a register."""
+    # Here, not above: the table's module is imported before the first paint, the store's
+    # model only behind it.
+    from assettrack.services.row_columns import columns_of, ends_by_rules
+
     # No collector walks meanwhile, from the first column: keying each row's warranty makes
     # thousands of tuples, and the collections they set off walked the store's 50,000 held
     # rows (a third of this at 50,000 assets on a cold start).
     with bulk_build():
         held = columns_of(rows)
-        sites = {site.id: site for site in register.sites()}
-        named = {sid: sites.get(sid) for sid in set(held["site_id"])}
-        first_at, ends = warranty_ends(register, rows, held)
+        named = {sid: sites.get(sid, _NO_SITE) for sid in set(held["site_id"])}
+        first_at, ends = ends_by_rules(rules, rows, held)
         iso = {at: end.isoformat() if end else "" for at, end in ends.items()}
         tags = {t: " ".join(t) for t in set(held["tags"])}
         inspected = {d: d or "" for d in set(held["last_inspection"])}
-        site_names = {k: s.name if s else "?" for k, s in named.items()}
+        site_names = {k: s[0] for k, s in named.items()}
         columns = {
             "id": held["id"],
             "site": _each(held["site_id"], site_names),
-            "customer": _each(
-                held["site_id"], {k: s.customer if s else "?" for k, s in named.items()}
-            ),
+            "customer": _each(held["site_id"], {k: s[1] for k, s in named.items()}),
             "kind": held["kind"],
             "vendor": held["vendor"],
             "model": held["model"],
@@ -75,6 +82,9 @@ def facts_of_rows(register: AssetRegister, rows: Sequence[AssetRow] | None = Non
         }
     # Every column a tuple, as the snapshot's: facts compare equal column by column.
     return FactColumns({name: tuple(columns[name]) for name in FIELDS}, widths)
+
+
+_NO_SITE = ("?", "?")
 
 
 # Shown columns held as they are whose values are few and shared (the store keeps one object

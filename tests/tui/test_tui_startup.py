@@ -91,14 +91,14 @@ def read_snapshot(path: Path) -> tuple[dict, list[list[str]]]:
     at a time."""
     found = decode(path.read_bytes())
     assert found is not None, "not a snapshot"
-    key, columns, _widths = found
+    key, columns, _widths, _segments = found
     return key, [list(row) for row in zip(*columns, strict=True)]
 
 
-def marshalled(key: dict, columns: object, widths: object) -> bytes:
-    """A snapshot file of any columns and widths, whole and checksummed (``encode`` takes
-    facts only)."""
-    payload = marshal.dumps((key, columns, widths), 4)
+def marshalled(key: dict, columns: object, widths: object, segments: object = None) -> bytes:
+    """A snapshot file of any columns, widths and asset file segments, whole and checksummed
+    (``encode`` takes facts only)."""
+    payload = marshal.dumps((key, columns, widths, segments), 4)
     return b"%s %d %d %08x\n" % (MAGIC, FORMAT, len(payload), zlib.crc32(payload)) + payload
 
 
@@ -188,7 +188,7 @@ async def test_an_asset_saved_elsewhere_invalidates_the_snapshot(
         store.assets.save(asset)
 
     with open_tui(context, db_path, cache_folder=cache) as app:
-        # The asset file changed: the rows were read from the store, not the snapshot.
+        # The asset file changed: its rows were read again (the snapshot patched with them).
         firmware = {fact.id: fact.firmware for fact in app.context.first_rows}
         assert firmware[asset.id] == "17.9.4a"
         async with app.run_test(size=SIZE) as pilot:
@@ -285,7 +285,7 @@ def test_snapshot_with_a_bad_row_is_refused(db_path, cache, settings) -> None:
         snapshot.wait()
         assert snapshot.load() is not None
         good = path.read_bytes()
-        key, columns, widths = decode(good)
+        key, columns, widths, _segments = decode(good)
         path.write_bytes(marshalled(key, columns, widths))
         assert snapshot.load() is not None  # as written
         damaged = {

@@ -103,7 +103,9 @@ def _line(
         if style is not None and (style_column is None or i == style_column):
             padded = f"\x1b[{ANSI[style]}m{padded}\x1b[0m"
         parts.append(padded)
-    return GAP.join(parts)
+    line = GAP.join(parts)
+    # An empty last cell leaves the gap and padding before it: no trailing spaces.
+    return line if columns[-1].right or style is not None else line.rstrip(" ")
 
 
 def colour_wanted(is_terminal: bool) -> bool:

@@ -129,7 +129,7 @@ def site_list(context: Any, customer: str | None, fmt: str) -> None:
                 "customer": s.customer,
                 "name": s.name,
                 "address": s.address,
-                "assets": len(base.store.assets.by_site(s.id)),
+                "assets": len(base.store.assets.rows_at(s.id)),  # counted, not decoded
                 "contacts": len(s.contacts),
                 "own_plan": _own_plan(s),
             }

@@ -1,6 +1,7 @@
 """CLI benchmark: ``assettrack warranty`` and ``assettrack export assets`` as a team lead's
 script runs them, timed from the command's start to its exit (interpreter, imports, opening
-the store, the listing, writing it out).
+the store, the listing, writing it out); beside them, with no target, the JSON export,
+``visits`` and ``site list``.
 
 Each command runs ``--runs`` times (3 by default) on each database; the median is shown
 with the fastest and slowest. Output goes to a pipe that the bench reads: an export must
@@ -32,7 +33,12 @@ TODAY = "2026-12-01"
 COMMANDS = {
     "warranty": ["warranty"],  # expiring within the next 90 days, soonest first
     "export": ["export", "assets"],  # every asset, CSV
+    # Shown beside them, with no target of their own: other listings a team lead scripts.
+    "export json": ["export", "assets", "--format", "json"],
+    "visits": ["visits"],  # compliance of every site, this month and the last
+    "site list": ["site", "list"],
 }
+TARGETED = ("warranty", "export")  # the issue's targets
 TARGET_S = 0.5
 
 
@@ -111,16 +117,20 @@ def main() -> None:
 
     print(f"\nseconds, median of {args.runs} (fastest-slowest); target <= {TARGET_S:g} s")
     sizes = [f"{r['assets'][0]:,} assets" for r in results]
-    print(f"{'command':26}" + "".join(f" {size:>24}" for size in sizes))
+    print(f"{'command':40}" + "".join(f" {size:>24}" for size in sizes))
     met = True
     for name, command in COMMANDS.items():
-        row = f"{'assettrack ' + ' '.join(command):26}"
+        row = f"{'assettrack ' + ' '.join(command):40}"
         for result in results:
             times = result[name]
             mid = statistics.median(times)
             ok = mid <= TARGET_S
-            met = met and ok
-            text = f"{mid:.2f} ({min(times):.2f}-{max(times):.2f}) {'met' if ok else 'MISSED'}"
+            if name in TARGETED:
+                met = met and ok
+                verdict = "met" if ok else "MISSED"
+            else:
+                verdict = "(shown)"
+            text = f"{mid:.2f} ({min(times):.2f}-{max(times):.2f}) {verdict}"
             row += f" {text:>24}"
         print(row)
     print("all targets met" if met else "SOME TARGETS MISSED")

@@ -175,6 +175,55 @@ class WarrantyRules:
         plugins = _keyed([*self.plugins.values(), *extra], self.vendor_of)
         return replace(self, plugins=plugins, _periods={})
 
+    def plain(self) -> tuple[Any, ...]:
+        """These rules as plain values (texts, numbers, tuples, dicts), as ``marshal``
+        writes them; ``from_plain`` makes the same rules of them (the app's start-up
+        snapshot keeps the rules its end dates were worked out with, plugins' included)."""
+
+        def layer(rules: Mapping[str, VendorRule]) -> dict[str, Any]:
+            return {
+                key: (r.vendor, r.months, tuple((m.pattern, m.months) for m in r.models))
+                for key, r in rules.items()
+            }
+
+        aliases = (
+            tuple((n.vendor, tuple(n.aliases)) for n in self.aliases.names),
+            tuple(self.aliases.suffixes),
+        )
+        return (
+            self.default_months,
+            tuple(self.thresholds),
+            layer(self.vendors),
+            aliases,
+            layer(self.plugins),
+            layer(self.shipped),
+        )
+
+    @classmethod
+    def from_plain(cls, data: Any) -> WarrantyRules:
+        """The rules ``plain`` gave ``data`` of; TypeError or ValueError if ``data`` is not
+        of that shape."""
+        from assettrack.domain.vendors import VendorNames
+
+        def layer(rules: Any) -> dict[str, VendorRule]:
+            return {
+                key: VendorRule(vendor, months, tuple(ModelRule(p, m) for p, m in models))
+                for key, (vendor, months, models) in dict(rules).items()
+            }
+
+        default, thresholds, vendors, (names, suffixes), plugins, shipped = data
+        return cls(
+            default_months=default,
+            thresholds=tuple(thresholds),
+            vendors=layer(vendors),
+            aliases=VendorAliases(
+                tuple(VendorNames(vendor, tuple(more)) for vendor, more in names),
+                tuple(suffixes),
+            ),
+            plugins=layer(plugins),
+            shipped=layer(shipped),
+        )
+
     def vendor_of(self, vendor: str) -> str:
         """The vendor a name resolves to (the name itself when the alias table lacks it)."""
         return self.aliases.resolve(vendor)

@@ -90,7 +90,9 @@ def open_tui(
             # (``row_patch``); the store loads behind the paint, as on a warm start.
             from assettrack.tui.row_patch import patched
 
-            first_rows = patched(stale, db, lambda: context.warranty_rules)
+            # The rules the snapshot's ends were worked out with: the plugins are loaded
+            # behind the paint, whose check replaces the rows if theirs differ now.
+            first_rows = patched(stale, db, lambda: stale.full_rules() or context.warranty_rules)
         from assettrack.tui.app import AssetTrackApp
 
         if demo:
@@ -123,6 +125,7 @@ def open_tui(
             # The next start's snapshot records each asset file's rows: the facts are in
             # the store's order, a site's rows after another's.
             snapshot.site_ids = partial(_site_ids, register)
+            snapshot.full_rules = register.rules
             if facts is None:
                 facts = facts_of_rows(register)
                 if stale is not None:

@@ -59,12 +59,14 @@ def patched(stale: Stale, db: Database, rules: Callable[[], WarrantyRules]) -> F
         new_ids.update(row.id for row in found)
     if len(new_ids) != len(rows):
         return None
-    # An asset now in a changed file must not also be in one unchanged (a move).
-    unchanged = sorted(set(range(len(stale.names))) - {stale.names.index(n) for n in read})
-    for at in unchanged:
+    changed = {stale.names.index(n) for n in read}
+    unchanged = sorted(set(range(len(stale.names))) - changed)
+    # An asset new to the changed files must not also be in one unchanged (a move).
+    for at in changed:
         start = stale.starts[at]
-        if not new_ids.isdisjoint(ids[start : start + stale.counts[at]]):
-            return None
+        new_ids.difference_update(ids[start : start + stale.counts[at]])
+    if new_ids and not new_ids.isdisjoint(ids):
+        return None
     from assettrack.tui.row_facts import facts_of_held
 
     made = facts_of_held(rows, sites, rules())
@@ -113,7 +115,11 @@ def _spliced(
     pieces.sort()
     columns = {}
     for field in FIELDS:
-        column, new, parts, kept = old[field], made.columns[field], [], 0
+        column, new = old[field], made.columns[field]
+        if all(column[a:b] == new[c:d] for a, b, c, d in pieces):
+            columns[field] = column  # the same texts (an edit leaves most fields alone)
+            continue
+        parts, kept = [], 0
         for start, end, new_start, new_end in pieces:
             parts += [column[kept:start], new[new_start:new_end]]
             kept = end

@@ -61,16 +61,21 @@ def snapshot_path(cache_folder: Path, db_folder: Path) -> Path:
 
 
 def encode(
-    key: dict[str, Any], facts: Sequence[Sequence[str]], site_ids: Sequence[str] | None = None
+    key: dict[str, Any],
+    facts: Sequence[Sequence[str]],
+    site_ids: Sequence[str] | None = None,
+    rules: WarrantyRules | None = None,
 ) -> bytes:
     """The file's bytes: the header line, then by marshal the key, the facts' columns (a
-    tuple of texts per field), the widths of the columns shown (name: cells) and the
-    segments of the asset files (``segments``; None without each row's site)."""
+    tuple of texts per field), the widths of the columns shown (name: cells), the segments
+    of the asset files (``segments``; None without each row's site) and the rules the end
+    dates were worked out with, plugins' included (``WarrantyRules.plain``; or None)."""
     held = as_columns(facts)  # type: ignore[arg-type]
     columns = tuple(tuple(held.columns[name]) for name in FIELDS)
     widths = {name: held.width(name) for name in SHOWN}
     found = None if site_ids is None else segments(key, columns, site_ids)
-    payload = marshal.dumps((key, columns, widths, found), 4)
+    plain = None if rules is None else rules.plain()
+    payload = marshal.dumps((key, columns, widths, found, plain), 4)
     return b"%s %d %d %08x\n" % (MAGIC, FORMAT, len(payload), zlib.crc32(payload)) + payload
 
 
@@ -106,9 +111,9 @@ def segments(
     return found
 
 
-def decode(raw: bytes) -> tuple[Any, Any, Any, Any] | None:
-    """The key, columns, widths and segments of a file's bytes; None if it is not whole or
-    not of this format."""
+def decode(raw: bytes) -> tuple[Any, Any, Any, Any, Any] | None:
+    """The key, columns, widths, segments and rules of a file's bytes; None if it is not
+    whole or not of this format."""
     end = raw.find(b"\n")
     if end < 0:
         return None
@@ -122,7 +127,7 @@ def decode(raw: bytes) -> tuple[Any, Any, Any, Any] | None:
         found = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
         return None
-    return found if type(found) is tuple and len(found) == 4 else None
+    return found if type(found) is tuple and len(found) == 5 else None
 
 
 class RowSnapshot:
@@ -138,6 +143,8 @@ class RowSnapshot:
         # Each held row's site id, in the facts' order, when a save is asked for (set once
         # the store is loaded): the snapshot then records each asset file's rows.
         self.site_ids: Callable[[], Sequence[str]] | None = None
+        # The rules the saved facts' end dates are worked out with, plugins' included.
+        self.full_rules: WarrantyRules | None = None
 
     def key(self) -> dict[str, Any]:
         """What must be unchanged for the snapshot to hold (lists and texts: marshal gives
@@ -161,13 +168,13 @@ class RowSnapshot:
             return None  # a cache that cannot be read is no cache
         if found is None:
             return None
-        key, columns, widths, found_segments = found
+        key, columns, widths, found_segments, rules = found
         facts = _facts(columns, widths)
         if facts is None:
             return None
         now = self.key()
         if key != now:
-            self._stale = Stale.of(key, now, facts, found_segments)
+            self._stale = Stale.of(key, now, facts, found_segments, rules)
             return None
         self._saved = facts
         return facts
@@ -190,7 +197,10 @@ class RowSnapshot:
         site_ids = None if self.site_ids is None else self.site_ids()
         self.wait()
         self._writer = threading.Thread(
-            target=self._write, args=(key, facts, site_ids), name="row snapshot", daemon=True
+            target=self._write,
+            args=(key, facts, site_ids, self.full_rules),
+            name="row snapshot",
+            daemon=True,
         )
         self._writer.start()
 
@@ -201,11 +211,15 @@ class RowSnapshot:
             self._writer = None
 
     def _write(
-        self, key: dict[str, Any], facts: Sequence[AssetFacts], site_ids: Sequence[str] | None
+        self,
+        key: dict[str, Any],
+        facts: Sequence[AssetFacts],
+        site_ids: Sequence[str] | None,
+        rules: WarrantyRules | None,
     ) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, encode(key, facts, site_ids))
+            atomic_write(self.path, encode(key, facts, site_ids, rules))
             _forget_named_by_sha256(self.path.parent, self.db.folder)
         except (OSError, StoreWriteError):
             pass  # no room or no permission for a cache costs a slower start, nothing more
@@ -240,10 +254,25 @@ class Stale(NamedTuple):
     counts: list[int]
     widths: list[tuple[int, ...]]  # of each file's rows, the columns of SHOWN in order
     changed: list[str]
+    rules: Any  # the facts' rules, plugins' included, as ``WarrantyRules.plain`` (or None)
+
+    def full_rules(self) -> WarrantyRules | None:
+        """The rules the snapshot's end dates were worked out with, if it kept them whole."""
+        if self.rules is None:
+            return None
+        try:
+            return WarrantyRules.from_plain(self.rules)
+        except (TypeError, ValueError):
+            return None
 
     @classmethod
     def of(
-        cls, key: dict[str, Any], now: dict[str, Any], facts: FactColumns, segments: Any
+        cls,
+        key: dict[str, Any],
+        now: dict[str, Any],
+        facts: FactColumns,
+        segments: Any,
+        rules: Any = None,
     ) -> Stale | None:
         """None unless the two keys differ in asset files' stamps alone (the same files,
         the same catalog, rules and format) and the segments fit the facts."""
@@ -274,7 +303,7 @@ class Stale(NamedTuple):
             return None
         starts = [0, *accumulate(counts)][:-1]
         changed = [old[0] for old, new in zip(files[1:], files_now[1:], strict=True) if old != new]
-        return cls(facts, names[1:], starts, counts, widths, changed)
+        return cls(facts, names[1:], starts, counts, widths, changed, rules)
 
 
 def _forget_named_by_sha256(cache_folder: Path, db_folder: Path) -> None:

@@ -103,10 +103,15 @@ async def test_assets_changed_elsewhere_are_patched_into_the_snapshot(
         store.assets.save(added)
     expected = the_stores_facts(db_path, settings, extensions)
     stores_made.clear()
+    fresh = Context(None, db_path, TODAY)  # no plugins loaded yet, as the command starts
+    fresh._settings = settings
 
-    with open_tui(context, db_path, cache_folder=cache) as app:
+    with open_tui(fresh, db_path, cache_folder=cache) as app:
         first = app.context.first_rows
         assert not stores_made  # painted from the patched snapshot, the store not read
+        # ...and with the rules the snapshot kept (the plugins' periods included): the
+        # plugins load behind the paint.
+        assert fresh._extensions is None
         assert isinstance(first, FactColumns)
         assert_same_table(first, expected)
         assert added.id in first.columns["id"] and gone.id not in first.columns["id"]

@@ -91,14 +91,14 @@ def read_snapshot(path: Path) -> tuple[dict, list[list[str]]]:
     at a time."""
     found = decode(path.read_bytes())
     assert found is not None, "not a snapshot"
-    key, columns, _widths, _segments = found
+    key, columns, _widths, _segments, _rules = found
     return key, [list(row) for row in zip(*columns, strict=True)]
 
 
 def marshalled(key: dict, columns: object, widths: object, segments: object = None) -> bytes:
     """A snapshot file of any columns, widths and asset file segments, whole and checksummed
     (``encode`` takes facts only)."""
-    payload = marshal.dumps((key, columns, widths, segments), 4)
+    payload = marshal.dumps((key, columns, widths, segments, None), 4)
     return b"%s %d %d %08x\n" % (MAGIC, FORMAT, len(payload), zlib.crc32(payload)) + payload
 
 
@@ -285,7 +285,7 @@ def test_snapshot_with_a_bad_row_is_refused(db_path, cache, settings) -> None:
         snapshot.wait()
         assert snapshot.load() is not None
         good = path.read_bytes()
-        key, columns, widths, _segments = decode(good)
+        key, columns, widths, _segments, _rules = decode(good)
         path.write_bytes(marshalled(key, columns, widths))
         assert snapshot.load() is not None  # as written
         damaged = {

@@ -187,3 +187,26 @@ async def test_a_damaged_document_in_a_changed_file_is_left_to_the_store(
     with open_tui(context, db_path, cache_folder=cache) as app:
         assert list(app.context.register.store.db.notices) == notices
     assert len(notices) == 1, notices
+
+
+async def test_an_asset_also_in_an_unchanged_file_is_left_to_the_store(
+    context, db_path, cache, settings, extensions, stores_made
+) -> None:
+    from assettrack.domain.codec import to_doc
+    from assettrack.store.repositories import write_documents
+
+    await start_once(context, db_path, cache)
+    # A move half done (the new site's file written, the old one not yet): the asset is
+    # in an unchanged file and in the changed one.
+    with Store.open(db_path, author="another laptop") as store:
+        asset = store.assets.all()[0]
+        site = next(s for s in store.sites.list() if s.id != asset.site_id)
+        asset.site_id = site.id
+        asset.revision += 1
+        write_documents(store.db, store.assets.partition_of(site.id), "assets", [to_doc(asset)])
+    expected = the_stores_facts(db_path, settings, extensions)
+    assert list(expected.columns["id"]).count(asset.id) == 1
+    stores_made.clear()
+    with open_tui(context, db_path, cache_folder=cache) as app:
+        assert stores_made  # not patched: the store decides which copy it serves
+        assert_same_table(app.context.first_rows, expected)

@@ -7,7 +7,9 @@ The order is chosen so the asset table is on screen as soon as Textual can paint
    changes, see ``AssetTrackApp.poll_store``), and warnings go to the app, not the terminal;
 2. if the row snapshot still matches the files, paint the asset table from it and load the
    store (and the plugins) on a worker thread right after the first paint;
-3. if not, read the store first, as any command does: the table's rows come from the asset
+3. if only a few asset files changed since (another program saved some assets), patch the
+   snapshot with those files' rows (``row_patch``) and go on as in 2;
+4. if not, read the store first, as any command does: the table's rows come from the asset
    rows the store holds (``row_facts``, from its columns file, no asset decoded); the rest
    of the services are made behind the first paint, as in 2, which also leaves the rows
    painted as the next start's snapshot.

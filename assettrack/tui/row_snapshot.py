@@ -17,6 +17,11 @@ stating its format, length and checksum, which is checked before marshal reads a
 The facts are kept a column at a time (a tuple of texts per field): they load in half the
 time rows took, and the table is made from the columns (``FactColumns``) with no fact made;
 with them the widest text of each column the table shows, which the table is sized by.
+
+With the facts, each asset file's count of rows and widths, and the warranty rules the end
+dates were worked out with (plugins' included): when only some asset files changed since,
+``load`` gives nothing but ``stale`` gives what ``row_patch`` needs to patch the facts with
+those files' rows rather than read the whole store.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import pytest
 from assettrack.domain.models import Asset, AssetStatus, Fault, ReportedVia, Site, Visit, VisitKind
 from assettrack.errors import AssetTrackError
 from assettrack.services.sync import (
+    count_conflicts,
     export_bundle,
     import_bundle,
     list_conflicts,
@@ -236,3 +237,34 @@ def test_newer_copy_in_another_file_replaces_the_old_one(laptops, tmp_path) -> N
     assert exchange(a, b, tmp_path).updated == 1
     assert b.assets.get(asset.id).site_id == two.id  # type: ignore[union-attr]
     assert asset.id not in orjson.loads((b.folder / old_file).read_bytes()).get("assets", {})
+
+
+def test_listing_conflicts_reads_only_the_files_that_can_hold_them(laptops, tmp_path) -> None:
+    from tests.file_opens import opened_files
+
+    a, b = laptops
+    one, two, asset, _visit, fault = seed(a)
+    # History elsewhere that a listing must not read: another site's records.
+    a.visits.save(Visit(two.id, "张工", VisitKind.SCHEDULED, datetime(2026, 4, 2, 9)))
+    exchange(a, b, tmp_path)
+    fa, fb = a.faults.get(one.id, fault.id), b.faults.get(one.id, fault.id)
+    fa.symptom, fb.cause = "核心交换机宕机", "电源模块故障"  # type: ignore[union-attr]
+    a.faults.save(fa)  # type: ignore[arg-type]
+    b.faults.save(fb)  # type: ignore[arg-type]
+    aa, ab = a.assets.get(asset.id), b.assets.get(asset.id)
+    aa.firmware, ab.firmware = "V200R022", "V200R021"  # type: ignore[union-attr]
+    a.assets.save(aa)  # type: ignore[arg-type]
+    b.assets.save(ab)  # type: ignore[arg-type]
+    assert exchange(a, b, tmp_path).conflicts == 2
+    with Store.open(b.folder, read_only=True) as fresh:  # nothing read yet but the assets
+        with opened_files(b.folder) as opened:
+            conflicts = list_conflicts(fresh)
+        assert count_conflicts(fresh) == 2
+    assert {(c.table, c.local is not None) for c in conflicts} == {
+        ("faults", True),
+        ("assets", True),
+    }
+    read = {p for p in opened if p.endswith(".json") and not p.startswith(".")}
+    faults = f"records/faults/{one.id}/2026-03.json"
+    # The asset's site file may be held from the opening already: no other file is read.
+    assert faults in read and read <= {"catalog.json", f"assets/{one.id}.json", faults}

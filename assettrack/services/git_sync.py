@@ -91,7 +91,7 @@ from assettrack.services.git_snapshot import snapshot as take_snapshot
 from assettrack.services.sync import (
     MergeReport,
     NewerDocumentError,
-    list_conflicts,
+    count_conflicts,
     merge_into,
 )
 from assettrack.store.database import CHANGES_NAME, SYNC_FOLDER, Database
@@ -972,7 +972,7 @@ def sync_status(store: Store) -> SyncStatus:
         ahead=ahead,
         behind=behind,
         unsynced_files=unsynced,
-        conflicts=len(list_conflicts(store)),
+        conflicts=count_conflicts(store),
         last_sync=str(_read_json(paths.state).get("last_sync", "")),
     )
 

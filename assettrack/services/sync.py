@@ -712,10 +712,53 @@ def _label(doc: dict[str, Any] | None) -> str:
     return ""
 
 
+def _local_copies(store: Store, wanted: list[dict[str, Any]]) -> dict[tuple[str, str], Located]:
+    """This database's copies of the documents the conflicts name, read from the files that
+    can hold them, not from every file: the catalog; an asset's site file (where it is held,
+    and the site the other laptop has it at); a record's site's files of its table (a
+    month's file a date change moved it to included). A table of no such kind (a plugin's)
+    is looked for in every file. As ``_index``: a document in two files (an asset caught
+    half-way through a move) is the copy with the longer history."""
+    db = store.db
+    keys = {(c["table"], c["doc_id"]) for c in wanted}
+    names: set[str] = set()
+    for c in wanted:
+        table, theirs = c["table"], c.get("theirs") or {}
+        site = theirs.get("site_id")
+        if table in CATALOG_TABLES:
+            names.add(CATALOG)
+        elif table == "assets":
+            held = store.assets.row(c["doc_id"])
+            names.update(f"assets/{s}.json" for s in (held.site_id if held else None, site) if s)
+        elif table in RECORD_TABLES and isinstance(site, str):
+            names.update(db.partition_names(f"records/{table}/{site}"))
+        else:
+            return {k: v for k, v in _index(db).items() if k in keys}
+    found: dict[tuple[str, str], Located] = {}
+    for name in sorted(names):
+        if not (db.folder / name).exists():
+            continue
+        tables = db.partition(name, pinned=_pinned(name)).partition_storage.read() or {}
+        for table, doc_id in keys:
+            doc = tables.get(table, {}).get(doc_id)
+            if doc is None:
+                continue
+            known = found.get((table, doc_id))
+            if known is None or len(_revs(doc)) > len(_revs(known.doc)):
+                found[(table, doc_id)] = Located(name, table, dict(doc))
+    return found
+
+
+def count_conflicts(store: Store) -> int:
+    """How many conflicts wait for a person (reads the catalog alone)."""
+    return len(_conflict_docs(store.db))
+
+
 def list_conflicts(store: Store) -> list[Conflict]:
-    local = _index(store.db)
+    conflict_docs = _conflict_docs(store.db)
+    local = _local_copies(store, conflict_docs) if conflict_docs else {}
     found = []
-    for c in _conflict_docs(store.db):
+    for c in conflict_docs:
         here = local.get((c["table"], c["doc_id"]))
         mine = here.doc if here else None
         theirs = c["theirs"]
@@ -765,7 +808,7 @@ def _resolve(store: Store, conflict_ref: str, keep: str) -> Conflict:
         raise AssetTrackError(said.format(ref=repr(conflict_ref)))
     conflict = matches[0]
     raw = next(c for c in _conflict_docs(db) if c["id"] == conflict.id)
-    here = _index(db).get((conflict.table, conflict.doc_id))
+    here = _local_copies(store, [raw]).get((conflict.table, conflict.doc_id))
     mine = here.doc if here else None
     chosen = conflict.theirs if keep == "theirs" or mine is None else mine
     partition = raw["partition"] if chosen is conflict.theirs else here.partition  # type: ignore[union-attr]

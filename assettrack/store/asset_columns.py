@@ -42,12 +42,13 @@ from functools import cache
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from assettrack.domain.codec import to_doc
-from assettrack.domain.models import Asset
 from assettrack.store.durable import temp_path_for
 from assettrack.store.storage import Signature
+
+if TYPE_CHECKING:
+    from assettrack.domain.models import Asset
 
 NAME = "assets.columns"
 MAGIC = b"assettrack-asset-columns"
@@ -116,14 +117,24 @@ def columns_of(model: type) -> list[tuple[str, str | None, dataclasses.Field[Any
 
 
 def _default(f: dataclasses.Field[Any]) -> Any:
+    from assettrack.domain.codec import to_doc
+
     if f.default_factory is not dataclasses.MISSING:
         return to_doc(f.default_factory())
     return to_doc(f.default)  # MISSING for a required field: never asked for
 
 
+def _model() -> type[Asset]:
+    """The model, imported when a row is first made, decoded or written: an app start that
+    paints from held rows needs only their field order (``AssetRow``)."""
+    from assettrack.domain.models import Asset
+
+    return Asset
+
+
 @cache
 def _list_fields() -> frozenset[str]:
-    hints = typing.get_type_hints(Asset)
+    hints = typing.get_type_hints(_model())
     return frozenset(name for name, tp in hints.items() if typing.get_origin(tp) is list)
 
 
@@ -134,7 +145,7 @@ def _row_function() -> Callable[[Mapping[str, Any]], AssetRow]:
     lines = ["def row_of(doc):", "    get = doc.get"]
     values = []
     nested: set[str] = set()
-    for i, (name, sub, f) in enumerate(columns_of(Asset)):
+    for i, (name, sub, f) in enumerate(columns_of(_model())):
         if sub is None:
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             namespace[f"d{i}"] = None if required else _default(f)
@@ -161,7 +172,7 @@ def row_of(doc: Mapping[str, Any]) -> AssetRow:
 def _document_function() -> Callable[[AssetRow], dict[str, Any]]:
     """``document_of`` as one generated function: the row's values under the model's field
     names, in its order, the nested console settings as their own object."""
-    columns = columns_of(Asset)
+    columns = columns_of(_model())
     namespace: dict[str, Any] = {}
     lines = [
         "def document_of(row):",
@@ -241,14 +252,15 @@ def _decode_function() -> Callable[[AssetRow], Asset]:
     does), without the call's keyword arguments. Attributes assigned one by one keep the
     instance's values inline, with no dict of its own: half the memory of 50,000 assets
     and half the time of filling a ``__dict__``."""
-    namespace: dict[str, Any] = {"new": object.__new__, "Asset": Asset}
-    columns = columns_of(Asset)
+    asset_model = _model()
+    namespace: dict[str, Any] = {"new": object.__new__, "Asset": asset_model}
+    columns = columns_of(asset_model)
     lines = [
         "def decode(row):",
         f"    {', '.join(f'v{i}' for i in range(len(columns)))}, = row",
         "    asset = new(Asset)",
     ]
-    hints = typing.get_type_hints(Asset)
+    hints = typing.get_type_hints(asset_model)
     made: set[str] = set()
     for i, (name, sub, _f) in enumerate(columns):
         if sub is not None:

@@ -88,15 +88,16 @@ def _retire(old: Path, retired: Path | None) -> None:
 
 
 def empty_folder(folder: Path) -> int:
-    """Delete the files in ``folder`` (the retired old versions); how many."""
+    """Delete the files in ``folder`` (the retired old versions); how many. Housekeeping:
+    a file that cannot be deleted (a read-only disk) is left for the next time."""
     removed = 0
     try:
         with os.scandir(folder) as entries:
             names = [entry.path for entry in entries if entry.is_file(follow_symlinks=False)]
-    except FileNotFoundError:
+    except OSError:
         return 0
     for name in names:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(name)
             removed += 1
     return removed

@@ -268,3 +268,18 @@ def test_listing_conflicts_reads_only_the_files_that_can_hold_them(laptops, tmp_
     faults = f"records/faults/{one.id}/2026-03.json"
     # The asset's site file may be held from the opening already: no other file is read.
     assert faults in read and read <= {"catalog.json", f"assets/{one.id}.json", faults}
+
+
+def test_an_asset_deleted_here_and_moved_there_shows_its_tombstone(laptops, tmp_path) -> None:
+    a, b = laptops
+    _one, two, asset, _visit, _fault = seed(a)
+    exchange(a, b, tmp_path)
+    moved = a.assets.get(asset.id)
+    moved.site_id, moved.location = two.id, "B-02"  # type: ignore[union-attr]
+    a.assets.save(moved)  # type: ignore[arg-type]
+    b.assets.delete(asset.id)
+    assert exchange(a, b, tmp_path).conflicts == 1
+    (conflict,) = list_conflicts(b)
+    # The tombstone is in the site file it was deleted from, which A's copy does not name.
+    assert conflict.theirs["site_id"] == two.id
+    assert conflict.local is not None and conflict.local.get("_deleted") is True

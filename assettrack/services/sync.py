@@ -735,7 +735,23 @@ def _local_copies(store: Store, wanted: list[dict[str, Any]]) -> dict[tuple[str,
         else:
             return {k: v for k, v in _index(db).items() if k in keys}
     found: dict[tuple[str, str], Located] = {}
-    for name in sorted(names):
+    _find_in(db, sorted(names), keys, found)
+    # An asset this database deleted keeps its tombstone in the site file it was deleted
+    # from, which the other laptop may not name: the other asset files are read for it.
+    lost = {k for k in keys if k[0] == "assets" and k not in found}
+    if lost:
+        others = [n for n in db.partition_names("assets") if n not in names]
+        _find_in(db, others, lost, found)
+    return found
+
+
+def _find_in(
+    db: Database,
+    names: list[str],
+    keys: set[tuple[str, str]],
+    found: dict[tuple[str, str], Located],
+) -> None:
+    for name in names:
         if not (db.folder / name).exists():
             continue
         tables = db.partition(name, pinned=_pinned(name)).partition_storage.read() or {}
@@ -746,7 +762,6 @@ def _local_copies(store: Store, wanted: list[dict[str, Any]]) -> dict[tuple[str,
             known = found.get((table, doc_id))
             if known is None or len(_revs(doc)) > len(_revs(known.doc)):
                 found[(table, doc_id)] = Located(name, table, dict(doc))
-    return found
 
 
 def count_conflicts(store: Store) -> int:

@@ -72,18 +72,21 @@ class CheckedFiles:
         self._dirty = True
         return True
 
-    def checked(self, name: str, seen: Signature, raw: bytes | None = None) -> None:
+    def checked(
+        self, name: str, seen: Signature, raw: bytes | None = None, *, crc: int | None = None
+    ) -> None:
+        """Remember the file as checked at ``seen``, with the checksum of its content
+        (``raw``, or its ``crc`` when the caller has it already)."""
         known = self._load()
         if seen is None:
             self._dirty |= known.pop(name, None) is not None
             return
         entry = known.get(name)
-        if raw is not None:
-            crc = zlib.crc32(raw)
-        elif entry is not None and entry[:3] == list(seen):
-            crc = entry[3]
-        else:
-            crc = -1
+        if crc is None:
+            if raw is not None:
+                crc = zlib.crc32(raw)
+            else:  # the one known for this very signature, if any
+                crc = entry[3] if entry is not None and entry[:3] == list(seen) else -1
         new = [*seen, crc]
         if entry != new:
             known[name] = new

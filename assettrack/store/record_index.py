@@ -20,7 +20,6 @@ read, not parsed, and keeps its entry.
 from __future__ import annotations
 
 import os
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,7 @@ import orjson
 
 from assettrack.store.checked_files import is_racy
 from assettrack.store.durable import temp_path_for
-from assettrack.store.errors import CorruptStoreError
-from assettrack.store.storage import Signature, read_file_bytes, signature, signatures_in
+from assettrack.store.storage import Signature, holds_content, signature, signatures_in
 
 INDEX_FOLDER = ".index"
 FORMAT = 2  # 2: each file's CRC-32 too (-1: not known); format 1 entries are read as such
@@ -91,13 +89,9 @@ class RecordIndex:
 
     def _same_content(self, name: str, entry: _FileEntry) -> bool:
         """Whether the file holds what was indexed, by its checksum (read, not parsed)."""
-        if entry.crc < 0 or entry.signature is None:
+        if entry.signature is None:
             return False
-        try:
-            raw, _seen = read_file_bytes(self.db.folder / name)
-        except CorruptStoreError:  # cannot be read: indexed again, which says why
-            return False
-        return raw is not None and len(raw) == entry.signature[0] and zlib.crc32(raw) == entry.crc
+        return holds_content(self.db.folder / name, entry.signature[0], entry.crc)
 
     def _index_file(self, name: str) -> _FileEntry:
         self.db.refresh_partition(name)  # the copy held may predate the change seen

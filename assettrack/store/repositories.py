@@ -15,7 +15,6 @@ does not bring it back.
 from __future__ import annotations
 
 import os
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
@@ -40,7 +39,13 @@ from assettrack.store.errors import (
 )
 from assettrack.store.record_index import INDEX_FOLDER, RecordIndex
 from assettrack.store.record_words import record_word
-from assettrack.store.storage import Signature, read_file_bytes, signature, signatures_in
+from assettrack.store.storage import (
+    Signature,
+    holds_content,
+    read_file_bytes,
+    signature,
+    signatures_in,
+)
 
 if TYPE_CHECKING:
     from assettrack.domain.attachments import Attachment
@@ -493,13 +498,9 @@ class AssetRepository:
         a restore) the same size and checksum, read but not parsed."""
         if entry.seen == seen:
             return True
-        if entry.crc < 0 or seen is None or entry.seen is None or seen[0] != entry.seen[0]:
+        if seen is None or entry.seen is None or seen[0] != entry.seen[0]:
             return False
-        try:
-            raw, _found = read_file_bytes(self.db.folder / name)
-        except CorruptStoreError:
-            return False  # read through the storage next, which says why
-        return raw is not None and zlib.crc32(raw) == entry.crc
+        return holds_content(self.db.folder / name, seen[0], entry.crc)
 
     def _forget_file(self, name: str) -> None:
         for asset_id in self._files.pop(name, {}):

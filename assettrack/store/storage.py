@@ -141,7 +141,7 @@ class PartitionStorage(Storage):
         self.signature = signature(self.path)
         self.content_crc = zlib.crc32(payload)
         # Every document passed the gate.
-        self.db.checked.checked(self.name, self.signature, payload)
+        self.db.checked.checked(self.name, self.signature, crc=self.content_crc)
         self.db.saved(self.name)
 
     def took_in(self, table: str, docs: list[dict[str, Any]], seen: Signature) -> None:
@@ -312,6 +312,19 @@ def read_file_bytes(path: Path) -> tuple[bytes | None, Signature]:
         if (after.st_size, after.st_mtime_ns) == seen[:2]:
             break
     return raw, seen
+
+
+def holds_content(path: Path, size: int, crc: int) -> bool:
+    """Whether the file at ``path`` is ``size`` bytes with this CRC-32 (read, not parsed): a
+    cache's entry still holds for a file copied or restored with new inodes and times. A
+    file that cannot be read does not (read through the storage next, which says why)."""
+    if crc < 0:
+        return False
+    try:
+        raw, _seen = read_file_bytes(path)
+    except CorruptStoreError:
+        return False
+    return raw is not None and len(raw) == size and zlib.crc32(raw) == crc
 
 
 def _read_all(fd: int, size: int) -> bytes:

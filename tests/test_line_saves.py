@@ -72,6 +72,15 @@ def test_a_file_in_another_layout_or_without_the_table_is_refused() -> None:
 # -- saves in the store --------------------------------------------------------------------
 
 
+def _one_record(folder: Path) -> tuple[Site, Asset, Inspection]:
+    """A new database with a site, an asset and its inspection of 2 March 2026."""
+    with Store.open(folder) as store:
+        site = store.sites.save(Site(customer="Contoso", name="HQ"))
+        device = store.assets.save(asset(site.id, "FDO1"))
+        record = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    return site, device, record
+
+
 def _month_file(folder: Path, site: Site) -> Path:
     return folder / "records" / "inspections" / site.id / "2026-03.json"
 
@@ -80,10 +89,7 @@ def test_a_save_into_a_checked_file_splices_its_line_without_reading_the_file_wh
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "db"
-    with Store.open(folder) as store:
-        site = store.sites.save(Site(customer="Contoso", name="HQ"))
-        device = store.assets.save(asset(site.id, "FDO1"))
-        first = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    site, device, first = _one_record(folder)
     before = _month_file(folder, site).read_bytes()
     with Store.open(folder) as store:
         second = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 9)))
@@ -104,10 +110,7 @@ def test_a_save_into_a_checked_file_splices_its_line_without_reading_the_file_wh
 
 def test_a_splice_still_refuses_to_save_over_anothers_edit(tmp_path: Path) -> None:
     folder = tmp_path / "db"
-    with Store.open(folder) as store:
-        site = store.sites.save(Site(customer="Contoso", name="HQ"))
-        device = store.assets.save(asset(site.id, "FDO1"))
-        record = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    site, _device, record = _one_record(folder)
     with Store.open(folder) as mine, Store.open(folder) as theirs:
         copy = mine.inspections.get(site.id, record.id)
         other = theirs.inspections.get(site.id, record.id)
@@ -124,10 +127,7 @@ def test_a_file_damaged_since_it_was_checked_is_read_whole_and_refused_not_splic
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "db"
-    with Store.open(folder) as store:
-        site = store.sites.save(Site(customer="Contoso", name="HQ"))
-        device = store.assets.save(asset(site.id, "FDO1"))
-        store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    site, device, _record = _one_record(folder)
     month = _month_file(folder, site)
     damaged = month.read_bytes()[:-40]  # cut short, in place (a disk error, a bad copy)
     month.write_bytes(damaged)
@@ -140,10 +140,7 @@ def test_a_damaged_document_in_an_unchecked_file_is_set_aside_before_the_save(
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "db"
-    with Store.open(folder) as store:
-        site = store.sites.save(Site(customer="Contoso", name="HQ"))
-        device = store.assets.save(asset(site.id, "FDO1"))
-        bad = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    site, device, bad = _one_record(folder)
     month = _month_file(folder, site)
     data = orjson.loads(month.read_bytes())
     data["inspections"][bad.id]["created_at"] = "9999-01-01T00:00:00"
@@ -181,10 +178,7 @@ def test_a_copied_database_keeps_its_files_known_checked_by_their_content(
     import shutil
 
     folder = tmp_path / "db"
-    with Store.open(folder) as store:
-        site = store.sites.save(Site(customer="Contoso", name="HQ"))
-        device = store.assets.save(asset(site.id, "FDO1"))
-        store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    site, device, _record = _one_record(folder)
     copy = tmp_path / "copy"
     shutil.copytree(folder, copy)  # new inodes and times: only the content is the same
     with Store.open(copy) as store:
@@ -194,10 +188,7 @@ def test_a_copied_database_keeps_its_files_known_checked_by_their_content(
 
 def test_a_splice_into_a_file_held_in_memory_updates_what_is_held(tmp_path: Path) -> None:
     folder = tmp_path / "db"
-    with Store.open(folder) as store:
-        site = store.sites.save(Site(customer="Contoso", name="HQ"))
-        device = store.assets.save(asset(site.id, "FDO1"))
-        first = store.inspections.save(Inspection(site.id, device.id, datetime(2026, 3, 2)))
+    site, device, first = _one_record(folder)
     with Store.open(folder) as store:
         assert len(store.inspections.for_site(site.id)) == 1  # the month file, held parsed
         name = f"records/inspections/{site.id}/2026-03.json"

@@ -61,6 +61,26 @@ def test_an_id_that_is_a_prefix_of_another_or_a_value_elsewhere_is_not_confused(
     assert orjson.loads(spliced)["t"] == {"ab": tables["t"]["ab"], "a": {"id": "a", "ref": "new"}}
 
 
+def test_an_id_in_two_tables_is_found_in_the_table_asked_for() -> None:
+    tables = {
+        "before": {"a": {"id": "a", "in": "before"}},
+        "t": {"b": {"id": "b"}, "a": {"id": "a", "in": "t"}},
+        "after": {"a": {"id": "a", "in": "after"}, "c": {"id": "c"}},
+    }
+    raw = document_lines.dump(tables)
+    for table in tables:
+        assert document_lines.read_documents(raw, table, ["a"]) == {"a": tables[table]["a"]}
+        spliced = document_lines.splice(raw, table, {"a": b'{"id":"a","in":"new"}'})
+        assert orjson.loads(spliced) == {
+            **tables,
+            table: {**tables[table], "a": {"id": "a", "in": "new"}},
+        }
+    # Not in the table asked for (only in the others): added at its end.
+    added = document_lines.splice(raw, "after", {"b": b'{"id":"b","in":"after"}'})
+    assert list(orjson.loads(added)["after"]) == ["a", "c", "b"]
+    assert orjson.loads(added)["t"] == tables["t"]
+
+
 def test_a_file_in_another_layout_or_without_the_table_is_refused() -> None:
     compact = orjson.dumps({"t": {"a": {"id": "a"}}})
     assert document_lines.splice(compact, "t", {"a": b"{}"}) is None

@@ -21,8 +21,12 @@ T = TypeVar("T")
 
 
 def to_doc(obj: Any) -> Any:
+    encode = _ENCODERS.get(type(obj))
+    if encode is not None:
+        return encode(obj)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_doc(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        encode = _ENCODERS[type(obj)] = _encoder(type(obj))
+        return encode(obj)
     if isinstance(obj, enum.Enum):
         return obj.value
     if isinstance(obj, datetime):
@@ -36,6 +40,27 @@ def to_doc(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(k): to_doc(v) for k, v in obj.items()}
     return obj
+
+
+# Values a document holds as they are; anything else goes through ``to_doc``.
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+_ENCODERS: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def _encoder(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """``to_doc`` of one dataclass as one generated function, made once per class (as
+    dataclasses make ``__init__``): every save encodes its model, and looking up the fields
+    and testing each value's kind in turn took most of an asset's save outside the disk."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    lines = ["def encode(obj):"]
+    lines += [f"    v{i} = obj.{name}" for i, name in enumerate(names)]
+    items = ", ".join(
+        f"{name!r}: v{i} if type(v{i}) in plain else to_doc(v{i})" for i, name in enumerate(names)
+    )
+    lines.append(f"    return {{{items}}}")
+    namespace: dict[str, Any] = {"plain": _PLAIN, "to_doc": to_doc}
+    exec("\n".join(lines), namespace)  # the source names only the class's own fields
+    return namespace["encode"]
 
 
 Converter = Callable[[Any], Any]

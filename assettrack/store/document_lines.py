@@ -28,6 +28,8 @@ from typing import Any
 import orjson
 
 START, END = b"{\n", b"\n}"
+BRACE = ord("}")
+FEW = 8  # documents a save looks up one by one; more (a merge's) by each line's own key
 
 
 def dump(tables: Mapping[str, Mapping[str, Any]]) -> bytes:
@@ -72,6 +74,8 @@ def locate(raw: bytes, table: str, ids: list[str]) -> Lines | None:
         return Lines(brace, brace)
     keys = {orjson.dumps(doc_id) + b":": doc_id for doc_id in ids}
     lines = Lines(at + len(header), -1)
+    if len(keys) <= FEW:
+        return _find_each(raw, lines, keys)
     pos = lines.start
     while True:
         first = raw[pos : pos + 1]
@@ -89,11 +93,32 @@ def locate(raw: bytes, table: str, ids: list[str]) -> Lines | None:
         pos = stop + 1
 
 
+def _find_each(raw: bytes, lines: Lines, keys: dict[bytes, str]) -> Lines:
+    """``locate`` for a few documents (a save's): each line is searched for by its key right
+    after a line break, where only a line's own key can stand, between the table's first
+    line and the ``}`` line that closes it (no document's line begins with a brace)."""
+    # Hop by line breaks, a search for one byte: a search for the two bytes of a line
+    # break and a brace runs at a third of the speed. The file ends in one (``END``).
+    close, find = lines.start - 1, raw.find
+    while raw[close + 1] != BRACE:
+        close = find(b"\n", close + 1)
+    lines.end = close
+    for key, doc_id in keys.items():
+        found = raw.find(b"\n" + key, lines.start - 1, close)
+        if found < 0:
+            continue
+        pos = found + 1
+        stop = raw.find(b"\n", pos)
+        last = stop - 1 if raw[stop - 1 : stop] == b"," else stop
+        lines.found[doc_id] = (pos, pos + len(key), last)
+    return lines
+
+
 def _keys_at(raw: bytes, pos: int, stop: int, keys: dict[bytes, str]) -> list[bytes]:
     """Which of ``keys`` the line at ``pos`` begins with. A few are each tried; many (a
     merge's batch) by the line's own key, cut at its first quote and colon, unless that
     holds a backslash (an escaped quote may end it early): then each is tried."""
-    if len(keys) > 8:
+    if len(keys) > FEW:
         end = raw.find(b'":', pos + 1, stop)
         key = raw[pos : end + 2]
         if end >= 0 and b"\\" not in key:

@@ -6,7 +6,8 @@ start-up snapshot stay right from one day to the next. No Textual here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
 from itertools import compress, repeat
@@ -19,7 +20,7 @@ from assettrack.domain.warranty import WarrantyState, status_on
 from assettrack.i18n import N_
 from assettrack.i18n.terms import asset_kind, warranty_label
 from assettrack.tui.asset_facts import AssetFacts, as_columns, fact_rows, text_width
-from assettrack.tui.widgets.fast_table import Column, Row
+from assettrack.tui.widgets.fast_table import Column, Row, sort_text
 
 STATUS_STYLE = {
     "active": "green",
@@ -61,7 +62,8 @@ class AssetRows:
     in pieces while the app is idle, or at the first filter keystroke). ``rows`` are in the
     order the table last sorted them (``reorder``), so a filter's rows need no sort;
     ``facts`` stay in the store's order. The rows and widths are made from the facts'
-    columns (``FactColumns`` from the snapshot: no fact made for the first paint)."""
+    columns (``FactColumns`` from the snapshot: no fact made for the first paint); the rows
+    when first asked for, and ``first`` makes only the first screen's."""
 
     __slots__ = (
         "_columns",
@@ -70,8 +72,9 @@ class AssetRows:
         "_labels",
         "_order",
         "_results",
+        "_rows",
+        "_statuses",
         "facts",
-        "rows",
     )
 
     def __init__(self, facts: Sequence[AssetFacts], today: date, thresholds: Iterable[int]) -> None:
@@ -82,13 +85,54 @@ class AssetRows:
         # The last queries' matches (row, text): typing on narrows the previous answer,
         # and a backspace finds the one before it.
         self._results: dict[str, tuple[list[Row], list[str]]] = {}
-        with bulk_build():
-            self.rows, self._labels, self._kinds = _rows(
-                self._columns.columns, today, tuple(thresholds)
-            )
+        # Each distinct end's status and each kind in words: what the widths need.
+        self._statuses = _statuses(self._columns.columns, today, tuple(thresholds))
+        _by_end, _keys, self._labels, self._kinds = self._statuses
+        self._rows: list[Row] | None = None
+
+    @property
+    def rows(self) -> list[Row]:
+        """Every row (made when first asked for)."""
+        if self._rows is None:
+            with bulk_build():
+                self._rows = _rows(self._columns.columns, self._statuses)
+        return self._rows
+
+    @property
+    def made(self) -> bool:
+        """Whether every row is made already."""
+        return self._rows is not None
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self._columns)
+
+    def first(self, count: int) -> list[Row]:
+        """The first ``count`` rows in the order of their site's text, case folded, rows
+        of equal sites in the facts' order: what the table sorted by its first column
+        (Site, ``FastTable.sorted``) shows at its top. Made without the other rows: at
+        50,000 assets the first screen takes its 40 rows, not 50,000 (with each site's
+        rows counted, each site's text folded once and the rows picked in C)."""
+        sites = self._columns.columns["site"]
+        tally = Counter(sites)
+        folded = {text: sort_text(text) for text in tally}
+        wanted: set[str] = set()
+        taken, last = 0, None
+        for text in sorted(tally, key=folded.__getitem__):
+            # Sites whose texts fold alike are one run of rows: all or none of them.
+            if taken >= count and folded[text] != last:
+                break
+            wanted.add(text)
+            taken += tally[text]
+            last = folded[text]
+        picked = list(compress(range(len(sites)), map(wanted.__contains__, sites)))
+        picked.sort(key=lambda at: folded[sites[at]])  # stable: the facts' order kept
+        del picked[count:]
+        columns = {
+            name: list(map(column.__getitem__, picked))
+            for name, column in self._columns.columns.items()
+            if name in _ROW_FIELDS
+        }
+        return _rows(columns, self._statuses)
 
     def widths(self) -> list[int]:
         """Each column's widest text, in terminal cells (``asset_facts.text_width``): the
@@ -109,7 +153,7 @@ class AssetRows:
         position = {id(row): i for i, row in enumerate(self.rows)}
         moved = [position[id(row)] for row in rows]
         self._order = moved if self._order is None else [self._order[i] for i in moved]
-        self.rows = list(rows)
+        self._rows = list(rows)
         self._haystacks = []  # made again in the new order
         self._results.clear()
 
@@ -175,13 +219,15 @@ def _haystack(f: AssetFacts, label: str, kind: str) -> str:
     ).casefold()
 
 
-def _rows(
-    column: dict[str, Sequence[str]], today: date, thresholds: tuple[int, ...]
-) -> tuple[list[Row], dict[str, str], dict[str, str]]:
-    """Every row, made a column at a time with no Python-level step per row: thousands of
-    assets share a few hundred end dates and a few kinds, so each status (its cell and its
-    sort keys) and each kind in words is worked out once, and the rows are put together by
-    ``zip`` and tuple's constructor in C, from the facts' columns."""
+Statuses = tuple[dict[str, Text], dict[str, tuple[object, ...]], dict[str, str], dict[str, str]]
+
+
+def _statuses(
+    column: Mapping[str, Sequence[str]], today: date, thresholds: tuple[int, ...]
+) -> Statuses:
+    """Of each distinct end date, its status cell, its sort keys and its status in words;
+    of each kind, its words. Thousands of assets share a few hundred end dates and a few
+    kinds: each is worked out once."""
     by_end: dict[str, Text] = {}
     sort_keys: dict[str, tuple[object, ...]] = {}
     labels: dict[str, str] = {}
@@ -199,6 +245,20 @@ def _rows(
         days = _NO_END if days_left is None else days_left
         sort_keys[ends] = (None, None, None, None, None, days, ends or "9999", None, None, None)
     kinds = {kind: asset_kind(kind) for kind in set(column["kind"])}  # in words, once each
+    return by_end, sort_keys, labels, kinds
+
+
+# The facts a row is made of.
+_ROW_FIELDS = frozenset(
+    {"id", "site", "kind", "vendor", "model", "serial", "ends", "inspected", "location", "firmware"}
+)
+
+
+def _rows(column: Mapping[str, Sequence[str]], statuses: Statuses) -> list[Row]:
+    """The rows of the facts' columns, with no Python-level step per row: each status and
+    kind as ``_statuses`` worked them out, the rows put together by ``zip`` and tuple's
+    constructor in C."""
+    by_end, sort_keys, _labels, kinds = statuses
     cells = zip(
         column["site"],
         map(kinds.__getitem__, column["kind"]),
@@ -213,7 +273,7 @@ def _rows(
         strict=True,
     )
     keyed = zip(column["id"], cells, map(sort_keys.__getitem__, column["ends"]), strict=True)
-    return list(map(_new_row, keyed)), labels, kinds
+    return list(map(_new_row, keyed))
 
 
 # A row from its three parts by tuple's own constructor: Row(...) goes through a Python-level

@@ -4,6 +4,8 @@ Textual's DataTable lays out every row up front (about 1.4 s for 10,000 rows, an
 again to refill after a filter). This table keeps plain row tuples, measures columns once,
 and renders a line only when it becomes visible, so filtering 10,000 assets is a list
 comprehension and a repaint. Wide (CJK) characters are measured in terminal cells.
+It can be shown its first rows alone (the first screen of 50,000, ``set_rows(rest=...)``),
+with their true count and widths, and asks for the rest the moment anything goes past them.
 Column titles are catalog msgids, translated as they are drawn (a language switch redraws).
 """
 
@@ -70,7 +72,9 @@ def _fold_text(text: str) -> str:
     return text.casefold()
 
 
-def _folded(cell: Cell) -> str:
+def sort_text(cell: Cell) -> str:
+    """What sorting by a column with no sort keys compares: the cell's text, case folded
+    (equal texts keep their rows' order)."""
     return _fold_text(cell) if type(cell) is str else _plain(cell).casefold()
 
 
@@ -159,6 +163,9 @@ class FastTable(ScrollView, can_focus=True):
         self.sort_reverse = False
         self._line_cache: dict[tuple[int, bool], Strip] = {}
         self._rows_painted = False
+        # Set while ``rows`` are only the first of ``_total`` (see ``set_rows``).
+        self._rest: Callable[[], list[Row]] | None = None
+        self._total = 0
 
     # -- data ------------------------------------------------------------------------------
 
@@ -169,13 +176,23 @@ class FastTable(ScrollView, can_focus=True):
         measure: bool = True,
         widths: Sequence[int] | None = None,
         ordered: bool = False,
+        total: int | None = None,
+        rest: Callable[[], list[Row]] | None = None,
     ) -> None:
         """Show these rows (kept sorted by the current sort column). ``widths``: the
         columns' text widths when the caller knows them (``measure`` then measures none);
         ``ordered``: the rows are in the current sort order already (a filter of rows the
-        table sorted), so they are not sorted again."""
+        table sorted), so they are not sorted again.
+
+        With ``rest``, ``rows`` are only the first ``rows`` of ``total`` in the sort order,
+        enough to fill the screen, and ``widths`` those of all of them: the table is drawn
+        as it would be with every row (the scroll bar and the count too), and ``rest()``
+        gives every row, in the sort order, when first needed (``fill``): for a line past
+        the first rows, a move, a sort, or by the owner right after the paint."""
         self.rows = list(rows)
-        if self.sort_column is not None and not ordered:
+        self._rest = rest
+        self._total = len(self.rows) if total is None else total
+        if self.sort_column is not None and not (ordered or rest):
             self._sort()
         if widths is not None:
             self.widths = [
@@ -185,7 +202,7 @@ class FastTable(ScrollView, can_focus=True):
         elif measure:
             self._measure()
         self._line_cache.clear()
-        self.virtual_size = Size(self.total_width, len(self.rows) + 1)
+        self.virtual_size = Size(self.total_width, self.row_count + 1)
         self.cursor_row = min(self.cursor_row, max(0, len(self.rows) - 1))
         self._scroll_cursor_into_view()
         self.refresh()
@@ -208,6 +225,24 @@ class FastTable(ScrollView, can_focus=True):
                 widths[i] = min(max(widths[i], longest), self.columns[i].max_width)
         self.widths = widths
 
+    def fill(self) -> None:
+        """Take every row, if only the first were given (``set_rows(rest=...)``): the
+        same first rows, the same widths, nothing on screen moves."""
+        rest, self._rest = self._rest, None
+        if rest is not None:
+            self.rows = rest()
+            self._line_cache.clear()
+
+    @property
+    def complete(self) -> bool:
+        """Whether ``rows`` are every row (not only the first, see ``set_rows``)."""
+        return self._rest is None
+
+    @property
+    def row_count(self) -> int:
+        """How many rows the table has (``rows`` may be only the first of them)."""
+        return len(self.rows) if self._rest is None else self._total
+
     @property
     def total_width(self) -> int:
         return sum(self.widths) + len(self.widths)
@@ -223,6 +258,7 @@ class FastTable(ScrollView, can_focus=True):
 
     def move_to_key(self, key: str) -> bool:
         """Put the cursor on the row with this key; False if no row has it."""
+        self.fill()
         try:  # a search in C: the cursor's row among 50,000 at every filter keystroke
             index = list(map(_KEY, self.rows)).index(key)
         except ValueError:
@@ -232,6 +268,7 @@ class FastTable(ScrollView, can_focus=True):
 
     def sort_by(self, column: int) -> None:
         """Sort by a column; sorting by it again reverses the order."""
+        self.fill()
         key = self.current_key
         if self.sort_column == column:
             self.sort_reverse = not self.sort_reverse
@@ -259,9 +296,9 @@ class FastTable(ScrollView, can_focus=True):
         # then the positions sorted by their keys. Stable, as list.sort is.
         cells = list(map(itemgetter(column), map(_CELLS, rows)))
         try:
-            folded = {cell: _folded(cell) for cell in set(cells)}
+            folded = {cell: sort_text(cell) for cell in set(cells)}
         except TypeError:  # a cell that cannot be hashed (a Rich Text): each folded
-            keys = list(map(_folded, cells))
+            keys = list(map(sort_text, cells))
         else:
             keys = list(map(folded.__getitem__, cells))
         order = sorted(range(len(keys)), key=keys.__getitem__, reverse=self.sort_reverse)
@@ -276,6 +313,8 @@ class FastTable(ScrollView, can_focus=True):
             strip = self._header_strip()
         else:
             index = scroll_y + y - 1
+            if index >= len(self.rows):
+                self.fill()  # scrolled past the first rows before they were all taken
             if index >= len(self.rows):
                 return Strip.blank(width, self.rich_style)
             if not self._rows_painted:
@@ -347,6 +386,7 @@ class FastTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
 
     def action_cursor(self, delta: int) -> None:
+        self.fill()
         if self.rows:
             self.cursor_row = max(0, min(len(self.rows) - 1, self.cursor_row + delta))
 
@@ -354,6 +394,7 @@ class FastTable(ScrollView, can_focus=True):
         self.action_cursor(direction * self._visible_rows())
 
     def action_to_edge(self, end: int) -> None:
+        self.fill()
         if self.rows:
             self.cursor_row = len(self.rows) - 1 if end else 0
 
@@ -362,6 +403,7 @@ class FastTable(ScrollView, can_focus=True):
             self.post_message(self.RowSelected(self, self.rows[self.cursor_row].key))
 
     def on_click(self, event: events.Click) -> None:
+        self.fill()
         y = event.y
         if y == 0:
             x = event.x + round(self.scroll_offset.x)

@@ -62,7 +62,7 @@ def entry_points(group: str, cache_folder: Path | None) -> list[FoundEntryPoint]
     signature = installed_signature()
     if signature is None or cache_folder is None:
         return _scan(group)
-    path = cache_folder / f"entry-points-{_interpreter_digest()}.json"
+    path = cache_folder / f"entry-points-{interpreter_digest()}.json"
     cached = _read(path, group, signature)
     if cached is not None:
         return cached
@@ -132,7 +132,7 @@ def _info_signature(folder: str, info: str) -> list[Any]:
     return [info, checksum, None]
 
 
-def _interpreter_digest() -> str:
+def interpreter_digest() -> str:
     # One file per interpreter and import path: two virtual environments sharing the cache
     # folder, or the command and a script beside it (another first folder on the path), do
     # not take turns invalidating each other's. Two checksums, not hashlib, which only this

@@ -22,13 +22,13 @@ import pluggy
 from assettrack import __version__
 from assettrack.plugins import hookspecs
 from assettrack.plugins.hookspecs import PROJECT
+from assettrack.plugins.selection import DISABLE_ENV as DISABLE_ENV  # where tests read it
 from assettrack.plugins.version import check_api, declared_range
 
 if TYPE_CHECKING:
     from assettrack.plugins.failure_log import FailureLog
 
 ENTRY_POINT_GROUP = "assettrack"
-DISABLE_ENV = "ASSETTRACK_DISABLE_PLUGINS"
 HOOK_DEADLINE_SECONDS = 10.0
 
 BUILT_IN = "built-in"

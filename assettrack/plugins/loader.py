@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from assettrack.config import user_config_dir
 from assettrack.plugins.extensions import Extensions
 from assettrack.plugins.failure_log import FailureLog
-from assettrack.plugins.host import DISABLE_ENV, PluginHost
+from assettrack.plugins.host import PluginHost
+from assettrack.plugins.selection import blocked_plugins, plugins_folder
+
+__all__ = ["DEFAULT_PLUGINS", "blocked_plugins", "load_plugins", "plugins_folder"]
 
 # Built-in features, registered exactly like external plugins (order: first is called first).
 DEFAULT_PLUGINS: tuple[str, ...] = (
@@ -22,20 +23,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "assettrack.plugins.builtin.generic_driver",
     "assettrack.plugins.builtin.profile_drivers",
 )
-
-
-def blocked_plugins(settings: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:
-    """Names blocked by ``ASSETTRACK_DISABLE_PLUGINS`` of ``env`` and of the process (a
-    caller's own ``env`` adds to the process's, never lifts it) and by the settings."""
-    names = [*env.get(DISABLE_ENV, "").split(","), *os.environ.get(DISABLE_ENV, "").split(",")]
-    from_env = [n.strip() for n in names if n.strip()]
-    from_settings = [str(n) for n in settings.get("plugins", {}).get("disabled", [])]
-    return list(dict.fromkeys(from_env + from_settings))
-
-
-def plugins_folder(settings: Mapping[str, Any]) -> Path:
-    configured = str(settings.get("plugins", {}).get("folder", "") or "")
-    return Path(configured).expanduser() if configured else user_config_dir() / "plugins"
 
 
 def load_plugins(

@@ -12,7 +12,10 @@ The order is chosen so the asset table is on screen as soon as Textual can paint
 4. if not, read the store first, as any command does: the table's rows come from the asset
    rows the store holds (``row_facts``, from its columns file, no asset decoded); the rest
    of the services are made behind the first paint, as in 2, which also leaves the rows
-   painted as the next start's snapshot.
+   painted as the next start's snapshot. The end dates are worked out with the warranty
+   rules the last start kept (``kept_rules``, plugins' included) while what they depend on
+   is unchanged, so the plugins load behind the paint here too, and the rows are made
+   again if theirs differ; with no rules kept, the plugins load first.
 
 A child process that made the snapshot while this one imported Textual was tried: at 50,000
 assets it was slower than loading here (1.1-1.2 s against 0.8-0.9 s to the first paint),
@@ -35,11 +38,14 @@ import platformdirs
 
 from assettrack.commands.context import Context
 from assettrack.store.database import HEADER_NAME, Database
+from assettrack.tui import kept_rules
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
 
 if TYPE_CHECKING:
+    from assettrack.domain.warranty import WarrantyRules
     from assettrack.services.assets import AssetRegister
+    from assettrack.store.store import Store
     from assettrack.tui.app import AssetTrackApp
     from assettrack.tui.asset_facts import AssetFacts
 
@@ -78,12 +84,11 @@ def open_tui(
     # Warnings (a damaged document set aside) are kept in db.notices for the app to show.
     db = Database(db_path, author=settings.engineer, report=None).open()
     consoles = None
+    cache = cache_folder or default_cache_folder()
     try:
         # Keyed by the configured rules: plugins' rules are known only once plugins load,
         # and the check after the load catches what they change.
-        snapshot = RowSnapshot(
-            snapshot_path(cache_folder or default_cache_folder(), db_path), db, settings.warranty
-        )
+        snapshot = RowSnapshot(snapshot_path(cache, db_path), db, settings.warranty)
         # A new database has no assets: nothing to snapshot, nothing to wait for.
         first_rows = [] if new else snapshot.load()
         stale = None if first_rows is not None else snapshot.stale()
@@ -102,21 +107,38 @@ def open_tui(
 
             consoles = DemoConsoles()
 
-        def read_register() -> AssetRegister:
+        def read_store() -> Store:
             from assettrack.store.store import Store
 
-            return context.register(Store(db))
+            return Store(db)
+
+        rules_file = kept_rules.rules_path(cache)
+        rules_key: list[list[Any] | None] = []  # worked out once, when first needed
+
+        def kept_key() -> list[Any] | None:
+            if not rules_key:
+                rules_key.append(kept_rules.rules_key(settings.warranty, settings.raw))
+            return rules_key[0]
 
         def load(
-            register: AssetRegister | None = None, facts: list[AssetFacts] | None = None
+            store: Store | None = None,
+            facts: list[AssetFacts] | None = None,
+            register: AssetRegister | None = None,
+            painted_rules: WarrantyRules | None = None,
         ) -> Loaded:
             """The services (and the table's facts, unless ``facts`` are the store's
-            already), made behind the first paint."""
+            already, made with the rules the plugins give), made behind the first paint."""
             from assettrack.tui.app import make_services
             from assettrack.tui.row_facts import facts_of_rows
 
             if register is None:
-                register = read_register()
+                register = context.register(read_store() if store is None else store)
+            key = kept_key()
+            if key is not None:  # for the next start with no snapshot
+                kept_rules.save(rules_file, key, register.rules)
+            remade = painted_rules is not None and painted_rules.plain() != register.rules.plain()
+            if remade:
+                facts = None  # painted with rules the plugins no longer give: made anew
             _ = context.extensions.drivers  # collected here, not on the screen's thread
             services = make_services(
                 register,
@@ -130,7 +152,7 @@ def open_tui(
             snapshot.full_rules = register.rules
             if facts is None:
                 facts = facts_of_rows(register)
-                if stale is not None:
+                if stale is not None or remade:
                     snapshot.save(facts)  # painted from a patched snapshot: made anew
             else:
                 snapshot.save(facts)  # painted from the store: the next start's snapshot
@@ -140,11 +162,20 @@ def open_tui(
         if first_rows is None:
             # No snapshot: the table's rows come from the store, read here; the services
             # are made behind the first paint, as on a warm start.
-            from assettrack.tui.row_facts import facts_of_rows
+            from assettrack.tui.row_facts import facts_of_held, facts_of_rows
 
-            register = read_register()
-            first_rows = facts_of_rows(register)
-            load_services = partial(load, register, first_rows)
+            store = read_store()
+            key = kept_key() if rules_file.exists() else None
+            rules = None if key is None else kept_rules.load(rules_file, key)
+            if rules is None:  # the plugins' rules are not known without them
+                register = context.register(store)
+                first_rows = facts_of_rows(register)
+                load_services = partial(load, store, first_rows, register)
+            else:
+                # The plugins load behind the paint; their rules are compared there.
+                sites = {site.id: (site.name, site.customer) for site in store.sites.list()}
+                first_rows = facts_of_held(store.assets.rows(), sites, rules)
+                load_services = partial(load, store, first_rows, painted_rules=rules)
         tui = TuiContext(
             context.today,
             Path.cwd(),

@@ -106,6 +106,12 @@ class AssetRows:
     def __len__(self) -> int:
         return len(self._columns)
 
+    def kinds_said_otherwise(self) -> bool:
+        """Whether a kind reads otherwise now than when the rows were made: a plugin's
+        kind is said through its catalog, which is there only once the plugins have loaded
+        (behind the paint of a start)."""
+        return any(asset_kind(kind) != said for kind, said in self._kinds.items())
+
     def first(self, count: int) -> list[Row]:
         """The first ``count`` rows in the order of their site's text, case folded, rows
         of equal sites in the facts' order: what the table sorted by its first column

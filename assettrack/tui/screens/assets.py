@@ -135,9 +135,10 @@ class AssetsScreen(Screen[None]):
         self._show(facts_of_rows(register, rows))
 
     def services_ready(self, facts: Sequence[AssetFacts]) -> None:
-        """The store has loaded: its rows replace the snapshot's if they differ."""
+        """The store has loaded: its rows replace the snapshot's if they differ, or if
+        the plugins now loaded name a kind otherwise."""
         self.loaded_generation = self.context.register.store.assets.generation
-        if facts != self.all_rows.facts:
+        if facts != self.all_rows.facts or self.all_rows.kinds_said_otherwise():
             self._show(facts)
         else:
             self._show_guide(not facts and self.site is None)  # now with the counts

@@ -10,8 +10,8 @@ import orjson
 
 from assettrack.domain.models import Asset, Inspection, Site
 from assettrack.store.checked_files import CheckedFiles
+from assettrack.store.file_reads import signature
 from assettrack.store.record_index import INDEX_FOLDER
-from assettrack.store.storage import signature
 from assettrack.store.store import Store
 from tests.file_opens import age, opened_files
 

@@ -21,9 +21,8 @@ from typing import BinaryIO
 from assettrack.domain.texts import N_
 from assettrack.errors import AssetTrackError
 from assettrack.store.durable import fsync_folder, temp_path_for
+from assettrack.store.layout import ATTACHMENTS, INBOX
 
-ATTACHMENTS = "attachments"
-INBOX = "inbox"
 CHUNK = 1024 * 1024
 HEAD = 64  # bytes kept to tell the media type
 SETTLE_SECONDS = 2.0  # a file changed more recently may still be being copied in

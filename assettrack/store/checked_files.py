@@ -29,7 +29,7 @@ from pathlib import Path
 import orjson
 
 from assettrack.store.durable import temp_path_for
-from assettrack.store.storage import Signature
+from assettrack.store.file_reads import Signature
 
 NAME = "checked.json"
 FORMAT = 2  # entries [size, mtime_ns, inode, crc32 or -1]; format 1 had no checksum

@@ -48,12 +48,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from assettrack.domain.texts import N_, Text
-from assettrack.store.attachment_files import ATTACHMENTS, INBOX
 from assettrack.store.checked_files import CheckedFiles
 from assettrack.store.durable import (
     atomic_write,
@@ -71,28 +70,27 @@ from assettrack.store.errors import (
     StoreError,
     StoreWriteError,
 )
+from assettrack.store.file_reads import Signature, signature
 from assettrack.store.file_swap import empty_folder, swap_into_place
-from assettrack.store.journal import (
-    Journal,
-    JournalContents,
-    read_journal,
-    undo,
+from assettrack.store.layout import (
+    ATTACHMENTS,
+    INBOX,
+    INDEX_FOLDER,
+    QUARANTINE,
     unfinished_journals,
 )
 from assettrack.store.lock import WriterLock
 from assettrack.store.lock import lock_wait as lock_wait_default
-from assettrack.store.quarantine import (
-    MAX_LINES,
-    QUARANTINE,
-    Reporter,
-    SetAside,
-    print_warning,
-    set_aside,
-)
-from assettrack.store.record_index import INDEX_FOLDER
 from assettrack.store.redo_log import LOG_NAME, NewerLogError, RedoLog, Replayed
+from assettrack.store.reporting import MAX_LINES, Reporter, print_warning
 from assettrack.store.schema import CURRENT_PLAN, SchemaPlan
-from assettrack.store.storage import PartitionDB, Signature, open_partition, signature
+
+if TYPE_CHECKING:
+    # Imported where first used: opening a database and listing its assets needs none of
+    # them (TinyDB and the gate, transactions, damaged documents).
+    from assettrack.store.journal import Journal, JournalContents
+    from assettrack.store.quarantine import SetAside
+    from assettrack.store.storage import PartitionDB
 
 HEADER_NAME = "assettrack.json"
 FORMAT_NAME = "assettrack-store"
@@ -358,6 +356,8 @@ class Database:
             if self._journal is not None:
                 yield
                 return
+            from assettrack.store.journal import Journal
+
             journal = self._journal = Journal(self.folder, kind)
             try:
                 yield
@@ -371,6 +371,8 @@ class Database:
             journal.finish()
 
     def _undo_own(self, journal: Journal) -> bool:
+        from assettrack.store.journal import read_journal, undo
+
         journal.close()
         try:
             self._redo.checkpoint()  # undo writes past the log: no frame may outlive it
@@ -600,6 +602,8 @@ class Database:
             seen = signature(path)
             cached = self._journals.get(path.name)
             if cached is None or cached[0] != seen:
+                from assettrack.store.journal import read_journal
+
                 try:
                     contents = read_journal(path)
                 except FileNotFoundError:
@@ -655,6 +659,8 @@ class Database:
         own = self._journal.path.name if self._journal is not None else None
         dead = [p for p in unfinished_journals(self.folder) if p.name != own]
         if dead:
+            from assettrack.store.journal import read_journal, undo
+
             # Undoing writes past the log: every frame is flushed to its file first, else a
             # replay after a power cut would bring the undone change back.
             self._redo.checkpoint()
@@ -692,6 +698,8 @@ class Database:
     def set_doc_aside(
         self, partition: str, table: str, key: str, doc: Any, problems: str
     ) -> SetAside:
+        from assettrack.store.quarantine import set_aside
+
         found = set_aside(self.folder, partition, table, key, doc, problems)
         self.set_aside.append(found)
         self._notice(found.message())
@@ -715,6 +723,8 @@ class Database:
         if db is not None:
             self._partitions.move_to_end(name)
             return db
+        from assettrack.store.storage import open_partition
+
         db = open_partition(self, name)
         self._partitions[name] = db
         if pinned:

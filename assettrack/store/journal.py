@@ -20,7 +20,6 @@ means the journal was damaged after it was written: that is reported, never pass
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,9 +32,8 @@ from assettrack.domain.texts import N_
 from assettrack.store import document_lines
 from assettrack.store.durable import atomic_write, fsync_folder
 from assettrack.store.errors import CorruptStoreError, StoreWriteError
+from assettrack.store.layout import JOURNAL_PREFIX, OLD_PREFIX
 
-JOURNAL_PREFIX = ".journal-"
-OLD_PREFIX = ".insert-"  # an insert journal of an earlier version: ids only, all new
 VERSION = 1
 
 # partition -> table -> document id -> the document before the change (None: not there)
@@ -133,40 +131,6 @@ def _explain(path: Path, exc: OSError) -> str:
         name=path.name,
         reason=exc.strerror,
     )
-
-
-def unfinished_journals(folder: Path) -> list[Path]:
-    """The journals in the database folder. Every save asks (under the lock): the listing
-    is kept while the folder's own time and inode stay as they were when it was listed (a
-    journal made or removed changes them), unless the folder had changed within the clock's
-    tick of that listing (``RACY_NS``), when it is listed again."""
-    try:
-        st = os.stat(folder)
-    except FileNotFoundError:
-        return []
-    seen = (st.st_mtime_ns, st.st_ino)
-    kept = _listed.get(folder)
-    if kept is not None and kept[0] == seen:
-        return list(kept[1])
-    try:
-        names = os.listdir(folder)
-    except FileNotFoundError:
-        return []
-    found = sorted(
-        folder / n
-        for n in names
-        if (n.startswith(JOURNAL_PREFIX) and n.endswith(".jsonl"))
-        or (n.startswith(OLD_PREFIX) and n.endswith(".json"))
-    )
-    if st.st_mtime_ns < time.time_ns() - RACY_NS:
-        _listed[folder] = (seen, tuple(found))
-    else:
-        _listed.pop(folder, None)
-    return found
-
-
-RACY_NS = 2_000_000_000  # as store.checked_files: a change within this may keep the time
-_listed: dict[Path, tuple[tuple[int, int], tuple[Path, ...]]] = {}
 
 
 def read_journal(path: Path) -> JournalContents:

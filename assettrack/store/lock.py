@@ -291,9 +291,14 @@ def host_name() -> str:
 
 
 def _user() -> str:
-    import getpass
-
+    # What getpass.getuser looks at, without importing getpass (and termios) in every
+    # command that writes: the login's variables, then the account database.
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if user := os.environ.get(name):
+            return user
     try:
-        return getpass.getuser()
-    except (OSError, KeyError):
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, OSError):
         return "unknown"

@@ -11,8 +11,6 @@ copy is named after its content, so reading the same damage again writes nothing
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,10 +21,8 @@ import orjson
 from assettrack.domain.texts import N_
 from assettrack.store.durable import atomic_write
 from assettrack.store.errors import StoreError
+from assettrack.store.layout import QUARANTINE
 from assettrack.store.record_words import record_word
-
-QUARANTINE = "quarantine"
-MAX_LINES = 5  # warnings printed for one database before the rest are only counted
 
 
 @dataclass(frozen=True)
@@ -53,18 +49,6 @@ class SetAside:
             reason=self.reason,
             where=where,
         )
-
-
-# Told each one-line warning (a document set aside, a damaged journal) as it is found.
-Reporter = Callable[[str], None]
-
-
-def print_warning(line: str) -> None:
-    """The default reporter: one line on stderr, as every command prints its errors, in the
-    reader's language (a warning is a domain Text; imported here, as few commands say one)."""
-    from assettrack.i18n.errors import translated
-
-    print(translated(line), file=sys.stderr, flush=True)
 
 
 def set_aside(

@@ -28,9 +28,9 @@ import orjson
 
 from assettrack.store.checked_files import is_racy
 from assettrack.store.durable import temp_path_for
-from assettrack.store.storage import Signature, holds_content, signature, signatures_in
+from assettrack.store.file_reads import Signature, holds_content, signature, signatures_in
+from assettrack.store.layout import INDEX_FOLDER
 
-INDEX_FOLDER = ".index"
 FORMAT = 2  # 2: each file's CRC-32 too (-1: not known); format 1 entries are read as such
 
 

@@ -45,7 +45,6 @@ import os
 import struct
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -96,25 +95,37 @@ class NewerLogError(StoreError):
         )
 
 
-@dataclass
+# Plain classes, not dataclasses: every command that opens a database imports this module,
+# and making a dataclass compiles its methods at import (about 0.3 ms each).
+
+
 class Frame:
-    offset: int
-    seq: int
-    name: str
-    size: int  # of the data
-    inode: int  # of the file the save renamed into place
-    end: int  # offset of what follows
-    made_folders: bool = False  # this file's folder was made in this generation
+    """One logged save of a file: where it is in the log and what it wrote."""
+
+    __slots__ = ("end", "inode", "made_folders", "name", "offset", "seq", "size")
+
+    def __init__(
+        self,
+        offset: int,
+        seq: int,
+        name: str,
+        size: int,  # of the data
+        inode: int,  # of the file the save renamed into place
+        end: int,  # offset of what follows
+        made_folders: bool = False,  # this file's folder was made in this generation
+    ) -> None:
+        self.offset, self.seq, self.name, self.size = offset, seq, name, size
+        self.inode, self.end, self.made_folders = inode, end, made_folders
 
 
-@dataclass
 class Replayed:
     """What a replay found and did, for the database to say."""
 
-    restored: list[str] = field(default_factory=list)  # files written again from the log
-    kept: list[str] = field(default_factory=list)  # versions found, copied to backups/
-    damage: str | None = None  # why the log was set aside in quarantine/
-    restarted: bool = False  # the computer restarted since the log's generation began
+    def __init__(self) -> None:
+        self.restored: list[str] = []  # files written again from the log
+        self.kept: list[str] = []  # versions found, copied to backups/
+        self.damage: str | None = None  # why the log was set aside in quarantine/
+        self.restarted = False  # the computer restarted since the log's generation began
 
 
 @cache

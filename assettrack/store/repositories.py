@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
+from functools import cached_property
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
@@ -27,7 +28,7 @@ from assettrack.bulk import bulk_build
 from assettrack.domain.codec import from_doc, to_doc
 from assettrack.domain.models import Asset, Fault, Inspection, Visit
 from assettrack.domain.texts import N_
-from assettrack.store import asset_columns, document_lines
+from assettrack.store import asset_columns
 from assettrack.store.asset_columns import AssetRow, decode, row_of
 from assettrack.store.checked_files import is_racy
 from assettrack.store.database import Database
@@ -37,18 +38,19 @@ from assettrack.store.errors import (
     StaleDocumentError,
     StoreError,
 )
-from assettrack.store.record_index import INDEX_FOLDER, RecordIndex
-from assettrack.store.record_words import record_word
-from assettrack.store.storage import (
+from assettrack.store.file_reads import (
     Signature,
     holds_content,
     read_file_bytes,
     signature,
     signatures_in,
 )
+from assettrack.store.layout import INDEX_FOLDER
+from assettrack.store.record_words import record_word
 
 if TYPE_CHECKING:
     from assettrack.domain.attachments import Attachment
+    from assettrack.store.record_index import RecordIndex
 
 T = TypeVar("T")
 _ROW_ID = itemgetter(AssetRow._fields.index("id"))
@@ -256,6 +258,8 @@ def _splice(
     these documents are read and replaced (or added). Returns the signatures and the
     documents as saved; None where the file must be read whole first: its content was never
     checked as it is, it is in another layout, or it has no such table yet."""
+    from assettrack.store import document_lines  # saves only: a listing needs none
+
     raw, found = read_file_bytes(db.folder / partition)
     ids = [d["id"] for d in docs]
     lines = None
@@ -699,7 +703,14 @@ class RecordRepository(Generic[T]):
         self.table_name = table
         self.model = model
         self.dated_by = dated_by
-        self.index = RecordIndex(db, table)
+
+    @cached_property
+    def index(self) -> RecordIndex:
+        """Which month files hold each asset's records: made when a history is first asked
+        for (opening a database to list its assets needs none)."""
+        from assettrack.store.record_index import RecordIndex
+
+        return RecordIndex(self.db, self.table_name)
 
     def partition_of(self, record: T) -> str:
         month = f"{self.dated_by(record):%Y-%m}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from assettrack.domain.schema_version import SCHEMA_VERSION
@@ -12,10 +11,17 @@ from assettrack.domain.schema_version import SCHEMA_VERSION
 Migration = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
-@dataclass(frozen=True)
 class SchemaPlan:
-    current: int = SCHEMA_VERSION
-    migrations: Mapping[int, Migration] = field(default_factory=dict)
+    """The schema documents are written at and the migration from each earlier one. A
+    plain class (every command imports it; a dataclass compiles its methods at import)."""
+
+    __slots__ = ("current", "migrations")
+
+    def __init__(
+        self, current: int = SCHEMA_VERSION, migrations: Mapping[int, Migration] | None = None
+    ) -> None:
+        self.current = current
+        self.migrations: Mapping[int, Migration] = migrations or {}
 
     def migrate(self, table: str, doc: dict[str, Any]) -> dict[str, Any]:
         version = doc["schema"]

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from operator import attrgetter, methodcaller
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -24,27 +25,50 @@ def to_doc(obj: Any) -> Any:
     encode = _ENCODERS.get(type(obj))
     if encode is not None:
         return encode(obj)
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        encode = _ENCODERS[type(obj)] = _encoder(type(obj))
-        return encode(obj)
-    if isinstance(obj, enum.Enum):
-        return obj.value
-    if isinstance(obj, datetime):
-        return obj.isoformat()
-    if isinstance(obj, date):
-        return obj.isoformat()
-    if isinstance(obj, Decimal):
-        return str(obj)
-    if isinstance(obj, list | tuple):
-        return [to_doc(v) for v in obj]
-    if isinstance(obj, dict):
-        return {str(k): to_doc(v) for k, v in obj.items()}
-    return obj
+    if type(obj) in _PLAIN:
+        return obj
+    encode = _encoder_for(obj)
+    return obj if encode is None else encode(obj)
 
 
 # Values a document holds as they are; anything else goes through ``to_doc``.
 _PLAIN = frozenset({str, int, bool, float, type(None)})
-_ENCODERS: dict[type, Callable[[Any], dict[str, Any]]] = {}
+# How values of each type met so far are encoded: an inspection's thirty checklist items and
+# their results are encoded at every save, each found by one look-up of its type.
+_ENCODERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _encoder_for(obj: Any) -> Callable[[Any], Any] | None:
+    """How to encode ``obj`` and every value of its type (kept for the type); None for a
+    value kept as it is."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        encode = _encoder(type(obj))
+    elif isinstance(obj, enum.Enum):
+        encode = _enum_value
+    elif isinstance(obj, date):  # a datetime too
+        encode = _iso
+    elif isinstance(obj, Decimal):
+        encode = str
+    elif isinstance(obj, list | tuple):
+        encode = _items
+    elif isinstance(obj, dict):
+        encode = _mapping
+    else:
+        return None
+    _ENCODERS[type(obj)] = encode
+    return encode
+
+
+_enum_value = attrgetter("value")
+_iso = methodcaller("isoformat")
+
+
+def _items(values: list[Any] | tuple[Any, ...]) -> list[Any]:
+    return [v if type(v) in _PLAIN else to_doc(v) for v in values]
+
+
+def _mapping(values: dict[Any, Any]) -> dict[str, Any]:
+    return {str(k): v if type(v) in _PLAIN else to_doc(v) for k, v in values.items()}
 
 
 def _encoder(cls: type) -> Callable[[Any], dict[str, Any]]:

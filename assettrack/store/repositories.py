@@ -99,13 +99,17 @@ def saving(db: Database, partition: str) -> Iterator[None]:
         raise
 
 
-def check_documents(table_name: str, docs: Iterable[dict[str, Any]]) -> None:
-    """The gate (``domain.gate``): refuse the whole save if one document is bad."""
+def check_documents(
+    table_name: str, docs: Iterable[dict[str, Any]], *, decode: bool = True
+) -> None:
+    """The gate (``domain.gate``): refuse the whole save if one document is bad. ``decode``
+    also builds each model from its document; documents ``to_doc`` just made from models
+    need not be (as documents read back from the store are not)."""
     # Imported at the first save: a listing reads held rows and needs no gate of its own.
     from assettrack.domain.gate import check_document, describe
 
     for doc in docs:
-        problems = check_document(table_name, doc)
+        problems = check_document(table_name, doc, decode=decode)
         if problems:
             raise RejectedDocumentError(describe(table_name, doc, problems))
 
@@ -186,6 +190,7 @@ def write_documents(
     expected: Mapping[str, int | None] | None = None,
     present: Iterable[str] = (),
     checked: bool = False,
+    built: bool = False,
 ) -> Written | None:
     """Insert or wholly replace documents (by ``id``) with one durable save of the file.
 
@@ -196,16 +201,17 @@ def write_documents(
     ``present`` names those read from this file, which must still be in it. ``stamp=False``
     keeps the documents' own ``_sync`` (a merge copying another laptop's revision as it is).
     ``previous`` gives the earlier version of a document that lived in another file (an asset
-    moved to another site), so its history carries on. A file whose content is known checked
-    is not read whole: the documents' lines are spliced in (``store.document_lines``), and
-    applied to its documents if they are held in memory. Returns the file's signature as
-    found and as written (None: no docs).
+    moved to another site), so its history carries on. ``built``: ``to_doc`` made the
+    documents from models, whose fields the gate checks without building them again. A
+    file whose content is known checked is not read whole: the documents' lines are spliced
+    in (``store.document_lines``), and applied to its documents if they are held in memory.
+    Returns the file's signature as found and as written (None: no docs).
     """
     docs = list(docs)
     if not docs:
         return None
     if not checked:  # ``checked``: a merge's documents, each past the gate as it came in
-        check_documents(table_name, docs)
+        check_documents(table_name, docs, decode=not built)
     if expected is None and stamp:
         expected = {d["id"]: d["revision"] - 1 for d in docs if isinstance(d.get("revision"), int)}
     present = list(present)
@@ -375,7 +381,9 @@ class CatalogRepository(Generic[T]):
     def save(self, item: T) -> T:
         item.revision += 1  # type: ignore[attr-defined]
         try:
-            write_documents(self.db, CATALOG, self.table_name, [to_doc(item)], pinned=True)
+            write_documents(
+                self.db, CATALOG, self.table_name, [to_doc(item)], pinned=True, built=True
+            )
         except BaseException:
             item.revision -= 1  # type: ignore[attr-defined]
             raise
@@ -591,6 +599,7 @@ class AssetRepository:
                     pinned=False,
                     previous=previous,
                     present=[asset.id] if where is not None and moved_from is None else [],
+                    built=True,
                 )
                 if moved_from is not None:
                     # The old file keeps no copy (nor a tombstone, which would hide the asset
@@ -655,7 +664,9 @@ class AssetRepository:
             written: dict[str, Written | None] = {}
             with self.db.transaction("import") if len(by_partition) > 1 else nullcontext():
                 for name, group_docs in docs.items():
-                    written[name] = write_documents(self.db, name, self.TABLE, group_docs)
+                    written[name] = write_documents(
+                        self.db, name, self.TABLE, group_docs, built=True
+                    )
         except BaseException:
             for asset in assets:
                 asset.revision -= 1
@@ -719,7 +730,9 @@ class RecordRepository(Generic[T]):
     def save(self, record: T) -> T:
         record.revision += 1  # type: ignore[attr-defined]
         try:
-            write_documents(self.db, self.partition_of(record), self.table_name, [to_doc(record)])
+            write_documents(
+                self.db, self.partition_of(record), self.table_name, [to_doc(record)], built=True
+            )
         except BaseException:
             record.revision -= 1  # type: ignore[attr-defined]
             raise
@@ -736,7 +749,9 @@ class RecordRepository(Generic[T]):
         try:
             with self.db.transaction("import") if len(by_partition) > 1 else nullcontext():
                 for name, group in by_partition.items():
-                    write_documents(self.db, name, self.table_name, [to_doc(r) for r in group])
+                    write_documents(
+                        self.db, name, self.table_name, [to_doc(r) for r in group], built=True
+                    )
         except BaseException:
             for record in records:
                 record.revision -= 1  # type: ignore[attr-defined]

@@ -403,12 +403,13 @@ class Database:
     def saved(self, partition: str) -> None:
         self._wrote = True
 
-    def save_file(self, name: str, data: bytes) -> None:
+    def save_file(self, name: str, data: bytes) -> Signature:
         """Replace partition file ``name`` with ``data``, durably, under the writer lock: the
         new content is written beside it, logged and flushed in the redo log (the save is
-        durable from there), then renamed into place; nothing is flushed but the log."""
+        durable from there), then renamed into place; nothing is flushed but the log.
+        Returns the file's signature as written (a rename keeps it)."""
         path = self.folder / name
-        temp, inode, made_folders = write_temp(path, data)
+        temp, inode, made_folders, mtime_ns = write_temp(path, data)
         try:
             frame, previous = self._redo.append(name, data, inode, made_folders)
         except BaseException:
@@ -423,6 +424,7 @@ class Database:
         self._logged = True
         if self._redo.due():
             self._checkpoint_now()
+        return (len(data), mtime_ns, inode)
 
     def checkpoint(self) -> None:
         """Flush every file the redo log names, then empty the log. Never needed for

@@ -58,6 +58,7 @@ class Temp(NamedTuple):
     path: Path
     inode: int  # the file keeps it once renamed into place
     made_folders: bool  # its folder had to be made (a new site or month)
+    mtime_ns: int = 0  # as written: a rename keeps it (and the size and inode)
 
 
 def write_temp(path: Path, data: bytes, *, flush: bool = False) -> Temp:
@@ -80,13 +81,13 @@ def write_temp(path: Path, data: bytes, *, flush: bool = False) -> Temp:
                 view = view[written:]
             if flush:
                 os.fsync(fd)
-            inode = os.fstat(fd).st_ino
+            st = os.fstat(fd)
         finally:
             os.close(fd)
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise StoreWriteError(explain(path, exc)) from exc
-    return Temp(temp, inode, made)
+    return Temp(temp, st.st_ino, made, st.st_mtime_ns)
 
 
 def explain(path: Path, exc: OSError) -> str:

@@ -85,4 +85,6 @@ def _read_all(fd: int, size: int) -> bytes:
     chunks = []
     while chunk := os.read(fd, max(size + 1, 1 << 16)):
         chunks.append(chunk)
+        if len(chunks) == 1 and len(chunk) == size:
+            break  # all of it (asked for one byte more); the caller's fstat tells if it grew
     return b"".join(chunks) if len(chunks) != 1 else chunks[0]

@@ -42,7 +42,6 @@ from assettrack.store.file_reads import (
     Signature,
     holds_content,
     read_file_bytes,
-    signature,
     signatures_in,
 )
 from assettrack.store.layout import INDEX_FOLDER
@@ -287,8 +286,7 @@ def _splice(
     else:  # a new file
         payload = document_lines.dump({table_name: {d["id"]: d for d in docs}})
     db.note_before(partition, table_name, {i: current.get(i) for i in ids}, created=raw is None)
-    db.save_file(partition, payload)
-    written = signature(db.folder / partition)
+    written = db.save_file(partition, payload)
     db.checked.checked(partition, written, payload)  # every document passed the gate
     db.saved(partition)
     return Written(found, written), docs

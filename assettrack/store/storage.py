@@ -113,12 +113,12 @@ class PartitionStorage(Storage):
             )
         payload = document_lines.dump(data)
         try:
-            self.db.save_file(self.name, payload)
+            written = self.db.save_file(self.name, payload)
         except BaseException:
             self._data = None
             raise
         self._data = data
-        self.signature = signature(self.path)
+        self.signature = written
         self.content_crc = zlib.crc32(payload)
         # Every document passed the gate.
         self.db.checked.checked(self.name, self.signature, crc=self.content_crc)

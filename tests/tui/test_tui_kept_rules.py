@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from assettrack.commands.context import Context
+from assettrack.domain.models import Asset, Site
 from assettrack.domain.warranty import WarrantyRules
 from assettrack.services.assets import AssetRegister
 from assettrack.services.demo import build_demo
@@ -186,3 +187,93 @@ def test_kept_rules_hold_while_what_they_depend_on_is_unchanged(
         assert kept_rules.load(path, key) is None
     path.unlink()
     assert kept_rules.load(path, key) is None
+
+
+# A plugin whose words come with it: its catalog is added as it is imported (an installed
+# plugin's ``locale`` folder is added by assettrack once the plugins load).
+UPS_PLUGIN = """
+from pathlib import Path
+
+from assettrack.api import AssetKind, hookimpl
+from assettrack.i18n import add_catalogs
+
+ASSETTRACK_API = ">=1.2,<2"
+add_catalogs(Path(__file__).parent / "locale", "acme_ups")
+
+
+@hookimpl
+def assettrack_asset_kinds(register):
+    register(AssetKind("ups", "UPS"))
+"""
+
+UPS_PO = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=utf-8\\n"
+"Language: zh_CN\\n"
+
+msgid "ups"
+msgstr "不间断电源"
+"""
+
+
+@pytest.mark.parametrize("snapshot", ["warm", "no snapshot"])
+def test_a_plugins_kind_painted_before_its_catalog_loaded_is_said_in_it_once_loaded(
+    tmp_path, settings, snapshot
+) -> None:
+    # A plugin's kind is said through the plugin's own catalog, which is there only once
+    # the plugins load, behind the paint: the table says it so then, though its facts
+    # are the same. In fresh processes, in Chinese, with the plugin in the plugins folder.
+    user_dir, folder = tmp_path / "user", tmp_path / "plugins"
+    (folder / "locale" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
+    (folder / "acme_ups.py").write_text(UPS_PLUGIN, encoding="utf-8")
+    (folder / "locale" / "zh_CN" / "LC_MESSAGES" / "acme_ups.po").write_text(
+        UPS_PO, encoding="utf-8"
+    )
+    user_dir.mkdir()
+    (user_dir / "settings.toml").write_text(
+        f'[interface]\nlanguage = "zh_CN"\n[plugins]\nfolder = {str(folder)!r}\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "db"
+    with Store.open(db, author="test") as store:
+        register = AssetRegister(store, settings.warranty, ("switch", "ups"))
+        site = register.add_site(Site("华东医院集团", "机房 1"))
+        store.assets.add_many([Asset(site.id, "ups", "APC", "SRT3000", "UPS-1")])
+    script = f"""
+import asyncio
+from datetime import date
+from pathlib import Path
+from assettrack.commands.context import Context
+from assettrack.tui.launch import open_tui
+from assettrack.tui.widgets.fast_table import FastTable
+db = Path({str(db)!r})
+context = Context(None, db, date.fromisoformat({TODAY.isoformat()!r}))
+from assettrack.config import load_settings
+context._settings = load_settings(db_path=db, env={{}}, user_dir=Path({str(user_dir)!r}))
+from assettrack.i18n import set_language
+set_language("zh_CN")
+async def start():
+    with open_tui(context, db, cache_folder=Path({str(tmp_path / "cache")!r})) as app:
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.screen.query_one(FastTable)
+            painted = table.rows[0].cells[1]
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if app.context.ready:
+                    break
+            await pilot.pause()
+            print(painted, table.rows[0].cells[1])
+asyncio.run(start())
+"""
+    runs = []
+    for _ in range(2):  # the first leaves the snapshot and the rules
+        if snapshot == "no snapshot":
+            for path in (tmp_path / "cache").glob("asset-rows-*.bin"):
+                path.unlink()
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+        )
+        assert out.returncode == 0, out.stderr
+        runs.append(out.stdout.split())
+    assert runs[1][1] == "不间断电源"  # said in the plugin's catalog once it loaded
+    assert runs[1][0] == "ups"  # (painted before it was there)

@@ -232,7 +232,8 @@ def test_a_damaged_entry_of_the_checked_files_cache_is_dropped_not_trusted(
 ) -> None:
     from assettrack.store.checked_files import CheckedFiles
 
-    (tmp_path / "checked.json").write_bytes(
+    (tmp_path / "checked").mkdir()
+    (tmp_path / "checked" / "top.json").write_bytes(
         orjson.dumps({"format": 2, "files": {"a.json": [1, "x", 3, 4], "b.json": [1, 2, 3, 99]}})
     )
     cache = CheckedFiles(tmp_path)
@@ -240,8 +241,32 @@ def test_a_damaged_entry_of_the_checked_files_cache_is_dropped_not_trusted(
     assert cache.is_checked("b.json", (1, 2, 3))
     cache.checked("a.json", (5, 6, 7), b"abcde")
     cache.save()  # and writing the cache again does not trip over it
-    saved = orjson.loads((tmp_path / "checked.json").read_bytes())["files"]
+    saved = orjson.loads((tmp_path / "checked" / "top.json").read_bytes())["files"]
     assert saved["a.json"] == [5, 6, 7, zlib.crc32(b"abcde")]
+
+
+def test_the_checked_files_cache_is_kept_a_folder_at_a_time(tmp_path: Path) -> None:
+    """Looking up one file's entry reads its folder's shard only; the single file of earlier
+    versions is split into shards once, its entries still trusted, and removed."""
+    from assettrack.store.checked_files import CheckedFiles, shard_of
+
+    month, other = "records/inspections/s1/2025-03.json", "records/inspections/s2/2025-03.json"
+    old = {"format": 2, "files": {"catalog.json": [1, 2, 3, 4], month: [5, 6, 7, 8]}}
+    (tmp_path / "checked.json").write_bytes(orjson.dumps(old))
+    cache = CheckedFiles(tmp_path)
+    assert cache.is_checked(month, (5, 6, 7)) and cache.is_checked("catalog.json", (1, 2, 3))
+    assert not (tmp_path / "checked.json").exists()
+    assert sorted(p.name for p in (tmp_path / "checked").iterdir()) == [
+        "records~inspections~s1.json",
+        "top.json",
+    ]
+    cache.checked(other, (9, 10, 11), b"abc")
+    cache.save()
+    assert shard_of(other) == "records~inspections~s2"
+    again = CheckedFiles(tmp_path)
+    assert again.is_checked(other, (9, 10, 11))
+    assert list(again._shards) == ["records~inspections~s2"]  # the one shard it needed
+    assert again.is_checked(month, (5, 6, 7))
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -30,7 +30,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 from assettrack import i18n
 from assettrack.i18n.catalogs import LOCALE_DIR, compile_po, po_path
@@ -163,6 +163,30 @@ def test_plugin_catalogs_are_found_and_used() -> None:
     with i18n.using("zh_CN"):
         assert i18n._("Patch level recorded") == "已记录补丁版本"  # Huawei VRP's item
         assert i18n._("Last reload reason") == "上次重启原因"  # Cisco IOS's
+
+
+def test_a_loose_plugin_files_catalog_beside_it_is_found_and_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin in the plugins folder keeps ``locale/<language>/LC_MESSAGES/<its name>.po``
+    beside it, as a package keeps its own (it is loaded under no name sys.modules holds)."""
+    from assettrack.plugins.loader import load_plugins
+
+    folder = tmp_path / "plugins"
+    messages = folder / "locale" / "zh_CN" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (folder / "rack_checks.py").write_text('__version__ = "1.0"\n', encoding="utf-8")
+    catalog = Catalog(locale="zh_CN")
+    catalog.add("Fan tray seated", "风扇框已插到位")
+    with open(messages / "rack_checks.po", "wb") as out:
+        write_po(out, catalog)
+    monkeypatch.setattr(i18n, "_extra", dict(i18n._extra))  # the domain goes with the test
+    monkeypatch.setattr(i18n, "_translations", {})
+    extensions = load_plugins({"plugins": {"folder": str(folder)}}, {})
+    assert "rack_checks" in extensions.host.infos
+    i18n.add_plugin_catalogs(extensions.host.pm.get_plugins())
+    with i18n.using("zh_CN"):
+        assert i18n._("Fan tray seated") == "风扇框已插到位"
 
 
 def test_the_catalogs_compile_and_are_used(tmp_path: Path) -> None:

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from assettrack.domain.texts import Text
 from assettrack.i18n.catalogs import DOMAIN, LOCALE_DIR, load_translations
@@ -151,12 +153,19 @@ def add_plugin_catalogs(plugins: Iterable[object]) -> None:
     """The catalogs the loaded plugins ship: ``<package>/locale/<language>/LC_MESSAGES/
     <package>.po`` beside each plugin's module (docs/glossary.md, for plugin authors)."""
     for plugin in plugins:
-        name = getattr(plugin, "__name__", "") or type(plugin).__module__
-        module = sys.modules.get(name) or sys.modules.get(type(plugin).__module__)
+        if isinstance(plugin, ModuleType):  # a loose file is in no sys.modules: itself
+            module: Any = plugin
+            name = plugin.__name__
+        else:
+            name = getattr(plugin, "__name__", "") or type(plugin).__module__
+            module = sys.modules.get(name) or sys.modules.get(type(plugin).__module__)
         file = getattr(module, "__file__", None)
         if not file:
             continue
-        package = name.split(".")[0]
+        # A loose file of the plugins folder (``plugins.host`` names it under
+        # ``assettrack_folder_plugins``) keeps ``<its name>.po``: locale/ is the folder's.
+        folder_plugin = name.startswith("assettrack_folder_plugins.")
+        package = name.rsplit(".", 1)[-1] if folder_plugin else name.split(".")[0]
         folder = Path(file).resolve().parent / "locale"
         if folder.is_dir():
             add_catalogs(folder, package)

@@ -85,7 +85,15 @@ async def test_from_nothing_to_customer_site_contract_and_asset(
     with open_tui(context, new_folder, cache_folder=tmp_path / "cache") as app:
         assert (new_folder / HEADER_NAME).exists()  # made, with the writer lock held
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, FirstStartScreen), "first start")
+            # Pushed is not yet mounted: under load the guide's widgets come a frame later.
+            await wait_for(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, FirstStartScreen)
+                    and bool(app.screen.query(GettingStarted).query(".guide-progress"))
+                ),
+                "first start",
+            )
             progress = app.screen.query_one(GettingStarted).query_one(".guide-progress")
             await wait_for(pilot, lambda: str(progress.render()), "progress shown")
             assert "0 customer(s) · 0 site(s) · 0 asset(s)" in str(progress.render())

@@ -90,7 +90,7 @@ async def test_from_nothing_to_customer_site_contract_and_asset(
                 pilot,
                 lambda: (
                     isinstance(app.screen, FirstStartScreen)
-                    and bool(app.screen.query(GettingStarted).query(".guide-progress"))
+                    and bool(app.screen.query("GettingStarted .guide-progress"))
                 ),
                 "first start",
             )

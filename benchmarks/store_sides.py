@@ -14,6 +14,7 @@ decoding every real caller pays is in every figure:
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
@@ -22,6 +23,10 @@ import orjson
 from assettrack.domain.codec import from_doc, to_doc
 from assettrack.domain.models import Asset, Inspection
 
+# The saved records' asset ids begin so: filed with a real asset's site and month, under an
+# asset of their own, so the fleet's histories stay as built.
+BENCH = "bench-"
+
 
 class Side(Protocol):
     def open_list(self) -> list[Asset]: ...
@@ -29,6 +34,7 @@ class Side(Protocol):
     def history(self, site_id: str, asset_id: str) -> list[Inspection]: ...
     def save_record(self, record: Inspection) -> None: ...
     def update_asset(self, asset: Asset) -> None: ...
+    def forget_saved(self, records: list[Inspection]) -> None: ...
     def close(self) -> None: ...
 
 
@@ -53,6 +59,20 @@ class OursSide:
 
     def update_asset(self, asset: Asset) -> None:
         self.store.assets.save(asset)
+
+    def forget_saved(self, records: list[Inspection]) -> None:
+        """Take the bench's saved records out again (untimed), so the month files they went
+        into do not grow from run to run on a kept database."""
+        from assettrack.store.repositories import remove_documents
+        from assettrack.store.store import Store
+
+        with Store.open(self.target) as store:
+            repo = store.inspections
+            for name, site in sorted({(repo.partition_of(r), r.site_id) for r in records}):
+                month = name.rsplit("/", 1)[1].removesuffix(".json")
+                day = date.fromisoformat(f"{month}-01")
+                ids = [r.id for r in repo.for_site(site, day, day) if r.asset_id.startswith(BENCH)]
+                remove_documents(store.db, name, repo.table_name, ids)
 
     def close(self) -> None:
         self.store.close()
@@ -107,6 +127,14 @@ class SqliteSide:
         if changed != 1:
             raise RuntimeError(f"asset {asset.id} changed since it was read")
 
+    def forget_saved(self, records: list[Inspection]) -> None:
+        import sqlite3
+
+        db = sqlite3.connect(self.target)
+        with db:
+            db.execute("DELETE FROM inspections WHERE asset_id LIKE ?", (f"{BENCH}%",))
+        db.close()
+
     def close(self) -> None:
         self.db.close()
 
@@ -148,6 +176,10 @@ class StockSide:
     def update_asset(self, asset: Asset) -> None:
         asset.revision += 1
         self.catalog.table("assets").update(to_doc(asset), doc_ids=[self.doc_ids[asset.id]])
+
+    def forget_saved(self, records: list[Inspection]) -> None:
+        """Kept: stock TinyDB rewrites its whole records file at every save, so a few records
+        more change nothing measurable, and taking them out costs a rewrite of half a GB."""
 
     def close(self) -> None:
         self.catalog.close()

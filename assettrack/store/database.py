@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from assettrack.domain.texts import N_, Text
+from assettrack.store.checked_files import FOLDER as CHECKED
 from assettrack.store.checked_files import CheckedFiles
 from assettrack.store.durable import (
     atomic_write,
@@ -188,7 +189,8 @@ class Database:
             deep = new or self._lock.found_dead_holder or self._orphan_walk_due()
             self.removed_temp_files = remove_orphan_temp_files(
                 self.folder,
-                unlocked=(QUARANTINE, ATTACHMENTS, INDEX_FOLDER),
+                # Caches are written by readers too, without the lock.
+                unlocked=(QUARANTINE, ATTACHMENTS, INDEX_FOLDER, f"{INDEX_FOLDER}/{CHECKED}"),
                 ignored=(INBOX, SYNC_FOLDER),
                 deep=deep,
             )

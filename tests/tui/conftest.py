@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from assettrack.commands.context import Context
 from assettrack.plugins.loader import load_plugins
 from assettrack.services.assets import AssetRegister
 from assettrack.services.demo import build_demo
@@ -52,3 +53,29 @@ def app_factory(demo_register, extensions, tmp_path) -> Callable[..., AssetTrack
         )
 
     return make
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, settings, extensions) -> Path:
+    """A demo database on disk, closed (the app takes the writer lock itself)."""
+    folder = tmp_path / "db"
+    with Store.open(folder, author="test") as store:
+        register = AssetRegister(
+            store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
+        )
+        build_demo(register, TODAY)
+    return folder
+
+
+@pytest.fixture
+def context(db_path: Path, settings, extensions) -> Context:
+    """The command line's context for ``db_path``, with this test's settings and plugins."""
+    context = Context(None, db_path, TODAY)
+    context._settings = settings
+    context._extensions = extensions
+    return context
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"

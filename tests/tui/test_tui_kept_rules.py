@@ -18,7 +18,6 @@ from assettrack.commands.context import Context
 from assettrack.domain.models import Asset, Site
 from assettrack.domain.warranty import WarrantyRules
 from assettrack.services.assets import AssetRegister
-from assettrack.services.demo import build_demo
 from assettrack.store.store import Store
 from assettrack.tui import kept_rules
 from assettrack.tui.asset_facts import FactColumns
@@ -28,25 +27,6 @@ from assettrack.tui.row_snapshot import snapshot_path
 from tests.conftest import TODAY
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def db_path(tmp_path: Path, settings, extensions) -> Path:
-    folder = tmp_path / "db"
-    with Store.open(folder, author="test") as store:
-        register = AssetRegister(
-            store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
-        )
-        build_demo(register, TODAY)
-    return folder
-
-
-@pytest.fixture
-def context(db_path: Path, settings, extensions) -> Context:
-    context = Context(None, db_path, TODAY)
-    context._settings = settings
-    context._extensions = extensions
-    return context
 
 
 def the_stores_facts(db_path: Path, rules: WarrantyRules) -> FactColumns:

@@ -6,37 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from assettrack.commands.context import Context
-from assettrack.services.assets import AssetRegister
-from assettrack.services.demo import build_demo
-from assettrack.store.store import Store
 from assettrack.tui.app import POLL_SECONDS
 from assettrack.tui.launch import open_tui
 from assettrack.tui.widgets.fast_table import FastTable
-from tests.conftest import TODAY, run_cli
+from tests.conftest import run_cli
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def db_path(tmp_path: Path, settings, extensions) -> Path:
-    folder = tmp_path / "db"
-    with Store.open(folder, author="test") as store:
-        register = AssetRegister(
-            store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
-        )
-        build_demo(register, TODAY)
-    return folder
-
-
-@pytest.fixture
-def context(db_path: Path, settings, extensions) -> Context:
-    context = Context(None, db_path, TODAY)
-    context._settings = settings
-    context._extensions = extensions
-    return context
 
 
 def cli(db_path: Path, *args: str):

@@ -15,7 +15,6 @@ import pytest
 from assettrack.commands.context import Context
 from assettrack.domain.models import Asset, Site
 from assettrack.services.assets import AssetRegister
-from assettrack.services.demo import build_demo
 from assettrack.store.store import Store
 from assettrack.tui.asset_facts import SHOWN, FactColumns
 from assettrack.tui.launch import open_tui
@@ -24,30 +23,6 @@ from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
 from tests.conftest import TODAY
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def db_path(tmp_path: Path, settings, extensions) -> Path:
-    folder = tmp_path / "db"
-    with Store.open(folder, author="test") as store:
-        register = AssetRegister(
-            store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
-        )
-        build_demo(register, TODAY)
-    return folder
-
-
-@pytest.fixture
-def context(db_path: Path, settings, extensions) -> Context:
-    context = Context(None, db_path, TODAY)
-    context._settings = settings
-    context._extensions = extensions
-    return context
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Path:
-    return tmp_path / "cache"
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from assettrack.config import load_settings
 from assettrack.domain.warranty import WarrantyRules
 from assettrack.errors import AssetTrackError
 from assettrack.services.assets import AssetRegister
-from assettrack.services.demo import build_demo
 from assettrack.store.database import Database
 from assettrack.store.store import Store
 from assettrack.tui.asset_facts import SHOWN, FactColumns, register_facts
@@ -40,31 +39,6 @@ from assettrack.tui.widgets.fast_table import FastTable
 from tests.conftest import TODAY
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def db_path(tmp_path: Path, settings, extensions) -> Path:
-    """A demo database on disk, closed (the app takes the writer lock itself)."""
-    folder = tmp_path / "db"
-    with Store.open(folder, author="test") as store:
-        register = AssetRegister(
-            store, extensions.warranty_rules(settings.warranty), extensions.asset_kinds()
-        )
-        build_demo(register, TODAY)
-    return folder
-
-
-@pytest.fixture
-def context(db_path: Path, settings, extensions) -> Context:
-    context = Context(None, db_path, TODAY)
-    context._settings = settings
-    context._extensions = extensions
-    return context
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Path:
-    return tmp_path / "cache"
 
 
 def store_rows(db_path: Path, settings, extensions) -> list[tuple[str, tuple[str, ...]]]:

@@ -79,3 +79,13 @@ def context(db_path: Path, settings, extensions) -> Context:
 @pytest.fixture
 def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache"
+
+
+async def wait_until_loaded(app: AssetTrackApp, pilot) -> None:
+    """Wait for the store loaded behind the first paint and the asset table filled from it."""
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if app.context.ready and app.get_screen("assets").loaded_generation >= 0:
+            await pilot.pause()
+            return
+    raise AssertionError("the store never finished loading")

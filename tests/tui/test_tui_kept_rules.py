@@ -25,6 +25,7 @@ from assettrack.tui.launch import open_tui
 from assettrack.tui.row_facts import facts_of_rows
 from assettrack.tui.row_snapshot import snapshot_path
 from tests.conftest import TODAY
+from tests.tui.conftest import wait_until_loaded
 
 SIZE = (120, 40)
 
@@ -40,11 +41,7 @@ async def start_until_loaded(context: Context, db_path: Path, cache: Path) -> li
     with open_tui(context, db_path, cache_folder=cache) as app:
         painted = app.context.first_rows
         async with app.run_test(size=SIZE) as pilot:
-            for _ in range(200):
-                await pilot.pause(0.02)
-                if app.context.ready and app.get_screen("assets").loaded_generation >= 0:
-                    break
-            await pilot.pause()
+            await wait_until_loaded(app, pilot)
             return [painted, app.get_screen("assets").all_rows.facts]
 
 

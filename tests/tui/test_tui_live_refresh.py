@@ -11,6 +11,7 @@ from assettrack.tui.app import POLL_SECONDS
 from assettrack.tui.launch import open_tui
 from assettrack.tui.widgets.fast_table import FastTable
 from tests.conftest import run_cli
+from tests.tui.conftest import wait_until_loaded
 
 SIZE = (120, 40)
 
@@ -35,14 +36,6 @@ async def until(pilot, condition: Callable[[], bool], polls: int = 3) -> None:
             return
         await pilot.pause(0.1)
     assert condition()
-
-
-async def wait_until_loaded(app, pilot) -> None:
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if app.context.ready and app.get_screen("assets").loaded_generation >= 0:
-            return
-    raise AssertionError("the store never finished loading")
 
 
 async def test_a_fault_and_a_visit_saved_by_the_command_line_show_in_the_open_app(

@@ -21,6 +21,7 @@ from assettrack.tui.launch import open_tui
 from assettrack.tui.row_facts import facts_of_rows
 from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
 from tests.conftest import TODAY
+from tests.tui.conftest import wait_until_loaded
 
 SIZE = (120, 40)
 
@@ -50,10 +51,7 @@ def the_stores_facts(db_path: Path, settings, extensions) -> FactColumns:
 async def start_once(context: Context, db_path: Path, cache: Path) -> None:
     with open_tui(context, db_path, cache_folder=cache) as app:
         async with app.run_test(size=SIZE) as pilot:
-            for _ in range(200):
-                await pilot.pause(0.02)
-                if app.context.ready and app.get_screen("assets").loaded_generation >= 0:
-                    break
+            await wait_until_loaded(app, pilot)
 
 
 def assert_same_table(first: FactColumns, expected: FactColumns) -> None:

@@ -37,6 +37,7 @@ from assettrack.tui.rows import ASSET_COLUMNS, AssetRows
 from assettrack.tui.screens.assets import AssetsScreen
 from assettrack.tui.widgets.fast_table import FastTable
 from tests.conftest import TODAY
+from tests.tui.conftest import wait_until_loaded
 
 SIZE = (120, 40)
 
@@ -81,15 +82,6 @@ async def start_once(context: Context, db_path: Path, cache: Path) -> None:
     with open_tui(context, db_path, cache_folder=cache) as app:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-
-
-async def wait_until_loaded(app, pilot) -> None:
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if app.context.ready and app.get_screen("assets").loaded_generation >= 0:
-            await pilot.pause()
-            return
-    raise AssertionError("the store never finished loading")
 
 
 async def test_first_start_loads_the_store_then_snapshots_the_table(

@@ -170,3 +170,105 @@ def splice(raw: bytes, table: str, docs: Mapping[str, bytes]) -> bytes | None:
     """``splice_at`` after ``locate``; None as for ``locate``."""
     lines = locate(raw, table, list(docs))
     return None if lines is None else splice_at(raw, lines, docs)
+
+
+def live_field_texts(
+    raw: bytes, table: str, field: str, schema: int
+) -> list[tuple[str, str | None]] | None:
+    """Each live document of ``table`` as (its id, its top-level ``field`` where that is
+    text, else None), read off its line: the index of one asset's records needs only that,
+    and parsing every record (its readings, its checklist) cost most of building it.
+
+    A line is read without the parser only where that cannot be misled: the first
+    ``"<field>":`` is the document's own key when nothing before it opens an object, a list
+    or a text (no brace, bracket or backslash, an even count of quotes); every
+    ``"schema"`` in the line is a key followed by ``:<schema>`` (so the document's own is,
+    even beside a nested one); there is no deletion mark, no whitespace after the field's
+    colon (a hand edit) and no backslash in the id or the value. Other lines are parsed, one
+    at a time. None when the file is not in this layout, a document is not at ``schema``
+    (it is to be migrated first) or an id is there twice: the file is then read whole."""
+    lines = locate(raw, table, [])
+    if lines is None:
+        return None
+    key = orjson.dumps(field) + b":"
+    found: list[tuple[str, str | None]] = []
+    seen: set[bytes] = set()
+    pos, end = lines.start, lines.end
+    while pos < end:
+        stop = raw.find(b"\n", pos)
+        line = raw[pos : stop - 1 if raw[stop - 1] == ord(",") else stop]
+        pos = stop + 1
+        cut = line.find(b'":')
+        doc_id = line[1:cut]
+        if line[:1] != b'"' or cut < 0 or doc_id in seen:
+            return None
+        seen.add(doc_id)
+        body = line[cut + 2 :]
+        value = _plain_value(body, key, schema) if b"\\" not in doc_id else False
+        text_id = _utf8(doc_id)
+        if value is not False and text_id is not None:
+            found.append((text_id, value))
+            continue
+        try:
+            doc = orjson.loads(body)
+            name = orjson.loads(line[: cut + 1])
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(doc, dict) or type(name) is not str:
+            return None
+        if type(doc.get("schema")) is not int or doc["schema"] != schema:
+            return None
+        if not doc.get("_deleted"):
+            text = doc.get(field)
+            found.append((name, text if isinstance(text, str) else None))
+    return found
+
+
+def _plain_value(body: bytes, key: bytes, schema: int) -> str | bool | None:
+    """The document's top-level text under ``key`` read off ``body`` (its JSON object), None
+    when it has none or it is not text; False when the parser is to read the line."""
+    if b'"_deleted":' in body or not _all_at(body, schema):
+        return False
+    at = body.find(key)
+    if at < 0:
+        return False  # the key elsewhere, or none: the parser tells
+    before = body[1:at]
+    if b"{" in before or b"[" in before or b"\\" in before or before.count(b'"') % 2:
+        return False
+    start = at + len(key)
+    first = body[start : start + 1]
+    if first != b'"':
+        # null, a number, an object...: not text. Whitespace: edited by hand.
+        return False if first in _WHITESPACE else None
+    close = body.find(b'"', start + 1)
+    value = body[start + 1 : close]
+    if close < 0 or b"\\" in value:
+        return False
+    text = _utf8(value)
+    return False if text is None else text
+
+
+def _all_at(body: bytes, schema: int) -> bool:
+    """Whether every ``"schema"`` in ``body`` is a key followed by ``schema`` (the document's
+    own among them). A key written with whitespace around its colon (by hand) is not: the
+    parser reads that line."""
+    version = b'"schema":%d' % schema
+    at = body.find(b'"schema"')
+    if at < 0:
+        return False
+    while at >= 0:
+        after = body[at + len(version) : at + len(version) + 1]
+        if not body.startswith(version, at) or after not in (b",", b"}"):
+            return False
+        at = body.find(b'"schema"', at + 1)
+    return True
+
+
+_WHITESPACE = (b" ", b"\t", b"\r")
+
+
+def _utf8(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None

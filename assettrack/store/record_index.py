@@ -20,6 +20,7 @@ read, not parsed, and keeps its entry.
 from __future__ import annotations
 
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,16 @@ from typing import Any
 import orjson
 
 from assettrack.store.checked_files import is_racy
+from assettrack.store.document_lines import live_field_texts
 from assettrack.store.durable import temp_path_for
-from assettrack.store.file_reads import Signature, holds_content, signature, signatures_in
+from assettrack.store.errors import CorruptStoreError
+from assettrack.store.file_reads import (
+    Signature,
+    holds_content,
+    read_file_bytes,
+    signature,
+    signatures_in,
+)
 from assettrack.store.layout import INDEX_FOLDER
 
 FORMAT = 2  # 2: each file's CRC-32 too (-1: not known); format 1 entries are read as such
@@ -94,6 +103,10 @@ class RecordIndex:
         return holds_content(self.db.folder / name, entry.signature[0], entry.crc)
 
     def _index_file(self, name: str) -> _FileEntry:
+        if not self.db.holds_in_memory(name) and not self.db.hides_changes_in(name):
+            entry = self._index_lines(name)
+            if entry is not None:
+                return entry
         self.db.refresh_partition(name)  # the copy held may predate the change seen
         storage = self.db.partition(name).partition_storage
         data = storage.read() or {}
@@ -108,6 +121,25 @@ class RecordIndex:
         indexed = storage.signature if not racy else None
         crc = storage.content_crc if not storage.hidden_by else -1
         return _FileEntry(indexed, by_asset, crc)
+
+    def _index_lines(self, name: str) -> _FileEntry | None:
+        """The file's entry from its documents' lines, none parsed whole and nothing held
+        (``document_lines.live_field_texts``); None where the file is to be read through the
+        storage: not in the one-line layout, to be migrated, damaged, or gone."""
+        try:
+            raw, seen = read_file_bytes(self.db.folder / name)
+        except CorruptStoreError:
+            return None
+        if raw is None:
+            return None
+        found = live_field_texts(raw, self.table, "asset_id", self.db.plan.current)
+        if found is None:
+            return None
+        by_asset: dict[str, list[str]] = {}
+        for doc_id, asset_id in found:
+            if asset_id is not None:
+                by_asset.setdefault(asset_id, []).append(doc_id)
+        return _FileEntry(None if is_racy(seen) else seen, by_asset, zlib.crc32(raw))
 
     # -- the index file -----------------------------------------------------------------------
 

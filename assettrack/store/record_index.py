@@ -5,9 +5,11 @@ An index per table and site (``.index/<table>.<site>.json``) lists, for each mon
 file's stat signature when it was indexed and the ids of each asset's records in it. It is
 derived data, never the truth: before use, each month file's signature is compared with the
 one indexed, and a file that changed (or is new) is indexed again from its content, one
-file at a time. A lost, damaged or stale index therefore costs a re-read, never a wrong
-answer, and saves never have to update it: it is kept as a cache is, written atomically
-without an fsync, and never synced between laptops.
+file at a time: from its records' lines, the asset each belongs to read off its line and
+only lines that could mislead that read parsed (``document_lines.live_field_texts``; 500
+records of a site, 6 ms rather than 14). A lost, damaged or stale index therefore costs a
+re-read, never a wrong answer, and saves never have to update it: it is kept as a cache
+is, written atomically without an fsync, and never synced between laptops.
 
 A file read while it showed another process's unfinished change (``store.journal``) is
 indexed for this answer only: its signature does not change when the change finishes.

@@ -138,9 +138,10 @@ class PartitionStorage(Storage):
 
     def peek(self, table: str, ids: list[str]) -> dict[str, dict[str, Any]] | None:
         """Some documents of the file, each checked by the gate, without loading (and so
-        checking) every document of it: one asset's records in a month of a large site.
-        None when the file must be loaded whole: a document asked for is damaged (loading
-        sets it aside), the file needs migrating, or another's unfinished change is in it."""
+        checking) every document of it: one asset's records in a month of a large site,
+        each parsed from its own line. None when the file must be loaded whole: a document
+        asked for is damaged (loading sets it aside) or needs migrating, or another's
+        unfinished change is in the file."""
         if self._data is not None:
             docs = self._data.get(table, {})
             return {i: docs[i] for i in ids if i in docs}

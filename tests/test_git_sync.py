@@ -110,6 +110,7 @@ def data_files(folder: Path) -> dict[str, bytes]:
         and not p.name.startswith((".writer", ".redo."))
         and ".sync" not in p.parts
         and ".retired" not in p.parts  # old versions that saves left until a checkpoint
+        and ".spares" not in p.parts  # what saves write into: old versions, or a failed one
     }
 
 

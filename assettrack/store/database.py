@@ -16,8 +16,11 @@ instead of parsing and writing every document, ``store.document_lines``)::
     .journal-*.jsonl                a change across several files, while it runs
     .redo.log                       saves not yet flushed in their own files (``store.redo_log``)
     .changes                        who wrote last: lets an open app notice others' saves
-    .retired/                       files replaced by saves, deleted at the next checkpoint
-                                    (``store.file_swap``)
+    .spares/                        spare files saves write into and exchange with the
+                                    data file, each then holding the old version
+                                    (``store.spare_files``)
+    .retired/                       files replaced by saves of earlier versions, deleted
+                                    at the next opening or checkpoint
     .sync/                          the team sync's git history (``services.git_sync``)
     .index/                         caches, rebuilt when lost: which record files hold each
                                     asset's records (``store.record_index``), which files
@@ -72,7 +75,7 @@ from assettrack.store.errors import (
     StoreWriteError,
 )
 from assettrack.store.file_reads import Signature, signature
-from assettrack.store.file_swap import empty_folder, swap_into_place
+from assettrack.store.file_swap import can_exchange, empty_folder, exchange
 from assettrack.store.layout import (
     ATTACHMENTS,
     INBOX,
@@ -85,6 +88,7 @@ from assettrack.store.lock import lock_wait as lock_wait_default
 from assettrack.store.redo_log import LOG_NAME, NewerLogError, RedoLog, Replayed
 from assettrack.store.reporting import MAX_LINES, Reporter, print_warning
 from assettrack.store.schema import CURRENT_PLAN, SchemaPlan
+from assettrack.store.spare_files import Spares
 
 if TYPE_CHECKING:
     # Imported where first used: opening a database and listing its assets needs none of
@@ -100,7 +104,7 @@ CHANGES_KEPT = 32
 _BINARY = getattr(os, "O_BINARY", 0)
 ORPHANS_WALKED = "orphans-walked"  # in .index: when the folder was last walked for them
 ORPHAN_WALK_EVERY = 24 * 3600  # seconds
-RETIRED_FOLDER = ".retired"  # old versions of saved files, until the next checkpoint
+RETIRED_FOLDER = ".retired"  # old versions earlier versions kept until a checkpoint
 SYNC_FOLDER = ".sync"  # git's objects and the sync's own files: no data file of the store
 # Record partitions kept parsed in memory; the rest are re-read on demand.
 RECORD_CACHE_SIZE = 64
@@ -144,6 +148,7 @@ class Database:
         self.notices: list[str] = []  # every warning reported, in order
         self.checked = CheckedFiles(self.folder / INDEX_FOLDER)  # files checked as they are
         self._redo = RedoLog(self.folder)
+        self._spares = Spares(self.folder)
         self._logged = False  # this Database appended to the redo log since its checkpoint
         self._checkpoint_failed = False
 
@@ -407,10 +412,14 @@ class Database:
 
     def save_file(self, name: str, data: bytes) -> Signature:
         """Replace partition file ``name`` with ``data``, durably, under the writer lock: the
-        new content is written beside it, logged and flushed in the redo log (the save is
-        durable from there), then renamed into place; nothing is flushed but the log.
-        Returns the file's signature as written (a rename keeps it)."""
+        new content is written into a spare file (``store.spare_files``), logged and flushed
+        in the redo log (the save is durable from there), then exchanged with the file;
+        nothing is flushed but the log. Where files cannot be exchanged, the new content is
+        written into a new file beside it, renamed into place. Returns the file's signature
+        as written (an exchange or a rename keeps it)."""
         path = self.folder / name
+        if can_exchange():
+            return self._save_by_exchange(name, path, data)
         temp, inode, made_folders, mtime_ns = write_temp(path, data)
         try:
             frame, previous = self._redo.append(name, data, inode, made_folders)
@@ -418,7 +427,7 @@ class Database:
             temp.unlink(missing_ok=True)
             raise
         try:
-            swap_into_place(temp, path, self.folder / RETIRED_FOLDER)
+            os.replace(temp, path)
         except OSError as exc:
             temp.unlink(missing_ok=True)
             self._redo.withdraw(frame, previous)
@@ -427,6 +436,30 @@ class Database:
         if self._redo.due():
             self._checkpoint_now()
         return (len(data), mtime_ns, inode)
+
+    def _save_by_exchange(self, name: str, path: Path, data: bytes) -> Signature:
+        made_folders = not path.parent.is_dir()  # a new site or month
+        if made_folders:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreWriteError(explain(path, exc)) from exc
+        spare = self._spares.write(name, data)
+        frame, previous = self._redo.append(name, data, spare.inode, made_folders)
+        try:
+            try:
+                swapped = exchange(spare.path, path)
+            except FileNotFoundError:
+                swapped = False  # a new file: nothing to exchange with
+            if not swapped:
+                os.replace(spare.path, path)
+        except OSError as exc:
+            self._redo.withdraw(frame, previous)
+            raise StoreWriteError(explain(path, exc)) from exc
+        self._logged = True
+        if self._redo.due():
+            self._checkpoint_now()
+        return (len(data), spare.mtime_ns, spare.inode)
 
     def checkpoint(self) -> None:
         """Flush every file the redo log names, then empty the log. Never needed for
@@ -449,6 +482,7 @@ class Database:
         self._checkpoint_failed = False
         self._logged = False
         empty_folder(self.folder / RETIRED_FOLDER)
+        self._spares.prune()
         if restored:
             self._notice(
                 N_(

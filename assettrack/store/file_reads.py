@@ -40,9 +40,10 @@ def signatures_in(root: Path, folder: str) -> dict[str, Signature]:
 
 def read_file_bytes(path: Path) -> tuple[bytes | None, Signature]:
     """A partition file's bytes and the signature of that very version (None: no file)."""
-    # Through one descriptor: a save renames a whole new file into place, so what is read is
-    # one version, and the signature is that version's. Read again only if the file was
-    # written in place meanwhile (by hand).
+    # Through one descriptor: a save swaps a whole file into place, so what is read is one
+    # version, and the signature is that version's. Read again if the file was written in
+    # place meanwhile (by hand, or a save's spare: the old version a save swapped out is a
+    # later save's spare, ``store.spare_files``), or the name no longer points to it.
     for _ in range(5):
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
@@ -63,9 +64,16 @@ def read_file_bytes(path: Path) -> tuple[bytes | None, Signature]:
         finally:
             os.close(fd)
         seen: Signature = (st.st_size, st.st_mtime_ns, st.st_ino)
-        if (after.st_size, after.st_mtime_ns) == seen[:2]:
+        if (after.st_size, after.st_mtime_ns) == seen[:2] and _still_at(path, st.st_ino):
             break
     return raw, seen
+
+
+def _still_at(path: Path, inode: int) -> bool:
+    try:
+        return os.stat(path).st_ino == inode
+    except FileNotFoundError:
+        return False
 
 
 def holds_content(path: Path, size: int, crc: int) -> bool:

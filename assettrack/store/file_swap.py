@@ -1,19 +1,17 @@
-"""Put a new file in place of an old one without the flush ext4 adds to a rename.
+"""Exchanging two files in one atomic step, and emptying a folder of old versions.
 
-A rename over an existing file makes ext4 start writing the new file's data at once
-(``auto_da_alloc``: a guard for programs that replace a file without fsync). A partition
-file's save has made its content durable in the redo log already (``store.redo_log``), so
-that write only competes with the log's flush of the next save (measured: a save of 80 KB,
-0.53 ms with the rename, 0.28 ms without). On Linux the new file is therefore *exchanged*
-with the old one (``renameat2`` with ``RENAME_EXCHANGE``: one atomic step, a reader sees the
-old file or the new one, as with a rename). The old one, now under the temporary name, is
-moved into the ``retired`` folder the caller names, not deleted: deleting a file frees its
-blocks, a journalled change that waits behind the log's flush (measured: 0.12-0.17 ms of a
-save, the move 0.02 ms). The database empties that folder at its checkpoints
-(``Database.empty_retired``); a reader still holding an old file open reads it whole as
-before. Elsewhere, or where the file system cannot exchange, it is a plain ``os.replace``.
-A kill between the exchange and the move leaves a temporary file, which the next writer
-removes (``durable.remove_orphan_temp_files``).
+A save puts a file's new content in place by exchanging its spare file with the data file
+(``store.spare_files``): ``renameat2`` with ``RENAME_EXCHANGE``, one atomic step, so a reader
+sees the old file or the new one, as with a rename. A rename over an existing file would
+make ext4 start writing the new file's data at once (``auto_da_alloc``: a guard for programs
+that replace a file without fsync), which only competes with the redo log's flush of the
+next save (measured: a save of 80 KB, 0.53 ms with the rename, 0.28 ms without), and would
+delete the old file, freeing its blocks: a journalled change that waits behind the log's
+flush (0.12-0.17 ms of a save). Elsewhere (not Linux, or a file system that cannot
+exchange), ``exchange`` says so and the caller renames.
+
+``empty_folder`` empties ``.retired/``, where earlier versions moved the files saves replaced
+until the next checkpoint.
 """
 
 from __future__ import annotations
@@ -52,39 +50,30 @@ def _resolve() -> Callable[..., int] | None:
     return call  # type: ignore[no-any-return]
 
 
-def swap_into_place(temp: Path, path: Path, retired: Path | None = None) -> None:
-    """Replace ``path`` by ``temp`` atomically (``temp`` is gone afterwards); the old file
-    goes into the folder ``retired`` (on the same file system) if given, else is deleted."""
+def can_exchange() -> bool:
+    """Whether exchanging is worth trying here (Linux with ``renameat2``, and no file system
+    has refused it yet)."""
     global _exchange
     if not _tried:
         _exchange = _resolve()
-    if _exchange is not None:
-        new, old = os.fsencode(temp), os.fsencode(path)
-        if _exchange(AT_FDCWD, new, AT_FDCWD, old, RENAME_EXCHANGE) == 0:
-            _retire(temp, retired)  # the old file, now under the temporary name
-            return
-        if _get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-            _exchange = None  # this file system cannot: renames from now on
-    # A new file (nothing to exchange with), or the rename says what went wrong.
-    os.replace(temp, path)
+    return _exchange is not None
 
 
-def _retire(old: Path, retired: Path | None) -> None:
-    if retired is not None:
-        try:
-            os.rename(old, retired / old.name)
-            return
-        except FileNotFoundError:
-            try:  # the folder was emptied away (or never made): make it, once
-                retired.mkdir(exist_ok=True)
-                os.rename(old, retired / old.name)
-                return
-            except OSError:
-                pass
-        except OSError:
-            pass
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(old)
+def exchange(first: Path, second: Path) -> bool:
+    """Swap what the two names point to, in one atomic step; whether done. False where it
+    cannot be done here (nothing changed; later calls do not try). Any other failure raises
+    ``OSError`` (``FileNotFoundError``: one of them is missing)."""
+    global _exchange
+    if not can_exchange():
+        return False
+    assert _exchange is not None
+    if _exchange(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    code = _get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        _exchange = None  # this file system cannot: renames from now on
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def empty_folder(folder: Path) -> int:

@@ -1,0 +1,95 @@
+"""Each data file's spare, which its saves write into, so that a save need not create a file.
+
+A save writes the file's new content beside it, logs it in the redo log and swaps it into
+place (``store.file_swap``). Creating that file allocates an inode: 8-12 µs in a new folder,
+60-130 µs in the asset and month folders of a database of 50,000 assets (ext4, measured
+alone: the allocator searches a fuller block group), at every save; and the old version's
+deletion frees its blocks, a journalled change the next flush waits for. Instead a save
+overwrites the file's spare in ``.spares/`` in place, logs it, then exchanges it with the
+data file in one atomic step (``renameat2`` with ``RENAME_EXCHANGE``): the data file's name
+then points to the new content, and the spare's to the old version, which the file's next
+save overwrites. The spare is the file's own last version, so it is about the new one's
+size: a spare shared by files of different sizes was shortened at most saves, and cutting
+a file frees its blocks as deleting it does (measured: 65 µs a save). The ``KEEP`` spares
+used last are kept past a checkpoint. Where files cannot be exchanged, saves create a new
+file as before (``Database.save_file``).
+
+Why writing a spare in place is safe:
+
+- **A power cut.** A spare may hold the version that the data file's name still points to
+  on disk, until the exchange that swapped them reaches the disk (the file system's next
+  journal commit, or the checkpoint's flush of the folder). Overwritten meanwhile, that
+  version is lost; but the save that exchanged it logged its frame first, and the frame
+  stays in the log until the checkpoint that flushes the exchange. After a restart the
+  replay compares every file the log names with its last frame and writes it again
+  (``store.redo_log``).
+- **A reader.** One that opened the old version just before the exchange may still be
+  reading it when the next save overwrites it. Each save stamps the spare with the time to
+  the nanosecond, and ``file_reads.read_file_bytes`` reads again when the file's size or
+  time changed during the read, or when the name no longer points to the file it read.
+- **Other writers.** Only the writer-lock holder writes, exchanges or deletes spares.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+
+from assettrack.store.durable import Temp, explain, write_at
+from assettrack.store.errors import StoreWriteError
+
+SPARES_FOLDER = ".spares"
+KEEP = 64  # spares kept past a checkpoint: of the files saved last
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+class Spares:
+    def __init__(self, database_folder: Path) -> None:
+        self.folder = database_folder / SPARES_FOLDER
+
+    def write(self, name: str, data: bytes) -> Temp:
+        """``data`` in data file ``name``'s spare, to be exchanged with it: the spare's path,
+        its inode and its time as written (an exchange keeps them)."""
+        spare = self.folder / name.replace("/", "~")
+        try:
+            try:
+                fd = os.open(spare, os.O_WRONLY | os.O_CREAT | _BINARY, 0o644)
+            except FileNotFoundError:
+                self.folder.mkdir(exist_ok=True)
+                fd = os.open(spare, os.O_WRONLY | os.O_CREAT | _BINARY, 0o644)
+            try:
+                before = os.fstat(fd).st_size
+                view, at = memoryview(data), 0
+                while at < len(data):
+                    at += write_at(fd, view[at:], at)
+                if before > len(data):  # the file's last version was longer (a few bytes)
+                    os.ftruncate(fd, len(data))
+                now = time.time_ns()
+                os.utime(fd, ns=(now, now))  # to the nanosecond: readers tell versions apart
+                st = os.fstat(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                spare.unlink()  # a full disk: its blocks back (the next save makes it again)
+            raise StoreWriteError(explain(self.folder.parent / name, exc)) from exc
+        return Temp(spare, st.st_ino, False, st.st_mtime_ns)
+
+    def prune(self) -> int:
+        """Delete all but the ``KEEP`` spares used last (an exchange sets a file's change
+        time); how many were deleted. At checkpoints, off the saves' way."""
+        try:
+            with os.scandir(self.folder) as entries:
+                found = [(entry.stat().st_ctime_ns, entry.path) for entry in entries]
+        except OSError:
+            return 0
+        if len(found) <= KEEP:
+            return 0
+        removed = 0
+        for _used, path in sorted(found)[: len(found) - KEEP]:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed += 1
+        return removed

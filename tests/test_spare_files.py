@@ -1,0 +1,98 @@
+"""A save writes into the file's spare and exchanges the two (``store.spare_files``): no file
+is made or deleted once the spare is there, a reader never takes in a version half written,
+and the spares kept are bounded."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from assettrack.domain.models import Asset, Site
+from assettrack.store import spare_files
+from assettrack.store.database import Database
+from assettrack.store.file_reads import read_file_bytes
+from assettrack.store.file_swap import can_exchange
+from assettrack.store.spare_files import SPARES_FOLDER
+from assettrack.store.store import Store
+
+pytestmark = pytest.mark.skipif(not can_exchange(), reason="files cannot be exchanged here")
+
+
+def test_a_save_swaps_the_file_with_its_spare(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        site = store.sites.save(Site("Harbour Clinic", "Server room"))
+        asset = store.assets.save(Asset(site.id, "router", "Cisco", "ISR4331", "FGL1"))
+        asset.firmware = "17.1"
+        store.assets.save(asset)  # a new file took its spare; this save makes one
+        data = folder / store.assets.partition_of(site.id)
+        spare = folder / SPARES_FOLDER / store.assets.partition_of(site.id).replace("/", "~")
+        for firmware in ("17.3", "17.6", "17.9"):
+            before = (os.stat(data).st_ino, os.stat(spare).st_ino)
+            asset.firmware = firmware
+            store.assets.save(asset)
+            # The new content went into the spare, now the data file; the old version is
+            # the spare: no file made, none deleted.
+            assert (os.stat(spare).st_ino, os.stat(data).st_ino) == before
+        assert store.assets.get(asset.id).firmware == "17.9"
+    with Store.open(folder, read_only=True) as store:
+        assert store.assets.get(asset.id).firmware == "17.9"
+
+
+def test_a_reader_never_takes_in_a_version_half_written(tmp_path: Path) -> None:
+    """A reader that opened the version a save swapped out may be reading it when the next
+    save writes into it: it must read again, never return a mix (1 MB versions, so that a
+    read and a write overlap often)."""
+    size = 1 << 20
+
+    def version(n: int) -> bytes:
+        return (b"%07d\n" % n) * (size // 8)  # of one length: only the time tells them apart
+
+    db = Database(tmp_path / "db", author="test").open()
+    name = "catalog.json"
+    with db.writing():
+        db.save_file(name, version(0))
+    saved = [0]
+    stop = threading.Event()
+
+    def saves() -> None:
+        for n in range(1, 400):
+            with db.writing():
+                db.save_file(name, version(n))
+            saved.append(n)
+            if stop.is_set():
+                return
+
+    writer = threading.Thread(target=saves)
+    writer.start()
+    reads = 0
+    try:
+        while writer.is_alive():
+            raw, _seen = read_file_bytes(tmp_path / "db" / name)
+            assert raw is not None
+            number = int(raw[:7])
+            assert raw == version(number), f"read {reads}: a mix of versions around {number}"
+            reads += 1
+    finally:
+        stop.set()
+        writer.join()
+        db.close()
+    assert reads > 50 and len(saved) > 50
+
+
+def test_the_spares_kept_are_those_used_last(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(spare_files, "KEEP", 3)
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        sites = [store.sites.save(Site("Harbour Clinic", f"Room {n}")) for n in range(5)]
+        for site in sites:
+            store.assets.save(Asset(site.id, "switch", "Huawei", "S5735", f"HW{site.name}"))
+        for site in sites[:2]:  # used again last
+            store.assets.save(Asset(site.id, "switch", "Huawei", "S5735", f"HX{site.name}"))
+        store.db.checkpoint()
+        kept = sorted(p.name for p in (folder / SPARES_FOLDER).iterdir())
+    assert len(kept) == 3
+    assert {f"assets~{site.id}.json" for site in sites[:2]} <= set(kept)

@@ -11,16 +11,17 @@ from pathlib import Path
 import pytest
 
 from assettrack.domain.models import Asset, Site
-from assettrack.store import spare_files
+from assettrack.store import file_swap, spare_files
 from assettrack.store.database import Database
 from assettrack.store.file_reads import read_file_bytes
 from assettrack.store.file_swap import can_exchange
 from assettrack.store.spare_files import SPARES_FOLDER
 from assettrack.store.store import Store
 
-pytestmark = pytest.mark.skipif(not can_exchange(), reason="files cannot be exchanged here")
+exchanging = pytest.mark.skipif(not can_exchange(), reason="files cannot be exchanged here")
 
 
+@exchanging
 def test_a_save_swaps_the_file_with_its_spare(tmp_path: Path) -> None:
     folder = tmp_path / "db"
     with Store.open(folder) as store:
@@ -42,6 +43,7 @@ def test_a_save_swaps_the_file_with_its_spare(tmp_path: Path) -> None:
         assert store.assets.get(asset.id).firmware == "17.9"
 
 
+@exchanging
 def test_a_reader_never_takes_in_a_version_half_written(tmp_path: Path) -> None:
     """A reader that opened the version a save swapped out may be reading it when the next
     save writes into it: it must read again, never return a mix (1 MB versions, so that a
@@ -83,6 +85,7 @@ def test_a_reader_never_takes_in_a_version_half_written(tmp_path: Path) -> None:
     assert reads > 50 and len(saved) > 50
 
 
+@exchanging
 def test_the_spares_kept_are_those_used_last(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(spare_files, "KEEP", 3)
     folder = tmp_path / "db"
@@ -96,3 +99,26 @@ def test_the_spares_kept_are_those_used_last(tmp_path: Path, monkeypatch) -> Non
         kept = sorted(p.name for p in (folder / SPARES_FOLDER).iterdir())
     assert len(kept) == 3
     assert {f"assets~{site.id}.json" for site in sites[:2]} <= set(kept)
+
+
+def test_where_files_cannot_be_exchanged_a_save_renames_a_new_file(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # As on a system without renameat2, or a file system that refuses the exchange.
+    monkeypatch.setattr(file_swap, "_tried", True)
+    monkeypatch.setattr(file_swap, "_exchange", None)
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        site = store.sites.save(Site("Harbour Clinic", "Server room"))
+        asset = store.assets.save(Asset(site.id, "router", "Cisco", "ISR4331", "FGL1"))
+        data = folder / store.assets.partition_of(site.id)
+        for firmware in ("17.3", "17.6", "17.9"):
+            before = os.stat(data).st_ino
+            asset.firmware = firmware
+            store.assets.save(asset)
+            assert os.stat(data).st_ino != before  # a new file renamed over the old one
+    assert not (folder / SPARES_FOLDER).exists()
+    leftovers = [p for p in folder.rglob("*") if p.is_file() and ".tmp-" in p.name]
+    assert not leftovers
+    with Store.open(folder, read_only=True) as store:
+        assert store.assets.get(asset.id).firmware == "17.9"

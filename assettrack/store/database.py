@@ -419,23 +419,13 @@ class Database:
         as written (an exchange or a rename keeps it)."""
         path = self.folder / name
         if can_exchange():
-            return self._save_by_exchange(name, path, data)
-        temp, inode, made_folders, mtime_ns = write_temp(path, data)
-        try:
-            frame, previous = self._redo.append(name, data, inode, made_folders)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-        try:
-            os.replace(temp, path)
-        except OSError as exc:
-            temp.unlink(missing_ok=True)
-            self._redo.withdraw(frame, previous)
-            raise StoreWriteError(explain(path, exc)) from exc
+            written = self._save_by_exchange(name, path, data)
+        else:
+            written = self._save_by_rename(name, path, data)
         self._logged = True
         if self._redo.due():
             self._checkpoint_now()
-        return (len(data), mtime_ns, inode)
+        return written
 
     def _save_by_exchange(self, name: str, path: Path, data: bytes) -> Signature:
         made_folders = not path.parent.is_dir()  # a new site or month
@@ -456,10 +446,22 @@ class Database:
         except OSError as exc:
             self._redo.withdraw(frame, previous)
             raise StoreWriteError(explain(path, exc)) from exc
-        self._logged = True
-        if self._redo.due():
-            self._checkpoint_now()
         return (len(data), spare.mtime_ns, spare.inode)
+
+    def _save_by_rename(self, name: str, path: Path, data: bytes) -> Signature:
+        temp, inode, made_folders, mtime_ns = write_temp(path, data)
+        try:
+            frame, previous = self._redo.append(name, data, inode, made_folders)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        try:
+            os.replace(temp, path)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            self._redo.withdraw(frame, previous)
+            raise StoreWriteError(explain(path, exc)) from exc
+        return (len(data), mtime_ns, inode)
 
     def checkpoint(self) -> None:
         """Flush every file the redo log names, then empty the log. Never needed for

@@ -67,13 +67,17 @@ def db_path(tmp_path: Path, settings, extensions) -> Path:
     return folder
 
 
-@pytest.fixture
-def context(db_path: Path, settings, extensions) -> Context:
+def context_for(db_path: Path, settings, extensions) -> Context:
     """The command line's context for ``db_path``, with this test's settings and plugins."""
     context = Context(None, db_path, TODAY)
     context._settings = settings
     context._extensions = extensions
     return context
+
+
+@pytest.fixture
+def context(db_path: Path, settings, extensions) -> Context:
+    return context_for(db_path, settings, extensions)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from assettrack.tui.screens.record_form import RecordForm
 from assettrack.tui.screens.sites import SitesScreen
 from assettrack.tui.widgets.fast_table import FastTable
 from tests.conftest import TODAY
+from tests.tui.conftest import context_for
 
 SIZE = (120, 40)
 
@@ -73,10 +74,7 @@ def new_folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def context(new_folder: Path, settings, extensions) -> Context:
-    context = Context(None, new_folder, TODAY)
-    context._settings = settings
-    context._extensions = extensions
-    return context
+    return context_for(new_folder, settings, extensions)
 
 
 async def test_from_nothing_to_customer_site_contract_and_asset(

@@ -28,6 +28,7 @@ from assettrack.tui.rows import ASSET_COLUMNS, AssetRows
 from assettrack.tui.screens.assets import FIRST_SCREEN_FROM, AssetsScreen
 from assettrack.tui.widgets.fast_table import FastTable
 from tests.conftest import TODAY
+from tests.tui.conftest import context_for
 
 SIZE = (120, 40)
 # Sites whose names sort the same folded (a run of rows from several sites, in the store's
@@ -82,10 +83,7 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def context(big_db: Path, settings, extensions) -> Context:
-    context = Context(None, big_db, TODAY)
-    context._settings = settings
-    context._extensions = extensions
-    return context
+    return context_for(big_db, settings, extensions)
 
 
 def plain(row) -> tuple[str, tuple[str, ...]]:

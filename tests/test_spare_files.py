@@ -122,3 +122,22 @@ def test_where_files_cannot_be_exchanged_a_save_renames_a_new_file(
     assert not leftovers
     with Store.open(folder, read_only=True) as store:
         assert store.assets.get(asset.id).firmware == "17.9"
+
+
+@exchanging
+def test_a_link_in_place_of_a_spare_is_never_followed(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        site = store.sites.save(Site("Harbour Clinic", "Server room"))
+        asset = store.assets.save(Asset(site.id, "router", "Cisco", "ISR4331", "FGL1"))
+        catalog = (folder / "catalog.json").read_bytes()
+        spare = folder / SPARES_FOLDER / store.assets.partition_of(site.id).replace("/", "~")
+        spare.parent.mkdir(exist_ok=True)
+        spare.symlink_to(folder / "catalog.json")
+        asset.firmware = "17.9"
+        store.assets.save(asset)
+        assert (folder / "catalog.json").read_bytes() == catalog
+        assert not spare.is_symlink()
+    with Store.open(folder, read_only=True) as store:
+        assert store.assets.get(asset.id).firmware == "17.9"
+        assert store.sites.get(site.id) is not None

@@ -33,6 +33,7 @@ Why writing a spare in place is safe:
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import time
 from pathlib import Path
@@ -42,7 +43,8 @@ from assettrack.store.errors import StoreWriteError
 
 SPARES_FOLDER = ".spares"
 KEEP = 64  # spares kept past a checkpoint: of the files saved last
-_BINARY = getattr(os, "O_BINARY", 0)
+# Never through a link: a spare is written in place, and a link could lead to a data file.
+_FLAGS = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
 class Spares:
@@ -54,11 +56,7 @@ class Spares:
         its inode and its time as written (an exchange keeps them)."""
         spare = self.folder / name.replace("/", "~")
         try:
-            try:
-                fd = os.open(spare, os.O_WRONLY | os.O_CREAT | _BINARY, 0o644)
-            except FileNotFoundError:
-                self.folder.mkdir(exist_ok=True)
-                fd = os.open(spare, os.O_WRONLY | os.O_CREAT | _BINARY, 0o644)
+            fd = self._open(spare)
             try:
                 before = os.fstat(fd).st_size
                 view, at = memoryview(data), 0
@@ -77,12 +75,24 @@ class Spares:
             raise StoreWriteError(explain(self.folder.parent / name, exc)) from exc
         return Temp(spare, st.st_ino, False, st.st_mtime_ns)
 
+    def _open(self, spare: Path) -> int:
+        for _ in range(2):
+            try:
+                return os.open(spare, _FLAGS, 0o644)
+            except FileNotFoundError:
+                self.folder.mkdir(exist_ok=True)  # the first save of a database
+            except OSError as exc:
+                if exc.errno != errno.ELOOP:
+                    raise
+                spare.unlink()  # a link where a spare belongs: removed, never followed
+        return os.open(spare, _FLAGS, 0o644)
+
     def prune(self) -> int:
         """Delete all but the ``KEEP`` spares used last (an exchange sets a file's change
         time); how many were deleted. At checkpoints, off the saves' way."""
         try:
             with os.scandir(self.folder) as entries:
-                found = [(entry.stat().st_ctime_ns, entry.path) for entry in entries]
+                found = [(e.stat(follow_symlinks=False).st_ctime_ns, e.path) for e in entries]
         except OSError:
             return 0
         if len(found) <= KEEP:

@@ -5,6 +5,7 @@ document for every shape a line can take, and the records are read from their ow
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from assettrack.domain.models import Asset, Inspection, Site
 from assettrack.domain.schema_version import SCHEMA_VERSION
 from assettrack.store.document_lines import dump, live_field_texts
 from assettrack.store.errors import CorruptStoreError
+from assettrack.store.schema import SchemaPlan
 from assettrack.store.store import Store
 from tests.file_opens import age
 
@@ -166,3 +168,41 @@ def test_a_damaged_line_is_told_not_passed_over(tmp_path: Path) -> None:
         for asset in (first, second):
             with pytest.raises(CorruptStoreError, match="not valid JSON"):
                 store.inspections.for_asset(site.id, asset.id)
+
+
+def test_records_of_an_older_schema_are_migrated_before_they_are_read(tmp_path: Path) -> None:
+    """A record file of an earlier schema may name the field otherwise (here ``asset_ID``
+    became ``asset_id``): its lines are not served as they are, the file is migrated first,
+    even where the index still holds for it (the same signature)."""
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        site = store.sites.save(Site("Harbour Clinic", "Server room"))
+        first, second = store.assets.add_many(
+            Asset(site.id, "router", "Cisco", "ISR4331", f"FGL{n}") for n in range(2)
+        )
+        store.inspections.add_many(
+            Inspection(site.id, a.id, datetime(2025, 5, day, 10), notes=a.serial_number)
+            for a in (first, second)
+            for day in (3, 17)
+        )
+        (name,) = store.db.partition_names(f"records/inspections/{site.id}")
+        age(folder)
+        assert len(store.inspections.for_asset(site.id, second.id)) == 2  # indexed
+    path = folder / name
+    seen = os.stat(path)
+    with open(path, "r+b") as file:  # in place, the same size, the same times: the index holds
+        old = file.read().replace(b'"asset_id":', b'"asset_ID":')
+        file.seek(0)
+        file.write(old)
+    os.utime(path, ns=(seen.st_atime_ns, seen.st_mtime_ns))
+
+    def v1_to_v2(table: str, doc: dict) -> dict:
+        if table == "inspections":
+            doc["asset_id"] = doc.pop("asset_ID")
+        return doc
+
+    plan = SchemaPlan(current=SCHEMA_VERSION + 1, migrations={SCHEMA_VERSION: v1_to_v2})
+    for read_only in (True, False):  # migrated in memory, then on disk
+        with Store.open(folder, plan=plan, read_only=read_only) as store:
+            history = store.inspections.for_asset(site.id, second.id)
+            assert [(r.created_at.day, r.notes) for r in history] == [(3, "FGL1"), (17, "FGL1")]

@@ -140,10 +140,9 @@ def test_the_index_built_from_lines_holds_nothing_parsed(tmp_path: Path) -> None
         assert [r.notes for r in store.inspections.for_asset(site.id, assets[3].id)] == ["HW3"] * 3
 
 
-def test_a_damaged_line_is_told_not_passed_over(tmp_path: Path) -> None:
-    """Lines are read one by one, but a record whose line is damaged is never left out of
-    a history in silence: the file is read whole, and said to be damaged."""
-    folder = tmp_path / "db"
+def two_assets_in_one_month(folder: Path) -> tuple[Site, Asset, Asset, str]:
+    """A site with two routers, each inspected twice in May 2025, all in one month file
+    (its name is returned), written before today's session."""
     with Store.open(folder) as store:
         site = store.sites.save(Site("Harbour Clinic", "Server room"))
         first, second = store.assets.add_many(
@@ -155,7 +154,15 @@ def test_a_damaged_line_is_told_not_passed_over(tmp_path: Path) -> None:
             for day in (3, 17)
         )
         (name,) = store.db.partition_names(f"records/inspections/{site.id}")
-        age(folder)
+    age(folder)
+    return site, first, second, name
+
+
+def test_a_damaged_line_is_told_not_passed_over(tmp_path: Path) -> None:
+    """Lines are read one by one, but a record whose line is damaged is never left out of
+    a history in silence: the file is read whole, and said to be damaged."""
+    folder = tmp_path / "db"
+    site, first, second, name = two_assets_in_one_month(folder)
     with Store.open(folder, read_only=True) as store:
         history = store.inspections.for_asset(site.id, first.id)
         assert [(r.created_at.day, r.notes) for r in history] == [(3, "FGL0"), (17, "FGL0")]
@@ -175,18 +182,8 @@ def test_records_of_an_older_schema_are_migrated_before_they_are_read(tmp_path: 
     became ``asset_id``): its lines are not served as they are, the file is migrated first,
     even where the index still holds for it (the same signature)."""
     folder = tmp_path / "db"
+    site, _first, second, name = two_assets_in_one_month(folder)
     with Store.open(folder) as store:
-        site = store.sites.save(Site("Harbour Clinic", "Server room"))
-        first, second = store.assets.add_many(
-            Asset(site.id, "router", "Cisco", "ISR4331", f"FGL{n}") for n in range(2)
-        )
-        store.inspections.add_many(
-            Inspection(site.id, a.id, datetime(2025, 5, day, 10), notes=a.serial_number)
-            for a in (first, second)
-            for day in (3, 17)
-        )
-        (name,) = store.db.partition_names(f"records/inspections/{site.id}")
-        age(folder)
         assert len(store.inspections.for_asset(site.id, second.id)) == 2  # indexed
     path = folder / name
     seen = os.stat(path)

@@ -15,7 +15,7 @@ from assettrack.store import file_swap, spare_files
 from assettrack.store.database import Database
 from assettrack.store.file_reads import read_file_bytes
 from assettrack.store.file_swap import can_exchange
-from assettrack.store.spare_files import SPARES_FOLDER
+from assettrack.store.spare_files import SPARES_FOLDER, Spares
 from assettrack.store.store import Store
 
 exchanging = pytest.mark.skipif(not can_exchange(), reason="files cannot be exchanged here")
@@ -30,7 +30,7 @@ def test_a_save_swaps_the_file_with_its_spare(tmp_path: Path) -> None:
         asset.firmware = "17.1"
         store.assets.save(asset)  # a new file took its spare; this save makes one
         data = folder / store.assets.partition_of(site.id)
-        spare = folder / SPARES_FOLDER / store.assets.partition_of(site.id).replace("/", "~")
+        spare = Spares(folder).path_of(store.assets.partition_of(site.id))
         for firmware in ("17.3", "17.6", "17.9"):
             before = (os.stat(data).st_ino, os.stat(spare).st_ino)
             asset.firmware = firmware
@@ -131,7 +131,7 @@ def test_a_link_in_place_of_a_spare_is_never_followed(tmp_path: Path) -> None:
         site = store.sites.save(Site("Harbour Clinic", "Server room"))
         asset = store.assets.save(Asset(site.id, "router", "Cisco", "ISR4331", "FGL1"))
         catalog = (folder / "catalog.json").read_bytes()
-        spare = folder / SPARES_FOLDER / store.assets.partition_of(site.id).replace("/", "~")
+        spare = Spares(folder).path_of(store.assets.partition_of(site.id))
         spare.parent.mkdir(exist_ok=True)
         spare.symlink_to(folder / "catalog.json")
         asset.firmware = "17.9"

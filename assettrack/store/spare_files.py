@@ -51,10 +51,14 @@ class Spares:
     def __init__(self, database_folder: Path) -> None:
         self.folder = database_folder / SPARES_FOLDER
 
+    def path_of(self, name: str) -> Path:
+        """Data file ``name``'s spare, its folders in its name."""
+        return self.folder / name.replace("/", "~")
+
     def write(self, name: str, data: bytes) -> Temp:
         """``data`` in data file ``name``'s spare, to be exchanged with it: the spare's path,
         its inode and its time as written (an exchange keeps them)."""
-        spare = self.folder / name.replace("/", "~")
+        spare = self.path_of(name)
         try:
             fd = self._open(spare)
             try:

@@ -1,6 +1,7 @@
 """A save writes into the file's spare and exchanges the two (``store.spare_files``): no file
-is made or deleted once the spare is there, a reader never takes in a version half written,
-and the spares kept are bounded."""
+is made or deleted once the spare is there, a file with no spare takes a blank made ready at
+a checkpoint, a reader never takes in a version half written, and the spares kept are
+bounded."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from assettrack.store import file_swap, spare_files
 from assettrack.store.database import Database
 from assettrack.store.file_reads import read_file_bytes
 from assettrack.store.file_swap import can_exchange
-from assettrack.store.spare_files import SPARES_FOLDER, Spares
+from assettrack.store.spare_files import BLANK_PREFIX, SPARES_FOLDER, Spares
 from assettrack.store.store import Store
 
 exchanging = pytest.mark.skipif(not can_exchange(), reason="files cannot be exchanged here")
@@ -97,8 +98,70 @@ def test_the_spares_kept_are_those_used_last(tmp_path: Path, monkeypatch) -> Non
             store.assets.save(Asset(site.id, "switch", "Huawei", "S5735", f"HX{site.name}"))
         store.db.checkpoint()
         kept = sorted(p.name for p in (folder / SPARES_FOLDER).iterdir())
-    assert len(kept) == 3
-    assert {f"assets~{site.id}.json" for site in sites[:2]} <= set(kept)
+    spares = [name for name in kept if not name.startswith(BLANK_PREFIX)]
+    assert len(spares) == 3
+    assert {f"assets~{site.id}.json" for site in sites[:2]} <= set(spares)
+    assert len(kept) - len(spares) == spare_files.BLANKS  # blanks are not spares
+
+
+def blanks_in(folder: Path) -> dict[int, str]:
+    """The blanks in a database's spares folder, by inode."""
+    found = (folder / SPARES_FOLDER).glob(BLANK_PREFIX + "*")
+    return {path.stat().st_ino: path.name for path in found}
+
+
+@exchanging
+def test_a_file_with_no_spare_takes_a_blank_made_at_the_checkpoint(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(spare_files, "BLANKS", 4)
+    folder = tmp_path / "db"
+    with Store.open(folder) as store:
+        store.sites.save(Site("Harbour Clinic", "Server room"))  # a new file: no spare
+        other = store.sites.save(Site("Harbour Clinic", "Lab"))  # it has one now
+        store.db.checkpoint()
+        blanks = blanks_in(folder)
+        assert len(blanks) == 4
+        # A new site's asset file: the blank, renamed to the spare, became the data file.
+        asset = store.assets.save(Asset(other.id, "router", "Cisco", "ISR4331", "FGL1"))
+        data = folder / store.assets.partition_of(other.id)
+        assert os.stat(data).st_ino in blanks
+        # The next save of that file has no spare (the blank went into place): another blank.
+        asset.firmware = "17.9"
+        store.assets.save(asset)
+        spare = Spares(folder).path_of(store.assets.partition_of(other.id))
+        assert os.stat(spare).st_ino in blanks
+        left = blanks_in(folder)
+        assert len(left) == 2 and set(left) < set(blanks)
+        # The sites' file has its spare: no blank taken.
+        store.sites.save(Site("Harbour Clinic", "Roof"))
+        assert blanks_in(folder) == left
+        store.db.checkpoint()
+        assert len(blanks_in(folder)) == 4  # made again, off the saves' way
+    with Store.open(folder, read_only=True) as store:
+        assert store.assets.get(asset.id).firmware == "17.9"
+
+
+@exchanging
+def test_blanks_another_process_took_are_passed_over(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(spare_files, "BLANKS", 2)
+    folder = tmp_path / "db"
+    with Store.open(folder) as first:
+        site = first.sites.save(Site("Harbour Clinic", "Server room"))
+        first.db.checkpoint()
+        # This process learns of the two blanks at its first save that needs one...
+        first.assets.save(Asset(site.id, "router", "Cisco", "ISR4331", "FGL1"))
+        with Store.open(folder) as second:
+            # ...and another process's saves take what is left, that one included.
+            for room in ("Lab", "Roof"):
+                other = second.sites.save(Site("Harbour Clinic", room))
+                second.assets.save(Asset(other.id, "switch", "Huawei", "S5735", room))
+            assert not blanks_in(folder)
+            cellar = first.sites.save(Site("Harbour Clinic", "Cellar"))
+            asset = first.assets.save(Asset(cellar.id, "switch", "Huawei", "S5735", "HW9"))
+    with Store.open(folder, read_only=True) as store:
+        assert store.assets.get(asset.id).serial_number == "HW9"
+        assert len(store.assets) == 4
 
 
 def test_where_files_cannot_be_exchanged_a_save_renames_a_new_file(

@@ -484,7 +484,7 @@ class Database:
         self._checkpoint_failed = False
         self._logged = False
         empty_folder(self.folder / RETIRED_FOLDER)
-        self._spares.prune()
+        self._spares.tidy(make_blanks=can_exchange())
         if restored:
             self._notice(
                 N_(

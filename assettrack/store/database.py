@@ -17,7 +17,8 @@ instead of parsing and writing every document, ``store.document_lines``)::
     .redo.log                       saves not yet flushed in their own files (``store.redo_log``)
     .changes                        who wrote last: lets an open app notice others' saves
     .spares/                        spare files saves write into and exchange with the
-                                    data file, each then holding the old version
+                                    data file, each then holding the old version, and
+                                    empty blanks for files with no spare yet
                                     (``store.spare_files``)
     .retired/                       files replaced by saves of earlier versions, deleted
                                     at the next opening or checkpoint

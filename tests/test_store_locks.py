@@ -19,7 +19,7 @@ import pytest
 
 from assettrack.domain.models import Asset, Fault, ReportedVia, Site
 from assettrack.store.errors import StaleDocumentError, StoreLockedError
-from assettrack.store.lock import HOLDER_NAME, LOCK_NAME
+from assettrack.store.lock import HOLDER_NAME, LOCK_NAME, NOTE_BLOCK
 from assettrack.store.store import Store
 from tests.conftest import run_cli
 
@@ -108,6 +108,36 @@ def test_the_busy_message_never_names_a_dead_process(tmp_path: Path) -> None:
         assert f"process {holder.pid}" in message
     else:
         assert "another program" in message
+
+
+def test_the_holders_note_is_rewritten_in_place_and_blanked_on_release(tmp_path: Path) -> None:
+    """The note keeps its size (a change of size is a journalled change at every save);
+    a release blanks it, which the next opening does not take for a holder that died."""
+    site, asset = seed(tmp_path / "db")
+    note = tmp_path / "db" / HOLDER_NAME
+    with Store.open(tmp_path / "db") as store:
+        assert not store.db._lock.found_dead_holder
+        before = os.stat(note)
+        for firmware in ("V200R019", "V200R021"):
+            with store.db.writing():
+                held = orjson.loads(note.read_bytes())
+                assert held["pid"] == os.getpid() and held["since"]
+                asset.firmware = firmware
+                asset = store.assets.save(asset)
+            after = os.stat(note)
+            assert note.read_bytes().strip() == b""
+            assert (after.st_ino, after.st_size) == (before.st_ino, before.st_size)
+            assert after.st_size % NOTE_BLOCK == 0
+    # An earlier version's release emptied the note: that is no dead holder either.
+    note.write_bytes(b"")
+    with Store.open(tmp_path / "db") as store:
+        assert not store.db._lock.found_dead_holder
+        store.assets.save(Asset(site.id, "router", "Cisco", "ISR4331", "FDO1"))
+    # A longer note left by another process is cut to this one's size as it is written.
+    note.write_bytes(b" " * (3 * NOTE_BLOCK))
+    with Store.open(tmp_path / "db") as store, store.db.writing():
+        assert orjson.loads(note.read_bytes())["pid"] == os.getpid()
+        assert os.stat(note).st_size < 3 * NOTE_BLOCK
 
 
 def test_a_writer_killed_mid_change_leaves_no_lock_and_no_message(tmp_path: Path) -> None:

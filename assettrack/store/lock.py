@@ -34,6 +34,10 @@ except ImportError:  # Windows: filelock's msvcrt lock instead (imported only th
 LOCK_NAME = ".writer.lock"
 HOLDER_NAME = ".writer.json"
 LOCK_WAIT = 5.0  # seconds a write waits for another's to end before saying who holds it
+# The note is padded with spaces to a multiple of this, and a release blanks it rather than
+# empty it: the file keeps its size, as changing a size is a journalled change that cost
+# each save about 15 µs (two cuts), where rewriting the bytes in place costs 1 µs.
+NOTE_BLOCK = 512
 POLL = 0.02  # seconds between tries while another process holds the lock
 
 
@@ -79,9 +83,10 @@ class WriterLock:
 
     def holder_died(self) -> bool:
         """Whether the last holder died holding the lock: its note was left (a release
-        empties it). Asked after ``_take`` and before this holder's own note is written."""
+        blanks it; earlier versions emptied it). Asked after ``_take`` and before this
+        holder's own note is written."""
         try:
-            return os.path.getsize(self.folder / HOLDER_NAME) > 0
+            return bool((self.folder / HOLDER_NAME).read_bytes().strip())
         except FileNotFoundError:
             return False
         except OSError:
@@ -143,7 +148,7 @@ class WriterLock:
         if self._fallback is None and self._opened[0] != os.getpid():
             self._held = False  # a fork's copy: the lock is the parent's to release
             return
-        self._write_note(b"")  # nobody: an empty note
+        self._write_note(b"")  # nobody: a blank note
         self._held = False
         if self._fallback is not None:
             self._fallback.release(force=True)
@@ -166,13 +171,16 @@ class WriterLock:
         self._write_note(orjson.dumps(note))
 
     def _write_note(self, data: bytes) -> None:
+        """Write the note (blank it: ``b""``) padded to whole ``NOTE_BLOCK``s, cut only
+        where the file has another size (a longer note, or an earlier version's)."""
         with contextlib.suppress(OSError):  # the note is a courtesy; the lock still holds
+            padded = data.ljust(-(-max(len(data), 1) // NOTE_BLOCK) * NOTE_BLOCK)
             if self._note < 0 or self._opened[0] != os.getpid():
-                overwrite_note(self.folder / HOLDER_NAME, data)
+                overwrite_note(self.folder / HOLDER_NAME, padded)
                 return
-            if data:
-                os.pwrite(self._note, data, 0)
-            os.ftruncate(self._note, len(data))
+            os.pwrite(self._note, padded, 0)
+            if os.fstat(self._note).st_size != len(padded):
+                os.ftruncate(self._note, len(padded))
 
 
 @functools.cache
@@ -220,7 +228,7 @@ def describe_holder(folder: Path) -> str:
 
 def _read_note(path: Path) -> dict[str, Any] | None:
     try:
-        note = orjson.loads(path.read_bytes())
+        note = orjson.loads(path.read_bytes())  # spaces after the JSON are allowed
     except (OSError, orjson.JSONDecodeError):
         return None
     keys = ("pid", "host", "user", "since", "command")

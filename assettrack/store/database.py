@@ -141,6 +141,7 @@ class Database:
         self._journals_cleared = False
         self._reported_journals: set[str] = set()
         self._token = os.urandom(6).hex()  # this Database in the .changes file
+        self._changes_path = self.folder / CHANGES_NAME  # made once: written at every save
         self._changes_seen: Signature = None
         self._changes_since = time.time_ns()
         self.removed_temp_files: list[Path] = []
@@ -172,7 +173,7 @@ class Database:
                 ) from exc
         if (self.folder / HEADER_NAME).exists():
             self._check_header()  # refuse before taking the lock or deleting anything
-        self._changes_seen = signature(self.folder / CHANGES_NAME)
+        self._changes_seen = signature(self._changes_path)
         self._recover()
         return self
 
@@ -411,16 +412,17 @@ class Database:
     def saved(self, partition: str) -> None:
         self._wrote = True
 
-    def save_file(self, name: str, data: bytes) -> Signature:
+    def save_file(self, name: str, data: bytes, *, existing: bool = False) -> Signature:
         """Replace partition file ``name`` with ``data``, durably, under the writer lock: the
         new content is written into a spare file (``store.spare_files``), logged and flushed
         in the redo log (the save is durable from there), then exchanged with the file;
         nothing is flushed but the log. Where files cannot be exchanged, the new content is
-        written into a new file beside it, renamed into place. Returns the file's signature
-        as written (an exchange or a rename keeps it)."""
+        written into a new file beside it, renamed into place. ``existing``: the caller read
+        the file under this lock, so its folder is there. Returns the file's signature as
+        written (an exchange or a rename keeps it)."""
         path = self.folder / name
         if can_exchange():
-            written = self._save_by_exchange(name, path, data)
+            written = self._save_by_exchange(name, path, data, existing)
         else:
             written = self._save_by_rename(name, path, data)
         self._logged = True
@@ -428,8 +430,8 @@ class Database:
             self._checkpoint_now()
         return written
 
-    def _save_by_exchange(self, name: str, path: Path, data: bytes) -> Signature:
-        made_folders = not path.parent.is_dir()  # a new site or month
+    def _save_by_exchange(self, name: str, path: Path, data: bytes, existing: bool) -> Signature:
+        made_folders = not existing and not path.parent.is_dir()  # a new site or month
         if made_folders:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -573,7 +575,7 @@ class Database:
         # written re-reads too); the data files are durable. One descriptor for the read,
         # the write and the signature: this runs at every save.
         try:
-            fd = os.open(self.folder / CHANGES_NAME, os.O_RDWR | os.O_CREAT | _BINARY, 0o644)
+            fd = os.open(self._changes_path, os.O_RDWR | os.O_CREAT | _BINARY, 0o644)
         except OSError:
             return
         try:
@@ -595,12 +597,12 @@ class Database:
             os.close(fd)
 
     def changes_signature(self) -> Signature:
-        return signature(self.folder / CHANGES_NAME)
+        return signature(self._changes_path)
 
     def changed_elsewhere(self) -> bool:
         """Whether another process (or another ``Database``) wrote since the last call: one
         ``stat`` when nothing changed, cheap enough to ask every few seconds."""
-        path = self.folder / CHANGES_NAME
+        path = self._changes_path
         seen = signature(path)
         if seen == self._changes_seen:
             return False

@@ -286,7 +286,7 @@ def _splice(
     else:  # a new file
         payload = document_lines.dump({table_name: {d["id"]: d for d in docs}})
     db.note_before(partition, table_name, {i: current.get(i) for i in ids}, created=raw is None)
-    written = db.save_file(partition, payload)
+    written = db.save_file(partition, payload, existing=raw is not None)
     db.checked.checked(partition, written, payload)  # every document passed the gate
     db.saved(partition)
     return Written(found, written), docs

@@ -14,6 +14,10 @@ fleet (50 assets a site, records of about 4.5 KB) into the three stores of
   are the first ever; on a kept database (``--db``) they are not;
 - peak memory: that process's own high-water mark (VmHWM).
 
+Before each of those processes the page cache's unwritten data is written out (``sync``),
+so no store's timed flushes queue behind what the build, a previous store or a previous run
+left for the kernel to write.
+
 assettrack's modules are compiled to bytecode first (``bytecode.py``), as a user's install has
 them: open + asset list includes importing the store.
 
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -236,10 +241,12 @@ def measure(folder: Path, runs: int, open_runs: int, stock_runs: int) -> dict[st
             results[kind]["open peak MB"] = opened["peak MB"]
     for kind in STORES:
         ops_runs = str(stock_runs if kind == "stock" else runs)
+        os.sync()
         ops = run_child("ops", kind, str(location(folder, kind)), ops_runs)
         ops.pop("open + asset list")
         results[kind].update(ops)
         if "one asset's history" in ops:
+            os.sync()
             again = run_child("history", kind, str(location(folder, kind)), ops_runs)
             if again["answers"] != {"records per asset": ops["answers"]["records per asset"]}:
                 raise SystemExit(f"{NAMES[kind]} read other histories the second time")

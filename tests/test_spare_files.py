@@ -143,6 +143,29 @@ def test_a_file_with_no_spare_takes_a_blank_made_at_the_checkpoint(
 
 
 @exchanging
+def test_blanks_another_process_made_are_taken_once_none_are_left(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """An app open all day listed no blanks at its first save; a command's checkpoint makes
+    some: the app's next save that needs one takes one of those, rather than make a file."""
+    monkeypatch.setattr(spare_files, "BLANKS", 3)
+    folder = tmp_path / "db"
+    with Store.open(folder) as app:
+        app.sites.save(Site("Harbour Clinic", "Server room"))  # no blanks yet: none listed
+        with Store.open(folder) as command:
+            command.sites.save(Site("Harbour Clinic", "Lab"))
+            command.db.checkpoint()
+        made = blanks_in(folder)
+        assert len(made) == 3
+        monkeypatch.setattr(spare_files, "RELIST_AFTER", 0.0)
+        lab = next(site for site in app.sites.list() if site.name == "Lab")
+        app.assets.save(Asset(lab.id, "router", "Cisco", "ISR4331", "FGL1"))
+        data = folder / app.assets.partition_of(lab.id)
+        assert os.stat(data).st_ino in made
+        assert len(blanks_in(folder)) == 2
+
+
+@exchanging
 def test_blanks_another_process_took_are_passed_over(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(spare_files, "BLANKS", 2)
     folder = tmp_path / "db"

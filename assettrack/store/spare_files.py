@@ -55,6 +55,9 @@ KEEP = 64  # spares kept past a checkpoint: of the files saved last
 # files between two checkpoints each find a spare or a blank.
 BLANKS = 64
 BLANK_PREFIX = ".blank-"  # never a spare's name: those are of data files, never hidden
+# With none left, the blanks are listed again at most this often (seconds): another
+# process's checkpoint may have made some (an app open all day; a command's close).
+RELIST_AFTER = 1.0
 # Never through a link: a spare is written in place, and a link could lead to a data file.
 _FLAGS = os.O_WRONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
 
@@ -65,6 +68,7 @@ class Spares:
         # The blanks this process knows of, taken from the end; listed at the first save
         # that needs one and at each checkpoint. Another process may have taken some since.
         self._blanks: list[str] | None = None
+        self._listed_at = 0.0  # time.monotonic() of the last listing
 
     def path_of(self, name: str) -> Path:
         """Data file ``name``'s spare, its folders in its name."""
@@ -111,7 +115,9 @@ class Spares:
 
     def _take_blank(self, spare: Path) -> bool:
         """Rename a blank to ``spare``; whether there was one."""
-        if self._blanks is None:
+        if self._blanks is None or (
+            not self._blanks and time.monotonic() - self._listed_at >= RELIST_AFTER
+        ):
             self._blanks = self._listed(times=False)[1]
         while self._blanks:
             try:
@@ -132,6 +138,7 @@ class Spares:
         """The spares, each with the time it was last used (an exchange sets a file's change
         time; 0 unless ``times``), and the blanks' names."""
         spares, blanks = [], []
+        self._listed_at = time.monotonic()
         try:
             with os.scandir(self.folder) as entries:
                 for entry in entries:

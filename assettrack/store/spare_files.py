@@ -20,7 +20,9 @@ name. Making a file is what a spare spares a save, and it costs the most where a
 is large (146 µs in the ``.spares/`` folder of a database of 10,000 assets, against 10 µs
 for the rename); a checkpoint, which flushes files anyway, makes up to ``BLANKS`` of them
 off the saves' way. An empty file holds no blocks, so a blank taken by a file of any size
-is never cut. With no blank left, a save makes its spare as before.
+is never cut. With no blank left, a save makes its spare as before; the blanks are listed
+again at most once a second, so a process open all day takes those that another process's
+checkpoint made.
 
 Why writing a spare in place is safe:
 

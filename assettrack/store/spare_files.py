@@ -138,7 +138,7 @@ class Spares:
 
     def _listed(self, *, times: bool = True) -> tuple[list[tuple[int, str]], list[str]]:
         """The spares, each with the time it was last used (an exchange sets a file's change
-        time; 0 unless ``times``), and the blanks' names."""
+        time), and the blanks' names; the spares only with ``times``."""
         spares, blanks = [], []
         self._listed_at = time.monotonic()
         try:

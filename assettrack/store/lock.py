@@ -60,6 +60,7 @@ class WriterLock:
         self.path = folder / LOCK_NAME
         self._fd = -1
         self._note = -1  # the holder's note, kept open beside the lock
+        self._note_size = NOTE_BLOCK  # as last written: a release blanks that many bytes
         self._opened: tuple[int, int] = (0, 0)  # (pid, inode) the descriptor was opened as
         self._held = False
         self.found_dead_holder = False  # the last try_acquire found a dead holder's note
@@ -171,10 +172,13 @@ class WriterLock:
         self._write_note(orjson.dumps(note))
 
     def _write_note(self, data: bytes) -> None:
-        """Write the note (blank it: ``b""``) padded to whole ``NOTE_BLOCK``s, cut only
-        where the file has another size (a longer note, or an earlier version's)."""
+        """Write the note padded to whole ``NOTE_BLOCK``s (a blank one, ``b""``, as long as
+        the note it blanks), cut only where the file has another size (a longer note, or an
+        earlier version's)."""
         with contextlib.suppress(OSError):  # the note is a courtesy; the lock still holds
-            padded = data.ljust(-(-max(len(data), 1) // NOTE_BLOCK) * NOTE_BLOCK)
+            size = -(-len(data) // NOTE_BLOCK) * NOTE_BLOCK if data else self._note_size
+            padded = data.ljust(size)
+            self._note_size = size
             if self._note < 0 or self._opened[0] != os.getpid():
                 overwrite_note(self.folder / HOLDER_NAME, padded)
                 return

@@ -15,7 +15,8 @@ instead of parsing and writing every document, ``store.document_lines``)::
     quarantine/                     damaged documents set aside, each with why
     .journal-*.jsonl                a change across several files, while it runs
     .redo.log                       saves not yet flushed in their own files (``store.redo_log``)
-    .changes                        who wrote last: lets an open app notice others' saves
+    .changes                        a line per write: an open app notices others' saves
+                                    (``store.change_marks``)
     .spares/                        spare files saves write into and exchange with the
                                     data file, each then holding the old version, and
                                     empty blanks for files with no spare yet
@@ -57,15 +58,14 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from assettrack.domain.texts import N_, Text
+from assettrack.store.change_marks import ChangeMarks
 from assettrack.store.checked_files import FOLDER as CHECKED
 from assettrack.store.checked_files import CheckedFiles
 from assettrack.store.durable import (
     atomic_write,
     explain,
     fsync_folder,
-    read_at,
     remove_orphan_temp_files,
-    write_at,
     write_temp,
 )
 from assettrack.store.errors import (
@@ -101,8 +101,6 @@ if TYPE_CHECKING:
 HEADER_NAME = "assettrack.json"
 FORMAT_NAME = "assettrack-store"
 CHANGES_NAME = ".changes"
-CHANGES_KEPT = 32
-_BINARY = getattr(os, "O_BINARY", 0)
 ORPHANS_WALKED = "orphans-walked"  # in .index: when the folder was last walked for them
 ORPHAN_WALK_EVERY = 24 * 3600  # seconds
 RETIRED_FOLDER = ".retired"  # old versions earlier versions kept until a checkpoint
@@ -140,10 +138,7 @@ class Database:
         # journal to hide (a journal lives only while its writer holds the lock).
         self._journals_cleared = False
         self._reported_journals: set[str] = set()
-        self._token = os.urandom(6).hex()  # this Database in the .changes file
-        self._changes_path = self.folder / CHANGES_NAME  # made once: written at every save
-        self._changes_seen: Signature = None
-        self._changes_since = time.time_ns()
+        self._changes = ChangeMarks(self.folder / CHANGES_NAME)  # marked at every write
         self.removed_temp_files: list[Path] = []
         self.rolled_back = 0  # documents of unfinished changes put back as they were
         self.set_aside: list[SetAside] = []  # damaged documents found since opening
@@ -173,7 +168,7 @@ class Database:
                 ) from exc
         if (self.folder / HEADER_NAME).exists():
             self._check_header()  # refuse before taking the lock or deleting anything
-        self._changes_seen = signature(self._changes_path)
+        self._changes.start_watching()
         self._recover()
         return self
 
@@ -249,6 +244,7 @@ class Database:
         self.checked.save()  # a cache: kept by readers too (a read-only disk keeps none)
         self._checkpoint_at_close()
         self._redo.close()
+        self._changes.close()
         self._lock.release()
         self._lock.close()
         unsaid = len(self.notices) - MAX_LINES
@@ -349,7 +345,7 @@ class Database:
     def _finish_writing(self) -> None:
         try:
             if self._wrote:
-                self._note_change()
+                self._changes.mark()
         finally:
             self._wrote = False
             self._lock.release()
@@ -488,6 +484,7 @@ class Database:
         self._logged = False
         empty_folder(self.folder / RETIRED_FOLDER)
         self._spares.tidy(make_blanks=can_exchange())
+        self._changes.cut_back()
         if restored:
             self._notice(
                 N_(
@@ -569,50 +566,13 @@ class Database:
                 )
             )
 
-    def _note_change(self) -> None:
-        """Add this write to ``.changes``, which an open app polls to notice others' saves."""
-        # In place, not fsynced: it only prompts a re-read (a reader that catches it half
-        # written re-reads too); the data files are durable. One descriptor for the read,
-        # the write and the signature: this runs at every save.
-        try:
-            fd = os.open(self._changes_path, os.O_RDWR | os.O_CREAT | _BINARY, 0o644)
-        except OSError:
-            return
-        try:
-            raw = read_at(fd, 1 << 16, 0)
-            try:
-                entries = orjson.loads(raw)["writes"]
-            except (orjson.JSONDecodeError, KeyError, TypeError):
-                entries = []
-            entries = [*entries[-(CHANGES_KEPT - 1) :], [self._token, time.time_ns()]]
-            data = orjson.dumps({"writes": entries})
-            write_at(fd, data, 0)
-            if len(data) < len(raw):
-                os.ftruncate(fd, len(data))
-            st = os.fstat(fd)
-            self._changes_seen = (st.st_size, st.st_mtime_ns, st.st_ino)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-
     def changes_signature(self) -> Signature:
-        return signature(self._changes_path)
+        return self._changes.signature()
 
     def changed_elsewhere(self) -> bool:
         """Whether another process (or another ``Database``) wrote since the last call: one
         ``stat`` when nothing changed, cheap enough to ask every few seconds."""
-        path = self._changes_path
-        seen = signature(path)
-        if seen == self._changes_seen:
-            return False
-        self._changes_seen = seen
-        try:
-            entries = orjson.loads(path.read_bytes())["writes"]
-            since, self._changes_since = self._changes_since, max(e[1] for e in entries)
-            return any(token != self._token and at > since for token, at in entries)
-        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError, IndexError):
-            return True
+        return self._changes.seen_elsewhere()
 
     def refresh(self) -> list[str]:
         """Forget the partitions that changed on disk since they were read; their names."""

@@ -168,23 +168,31 @@ class WriterLock:
     def _note_holder(self) -> None:
         # Advisory only (the OS lock is what excludes): rewritten in place without fsync,
         # as it is written at every save.
-        note = {**_who(os.getpid()), "since": datetime.now().isoformat(timespec="seconds")}
-        self._write_note(orjson.dumps(note))
+        self._write_note(_note_of(os.getpid(), int(time.time())))
 
-    def _write_note(self, data: bytes) -> None:
-        """Write the note padded to whole ``NOTE_BLOCK``s (a blank one, ``b""``, as long as
-        the note it blanks), cut only where the file has another size (a longer note, or an
-        earlier version's)."""
+    def _write_note(self, note: bytes) -> None:
+        """Write the note (padded, ``_note_of``), or a blank as long as the note it blanks
+        (``b""``). Taking the lock, the file is cut where it has another size (a longer
+        note, or an earlier version's); the blank that follows, under the same lock, is
+        then of the file's size."""
         with contextlib.suppress(OSError):  # the note is a courtesy; the lock still holds
-            size = -(-len(data) // NOTE_BLOCK) * NOTE_BLOCK if data else self._note_size
-            padded = data.ljust(size)
-            self._note_size = size
+            padded = note or b" " * self._note_size
+            self._note_size = len(padded)
             if self._note < 0 or self._opened[0] != os.getpid():
                 overwrite_note(self.folder / HOLDER_NAME, padded)
                 return
             os.pwrite(self._note, padded, 0)
-            if os.fstat(self._note).st_size != len(padded):
+            if note and os.fstat(self._note).st_size != len(padded):
                 os.ftruncate(self._note, len(padded))
+
+
+@functools.lru_cache(maxsize=2)
+def _note_of(pid: int, second: int) -> bytes:
+    """The holder's note, padded with spaces to whole ``NOTE_BLOCK``s: made once a second
+    at most, as the lock is taken at every save."""
+    since = datetime.fromtimestamp(second).isoformat(timespec="seconds")
+    note = orjson.dumps({**_who(pid), "since": since})
+    return note.ljust(-(-len(note) // NOTE_BLOCK) * NOTE_BLOCK)
 
 
 @functools.cache

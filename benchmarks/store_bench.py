@@ -221,7 +221,9 @@ def read_fleet(folder: Path) -> Fleet:
     return Fleet(spec["assets"], spec["records"], spec["seed"])
 
 
-def measure(folder: Path, runs: int, open_runs: int, stock_runs: int) -> dict[str, Any]:
+def measure(
+    folder: Path, runs: int, open_runs: int, stock_runs: int, ops_rounds: int
+) -> dict[str, Any]:
     fleet = read_fleet(folder)
     print(f"\n{fleet.label()}; {load_line()}")
     for kind in STORES:
@@ -239,20 +241,38 @@ def measure(folder: Path, runs: int, open_runs: int, stock_runs: int) -> dict[st
                 )
             results[kind]["open + asset list"].append(opened["open + asset list"])
             results[kind]["open peak MB"] = opened["peak MB"]
-    for kind in STORES:
-        ops_runs = str(stock_runs if kind == "stock" else runs)
-        os.sync()
-        ops = run_child("ops", kind, str(location(folder, kind)), ops_runs)
-        ops.pop("open + asset list")
-        results[kind].update(ops)
-        if "one asset's history" in ops:
+    # Rounds of one process per store, alternating, their figures pooled: a slow spell of
+    # the machine during one store's process would otherwise decide the ratio alone.
+    for round_number in range(ops_rounds):
+        for kind in STORES:
+            if kind == "stock" and round_number:
+                continue  # seconds a run: one round says enough
+            ops_runs = str(stock_runs if kind == "stock" else runs)
             os.sync()
-            again = run_child("history", kind, str(location(folder, kind)), ops_runs)
-            if again["answers"] != {"records per asset": ops["answers"]["records per asset"]}:
-                raise SystemExit(f"{NAMES[kind]} read other histories the second time")
-            results[kind][AGAIN] = again[AGAIN]
+            ops = run_child("ops", kind, str(location(folder, kind)), ops_runs)
+            ops.pop("open + asset list")
+            pool(results[kind], ops)
+            if "one asset's history" in ops:
+                os.sync()
+                again = run_child("history", kind, str(location(folder, kind)), ops_runs)
+                if again["answers"] != {"records per asset": ops["answers"]["records per asset"]}:
+                    raise SystemExit(f"{NAMES[kind]} read other histories the second time")
+                results[kind].setdefault(AGAIN, []).extend(again[AGAIN])
     check_answers(results)
     return {"fleet": fleet.__dict__, "results": results}
+
+
+def pool(into: dict[str, Any], ops: dict[str, Any]) -> None:
+    """Add one ops process's figures to the store's: times pooled, the highest peak, the
+    same answers every round (or the bench stops)."""
+    for key, value in ops.items():
+        if key == "answers":
+            if into.setdefault(key, value) != value:
+                raise SystemExit(f"another round gave other answers: {value}")
+        elif key == "peak MB":
+            into[key] = max(into.get(key, 0.0), value)
+        else:
+            into.setdefault(key, []).extend(value)
 
 
 def check_answers(results: dict[str, dict[str, Any]]) -> None:
@@ -347,6 +367,12 @@ def main() -> None:
     parser.add_argument("--open-runs", type=int, default=5, help="processes that open a store")
     parser.add_argument("--stock-runs", type=int, default=3, help="repetitions for stock TinyDB")
     parser.add_argument(
+        "--ops-rounds",
+        type=int,
+        default=3,
+        help="processes per store for the operations, alternating stores (stock: one)",
+    )
+    parser.add_argument(
         "--stock-max-records",
         type=int,
         default=100_000,
@@ -367,8 +393,8 @@ def main() -> None:
             child = child_ops if kind == "ops" else child_history
             print(json.dumps(child(rest[0], rest[1], int(rest[2]))))
         return
-    if min(args.runs, args.open_runs, args.stock_runs) < 1:
-        raise SystemExit("--runs, --open-runs and --stock-runs need at least 1")
+    if min(args.runs, args.open_runs, args.stock_runs, args.ops_rounds) < 1:
+        raise SystemExit("--runs, --open-runs, --stock-runs and --ops-rounds need at least 1")
     from bytecode import compile_bytecode
 
     # Open + asset list includes importing the store, as a user's first command does: with
@@ -377,10 +403,11 @@ def main() -> None:
 
     all_measured = []
     met = True
+    rounds = (args.runs, args.open_runs, args.stock_runs, args.ops_rounds)
     if args.db:
         folders = args.db
         for folder in folders:
-            all_measured.append(measure(folder, args.runs, args.open_runs, args.stock_runs))
+            all_measured.append(measure(folder, *rounds))
             met = report(all_measured[-1]) and met
     else:
         root = Path(tempfile.mkdtemp(prefix="assettrack-store-bench-"))
@@ -392,7 +419,7 @@ def main() -> None:
                 print(f"building {fleet.label()}", flush=True)
                 build_all(folder, fleet, args.stock_max_records)
                 folders.append(folder)
-                all_measured.append(measure(folder, args.runs, args.open_runs, args.stock_runs))
+                all_measured.append(measure(folder, *rounds))
                 met = report(all_measured[-1]) and met
         finally:
             if not args.keep_db:

@@ -6,6 +6,7 @@ a writer of its own); the live-refresh tests of the app do the same across proce
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -125,3 +126,25 @@ def test_damaged_content_counts_as_a_change_and_the_checkpoint_leaves_only_entri
         assert len(kept) == 2 and all(ENTRY.fullmatch(line) for line in kept)
         assert app.db.changed_elsewhere()
         assert not app.db.changed_elsewhere()
+
+
+def test_a_forked_process_is_another_writer(tmp_path: Path) -> None:
+    """A fork's saves are the parent's to notice (a token of its own), through a descriptor
+    of its own; the parent's descriptor goes on working."""
+    with Store.open(tmp_path) as store:
+        add_site(store, "Server room")  # the parent's descriptor is open now
+        assert not store.db.changed_elsewhere()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child's code, checked by the parent
+            code = 1
+            try:
+                add_site(store, "Lab")
+                code = 0
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert store.db.changed_elsewhere()
+        add_site(store, "Store room")
+        tokens = [line.split()[0] for line in lines(tmp_path)]
+    assert len(tokens) == 3 and tokens[0] == tokens[2] != tokens[1]

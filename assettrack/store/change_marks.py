@@ -32,12 +32,19 @@ _FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
 class ChangeMarks:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.token = os.urandom(6).hex()  # this writer's entries
+        self._token = os.urandom(6).hex()  # this writer's entries
+        self._token_of = os.getpid()  # a forked process is another writer, of its own token
         self._fd = -1
         self._opened_by = 0  # the pid that opened ``_fd``: a fork opens its own
         self._appends = 0
         self._seen: Signature = None
         self._since = time.time_ns()
+
+    @property
+    def token(self) -> str:
+        if self._token_of != os.getpid():
+            self._token, self._token_of = os.urandom(6).hex(), os.getpid()
+        return self._token
 
     def start_watching(self) -> None:
         """What ``seen_elsewhere`` compares against first: the file as it is now."""
@@ -50,10 +57,9 @@ class ChangeMarks:
 
     def mark(self) -> None:
         """Append this write's entry (best effort: a failure only delays others' notice)."""
-        entry = f"{self.token} {time.time_ns()}\n".encode()
         try:
             fd = self._descriptor()
-            os.write(fd, entry)
+            os.write(fd, f"{self.token} {time.time_ns()}\n".encode())
         except OSError:
             self.close()  # opened again at the next write
             return
@@ -86,7 +92,10 @@ class ChangeMarks:
     def _descriptor(self) -> int:
         if self._fd >= 0 and self._opened_by == os.getpid():
             return self._fd
-        self._fd = -1  # a fork's copy is the parent's; left open for it
+        if self._fd >= 0:  # a fork's copy: closed here, the parent's stays open
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = -1
         fd = os.open(self.path, _FLAGS, 0o644)
         if os.fstat(fd).st_size and not _lines_at_start(fd):
             os.ftruncate(fd, 0)  # an earlier version's JSON: lines from here on

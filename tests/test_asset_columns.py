@@ -5,7 +5,9 @@ asset files, never trusted. Counted by the files opened, on real databases."""
 from __future__ import annotations
 
 import dataclasses
+import marshal
 import os
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -177,6 +179,57 @@ def test_a_damaged_columns_file_is_rebuilt_never_trusted(db: Path, damage) -> No
     assert asset_columns.load(columns, 1)  # and rebuilt whole
     _again, opened = _opened(db)
     assert _asset_files(opened) == []
+
+
+def _reshaped(raw: bytes, reshape) -> bytes:
+    """The columns file with its content reshaped and a checksum that fits it: what only
+    the shape checks catch."""
+    head, payload = raw.split(b"\n", 1)
+    magic, fmt, schema, _length, _digest = head.split(b" ")
+    fields, files = marshal.loads(payload)
+    payload = marshal.dumps((fields, reshape(files)), 4)
+    digest = b"%08x" % zlib.crc32(payload)
+    return b" ".join((magic, fmt, schema, b"%d" % len(payload), digest)) + b"\n" + payload
+
+
+def _first_file(files: dict, change) -> dict:
+    name = next(iter(files))
+    return {**files, name: change(*files[name])}
+
+
+def _id_not_text(seen, cells, crc):
+    cells = list(cells)
+    cells[asset_columns.FIELDS.index("id")] = 7
+    return seen, cells, crc
+
+
+def _rows_as_tuples(files: dict) -> dict:
+    """As the previous format kept them: a tuple a row."""
+    width = len(asset_columns.FIELDS)
+    return {
+        name: (seen, [tuple(cells[i : i + width]) for i in range(0, len(cells), width)], crc)
+        for name, (seen, cells, crc) in files.items()
+    }
+
+
+@pytest.mark.parametrize(
+    "reshape",
+    [
+        lambda files: _first_file(files, lambda seen, cells, crc: (seen, cells[:-1], crc)),
+        lambda files: _first_file(files, lambda seen, cells, crc: (seen, tuple(cells), crc)),
+        lambda files: _first_file(files, _id_not_text),
+        _rows_as_tuples,
+    ],
+    ids=["a-cell-short", "not-a-list", "an-id-not-text", "rows-as-tuples"],
+)
+def test_a_columns_file_of_another_shape_is_rebuilt(db: Path, reshape) -> None:
+    before, _ = _opened(db)
+    columns = db / COLUMNS
+    columns.write_bytes(_reshaped(columns.read_bytes(), reshape))
+    assert asset_columns.load(columns, 1) == {}
+    after, opened = _opened(db)
+    assert after == before
+    assert len(set(_asset_files(opened))) == SITES
 
 
 def test_another_schema_version_is_not_trusted(db: Path) -> None:

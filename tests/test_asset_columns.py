@@ -149,6 +149,37 @@ def test_a_file_edited_behind_its_back_is_read_again_alone(db: Path) -> None:
     assert again == after and _asset_files(opened) == []
 
 
+def _held_rows(folder: Path) -> dict[str, list[AssetRow]]:
+    with Store.open(folder, read_only=True) as store:
+        repo = store.assets
+        return {name: list(rows.values()) for name, rows in repo._files.items()}
+
+
+def test_equal_values_are_one_object_as_read_back(db: Path) -> None:
+    """The columns file keeps each distinct value once, so a store holds each once: every
+    file parsed at the first recording; and a file parsed again later shares its values
+    among its own rows (the rows read from the file are passed over when recording)."""
+    _opened(db)
+    held = _held_rows(db)
+    every = [row for rows in held.values() for row in rows]
+    assert len({id(r.vendor) for r in every}) == len({r.vendor for r in every}) == 2
+    assert len({id(r.model) for r in every}) == 1
+
+    path = sorted((db / "assets").iterdir())[1]
+    data = orjson.loads(path.read_bytes())
+    for doc in data["assets"].values():
+        doc["location"] = "三楼 机柜 B"
+    _write_long_ago(path, orjson.dumps(data))
+    _opened(db)  # parses that file alone, records again
+    held = _held_rows(db)
+    parsed = held[f"assets/{path.name}"]
+    assert len(parsed) == 5 and {r.location for r in parsed} == {"三楼 机柜 B"}
+    assert len({id(r.location) for r in parsed}) == 1
+    assert len({id(r.model) for r in parsed}) == 1
+    others = [row for name, rows in held.items() if name != f"assets/{path.name}" for row in rows]
+    assert len({id(r.model) for r in others}) == 1
+
+
 def test_a_site_file_added_or_removed_behind_its_back_shows(db: Path) -> None:
     before, _ = _opened(db)
     gone = sorted((db / "assets").iterdir())[0]

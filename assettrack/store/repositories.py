@@ -472,6 +472,7 @@ class AssetRepository:
             recorded = asset_columns.load(self._columns, self.db.plan.current)
             self._recorded = frozenset((n, entry.seen) for n, entry in recorded.items())
         changed = False
+        values: dict[Any, Any] = {}  # each distinct value of the files parsed now, once
         for name in set(self._read_as) - set(on_disk):
             self._forget_file(name)
             changed = True
@@ -493,7 +494,7 @@ class AssetRepository:
                     self._trusted.add(name)
             else:
                 self.db.refresh_partition(name)
-                self._read_file(name)
+                self._read_file(name, values.setdefault)
             changed = True
         if changed:
             self.generation += 1
@@ -520,14 +521,15 @@ class AssetRepository:
         self._trusted.discard(name)
         self._crc.pop(name, None)
 
-    def _read_file(self, name: str) -> None:
+    def _read_file(self, name: str, keep: Callable[[Any, Any], Any]) -> None:
+        """Parse one site's file into rows, their values shared through ``keep``."""
         self._forget_file(name)
         storage = self.db.partition(name).partition_storage
         rows = []
         for doc in live_documents(self.db, name, self.TABLE):
             _decode(self.db, name, Asset, doc)  # the domain object's own check of the document
             rows.append(row_of(doc))
-        self._take(name, rows)
+        self._take(name, asset_columns.shared(rows, keep))
         seen = storage.signature
         self._read_as[name] = (seen, storage.hidden_by)
         # Recorded only as the file is now with every document past the gate: not a file

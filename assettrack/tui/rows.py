@@ -171,8 +171,8 @@ class AssetRows:
         facts, order = fact_rows(self.facts), self._order
         wanted = facts[made:end] if order is None else map(facts.__getitem__, order[made:end])
         labels, kinds = self._labels, self._kinds
-        # Texts only, which the collector does not count: no bulk build (and no freeze).
-        self._haystacks += [_haystack(f, labels[f.ends], kinds[f.kind]) for f in wanted]
+        with bulk_build():
+            self._haystacks += [_haystack(f, labels[f.ends], kinds[f.kind]) for f in wanted]
         return end == len(self.rows)
 
     def filter(self, query: str) -> list[Row]:

@@ -107,7 +107,12 @@ def main() -> None:
         loaded, after, seconds = asyncio.run(session(db, args.rounds, Path(tmp) / "cache"))
     warm = after[args.warm :]
     print(f"database: {db if args.db else f'{args.assets:,} assets, built for this run'}")
-    print(f"full collection of frozen objects every {bulk.FULL_EVERY:g} s")
+    every = getattr(bulk, "FULL_EVERY", None)  # None: a version that never collected them
+    print(
+        f"full collection of frozen objects every {every:g} s"
+        if every
+        else "frozen objects never collected"
+    )
     print(f"{args.rounds} rounds of {' '.join(ROUND)} and the filter in {seconds:.0f} s")
     print(f"  memory once loaded: {loaded:.0f} MB")
     marks = sorted({args.warm, len(after) // 2, len(after)} - {0})

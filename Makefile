@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/console_bench.py
 	$(BIN)/python benchmarks/tui_bench.py
 	$(BIN)/python benchmarks/cli_bench.py
+	$(BIN)/python benchmarks/session_bench.py
 
 # kill -9 writing commands 200 times and sync 60 times at random moments; every count must
 # be 0 (several minutes)

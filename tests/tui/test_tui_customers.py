@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Checkbox, Input, Select, SelectionList
+from textual.widgets import Checkbox, Input, Select, SelectionList, Static
 
 from assettrack.commands.context import Context
-from assettrack.domain.models import Asset, Contract, Site
+from assettrack.domain.models import Asset, Contract, Customer, Site
 from assettrack.services.assets import AssetRegister
 from assettrack.services.customers import CustomerBase
 from assettrack.store.database import HEADER_NAME
@@ -296,6 +296,28 @@ async def test_an_empty_database_opens_on_getting_started_and_esc_leaves_guidanc
             assert "assettrack demo" in app.screen.text
     with Store.open(new_folder, read_only=True) as store:
         assert not store.customers.list() and not store.sites.list() and not len(store.assets)
+
+
+async def test_getting_started_counts_what_the_command_line_adds_meanwhile(
+    context, new_folder, tmp_path
+) -> None:
+    with Store.open(new_folder):
+        pass  # made, and left empty
+    with open_tui(context, new_folder, cache_folder=tmp_path / "cache") as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, FirstStartScreen), "first start")
+            await wait_for(pilot, lambda: app.context.ready, "the store loaded")
+            progress = app.screen.query_one(".guide-progress", Static)
+            assert "0 customer(s) · 0 site(s)" in str(progress.render())
+            with Store.open(new_folder) as other:  # another process's saves, as a command's
+                other.customers.save(Customer("Harbour Clinic", code="HBC"))
+                other.sites.save(Site("Harbour Clinic", "Server room"))
+            await wait_for(
+                pilot,
+                lambda: "1 customer(s) · 1 site(s)" in str(progress.render()),
+                "the counts after the app's poll",
+            )
+            assert isinstance(app.screen, FirstStartScreen)
 
 
 # -- the forms: problems beside their fields -------------------------------------------------

@@ -163,6 +163,11 @@ class FirstStartScreen(Screen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
+    def reload(self) -> None:
+        """Others saved meanwhile (the app's poll; the command line, a merge): the counts
+        as they are now. The guidance stays until it is closed."""
+        self.query_one(GettingStarted).show_progress()
+
     @on(GettingStarted.Changed)
     def _changed(self) -> None:
         # Once there are assets the guidance has done its job: show them.

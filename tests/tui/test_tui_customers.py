@@ -272,12 +272,17 @@ async def test_a_new_folder_paints_before_its_store_loads(
             await wait_for(pilot, lambda: isinstance(app.screen, FirstStartScreen), "first start")
 
 
-async def test_an_empty_database_opens_on_getting_started_and_esc_leaves_guidance(
-    context, new_folder, tmp_path
-) -> None:
+@pytest.fixture
+def empty_db(new_folder: Path) -> Path:
     with Store.open(new_folder):
         pass  # made, and left empty
-    with open_tui(context, new_folder, cache_folder=tmp_path / "cache") as app:
+    return new_folder
+
+
+async def test_an_empty_database_opens_on_getting_started_and_esc_leaves_guidance(
+    context, empty_db, tmp_path
+) -> None:
+    with open_tui(context, empty_db, cache_folder=tmp_path / "cache") as app:
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, FirstStartScreen), "first start")
             await pilot.press("escape")
@@ -294,22 +299,20 @@ async def test_an_empty_database_opens_on_getting_started_and_esc_leaves_guidanc
             await pilot.press("tab", "tab", "enter")
             await wait_for(pilot, lambda: isinstance(app.screen, MessageModal), "demo note")
             assert "assettrack demo" in app.screen.text
-    with Store.open(new_folder, read_only=True) as store:
+    with Store.open(empty_db, read_only=True) as store:
         assert not store.customers.list() and not store.sites.list() and not len(store.assets)
 
 
 async def test_getting_started_counts_what_the_command_line_adds_meanwhile(
-    context, new_folder, tmp_path
+    context, empty_db, tmp_path
 ) -> None:
-    with Store.open(new_folder):
-        pass  # made, and left empty
-    with open_tui(context, new_folder, cache_folder=tmp_path / "cache") as app:
+    with open_tui(context, empty_db, cache_folder=tmp_path / "cache") as app:
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, FirstStartScreen), "first start")
             await wait_for(pilot, lambda: app.context.ready, "the store loaded")
             progress = app.screen.query_one(".guide-progress", Static)
             assert "0 customer(s) · 0 site(s)" in str(progress.render())
-            with Store.open(new_folder) as other:  # another process's saves, as a command's
+            with Store.open(empty_db) as other:  # another process's saves, as a command's
                 other.customers.save(Customer("Harbour Clinic", code="HBC"))
                 other.sites.save(Site("Harbour Clinic", "Server room"))
             await wait_for(

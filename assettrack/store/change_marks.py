@@ -33,18 +33,26 @@ class ChangeMarks:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._token = os.urandom(6).hex()  # this writer's entries
-        self._token_of = os.getpid()  # a forked process is another writer, of its own token
+        self._pid = os.getpid()  # whose token and descriptor these are
         self._fd = -1
-        self._opened_by = 0  # the pid that opened ``_fd``: a fork opens its own
         self._appends = 0
         self._seen: Signature = None
         self._since = time.time_ns()
 
     @property
     def token(self) -> str:
-        if self._token_of != os.getpid():
-            self._token, self._token_of = os.urandom(6).hex(), os.getpid()
+        self._own()
         return self._token
+
+    def _own(self) -> None:
+        """A forked process is a writer of its own: a token of its own, and a descriptor
+        of its own (its copy of the parent's is closed; the parent's stays open)."""
+        if self._pid == os.getpid():
+            return
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+        self._fd, self._token, self._pid = -1, os.urandom(6).hex(), os.getpid()
 
     def start_watching(self) -> None:
         """What ``seen_elsewhere`` compares against first: the file as it is now."""
@@ -59,7 +67,7 @@ class ChangeMarks:
         """Append this write's entry (best effort: a failure only delays others' notice)."""
         try:
             fd = self._descriptor()
-            os.write(fd, f"{self.token} {time.time_ns()}\n".encode())
+            os.write(fd, f"{self._token} {time.time_ns()}\n".encode())
         except OSError:
             self.close()  # opened again at the next write
             return
@@ -90,20 +98,17 @@ class ChangeMarks:
             os.close(fd)
 
     def _descriptor(self) -> int:
-        if self._fd >= 0 and self._opened_by == os.getpid():
-            return self._fd
-        if self._fd >= 0:  # a fork's copy: closed here, the parent's stays open
-            with contextlib.suppress(OSError):
-                os.close(self._fd)
-            self._fd = -1
-        fd = os.open(self.path, _FLAGS, 0o644)
-        if os.fstat(fd).st_size and not _lines_at_start(fd):
-            os.ftruncate(fd, 0)  # an earlier version's JSON: lines from here on
-        self._fd, self._opened_by = fd, os.getpid()
-        return fd
+        self._own()
+        if self._fd < 0:
+            fd = os.open(self.path, _FLAGS, 0o644)
+            if os.fstat(fd).st_size and not _lines_at_start(fd):
+                os.ftruncate(fd, 0)  # an earlier version's JSON: lines from here on
+            self._fd = fd
+        return self._fd
 
     def close(self) -> None:
-        if self._fd >= 0 and self._opened_by == os.getpid():
+        self._own()
+        if self._fd >= 0:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
         self._fd = -1
@@ -126,7 +131,8 @@ class ChangeMarks:
             return True  # damaged, half cut back, or an earlier version's: read again
         since = self._since
         self._since = max([since, *(at for _, at in entries)])
-        return any(token != self.token and at > since for token, at in entries)
+        own = self.token
+        return any(token != own and at > since for token, at in entries)
 
 
 def _entries(raw: bytes) -> list[tuple[str, int]] | None:

@@ -9,7 +9,7 @@ A leak shows as a steady slope; a bounded cache as a slope that flattens.
 
 ``--full-every`` sets how often a build collects the objects frozen by earlier builds
 (``assettrack.bulk``; 60 s in the app). A session of this bench is faster than a person:
-a round takes about a second and a half, where an engineer takes minutes.
+a round takes about two and a half seconds, where an engineer takes minutes.
 
     .venv/bin/python benchmarks/session_bench.py [--assets N | --db FOLDER] [--rounds N]
                                                  [--warm N] [--full-every SECONDS]

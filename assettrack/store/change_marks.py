@@ -2,10 +2,11 @@
 
 Every write (under the writer lock) appends ``<writer token> <time in ns>`` to it through a
 descriptor kept open in append mode: one system call, where reading the file, adding an
-entry and writing it back cost a save five calls and two JSON conversions (about 15 µs of
-an update's 150 µs of work). An app asks whether the file's signature changed (one
-``stat``); only then does it read the lines and look for another writer's, newer than the
-last it saw. The file is cut back to its last lines once it grows past ``LIMIT`` bytes.
+entry and writing it back cost a save five calls and two JSON conversions (an update's work
+at 10,000 assets went from 152-155 µs to 143-146 µs). An app asks whether the file's
+signature changed (one ``stat``); only then does it read the lines and look for another
+writer's, newer than the last it saw. The file is cut back to its last lines once it grows
+past ``LIMIT`` bytes.
 
 In place and never flushed: it only prompts a re-read, and a reader that catches it half
 written or damaged re-reads too; the data files are durable on their own. A file written

@@ -17,7 +17,9 @@ import pytest
 from assettrack.domain.codec import from_doc, to_doc
 from assettrack.domain.models import Asset, AssetStatus, ConsoleSettings, Site
 from assettrack.store import asset_columns
-from assettrack.store.asset_columns import AssetRow, columns_of, decode, row_of
+from assettrack.store.asset_columns import FIELDS, AssetRow, columns_of, decode, row_of
+from assettrack.store.database import Database
+from assettrack.store.repositories import AssetRepository
 from assettrack.store.store import Store
 from tests.file_opens import age, opened_files
 
@@ -332,3 +334,86 @@ def test_a_copied_database_takes_its_rows_by_the_files_checksums(db: Path) -> No
         assert len(names) == SITES and not any(store.db.holds_in_memory(n) for n in names)
     again, opened = _opened(copy)  # recorded with the copies' own signatures
     assert again == first and _asset_files(opened) == []
+
+
+# -- the rows a column each, straight from the file (the app's first paint, no snapshot) -----
+
+
+def _recorded_columns(folder: Path) -> tuple[dict | None, list[str]]:
+    with opened_files(folder) as opened, Database(folder, read_only=True, report=None) as db:
+        return AssetRepository.recorded_columns(db), opened
+
+
+def _stores_columns(folder: Path) -> dict:
+    with Store.open(folder, read_only=True) as store:
+        rows = store.assets.rows()
+    return dict(zip(FIELDS, zip(*rows, strict=True), strict=True))
+
+
+def test_the_recorded_columns_are_the_stores_rows_read_from_the_columns_file_alone(
+    db: Path,
+) -> None:
+    _opened(db)  # records every file
+    columns, opened = _recorded_columns(db)
+    assert columns == _stores_columns(db)  # every field, the rows in the store's order
+    assert len(columns["id"]) == SITES * 5
+    assert _asset_files(opened) == [] and COLUMNS in opened
+
+
+def _edit_a_file(db: Path) -> None:
+    path = sorted((db / "assets").iterdir())[2]
+    data = orjson.loads(path.read_bytes())
+    next(iter(data["assets"].values()))["firmware"] = "V200R022 edited by hand"
+    _write_long_ago(path, orjson.dumps(data))
+
+
+def _remove_a_file(db: Path) -> None:
+    sorted((db / "assets").iterdir())[0].unlink()
+
+
+def _add_a_file(db: Path) -> None:
+    path = sorted((db / "assets").iterdir())[0]
+    data = orjson.loads(path.read_bytes())
+    moved = {key: {**doc, "site_id": "s-new"} for key, doc in data["assets"].items()}
+    path.unlink()  # its assets moved to a site of their own, each once
+    _write_long_ago(path.with_name("s-new.json"), orjson.dumps({**data, "assets": moved}))
+
+
+def _damage_the_columns_file(db: Path) -> None:
+    columns = db / COLUMNS
+    raw = columns.read_bytes()
+    columns.write_bytes(raw[:-40] + b"\x00" * 40)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _edit_a_file,
+        _remove_a_file,
+        _add_a_file,
+        _damage_the_columns_file,
+        lambda db: (db / COLUMNS).unlink(),
+    ],
+    ids=["edited", "removed", "added", "damaged", "no columns file"],
+)
+def test_recorded_columns_are_not_given_unless_every_asset_file_is_as_recorded(
+    db: Path, change
+) -> None:
+    _opened(db)
+    change(db)
+    assert _recorded_columns(db)[0] is None  # the store's own open reads what changed
+    _opened(db)  # which records it again
+    assert _recorded_columns(db)[0] == _stores_columns(db)
+
+
+def test_recorded_columns_are_not_given_for_an_asset_in_two_files(db: Path) -> None:
+    # An asset moving site is briefly in both files, the new one written first: the store
+    # serves one copy (the later revision), which the columns alone cannot tell.
+    files = sorted((db / "assets").iterdir())
+    old, new = (orjson.loads(path.read_bytes()) for path in files[:2])
+    key, doc = next(iter(old["assets"].items()))
+    new["assets"][key] = {**doc, "site_id": next(iter(new["assets"].values()))["site_id"]}
+    _write_long_ago(files[1], orjson.dumps(new))
+    _opened(db)  # both files recorded as they are
+    assert _recorded_columns(db)[0] is None
+    assert len(_stores_columns(db)["id"]) == SITES * 5

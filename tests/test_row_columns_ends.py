@@ -57,7 +57,7 @@ def test_each_rows_end_is_the_registers_row_by_row(tmp_path: Path) -> None:
         store.assets.add_many(_assets(site.id))
         register = AssetRegister(store, RULES)
         rows = store.assets.rows()
-        first_at, ends = warranty_ends(register, rows, columns_of(rows))
+        first_at, ends = warranty_ends(register, columns_of(rows))
         expected = list(map(register.warranty_ends(), rows))
     assert [ends[at] for at in first_at] == expected
     assert None in expected and len(set(expected)) > 10  # every case above was reached
@@ -67,7 +67,7 @@ def test_rows_of_one_key_and_no_rows(tmp_path: Path) -> None:
     with Store.open(tmp_path / "db") as store:
         site = store.sites.save(Site("Contoso", "Plant 2"))
         register = AssetRegister(store, RULES)
-        assert warranty_ends(register, [], columns_of([])) == ([], {})
+        assert warranty_ends(register, columns_of([])) == ([], {})
         store.assets.add_many(
             [
                 Asset(site.id, "switch", "Cisco", "C9300", f"SN{n}", installed_on=STARTS[0])
@@ -75,7 +75,7 @@ def test_rows_of_one_key_and_no_rows(tmp_path: Path) -> None:
             ]
         )
         rows = store.assets.rows()
-        assert warranty_ends(register, rows, columns_of(rows)) == (
+        assert warranty_ends(register, columns_of(rows)) == (
             [0, 0, 0],
             {0: date(2026, 1, 31)},
         )

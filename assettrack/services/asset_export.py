@@ -202,7 +202,7 @@ def _pieces(register: AssetRegister, rows: Sequence[AssetRow], today: date) -> l
         _Keyed(held["site_id"], places),
         *(_cells(held[name], _CONVERT.get(name)) for name in ASSET_COLUMNS),
         _cells(held["vendor"], lambda v: vendor_of(v) or v),
-        _warranty(register, rows, held, today),
+        _warranty(register, held, today),
     ]
 
 
@@ -234,13 +234,11 @@ def _zipped(pieces: list[_Piece], length: int) -> list[Iterable[str]]:
     return columns
 
 
-def _warranty(
-    register: AssetRegister, rows: Sequence[AssetRow], held: dict[str, tuple[Any, ...]], today: date
-) -> _Piece:
+def _warranty(register: AssetRegister, held: dict[str, tuple[Any, ...]], today: date) -> _Piece:
     """The state, end and days left cells, in one piece, made once per end date. Only the
     state's text goes through ``_cell``: an ISO date (digits first) and a whole number of
     days (a plain number, even below zero) are their own cells."""
-    first_at, ends = warranty_ends(register, rows, held)
+    first_at, ends = warranty_ends(register, held)
     thresholds = register.rules.thresholds
     states: dict[str, str] = {}
     told: dict[date | None, str] = {}

@@ -27,17 +27,16 @@ def columns_of(rows: Sequence[AssetRow]) -> Columns:
 
 
 def warranty_ends(
-    register: AssetRegister, rows: Sequence[AssetRow], held: Columns
+    register: AssetRegister, held: Columns
 ) -> tuple[list[int], dict[int, date | None]]:
     """Each row's warranty end under the register's rules (``ends_by_rules``)."""
-    return ends_by_rules(register.rules, rows, held)
+    return ends_by_rules(register.rules, held)
 
 
-def ends_by_rules(
-    rules: WarrantyRules, rows: Sequence[AssetRow], held: Columns
-) -> tuple[list[int], dict[int, date | None]]:
-    """Each row's warranty end, as ``AssetRegister.warranty_ends`` gives it: for each row
-    the place of the first row of the same key, and the end of each such first row.
+def ends_by_rules(rules: WarrantyRules, held: Columns) -> tuple[list[int], dict[int, date | None]]:
+    """Each row's warranty end (of the rows whose columns are ``held``), as
+    ``AssetRegister.warranty_ends`` gives it: for each row the place of the first row of
+    the same key, and the end of each such first row.
 
     The end depends only on the fields keyed here (the vendor and model through the period
     the rules give them), so it is worked out for one row of each key. A row's key is told
@@ -45,8 +44,9 @@ def ends_by_rules(
     left out of the key (most fleets leave their own end dates, months and extensions
     alone), and a key of one field is that field, not a tuple."""
     period_for = rules.period_for
-    model_at = _first_of(_keys([held["vendor"], held["model"]], len(rows)))
-    periods = {at: period_for(rows[at].vendor, rows[at].model)[0] for at in set(model_at)}
+    vendors, models, length = held["vendor"], held["model"], len(held["id"])
+    model_at = _first_of(_keys([vendors, models], length))
+    periods = {at: period_for(vendors[at], models[at])[0] for at in set(model_at)}
     fields = [
         held["warranty_end"],
         held["warranty_start"],
@@ -55,7 +55,7 @@ def ends_by_rules(
         held["warranty_extension_months"],
         list(map(periods.__getitem__, model_at)),
     ]
-    first_at = _first_of(_keys(fields, len(rows)))
+    first_at = _first_of(_keys(fields, length))
     # Thousands of keys share a few hundred start dates (and fewer periods): each date is
     # read once, and each key's end worked out from the columns rather than its row.
     ends, starts, installed, months, extensions = (

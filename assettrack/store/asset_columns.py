@@ -313,29 +313,14 @@ def path_in(index_folder: Path) -> Path:
 def load(path: Path, schema: int) -> Entries:
     """The files recorded, each with its signature and rows; empty when the file is missing,
     damaged, truncated, or of another format or schema (then rebuilt by the caller)."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
+    files = _read(path, schema)
+    if files is None:
         return {}
-    end = raw.find(b"\n")
-    head, payload = raw[: max(end, 0)], memoryview(raw)[end + 1 :]
     try:
-        magic, fmt, version, length, digest = head.split(b" ")
-        if (magic, int(fmt), int(version)) != (MAGIC, FORMAT, schema):
-            return {}
-        # The digest first: marshal is not meant for damaged data.
-        if end < 0 or int(length) != len(payload) or digest != _digest(payload):
-            return {}
-        fields, files = marshal.loads(payload)
-        if fields != FIELDS or type(files) is not dict:
-            return {}
         # Checked and made rows all at once, each step one pass in C over every row: a
         # Python loop of steps per file cost more than the steps at 1,000 files.
         everything = list(chain.from_iterable(rows for _seen, rows, _crc in files.values()))
-        if everything and (
-            set(map(len, everything)) != {len(FIELDS)}
-            or set(map(type, map(_ID, everything))) != {str}
-        ):
+        if not _well_formed(everything):
             return {}
         made = list(map(_as_row, everything))
         entries: Entries = {}
@@ -347,8 +332,64 @@ def load(path: Path, schema: int) -> Entries:
             entries[name] = Entry(sig, made[at : at + len(rows)], int(crc))
             at += len(rows)
         return entries
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, EOFError):
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return {}
+
+
+def recorded_columns(
+    path: Path, schema: int, on_disk: Mapping[str, Signature]
+) -> dict[str, tuple[Any, ...]] | None:
+    """Each field's column (``FIELDS``) of every row recorded, in the order a store opened
+    now holds them (files by name, each file's rows in order), with no row made: only if
+    the file records every asset file of ``on_disk``, each with that very signature, and
+    no asset twice (an asset moving site, briefly in two files); else None."""
+    files = _read(path, schema)
+    try:
+        if files is None or files.keys() != on_disk.keys():
+            return None
+        if any(files[name][0] != seen for name, seen in on_disk.items()):
+            return None
+        everything = list(chain.from_iterable(files[name][1] for name in sorted(files)))
+        if not _well_formed(everything):
+            return None
+        if len(set(map(_ID, everything))) != len(everything):
+            return None
+    except (TypeError, KeyError, IndexError):
+        return None
+    if not everything:
+        return {name: () for name in FIELDS}
+    return dict(zip(FIELDS, zip(*everything, strict=True), strict=True))
+
+
+def _read(path: Path, schema: int) -> dict[Any, Any] | None:
+    """The file's record of each asset file (name: signature, rows, CRC-32), as marshal
+    gives it back, once its header and checksum hold; None if they do not."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    end = raw.find(b"\n")
+    head, payload = raw[: max(end, 0)], memoryview(raw)[end + 1 :]
+    try:
+        magic, fmt, version, length, digest = head.split(b" ")
+        if (magic, int(fmt), int(version)) != (MAGIC, FORMAT, schema):
+            return None
+        # The digest first: marshal is not meant for damaged data.
+        if end < 0 or int(length) != len(payload) or digest != _digest(payload):
+            return None
+        fields, files = marshal.loads(payload)
+    except (ValueError, TypeError, EOFError):
+        return None
+    if fields != FIELDS or type(files) is not dict:
+        return None
+    return files
+
+
+def _well_formed(rows: list[Any]) -> bool:
+    """Whether each row has every field and a text id (each check one pass in C)."""
+    return not rows or (
+        set(map(len, rows)) == {len(FIELDS)} and set(map(type, map(_ID, rows))) == {str}
+    )
 
 
 def shared(rows: list[AssetRow], keep: Callable[[Any, Any], Any]) -> list[AssetRow]:

@@ -427,6 +427,23 @@ class AssetRepository:
     def partition_of(site_id: str) -> str:
         return f"assets/{site_id}.json"
 
+    @classmethod
+    def recorded_columns(cls, db: Database) -> dict[str, tuple[Any, ...]] | None:
+        """Each field's column of every asset's row, in the order ``rows()`` of a store
+        opened now gives them, read from the columns file alone: only while it records
+        every asset file as it is (else None: open the store, which reads what changed).
+        Nothing is indexed, decoded or recorded, so a reader that needs the rows alone (the
+        app's first paint with no snapshot) has them in a third of the time of an open."""
+        changes = db.changes_signature()
+        with bulk_build():  # 50,000 rows read: no collector walks meanwhile
+            columns = asset_columns.recorded_columns(
+                asset_columns.path_in(db.folder / INDEX_FOLDER),
+                db.plan.current,
+                signatures_in(db.folder, cls.TABLE),
+            )
+        # Another process committed a change meanwhile: what was read may predate it.
+        return None if db.changes_signature() != changes else columns
+
     # -- reading -----------------------------------------------------------------------------
 
     def rows(self) -> list[AssetRow]:

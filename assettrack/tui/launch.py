@@ -9,17 +9,22 @@ The order is chosen so the asset table is on screen as soon as Textual can paint
    store (and the plugins) on a worker thread right after the first paint;
 3. if only a few asset files changed since (another program saved some assets), patch the
    snapshot with those files' rows (``row_patch``) and go on as in 2;
-4. if not, read the store first, as any command does: the table's rows come from the asset
-   rows the store holds (``row_facts``, from its columns file, no asset decoded); the rest
-   of the services are made behind the first paint, as in 2, which also leaves the rows
-   painted as the next start's snapshot. The end dates are worked out with the warranty
-   rules the last start kept (``kept_rules``, plugins' included) while what they depend on
-   is unchanged, so the plugins load behind the paint here too, and the rows are made
-   again if theirs differ; with no rules kept, the plugins load first.
+4. if not, the table's rows are read before the first paint, by a child forked while this
+   process imports Textual and the app (``forked_work``; here where no child can be
+   forked): from the store's columns file alone while it records every asset file as it
+   is (``AssetRepository.recorded_columns``, no store opened, no asset decoded), else from
+   the store, as any command reads it (``row_facts``). The store and the services are made
+   behind the first paint, as in 2, which also leaves the rows painted as the next start's
+   snapshot. The end dates are worked out with the warranty rules the last start kept
+   (``kept_rules``, plugins' included) while what they depend on is unchanged, so the
+   plugins load behind the paint here too, and the rows are made again if theirs differ;
+   with no rules kept, the plugins are loaded for their rules first.
 
-A child process that made the snapshot while this one imported Textual was tried: at 50,000
-assets it was slower than loading here (1.1-1.2 s against 0.8-0.9 s to the first paint),
-since the child had to work out everything and this process then read it back.
+At 50,000 assets the rows take about 90 ms from the columns file (120 ms through the
+store) and the imports about 90 ms: forked, the paint waits for the longer of the two and
+the rows' passage (20-25 ms), not for both. An earlier child that wrote the snapshot for
+this process to read back was slower than loading here (1.1-1.2 s against 0.8-0.9 s to
+the first paint), when the rows took most of a second; this one hands them over in memory.
 
 A folder that does not exist yet is made into an empty database; there are no rows to
 snapshot, and the app opens on its getting-started screen.
@@ -32,22 +37,65 @@ from contextlib import contextmanager
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import platformdirs
 
+from assettrack.bulk import bulk_build
 from assettrack.commands.context import Context
+from assettrack.domain.warranty import WarrantyRules
 from assettrack.store.database import HEADER_NAME, Database
 from assettrack.tui import kept_rules
+from assettrack.tui.asset_facts import FIELDS, FactColumns
 from assettrack.tui.context import Loaded, TuiContext
+from assettrack.tui.forked_work import ForkedWork
+from assettrack.tui.row_facts import facts_of_columns, facts_of_held, facts_of_rows
 from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
 
 if TYPE_CHECKING:
-    from assettrack.domain.warranty import WarrantyRules
     from assettrack.services.assets import AssetRegister
     from assettrack.store.store import Store
     from assettrack.tui.app import AssetTrackApp
     from assettrack.tui.asset_facts import AssetFacts
+
+
+class StoreRows(NamedTuple):
+    """The asset table's rows read from the store, the rules their ends were worked out
+    with, and the store and the register if they were made for them."""
+
+    facts: FactColumns
+    rules: WarrantyRules
+    store: Store | None = None
+    register: AssetRegister | None = None
+
+
+def _sites(db: Database) -> dict[str, tuple[str, str]]:
+    """Each site's name and customer, by id, read with no store opened."""
+    from assettrack.domain.models import Site
+    from assettrack.store.repositories import CatalogRepository
+
+    with bulk_build():  # as the store reads them
+        sites = CatalogRepository(db, "sites", Site).list()
+        return {site.id: (site.name, site.customer) for site in sites}
+
+
+def _sent(rows_of_store: Callable[[], StoreRows], db: Database) -> tuple[Any, ...]:
+    """In the forked child: the rows as ``marshal`` writes them (the facts' columns, the
+    widths, the rules as plain values). A document set aside fails the child: the app's
+    own read then sets it aside and says so."""
+    notices = len(db.notices)
+    made = rows_of_store()
+    if len(db.notices) != notices:
+        raise RuntimeError("a damaged document: read here")
+    columns = tuple(tuple(made.facts.columns[name]) for name in FIELDS)
+    return columns, made.facts.widths, made.rules.plain()
+
+
+def _received(sent: tuple[Any, ...]) -> tuple[FactColumns, WarrantyRules]:
+    """The facts and rules of what ``_sent`` gave."""
+    columns, widths, plain = sent
+    facts = FactColumns(dict(zip(FIELDS, columns, strict=True)), widths)
+    return facts, WarrantyRules.from_plain(plain)
 
 
 def _site_ids(register: AssetRegister) -> list[str]:
@@ -84,6 +132,7 @@ def open_tui(
     # Warnings (a damaged document set aside) are kept in db.notices for the app to show.
     db = Database(db_path, author=settings.engineer, report=None).open()
     consoles = None
+    forked: ForkedWork | None = None
     cache = cache_folder or default_cache_folder()
     try:
         # Keyed by the configured rules: plugins' rules are known only once plugins load,
@@ -100,12 +149,6 @@ def open_tui(
             # The rules the snapshot's ends were worked out with: the plugins are loaded
             # behind the paint, whose check replaces the rows if theirs differ now.
             first_rows = patched(stale, db, lambda: stale.full_rules() or context.warranty_rules)
-        from assettrack.tui.app import AssetTrackApp
-
-        if demo:
-            from assettrack.services.demo_consoles import DemoConsoles
-
-            consoles = DemoConsoles()
 
         def read_store() -> Store:
             from assettrack.store.store import Store
@@ -120,6 +163,38 @@ def open_tui(
                 rules_key.append(kept_rules.rules_key(settings.warranty, settings.raw))
             return rules_key[0]
 
+        def rows_of_store() -> StoreRows:
+            """The table's rows read from the store, with the rules their ends were worked
+            out with: the rules the last start kept (``kept_rules``), if still good, else
+            the plugins' (then loaded here). Straight from the store's columns file while
+            it records every asset file as it is (no store opened), else from the store."""
+            from assettrack.store.repositories import AssetRepository
+
+            key = kept_key() if rules_file.exists() else None
+            rules = None if key is None else kept_rules.load(rules_file, key)
+            held = AssetRepository.recorded_columns(db)
+            if held is not None:
+                # The plugins' rules are not known without them; with rules kept, they
+                # load behind the paint, and their rules are compared there.
+                rules = context.warranty_rules if rules is None else rules
+                return StoreRows(facts_of_columns(held, _sites(db), rules), rules)
+            store = read_store()
+            if rules is None:
+                register = context.register(store)
+                return StoreRows(facts_of_rows(register), register.rules, store, register)
+            sites = {site.id: (site.name, site.customer) for site in store.sites.list()}
+            return StoreRows(facts_of_held(store.assets.rows(), sites, rules), rules, store)
+
+        # No snapshot: a child works the rows out while this process imports the app.
+        if first_rows is None:
+            forked = ForkedWork.start(partial(_sent, rows_of_store, db))
+        from assettrack.tui.app import AssetTrackApp
+
+        if demo:
+            from assettrack.services.demo_consoles import DemoConsoles
+
+            consoles = DemoConsoles()
+
         def load(
             store: Store | None = None,
             facts: list[AssetFacts] | None = None,
@@ -129,7 +204,6 @@ def open_tui(
             """The services (and the table's facts, unless ``facts`` are the store's
             already, made with the rules the plugins give), made behind the first paint."""
             from assettrack.tui.app import make_services
-            from assettrack.tui.row_facts import facts_of_rows
 
             if register is None:
                 register = context.register(read_store() if store is None else store)
@@ -159,23 +233,21 @@ def open_tui(
             return Loaded(services, facts)
 
         load_services: Callable[[], Loaded] = load
-        if first_rows is None:
-            # No snapshot: the table's rows come from the store, read here; the services
-            # are made behind the first paint, as on a warm start.
-            from assettrack.tui.row_facts import facts_of_held, facts_of_rows
-
-            store = read_store()
-            key = kept_key() if rules_file.exists() else None
-            rules = None if key is None else kept_rules.load(rules_file, key)
-            if rules is None:  # the plugins' rules are not known without them
-                register = context.register(store)
-                first_rows = facts_of_rows(register)
-                load_services = partial(load, store, first_rows, register)
+        sent = None if forked is None else forked.result()
+        if sent is not None:
+            # The child's rows; the store and the plugins load behind the paint, as on a
+            # warm start, and the rules are compared there.
+            first_rows, painted = _received(sent)
+            load_services = partial(load, None, first_rows, painted_rules=painted)
+        elif first_rows is None:
+            # No child (or it failed): the rows are read here; the services are made
+            # behind the first paint, as on a warm start.
+            made = rows_of_store()
+            first_rows = made.facts
+            if made.register is not None:
+                load_services = partial(load, made.store, first_rows, made.register)
             else:
-                # The plugins load behind the paint; their rules are compared there.
-                sites = {site.id: (site.name, site.customer) for site in store.sites.list()}
-                first_rows = facts_of_held(store.assets.rows(), sites, rules)
-                load_services = partial(load, store, first_rows, painted_rules=rules)
+                load_services = partial(load, made.store, first_rows, painted_rules=made.rules)
         tui = TuiContext(
             context.today,
             Path.cwd(),
@@ -191,6 +263,8 @@ def open_tui(
         finally:
             snapshot.wait()
     finally:
+        if forked is not None:
+            forked.close()
         db.close()
         if consoles is not None:
             consoles.close()

@@ -42,15 +42,23 @@ def facts_of_held(
     there) and the warranty rules: ``facts_of_rows`` without a register."""
     # Here, not above: the table's module is imported before the first paint, the store's
     # model only behind it.
-    from assettrack.services.row_columns import columns_of, ends_by_rules
+    from assettrack.services.row_columns import columns_of
 
-    # No collector walks meanwhile, from the first column: keying each row's warranty makes
-    # thousands of tuples, and the collections they set off walked the store's 50,000 held
-    # rows (a third of this at 50,000 assets on a cold start).
+    return facts_of_columns(columns_of(rows), sites, rules)
+
+
+def facts_of_columns(
+    held: Mapping[str, Sequence[Any]], sites: Mapping[str, tuple[str, str]], rules: WarrantyRules
+) -> FactColumns:
+    """``facts_of_held`` of the rows' columns (``AssetRepository.recorded_columns``)."""
+    from assettrack.services.row_columns import ends_by_rules
+
+    # No collector walks meanwhile: keying each row's warranty makes thousands of tuples,
+    # and the collections they set off walked the store's 50,000 held rows (a third of
+    # this at 50,000 assets on a cold start).
     with bulk_build():
-        held = columns_of(rows)
         named = {sid: sites.get(sid, _NO_SITE) for sid in set(held["site_id"])}
-        first_at, ends = ends_by_rules(rules, rows, held)
+        first_at, ends = ends_by_rules(rules, held)
         iso = {at: end.isoformat() if end else "" for at, end in ends.items()}
         tags = {t: " ".join(t) for t in set(held["tags"])}
         inspected = {d: d or "" for d in set(held["last_inspection"])}

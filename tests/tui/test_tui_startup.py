@@ -364,29 +364,30 @@ async def test_other_screens_still_open_on_a_warm_start(context, db_path, cache)
             assert app.screen.query_one(FastTable).rows
 
 
-def test_a_cold_start_loads_the_store_in_process_and_the_next_paints_from_its_snapshot(
-    tmp_path, db_path, cache, settings, extensions
-) -> None:
-    # In fresh processes, as the command line runs them, with no fork allowed: the first
-    # start has no snapshot, so it loads the store itself (the plugins' warranty rules
-    # included) and the table it paints leaves the snapshot; the second paints from it.
-    script = f"""
+COLD_START = """
 import asyncio, os, sys
 from datetime import date
 from pathlib import Path
 from assettrack.commands.context import Context
 from assettrack.config import load_settings
 from assettrack.tui.launch import open_tui
-def no_fork():
-    raise AssertionError("a child process was forked")
-os.fork = no_fork
-db = Path({str(db_path)!r})
-context = Context(None, db, date.fromisoformat({TODAY.isoformat()!r}))
-context._settings = load_settings(db_path=db, env={{}}, user_dir=Path({str(tmp_path / "none")!r}))
+forks = []
+fork = os.fork
+def counted_fork():
+    if {no_fork!r}:
+        raise OSError("no fork here")  # as where a process cannot be forked
+    forks.append(1)
+    return fork()
+os.fork = counted_fork
+db = Path({db!r})
+context = Context(None, db, date.fromisoformat({today!r}))
+context._settings = load_settings(db_path=db, env={{}}, user_dir=Path({user_dir!r}))
 async def start():
-    with open_tui(context, db, cache_folder=Path({str(cache)!r})) as app:
-        read = "assettrack.store.store" in sys.modules  # the store was read before the paint
-        print("from the store" if read else "from snapshot", len(app.context.first_rows))
+    with open_tui(context, db, cache_folder=Path({cache!r})) as app:
+        # The store's files read (or a child forked to read them) before the paint
+        read = "assettrack.store.repositories" in sys.modules
+        how = "forked" if forks else "read here" if read else "from snapshot"
+        print(how, len(app.context.first_rows))
         async with app.run_test(size=(120, 40)) as pilot:
             for _ in range(50):
                 await pilot.pause(0.02)
@@ -395,9 +396,28 @@ async def start():
             print("ends", *sorted(f"{{f.id}}={{f.ends}}" for f in app.context.first_rows))
 asyncio.run(start())
 """
+
+
+@pytest.mark.parametrize(
+    ("no_fork", "first"), [(False, "forked"), (True, "read here")], ids=["forked", "no fork"]
+)
+def test_a_cold_start_reads_the_rows_and_the_next_paints_from_its_snapshot(
+    tmp_path, db_path, cache, settings, extensions, no_fork, first
+) -> None:
+    # In fresh processes, as the command line runs them: the first start has no snapshot,
+    # so its rows are read before the paint (by a child forked while the app is imported,
+    # or here where no child can be forked), with the plugins' warranty rules, and the
+    # table it paints leaves the snapshot; the second paints from it.
+    script = COLD_START.format(
+        no_fork=no_fork,
+        db=str(db_path),
+        today=TODAY.isoformat(),
+        user_dir=str(tmp_path / "none"),
+        cache=str(cache),
+    )
     expected = store_rows(db_path, settings, extensions)
     ends = sorted(f"{key}={cells[6]}" for key, cells in expected)
-    for start in ("from the store", "from snapshot"):
+    for start in (first, "from snapshot"):
         out = subprocess.run(
             [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
         )

@@ -19,6 +19,7 @@ from assettrack.tui.asset_facts import FIELDS, FactColumns, text_width
 if TYPE_CHECKING:
     from assettrack.domain.warranty import WarrantyRules
     from assettrack.services.assets import AssetRegister
+    from assettrack.services.row_columns import Columns
     from assettrack.store.asset_columns import AssetRow
 
 
@@ -48,7 +49,7 @@ def facts_of_held(
 
 
 def facts_of_columns(
-    held: Mapping[str, Sequence[Any]], sites: Mapping[str, tuple[str, str]], rules: WarrantyRules
+    held: Columns, sites: Mapping[str, tuple[str, str]], rules: WarrantyRules
 ) -> FactColumns:
     """``facts_of_held`` of the rows' columns (``AssetRepository.recorded_columns``)."""
     from assettrack.services.row_columns import ends_by_rules

@@ -141,8 +141,12 @@ class AssetTrackApp(App[None]):
             self.offer_first_start()
             self.show_last_sync()
         elif event.state is WorkerState.ERROR:
-            self.load_error = event.worker.error
-            self.exit(return_code=1)
+            self.failed_to_load(event.worker.error)
+
+    def failed_to_load(self, error: BaseException | None) -> None:
+        """End the app; the command line reports ``error`` (a damaged store file, say)."""
+        self.load_error = error
+        self.exit(return_code=1)
 
     # -- others' saves ---------------------------------------------------------------------
 

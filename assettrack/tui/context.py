@@ -54,6 +54,7 @@ class TuiContext:
         services: Services | None = None,
         load: Callable[[], Loaded] | None = None,
         first_rows: Sequence[AssetFacts] | None = None,
+        rows_coming: Callable[[], Sequence[AssetFacts]] | None = None,
         thresholds: Sequence[int] = (),
         on_asset_rows: Callable[[Sequence[AssetFacts]], None] | None = None,
         demo_console: Callable[[Asset], str] | None = None,
@@ -69,8 +70,10 @@ class TuiContext:
             self._services.set_result(services)
         self._load = load
         self._load_lock = threading.Lock()
-        # The asset table's rows from the start-up snapshot, shown until the store is loaded.
-        self.first_rows = first_rows
+        # The asset table's rows from the start-up snapshot, shown until the store is loaded;
+        # or what gives them when the table first asks (read meanwhile by a forked child).
+        self._first_rows = first_rows
+        self._rows_coming = rows_coming
         self.thresholds = tuple(thresholds)
         # Told the asset table's facts whenever the full table is rebuilt (to snapshot them).
         self.on_asset_rows = on_asset_rows
@@ -79,6 +82,14 @@ class TuiContext:
         self.idle_timeout = idle_timeout
         # ``[reports] language``; None: reports speak the screens' language of the moment.
         self.report_language = report_language
+
+    @property
+    def first_rows(self) -> Sequence[AssetFacts] | None:
+        """The rows the asset table shows first, until the store is loaded (None: none)."""
+        if self._rows_coming is not None:
+            coming, self._rows_coming = self._rows_coming, None
+            self._first_rows = coming()
+        return self._first_rows
 
     # -- the services ----------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ snapshot, and the app opens on its getting-started screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from operator import itemgetter
@@ -233,26 +233,46 @@ def open_tui(
             return Loaded(services, facts)
 
         load_services: Callable[[], Loaded] = load
-        sent = None if forked is None else forked.result()
-        if sent is not None:
-            # The child's rows; the store and the plugins load behind the paint, as on a
-            # warm start, and the rules are compared there.
-            first_rows, painted = _received(sent)
-            load_services = partial(load, None, first_rows, painted_rules=painted)
-        elif first_rows is None:
-            # No child (or it failed): the rows are read here; the services are made
-            # behind the first paint, as on a warm start.
+
+        def rows_read_here() -> Sequence[AssetFacts]:
+            """The rows read in this process (no child, or it failed); the services are
+            made behind the first paint, as on a warm start."""
+            nonlocal load_services
             made = rows_of_store()
-            first_rows = made.facts
             if made.register is not None:
-                load_services = partial(load, made.store, first_rows, made.register)
+                load_services = partial(load, made.store, made.facts, made.register)
             else:
-                load_services = partial(load, made.store, first_rows, painted_rules=made.rules)
+                load_services = partial(load, made.store, made.facts, painted_rules=made.rules)
+            return made.facts
+
+        def rows_from_child() -> Sequence[AssetFacts]:
+            """The child's rows; the store and the plugins load behind the paint, as on a
+            warm start, and the rules are compared there."""
+            nonlocal load_services
+            sent = forked.result() if forked is not None else None
+            if sent is None:
+                return rows_read_here()
+            facts, painted = _received(sent)
+            load_services = partial(load, None, facts, painted_rules=painted)
+            return facts
+
+        rows_coming = None
+        if forked is not None:
+            # Asked for as the asset table is mounted: Textual starts meanwhile.
+            rows_coming = rows_from_child
+        elif first_rows is None:
+            first_rows = rows_read_here()
+
+        def load_services_once_rows_are_in() -> Loaded:
+            _ = tui.first_rows  # which settles how the services are loaded
+            return load_services()
+
         tui = TuiContext(
             context.today,
             Path.cwd(),
-            load=load_services,
+            load=load_services_once_rows_are_in,
             first_rows=first_rows,
+            rows_coming=rows_coming,
             thresholds=settings.warranty.thresholds,
             on_asset_rows=snapshot.save,
             demo_console=consoles.url_for if consoles else None,

@@ -430,6 +430,67 @@ def test_a_cold_start_reads_the_rows_and_the_next_paints_from_its_snapshot(
     assert sorted(f"{fact[0]}={fact[10]}" for fact in saved) == ends
 
 
+DAMAGED_START = """
+import asyncio, os, sys
+from datetime import date
+from pathlib import Path
+from assettrack.commands.context import Context
+from assettrack.config import load_settings
+from assettrack.tui.launch import open_tui
+forks = []
+fork = os.fork
+def counted_fork():
+    if {no_fork!r}:
+        raise OSError("no fork here")
+    forks.append(1)
+    return fork()
+os.fork = counted_fork
+db = Path({db!r})
+context = Context(None, db, date.fromisoformat({today!r}))
+context._settings = load_settings(db_path=db, env={{}}, user_dir=Path({user_dir!r}))
+async def start():
+    try:
+        with open_tui(context, db, cache_folder=Path({cache!r})) as app:
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause(0.5)
+            print("forked" if forks else "not forked", "app ended:", type(app.load_error).__name__)
+    except Exception as error:
+        print("forked" if forks else "not forked", "raised:", type(error).__name__)
+asyncio.run(start())
+"""
+
+
+@pytest.mark.parametrize(
+    ("no_fork", "said"),
+    [
+        (False, "forked app ended: CorruptStoreError"),
+        (True, "not forked raised: CorruptStoreError"),
+    ],
+    ids=["forked", "no fork"],
+)
+def test_a_damaged_asset_file_on_a_cold_start_ends_with_its_error(
+    tmp_path, db_path, cache, no_fork, said
+) -> None:
+    # The rows are read before the paint: the damaged file's error reaches the command
+    # line (which says it in a line, and exits 1) rather than the app's screen, whether
+    # the app started while a child read them (it ends and leaves the error) or not.
+    damaged = sorted((db_path / "assets").glob("*.json"))[0]
+    damaged.write_bytes(b'{"assets": {"x": [1, 2')
+    script = DAMAGED_START.format(
+        no_fork=no_fork,
+        db=str(db_path),
+        today=TODAY.isoformat(),
+        user_dir=str(tmp_path / "none"),
+        cache=str(cache),
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [said]
+    assert damaged.read_bytes() == b'{"assets": {"x": [1, 2'  # left as it was
+
+
 def test_a_warm_start_paints_before_importing_the_plugins_models_or_visits(
     tmp_path, db_path, cache
 ) -> None:

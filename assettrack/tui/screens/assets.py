@@ -77,7 +77,11 @@ class AssetsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.retranslate()
         self._show_visit()
-        first_rows = self.context.first_rows if self.site is None else None
+        try:
+            first_rows = self.context.first_rows if self.site is None else None
+        except Exception as error:  # read on the way here (no snapshot): said once we end
+            self.app.failed_to_load(error)  # type: ignore[attr-defined]
+            return
         if first_rows is None:
             self.reload()
         elif self.context.ready:  # the rows the store was loaded with: no need to redo them

@@ -10,10 +10,11 @@ The order is chosen so the asset table is on screen as soon as Textual can paint
 3. if only a few asset files changed since (another program saved some assets), patch the
    snapshot with those files' rows (``row_patch``) and go on as in 2;
 4. if not, the table's rows are read before the first paint, by a child forked while this
-   process imports Textual and the app (``forked_work``; here where no child can be
-   forked): from the store's columns file alone while it records every asset file as it
-   is (``AssetRepository.recorded_columns``, no store opened, no asset decoded), else from
-   the store, as any command reads it (``row_facts``). The store and the services are made
+   process imports Textual and starts the app, which asks for them as the asset table is
+   mounted (``forked_work``; here, first, where no child can be forked): from the store's
+   columns file alone while it records every asset file as it is
+   (``AssetRepository.recorded_columns``, no store opened, no asset decoded), else from the
+   store, as any command reads it (``row_facts``). The store and the services are made
    behind the first paint, as in 2, which also leaves the rows painted as the next start's
    snapshot. The end dates are worked out with the warranty rules the last start kept
    (``kept_rules``, plugins' included) while what they depend on is unchanged, so the
@@ -21,10 +22,11 @@ The order is chosen so the asset table is on screen as soon as Textual can paint
    with no rules kept, the plugins are loaded for their rules first.
 
 At 50,000 assets the rows take about 90 ms from the columns file (120 ms through the
-store) and the imports about 90 ms: forked, the paint waits for the longer of the two and
-the rows' passage (20-25 ms), not for both. An earlier child that wrote the snapshot for
-this process to read back was slower than loading here (1.1-1.2 s against 0.8-0.9 s to
-the first paint), when the rows took most of a second; this one hands them over in memory.
+store), and importing and starting the app about 110 ms: forked, the paint waits for the
+longer of the two and the rows' passage (20-25 ms), not for both. An earlier child that
+wrote the snapshot for this process to read back was slower than loading here (1.1-1.2 s
+against 0.8-0.9 s to the first paint), when the rows took most of a second; this one
+hands them over in memory.
 
 A folder that does not exist yet is made into an empty database; there are no rows to
 snapshot, and the app opens on its getting-started screen.

@@ -51,7 +51,13 @@ from assettrack.tui import kept_rules
 from assettrack.tui.asset_facts import FIELDS, FactColumns
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.forked_work import ForkedWork
-from assettrack.tui.row_facts import facts_of_columns, facts_of_held, facts_of_rows
+from assettrack.tui.row_facts import (
+    AS_HELD,
+    facts_as_held,
+    facts_of_columns,
+    facts_of_held,
+    facts_of_rows,
+)
 from assettrack.tui.row_snapshot import RowSnapshot, snapshot_path
 
 if TYPE_CHECKING:
@@ -81,22 +87,38 @@ def _sites(db: Database) -> dict[str, tuple[str, str]]:
         return {site.id: (site.name, site.customer) for site in sites}
 
 
-def _sent(rows_of_store: Callable[[], StoreRows], db: Database) -> tuple[Any, ...]:
-    """In the forked child: the rows as ``marshal`` writes them (the facts' columns, the
-    widths, the rules as plain values). A document set aside fails the child: the app's
-    own read then sets it aside and says so."""
+def _sent(
+    db: Database, rules_of: Callable[[], WarrantyRules], rows_of_store: Callable[[], StoreRows]
+) -> Iterator[tuple[Any, ...]]:
+    """In the forked child: the rows in two parts, as ``marshal`` writes them. First the
+    columns of the facts that are held fields as they are (``AS_HELD``), sent before the
+    warranty rules are known (on a first start they take the plugins' loading); then the
+    other facts' columns, the widths and the rules as plain values. A document set aside
+    fails the child: the app's own read then sets it aside and says so."""
+    from assettrack.store.repositories import AssetRepository
+
     notices = len(db.notices)
-    made = rows_of_store()
+    held = AssetRepository.recorded_columns(db)
+    if held is not None:
+        yield tuple(facts_as_held(held).values())
+        rules = rules_of()
+        facts = facts_of_columns(held, _sites(db), rules)
+    else:
+        made = rows_of_store()
+        facts, rules = made.facts, made.rules
+        yield tuple(facts.columns[name] for name in AS_HELD)
     if len(db.notices) != notices:
         raise RuntimeError("a damaged document: read here")
-    columns = tuple(tuple(made.facts.columns[name]) for name in FIELDS)
-    return columns, made.facts.widths, made.rules.plain()
+    rest = tuple(tuple(facts.columns[name]) for name in FIELDS if name not in AS_HELD)
+    yield rest, facts.widths, rules.plain()
 
 
-def _received(sent: tuple[Any, ...]) -> tuple[FactColumns, WarrantyRules]:
-    """The facts and rules of what ``_sent`` gave."""
-    columns, widths, plain = sent
-    facts = FactColumns(dict(zip(FIELDS, columns, strict=True)), widths)
+def _received(as_held: tuple[Any, ...], rest: tuple[Any, ...]) -> tuple[FactColumns, WarrantyRules]:
+    """The facts and rules of the two parts ``_sent`` gave."""
+    columns, widths, plain = rest
+    found = dict(zip(AS_HELD, as_held, strict=True))
+    found.update(zip((name for name in FIELDS if name not in AS_HELD), columns, strict=True))
+    facts = FactColumns({name: found[name] for name in FIELDS}, widths)
     return facts, WarrantyRules.from_plain(plain)
 
 
@@ -165,21 +187,29 @@ def open_tui(
                 rules_key.append(kept_rules.rules_key(settings.warranty, settings.raw))
             return rules_key[0]
 
+        def kept() -> WarrantyRules | None:
+            """The rules the last start kept (``kept_rules``), if still good."""
+            key = kept_key() if rules_file.exists() else None
+            return None if key is None else kept_rules.load(rules_file, key)
+
+        def rules_for_rows() -> WarrantyRules:
+            # The plugins' rules are not known without them; with rules kept, they load
+            # behind the paint, and their rules are compared there.
+            rules = kept()
+            return context.warranty_rules if rules is None else rules
+
         def rows_of_store() -> StoreRows:
             """The table's rows read from the store, with the rules their ends were worked
-            out with: the rules the last start kept (``kept_rules``), if still good, else
-            the plugins' (then loaded here). Straight from the store's columns file while
-            it records every asset file as it is (no store opened), else from the store."""
+            out with: the rules the last start kept, if still good, else the plugins' (then
+            loaded here). Straight from the store's columns file while it records every
+            asset file as it is (no store opened), else from the store."""
             from assettrack.store.repositories import AssetRepository
 
-            key = kept_key() if rules_file.exists() else None
-            rules = None if key is None else kept_rules.load(rules_file, key)
             held = AssetRepository.recorded_columns(db)
             if held is not None:
-                # The plugins' rules are not known without them; with rules kept, they
-                # load behind the paint, and their rules are compared there.
-                rules = context.warranty_rules if rules is None else rules
+                rules = rules_for_rows()
                 return StoreRows(facts_of_columns(held, _sites(db), rules), rules)
+            rules = kept()
             store = read_store()
             if rules is None:
                 register = context.register(store)
@@ -189,7 +219,7 @@ def open_tui(
 
         # No snapshot: a child works the rows out while this process imports the app.
         if first_rows is None:
-            forked = ForkedWork.start(partial(_sent, rows_of_store, db))
+            forked = ForkedWork.start(partial(_sent, db, rules_for_rows, rows_of_store))
         from assettrack.tui.app import AssetTrackApp
 
         if demo:
@@ -251,10 +281,13 @@ def open_tui(
             """The child's rows; the store and the plugins load behind the paint, as on a
             warm start, and the rules are compared there."""
             nonlocal load_services
-            sent = forked.result() if forked is not None else None
-            if sent is None:
+            if forked is None:
                 return rows_read_here()
-            facts, painted = _received(sent)
+            as_held = forked.next_part()
+            rest = None if as_held is None else forked.next_part()
+            if as_held is None or rest is None:
+                return rows_read_here()
+            facts, painted = _received(as_held, rest)
             load_services = partial(load, None, facts, painted_rules=painted)
             return facts
 

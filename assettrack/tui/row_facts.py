@@ -65,19 +65,11 @@ def facts_of_columns(
         inspected = {d: d or "" for d in set(held["last_inspection"])}
         site_names = {k: s[0] for k, s in named.items()}
         columns = {
-            "id": held["id"],
+            **facts_as_held(held),
             "site": _each(held["site_id"], site_names),
             "customer": _each(held["site_id"], {k: s[1] for k, s in named.items()}),
-            "kind": held["kind"],
-            "vendor": held["vendor"],
-            "model": held["model"],
-            "serial": held["serial_number"],
-            "hostname": held["hostname"],
-            "location": held["location"],
-            "firmware": held["firmware"],
             "ends": _each(first_at, iso),
             "inspected": _each(held["last_inspection"], inspected),
-            "address": held["management_address"],
             "tags": _each(held["tags"], tags),
         }
         # The shown columns' widths over their distinct texts, at hand here (the table
@@ -94,6 +86,24 @@ def facts_of_columns(
 
 
 _NO_SITE = ("?", "?")
+
+# The facts that are a held field as it is (fact: field): known before the warranty rules.
+AS_HELD = {
+    "id": "id",
+    "kind": "kind",
+    "vendor": "vendor",
+    "model": "model",
+    "serial": "serial_number",
+    "hostname": "hostname",
+    "location": "location",
+    "firmware": "firmware",
+    "address": "management_address",
+}
+
+
+def facts_as_held(held: Columns) -> dict[str, tuple[Any, ...]]:
+    """The columns of the facts that are held fields as they are (``AS_HELD``)."""
+    return {fact: held[field] for fact, field in AS_HELD.items()}
 
 
 # Shown columns held as they are whose values are few and shared (the store keeps one object

@@ -1,6 +1,7 @@
-"""Work done in a forked child (``forked_work``): its result comes back whole, and any way
-the child can fail (its work raises, it is killed, its result cannot be written) gives
-None, so the caller does the work itself. Nothing the child says reaches the terminal.
+"""Work done in a forked child (``forked_work``): its parts come back whole and in order,
+each as soon as it is made, and any way the child can fail (its work raises, it is killed,
+a part cannot be written) ends the parts, so the caller does the work itself. Nothing the
+child says reaches the terminal.
 
 Each case runs in a fresh process, as the command line starts: a child is forked only
 while one thread runs, which a test process that ran the app's tests cannot promise.
@@ -26,37 +27,50 @@ def run(body: str) -> list[str]:
     return out.stdout.splitlines()
 
 
-def test_the_childs_result_comes_back_whole() -> None:
+def test_the_childs_parts_come_back_whole_and_each_as_soon_as_made() -> None:
     said = run(
         """
         rows = tuple(("资产-%d" % n, n, None) for n in range(20000))
-        forked = ForkedWork.start(lambda: (rows, {"serial": 12}, os.getpid()))
-        sent = forked.result()
-        print(sent[0] == rows, sent[1], sent[2] != os.getpid(), forked.result())
+        said, hear = os.pipe()
+        def work():
+            yield rows
+            os.read(said, 1)  # the second part waits until the parent has the first
+            yield {"serial": 12}, os.getpid()
+        forked = ForkedWork.start(work)
+        first = forked.next_part()
+        os.write(hear, b"1")
+        second = forked.next_part()
+        print(first == rows, second[0], second[1] != os.getpid(), forked.next_part())
         forked.close()
         """
     )
-    assert said == ["True {'serial': 12} True None"]  # worked in another process, read once
+    assert said == ["True {'serial': 12} True None"]  # worked in another process, then done
 
 
-def test_a_child_that_fails_gives_none_and_says_nothing() -> None:
+def test_a_child_that_fails_ends_its_parts_and_says_nothing() -> None:
     said = run(
         """
         def raises():
             print("said by the child")
             print("to stderr", file=sys.stderr)
+            yield "the first part"
             raise ValueError("a damaged document")
         def killed():
+            yield "the first part"
             os.kill(os.getpid(), signal.SIGKILL)
         def unwritable():
-            return object()  # marshal cannot write it
+            yield object()  # marshal cannot write it
         for work in (raises, killed, unwritable):
             forked = ForkedWork.start(work)
-            print(work.__name__, forked is not None, forked.result())
+            print(work.__name__, forked.next_part(), forked.next_part(), forked.next_part())
             forked.close()
         """
     )
-    assert said == ["raises True None", "killed True None", "unwritable True None"]
+    assert said == [
+        "raises the first part None None",
+        "killed the first part None None",
+        "unwritable None None None",
+    ]
 
 
 def test_no_child_is_forked_beside_another_thread_or_off_linux() -> None:
@@ -65,14 +79,14 @@ def test_no_child_is_forked_beside_another_thread_or_off_linux() -> None:
         stop = threading.Event()
         other = threading.Thread(target=stop.wait)
         other.start()
-        print(ForkedWork.start(lambda: 1))  # its lock could stay locked in a child
+        print(ForkedWork.start(lambda: [1]))  # its lock could stay locked in a child
         stop.set()
         other.join()
         sys.platform = "darwin"
-        print(ForkedWork.start(lambda: 1))
+        print(ForkedWork.start(lambda: [1]))
         sys.platform = "linux"
-        forked = ForkedWork.start(lambda: 1)
-        print(forked.result())
+        forked = ForkedWork.start(lambda: [1])
+        print(forked.next_part())
         forked.close()
         """
     )
@@ -82,14 +96,14 @@ def test_no_child_is_forked_beside_another_thread_or_off_linux() -> None:
 def test_closing_without_the_result_waits_for_the_child() -> None:
     said = run(
         """
-        forked = ForkedWork.start(lambda: time.sleep(0.2) or 1)
+        forked = ForkedWork.start(lambda: [time.sleep(0.2) or 1])
         forked.close()  # the caller failed before asking: the child is reaped, not left
         try:
             os.waitpid(forked.pid or -1, os.WNOHANG)
             print("a child left")
         except ChildProcessError:
             print("no child left")
-        print(forked.result())
+        print(forked.next_part())
         """
     )
     assert said == ["no child left", "None"]

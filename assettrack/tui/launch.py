@@ -88,7 +88,9 @@ def _sites(db: Database) -> dict[str, tuple[str, str]]:
 
 
 def _sent(
-    db: Database, rules_of: Callable[[], WarrantyRules], rows_of_store: Callable[[], StoreRows]
+    db: Database,
+    rules_of: Callable[[], WarrantyRules],
+    rows_through_store: Callable[[], StoreRows],
 ) -> Iterator[tuple[Any, ...]]:
     """In the forked child: the rows in two parts, as ``marshal`` writes them. First the
     columns of the facts that are held fields as they are (``AS_HELD``), sent before the
@@ -103,8 +105,8 @@ def _sent(
         yield tuple(facts_as_held(held).values())
         rules = rules_of()
         facts = facts_of_columns(held, _sites(db), rules)
-    else:
-        made = rows_of_store()
+    else:  # the columns file does not record every asset file as it is
+        made = rows_through_store()
         facts, rules = made.facts, made.rules
         yield tuple(facts.columns[name] for name in AS_HELD)
     if len(db.notices) != notices:
@@ -202,13 +204,16 @@ def open_tui(
             """The table's rows read from the store, with the rules their ends were worked
             out with: the rules the last start kept, if still good, else the plugins' (then
             loaded here). Straight from the store's columns file while it records every
-            asset file as it is (no store opened), else from the store."""
+            asset file as it is (no store opened), else through the store."""
             from assettrack.store.repositories import AssetRepository
 
             held = AssetRepository.recorded_columns(db)
-            if held is not None:
-                rules = rules_for_rows()
-                return StoreRows(facts_of_columns(held, _sites(db), rules), rules)
+            if held is None:
+                return rows_through_store()
+            rules = rules_for_rows()
+            return StoreRows(facts_of_columns(held, _sites(db), rules), rules)
+
+        def rows_through_store() -> StoreRows:
             rules = kept()
             store = read_store()
             if rules is None:
@@ -219,7 +224,7 @@ def open_tui(
 
         # No snapshot: a child works the rows out while this process imports the app.
         if first_rows is None:
-            forked = ForkedWork.start(partial(_sent, db, rules_for_rows, rows_of_store))
+            forked = ForkedWork.start(partial(_sent, db, rules_for_rows, rows_through_store))
         from assettrack.tui.app import AssetTrackApp
 
         if demo:

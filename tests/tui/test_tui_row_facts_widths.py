@@ -42,3 +42,32 @@ def test_the_widths_are_those_of_every_row(register: AssetRegister) -> None:
 def test_no_rows_have_no_width(register: AssetRegister) -> None:
     facts = facts_of_rows(register)
     assert len(facts) == 0 and facts.widths == dict.fromkeys(SHOWN, 0)
+
+
+def test_a_texts_cells_are_richs_for_every_kind_of_character() -> None:
+    # The width is the longest text's length or the most cells Rich gives a text (as the
+    # table measures its columns), for wide, combining, zero-width and control characters,
+    # and for the joined emoji Rich measures as one.
+    from rich.cells import cell_len
+
+    def measured(texts: list[str]) -> int:
+        return max(max(map(len, texts)), max(map(cell_len, texts)))
+
+    texts = [
+        "Plant B",
+        "门诊楼机房",
+        "机房 3 楼 A 区",
+        "Cafe\u0301 Lyon",  # a combining accent: no cell of its own
+        "ｆｕｌｌ ｗｉｄｔｈ",
+        "tab\there",
+        "Ünïcödé",
+        "👨\u200d👩\u200d👧 family",  # joined: one emoji
+        "❤\ufe0f heart",  # a variation selector widens it
+        "Zero\u200bwidth",
+        "",
+    ]
+    for text in texts:
+        assert text_width([text]) == measured([text]), text
+    assert text_width(texts) == measured(texts)
+    many = [f"站点 {n:04d} 数据中心" + "楼" * (n % 5) for n in range(1000)]
+    assert text_width(many) == measured(many) == 26

@@ -37,6 +37,7 @@ from assettrack.tui.rows import ASSET_COLUMNS, AssetRows
 from assettrack.tui.screens.assets import AssetsScreen
 from assettrack.tui.widgets.fast_table import FastTable
 from tests.conftest import TODAY
+from tests.file_opens import age
 from tests.tui.conftest import wait_until_loaded
 
 SIZE = (120, 40)
@@ -398,16 +399,23 @@ asyncio.run(start())
 """
 
 
+@pytest.mark.parametrize("recorded", [True, False], ids=["columns file", "store"])
 @pytest.mark.parametrize(
     ("no_fork", "first"), [(False, "forked"), (True, "read here")], ids=["forked", "no fork"]
 )
 def test_a_cold_start_reads_the_rows_and_the_next_paints_from_its_snapshot(
-    tmp_path, db_path, cache, settings, extensions, no_fork, first
+    tmp_path, db_path, cache, settings, extensions, no_fork, first, recorded
 ) -> None:
     # In fresh processes, as the command line runs them: the first start has no snapshot,
     # so its rows are read before the paint (by a child forked while the app is imported,
     # or here where no child can be forked), with the plugins' warranty rules, and the
-    # table it paints leaves the snapshot; the second paints from it.
+    # table it paints leaves the snapshot; the second paints from it. The rows come from
+    # the columns file while it records every asset file (files dated back, the store
+    # opened once), else through the store (files just written are not recorded).
+    if recorded:
+        age(db_path)
+        with Store.open(db_path, read_only=True):
+            pass
     script = COLD_START.format(
         no_fork=no_fork,
         db=str(db_path),

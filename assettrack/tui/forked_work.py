@@ -6,6 +6,9 @@ about as long, and neither needs the other. So a child forked just before the im
 that work on another core while this process imports, and writes the result (``marshal``)
 to a file in memory this process then reads.
 
+Not ``multiprocessing``: importing it (5-14 ms here) would come before the fork, on the
+start's path, and its results travel pickled through a pipe.
+
 The work gives its result in parts, each sent as soon as it is made: this process takes in
 one part while the child makes the next (on a first start the child loads the plugins for
 their rules after it has sent the columns that need none).

@@ -11,8 +11,8 @@ The order is chosen so the asset table is on screen as soon as Textual can paint
    snapshot with those files' rows (``row_patch``) and go on as in 2;
 4. if not, the table's rows are read before the first paint, by a child forked while this
    process imports Textual and starts the app, which asks for them as the asset table is
-   mounted (``forked_work``; here, first, where no child can be forked): from the store's
-   columns file alone while it records every asset file as it is
+   mounted (``forked_work``, ``cold_rows``; here, first, where no child can be forked):
+   from the store's columns file alone while it records every asset file as it is
    (``AssetRepository.recorded_columns``, no store opened, no asset decoded), else from the
    store, as any command reads it (``row_facts``). The store and the services are made
    behind the first paint, as in 2, which also leaves the rows painted as the next start's
@@ -39,21 +39,18 @@ from contextlib import contextmanager
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from assettrack.bulk import bulk_build
 from assettrack.commands.context import Context
 from assettrack.domain.warranty import WarrantyRules
 from assettrack.store.database import HEADER_NAME, Database
 from assettrack.tui import kept_rules
-from assettrack.tui.asset_facts import FIELDS, FactColumns
+from assettrack.tui.cold_rows import StoreRows, from_parts, parts, site_names
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.forked_work import ForkedWork
 from assettrack.tui.row_facts import (
-    AS_HELD,
-    facts_as_held,
     facts_of_columns,
     facts_of_held,
     facts_of_rows,
@@ -65,63 +62,6 @@ if TYPE_CHECKING:
     from assettrack.store.store import Store
     from assettrack.tui.app import AssetTrackApp
     from assettrack.tui.asset_facts import AssetFacts
-
-
-class StoreRows(NamedTuple):
-    """The asset table's rows read from the store, the rules their ends were worked out
-    with, and the store and the register if they were made for them."""
-
-    facts: FactColumns
-    rules: WarrantyRules
-    store: Store | None = None
-    register: AssetRegister | None = None
-
-
-def _sites(db: Database) -> dict[str, tuple[str, str]]:
-    """Each site's name and customer, by id, read with no store opened."""
-    from assettrack.domain.models import Site
-    from assettrack.store.repositories import CatalogRepository
-
-    with bulk_build():  # as the store reads them
-        sites = CatalogRepository(db, "sites", Site).list()
-        return {site.id: (site.name, site.customer) for site in sites}
-
-
-def _sent(
-    db: Database,
-    rules_of: Callable[[], WarrantyRules],
-    rows_through_store: Callable[[], StoreRows],
-) -> Iterator[tuple[Any, ...]]:
-    """In the forked child: the rows in two parts, as ``marshal`` writes them. First the
-    columns of the facts that are held fields as they are (``AS_HELD``), sent before the
-    warranty rules are known (on a first start they take the plugins' loading); then the
-    other facts' columns, the widths and the rules as plain values. A document set aside
-    fails the child: the app's own read then sets it aside and says so."""
-    from assettrack.store.repositories import AssetRepository
-
-    notices = len(db.notices)
-    held = AssetRepository.recorded_columns(db)
-    if held is not None:
-        yield tuple(facts_as_held(held).values())
-        rules = rules_of()
-        facts = facts_of_columns(held, _sites(db), rules)
-    else:  # the columns file does not record every asset file as it is
-        made = rows_through_store()
-        facts, rules = made.facts, made.rules
-        yield tuple(facts.columns[name] for name in AS_HELD)
-    if len(db.notices) != notices:
-        raise RuntimeError("a damaged document: read here")
-    rest = tuple(tuple(facts.columns[name]) for name in FIELDS if name not in AS_HELD)
-    yield rest, facts.widths, rules.plain()
-
-
-def _received(as_held: tuple[Any, ...], rest: tuple[Any, ...]) -> tuple[FactColumns, WarrantyRules]:
-    """The facts and rules of the two parts ``_sent`` gave."""
-    columns, widths, plain = rest
-    found = dict(zip(AS_HELD, as_held, strict=True))
-    found.update(zip((name for name in FIELDS if name not in AS_HELD), columns, strict=True))
-    facts = FactColumns({name: found[name] for name in FIELDS}, widths)
-    return facts, WarrantyRules.from_plain(plain)
 
 
 def _site_ids(register: AssetRegister) -> list[str]:
@@ -211,7 +151,7 @@ def open_tui(
             if held is None:
                 return rows_through_store()
             rules = rules_for_rows()
-            return StoreRows(facts_of_columns(held, _sites(db), rules), rules)
+            return StoreRows(facts_of_columns(held, site_names(db), rules), rules)
 
         def rows_through_store() -> StoreRows:
             rules = kept()
@@ -224,7 +164,7 @@ def open_tui(
 
         # No snapshot: a child works the rows out while this process imports the app.
         if first_rows is None:
-            forked = ForkedWork.start(partial(_sent, db, rules_for_rows, rows_through_store))
+            forked = ForkedWork.start(partial(parts, db, rules_for_rows, rows_through_store))
         from assettrack.tui.app import AssetTrackApp
 
         if demo:
@@ -292,7 +232,7 @@ def open_tui(
             rest = None if as_held is None else forked.next_part()
             if as_held is None or rest is None:
                 return rows_read_here()
-            facts, painted = _received(as_held, rest)
+            facts, painted = from_parts(as_held, rest)
             load_services = partial(load, None, facts, painted_rules=painted)
             return facts
 

@@ -15,7 +15,7 @@ import pytest
 from assettrack.services.assets import AssetRegister
 from assettrack.store.database import Database
 from assettrack.store.store import Store
-from assettrack.tui.launch import StoreRows, _received, _sent
+from assettrack.tui.cold_rows import StoreRows, from_parts, parts
 from assettrack.tui.row_facts import facts_of_held, facts_of_rows
 from tests.file_opens import age
 
@@ -47,10 +47,10 @@ def test_the_childs_two_parts_make_the_stores_facts(
         return StoreRows(facts_of_held(store.assets.rows(), sites, rules), rules, store)
 
     with Database(db_path, read_only=True, report=None) as db:
-        sent = _sent(db, lambda: rules, lambda: rows_through_store(db))
-        parts = [marshal.loads(marshal.dumps(part, 4)) for part in sent]
-    assert len(parts) == 2
-    facts, painted = _received(*parts)
+        sent = parts(db, lambda: rules, lambda: rows_through_store(db))
+        sent_parts = [marshal.loads(marshal.dumps(part, 4)) for part in sent]
+    assert len(sent_parts) == 2
+    facts, painted = from_parts(*sent_parts)
     assert facts == expected and len(facts) == len(expected) > 0
     assert facts.widths == expected.widths
     assert painted.plain() == rules.plain()
@@ -75,7 +75,7 @@ def test_a_damaged_document_fails_the_child_before_its_second_part(db_path, sett
         return StoreRows(facts_of_held(store.assets.rows(), sites, rules), rules, store)
 
     with Database(db_path, read_only=True, report=None) as db:
-        sent = _sent(db, lambda: rules, lambda: rows_through_store(db))
+        sent = parts(db, lambda: rules, lambda: rows_through_store(db))
         next(sent)  # the columns held as they are
         with pytest.raises(RuntimeError, match="damaged document"):
             next(sent)

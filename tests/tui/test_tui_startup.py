@@ -365,7 +365,9 @@ async def test_other_screens_still_open_on_a_warm_start(context, db_path, cache)
             assert app.screen.query_one(FastTable).rows
 
 
-COLD_START = """
+# A start in a fresh process, as the command line runs it, counting the forks (or refusing
+# them, as where a process cannot be forked); each script below goes on from here.
+START = """
 import asyncio, os, sys
 from datetime import date
 from pathlib import Path
@@ -383,6 +385,9 @@ os.fork = counted_fork
 db = Path({db!r})
 context = Context(None, db, date.fromisoformat({today!r}))
 context._settings = load_settings(db_path=db, env={{}}, user_dir=Path({user_dir!r}))
+"""
+
+COLD_START = """
 async def start():
     with open_tui(context, db, cache_folder=Path({cache!r})) as app:
         # The store's files read (or a child forked to read them) before the paint
@@ -397,6 +402,18 @@ async def start():
             print("ends", *sorted(f"{{f.id}}={{f.ends}}" for f in app.context.first_rows))
 asyncio.run(start())
 """
+
+
+def start_script(body: str, tmp_path: Path, db_path: Path, cache: Path, no_fork: bool) -> str:
+    """``START`` then ``body``, filled in: the database, today, no user settings, the
+    cache folder, and whether a fork is refused."""
+    return (START + body).format(
+        no_fork=no_fork,
+        db=str(db_path),
+        today=TODAY.isoformat(),
+        user_dir=str(tmp_path / "none"),
+        cache=str(cache),
+    )
 
 
 @pytest.mark.parametrize("recorded", [True, False], ids=["columns file", "store"])
@@ -416,13 +433,7 @@ def test_a_cold_start_reads_the_rows_and_the_next_paints_from_its_snapshot(
         age(db_path)
         with Store.open(db_path, read_only=True):
             pass
-    script = COLD_START.format(
-        no_fork=no_fork,
-        db=str(db_path),
-        today=TODAY.isoformat(),
-        user_dir=str(tmp_path / "none"),
-        cache=str(cache),
-    )
+    script = start_script(COLD_START, tmp_path, db_path, cache, no_fork)
     expected = store_rows(db_path, settings, extensions)
     ends = sorted(f"{key}={cells[6]}" for key, cells in expected)
     for start in (first, "from snapshot"):
@@ -439,23 +450,6 @@ def test_a_cold_start_reads_the_rows_and_the_next_paints_from_its_snapshot(
 
 
 DAMAGED_START = """
-import asyncio, os, sys
-from datetime import date
-from pathlib import Path
-from assettrack.commands.context import Context
-from assettrack.config import load_settings
-from assettrack.tui.launch import open_tui
-forks = []
-fork = os.fork
-def counted_fork():
-    if {no_fork!r}:
-        raise OSError("no fork here")
-    forks.append(1)
-    return fork()
-os.fork = counted_fork
-db = Path({db!r})
-context = Context(None, db, date.fromisoformat({today!r}))
-context._settings = load_settings(db_path=db, env={{}}, user_dir=Path({user_dir!r}))
 async def start():
     try:
         with open_tui(context, db, cache_folder=Path({cache!r})) as app:
@@ -484,13 +478,7 @@ def test_a_damaged_asset_file_on_a_cold_start_ends_with_its_error(
     # the app started while a child read them (it ends and leaves the error) or not.
     damaged = sorted((db_path / "assets").glob("*.json"))[0]
     damaged.write_bytes(b'{"assets": {"x": [1, 2')
-    script = DAMAGED_START.format(
-        no_fork=no_fork,
-        db=str(db_path),
-        today=TODAY.isoformat(),
-        user_dir=str(tmp_path / "none"),
-        cache=str(cache),
-    )
+    script = start_script(DAMAGED_START, tmp_path, db_path, cache, no_fork)
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
     )

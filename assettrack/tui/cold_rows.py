@@ -45,6 +45,23 @@ def site_names(db: Database) -> dict[str, tuple[str, str]]:
         return {site.id: (site.name, site.customer) for site in sites}
 
 
+def read_rows(
+    db: Database,
+    rules_of: Callable[[], WarrantyRules],
+    rows_through_store: Callable[[], StoreRows],
+) -> StoreRows:
+    """The rows in this process: from the columns file alone while it records every asset
+    file as it is (no store opened), with the rules ``rules_of`` gives, else through the
+    store."""
+    from assettrack.store.repositories import AssetRepository
+
+    held = AssetRepository.recorded_columns(db)
+    if held is None:
+        return rows_through_store()
+    rules = rules_of()
+    return StoreRows(facts_of_columns(held, site_names(db), rules), rules)
+
+
 def parts(
     db: Database,
     rules_of: Callable[[], WarrantyRules],

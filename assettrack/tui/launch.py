@@ -47,11 +47,10 @@ from assettrack.commands.context import Context
 from assettrack.domain.warranty import WarrantyRules
 from assettrack.store.database import HEADER_NAME, Database
 from assettrack.tui import kept_rules
-from assettrack.tui.cold_rows import StoreRows, from_parts, parts, site_names
+from assettrack.tui.cold_rows import StoreRows, from_parts, parts, read_rows
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.forked_work import ForkedWork
 from assettrack.tui.row_facts import (
-    facts_of_columns,
     facts_of_held,
     facts_of_rows,
 )
@@ -140,19 +139,6 @@ def open_tui(
             rules = kept()
             return context.warranty_rules if rules is None else rules
 
-        def rows_of_store() -> StoreRows:
-            """The table's rows read from the store, with the rules their ends were worked
-            out with: the rules the last start kept, if still good, else the plugins' (then
-            loaded here). Straight from the store's columns file while it records every
-            asset file as it is (no store opened), else through the store."""
-            from assettrack.store.repositories import AssetRepository
-
-            held = AssetRepository.recorded_columns(db)
-            if held is None:
-                return rows_through_store()
-            rules = rules_for_rows()
-            return StoreRows(facts_of_columns(held, site_names(db), rules), rules)
-
         def rows_through_store() -> StoreRows:
             rules = kept()
             store = read_store()
@@ -162,6 +148,10 @@ def open_tui(
             sites = {site.id: (site.name, site.customer) for site in store.sites.list()}
             return StoreRows(facts_of_held(store.assets.rows(), sites, rules), rules, store)
 
+        # The table's rows read from the store (``cold_rows``), with the rules their ends
+        # were worked out with: the rules the last start kept, if still good, else the
+        # plugins' (then loaded for them).
+        rows_of_store = partial(read_rows, db, rules_for_rows, rows_through_store)
         # No snapshot: a child works the rows out while this process imports the app.
         if first_rows is None:
             forked = ForkedWork.start(partial(parts, db, rules_for_rows, rows_through_store))

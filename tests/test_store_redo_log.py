@@ -23,6 +23,7 @@ import pytest
 from assettrack.domain.models import Asset, Site
 from assettrack.store import redo_log
 from assettrack.store.database import Database
+from assettrack.store.log_tail import LogTail
 from assettrack.store.redo_log import (
     CHECKPOINT_BYTES,
     CHECKPOINT_FRAMES,
@@ -170,16 +171,18 @@ def live_frames(folder: Path) -> int:
     return count
 
 
-def logged_frames(folder: Path) -> list[tuple[str, int]]:
-    """Each frame of the live generation, read from the file by its format: (name, end)."""
+def logged_frames(folder: Path) -> list[tuple[str, int, int]]:
+    """Each frame of the live generation, read from the file by its format: (name, offset,
+    end). Format 2 begins each frame on a 4 KB block; format 1 puts them end to end."""
     raw = (folder / LOG_NAME).read_bytes()
-    generation = HEADER.unpack_from(raw)[2]
+    _magic, version, generation, _boot, _crc = HEADER.unpack_from(raw)
     found, offset = [], FRAMES_START
     while raw[offset : offset + 4] == b"ATRF" and raw[offset + 4 : offset + 12] == generation:
         _magic, _gen, _seq, name_size, data_size, _inode, _flags = FRAME.unpack_from(raw, offset)
         start = offset + FRAME.size + 4
-        offset = start + name_size + data_size
-        found.append((raw[start : start + name_size].decode(), offset))
+        end = start + name_size + data_size
+        found.append((raw[start : start + name_size].decode(), offset, end))
+        offset = -(-end // 4096) * 4096 if version >= 2 else end
     return found
 
 
@@ -199,8 +202,20 @@ def open_and_read(folder: Path, notices: list[str] | None = None) -> Store:
 # -- power cuts ----------------------------------------------------------------------------
 
 
+@pytest.fixture(params=["past the cache", "through the cache"])
+def frame_writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Frames written past the page cache (where the file system takes it) or, as where it
+    does not, through it; the writer processes inherit the setting."""
+    monkeypatch.setenv(
+        "ASSETTRACK_DIRECT_WRITES", "1" if request.param == "past the cache" else "0"
+    )
+    return str(request.param)
+
+
 @pytest.mark.parametrize("lost", ["old", "empty", "cut short"])
-def test_every_save_reported_done_survives_a_power_cut(tmp_path: Path, lost: str) -> None:
+def test_every_save_reported_done_survives_a_power_cut(
+    tmp_path: Path, lost: str, frame_writes: str
+) -> None:
     folder = tmp_path / "db"
     site, asset = setup_database(folder)
     durable = data_files(folder)
@@ -270,8 +285,9 @@ def test_a_second_power_cut_after_the_replay_loses_nothing_either(tmp_path: Path
         assert store.assets.get(added) is not None
 
 
-def test_two_writers_append_to_one_log_and_both_survive(tmp_path: Path) -> None:
-    """Each writer learns at the lock where the other's frames end: none overwrites another."""
+def test_two_writers_append_to_one_log_and_both_survive(tmp_path: Path, frame_writes: str) -> None:
+    """Each writer learns at the lock where the other's frames end (from the tail note when
+    the frame it knows as the last is still the last begun): none overwrites another."""
     folder = tmp_path / "db"
     site, asset = setup_database(folder)
     durable = data_files(folder)
@@ -380,9 +396,9 @@ def test_a_damaged_frame_in_the_middle_is_said_and_later_saves_still_count(
     first_mid = logged_frames(folder)[1]  # catalog, then MID-0's save of the site file
     assert first_mid[0] == f"assets/{other}.json"
     with open(folder / LOG_NAME, "r+b") as stream:  # one bit flipped in its data
-        stream.seek(first_mid[1] - 10)
+        stream.seek(first_mid[2] - 10)
         byte = stream.read(1)
-        stream.seek(first_mid[1] - 10)
+        stream.seek(first_mid[2] - 10)
         stream.write(bytes([byte[0] ^ 0x01]))
     power_cut(folder, durable)
     notices: list[str] = []
@@ -404,7 +420,8 @@ def test_a_log_of_a_newer_format_is_refused_and_left_as_it_is(tmp_path: Path) ->
     writer.die()
     set_header(folder, version=redo_log.FORMAT + 1)
     log_before, files_before = (folder / LOG_NAME).read_bytes(), data_files(folder)
-    with pytest.raises(NewerLogError, match=r"newer assettrack \(redo log format 2"):
+    newer = rf"newer assettrack \(redo log format {redo_log.FORMAT + 1}"
+    with pytest.raises(NewerLogError, match=newer):
         Store.open(folder, report=None)
     assert (folder / LOG_NAME).read_bytes() == log_before
     assert data_files(folder) == files_before
@@ -466,6 +483,134 @@ def test_on_the_same_boot_files_in_place_are_not_rewritten_nor_the_log_emptied(
     assert os.stat(folder / f"assets/{site.id}.json").st_ino == inode
     assert live_frames(folder) == 1
     writer.die()
+
+
+# -- frames on blocks, written past the cache; the tail note ----------------------------
+
+
+def direct_descriptors(path: Path) -> int:
+    """How many of this process's descriptors of ``path`` write past the page cache."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}") != str(path):
+                continue
+            flags = Path(f"/proc/self/fdinfo/{fd}").read_text().split("flags:")[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        count += bool(int(flags, 8) & os.O_DIRECT)
+    return count
+
+
+def takes_direct_writes(folder: Path) -> bool:
+    probe = folder / "probe"
+    probe.write_bytes(bytes(4096))
+    try:
+        os.close(os.open(probe, os.O_RDWR | os.O_DIRECT))
+    except OSError:
+        return False
+    finally:
+        probe.unlink()
+    return True
+
+
+@pytest.mark.skipif(not hasattr(os, "O_DIRECT"), reason="O_DIRECT is Linux's")
+def test_frames_begin_on_blocks_and_go_past_the_page_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    _site, asset = setup_database(folder)
+    with Store.open(folder, report=None) as store:
+        for n in range(3):
+            asset.location = f"rack-{n}"
+            store.assets.save(asset)
+        store.sites.save(Site(customer="Contoso", name="Branch"))
+        raw = (folder / LOG_NAME).read_bytes()
+        frames = logged_frames(folder)
+        assert HEADER.unpack_from(raw)[1] == redo_log.FORMAT == 2
+        assert [name for name, _, _ in frames][-1] == "catalog.json"
+        assert len(frames) == 4
+        for _name, offset, end in frames:
+            assert offset % 4096 == 0
+            assert raw[end : -(-end // 4096) * 4096] == bytes(-end % 4096)  # zeros to the block
+        # Where this file system takes writes past the cache, the log has one such writer.
+        assert direct_descriptors(folder / LOG_NAME) == int(takes_direct_writes(tmp_path))
+
+
+def test_with_direct_writes_off_the_log_is_written_through_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSETTRACK_DIRECT_WRITES", "0")
+    folder = tmp_path / "db"
+    _site, asset = setup_database(folder)
+    with Store.open(folder, report=None) as store:
+        asset.location = "rack-1"
+        store.assets.save(asset)
+        assert direct_descriptors(folder / LOG_NAME) == 0
+        assert [offset % 4096 for _, offset, _ in logged_frames(folder)] == [0]
+
+
+def as_format_1(folder: Path) -> None:
+    """The log as an earlier version wrote it: frames end to end, each one's checksum taken
+    over its header, name and data in that order."""
+    raw = (folder / LOG_NAME).read_bytes()
+    out = bytearray(raw[:FRAMES_START])
+    for _name, offset, end in logged_frames(folder):
+        head, body = raw[offset : offset + FRAME.size], raw[offset + FRAME.size + 4 : end]
+        out += head + struct.pack("<I", zlib.crc32(body, zlib.crc32(head))) + body
+    (folder / LOG_NAME).write_bytes(bytes(out) + bytes(len(raw) - len(out)))
+    set_header(folder, version=1)
+
+
+def test_a_log_of_format_1_is_replayed_and_continued_end_to_end(tmp_path: Path) -> None:
+    """A log an earlier version left (frames end to end) is read as it is, and its
+    generation goes on end to end, as that version would read it; the next is format 2."""
+    folder = tmp_path / "db"
+    site, asset = setup_database(folder)
+    durable = data_files(folder)
+    writer = Writer(folder)
+    writer("edit", asset.id, "rack-1")
+    writer("edit", asset.id, "rack-2")
+    writer.die()
+    as_format_1(folder)
+    writer = Writer(folder)
+    added = writer("asset", site.id, "OLD-1")
+    writer("edit", asset.id, "rack-3")
+    writer.die()
+    frames = logged_frames(folder)  # read as format 1: each frame where the last ended
+    assert len(frames) == 4
+    assert [offset for _, offset, _ in frames[1:]] == [end for _, _, end in frames[:-1]]
+    power_cut(folder, durable)  # another boot; the header still says format 1
+    notices: list[str] = []
+    with open_and_read(folder, notices) as store:
+        assert store.assets.get(asset.id).location == "rack-3"
+        assert store.assets.get(added) is not None
+    assert not any("damaged" in n for n in notices), notices
+    assert HEADER.unpack_from((folder / LOG_NAME).read_bytes())[1] == 2  # begun again
+
+
+def test_a_frame_noted_but_never_written_leaves_the_log_whole(tmp_path: Path) -> None:
+    """A writer that died between noting its frame in the tail and writing it: the note
+    names a frame nobody else knows, so the next writer reads the log and appends where it
+    ends, and every save is replayed."""
+    folder = tmp_path / "db"
+    site, asset = setup_database(folder)
+    durable = data_files(folder)
+    writer = Writer(folder)
+    writer("edit", asset.id, "rack-1")
+    log = RedoLog(folder)
+    log.refresh()
+    assert log.generation is not None
+    LogTail(folder).claim(log.generation, log.seq + 1)  # what the dead writer noted
+    log.close()
+    added = writer("asset", site.id, "AFTER-1")
+    writer("edit", asset.id, "rack-2")
+    writer.die()
+    assert live_frames(folder) == 3
+    power_cut(folder, durable)
+    notices: list[str] = []
+    with open_and_read(folder, notices) as store:
+        assert store.assets.get(asset.id).location == "rack-2"
+        assert store.assets.get(added) is not None
+    assert not any("damaged" in n for n in notices), notices
 
 
 # -- checkpoints ---------------------------------------------------------------------------

@@ -408,25 +408,30 @@ class Database:
     def saved(self, partition: str) -> None:
         self._wrote = True
 
-    def save_file(self, name: str, data: bytes, *, existing: bool = False) -> Signature:
+    def save_file(
+        self, name: str, data: bytes, *, existing: bool = False, crc: int | None = None
+    ) -> Signature:
         """Replace partition file ``name`` with ``data``, durably, under the writer lock: the
         new content is written into a spare file (``store.spare_files``), logged and flushed
         in the redo log (the save is durable from there), then exchanged with the file;
         nothing is flushed but the log. Where files cannot be exchanged, the new content is
         written into a new file beside it, renamed into place. ``existing``: the caller read
-        the file under this lock, so its folder is there. Returns the file's signature as
-        written (an exchange or a rename keeps it)."""
+        the file under this lock, so its folder is there; ``crc``: the data's CRC-32, which
+        the log's frame takes in. Returns the file's signature as written (an exchange or a
+        rename keeps it)."""
         path = self.folder / name
         if can_exchange():
-            written = self._save_by_exchange(name, path, data, existing)
+            written = self._save_by_exchange(name, path, data, existing, crc)
         else:
-            written = self._save_by_rename(name, path, data)
+            written = self._save_by_rename(name, path, data, crc)
         self._logged = True
         if self._redo.due():
             self._checkpoint_now()
         return written
 
-    def _save_by_exchange(self, name: str, path: Path, data: bytes, existing: bool) -> Signature:
+    def _save_by_exchange(
+        self, name: str, path: Path, data: bytes, existing: bool, crc: int | None
+    ) -> Signature:
         made_folders = not existing and not path.parent.is_dir()  # a new site or month
         if made_folders:
             try:
@@ -434,7 +439,7 @@ class Database:
             except OSError as exc:
                 raise StoreWriteError(explain(path, exc)) from exc
         spare = self._spares.write(name, data)
-        frame, previous = self._redo.append(name, data, spare.inode, made_folders)
+        frame, previous = self._redo.append(name, data, spare.inode, made_folders, crc)
         try:
             try:
                 swapped = exchange(spare.path, path)
@@ -447,10 +452,10 @@ class Database:
             raise StoreWriteError(explain(path, exc)) from exc
         return (len(data), spare.mtime_ns, spare.inode)
 
-    def _save_by_rename(self, name: str, path: Path, data: bytes) -> Signature:
+    def _save_by_rename(self, name: str, path: Path, data: bytes, crc: int | None) -> Signature:
         temp, inode, made_folders, mtime_ns = write_temp(path, data)
         try:
-            frame, previous = self._redo.append(name, data, inode, made_folders)
+            frame, previous = self._redo.append(name, data, inode, made_folders, crc)
         except BaseException:
             temp.unlink(missing_ok=True)
             raise

@@ -27,6 +27,13 @@ same boot a file is compared only if it is no longer the very file its save rena
 never reported done), a removable disk pulled out and put back, a hand edit. Then the version
 found is kept in ``backups/`` before it is replaced.
 
+Each frame begins on a 4 KB block (format 2) and is written past the page cache
+(``store.direct_writes``): the flush that follows then has no pages to write back. Before each
+frame, and before a new generation, the writer notes which one it begins in ``.redo.tail``
+(``store.log_tail``), so that the next writer learns nobody wrote since without reading the
+log. A log of format 1 (frames end to end, written by earlier versions) is read, replayed and
+continued as it is until its next generation, which is of format 2.
+
 A frame counts only whole: a torn or garbage tail (a save being written when the power went,
 never reported done) fails its checksum or sequence number and ends the log. Valid frames of
 the same generation found beyond such a break mean the log was damaged after it was written:
@@ -50,6 +57,7 @@ from functools import cache
 from pathlib import Path
 
 from assettrack.domain.texts import N_
+from assettrack.store.direct_writes import BLOCK, ZEROS, DirectWriter, blocks
 from assettrack.store.durable import (
     atomic_write,
     explain,
@@ -60,18 +68,21 @@ from assettrack.store.durable import (
     write_temp,
 )
 from assettrack.store.errors import StoreError, StoreWriteError
+from assettrack.store.log_tail import LogTail
 
 LOG_NAME = ".redo.log"
-FORMAT = 1
+FORMAT = 2  # 2: frames begin on blocks; 1 (read, continued until its next generation): end to end
 HEADER = struct.Struct("<16sI8s16sI")  # magic, format, generation, boot id, crc32 of the rest
 HEADER_MAGIC = b"assettrack redo\n"
 # magic, generation, sequence number, name and data lengths, inode of the file it wrote,
 # flags (MADE_FOLDERS)
 FRAME = struct.Struct("<4s8sIIIQI")
 MADE_FOLDERS = 1  # the save made the file's folder: a checkpoint flushes the folders above
-CRC = struct.Struct("<I")  # after the frame's header: crc32 of header, name and data
+# After the frame's header: the crc32 of its data, header and name in that order (format 2:
+# the save has the data's own for its checked-files cache), of header, name, data (format 1)
+CRC = struct.Struct("<I")
 FRAME_MAGIC = b"ATRF"
-FRAMES_START = 4096  # the header has a block of its own: a new generation rewrites only it
+FRAMES_START = BLOCK  # the header has a block of its own: a new generation rewrites only it
 GROW = 1 << 20  # zeroed room added at a time, so that frames overwrite blocks the log owns
 CHECKPOINT_FRAMES = 256
 CHECKPOINT_BYTES = 8 << 20
@@ -156,11 +167,16 @@ class RedoLog:
         self._fd = -1
         self._opened: tuple[int, int] = (0, 0)  # (pid, inode) the descriptor was opened as
         self._size = 0  # bytes the log file holds; frames below this overwrite in place
+        self._direct = DirectWriter()
+        self._tail = LogTail(folder)
+        # The generation's format: 2, frames on blocks; 1, end to end; None, either (the
+        # header is damaged and does not say). Set with the generation.
+        self.format: int | None = FORMAT
         self._forget()
 
     def _forget(self) -> None:
         self.generation: bytes | None = None
-        self.end = FRAMES_START
+        self.end = FRAMES_START  # where the next frame begins
         self.seq = 0
         self.latest: dict[str, Frame] = {}  # each file's last frame in this generation
         self.frames = 0
@@ -191,6 +207,7 @@ class RedoLog:
             fd = os.open(self.path, os.O_RDWR | getattr(os, "O_BINARY", 0))
         st = os.fstat(fd)
         self._fd, self._opened, self._size = fd, (os.getpid(), st.st_ino), st.st_size
+        self._direct.open(self.path, st.st_ino)
         return True
 
     def close(self) -> None:
@@ -198,6 +215,8 @@ class RedoLog:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
         self._fd = -1
+        self._direct.close()
+        self._tail.close()
         self._forget()
 
     def _read(self, offset: int, size: int) -> bytes:
@@ -221,9 +240,9 @@ class RedoLog:
         body = HEADER.pack(HEADER_MAGIC, FORMAT, generation, boot_id(), 0)[:-4]
         return body + CRC.pack(zlib.crc32(body))
 
-    def _read_header(self) -> tuple[bytes, bytes] | None:
-        """(generation, boot id) from the header, None if it is damaged; refuses a newer
-        format."""
+    def _read_header(self) -> tuple[bytes, bytes, int] | None:
+        """(generation, boot id, format) from the header, None if it is damaged; refuses a
+        newer format."""
         raw = self._read(0, HEADER.size)
         if len(raw) < HEADER.size:
             return None
@@ -232,19 +251,26 @@ class RedoLog:
             return None
         if version > FORMAT:
             raise NewerLogError(self.path, version)
-        return generation, boot
+        return generation, boot, version
 
     def _current(self) -> tuple[bytes | None, bytes | None]:
-        """The generation in force and the boot it began in. A damaged header gives way to
+        """The generation in force and the boot it began in (``format`` set by the header).
+        A damaged header gives way to
         the first frame's generation: every generation writes from ``FRAMES_START``, and a
         new one voids the old first frame once its header is flushed, so the first frame is
         the newest generation's (or, if the power went between the two, that of a
         generation just checkpointed, whose replay writes the files as they are)."""
         header = self._read_header()
         if header is not None:
-            return header
+            generation, boot, self.format = header
+            return generation, boot
+        self.format = None
         first = self._frame_at(FRAMES_START, None, 1)
         return (first[0], None) if first else (None, None)
+
+    def _after(self, end: int) -> int:
+        """Where the frame after one ending at ``end`` begins."""
+        return blocks(end) if self.format == 2 else end
 
     # -- frames -----------------------------------------------------------------------------
 
@@ -266,7 +292,9 @@ class RedoLog:
         if len(rest) < name_size + data_size:
             return None
         (crc,) = CRC.unpack_from(raw, FRAME.size)
-        if zlib.crc32(rest, zlib.crc32(raw[: FRAME.size])) != crc:
+        head, name_bytes, data = raw[: FRAME.size], rest[:name_size], memoryview(rest)[name_size:]
+        formats = (self.format,) if self.format is not None else (1, 2)
+        if all(frame_crc(head, name_bytes, data, f) != crc for f in formats):
             return None
         try:
             name = rest[:name_size].decode("utf-8")
@@ -279,14 +307,27 @@ class RedoLog:
     def _scan(self, bad_names: list[str] | None = None) -> None:
         """Take in the frames from ``end`` on. A frame with a valid checksum but a name no
         partition can have is passed over (said in ``bad_names``), never written."""
-        while (found := self._frame_at(self.end, self.generation, self.seq + 1)) is not None:
+        while (found := self._next_frame()) is not None:
             _, frame, _data = found
-            self.end, self.seq = frame.end, frame.seq
+            self.end, self.seq = self._after(frame.end), frame.seq
             self.frames += 1
             if valid_name(frame.name):
                 self._take(frame)
             elif bad_names is not None:
                 bad_names.append(repr(frame.name))
+
+    def _next_frame(self) -> tuple[bytes, Frame, bytes] | None:
+        found = self._frame_at(self.end, self.generation, self.seq + 1)
+        if found is None and self.format is None and self.end % BLOCK:
+            # Format unknown: the frame may begin on the next block. Where the log stopped
+            # is the look that found a frame's beginning, if either did (``_frames_beyond``).
+            stopped, end = self.stopped_at, self.end
+            found = self._frame_at(blocks(end), self.generation, self.seq + 1)
+            if found is None and self.stopped_at[:4] != FRAME_MAGIC:
+                self.stopped_at = stopped
+            elif found is None:
+                self.end = blocks(end)
+        return found
 
     def _holds(self, end: int) -> bool:
         """Whether the log file reaches ``end`` (a garbage length is not read)."""
@@ -302,12 +343,24 @@ class RedoLog:
         if not self._open(create=False):
             self._forget()
             return
+        if self._knows_the_end():
+            return
         generation, _boot = self._current()
         if generation != self.generation:
             self._forget()
             self.generation = generation
         if generation is not None:
             self._scan()
+
+    def _knows_the_end(self) -> bool:
+        """Whether no writer began a frame or a generation since this one's last look: the
+        tail note names the frame it knows as the last. Trusted only in a generation of
+        format 2, whose every writer notes (earlier versions refuse to write to it)."""
+        return (
+            self.generation is not None
+            and self.format == 2
+            and self._tail.says(self.generation, self.seq)
+        )
 
     def _take(self, frame: Frame) -> Frame | None:
         """The file's last frame is this one now (a folder made by an earlier frame of the
@@ -319,12 +372,17 @@ class RedoLog:
         return previous
 
     def append(
-        self, name: str, data: bytes, inode: int, made_folders: bool = False
+        self,
+        name: str,
+        data: bytes,
+        inode: int,
+        made_folders: bool = False,
+        data_crc: int | None = None,
     ) -> tuple[Frame, Frame | None]:
         """Add a file's new content to the log and flush it: from here the save is durable.
         ``inode`` is the new file's, about to be renamed into place; ``made_folders`` says
-        its folder had to be made. Returns the frame and the file's previous one, for
-        ``withdraw``."""
+        its folder had to be made; ``data_crc`` is the data's CRC-32 if the caller has it.
+        Returns the frame and the file's previous one, for ``withdraw``."""
         try:
             if self._fd < 0:  # refresh (at the lock) opened it if it was there
                 self._open(create=True)
@@ -335,20 +393,25 @@ class RedoLog:
             head = FRAME.pack(
                 FRAME_MAGIC, self.generation, self.seq + 1, len(encoded), len(data), inode, flags
             )
-            crc = CRC.pack(zlib.crc32(data, zlib.crc32(encoded, zlib.crc32(head))))
+            crc = CRC.pack(frame_crc(head, encoded, data, self.format or 1, data_crc))
             parts = [head, crc, encoded, data]
             end = self.end + len(head) + len(crc) + len(encoded) + len(data)
-            if not self._holds(end):  # grown once, with room for the next frames
-                parts.append(bytes(GROW))
-            self._write(parts, self.end)
+            after = self._after(end)
+            grow = not self._holds(after)
+            self._tail.claim(self.generation, self.seq + 1)
+            if grow or not self._direct.write(parts, self.end, after - self.end):
+                parts.append(ZEROS[: after - end])  # the rest of its last block
+                if grow:  # grown once, with room for the next frames
+                    parts.append(bytes(GROW))
+                self._write(parts, self.end)
             _flush(self._fd)
         except OSError as exc:
             self._void(self.end)  # a frame not flushed must not be taken in later
             raise StoreWriteError(explain(self.folder / name, exc)) from exc
-        self._size = max(self._size, end + (GROW if len(parts) > 4 else 0))
+        self._size = max(self._size, after + (GROW if grow else 0))
         frame = Frame(self.end, self.seq + 1, name, len(data), inode, end, made_folders)
         previous = self._take(frame)
-        self.end, self.seq = end, frame.seq
+        self.end, self.seq = after, frame.seq
         self.frames += 1
         return frame, previous
 
@@ -410,15 +473,19 @@ class RedoLog:
     def _new_generation(self) -> None:
         self._open(create=True)
         generation = os.urandom(8)
+        self._tail.claim(generation, 0)
         self._write([self._header(generation)], 0)
         # The old generation's first frame too, so that a header damaged later never makes
         # a replay take up a generation whose files have been written since (an undo). In
-        # either order on disk this is safe: the old generation is checkpointed.
-        if self._read(FRAMES_START, len(FRAME_MAGIC)) == FRAME_MAGIC:
+        # either order on disk this is safe: the old generation is checkpointed. (Its block
+        # is zeroed past the cache: reading it to look would read the disk.)
+        if not self._direct.write([], FRAMES_START, BLOCK) and (
+            self._read(FRAMES_START, len(FRAME_MAGIC)) == FRAME_MAGIC
+        ):
             self._void(FRAMES_START)
         _flush(self._fd)
         self._forget()
-        self.generation = generation
+        self.generation, self.format = generation, FORMAT
 
     # -- after a crash ----------------------------------------------------------------------
 
@@ -498,6 +565,15 @@ class RedoLog:
 
             shutil.copyfile(self.path, target)
             fsync_path(target)
+
+
+def frame_crc(
+    head: bytes, name: bytes, data: bytes | memoryview, version: int, data_crc: int | None = None
+) -> int:
+    """A frame's checksum as ``version`` of the format takes it."""
+    if version == 1:
+        return zlib.crc32(data, zlib.crc32(name, zlib.crc32(head)))
+    return zlib.crc32(name, zlib.crc32(head, zlib.crc32(data) if data_crc is None else data_crc))
 
 
 def _flush(fd: int) -> None:

@@ -15,6 +15,7 @@ does not bring it back.
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
@@ -286,8 +287,9 @@ def _splice(
     else:  # a new file
         payload = document_lines.dump({table_name: {d["id"]: d for d in docs}})
     db.note_before(partition, table_name, {i: current.get(i) for i in ids}, created=raw is None)
-    written = db.save_file(partition, payload, existing=raw is not None)
-    db.checked.checked(partition, written, payload)  # every document passed the gate
+    crc = zlib.crc32(payload)  # once, for the log's frame and the checked-files cache
+    written = db.save_file(partition, payload, existing=raw is not None, crc=crc)
+    db.checked.checked(partition, written, crc=crc)  # every document passed the gate
     db.saved(partition)
     return Written(found, written), docs
 

@@ -112,14 +112,15 @@ class PartitionStorage(Storage):
                 )
             )
         payload = document_lines.dump(data)
+        crc = zlib.crc32(payload)  # once, for the log's frame and the checked-files cache
         try:
-            written = self.db.save_file(self.name, payload)
+            written = self.db.save_file(self.name, payload, crc=crc)
         except BaseException:
             self._data = None
             raise
         self._data = data
         self.signature = written
-        self.content_crc = zlib.crc32(payload)
+        self.content_crc = crc
         # Every document passed the gate.
         self.db.checked.checked(self.name, self.signature, crc=self.content_crc)
         self.db.saved(self.name)

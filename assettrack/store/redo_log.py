@@ -255,11 +255,11 @@ class RedoLog:
 
     def _current(self) -> tuple[bytes | None, bytes | None]:
         """The generation in force and the boot it began in (``format`` set by the header).
-        A damaged header gives way to
-        the first frame's generation: every generation writes from ``FRAMES_START``, and a
-        new one voids the old first frame once its header is flushed, so the first frame is
-        the newest generation's (or, if the power went between the two, that of a
-        generation just checkpointed, whose replay writes the files as they are)."""
+        A damaged header gives way to the first frame's generation: every generation writes
+        from ``FRAMES_START``, and a new one voids the old first frame once its header is
+        flushed, so the first frame is the newest generation's (or, if the power went
+        between the two, that of a generation just checkpointed, whose replay writes the
+        files as they are)."""
         header = self._read_header()
         if header is not None:
             generation, boot, self.format = header

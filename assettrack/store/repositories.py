@@ -19,8 +19,9 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from operator import itemgetter
+from time import time
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import orjson
@@ -82,11 +83,13 @@ def is_live(doc: dict[str, Any]) -> bool:
 def sync_stamp(db: Database, previous: dict[str, Any] | None) -> dict[str, Any]:
     revisions = list(((previous or {}).get(SYNC) or {}).get("revs", []))
     revisions.append(os.urandom(6).hex())
-    return {
-        "revs": revisions[-REVISIONS_KEPT:],
-        "by": db.author,
-        "at": datetime.now().isoformat(timespec="seconds"),
-    }
+    return {"revs": revisions[-REVISIONS_KEPT:], "by": db.author, "at": _local_time(int(time()))}
+
+
+@lru_cache(maxsize=1)
+def _local_time(second: int) -> str:
+    """The stamp's time to the second, made once a second (every save asks)."""
+    return datetime.fromtimestamp(second).isoformat(timespec="seconds")
 
 
 @contextmanager
@@ -143,12 +146,11 @@ def _check_revisions(
         found = current.get(doc_id)
         if found is None:
             continue  # new, or filed elsewhere before (an asset moving site)
-        what = N_("{what} {id}", what=_label(table_name), id=doc_id)
         if not is_live(found):
             raise StaleDocumentError(
                 N_(
                     "{what} was deleted by another process since it was read; nothing was saved",
-                    what=what,
+                    what=N_("{what} {id}", what=_label(table_name), id=doc_id),
                 )
             )
         if revision is not None and found.get("revision") != revision:
@@ -157,7 +159,7 @@ def _check_revisions(
                     "{what} was changed by another process since it was read (revision "
                     "{found} in {partition}, this copy has {revision}); nothing was saved. "
                     "Look at it again and make the change once more",
-                    what=what,
+                    what=N_("{what} {id}", what=_label(table_name), id=doc_id),
                     found=found.get("revision"),
                     partition=partition,
                     revision=revision,

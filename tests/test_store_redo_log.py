@@ -535,6 +535,18 @@ def test_frames_begin_on_blocks_and_go_past_the_page_cache(tmp_path: Path) -> No
         assert direct_descriptors(folder / LOG_NAME) == int(takes_direct_writes(tmp_path))
 
 
+@pytest.mark.skipif(not hasattr(os, "O_DIRECT"), reason="O_DIRECT is Linux's")
+def test_only_a_writer_opens_the_log_past_the_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    _site, asset = setup_database(folder)
+    with Store.open(folder, report=None) as store:  # the opening reads the log
+        assert store.assets.get(asset.id) is not None
+        assert direct_descriptors(folder / LOG_NAME) == 0
+        asset.location = "rack-1"
+        store.assets.save(asset)
+        assert direct_descriptors(folder / LOG_NAME) == int(takes_direct_writes(tmp_path))
+
+
 def test_with_direct_writes_off_the_log_is_written_through_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

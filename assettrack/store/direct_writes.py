@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import mmap
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import mmap
 
 BLOCK = 4096
 LARGEST = 1 << 20  # larger frames (a big month file) go through the cache: no buffer that big
@@ -45,10 +48,12 @@ class DirectWriter:
     def __init__(self) -> None:
         self._fd = -1
         self._buffer: mmap.mmap | None = None
+        self.tried = False  # opened, or refused, since the last ``close``
 
     def open(self, path: Path, inode: int) -> None:
         """Open ``path`` past the cache if it is still the file ``inode`` (the caller's)."""
         self.close()
+        self.tried = True
         if not enabled():
             return
         try:
@@ -65,6 +70,7 @@ class DirectWriter:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
         self._fd = -1
+        self.tried = False
 
     def write(self, parts: Sequence[bytes], offset: int, length: int) -> bool:
         """Write ``parts`` at ``offset``, then zeros up to ``length`` bytes (whole blocks).
@@ -87,6 +93,7 @@ class DirectWriter:
             if exc.errno != errno.EINVAL:
                 raise
             self.close()  # this file system takes no direct writes after all
+            self.tried = True
             return False
         finally:
             view.release()
@@ -94,6 +101,8 @@ class DirectWriter:
 
     def _buffer_of(self, length: int) -> mmap.mmap:
         if self._buffer is None or len(self._buffer) < length:
+            import mmap  # at the first write: opening a database for reading needs none
+
             if self._buffer is not None:
                 self._buffer.close()
             # Private: a forked process writes from a copy of its own

@@ -207,8 +207,13 @@ class RedoLog:
             fd = os.open(self.path, os.O_RDWR | getattr(os, "O_BINARY", 0))
         st = os.fstat(fd)
         self._fd, self._opened, self._size = fd, (os.getpid(), st.st_ino), st.st_size
-        self._direct.open(self.path, st.st_ino)
         return True
+
+    def _past_the_cache(self) -> DirectWriter:
+        """The writer past the page cache, opened at the first write (a reader needs none)."""
+        if not self._direct.tried:
+            self._direct.open(self.path, self._opened[1])
+        return self._direct
 
     def close(self) -> None:
         if self._fd >= 0:
@@ -399,7 +404,7 @@ class RedoLog:
             after = self._after(end)
             grow = not self._holds(after)
             self._tail.claim(self.generation, self.seq + 1)
-            if grow or not self._direct.write(parts, self.end, after - self.end):
+            if grow or not self._past_the_cache().write(parts, self.end, after - self.end):
                 parts.append(ZEROS[: after - end])  # the rest of its last block
                 if grow:  # grown once, with room for the next frames
                     parts.append(bytes(GROW))
@@ -479,7 +484,7 @@ class RedoLog:
         # a replay take up a generation whose files have been written since (an undo). In
         # either order on disk this is safe: the old generation is checkpointed. (Its block
         # is zeroed past the cache: reading it to look would read the disk.)
-        if not self._direct.write([], FRAMES_START, BLOCK) and (
+        if not self._past_the_cache().write([], FRAMES_START, BLOCK) and (
             self._read(FRAMES_START, len(FRAME_MAGIC)) == FRAME_MAGIC
         ):
             self._void(FRAMES_START)

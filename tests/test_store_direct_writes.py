@@ -87,3 +87,9 @@ def test_a_file_replaced_between_the_two_opens_is_not_written(tmp_path: Path) ->
     writer.open(path, inode)
     assert writer.write([b"x"], 0, BLOCK) is False
     assert path.read_bytes() == b"\xbb" * 4 * BLOCK
+
+
+def test_the_redo_logs_frames_begin_where_direct_writes_may() -> None:
+    from assettrack.store import redo_log
+
+    assert redo_log.BLOCK % BLOCK == 0 and redo_log.FRAMES_START % BLOCK == 0

@@ -55,9 +55,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assettrack.domain.texts import N_
-from assettrack.store.direct_writes import BLOCK, ZEROS, DirectWriter, blocks
 from assettrack.store.durable import (
     atomic_write,
     explain,
@@ -68,7 +68,10 @@ from assettrack.store.durable import (
     write_temp,
 )
 from assettrack.store.errors import StoreError, StoreWriteError
-from assettrack.store.log_tail import LogTail
+
+if TYPE_CHECKING:  # imported at the first write: opening a database to read needs neither
+    from assettrack.store.direct_writes import DirectWriter
+    from assettrack.store.log_tail import LogTail
 
 LOG_NAME = ".redo.log"
 FORMAT = 2  # 2: frames begin on blocks; 1 (read, continued until its next generation): end to end
@@ -82,6 +85,7 @@ MADE_FOLDERS = 1  # the save made the file's folder: a checkpoint flushes the fo
 # the save has the data's own for its checked-files cache), of header, name, data (format 1)
 CRC = struct.Struct("<I")
 FRAME_MAGIC = b"ATRF"
+BLOCK = 4096  # format 2's frames begin on blocks: those ``store.direct_writes`` writes
 FRAMES_START = BLOCK  # the header has a block of its own: a new generation rewrites only it
 GROW = 1 << 20  # zeroed room added at a time, so that frames overwrite blocks the log owns
 CHECKPOINT_FRAMES = 256
@@ -167,8 +171,8 @@ class RedoLog:
         self._fd = -1
         self._opened: tuple[int, int] = (0, 0)  # (pid, inode) the descriptor was opened as
         self._size = 0  # bytes the log file holds; frames below this overwrite in place
-        self._direct = DirectWriter()
-        self._tail = LogTail(folder)
+        self._direct: DirectWriter | None = None
+        self._tail_note: LogTail | None = None
         # The generation's format: 2, frames on blocks; 1, end to end; None, either (the
         # header is damaged and does not say). Set with the generation.
         self.format: int | None = FORMAT
@@ -211,17 +215,30 @@ class RedoLog:
 
     def _past_the_cache(self) -> DirectWriter:
         """The writer past the page cache, opened at the first write (a reader needs none)."""
+        if self._direct is None:
+            from assettrack.store.direct_writes import DirectWriter
+
+            self._direct = DirectWriter()
         if not self._direct.tried:
             self._direct.open(self.path, self._opened[1])
         return self._direct
+
+    @property
+    def _tail(self) -> LogTail:
+        if self._tail_note is None:
+            from assettrack.store.log_tail import LogTail
+
+            self._tail_note = LogTail(self.folder)
+        return self._tail_note
 
     def close(self) -> None:
         if self._fd >= 0:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
         self._fd = -1
-        self._direct.close()
-        self._tail.close()
+        for opened in (self._direct, self._tail_note):
+            if opened is not None:
+                opened.close()
         self._forget()
 
     def _read(self, offset: int, size: int) -> bytes:
@@ -405,7 +422,7 @@ class RedoLog:
             grow = not self._holds(after)
             self._tail.claim(self.generation, self.seq + 1)
             if grow or not self._past_the_cache().write(parts, self.end, after - self.end):
-                parts.append(ZEROS[: after - end])  # the rest of its last block
+                parts.append(bytes(after - end))  # the rest of its last block
                 if grow:  # grown once, with room for the next frames
                     parts.append(bytes(GROW))
                 self._write(parts, self.end)
@@ -570,6 +587,11 @@ class RedoLog:
 
             shutil.copyfile(self.path, target)
             fsync_path(target)
+
+
+def blocks(size: int) -> int:
+    """``size`` rounded up to whole blocks."""
+    return -(-size // BLOCK) * BLOCK
 
 
 def frame_crc(

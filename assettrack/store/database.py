@@ -15,6 +15,7 @@ instead of parsing and writing every document, ``store.document_lines``)::
     quarantine/                     damaged documents set aside, each with why
     .journal-*.jsonl                a change across several files, while it runs
     .redo.log                       saves not yet flushed in their own files (``store.redo_log``)
+    .redo.tail                      which frame of the log a writer began last (``store.log_tail``)
     .changes                        a line per write: an open app notices others' saves
                                     (``store.change_marks``)
     .spares/                        spare files saves write into and exchange with the

@@ -3,7 +3,7 @@
 A frame written through the page cache is copied there, and the flush that follows has to find
 those dirty pages and send them to the disk. Written past the cache, the frame goes to the
 disk during the write, and the flush only commits the disk's own cache and the file's times:
-at a 36 KB frame that took 40-60 µs off each save (``benchmarks/README.md``).
+saves took 20-30 µs less, of 300-450 (``benchmarks/README.md``, the store's eighth round).
 
 What it asks: the offset and the length are whole blocks (``BLOCK``, which covers every disk's
 logical block), and the bytes come from memory aligned to a page (an anonymous map this module
@@ -77,7 +77,7 @@ class DirectWriter:
         False where this cannot be done past the cache (nothing need be undone: the caller
         writes the same bytes through it); other errors are raised."""
         size = sum(map(len, parts))
-        if self._fd < 0 or offset % BLOCK or length % BLOCK or not size <= length <= LARGEST:
+        if self._fd < 0 or offset % BLOCK or length % BLOCK or not (size <= length <= LARGEST):
             return False
         buffer = self._buffer_of(length)
         position = 0

@@ -3,7 +3,7 @@
 Every save takes the writer lock and first learns what other processes appended to the redo
 log since (``RedoLog.refresh``). It looked for a frame where the log ended as it knew it; but
 the log's frames are written past the page cache (``store.direct_writes``), so that look read
-the disk, about 50 µs a save. Instead every writer notes here, before it writes a frame or
+the disk: 30-70 µs a save. Instead every writer notes here, before it writes a frame or
 begins a generation, which one it is about to write: the generation and the frame's number.
 A writer that finds here the last frame it knows of (its own, most often) knows that nobody
 has written since, and reads nothing more.

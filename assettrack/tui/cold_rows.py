@@ -2,11 +2,17 @@
 
 The child (``forked_work``) reads the rows from the store's columns file alone while it
 records every asset file as it is (``AssetRepository.recorded_columns``), else through the
-store, and sends them in two parts, each as ``marshal`` writes it: first the facts that are
-held fields as they are (``AS_HELD``: known before the warranty rules, which on a first
-start take loading the plugins), then the other facts, the shown columns' widths and the
-rules the ends were worked out with. ``from_parts`` makes the facts and the rules of them
-again in the app.
+store, and sends them in two parts, each as ``marshal`` writes it.
+
+- From the columns file: first the held fields every fact but the ends is made of
+  (``BEFORE_RULES``) and each site's name and customer, as soon as they are read. The app
+  makes those facts of them (``take_first``) while the child loads the plugins for the
+  warranty rules (on a first start) and works the ends out: the second part is the ends,
+  their width and the rules.
+- Through the store: the facts that are held fields as they are (``AS_HELD``), then the
+  other facts, the shown columns' widths and the rules the ends were worked out with.
+
+``from_parts`` makes the facts and the rules of either in the app.
 """
 
 from __future__ import annotations
@@ -17,12 +23,23 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from assettrack.bulk import bulk_build
 from assettrack.domain.warranty import WarrantyRules
 from assettrack.tui.asset_facts import FIELDS, FactColumns
-from assettrack.tui.row_facts import AS_HELD, facts_as_held, facts_of_columns
+from assettrack.tui.row_facts import (
+    AS_HELD,
+    BEFORE_RULES,
+    ends_of_columns,
+    facts_before_rules,
+    facts_of_columns,
+    with_ends,
+)
 
 if TYPE_CHECKING:
     from assettrack.services.assets import AssetRegister
     from assettrack.store.database import Database
     from assettrack.store.store import Store
+
+
+# What a first part holds: the held fields of ``BEFORE_RULES``, or the facts of ``AS_HELD``
+HELD, FACTS = "held", "facts"
 
 
 class StoreRows(NamedTuple):
@@ -67,35 +84,49 @@ def parts(
     rules_of: Callable[[], WarrantyRules],
     rows_through_store: Callable[[], StoreRows],
 ) -> Iterator[tuple[Any, ...]]:
-    """In the forked child: the rows in two parts, as ``marshal`` writes them. First the
-    columns of the facts that are held fields as they are (``AS_HELD``), sent before the
-    warranty rules are known (on a first start they take the plugins' loading); then the
-    other facts' columns, the widths and the rules as plain values. A document set aside
-    fails the child: the app's own read then sets it aside and says so."""
+    """In the forked child: the rows in two parts, as ``marshal`` writes them (see above),
+    each first marked with what it holds. A document set aside fails the child: the app's
+    own read then sets it aside and says so."""
     from assettrack.store.repositories import AssetRepository
 
     notices = len(db.notices)
     held = AssetRepository.recorded_columns(db)
     if held is not None:
-        yield tuple(facts_as_held(held).values())
+        yield HELD, tuple(held[name] for name in BEFORE_RULES), site_names(db)
         rules = rules_of()
-        facts = facts_of_columns(held, site_names(db), rules)
+        ends, width = ends_of_columns(held, rules)
+        second: tuple[Any, ...] = (ends, width, rules.plain())
     else:  # the columns file does not record every asset file as it is
         made = rows_through_store()
         facts, rules = made.facts, made.rules
-        yield tuple(facts.columns[name] for name in AS_HELD)
+        yield FACTS, tuple(facts.columns[name] for name in AS_HELD)
+        rest = tuple(tuple(facts.columns[name]) for name in FIELDS if name not in AS_HELD)
+        second = (rest, facts.widths, rules.plain())
     if len(db.notices) != notices:
         raise RuntimeError("a damaged document: read here")
-    rest = tuple(tuple(facts.columns[name]) for name in FIELDS if name not in AS_HELD)
-    yield rest, facts.widths, rules.plain()
+    yield second
+
+
+def take_first(first: tuple[Any, ...]) -> tuple[str, Any]:
+    """What the app makes of the first part as soon as it has it: from the held fields,
+    every fact but the ends and their widths, while the child works the ends out."""
+    if first[0] == HELD:
+        _, columns, sites = first
+        return HELD, facts_before_rules(dict(zip(BEFORE_RULES, columns, strict=True)), sites)
+    return FACTS, first[1]
 
 
 def from_parts(
-    as_held: tuple[Any, ...], rest: tuple[Any, ...]
+    taken: tuple[str, Any], second: tuple[Any, ...]
 ) -> tuple[FactColumns, WarrantyRules]:
-    """The facts and rules of the two parts ``parts`` gave."""
-    columns, widths, plain = rest
-    found = dict(zip(AS_HELD, as_held, strict=True))
-    found.update(zip((name for name in FIELDS if name not in AS_HELD), columns, strict=True))
+    """The facts and rules of the first part as ``take_first`` took it and the second."""
+    kind, made = taken
+    if kind == HELD:
+        before, widths = made
+        ends, ends_width, plain = second
+        return with_ends(before, widths, ends, ends_width), WarrantyRules.from_plain(plain)
+    rest, widths, plain = second
+    found = dict(zip(AS_HELD, made, strict=True))
+    found.update(zip((name for name in FIELDS if name not in AS_HELD), rest, strict=True))
     facts = FactColumns({name: found[name] for name in FIELDS}, widths)
     return facts, WarrantyRules.from_plain(plain)

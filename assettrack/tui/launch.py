@@ -47,7 +47,7 @@ from assettrack.commands.context import Context
 from assettrack.domain.warranty import WarrantyRules
 from assettrack.store.database import HEADER_NAME, Database
 from assettrack.tui import kept_rules
-from assettrack.tui.cold_rows import StoreRows, from_parts, parts, read_rows
+from assettrack.tui.cold_rows import StoreRows, from_parts, parts, read_rows, take_first
 from assettrack.tui.context import Loaded, TuiContext
 from assettrack.tui.forked_work import ForkedWork
 from assettrack.tui.row_facts import (
@@ -218,11 +218,13 @@ def open_tui(
             nonlocal load_services
             if forked is None:
                 return rows_read_here()
-            as_held = forked.next_part()
-            rest = None if as_held is None else forked.next_part()
-            if as_held is None or rest is None:
+            first = forked.next_part()
+            # Made here while the child works out the rest (``cold_rows``).
+            taken = None if first is None else take_first(first)
+            second = None if taken is None else forked.next_part()
+            if taken is None or second is None:
                 return rows_read_here()
-            facts, painted = from_parts(as_held, rest)
+            facts, painted = from_parts(taken, second)
             load_services = partial(load, None, facts, painted_rules=painted)
             return facts
 

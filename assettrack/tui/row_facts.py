@@ -52,15 +52,22 @@ def facts_of_columns(
     held: Columns, sites: Mapping[str, tuple[str, str]], rules: WarrantyRules
 ) -> FactColumns:
     """``facts_of_held`` of the rows' columns (``AssetRepository.recorded_columns``)."""
-    from assettrack.services.row_columns import ends_by_rules
-
     # No collector walks meanwhile: keying each row's warranty makes thousands of tuples,
     # and the collections they set off walked the store's 50,000 held rows (a third of
     # this at 50,000 assets on a cold start).
     with bulk_build():
+        columns, widths = facts_before_rules(held, sites)
+        return with_ends(columns, widths, *ends_of_columns(held, rules))
+
+
+def facts_before_rules(
+    held: Columns, sites: Mapping[str, tuple[str, str]]
+) -> tuple[dict[str, tuple[Any, ...]], dict[str, int]]:
+    """Every fact but the ends, of the held fields ``BEFORE_RULES`` names, with the widths of
+    those shown: none needs the warranty rules (which on a first start take loading the
+    plugins), so the app makes them while its child works the ends out (``cold_rows``)."""
+    with bulk_build():
         named = {sid: sites.get(sid, _NO_SITE) for sid in set(held["site_id"])}
-        first_at, ends = ends_by_rules(rules, held)
-        iso = {at: end.isoformat() if end else "" for at, end in ends.items()}
         tags = {t: " ".join(t) for t in set(held["tags"])}
         inspected = {d: d or "" for d in set(held["last_inspection"])}
         site_names = {k: s[0] for k, s in named.items()}
@@ -68,7 +75,6 @@ def facts_of_columns(
             **facts_as_held(held),
             "site": _each(held["site_id"], site_names),
             "customer": _each(held["site_id"], {k: s[1] for k, s in named.items()}),
-            "ends": _each(first_at, iso),
             "inspected": _each(held["last_inspection"], inspected),
             "tags": _each(held["tags"], tags),
         }
@@ -76,13 +82,35 @@ def facts_of_columns(
         # measured 50,000 texts a column: 20 ms on a cold start at 50,000 assets).
         widths = {
             "site": text_width(site_names.values()),
-            "ends": text_width(iso.values()),
             "inspected": text_width(inspected.values()),
             "serial": text_width(held["serial_number"]),  # as many as the rows
             **{name: text_width(set(held[name])) for name in _FEW_DISTINCT},
         }
+    return columns, widths
+
+
+def ends_of_columns(held: Columns, rules: WarrantyRules) -> tuple[tuple[str, ...], int]:
+    """The ends' column (each warranty's last day, ISO) and its width."""
+    from assettrack.services.row_columns import ends_by_rules
+
+    with bulk_build():
+        first_at, ends = ends_by_rules(rules, held)
+        iso = {at: end.isoformat() if end else "" for at, end in ends.items()}
+        return _each(first_at, iso), text_width(iso.values())
+
+
+def with_ends(
+    columns: dict[str, tuple[Any, ...]],
+    widths: dict[str, int],
+    ends: tuple[str, ...],
+    ends_width: int,
+) -> FactColumns:
+    """The facts of ``facts_before_rules``'s columns and widths, with the ends."""
+    whole = {**columns, "ends": ends}
     # Every column a tuple, as the snapshot's: facts compare equal column by column.
-    return FactColumns({name: tuple(columns[name]) for name in FIELDS}, widths)
+    return FactColumns(
+        {name: tuple(whole[name]) for name in FIELDS}, {**widths, "ends": ends_width}
+    )
 
 
 _NO_SITE = ("?", "?")
@@ -99,6 +127,10 @@ AS_HELD = {
     "firmware": "firmware",
     "address": "management_address",
 }
+
+
+# The held fields ``facts_before_rules`` makes its facts of.
+BEFORE_RULES: tuple[str, ...] = (*AS_HELD.values(), "site_id", "tags", "last_inspection")
 
 
 def facts_as_held(held: Columns) -> dict[str, tuple[Any, ...]]:

@@ -4,13 +4,15 @@ The child (``forked_work``) reads the rows from the store's columns file alone w
 records every asset file as it is (``AssetRepository.recorded_columns``), else through the
 store, and sends them in two parts, each as ``marshal`` writes it.
 
-- From the columns file: first the held fields every fact but the ends is made of
-  (``BEFORE_RULES``) and each site's name and customer, as soon as they are read. The app
-  makes those facts of them (``take_first``) while the child loads the plugins for the
-  warranty rules (on a first start) and works the ends out: the second part is the ends,
-  their width and the rules.
-- Through the store: the facts that are held fields as they are (``AS_HELD``), then the
-  other facts, the shown columns' widths and the rules the ends were worked out with.
+- From the columns file, where the warranty rules take loading the plugins (a first start):
+  first the held fields every fact but the ends is made of (``BEFORE_RULES``) and each
+  site's name and customer, as soon as they are read. The app makes those facts of them
+  (``take_first``) while the child loads the plugins and works the ends out: the second
+  part is the ends, their width and the rules.
+- Otherwise (the rules the last start kept, or through the store): the facts that are held
+  fields as they are (``AS_HELD``), then the other facts, the shown columns' widths and
+  the rules the ends were worked out with. The child has them before the app is ready for
+  them: made there, they cost the app nothing.
 
 ``from_parts`` makes the facts and the rules of either in the app.
 """
@@ -27,6 +29,7 @@ from assettrack.tui.row_facts import (
     AS_HELD,
     BEFORE_RULES,
     ends_of_columns,
+    facts_as_held,
     facts_before_rules,
     facts_of_columns,
     with_ends,
@@ -82,24 +85,32 @@ def read_rows(
 def parts(
     db: Database,
     rules_of: Callable[[], WarrantyRules],
+    plugins_load: Callable[[], bool],
     rows_through_store: Callable[[], StoreRows],
 ) -> Iterator[tuple[Any, ...]]:
     """In the forked child: the rows in two parts, as ``marshal`` writes them (see above),
-    each first marked with what it holds. A document set aside fails the child: the app's
-    own read then sets it aside and says so."""
+    each first marked with what it holds; the ends worked out with the rules ``rules_of``
+    gives, which ``plugins_load`` says take loading the plugins (no rules kept). A document
+    set aside fails the child: the app's own read then sets it aside and says so."""
     from assettrack.store.repositories import AssetRepository
 
     notices = len(db.notices)
     held = AssetRepository.recorded_columns(db)
-    if held is not None:
+    second: tuple[Any, ...]
+    if held is not None and plugins_load():
         yield HELD, tuple(held[name] for name in BEFORE_RULES), site_names(db)
         rules = rules_of()
         ends, width = ends_of_columns(held, rules)
-        second: tuple[Any, ...] = (ends, width, rules.plain())
-    else:  # the columns file does not record every asset file as it is
-        made = rows_through_store()
-        facts, rules = made.facts, made.rules
-        yield FACTS, tuple(facts.columns[name] for name in AS_HELD)
+        second = (ends, width, rules.plain())
+    else:
+        if held is not None:
+            yield FACTS, tuple(facts_as_held(held).values())
+            rules = rules_of()
+            facts = facts_of_columns(held, site_names(db), rules)
+        else:  # the columns file does not record every asset file as it is
+            made = rows_through_store()
+            facts, rules = made.facts, made.rules
+            yield FACTS, tuple(facts.columns[name] for name in AS_HELD)
         rest = tuple(tuple(facts.columns[name]) for name in FIELDS if name not in AS_HELD)
         second = (rest, facts.widths, rules.plain())
     if len(db.notices) != notices:

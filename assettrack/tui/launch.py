@@ -133,6 +133,9 @@ def open_tui(
             key = kept_key() if rules_file.exists() else None
             return None if key is None else kept_rules.load(rules_file, key)
 
+        def no_rules_kept() -> bool:
+            return not rules_file.exists()  # a first start: the plugins load for the rules
+
         def rules_for_rows() -> WarrantyRules:
             # The plugins' rules are not known without them; with rules kept, they load
             # behind the paint, and their rules are compared there.
@@ -154,7 +157,9 @@ def open_tui(
         rows_of_store = partial(read_rows, db, rules_for_rows, rows_through_store)
         # No snapshot: a child works the rows out while this process imports the app.
         if first_rows is None:
-            forked = ForkedWork.start(partial(parts, db, rules_for_rows, rows_through_store))
+            forked = ForkedWork.start(
+                partial(parts, db, rules_for_rows, no_rules_kept, rows_through_store)
+            )
         from assettrack.tui.app import AssetTrackApp
 
         if demo:

@@ -19,7 +19,8 @@ The order is chosen so the asset table is on screen as soon as Textual can paint
    snapshot. The end dates are worked out with the warranty rules the last start kept
    (``kept_rules``, plugins' included) while what they depend on is unchanged, so the
    plugins load behind the paint here too, and the rows are made again if theirs differ;
-   with no rules kept, the plugins are loaded for their rules first.
+   with no rules kept, the child loads the plugins for their rules first, while this
+   process makes every fact but the ends of what the child sent so far.
 
 At 50,000 assets the rows take about 90 ms from the columns file (120 ms through the
 store), and importing and starting the app about 110 ms: forked, the paint waits for the

@@ -490,10 +490,10 @@ def test_on_the_same_boot_files_in_place_are_not_rewritten_nor_the_log_emptied(
 
 def direct_descriptors(path: Path) -> int:
     """How many of this process's descriptors of ``path`` write past the page cache."""
-    count = 0
+    count, real = 0, os.path.realpath(path)
     for fd in os.listdir("/proc/self/fd"):
         try:
-            if os.readlink(f"/proc/self/fd/{fd}") != str(path):
+            if os.readlink(f"/proc/self/fd/{fd}") != real:
                 continue
             flags = Path(f"/proc/self/fdinfo/{fd}").read_text().split("flags:")[1].split()[0]
         except (OSError, IndexError):

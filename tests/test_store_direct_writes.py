@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assettrack.store.direct_writes import BLOCK, LARGEST, DirectWriter, blocks
+from assettrack.store.direct_writes import BLOCK, LARGEST, DirectWriter
+from assettrack.store.redo_log import blocks
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "O_DIRECT"), reason="O_DIRECT is Linux's")
 

@@ -30,16 +30,10 @@ if TYPE_CHECKING:
 
 BLOCK = 4096
 LARGEST = 1 << 20  # larger frames (a big month file) go through the cache: no buffer that big
-ZEROS = bytes(BLOCK)
 
 
 def enabled() -> bool:
     return hasattr(os, "O_DIRECT") and os.environ.get("ASSETTRACK_DIRECT_WRITES") != "0"
-
-
-def blocks(size: int) -> int:
-    """``size`` rounded up to whole blocks."""
-    return -(-size // BLOCK) * BLOCK
 
 
 class DirectWriter:
@@ -84,8 +78,7 @@ class DirectWriter:
         for part in parts:
             buffer[position : position + len(part)] = part
             position += len(part)
-        gap = length - position
-        buffer[position:length] = ZEROS[:gap] if gap <= BLOCK else bytes(gap)
+        buffer[position:length] = bytes(length - position)
         view = memoryview(buffer)[:length]
         try:
             written = os.pwrite(self._fd, view, offset)
